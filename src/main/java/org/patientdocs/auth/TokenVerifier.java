@@ -1,0 +1,143 @@
+package org.patientdocs.auth;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
+import org.patientdocs.config.ConfigLoader.ConfigException;
+import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.error.ServiceException.ServiceUnavailable;
+import org.patientdocs.error.ServiceException.Unauthorized;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies a compact signed JWT: an allowed asymmetric algorithm, a signature by one of the trusted keys (chosen
+ * by {@code kid}), {@code typ} JWT or absent, the exact issuer, the audience, and {@code sub} and {@code exp}
+ * present, with {@code exp}/{@code nbf} checked within the configured clock skew. Claims are checked only after
+ * the signature, so an unsigned token never learns which claim was wrong.
+ */
+public final class TokenVerifier {
+
+    static final String NOT_VALID = "The access token is not valid";
+    static final String EXPIRED = "The access token has expired";
+    private static final int HTTP_TIMEOUT_MILLIS = 2_000;
+    private static final int JWKS_SIZE_LIMIT_BYTES = 256 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
+
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    /** @param keys the trusted verification keys; {@code auth} supplies algorithms, issuer, audience and skew */
+    public TokenVerifier(JWKSource<SecurityContext> keys, ServiceConfig.Auth auth) {
+        Set<JWSAlgorithm> algorithms = auth.algorithms().stream().map(JWSAlgorithm::parse)
+                .collect(Collectors.toUnmodifiableSet());
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(auth.audience(),
+                new JWTClaimsSet.Builder().issuer(auth.issuer()).build(), Set.of("sub", "exp"));
+        claims.setMaxClockSkew(Math.toIntExact(auth.clockSkew().toSeconds()));
+        processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    /** A verifier trusting a fixed key set (the development keys, a JWKS file, a test key). */
+    public static TokenVerifier trusting(JWKSet keys, ServiceConfig.Auth auth) {
+        return new TokenVerifier(new ImmutableJWKSet<>(keys.toPublicJWKSet()), auth);
+    }
+
+    /**
+     * A verifier trusting the keys at {@code auth.jwks}: a file, read now, or an http(s) URL, fetched on first use
+     * with short timeouts, cached and refreshed when a token names an unknown key id (rate limited).
+     *
+     * @throws ConfigException if the location is empty, or the file cannot be read as a JWKS
+     */
+    public static TokenVerifier fromJwks(ServiceConfig.Auth auth) {
+        String location = auth.jwksLocation();
+        if (location == null || location.isBlank()) {
+            throw new ConfigException("auth.jwks must be set, was ''");
+        }
+        String lower = location.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            return new TokenVerifier(urlSource(location), auth);
+        }
+        Path file = Path.of(location).toAbsolutePath();
+        try {
+            return trusting(JWKSet.load(file.toFile()), auth);
+        } catch (IOException | ParseException e) {
+            throw new ConfigException("auth.jwks must name a readable JWKS file, was '" + file + "' ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static JWKSource<SecurityContext> urlSource(String location) {
+        URL url;
+        try {
+            url = URI.create(location).toURL();
+        } catch (IllegalArgumentException | MalformedURLException e) {
+            throw new ConfigException("auth.jwks must be a valid http(s) URL, was '" + location + "'");
+        }
+        DefaultResourceRetriever retriever =
+                new DefaultResourceRetriever(HTTP_TIMEOUT_MILLIS, HTTP_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT_BYTES);
+        return JWKSourceBuilder.<SecurityContext>create(url, retriever).retrying(true).build();
+    }
+
+    /**
+     * The caller named by a valid token.
+     *
+     * @throws Unauthorized       with a client-facing message that never repeats the token
+     * @throws ServiceUnavailable if the signing keys cannot be fetched from the JWKS URL
+     */
+    public Caller verify(String compactJwt) {
+        if (compactJwt == null || compactJwt.isBlank()) {
+            throw new Unauthorized(NOT_VALID);
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(compactJwt, null);
+        } catch (ExpiredJWTException e) {
+            throw rejected(EXPIRED, e);
+        } catch (KeySourceException e) {
+            throw new ServiceUnavailable("The token signing keys cannot be loaded; try again later", e);
+        } catch (BadJOSEException | JOSEException e) {
+            throw rejected(NOT_VALID, e);
+        } catch (ParseException e) {
+            // the parser's message may quote decoded token parts, so it is not logged
+            LOG.debug("access token rejected: malformed");
+            throw new Unauthorized(NOT_VALID);
+        }
+        String subject = claims.getSubject();
+        if (subject == null || subject.isBlank()) {
+            LOG.debug("access token rejected: blank sub");
+            throw new Unauthorized(NOT_VALID);
+        }
+        return new Caller(subject);
+    }
+
+    private static Unauthorized rejected(String message, Exception cause) {
+        // nimbus messages name the failed check (and claim values), never the serialized token
+        LOG.debug("access token rejected: {}", cause.getMessage());
+        return new Unauthorized(message);
+    }
+}

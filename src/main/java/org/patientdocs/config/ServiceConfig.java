@@ -1,0 +1,55 @@
+package org.patientdocs.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole runtime configuration, validated at load time by {@link ConfigLoader}. Passed through constructors;
+ * nothing reads configuration statically.
+ */
+public record ServiceConfig(Http http, Database database, Storage storage, Upload upload, Auth auth) {
+
+    /**
+     * @param publicBaseUrl the externally visible service root (no trailing slash) used for absolute links,
+     *                      or null to derive it from the request
+     */
+    public record Http(String host, int port, URI publicBaseUrl) {
+    }
+
+    /** @param url the JDBC URL; H2 and PostgreSQL are supported */
+    public record Database(String url, String user, String password, int poolSize) {
+    }
+
+    /** @param dataDir where the embedded database, the document bytes and the development keys live */
+    public record Storage(Path dataDir) {
+
+        public Path documentsDir() {
+            return dataDir.resolve("documents");
+        }
+
+        public Path devDir() {
+            return dataDir.resolve("dev");
+        }
+    }
+
+    /** @param maxBytes the largest document accepted, in bytes */
+    public record Upload(long maxBytes) {
+    }
+
+    /**
+     * @param mode           {@code development} creates a signing key and an API key under the data directory;
+     *                       {@code production} takes everything from configuration
+     * @param jwksLocation   a JWKS file path or an http(s) URL with the token signing keys (production)
+     * @param algorithms     the JWS algorithms accepted, e.g. RS256, ES256
+     * @param apiKeySha256   hex SHA-256 hashes of the accepted API keys (production)
+     * @param clockSkew      tolerance when checking exp and nbf
+     */
+    public record Auth(Mode mode, String issuer, String audience, String jwksLocation, Set<String> algorithms,
+                       List<String> apiKeySha256, Duration clockSkew) {
+
+        public enum Mode { DEVELOPMENT, PRODUCTION }
+    }
+}

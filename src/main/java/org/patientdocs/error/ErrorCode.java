@@ -1,0 +1,35 @@
+package org.patientdocs.error;
+
+/**
+ * Stable, machine-readable error codes sent in the {@code code} member of the OData error body.
+ * Clients may switch on them; their names never change once released.
+ */
+public enum ErrorCode {
+    BAD_REQUEST,
+    INVALID_KEY,
+    INVALID_QUERY_OPTION,
+    UNKNOWN_PROPERTY,
+    INVALID_LITERAL,
+    INVALID_SKIPTOKEN,
+    INVALID_BODY,
+    MISSING_FILE,
+    UNSUPPORTED_FILE_TYPE,
+    CONTENT_TYPE_MISMATCH,
+    EMPTY_FILE,
+    PROPERTY_NOT_WRITABLE,
+    METHOD_OVERRIDE_REFUSED,
+    UNAUTHORIZED,
+    FORBIDDEN,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
+    NOT_ACCEPTABLE,
+    CONFLICT,
+    PATIENT_HAS_DOCUMENTS,
+    PRECONDITION_FAILED,
+    PAYLOAD_TOO_LARGE,
+    UNSUPPORTED_MEDIA_TYPE,
+    NOT_IMPLEMENTED,
+    QUERY_FEATURE_UNSUPPORTED,
+    SERVICE_UNAVAILABLE,
+    INTERNAL_ERROR
+}

@@ -1,0 +1,103 @@
+package org.patientdocs.error;
+
+/**
+ * The one unchecked root of every error the service reports to a client. The throw site picks the meaning
+ * (a subclass) and an {@link ErrorCode}; only {@link ErrorMapper} turns it into a status and a body.
+ * Messages are shown to the client, so they must never contain SQL, file paths or stack traces.
+ */
+public abstract class ServiceException extends RuntimeException {
+
+    private final ErrorCode code;
+    private final String target;
+
+    protected ServiceException(ErrorCode code, String target, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+        this.target = target;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** The request part the error is about ({@code $filter}, a property name, a form field), or null. */
+    public String target() {
+        return target;
+    }
+
+    public static final class BadRequest extends ServiceException {
+        public BadRequest(ErrorCode code, String target, String message) {
+            super(code, target, message, null);
+        }
+
+        public BadRequest(ErrorCode code, String target, String message, Throwable cause) {
+            super(code, target, message, cause);
+        }
+    }
+
+    public static final class Unauthorized extends ServiceException {
+        public Unauthorized(String message) {
+            super(ErrorCode.UNAUTHORIZED, null, message, null);
+        }
+    }
+
+    public static final class Forbidden extends ServiceException {
+        public Forbidden(String message) {
+            super(ErrorCode.FORBIDDEN, null, message, null);
+        }
+    }
+
+    public static final class NotFound extends ServiceException {
+        public NotFound(String message) {
+            super(ErrorCode.NOT_FOUND, null, message, null);
+        }
+    }
+
+    public static final class MethodNotAllowed extends ServiceException {
+        public MethodNotAllowed(String message) {
+            super(ErrorCode.METHOD_NOT_ALLOWED, null, message, null);
+        }
+    }
+
+    public static final class NotAcceptable extends ServiceException {
+        public NotAcceptable(String message) {
+            super(ErrorCode.NOT_ACCEPTABLE, null, message, null);
+        }
+    }
+
+    public static final class Conflict extends ServiceException {
+        public Conflict(ErrorCode code, String message) {
+            super(code, null, message, null);
+        }
+    }
+
+    public static final class PreconditionFailed extends ServiceException {
+        public PreconditionFailed(String message) {
+            super(ErrorCode.PRECONDITION_FAILED, null, message, null);
+        }
+    }
+
+    public static final class PayloadTooLarge extends ServiceException {
+        public PayloadTooLarge(String target, String message) {
+            super(ErrorCode.PAYLOAD_TOO_LARGE, target, message, null);
+        }
+    }
+
+    public static final class UnsupportedMediaType extends ServiceException {
+        public UnsupportedMediaType(String message) {
+            super(ErrorCode.UNSUPPORTED_MEDIA_TYPE, null, message, null);
+        }
+    }
+
+    public static final class NotImplemented extends ServiceException {
+        public NotImplemented(ErrorCode code, String target, String message) {
+            super(code, target, message, null);
+        }
+    }
+
+    public static final class ServiceUnavailable extends ServiceException {
+        public ServiceUnavailable(String message, Throwable cause) {
+            super(ErrorCode.SERVICE_UNAVAILABLE, null, message, cause);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package org.patientdocs.odata;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Set;
+
+import org.apache.olingo.commons.api.data.Entity;
+import org.apache.olingo.commons.api.data.Property;
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.commons.api.http.HttpStatusCode;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.deserializer.DeserializerException;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+import org.patientdocs.storage.ContentSniffer;
+import org.patientdocs.storage.DocumentRecord;
+import org.patientdocs.storage.FileDocumentStore;
+import org.patientdocs.storage.FileKind;
+import org.patientdocs.storage.PendingContent;
+
+/**
+ * Uploads, downloads, label changes and deletes of documents. A document becomes visible only after its bytes are
+ * durable and its row is committed; a failure at any step leaves neither a row without bytes nor reachable bytes
+ * without a row.
+ */
+final class DocumentRequests {
+
+    /** The properties a client may change; every other one is set by the service. */
+    private static final Set<String> WRITABLE = Set.of("document_type", "description");
+
+    private final Services services;
+    private final UploadReader uploads;
+
+    DocumentRequests(Services services) {
+        this.services = services;
+        this.uploads = new UploadReader(services.config().upload().maxBytes());
+    }
+
+    /** A stored upload, and whether it came as an HTML form (which answers in the spec's plain shape). */
+    record Upload(DocumentRecord record, boolean fromForm) {
+    }
+
+    Upload upload(ODataRequest request, String patientId, Caller caller) {
+        if (!services.patients().exists(patientId)) {
+            throw new ServiceException.NotFound("The patient does not exist");
+        }
+        FileDocumentStore content = services.content();
+        try (UploadReader.Received received = uploads.read(request, content)) {
+            PendingContent pending = received.content();
+            FileKind kind = ContentSniffer.verify(received.declaredType(), pending.head(), pending.head().length,
+                    pending.tempFile());
+            DocumentRecord record = new DocumentRecord(FileDocumentStore.newDocumentId(), patientId,
+                    FileNames.clean(received.fileName(), kind), kind.mimeType(), pending.size(),
+                    received.documentType(), received.description(), caller.subject(),
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), pending.sha256Hex());
+            content.commit(pending, record.id());
+            try {
+                services.documents().insert(record);
+            } catch (RuntimeException e) {
+                deleteContent(record.id(), e);
+                throw e;
+            }
+            return new Upload(record, received.fromForm());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void download(ODataRequest request, ODataResponse response, Target target) {
+        DocumentRecord document = find(target);
+        String etag = "\"" + document.contentSha256() + "\"";
+        response.setHeader(HttpHeader.ETAG, etag);
+        response.setHeader(HttpHeader.CACHE_CONTROL, "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag)) {
+            response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
+            return;
+        }
+        InputStream bytes;
+        try {
+            bytes = services.content().open(document.id());
+        } catch (IOException e) {
+            throw new UncheckedIOException("document content missing", e);
+        }
+        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, document.contentType());
+        response.setHeader(HttpHeader.CONTENT_LENGTH, Long.toString(document.fileSizeBytes()));
+        response.setHeader("Content-Disposition", FileNames.attachment(document.fileName()));
+        response.setContent(bytes);
+    }
+
+    void update(OData odata, ODataRequest request, ContentType format, Target target, boolean replace)
+            throws DeserializerException {
+        DocumentRecord current = find(target);
+        Entity body = JsonBodies.entity(odata, request, format, services.model().documentType());
+        for (Property property : body.getProperties()) {
+            if (!WRITABLE.contains(property.getName())
+                    && !Objects.equals(Entities.row(current).get(property.getName()), property.getValue())) {
+                throw new ServiceException.BadRequest(ErrorCode.PROPERTY_NOT_WRITABLE, property.getName(),
+                        "The property " + property.getName() + " is set by the service and cannot be changed");
+            }
+        }
+        String documentType = labelOrCurrent(body, "document_type", replace, current.documentType());
+        String description = labelOrCurrent(body, "description", replace, current.description());
+        if (!services.documents().updateLabels(current.id(), documentType, description)) {
+            throw new ServiceException.NotFound("The document does not exist");
+        }
+    }
+
+    void delete(Target target) {
+        DocumentRecord document = find(target);
+        if (!services.documents().delete(document.id())) {
+            throw new ServiceException.NotFound("The document does not exist");
+        }
+        deleteContent(document.id(), null);
+    }
+
+    /** The addressed document; one reached through another patient's URL is as missing as one that never was. */
+    private DocumentRecord find(Target target) {
+        return services.documents().find(target.key())
+                .filter(d -> target.patientScope() == null || d.patientId().equals(target.patientScope()))
+                .orElseThrow(() -> new ServiceException.NotFound("The document does not exist"));
+    }
+
+    private static String labelOrCurrent(Entity body, String name, boolean replace, String current) {
+        Property property = body.getProperty(name);
+        if (property == null) {
+            return replace ? null : current;
+        }
+        return UploadReader.label(name, property.getValue() == null ? null : property.getValue().toString());
+    }
+
+    /** Removes bytes whose row is gone or never came; a failure leaves an orphan for the start-up sweep. */
+    private void deleteContent(String id, RuntimeException failure) {
+        try {
+            services.content().delete(id);
+        } catch (IOException | RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+}

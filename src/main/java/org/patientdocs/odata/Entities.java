@@ -1,0 +1,61 @@
+package org.patientdocs.odata;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.olingo.commons.api.data.Entity;
+import org.apache.olingo.commons.api.data.Property;
+import org.apache.olingo.commons.api.data.ValueType;
+import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.serializer.SerializerException;
+import org.patientdocs.storage.DocumentRecord;
+import org.patientdocs.storage.PatientRecord;
+
+/** Builds Olingo entities from stored rows and records. */
+final class Entities {
+
+    private Entities() {
+    }
+
+    static Entity fromRow(OData odata, EdmEntitySet set, Map<String, Object> row) {
+        Entity entity = new Entity();
+        row.forEach((name, value) -> entity.addProperty(new Property(null, name, ValueType.PRIMITIVE, value)));
+        entity.setType(set.getEntityType().getFullQualifiedName().getFullQualifiedNameAsString());
+        entity.setId(URI.create(canonicalUrl(odata, set, entity)));
+        return entity;
+    }
+
+    /** The entity's canonical URL relative to the service root, e.g. {@code Documents('doc-abc')}. */
+    static String canonicalUrl(OData odata, EdmEntitySet set, Entity entity) {
+        try {
+            return odata.createUriHelper().buildCanonicalURL(set, entity);
+        } catch (SerializerException e) {
+            throw new IllegalStateException("entity without a key", e);
+        }
+    }
+
+    static Map<String, Object> row(DocumentRecord d) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", d.id());
+        row.put("patient_id", d.patientId());
+        row.put("file_name", d.fileName());
+        row.put("content_type", d.contentType());
+        row.put("file_size_bytes", d.fileSizeBytes());
+        row.put("document_type", d.documentType());
+        row.put("description", d.description());
+        row.put("uploaded_by_id", d.uploadedById());
+        row.put("uploaded_at", d.uploadedAt());
+        return row;
+    }
+
+    static Map<String, Object> row(PatientRecord p) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", p.id());
+        row.put("first_name", p.firstName());
+        row.put("last_name", p.lastName());
+        row.put("birth_date", p.birthDate());
+        return row;
+    }
+}

@@ -1,0 +1,183 @@
+package org.patientdocs.odata;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.olingo.commons.api.data.ContextURL;
+import org.apache.olingo.commons.api.data.Entity;
+import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.commons.api.http.HttpMethod;
+import org.apache.olingo.commons.api.http.HttpStatusCode;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.deserializer.DeserializerException;
+import org.apache.olingo.server.api.processor.MediaEntityProcessor;
+import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
+import org.apache.olingo.server.api.serializer.SerializerException;
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.EntityQuery;
+import org.patientdocs.query.SqlFragment;
+import org.patientdocs.storage.DocumentRecord;
+
+/**
+ * Every request on a single entity, media or not: Olingo hands all of them to one processor, so this class routes
+ * by entity set to {@link PatientRequests} and {@link DocumentRequests} and does the shared serialisation.
+ */
+public final class EntityRequestProcessor implements MediaEntityProcessor {
+
+    private final Services services;
+    private final PatientRequests patients;
+    private final DocumentRequests documents;
+    private final Caller caller;
+    private OData odata;
+    private ServiceMetadata metadata;
+
+    /** @param caller the authenticated caller of this request (processors are made per request) */
+    public EntityRequestProcessor(Services services, Caller caller) {
+        this.services = services;
+        this.caller = caller;
+        this.patients = new PatientRequests(services);
+        this.documents = new DocumentRequests(services);
+    }
+
+    @Override
+    public void init(OData odata, ServiceMetadata serviceMetadata) {
+        this.odata = odata;
+        this.metadata = serviceMetadata;
+    }
+
+    @Override
+    public void readEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
+            throws SerializerException {
+        Target target = Target.of(uriInfo);
+        Entity entity = read(target, uriInfo.getSelectOption());
+        writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), HttpStatusCode.OK);
+    }
+
+    private Entity read(Target target, SelectOption select) {
+        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
+        EntityQuery query;
+        if (target.viaDocument() != null) {
+            query = EntityQuery.byKey(table,
+                    SqlFragment.of("(SELECT patient_id FROM document WHERE id = ?)", target.viaDocument()),
+                    null, select);
+        } else {
+            SqlFragment scope = target.patientScope() == null ? null
+                    : SqlFragment.of("patient_id = ?", target.patientScope());
+            query = EntityQuery.byKey(table, SqlFragment.param(target.key()), scope, select);
+        }
+        List<Map<String, Object>> rows = services.entities().query(query.sql(), query.columns());
+        if (rows.isEmpty()) {
+            throw new ServiceException.NotFound(target.isDocuments()
+                    ? "The document does not exist" : "The patient does not exist");
+        }
+        return Entities.fromRow(odata, target.set(), rows.get(0));
+    }
+
+    @Override
+    public void createEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat,
+                             ContentType responseFormat) throws DeserializerException, SerializerException {
+        Target target = Target.of(uriInfo);
+        if (target.isDocuments()) {
+            throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
+        }
+        Entity created = patients.create(odata, request, requestFormat);
+        response.setHeader(HttpHeader.LOCATION, absoluteUrl(request, target.set(), created));
+        writeEntity(request, response, target.set(), created, responseFormat, null, HttpStatusCode.CREATED);
+    }
+
+    @Override
+    public void updateEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat,
+                             ContentType responseFormat) throws DeserializerException, SerializerException {
+        Target target = Target.of(uriInfo);
+        requireEntity(target);
+        boolean replace = request.getMethod() == HttpMethod.PUT;
+        if (target.isDocuments()) {
+            documents.update(odata, request, requestFormat, target, replace);
+        } else {
+            patients.update(odata, request, requestFormat, target.key(), replace);
+        }
+        writeEntity(request, response, target.set(), read(target, null), responseFormat, null, HttpStatusCode.OK);
+    }
+
+    @Override
+    public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        Target target = Target.of(uriInfo);
+        requireEntity(target);
+        if (target.isDocuments()) {
+            documents.delete(target);
+        } else {
+            patients.delete(target.key());
+        }
+        response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+    }
+
+    @Override
+    public void readMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
+        documents.download(request, response, Target.of(uriInfo));
+    }
+
+    @Override
+    public void createMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                  ContentType requestFormat, ContentType responseFormat) throws SerializerException {
+        Target target = Target.of(uriInfo);
+        if (target.patientScope() == null) {
+            throw new ServiceException.MethodNotAllowed(
+                    "Upload a document to its patient: POST /Patients('{id}')/Documents");
+        }
+        DocumentRequests.Upload upload = documents.upload(request, target.patientScope(), caller);
+        DocumentRecord record = upload.record();
+        Entity entity = Entities.fromRow(odata, services.model().documents(), Entities.row(record));
+        response.setHeader(HttpHeader.LOCATION, absoluteUrl(request, services.model().documents(), entity));
+        ContentType format = upload.fromForm() && !Negotiation.asksForMetadata(request)
+                ? ContentType.JSON_NO_METADATA : responseFormat;
+        writeEntity(request, response, services.model().documents(), entity, format, null, HttpStatusCode.CREATED);
+    }
+
+    @Override
+    public void updateMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                  ContentType requestFormat, ContentType responseFormat) {
+        throw new ServiceException.MethodNotAllowed(
+                "A document's content cannot be replaced; upload a new document and delete the old one");
+    }
+
+    @Override
+    public void deleteMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        throw new ServiceException.MethodNotAllowed("Delete the document itself, not its $value");
+    }
+
+    private static void requireEntity(Target target) {
+        if (target.key() == null) {
+            throw new ServiceException.MethodNotAllowed("Address a single entity by its key");
+        }
+    }
+
+    private void writeEntity(ODataRequest request, ODataResponse response, EdmEntitySet set, Entity entity,
+                             ContentType format, SelectOption select, HttpStatusCode status)
+            throws SerializerException {
+        ContextURL context = ContextURL.with()
+                .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
+                .entitySet(set)
+                .selectList(odata.createUriHelper().buildContextURLSelectList(set.getEntityType(), null, select))
+                .suffix(ContextURL.Suffix.ENTITY)
+                .build();
+        EntitySerializerOptions options = EntitySerializerOptions.with().contextURL(context).select(select).build();
+        response.setContent(odata.createSerializer(format)
+                .entity(metadata, set.getEntityType(), entity, options).getContent());
+        response.setStatusCode(status.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
+    }
+
+    private String absoluteUrl(ODataRequest request, EdmEntitySet set, Entity entity) {
+        return request.getRawBaseUri() + "/" + Entities.canonicalUrl(odata, set, entity);
+    }
+}

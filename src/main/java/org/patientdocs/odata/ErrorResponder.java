@@ -1,0 +1,79 @@
+package org.patientdocs.odata;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.ODataServerError;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.processor.ErrorProcessor;
+import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.RequestIds;
+import org.patientdocs.error.SafeTrace;
+import org.patientdocs.error.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every error that reaches Olingo leaves here in the one OData JSON shape. Our own {@link ServiceException}s keep
+ * their meaning; Olingo's protocol errors (a malformed URI, an unsupported method) keep their 4xx status and
+ * message; anything else is a 500 whose cause is logged once, without messages, under the request id.
+ */
+public final class ErrorResponder implements ErrorProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+
+    @Override
+    public void init(OData odata, ServiceMetadata serviceMetadata) {
+        // stateless
+    }
+
+    @Override
+    public void processError(ODataRequest request, ODataResponse response, ODataServerError serverError,
+                             ContentType responseFormat) {
+        write(response, toBody(serverError.getException(), serverError.getStatusCode(), serverError.getMessage()));
+    }
+
+    static ErrorMapper.ErrorBody toBody(Throwable exception, int status, String message) {
+        ServiceException known = find(exception);
+        if (known != null) {
+            ErrorMapper.ErrorBody body = ErrorMapper.map(known);
+            if (body.status() >= 500) {
+                LOG.warn("request {} answered {}: {}", RequestIds.current(), body.status(),
+                        SafeTrace.describe(known));
+            }
+            return body;
+        }
+        if (status >= 400 && status < 500 && message != null) {
+            return ErrorMapper.ofStatus(status, message);
+        }
+        String requestId = RequestIds.current();
+        LOG.error("request {} failed: {}", requestId, SafeTrace.describe(exception));
+        return ErrorMapper.internal(requestId);
+    }
+
+    private static ServiceException find(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof ServiceException service) {
+                return service;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static void write(ODataResponse response, ErrorMapper.ErrorBody body) {
+        response.setStatusCode(body.status());
+        response.setHeader(HttpHeader.CONTENT_TYPE, ErrorMapper.ERROR_CONTENT_TYPE);
+        if (body.status() == 503) {
+            response.setHeader(HttpHeader.RETRY_AFTER, "5");
+        }
+        response.setContent(new ByteArrayInputStream(body.json().getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,55 @@
+package org.patientdocs.odata;
+
+import java.nio.charset.StandardCharsets;
+
+import org.patientdocs.storage.FileKind;
+
+/** File names as stored and as offered back in {@code Content-Disposition}. */
+final class FileNames {
+
+    static final int MAX_CODE_POINTS = 255;
+    /** RFC 8187 attr-char: the octets that need no percent-encoding in an extended value. */
+    private static final String ATTR_CHARS =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~";
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private FileNames() {
+    }
+
+    /**
+     * The name to store: the last path component of what the client sent (browsers send {@code C:\fakepath\x.pdf}),
+     * without control characters, at most 255 characters; {@code document.<ext>} when nothing is left.
+     */
+    static String clean(String sent, FileKind kind) {
+        String name = sent == null ? "" : sent;
+        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints()
+                .filter(cp -> !Character.isISOControl(cp) && cp != 0x7f)
+                .limit(MAX_CODE_POINTS)
+                .forEach(out::appendCodePoint);
+        String cleaned = out.toString().strip();
+        return cleaned.isEmpty() || cleaned.equals(".") || cleaned.equals("..")
+                ? "document." + kind.extension() : cleaned;
+    }
+
+    /**
+     * {@code attachment} with an ASCII-only {@code filename} (other characters as '_') for old clients and the exact
+     * name as RFC 8187 {@code filename*} for the rest.
+     */
+    static String attachment(String fileName) {
+        StringBuilder ascii = new StringBuilder(fileName.length());
+        fileName.codePoints().forEach(cp -> ascii.append(
+                cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\' && cp != '%' && cp != ';' ? (char) cp : '_'));
+        StringBuilder extended = new StringBuilder();
+        for (byte b : fileName.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 0x80 && ATTR_CHARS.indexOf(c) >= 0) {
+                extended.append((char) c);
+            } else {
+                extended.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            }
+        }
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + extended;
+    }
+}

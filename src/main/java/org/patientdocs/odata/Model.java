@@ -1,0 +1,44 @@
+package org.patientdocs.odata;
+
+import java.util.Map;
+
+import org.apache.olingo.commons.api.edm.Edm;
+import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.commons.api.edm.EdmEntityType;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.patientdocs.query.ColumnMap;
+
+/**
+ * The parts of the EDM the processors work with, resolved once at start-up: the two entity sets and their tables.
+ */
+public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySet documents, ColumnMap columns) {
+
+    public static final String PATIENTS = "Patients";
+    public static final String DOCUMENTS = "Documents";
+
+    public static Model load() {
+        ServiceMetadata metadata = EdmLoader.load();
+        Edm edm = metadata.getEdm();
+        ColumnMap columns = ColumnMap.fromEdm(edm, EdmLoader.NAMESPACE,
+                Map.of("Patient", "patient", "Document", "document"));
+        EdmEntitySet patients = edm.getEntityContainer().getEntitySet(PATIENTS);
+        EdmEntitySet documents = edm.getEntityContainer().getEntitySet(DOCUMENTS);
+        return new Model(metadata, patients, documents, columns);
+    }
+
+    public ColumnMap.Table patientTable() {
+        return columns.table(patients.getEntityType());
+    }
+
+    public ColumnMap.Table documentTable() {
+        return columns.table(documents.getEntityType());
+    }
+
+    public EdmEntityType documentType() {
+        return documents.getEntityType();
+    }
+
+    public EdmEntityType patientType() {
+        return patients.getEntityType();
+    }
+}

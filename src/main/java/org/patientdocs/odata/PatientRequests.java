@@ -1,0 +1,94 @@
+package org.patientdocs.odata;
+
+import java.time.LocalDate;
+import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import org.apache.olingo.commons.api.data.Entity;
+import org.apache.olingo.commons.api.data.Property;
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.deserializer.DeserializerException;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+import org.patientdocs.storage.PatientRecord;
+
+/** Creating, changing and deleting patients. */
+final class PatientRequests {
+
+    /** Patient numbers as clinics' systems issue them: letters, digits, '.', '_' and '-'. */
+    static final Pattern PATIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final Services services;
+
+    PatientRequests(Services services) {
+        this.services = services;
+    }
+
+    Entity create(OData odata, ODataRequest request, ContentType format) throws DeserializerException {
+        Entity body = JsonBodies.entity(odata, request, format, services.model().patientType());
+        String id = text(body, "id");
+        if (id == null || !PATIENT_ID.matcher(id).matches()) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "id",
+                    "A patient needs an id of 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        PatientRecord patient = new PatientRecord(id, text(body, "first_name"), text(body, "last_name"),
+                date(body, "birth_date"));
+        services.patients().insert(patient);
+        return Entities.fromRow(odata, services.model().patients(), Entities.row(patient));
+    }
+
+    void update(OData odata, ODataRequest request, ContentType format, String id, boolean replace)
+            throws DeserializerException {
+        Entity body = JsonBodies.entity(odata, request, format, services.model().patientType());
+        if (body.getProperty("id") != null && !Objects.equals(id, text(body, "id"))) {
+            throw new ServiceException.BadRequest(ErrorCode.PROPERTY_NOT_WRITABLE, "id", "The id cannot be changed");
+        }
+        PatientRecord current = services.patients().find(id)
+                .orElseThrow(() -> new ServiceException.NotFound("The patient does not exist"));
+        PatientRecord changed = new PatientRecord(id,
+                pick(body, "first_name", replace, current.firstName()),
+                pick(body, "last_name", replace, current.lastName()),
+                body.getProperty("birth_date") != null || replace ? date(body, "birth_date") : current.birthDate());
+        if (!services.patients().update(changed)) {
+            throw new ServiceException.NotFound("The patient does not exist");
+        }
+    }
+
+    void delete(String id) {
+        if (!services.patients().delete(id)) {
+            throw new ServiceException.NotFound("The patient does not exist");
+        }
+    }
+
+    private static String pick(Entity body, String name, boolean replace, String current) {
+        return body.getProperty(name) != null || replace ? text(body, name) : current;
+    }
+
+    static String text(Entity body, String name) {
+        Property property = body.getProperty(name);
+        return property == null || property.getValue() == null ? null : property.getValue().toString();
+    }
+
+    private static LocalDate date(Entity body, String name) {
+        Property property = body.getProperty(name);
+        Object value = property == null ? null : property.getValue();
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof LocalDate date) {
+            return date;
+        }
+        if (value instanceof GregorianCalendar calendar) {
+            return calendar.toZonedDateTime().toLocalDate();
+        }
+        if (value instanceof Calendar calendar) {
+            return LocalDate.of(calendar.get(Calendar.YEAR), calendar.get(Calendar.MONTH) + 1,
+                    calendar.get(Calendar.DAY_OF_MONTH));
+        }
+        return LocalDate.parse(value.toString());
+    }
+}

@@ -1,0 +1,184 @@
+package org.patientdocs.odata;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.server.api.ODataRequest;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+import org.patientdocs.storage.ContentDisposition;
+import org.patientdocs.storage.FileDocumentStore;
+import org.patientdocs.storage.MultipartFormReader;
+import org.patientdocs.storage.PendingContent;
+
+/**
+ * Reads an upload in either form the service accepts, streaming the file into the document store's temporary area:
+ * {@code multipart/form-data} with a {@code file} part and optional {@code document_type} and {@code description}
+ * fields (the spec's form), or the raw bytes as the body (OData's media-entity create) with the file name in
+ * {@code Slug} or {@code Content-Disposition}.
+ */
+final class UploadReader {
+
+    /** Room for the form's boundaries, part headers and text fields around a file of the maximum size. */
+    static final long FORM_OVERHEAD = 64 * 1024;
+    static final int MAX_DOCUMENT_TYPE = 100;
+    static final int MAX_DESCRIPTION = 2000;
+
+    private final long maxBytes;
+
+    UploadReader(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /** What arrived; closing it removes the bytes unless they were committed. */
+    record Received(PendingContent content, String declaredType, String fileName, String documentType,
+                    String description, boolean fromForm) implements AutoCloseable {
+        @Override
+        public void close() {
+            content.close();
+        }
+    }
+
+    Received read(ODataRequest request, FileDocumentStore store) throws IOException {
+        String contentType = request.getHeader(HttpHeader.CONTENT_TYPE);
+        ContentType parsed = contentType == null ? null : ContentType.parse(contentType);
+        boolean multipart = parsed != null && parsed.getType().equalsIgnoreCase("multipart");
+        if (multipart && !parsed.getSubtype().equalsIgnoreCase("form-data")) {
+            throw new ServiceException.UnsupportedMediaType(
+                    "Upload as multipart/form-data or as the raw file; " + contentType.split(";")[0] + " is not accepted");
+        }
+        rejectDeclaredLength(request, multipart ? maxBytes + FORM_OVERHEAD : maxBytes);
+        InputStream body = new ClientBody(request.getBody());
+        return multipart ? readForm(body, contentType, store) : readRaw(request, body, contentType, store);
+    }
+
+    private Received readForm(InputStream body, String contentType, FileDocumentStore store) throws IOException {
+        MultipartFormReader form = new MultipartFormReader(body, contentType);
+        PendingContent content = null;
+        String declaredType = null;
+        String fileName = null;
+        String documentType = null;
+        String description = null;
+        try {
+            for (MultipartFormReader.Part part = form.next(); part != null; part = form.next()) {
+                switch (part.name() == null ? "" : part.name()) {
+                    case "file" -> {
+                        if (content != null) {
+                            throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "file",
+                                    "Send exactly one file per upload");
+                        }
+                        declaredType = part.contentType();
+                        fileName = part.fileName();
+                        content = store.write(part.body(), maxBytes);
+                    }
+                    case "document_type" -> documentType = label("document_type",
+                            form.readText(part, MAX_DOCUMENT_TYPE + 1));
+                    case "description" -> description = label("description", form.readText(part, MAX_DESCRIPTION + 1));
+                    default -> {
+                        // Other fields are ignored, as HTML forms often carry extra inputs.
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (content != null) {
+                content.close();
+            }
+            throw e;
+        }
+        if (content == null) {
+            throw new ServiceException.BadRequest(ErrorCode.MISSING_FILE, "file",
+                    "The form has no 'file' part; send the document as the field named file");
+        }
+        return new Received(content, declaredType, fileName, documentType, description, true);
+    }
+
+    private Received readRaw(ODataRequest request, InputStream body, String contentType, FileDocumentStore store)
+            throws IOException {
+        String fileName = Slugs.decode(request.getHeader("Slug"));
+        if (fileName == null) {
+            fileName = ContentDisposition.fileName(request.getHeader("Content-Disposition"));
+        }
+        PendingContent content = store.write(body, maxBytes);
+        return new Received(content, contentType, fileName, null, null, false);
+    }
+
+    /** 413 before reading a byte when the declared length alone is over the limit. */
+    private static void rejectDeclaredLength(ODataRequest request, long limit) {
+        String length = request.getHeader(HttpHeader.CONTENT_LENGTH);
+        if (length == null) {
+            return;
+        }
+        long declared;
+        try {
+            declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            throw new ServiceException.BadRequest(ErrorCode.BAD_REQUEST, null, "The Content-Length is not a number");
+        }
+        if (declared > limit) {
+            throw tooLarge(limit);
+        }
+    }
+
+    static ServiceException.PayloadTooLarge tooLarge(long limit) {
+        return new ServiceException.PayloadTooLarge("file", "The document exceeds the upload limit of " + limit
+                + " bytes");
+    }
+
+    /** A document_type or description as stored: trimmed, blank as null, within its length. */
+    static String label(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String trimmed = value.strip();
+        int max = name.equals("document_type") ? MAX_DOCUMENT_TYPE : MAX_DESCRIPTION;
+        if (trimmed.codePointCount(0, trimmed.length()) > max) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, name,
+                    name + " may have at most " + max + " characters");
+        }
+        for (int i = 0; i < trimmed.length(); i++) {
+            char c = trimmed.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+                throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, name,
+                        name + " contains control characters");
+            }
+        }
+        return trimmed;
+    }
+
+    /**
+     * The request body; a failure to read it (the client went away or sent a broken body) is the client's error,
+     * distinct from a failure to write the store.
+     */
+    private static final class ClientBody extends FilterInputStream {
+
+        ClientBody(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw interrupted(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw interrupted(e);
+            }
+        }
+
+        private static ServiceException interrupted(IOException e) {
+            return new ServiceException.BadRequest(ErrorCode.INVALID_BODY, null,
+                    "The request body could not be read to its end", e);
+        }
+    }
+}

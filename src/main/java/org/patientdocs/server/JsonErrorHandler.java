@@ -1,0 +1,30 @@
+package org.patientdocs.server;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.patientdocs.error.ErrorMapper;
+
+/**
+ * Errors Jetty decides on its own (a malformed request line, headers too large, a request no servlet took) in the
+ * service's OData JSON shape instead of Jetty's HTML page. The message is the status's reason phrase only: Jetty's
+ * own messages may quote the request.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        byte[] body = ErrorMapper.ofStatus(code, HttpStatus.getMessage(code)).json().getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorMapper.ERROR_CONTENT_TYPE);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("OData-Version", "4.0");
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+}

@@ -1,0 +1,56 @@
+package org.patientdocs.server;
+
+import java.io.PrintStream;
+
+import org.patientdocs.auth.DevCommands;
+import org.patientdocs.config.ConfigLoader;
+import org.patientdocs.config.ServiceConfig;
+
+/**
+ * Starts the service, or runs one of the development commands ({@code token --subject …}, {@code api-key}) with
+ * the same configuration.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServiceConfig config;
+        try {
+            config = ConfigLoader.load();
+        } catch (ConfigLoader.ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (DevCommands.handles(args)) {
+            System.exit(DevCommands.run(args, config, System.out, System.err));
+            return;
+        }
+        if (args.length > 0) {
+            System.err.println("usage: java -jar documents-odata.jar [token --subject <id> | api-key]");
+            System.exit(2);
+            return;
+        }
+        ServiceRuntime runtime = ServiceRuntime.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                runtime.close();
+            } catch (Exception e) {
+                System.err.println("error while stopping: " + e.getClass().getSimpleName());
+            }
+        }, "shutdown"));
+        announce(config, runtime, System.out);
+        runtime.join();
+    }
+
+    private static void announce(ServiceConfig config, ServiceRuntime runtime, PrintStream out) {
+        out.println("Patient documents OData service at " + runtime.baseUri());
+        if (config.auth().mode() == ServiceConfig.Auth.Mode.DEVELOPMENT) {
+            out.println("Development mode: signing key and API key are in " + config.storage().devDir());
+            out.println("  a token:     java -jar target/documents-odata.jar token --subject user-456");
+            out.println("  the API key: java -jar target/documents-odata.jar api-key");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.patientdocs.server;
+
+import java.net.URI;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataHttpHandler;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.RequestIds;
+import org.patientdocs.error.SafeTrace;
+import org.patientdocs.odata.CollectionProcessor;
+import org.patientdocs.odata.EntityRequestProcessor;
+import org.patientdocs.odata.ErrorResponder;
+import org.patientdocs.odata.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each request to Olingo with this service's processors. Olingo's handler keeps per-request state, so one is
+ * made per request; the parsed model is shared.
+ */
+final class ODataServlet extends HttpServlet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ODataServlet.class);
+
+    private final transient OData odata = OData.newInstance();
+    private final transient Services services;
+    private final URI publicBaseUrl;
+
+    ODataServlet(Services services) {
+        this.services = services;
+        this.publicBaseUrl = services.config().http().publicBaseUrl();
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) {
+        ODataHttpHandler handler = odata.createHandler(services.model().metadata());
+        handler.register(new CollectionProcessor(services));
+        handler.register(new EntityRequestProcessor(services, Caller.of(request)));
+        handler.register(new ErrorResponder());
+        try {
+            handler.process(publicBaseUrl == null ? request : new PublicUrl(request, publicBaseUrl), response);
+        } catch (RuntimeException e) {
+            // Olingo lets a failure while copying a response body escape: mostly a client that went away mid-download.
+            if (response.isCommitted()) {
+                LOG.info("request {} ended while sending the response: {}", RequestIds.current(),
+                        e.getClass().getSimpleName());
+            } else {
+                LOG.error("request {} failed: {}", RequestIds.current(), SafeTrace.describe(e));
+                ErrorMapper.write(response, ErrorMapper.internal(RequestIds.current()));
+            }
+        }
+    }
+
+    /** Presents the request as if it had arrived at the configured public base URL, for absolute links. */
+    private static final class PublicUrl extends HttpServletRequestWrapper {
+        private final URI base;
+
+        PublicUrl(HttpServletRequest request, URI base) {
+            super(request);
+            this.base = base;
+        }
+
+        @Override
+        public StringBuffer getRequestURL() {
+            return new StringBuffer(base.toString()).append(getRequestURI());
+        }
+    }
+}

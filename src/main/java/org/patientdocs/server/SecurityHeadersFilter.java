@@ -1,0 +1,36 @@
+package org.patientdocs.server;
+
+import java.io.IOException;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ServiceException;
+
+/**
+ * Headers every response carries, since every response may hold health information: no caching anywhere, no
+ * content sniffing. Also refuses method-override headers, so a POST can never turn into a DELETE.
+ */
+public final class SecurityHeadersFilter implements Filter {
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest http = (HttpServletRequest) request;
+        HttpServletResponse out = (HttpServletResponse) response;
+        out.setHeader("Cache-Control", "no-store");
+        out.setHeader("X-Content-Type-Options", "nosniff");
+        if (http.getHeader("X-HTTP-Method") != null || http.getHeader("X-HTTP-Method-Override") != null) {
+            ErrorMapper.write(out, ErrorMapper.map(new ServiceException.BadRequest(ErrorCode.METHOD_OVERRIDE_REFUSED,
+                    null, "X-HTTP-Method and X-HTTP-Method-Override are not accepted; send the real method")));
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}

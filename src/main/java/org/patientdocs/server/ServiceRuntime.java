@@ -1,0 +1,127 @@
+package org.patientdocs.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.patientdocs.auth.AuthenticationFilter;
+import org.patientdocs.auth.Authenticator;
+import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.odata.Model;
+import org.patientdocs.odata.Services;
+import org.patientdocs.storage.DataSources;
+import org.patientdocs.storage.DocumentRecords;
+import org.patientdocs.storage.EntityStore;
+import org.patientdocs.storage.FileDocumentStore;
+import org.patientdocs.storage.PatientStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: the database pool, the document store and Jetty with the filter chain
+ * (request id and access log → security headers → authentication → key compatibility → Olingo).
+ * Wiring only; started by {@link Main} and by the integration tests.
+ */
+public final class ServiceRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
+    /** Unreferenced bytes younger than this may belong to an upload still committing its row. */
+    private static final Duration ORPHAN_MIN_AGE = Duration.ofMinutes(10);
+
+    private final Server server;
+    private final HikariDataSource dataSource;
+
+    private ServiceRuntime(Server server, HikariDataSource dataSource) {
+        this.server = server;
+        this.dataSource = dataSource;
+    }
+
+    public static ServiceRuntime start(ServiceConfig config) throws Exception {
+        HikariDataSource dataSource = DataSources.open(config.database());
+        try {
+            Services services = services(config, dataSource);
+            sweepOrphans(services);
+            Server server = jetty(config, services, Authenticator.create(config));
+            server.start();
+            return new ServiceRuntime(server, dataSource);
+        } catch (Exception | Error e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static Services services(ServiceConfig config, HikariDataSource dataSource) {
+        try {
+            return new Services(Model.load(), new EntityStore(dataSource), new PatientStore(dataSource),
+                    new DocumentRecords(dataSource), new FileDocumentStore(config.storage()), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the document store", e);
+        }
+    }
+
+    private static void sweepOrphans(Services services) throws IOException {
+        int removed = services.content().deleteOrphans(services.documents()::exists, ORPHAN_MIN_AGE);
+        if (removed > 0) {
+            LOG.info("removed {} unreferenced stored files left by interrupted uploads", removed);
+        }
+    }
+
+    private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator) {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.http().host());
+        connector.setPort(config.http().port());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
+        context.addFilter(new FilterHolder(new AccessLogFilter(new RouteTemplates(services.model().metadata()
+                .getEdm()))), "/*", requests);
+        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", requests);
+        context.addFilter(new FilterHolder(new AuthenticationFilter(authenticator)), "/*", requests);
+        context.addFilter(new FilterHolder(new KeyCompatibilityFilter()), "/*", requests);
+        context.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
+        context.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setHandler(context);
+        server.setStopTimeout(5_000);
+        return server;
+    }
+
+    /** The URL the service answers at, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI baseUri() {
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
+                : connector.getHost();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + connector.getLocalPort() + "/");
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.stop();
+        } finally {
+            dataSource.close();
+        }
+    }
+}

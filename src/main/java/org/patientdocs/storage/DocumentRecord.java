@@ -1,0 +1,13 @@
+package org.patientdocs.storage;
+
+import java.time.Instant;
+
+/**
+ * A document's metadata as stored; its bytes live in the {@link FileDocumentStore} under the same id.
+ *
+ * @param contentSha256 hex SHA-256 of the bytes, the source of the download's strong ETag
+ */
+public record DocumentRecord(String id, String patientId, String fileName, String contentType, long fileSizeBytes,
+                             String documentType, String description, String uploadedById, Instant uploadedAt,
+                             String contentSha256) {
+}

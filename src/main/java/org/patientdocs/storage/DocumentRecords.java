@@ -1,0 +1,104 @@
+package org.patientdocs.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.patientdocs.error.ServiceException;
+
+/** The document metadata table: inserts, single-row lookups, updates and deletes. */
+public final class DocumentRecords {
+
+    private static final String COLUMNS = "id, patient_id, file_name, content_type, file_size_bytes, document_type,"
+            + " description, uploaded_by_id, uploaded_at, content_sha256";
+
+    private final DataSource dataSource;
+
+    public DocumentRecords(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Inserts the row in its own transaction; 404 when the patient was deleted meanwhile. */
+    public void insert(DocumentRecord d) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "INSERT INTO document (" + COLUMNS + ", version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+            statement.setString(1, d.id());
+            statement.setString(2, d.patientId());
+            statement.setString(3, d.fileName());
+            statement.setString(4, d.contentType());
+            statement.setLong(5, d.fileSizeBytes());
+            statement.setString(6, d.documentType());
+            statement.setString(7, d.description());
+            statement.setString(8, d.uploadedById());
+            statement.setObject(9, OffsetDateTime.ofInstant(d.uploadedAt(), ZoneOffset.UTC));
+            statement.setString(10, d.contentSha256());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            if (StoreFailure.isState(e, StoreFailure.FOREIGN_KEY_VIOLATION)) {
+                throw new ServiceException.NotFound("The patient does not exist");
+            }
+            throw StoreFailure.of(e);
+        }
+    }
+
+    public Optional<DocumentRecord> find(String id) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT " + COLUMNS + " FROM document WHERE id = ?")) {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new DocumentRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                        rs.getObject(9, OffsetDateTime.class).toInstant(), rs.getString(10)));
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
+    public boolean exists(String id) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM document WHERE id = ?")) {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
+    /** Sets the two client-writable properties; false when the document is gone. */
+    public boolean updateLabels(String id, String documentType, String description) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE document SET document_type = ?, description = ?, version = version + 1 WHERE id = ?")) {
+            statement.setString(1, documentType);
+            statement.setString(2, description);
+            statement.setString(3, id);
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
+    public boolean delete(String id) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("DELETE FROM document WHERE id = ?")) {
+            statement.setString(1, id);
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+}

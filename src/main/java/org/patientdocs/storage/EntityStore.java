@@ -1,0 +1,94 @@
+package org.patientdocs.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.SqlFragment;
+
+/**
+ * Runs translated queries: each call takes a pooled connection, runs one parameterised statement and returns the
+ * connection before any byte goes to the client. Rows come back as property name → Java value (String, Long,
+ * Integer, Boolean, BigDecimal, Double, LocalDate, Instant).
+ */
+public final class EntityStore {
+
+    private final DataSource dataSource;
+
+    public EntityStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public List<Map<String, Object>> query(SqlFragment sql, List<ColumnMap.Column> columns) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = prepare(connection, sql);
+             ResultSet rs = statement.executeQuery()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    row.put(columns.get(i).property(), read(rs, i + 1, columns.get(i).kind()));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
+    public long count(SqlFragment sql) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = prepare(connection, sql);
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
+    static PreparedStatement prepare(Connection connection, SqlFragment sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.sql());
+        try {
+            bind(statement, sql.params());
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+        return statement;
+    }
+
+    static void bind(PreparedStatement statement, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            statement.setObject(i + 1, params.get(i));
+        }
+    }
+
+    static Object read(ResultSet rs, int index, ColumnMap.Kind kind) throws SQLException {
+        Object value = switch (kind) {
+            case STRING -> rs.getString(index);
+            case INT64 -> rs.getLong(index);
+            case INT32 -> rs.getInt(index);
+            case BOOLEAN -> rs.getBoolean(index);
+            case DECIMAL -> rs.getBigDecimal(index);
+            case DOUBLE -> rs.getDouble(index);
+            case DATE -> rs.getObject(index, LocalDate.class);
+            case DATE_TIME_OFFSET -> {
+                OffsetDateTime time = rs.getObject(index, OffsetDateTime.class);
+                yield time == null ? null : time.toInstant();
+            }
+        };
+        return rs.wasNull() ? null : value;
+    }
+}

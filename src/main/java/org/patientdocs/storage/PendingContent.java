@@ -1,0 +1,79 @@
+package org.patientdocs.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * An upload written to a temporary file by {@link FileDocumentStore#write}, with its size, SHA-256 and leading bytes,
+ * waiting to be {@linkplain FileDocumentStore#commit committed}. Closing it deletes the temporary file unless it was
+ * committed, so a try-with-resources block cleans up after any failure.
+ */
+public final class PendingContent implements AutoCloseable {
+
+    private final Path tempFile;
+    private final long size;
+    private final byte[] sha256;
+    private final byte[] head;
+    private boolean committed;
+    private boolean closed;
+
+    PendingContent(Path tempFile, long size, byte[] sha256, byte[] head) {
+        this.tempFile = tempFile;
+        this.size = size;
+        this.sha256 = sha256;
+        this.head = head;
+    }
+
+    /** The number of bytes written. */
+    public long size() {
+        return size;
+    }
+
+    /** The SHA-256 digest of the content (a copy). */
+    public byte[] sha256() {
+        return sha256.clone();
+    }
+
+    /** The SHA-256 digest in lower-case hex. */
+    public String sha256Hex() {
+        return HexFormat.of().formatHex(sha256);
+    }
+
+    /** The first bytes of the content, at most {@link FileDocumentStore#HEAD_LENGTH} (fewer for a shorter file). */
+    public byte[] head() {
+        return Arrays.copyOf(head, head.length);
+    }
+
+    /** The temporary file holding the content; gone after commit or close. */
+    public Path tempFile() {
+        return tempFile;
+    }
+
+    /** Whether the temporary file is still there to commit. */
+    boolean isOpen() {
+        return !committed && !closed;
+    }
+
+    void markCommitted() {
+        committed = true;
+    }
+
+    /**
+     * Deletes the temporary file unless the content was committed. Never fails: a file that cannot be deleted now
+     * is left to {@link FileDocumentStore#deleteOrphans} at the next start.
+     */
+    @Override
+    public void close() {
+        if (!committed && !closed) {
+            closed = true;
+            try {
+                Files.deleteIfExists(tempFile);
+            } catch (IOException leftForTheSweep) {
+                // see above; the caller is usually already handling another failure
+            }
+        }
+    }
+}

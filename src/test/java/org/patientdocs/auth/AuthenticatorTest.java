@@ -1,0 +1,170 @@
+package org.patientdocs.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.patientdocs.auth.TestTokens.sign;
+import static org.patientdocs.auth.TestTokens.validClaims;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.patientdocs.config.ConfigLoader.ConfigException;
+import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.error.ServiceException.ServiceUnavailable;
+import org.patientdocs.error.ServiceException.Unauthorized;
+
+class AuthenticatorTest {
+
+    private static final String PRODUCTION_KEY = "production-api-key";
+
+    @TempDir
+    Path dataDir;
+
+    private final ECKey key = TestTokens.ecKey("prod-1");
+
+    @Test
+    void developmentModeAcceptsTheDevelopmentApiKeyAndTokens() {
+        ServiceConfig config = TestTokens.config(dataDir);
+        Authenticator authenticator = Authenticator.create(config);
+        DevCredentials dev = DevCredentials.ensure(config.storage().devDir());
+        String token = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofMinutes(5));
+        assertEquals(new Caller("user-456"), authenticator.authenticate(dev.apiKey(), "Bearer " + token));
+    }
+
+    @Test
+    void developmentModeAlsoAcceptsConfiguredApiKeys() {
+        ServiceConfig config = TestTokens.config(dataDir, "auth.api-key-sha256", ApiKeys.sha256Hex("extra-key"));
+        Authenticator authenticator = Authenticator.create(config);
+        authenticator.checkApiKey("extra-key");
+        authenticator.checkApiKey(DevCredentials.ensure(config.storage().devDir()).apiKey());
+    }
+
+    @Test
+    void developmentModeWithoutEs256FailsAtStart() {
+        ServiceConfig config = TestTokens.config(dataDir, "auth.algorithms", "RS256");
+        ConfigException e = assertThrows(ConfigException.class, () -> Authenticator.create(config));
+        assertTrue(e.getMessage().startsWith("auth.algorithms"));
+    }
+
+    @Test
+    void productionModeVerifiesTokensAgainstAJwksFile() throws Exception {
+        Path jwks = dataDir.resolve("jwks.json");
+        Files.writeString(jwks, new JWKSet(key).toString());
+        Authenticator authenticator = Authenticator.create(production(jwks.toString()));
+        String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
+        assertEquals("user-456", authenticator.authenticate(PRODUCTION_KEY, "Bearer " + token).subject());
+        assertThrows(Unauthorized.class, () -> authenticator.authenticate(PRODUCTION_KEY,
+                "Bearer " + sign(TestTokens.ecKey("prod-1"), JWSAlgorithm.ES256, validClaims().build())));
+    }
+
+    @Test
+    void productionModeCreatesNoDevelopmentCredentials() throws Exception {
+        Path jwks = dataDir.resolve("jwks.json");
+        Files.writeString(jwks, new JWKSet(key).toString());
+        ServiceConfig config = production(jwks.toString());
+        Authenticator authenticator = Authenticator.create(config);
+        assertFalse(Files.exists(config.storage().devDir()));
+        assertThrows(Unauthorized.class, () -> authenticator.checkApiKey("some-dev-key"));
+    }
+
+    @Test
+    void productionModeFetchesTheJwksFromAUrl() throws Exception {
+        byte[] body = new JWKSet(key).toString().getBytes(StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/jwks.json", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
+            Authenticator authenticator = Authenticator.create(production(url));
+            String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
+            assertEquals("user-456", authenticator.authenticate(PRODUCTION_KEY, "Bearer " + token).subject());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void unreachableJwksUrlIsServiceUnavailable() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Authenticator authenticator = Authenticator.create(production("http://127.0.0.1:" + port + "/jwks.json"));
+        String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
+        assertThrows(ServiceUnavailable.class, () -> authenticator.authenticate(PRODUCTION_KEY, "Bearer " + token));
+    }
+
+    @Test
+    void unreadableJwksFileFailsAtStart() {
+        ServiceConfig config = production(dataDir.resolve("missing.json").toString());
+        ConfigException e = assertThrows(ConfigException.class, () -> Authenticator.create(config));
+        assertTrue(e.getMessage().startsWith("auth.jwks"));
+    }
+
+    @Test
+    void missingApiKeyIsRejectedBeforeTheToken() {
+        Authenticator authenticator = development();
+        Unauthorized e = assertThrows(Unauthorized.class, () -> authenticator.authenticate(null, "Bearer x"));
+        assertEquals(Authenticator.API_KEY_MISSING, e.getMessage());
+    }
+
+    @Test
+    void wrongApiKeyIsRejected() {
+        Authenticator authenticator = development();
+        Unauthorized e = assertThrows(Unauthorized.class, () -> authenticator.authenticate("wrong", "Bearer x"));
+        assertEquals(Authenticator.API_KEY_INVALID, e.getMessage());
+    }
+
+    @Test
+    void missingAuthorizationIsRejected() {
+        Unauthorized e = assertThrows(Unauthorized.class, () -> Authenticator.bearerToken(null));
+        assertEquals(Authenticator.TOKEN_MISSING, e.getMessage());
+    }
+
+    @Test
+    void otherSchemesAreRejected() {
+        Unauthorized e = assertThrows(Unauthorized.class, () -> Authenticator.bearerToken("Basic dXNlcjpwdw=="));
+        assertEquals(Authenticator.TOKEN_MISSING, e.getMessage());
+    }
+
+    @Test
+    void bearerSchemeIsCaseInsensitive() {
+        assertEquals("abc.def.ghi", Authenticator.bearerToken("bearer abc.def.ghi"));
+        assertEquals("abc.def.ghi", Authenticator.bearerToken("BEARER  abc.def.ghi "));
+    }
+
+    @Test
+    void authorizationWithoutExactlyOneTokenIsRejected() {
+        assertEquals(Authenticator.AUTHORIZATION_MALFORMED,
+                assertThrows(Unauthorized.class, () -> Authenticator.bearerToken("Bearer a b")).getMessage());
+        assertEquals(Authenticator.AUTHORIZATION_MALFORMED,
+                assertThrows(Unauthorized.class, () -> Authenticator.bearerToken("Bearer")).getMessage());
+    }
+
+    private Authenticator development() {
+        return Authenticator.create(TestTokens.config(dataDir));
+    }
+
+    private ServiceConfig production(String jwksLocation) {
+        return TestTokens.config(dataDir, "auth.mode", "production", "auth.jwks", jwksLocation,
+                "auth.api-key-sha256", ApiKeys.sha256Hex(PRODUCTION_KEY));
+    }
+}

@@ -1,0 +1,219 @@
+package org.patientdocs.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.patientdocs.auth.TestTokens.minutesFromNow;
+import static org.patientdocs.auth.TestTokens.sign;
+import static org.patientdocs.auth.TestTokens.validClaims;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Date;
+import java.util.List;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.error.ServiceException.Unauthorized;
+
+class TokenVerifierTest {
+
+    @TempDir
+    Path dataDir;
+
+    private static final RSAKey RSA_KEY = TestTokens.rsaKey("key-2");
+
+    private final ECKey key = TestTokens.ecKey("key-1");
+    private ServiceConfig.Auth auth;
+    private TokenVerifier verifier;
+
+    @BeforeEach
+    void createVerifier() {
+        auth = TestTokens.config(dataDir).auth();
+        verifier = TokenVerifier.trusting(new JWKSet(List.of(key, RSA_KEY)), auth);
+    }
+
+    @Test
+    void validTokenIsAccepted() {
+        assertEquals(new Caller("user-456"), verifier.verify(sign(key, JWSAlgorithm.ES256, validClaims().build())));
+    }
+
+    @Test
+    void rsaSignedTokenIsAccepted() {
+        assertEquals("user-456", verifier.verify(sign(RSA_KEY, JWSAlgorithm.RS256, validClaims().build())).subject());
+    }
+
+    @Test
+    void tokenWithoutTypeHeaderIsAccepted() {
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("key-1").build();
+        assertEquals("user-456", verifier.verify(sign(key, header, validClaims().build())).subject());
+    }
+
+    @Test
+    void audienceListContainingTheServiceIsAccepted() {
+        JWTClaimsSet claims = validClaims().audience(List.of("urn:other", TestTokens.AUDIENCE)).build();
+        assertEquals("user-456", verifier.verify(sign(key, JWSAlgorithm.ES256, claims)).subject());
+    }
+
+    @Test
+    void expiredTokenIsRejected() {
+        JWTClaimsSet claims = validClaims().issueTime(minutesFromNow(-30)).expirationTime(minutesFromNow(-10)).build();
+        assertRejected(sign(key, JWSAlgorithm.ES256, claims), TokenVerifier.EXPIRED);
+    }
+
+    @Test
+    void expiryWithinClockSkewIsAccepted() {
+        JWTClaimsSet claims = validClaims().expirationTime(new Date(System.currentTimeMillis() - 20_000))
+                .build();
+        assertEquals("user-456", verifier.verify(sign(key, JWSAlgorithm.ES256, claims)).subject());
+    }
+
+    @Test
+    void notYetValidTokenIsRejected() {
+        JWTClaimsSet claims = validClaims().notBeforeTime(minutesFromNow(5)).expirationTime(minutesFromNow(20))
+                .build();
+        assertRejected(sign(key, JWSAlgorithm.ES256, claims), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void wrongIssuerIsRejected() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().issuer("urn:someone-else").build()),
+                TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void wrongAudienceIsRejected() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().audience("urn:other-api").build()),
+                TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void missingAudienceIsRejected() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().audience((String) null).build()),
+                TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void missingSubjectIsRejected() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().subject(null).build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void blankSubjectIsRejected() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().subject(" ").build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void missingExpiryIsRejected() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().expirationTime(null).build()),
+                TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void tokenSignedByAnotherKeyWithTheSameKeyIdIsRejected() {
+        ECKey impostor = TestTokens.ecKey("key-1");
+        assertRejected(sign(impostor, JWSAlgorithm.ES256, validClaims().build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void unknownKeyIdIsRejected() {
+        ECKey stranger = TestTokens.ecKey("key-9");
+        assertRejected(sign(stranger, JWSAlgorithm.ES256, validClaims().build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void expiredTokenWithBadSignatureIsNotReportedAsExpired() {
+        JWTClaimsSet claims = validClaims().expirationTime(minutesFromNow(-10)).build();
+        assertRejected(sign(TestTokens.ecKey("key-1"), JWSAlgorithm.ES256, claims), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void hs256TokenIsRejectedEvenWithAMatchingKey() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        OctetSequenceKey hmacKey = new OctetSequenceKey.Builder(secret).keyID("hmac").build();
+        // the constructor, unlike trusting(), keeps symmetric keys: only the algorithm allow-list stops this token
+        JWKSet withHmac = new JWKSet(List.of(key, hmacKey));
+        TokenVerifier trustingHmac = new TokenVerifier(new ImmutableJWKSet<>(withHmac), auth);
+        String token = sign(hmacKey, JWSAlgorithm.HS256, validClaims().build());
+        assertThrows(Unauthorized.class, () -> trustingHmac.verify(token));
+    }
+
+    @Test
+    void hs256TokenKeyedWithThePublicKeyIsRejected() {
+        // the classic algorithm confusion: HMAC with the verifier's public key as secret
+        OctetSequenceKey confused = new OctetSequenceKey.Builder(key.toPublicJWK().toJSONString()
+                .getBytes(StandardCharsets.UTF_8)).keyID("key-1").build();
+        assertRejected(sign(confused, JWSAlgorithm.HS256, validClaims().build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void algorithmOutsideTheAllowListIsRejected() {
+        ServiceConfig.Auth rsaOnly = TestTokens.config(dataDir, "auth.algorithms", "RS256").auth();
+        TokenVerifier strict = TokenVerifier.trusting(new JWKSet(key), rsaOnly);
+        String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
+        assertThrows(Unauthorized.class, () -> strict.verify(token));
+    }
+
+    @Test
+    void unsecuredTokenIsRejected() {
+        assertRejected(new PlainJWT(validClaims().build()).serialize(), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void unsecuredTokenWithAKeyIdAndSignatureIsRejected() {
+        String signed = sign(key, JWSAlgorithm.ES256, validClaims().build());
+        String noneHeader = Base64URL.encode("{\"alg\":\"none\",\"kid\":\"key-1\",\"typ\":\"JWT\"}").toString();
+        assertRejected(noneHeader + signed.substring(signed.indexOf('.')), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void unexpectedTypeHeaderIsRejected() {
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("key-1")
+                .type(new JOSEObjectType("logout+jwt")).build();
+        assertRejected(sign(key, header, validClaims().build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void tamperedClaimsAreRejected() {
+        String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
+        String[] parts = token.split("\\.");
+        String otherClaims = Base64URL.encode(validClaims().subject("admin").build().toString()).toString();
+        assertRejected(parts[0] + "." + otherClaims + "." + parts[2], TokenVerifier.NOT_VALID);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "abc", "a.b.c", "a.b", "eyJhbGciOiJFUzI1NiJ9.bm90IGpzb24.c2ln", "....."})
+    void malformedTokenIsRejected(String token) {
+        assertRejected(token, TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void nullTokenIsRejected() {
+        assertRejected(null, TokenVerifier.NOT_VALID);
+    }
+
+    private void assertRejected(String token, String expectedMessage) {
+        Unauthorized e = assertThrows(Unauthorized.class, () -> verifier.verify(token));
+        assertEquals(expectedMessage, e.getMessage());
+        if (token != null && !token.isBlank()) {
+            assertFalse(e.getMessage().contains(token));
+        }
+    }
+}

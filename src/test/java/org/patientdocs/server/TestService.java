@@ -1,0 +1,160 @@
+package org.patientdocs.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.patientdocs.auth.ApiKeys;
+import org.patientdocs.config.ConfigLoader;
+import org.patientdocs.config.ServiceConfig;
+
+/**
+ * The real service for integration tests: started on a free port over a fresh in-memory H2 and a temporary data
+ * directory, in production auth mode with a signing key and an API key generated here, called over HTTP.
+ */
+final class TestService implements AutoCloseable {
+
+    static final String ISSUER = "https://login.test/issuer";
+    static final String AUDIENCE = "documents-api";
+    static final String API_KEY = "test-api-key-" + UUID.randomUUID();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path dataDir;
+    final ServiceConfig config;
+    final ServiceRuntime runtime;
+    final URI base;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final RSAKey signingKey;
+
+    private TestService(Path dataDir, ServiceConfig config, ServiceRuntime runtime, RSAKey signingKey) {
+        this.dataDir = dataDir;
+        this.config = config;
+        this.runtime = runtime;
+        this.base = runtime.baseUri();
+        this.signingKey = signingKey;
+    }
+
+    static TestService start(Map<String, String> overrides) throws Exception {
+        Path dataDir = Files.createTempDirectory("patientdocs-it");
+        RSAKey key = new RSAKeyGenerator(2048).keyID("test-key").generate();
+        Path jwks = dataDir.resolve("jwks.json");
+        Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+        Map<String, String> settings = new HashMap<>();
+        settings.put("data.dir", dataDir.toString());
+        settings.put("db.url", "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        settings.put("http.port", "0");
+        settings.put("auth.mode", "production");
+        settings.put("auth.issuer", ISSUER);
+        settings.put("auth.audience", AUDIENCE);
+        settings.put("auth.jwks", jwks.toString());
+        settings.put("auth.algorithms", "RS256");
+        settings.put("auth.api-key-sha256", ApiKeys.sha256Hex(API_KEY));
+        settings.putAll(overrides);
+        ServiceConfig config = ConfigLoader.fromOverrides(settings);
+        return new TestService(dataDir, config, ServiceRuntime.start(config), key);
+    }
+
+    String token(String subject) {
+        return token(subject, Instant.now().plus(Duration.ofMinutes(10)));
+    }
+
+    String token(String subject, Instant expiry) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER).audience(AUDIENCE).subject(subject)
+                .issueTime(Date.from(Instant.now().minusSeconds(5))).expirationTime(Date.from(expiry))
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID())
+                .type(JOSEObjectType.JWT).build(), claims);
+        try {
+            jwt.sign(new RSASSASigner(signingKey));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    /** A request to a path relative to the service root (as written in the spec), with valid credentials. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token("user-456"))
+                .header("x-api-key", API_KEY);
+    }
+
+    /** The URI of a path as written in the spec; '$' and quotes need no escaping, spaces become %20. */
+    URI uri(String path) {
+        return URI.create(base.toString() + (path.startsWith("/") ? path.substring(1) : path).replace(" ", "%20"));
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> getBytes(String path) throws IOException, InterruptedException {
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE().build());
+    }
+
+    HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    HttpResponse<String> patchJson(String path, String json) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** Files under the document store, temporary ones included. */
+    long storedFiles() throws IOException {
+        Path root = config.storage().documentsDir();
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (var files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        runtime.close();
+    }
+}
