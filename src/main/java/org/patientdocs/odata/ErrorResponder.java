@@ -5,12 +5,14 @@ import java.nio.charset.StandardCharsets;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.commons.api.http.HttpMethod;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.ODataServerError;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.ErrorProcessor;
+import org.apache.olingo.server.core.ContentNegotiatorException;
 import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
@@ -35,7 +37,20 @@ public final class ErrorResponder implements ErrorProcessor {
     @Override
     public void processError(ODataRequest request, ODataResponse response, ODataServerError serverError,
                              ContentType responseFormat) {
-        write(response, toBody(serverError.getException(), serverError.getStatusCode(), serverError.getMessage()));
+        int status = serverError.getStatusCode();
+        if (isUnsupportedBodyType(request, serverError.getException())) {
+            // Olingo answers 406 for a request body it cannot read; that is 415 (RFC 9110 §15.5.16).
+            status = 415;
+        }
+        write(response, toBody(serverError.getException(), status, serverError.getMessage()));
+    }
+
+    private static boolean isUnsupportedBodyType(ODataRequest request, Exception exception) {
+        return exception instanceof ContentNegotiatorException negotiation
+                && negotiation.getMessageKey() == ContentNegotiatorException.MessageKeys.UNSUPPORTED_CONTENT_TYPE
+                && request.getHeader(HttpHeader.CONTENT_TYPE) != null
+                && (request.getMethod() == HttpMethod.POST || request.getMethod() == HttpMethod.PUT
+                        || request.getMethod() == HttpMethod.PATCH);
     }
 
     static ErrorMapper.ErrorBody toBody(Throwable exception, int status, String message) {

@@ -1,7 +1,10 @@
 package org.patientdocs.server;
 
+import java.io.IOException;
 import java.net.URI;
 
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -15,6 +18,7 @@ import org.patientdocs.error.SafeTrace;
 import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorResponder;
+import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +45,11 @@ final class ODataServlet extends HttpServlet {
         ODataHttpHandler handler = odata.createHandler(services.model().metadata());
         handler.register(new CollectionProcessor(services));
         handler.register(new EntityRequestProcessor(services, Caller.of(request)));
+        handler.register(new ServiceDocumentResponder());
         handler.register(new ErrorResponder());
         try {
-            handler.process(publicBaseUrl == null ? request : new PublicUrl(request, publicBaseUrl), response);
+            handler.process(new LazyBody(publicBaseUrl == null ? request : new PublicUrl(request, publicBaseUrl)),
+                    response);
         } catch (RuntimeException e) {
             // Olingo lets a failure while copying a response body escape: mostly a client that went away mid-download.
             if (response.isCommitted()) {
@@ -53,6 +59,68 @@ final class ODataServlet extends HttpServlet {
                 LOG.error("request {} failed: {}", RequestIds.current(), SafeTrace.describe(e));
                 ErrorMapper.write(response, ErrorMapper.internal(RequestIds.current()));
             }
+        }
+    }
+
+    /**
+     * Opens the request body only when something reads it. Olingo asks for the stream up front, and Jetty answers
+     * {@code Expect: 100-continue} as soon as the stream is asked for: a client would then send a body the service
+     * is about to refuse (too large, unknown patient) before it hears the refusal.
+     */
+    private static final class LazyBody extends HttpServletRequestWrapper {
+        private ServletInputStream body;
+
+        LazyBody(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return new ServletInputStream() {
+                private ServletInputStream real() throws IOException {
+                    if (body == null) {
+                        body = LazyBody.super.getInputStream();
+                    }
+                    return body;
+                }
+
+                @Override
+                public int read() throws IOException {
+                    return real().read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return real().read(b, off, len);
+                }
+
+                @Override
+                public int available() throws IOException {
+                    return body == null ? 0 : body.available();
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return body != null && body.isFinished();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return body == null || body.isReady();
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the service reads request bodies blocking");
+                }
+
+                @Override
+                public void close() throws IOException {
+                    if (body != null) {
+                        body.close();
+                    }
+                }
+            };
         }
     }
 
