@@ -80,7 +80,8 @@ public final class ConfigLoader {
             throw invalid("db.url", "must be a jdbc:h2: or jdbc:postgresql: URL", dbUrl);
         }
         return new ServiceConfig(
-                new ServiceConfig.Http(required("http.host"), intIn("http.port", 0, 65535), baseUrl()),
+                new ServiceConfig.Http(required("http.host"), intIn("http.port", 0, 65535), baseUrl(),
+                        Set.copyOf(list("http.trusted-proxies"))),
                 new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500)),
                 new ServiceConfig.Storage(dataDir),
                 new ServiceConfig.Upload(longIn("upload.max-bytes", 1, Long.MAX_VALUE)),

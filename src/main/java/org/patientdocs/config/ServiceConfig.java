@@ -13,10 +13,12 @@ import java.util.Set;
 public record ServiceConfig(Http http, Database database, Storage storage, Upload upload, Auth auth) {
 
     /**
-     * @param publicBaseUrl the externally visible service root (no trailing slash) used for absolute links,
-     *                      or null to derive it from the request
+     * @param publicBaseUrl  the externally visible service root (no trailing slash) used for absolute links,
+     *                       or null to derive it from the request
+     * @param trustedProxies addresses of reverse proxies whose {@code Forwarded} / {@code X-Forwarded-*} headers
+     *                       are believed when no public base URL is configured
      */
-    public record Http(String host, int port, URI publicBaseUrl) {
+    public record Http(String host, int port, URI publicBaseUrl, Set<String> trustedProxies) {
     }
 
     /** @param url the JDBC URL; H2 and PostgreSQL are supported */

@@ -9,10 +9,21 @@ import java.nio.charset.StandardCharsets;
 
 import javax.xml.stream.XMLStreamException;
 
+import org.apache.olingo.commons.api.edm.provider.CsdlAnnotation;
+import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
+import org.apache.olingo.commons.api.edm.provider.annotation.CsdlConstantExpression;
+import org.apache.olingo.commons.api.edm.provider.annotation.CsdlConstantExpression.ConstantExpressionType;
+import org.apache.olingo.commons.api.ex.ODataException;
+import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.core.MetadataParser;
+import org.apache.olingo.server.core.SchemaBasedEdmProvider;
 
-/** Loads the service's CSDL ({@code edm/documents.xml}, packaged into the jar) with Olingo's parser. */
+/**
+ * Loads the service's CSDL ({@code edm/documents.xml}, packaged into the jar) with Olingo's parser, and adds the
+ * annotations whose values come from configuration (page size, upload limit), so $metadata states what this
+ * instance actually does.
+ */
 public final class EdmLoader {
 
     public static final String NAMESPACE = "PatientDocs";
@@ -21,7 +32,34 @@ public final class EdmLoader {
     private EdmLoader() {
     }
 
+    /** The model as written in the CSDL file. */
     public static ServiceMetadata load() {
+        SchemaBasedEdmProvider provider = parse();
+        return OData.newInstance().createServiceMetadata(provider, provider.getReferences());
+    }
+
+    /** The model with this instance's limits annotated. */
+    public static ServiceMetadata load(int maxPageSize, long maxUploadBytes) {
+        SchemaBasedEdmProvider provider = parse();
+        try {
+            CsdlSchema schema = provider.getSchemas().stream().filter(x -> NAMESPACE.equals(x.getNamespace()))
+                    .findFirst().orElseThrow();
+            schema.getEntityContainer().getAnnotations()
+                    .add(annotation("MaxPageSize", ConstantExpressionType.Int, maxPageSize));
+            schema.getEntityType("Document").getAnnotations()
+                    .add(annotation("MaxUploadBytes", ConstantExpressionType.Int, maxUploadBytes));
+        } catch (ODataException e) {
+            throw new IllegalStateException("the EDM has no schema " + NAMESPACE, e);
+        }
+        return OData.newInstance().createServiceMetadata(provider, provider.getReferences());
+    }
+
+    private static CsdlAnnotation annotation(String term, ConstantExpressionType type, long value) {
+        return new CsdlAnnotation().setTerm(NAMESPACE + "." + term)
+                .setExpression(new CsdlConstantExpression(type, Long.toString(value)));
+    }
+
+    private static SchemaBasedEdmProvider parse() {
         try (InputStream in = EdmLoader.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the build");
@@ -31,7 +69,7 @@ public final class EdmLoader {
                     .parseAnnotations(true)
                     .useLocalCoreVocabularies(true)
                     .recursivelyLoadReferences(false)
-                    .buildServiceMetadata(reader);
+                    .buildEdmProvider(reader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (XMLStreamException e) {

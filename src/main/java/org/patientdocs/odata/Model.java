@@ -16,8 +16,8 @@ public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySe
     public static final String PATIENTS = "Patients";
     public static final String DOCUMENTS = "Documents";
 
-    public static Model load() {
-        ServiceMetadata metadata = EdmLoader.load();
+    public static Model load(int maxPageSize, long maxUploadBytes) {
+        ServiceMetadata metadata = EdmLoader.load(maxPageSize, maxUploadBytes);
         Edm edm = metadata.getEdm();
         ColumnMap columns = ColumnMap.fromEdm(edm, EdmLoader.NAMESPACE,
                 Map.of("Patient", "patient", "Document", "document"));

@@ -1,7 +1,6 @@
 package org.patientdocs.server;
 
 import java.io.IOException;
-import java.net.URI;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -18,6 +17,7 @@ import org.patientdocs.error.SafeTrace;
 import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorResponder;
+import org.patientdocs.odata.MetadataResponder;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
 import org.slf4j.Logger;
@@ -33,11 +33,11 @@ final class ODataServlet extends HttpServlet {
 
     private final transient OData odata = OData.newInstance();
     private final transient Services services;
-    private final URI publicBaseUrl;
+    private final transient BaseUrls baseUrls;
 
     ODataServlet(Services services) {
         this.services = services;
-        this.publicBaseUrl = services.config().http().publicBaseUrl();
+        this.baseUrls = new BaseUrls(services.config().http());
     }
 
     @Override
@@ -46,10 +46,11 @@ final class ODataServlet extends HttpServlet {
         handler.register(new CollectionProcessor(services));
         handler.register(new EntityRequestProcessor(services, Caller.of(request)));
         handler.register(new ServiceDocumentResponder());
+        handler.register(new MetadataResponder());
         handler.register(new ErrorResponder());
         try {
-            handler.process(new LazyBody(publicBaseUrl == null ? request : new PublicUrl(request, publicBaseUrl)),
-                    response);
+            String base = baseUrls.baseFor(request);
+            handler.process(new LazyBody(base == null ? request : new PublicUrl(request, base)), response);
         } catch (RuntimeException e) {
             // Olingo lets a failure while copying a response body escape: mostly a client that went away mid-download.
             if (response.isCommitted()) {
@@ -126,16 +127,16 @@ final class ODataServlet extends HttpServlet {
 
     /** Presents the request as if it had arrived at the configured public base URL, for absolute links. */
     private static final class PublicUrl extends HttpServletRequestWrapper {
-        private final URI base;
+        private final String base;
 
-        PublicUrl(HttpServletRequest request, URI base) {
+        PublicUrl(HttpServletRequest request, String base) {
             super(request);
             this.base = base;
         }
 
         @Override
         public StringBuffer getRequestURL() {
-            return new StringBuffer(base.toString()).append(getRequestURI());
+            return new StringBuffer(base).append(getRequestURI());
         }
     }
 }

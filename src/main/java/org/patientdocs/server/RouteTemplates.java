@@ -21,6 +21,8 @@ final class RouteTemplates {
 
     RouteTemplates(Edm edm) {
         Set<String> known = new HashSet<>(ODATA_SEGMENTS);
+        known.add("vocabularies");
+        known.addAll(VocabularyServlet.NAMES);
         for (EdmEntitySet set : edm.getEntityContainer().getEntitySets()) {
             known.add(set.getName());
             EdmEntityType type = set.getEntityType();

@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.patientdocs.auth.AuthenticationFilter;
 import org.patientdocs.auth.Authenticator;
 import org.patientdocs.config.ServiceConfig;
@@ -38,6 +39,8 @@ public final class ServiceRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
     /** Unreferenced bytes younger than this may belong to an upload still committing its row. */
     private static final Duration ORPHAN_MIN_AGE = Duration.ofMinutes(10);
+
+    private static final EnumSet<DispatcherType> REQUESTS = EnumSet.of(DispatcherType.REQUEST);
 
     private final Server server;
     private final HikariDataSource dataSource;
@@ -63,7 +66,7 @@ public final class ServiceRuntime implements AutoCloseable {
 
     private static Services services(ServiceConfig config, HikariDataSource dataSource) {
         try {
-            return new Services(Model.load(), new EntityStore(dataSource), new PatientStore(dataSource),
+            return new Services(Model.load(Services.PAGE_SIZE, config.upload().maxBytes()), new EntityStore(dataSource), new PatientStore(dataSource),
                     new DocumentRecords(dataSource), new FileDocumentStore(config.storage()), config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
@@ -87,20 +90,27 @@ public final class ServiceRuntime implements AutoCloseable {
         connector.setPort(config.http().port());
         server.addConnector(connector);
 
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
-        context.addFilter(new FilterHolder(new AccessLogFilter(new RouteTemplates(services.model().metadata()
-                .getEdm()))), "/*", requests);
-        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", requests);
-        context.addFilter(new FilterHolder(new AuthenticationFilter(authenticator)), "/*", requests);
-        context.addFilter(new FilterHolder(new KeyCompatibilityFilter()), "/*", requests);
-        context.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
-        context.setErrorHandler(new JsonErrorHandler());
+        RouteTemplates routes = new RouteTemplates(services.model().metadata().getEdm());
+        ServletContextHandler odata = context("/", routes);
+        odata.addFilter(new FilterHolder(new AuthenticationFilter(authenticator)), "/*", REQUESTS);
+        odata.addFilter(new FilterHolder(new UrlCompatibilityFilter()), "/*", REQUESTS);
+        odata.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
+        ServletContextHandler vocabularies = context("/vocabularies", routes);
+        vocabularies.addServlet(new ServletHolder(new VocabularyServlet()), "/*");
+        server.setHandler(new ContextHandlerCollection(vocabularies, odata));
         server.setErrorHandler(new JsonErrorHandler());
-        server.setHandler(context);
         server.setStopTimeout(5_000);
         return server;
+    }
+
+    /** A context whose every request gets a request id, an access log line and the security headers. */
+    private static ServletContextHandler context(String path, RouteTemplates routes) {
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath(path);
+        context.addFilter(new FilterHolder(new AccessLogFilter(routes)), "/*", REQUESTS);
+        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", REQUESTS);
+        context.setErrorHandler(new JsonErrorHandler());
+        return context;
     }
 
     /** The URL the service answers at, e.g. {@code http://127.0.0.1:8080/}. */

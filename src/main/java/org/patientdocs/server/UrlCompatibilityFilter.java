@@ -1,0 +1,109 @@
+package org.patientdocs.server;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+/**
+ * Rewrites URL forms Olingo does not parse into the standard ones, before it sees them:
+ * <ul>
+ * <li>the spec's unquoted keys, {@code Patients(12345)} and {@code Documents(doc-abc123)}, become the quoted forms
+ * ({@code Patients('12345')}); both keys are strings, so an unquoted key can only mean the string it spells;</li>
+ * <li>system query options in any case and without the {@code $} prefix ({@code $FILTER=}, {@code filter=}), as
+ * OData 4.01 requires, become {@code $filter=}.</li>
+ * </ul>
+ * Quoted and named keys and custom query options pass unchanged.
+ */
+public final class UrlCompatibilityFilter implements Filter {
+
+    private static final Pattern UNQUOTED_KEY = Pattern.compile("^(Patients|Documents)\\(([^'()=,]+)\\)$");
+    private static final Set<String> SYSTEM_OPTIONS = Set.of("filter", "select", "expand", "orderby", "top", "skip",
+            "count", "search", "format", "skiptoken", "deltatoken", "levels", "apply", "compute", "index",
+            "schemaversion", "id");
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest http = (HttpServletRequest) request;
+        String uri = http.getRequestURI();
+        String path = canonicalPath(uri);
+        String query = canonicalQuery(http.getQueryString());
+        boolean unchanged = path.equals(uri) && Objects.equals(query, http.getQueryString());
+        chain.doFilter(unchanged ? request : new Rewritten(http, path, query), response);
+    }
+
+    /** The query string with system query option names in their canonical {@code $name} form. */
+    static String canonicalQuery(String query) {
+        if (query == null || query.isEmpty()) {
+            return query;
+        }
+        String[] params = query.split("&", -1);
+        for (int i = 0; i < params.length; i++) {
+            int eq = params[i].indexOf('=');
+            String rawName = eq < 0 ? params[i] : params[i].substring(0, eq);
+            String name = URLDecoder.decode(rawName, StandardCharsets.UTF_8);
+            String bare = (name.startsWith("$") ? name.substring(1) : name).toLowerCase(Locale.ROOT);
+            if (SYSTEM_OPTIONS.contains(bare)) {
+                params[i] = "$" + bare + (eq < 0 ? "" : params[i].substring(eq));
+            }
+        }
+        return String.join("&", params);
+    }
+
+    /** The path with every unquoted string key quoted. */
+    static String canonicalPath(String path) {
+        if (path.indexOf('(') < 0) {
+            return path;
+        }
+        String[] segments = path.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            Matcher m = UNQUOTED_KEY.matcher(segments[i]);
+            if (m.matches() && !m.group(2).startsWith("%27")) {
+                segments[i] = m.group(1) + "('" + m.group(2) + "')";
+            }
+        }
+        return String.join("/", segments);
+    }
+
+    private static final class Rewritten extends HttpServletRequestWrapper {
+        private final String uri;
+        private final String query;
+
+        Rewritten(HttpServletRequest request, String uri, String query) {
+            super(request);
+            this.uri = uri;
+            this.query = query;
+        }
+
+        @Override
+        public String getQueryString() {
+            return query;
+        }
+
+        @Override
+        public String getRequestURI() {
+            return uri;
+        }
+
+        @Override
+        public StringBuffer getRequestURL() {
+            StringBuffer url = super.getRequestURL();
+            String original = super.getRequestURI();
+            url.setLength(url.length() - original.length());
+            return url.append(uri);
+        }
+    }
+}
