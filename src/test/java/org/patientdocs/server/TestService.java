@@ -31,8 +31,12 @@ import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 
 /**
- * The real service for integration tests: started on a free port over a fresh in-memory H2 and a temporary data
+ * The real service for integration tests: started on a free port over a fresh database and a temporary data
  * directory, in production auth mode with a signing key and an API key generated here, called over HTTP.
+ * <p>
+ * The database is this test run's ({@link TestDatabase}: the build runs the integration suite once on H2 and once on
+ * PostgreSQL) unless the overrides name a {@code db.url}. When a test fails, the service's log lines of that test are
+ * printed ({@link ServerLogOnFailure}).
  */
 final class TestService implements AutoCloseable {
 
@@ -47,23 +51,45 @@ final class TestService implements AutoCloseable {
     final URI base;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final RSAKey signingKey;
+    private final TestDatabase ownDatabase;
 
-    private TestService(Path dataDir, ServiceConfig config, ServiceRuntime runtime, RSAKey signingKey) {
+    private TestService(Path dataDir, ServiceConfig config, ServiceRuntime runtime, RSAKey signingKey,
+                        TestDatabase ownDatabase) {
         this.dataDir = dataDir;
         this.config = config;
         this.runtime = runtime;
         this.base = runtime.baseUri();
         this.signingKey = signingKey;
+        this.ownDatabase = ownDatabase;
     }
 
+    /** The service on a fresh database of this run's kind (unless the overrides name one), dropped on close. */
     static TestService start(Map<String, String> overrides) throws Exception {
+        if (overrides.containsKey("db.url")) {
+            return start(null, overrides, null);
+        }
+        TestDatabase database = TestDatabase.fresh();
+        try {
+            return start(database, overrides, database);
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static TestService start(TestDatabase database, Map<String, String> overrides, TestDatabase owned)
+            throws Exception {
         Path dataDir = Files.createTempDirectory("patientdocs-it");
         RSAKey key = new RSAKeyGenerator(2048).keyID("test-key").generate();
         Path jwks = dataDir.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
         Map<String, String> settings = new HashMap<>();
         settings.put("data.dir", dataDir.toString());
-        settings.put("db.url", "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        if (database != null) {
+            settings.put("db.url", database.url());
+            settings.put("db.user", database.user());
+            settings.put("db.password", database.password());
+        }
         settings.put("http.port", "0");
         settings.put("auth.mode", "production");
         settings.put("auth.issuer", ISSUER);
@@ -73,7 +99,7 @@ final class TestService implements AutoCloseable {
         settings.put("auth.api-key-sha256", ApiKeys.sha256Hex(API_KEY));
         settings.putAll(overrides);
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
-        return new TestService(dataDir, config, ServiceRuntime.start(config), key);
+        return new TestService(dataDir, config, ServiceRuntime.start(config), key, owned);
     }
 
     String token(String subject) {
@@ -155,6 +181,12 @@ final class TestService implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        runtime.close();
+        try {
+            runtime.close();
+        } finally {
+            if (ownDatabase != null) {
+                ownDatabase.close();
+            }
+        }
     }
 }
