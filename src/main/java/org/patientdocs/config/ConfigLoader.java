@@ -81,7 +81,8 @@ public final class ConfigLoader {
         }
         return new ServiceConfig(
                 new ServiceConfig.Http(required("http.host"), intIn("http.port", 0, 65535), baseUrl()),
-                new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500)),
+                new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500),
+                        Duration.ofMillis(longIn("db.connect-timeout-ms", 250, 600_000))),
                 new ServiceConfig.Storage(dataDir),
                 new ServiceConfig.Upload(longIn("upload.max-bytes", 1, Long.MAX_VALUE)),
                 auth());

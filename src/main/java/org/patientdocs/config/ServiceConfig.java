@@ -19,8 +19,16 @@ public record ServiceConfig(Http http, Database database, Storage storage, Uploa
     public record Http(String host, int port, URI publicBaseUrl) {
     }
 
-    /** @param url the JDBC URL; H2 and PostgreSQL are supported */
-    public record Database(String url, String user, String password, int poolSize) {
+    /**
+     * @param url            the JDBC URL; H2 and PostgreSQL are supported
+     * @param poolSize       the most connections the pool opens
+     * @param connectTimeout how long a request waits for a pooled connection before it is answered 503
+     */
+    public record Database(String url, String user, String password, int poolSize, Duration connectTimeout) {
+
+        public boolean isPostgres() {
+            return url.startsWith("jdbc:postgresql:");
+        }
     }
 
     /** @param dataDir where the embedded database, the document bytes and the development keys live */
