@@ -8,9 +8,9 @@ import org.flywaydb.core.Flyway;
 import org.patientdocs.config.ServiceConfig;
 
 /**
- * Opens the connection pool for the configured database and brings its schema up to date with Flyway. The same
- * migrations run on H2 and PostgreSQL; several instances may start at once against one PostgreSQL, as Flyway
- * serialises its migrations with a lock.
+ * Opens the connection pool for the configured database, checks that it orders text as the service needs
+ * ({@link Collation}) and brings its schema up to date with Flyway. The same migrations run on H2 and PostgreSQL;
+ * several instances may start at once against one PostgreSQL, as Flyway serialises its migrations with a lock.
  */
 public final class DataSources {
 
@@ -21,6 +21,7 @@ public final class DataSources {
     public static HikariDataSource open(ServiceConfig.Database database) {
         HikariDataSource pool = new HikariDataSource(poolConfig(database));
         try {
+            Collation.verify(pool);
             migrate(pool);
         } catch (RuntimeException e) {
             pool.close();
