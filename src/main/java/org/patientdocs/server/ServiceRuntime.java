@@ -62,16 +62,17 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     private static Services services(ServiceConfig config, HikariDataSource dataSource) {
+        DocumentRecords records = new DocumentRecords(dataSource);
         try {
-            return new Services(Model.load(), new EntityStore(dataSource), new PatientStore(dataSource),
-                    new DocumentRecords(dataSource), new FileDocumentStore(config.storage()), config);
+            return new Services(Model.load(), new EntityStore(dataSource), new PatientStore(dataSource), records,
+                    new FileDocumentStore(config.storage().documentsDir(), records), config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
         }
     }
 
     private static void sweepOrphans(Services services) throws IOException {
-        int removed = services.content().deleteOrphans(services.documents()::exists, ORPHAN_MIN_AGE);
+        int removed = services.content().deleteOrphans(ORPHAN_MIN_AGE);
         if (removed > 0) {
             LOG.info("removed {} unreferenced stored files left by interrupted uploads", removed);
         }

@@ -21,7 +21,10 @@ public final class StoreFailure {
      */
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "90067", "90098");
     static final String UNIQUE_VIOLATION = "23505";
+    /** A foreign key violated, on PostgreSQL either way; on H2 by deleting a row others refer to. */
     static final String FOREIGN_KEY_VIOLATION = "23503";
+    /** H2's state for inserting a row that refers to a missing one (PostgreSQL says 23503). */
+    static final String FOREIGN_KEY_PARENT_MISSING = "23506";
 
     private StoreFailure() {
     }
