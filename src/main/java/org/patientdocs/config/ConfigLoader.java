@@ -84,8 +84,19 @@ public final class ConfigLoader {
                 new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500),
                         Duration.ofMillis(longIn("db.connect-timeout-ms", 250, 600_000))),
                 new ServiceConfig.Storage(dataDir),
+                documents(),
                 new ServiceConfig.Upload(longIn("upload.max-bytes", 1, Long.MAX_VALUE)),
                 auth());
+    }
+
+    private ServiceConfig.Documents documents() {
+        String storeText = required("documents.store");
+        ServiceConfig.Documents.Store store = switch (storeText.toLowerCase(Locale.ROOT)) {
+            case "filesystem" -> ServiceConfig.Documents.Store.FILESYSTEM;
+            case "database" -> ServiceConfig.Documents.Store.DATABASE;
+            default -> throw invalid("documents.store", "must be filesystem or database", storeText);
+        };
+        return new ServiceConfig.Documents(store);
     }
 
     private ServiceConfig.Auth auth() {

@@ -10,7 +10,8 @@ import java.util.Set;
  * The whole runtime configuration, validated at load time by {@link ConfigLoader}. Passed through constructors;
  * nothing reads configuration statically.
  */
-public record ServiceConfig(Http http, Database database, Storage storage, Upload upload, Auth auth) {
+public record ServiceConfig(Http http, Database database, Storage storage, Documents documents, Upload upload,
+                            Auth auth) {
 
     /**
      * @param publicBaseUrl the externally visible service root (no trailing slash) used for absolute links,
@@ -38,9 +39,21 @@ public record ServiceConfig(Http http, Database database, Storage storage, Uploa
             return dataDir.resolve("documents");
         }
 
+        /** Where uploads are received before they are stored, whatever the document store. */
+        public Path spoolDir() {
+            return documentsDir().resolve("tmp");
+        }
+
         public Path devDir() {
             return dataDir.resolve("dev");
         }
+    }
+
+    /** @param store where document bytes live */
+    public record Documents(Store store) {
+
+        /** {@code filesystem}: files under the data directory; {@code database}: chunked rows in the database. */
+        public enum Store { FILESYSTEM, DATABASE }
     }
 
     /** @param maxBytes the largest document accepted, in bytes */

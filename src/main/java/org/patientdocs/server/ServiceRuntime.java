@@ -21,7 +21,9 @@ import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.odata.Model;
 import org.patientdocs.odata.Services;
 import org.patientdocs.storage.DataSources;
+import org.patientdocs.storage.DatabaseDocumentStore;
 import org.patientdocs.storage.DocumentRecords;
+import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.PatientStore;
@@ -64,8 +66,12 @@ public final class ServiceRuntime implements AutoCloseable {
     private static Services services(ServiceConfig config, HikariDataSource dataSource) {
         DocumentRecords records = new DocumentRecords(dataSource);
         try {
+            DocumentStore content = switch (config.documents().store()) {
+                case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records);
+                case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
+            };
             return new Services(Model.load(), new EntityStore(dataSource), new PatientStore(dataSource), records,
-                    new FileDocumentStore(config.storage().documentsDir(), records), config);
+                    content, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
         }

@@ -38,32 +38,38 @@ class ConfigLoaderTest {
         assertTrue(config.database().url().startsWith("jdbc:h2:file:"));
         assertFalse(config.database().isPostgres());
         assertEquals(Duration.ofSeconds(5), config.database().connectTimeout());
+        assertEquals(ServiceConfig.Documents.Store.FILESYSTEM, config.documents().store());
+        assertEquals(dataDir.resolve("documents").resolve("tmp"), config.storage().spoolDir());
     }
 
     @Test
     void postgresIsChosenByItsUrlAlone() {
         ServiceConfig config = load("db.url", "jdbc:postgresql://db.internal:5432/documents", "db.user", "documents",
-                "db.password", "secret", "db.pool-size", "5", "db.connect-timeout-ms", "1500");
+                "db.password", "secret", "db.pool-size", "5", "db.connect-timeout-ms", "1500",
+                "documents.store", "database");
         assertTrue(config.database().isPostgres());
         assertEquals("documents", config.database().user());
         assertEquals(5, config.database().poolSize());
         assertEquals(Duration.ofMillis(1500), config.database().connectTimeout());
+        assertEquals(ServiceConfig.Documents.Store.DATABASE, config.documents().store());
     }
 
     @Test
-    void environmentVariablesOverrideTheConnectTimeout() throws IOException {
+    void environmentVariablesOverrideTheNewKeys() throws IOException {
         Properties defaults = new Properties();
         try (InputStream in = ConfigLoader.class.getResourceAsStream(ConfigLoader.BUNDLED_RESOURCE)) {
             defaults.load(in);
         }
         defaults.setProperty("data.dir", dataDir.toString());
-        ServiceConfig config = new ConfigLoader(defaults, Map.of("DB_CONNECT_TIMEOUT_MS", "800"), new Properties())
-                .toConfig();
+        ServiceConfig config = new ConfigLoader(defaults, Map.of("DB_CONNECT_TIMEOUT_MS", "800",
+                "DOCUMENTS_STORE", "DATABASE"), new Properties()).toConfig();
         assertEquals(Duration.ofMillis(800), config.database().connectTimeout());
+        assertEquals(ServiceConfig.Documents.Store.DATABASE, config.documents().store());
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "documents.store | s3 | documents.store must be filesystem or database, was 's3'",
         "db.connect-timeout-ms | 100 | db.connect-timeout-ms must be an integer in 250..600000, was '100'",
         "db.connect-timeout-ms | soon | db.connect-timeout-ms must be an integer in 250..600000, was 'soon'",
         "db.url | jdbc:mysql://db/documents | db.url must be a jdbc:h2: or jdbc:postgresql: URL,"

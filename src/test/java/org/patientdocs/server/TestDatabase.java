@@ -32,4 +32,9 @@ interface TestDatabase extends AutoCloseable {
             default -> throw new IllegalStateException("test.database must be h2 or postgres, was " + kind);
         };
     }
+
+    /** This run's document store ({@code documents.store}), from the system property {@code test.documents.store}. */
+    static String documentStore() {
+        return System.getProperty("test.documents.store", "filesystem");
+    }
 }
