@@ -96,7 +96,9 @@ public final class ConfigLoader {
             case "database" -> ServiceConfig.Documents.Store.DATABASE;
             default -> throw invalid("documents.store", "must be filesystem or database", storeText);
         };
-        return new ServiceConfig.Documents(store);
+        return new ServiceConfig.Documents(store,
+                Duration.ofSeconds(longIn("documents.orphan-sweep-interval-seconds", 0, 7 * 24 * 3600)),
+                Duration.ofSeconds(longIn("documents.orphan-min-age-seconds", 0, 7 * 24 * 3600)));
     }
 
     private ServiceConfig.Auth auth() {

@@ -49,8 +49,13 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
         }
     }
 
-    /** @param store where document bytes live */
-    public record Documents(Store store) {
+    /**
+     * @param store         where document bytes live
+     * @param sweepInterval how often unreferenced bytes are looked for after the sweep at start-up; zero: only then
+     * @param orphanMinAge  how old unreferenced bytes must be before the sweep deletes them: younger ones may belong
+     *                      to an upload that is still committing its row
+     */
+    public record Documents(Store store, Duration sweepInterval, Duration orphanMinAge) {
 
         /** {@code filesystem}: files under the data directory; {@code database}: chunked rows in the database. */
         public enum Store { FILESYSTEM, DATABASE }

@@ -11,6 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -40,7 +43,8 @@ final class DocumentFiles {
     }
 
     /**
-     * Moves the pending content atomically to the document's place and makes the move durable.
+     * Moves the pending content atomically to the document's place and makes the move durable. The file's
+     * modification time becomes the time of the commit, from which {@link #deleteUnreferenced} counts its age.
      *
      * @throws FileAlreadyExistsException when a document with this id is already stored
      * @throws IllegalStateException      when the content was already committed or closed
@@ -58,6 +62,7 @@ final class DocumentFiles {
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException("a document with this id is already stored");
         }
+        Files.setLastModifiedTime(pending.tempFile(), FileTime.from(Instant.now()));
         Files.move(pending.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);
         pending.markCommitted();
         syncDirectory(shard);
@@ -100,30 +105,30 @@ final class DocumentFiles {
     }
 
     /**
-     * Deletes stored documents that {@code isReferenced} does not know: the leftovers of a crash between storing a
-     * file and recording it. Meant for start-up, before uploads are accepted, because a document being uploaded is
-     * stored a moment before it is referenced.
+     * Deletes stored documents that {@code isReferenced} does not know and that were committed more than
+     * {@code minAge} ago: a document is stored a moment before its row commits, and must survive that moment.
      *
      * @return how many files were deleted
      */
-    int deleteUnreferenced(Predicate<String> isReferenced) throws IOException {
+    int deleteUnreferenced(Predicate<String> isReferenced, Duration minAge) throws IOException {
+        Instant cutoff = Instant.now().minus(minAge);
         int deleted = 0;
         try (DirectoryStream<Path> shards = Files.newDirectoryStream(root,
                 p -> SHARD.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))) {
             for (Path shard : shards) {
-                deleted += deleteUnreferenced(shard, isReferenced);
+                deleted += deleteUnreferenced(shard, isReferenced, cutoff);
             }
         }
         return deleted;
     }
 
-    private int deleteUnreferenced(Path shard, Predicate<String> isReferenced) throws IOException {
+    private int deleteUnreferenced(Path shard, Predicate<String> isReferenced, Instant cutoff) throws IOException {
         int deleted = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
             for (Path file : files) {
                 String id = file.getFileName().toString();
-                if (DocumentIds.isWellFormed(id) && shard.equals(pathOf(id).getParent()) && !isReferenced.test(id)
-                        && Files.deleteIfExists(file)) {
+                if (DocumentIds.isWellFormed(id) && shard.equals(pathOf(id).getParent()) && isOlder(file, cutoff)
+                        && !isReferenced.test(id) && Files.deleteIfExists(file)) {
                     deleted++;
                 }
             }
@@ -132,6 +137,14 @@ final class DocumentFiles {
             syncDirectory(shard);
         }
         return deleted;
+    }
+
+    private static boolean isOlder(Path file, Instant cutoff) throws IOException {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
+        } catch (NoSuchFileException deletedMeanwhile) {
+            return false;
+        }
     }
 
     /** Where a document's bytes live: {@code <root>/<shard>/<id>}. */

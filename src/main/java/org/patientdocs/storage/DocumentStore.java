@@ -52,8 +52,9 @@ public interface DocumentStore {
     boolean delete(String documentId);
 
     /**
-     * Deletes what a crash can leave: bytes that no row refers to, and spooled uploads last written more than
-     * {@code minAge} ago. Meant for start-up, before uploads are accepted.
+     * Deletes bytes that no row refers to and that were last written more than {@code minAge} ago: the leftovers of
+     * a crash. Safe to run while requests are served, provided {@code minAge} exceeds the time an upload needs
+     * between storing its bytes and committing its row.
      *
      * @return how many leftovers were deleted
      */

@@ -55,7 +55,7 @@ public final class FileDocumentStore implements DocumentStore {
 
     @Override
     public int deleteOrphans(Duration minAge) throws IOException {
-        return files.spool().deleteStale(minAge) + files.deleteUnreferenced(records::exists);
+        return files.spool().deleteStale(minAge) + files.deleteUnreferenced(records::exists, minAge);
     }
 
     /** Removes bytes whose row is gone or never came; a failure leaves an orphan for the sweep. */

@@ -39,6 +39,8 @@ class ConfigLoaderTest {
         assertFalse(config.database().isPostgres());
         assertEquals(Duration.ofSeconds(5), config.database().connectTimeout());
         assertEquals(ServiceConfig.Documents.Store.FILESYSTEM, config.documents().store());
+        assertEquals(Duration.ofHours(1), config.documents().sweepInterval());
+        assertEquals(Duration.ofMinutes(10), config.documents().orphanMinAge());
         assertEquals(dataDir.resolve("documents").resolve("tmp"), config.storage().spoolDir());
     }
 
@@ -62,9 +64,12 @@ class ConfigLoaderTest {
         }
         defaults.setProperty("data.dir", dataDir.toString());
         ServiceConfig config = new ConfigLoader(defaults, Map.of("DB_CONNECT_TIMEOUT_MS", "800",
-                "DOCUMENTS_STORE", "DATABASE"), new Properties()).toConfig();
+                "DOCUMENTS_STORE", "DATABASE", "DOCUMENTS_ORPHAN_SWEEP_INTERVAL_SECONDS", "0",
+                "DOCUMENTS_ORPHAN_MIN_AGE_SECONDS", "60"), new Properties()).toConfig();
         assertEquals(Duration.ofMillis(800), config.database().connectTimeout());
         assertEquals(ServiceConfig.Documents.Store.DATABASE, config.documents().store());
+        assertEquals(Duration.ZERO, config.documents().sweepInterval());
+        assertEquals(Duration.ofMinutes(1), config.documents().orphanMinAge());
     }
 
     @ParameterizedTest
@@ -72,6 +77,10 @@ class ConfigLoaderTest {
         "documents.store | s3 | documents.store must be filesystem or database, was 's3'",
         "db.connect-timeout-ms | 100 | db.connect-timeout-ms must be an integer in 250..600000, was '100'",
         "db.connect-timeout-ms | soon | db.connect-timeout-ms must be an integer in 250..600000, was 'soon'",
+        "documents.orphan-sweep-interval-seconds | -1 | documents.orphan-sweep-interval-seconds must be an integer"
+                + " in 0..604800, was '-1'",
+        "documents.orphan-min-age-seconds | x | documents.orphan-min-age-seconds must be an integer in 0..604800,"
+                + " was 'x'",
         "db.url | jdbc:mysql://db/documents | db.url must be a jdbc:h2: or jdbc:postgresql: URL,"
                 + " was 'jdbc:mysql://db/documents'",
     })

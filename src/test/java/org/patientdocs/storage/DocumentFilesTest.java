@@ -13,6 +13,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -98,6 +101,18 @@ class DocumentFilesTest {
     }
 
     @Test
+    void committingStartsTheFilesAgeAfresh() throws IOException {
+        String id = DocumentIds.newId();
+        try (PendingContent pending = receive(new byte[] {1})) {
+            Files.setLastModifiedTime(pending.tempFile(), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+            files.commit(pending, id);
+        }
+        assertEquals(0, files.deleteUnreferenced(unused -> false, Duration.ofHours(1)),
+                "a long upload that just committed may still be inserting its row");
+        assertTrue(Files.exists(files.pathOf(id)));
+    }
+
+    @Test
     void deleteRemovesTheDocumentOnce() throws IOException {
         String id = commit(new byte[] {1, 2, 3});
         assertTrue(files.delete(id));
@@ -108,16 +123,19 @@ class DocumentFilesTest {
     }
 
     @Test
-    void deleteUnreferencedRemovesUnreferencedDocumentsOnly() throws IOException {
-        String kept = commit(new byte[] {1});
-        String orphan = commit(new byte[] {2});
+    void deleteUnreferencedRemovesOldUnreferencedDocumentsOnly() throws IOException {
+        String kept = age(commit(new byte[] {1}));
+        String orphan = age(commit(new byte[] {2}));
+        String young = commit(new byte[] {3});
         Path stranger = Files.writeString(files.pathOf(kept).getParent().resolve("README"), "not a document");
+        Files.setLastModifiedTime(stranger, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
 
-        int deleted = files.deleteUnreferenced(kept::equals);
+        int deleted = files.deleteUnreferenced(kept::equals, Duration.ofHours(1));
 
         assertEquals(1, deleted);
         assertTrue(Files.exists(files.pathOf(kept)));
         assertFalse(Files.exists(files.pathOf(orphan)));
+        assertTrue(Files.exists(files.pathOf(young)), "younger than the minimum age: its row may be on its way");
         assertTrue(Files.exists(stranger), "files that are not documents are left alone");
     }
 
@@ -158,6 +176,11 @@ class DocumentFilesTest {
         try (PendingContent pending = receive(content)) {
             files.commit(pending, id);
         }
+        return id;
+    }
+
+    private String age(String id) throws IOException {
+        Files.setLastModifiedTime(files.pathOf(id), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
         return id;
     }
 }
