@@ -82,10 +82,24 @@ public final class ConfigLoader {
         return new ServiceConfig(
                 new ServiceConfig.Http(required("http.host"), intIn("http.port", 0, 65535), baseUrl(),
                         Set.copyOf(list("http.trusted-proxies"))),
-                new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500)),
+                new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500),
+                        Duration.ofMillis(longIn("db.connect-timeout-ms", 250, 600_000))),
                 new ServiceConfig.Storage(dataDir),
+                documents(),
                 new ServiceConfig.Upload(longIn("upload.max-bytes", 1, Long.MAX_VALUE)),
                 auth());
+    }
+
+    private ServiceConfig.Documents documents() {
+        String storeText = required("documents.store");
+        ServiceConfig.Documents.Store store = switch (storeText.toLowerCase(Locale.ROOT)) {
+            case "filesystem" -> ServiceConfig.Documents.Store.FILESYSTEM;
+            case "database" -> ServiceConfig.Documents.Store.DATABASE;
+            default -> throw invalid("documents.store", "must be filesystem or database", storeText);
+        };
+        return new ServiceConfig.Documents(store,
+                Duration.ofSeconds(longIn("documents.orphan-sweep-interval-seconds", 0, 7 * 24 * 3600)),
+                Duration.ofSeconds(longIn("documents.orphan-min-age-seconds", 0, 7 * 24 * 3600)));
     }
 
     private ServiceConfig.Auth auth() {

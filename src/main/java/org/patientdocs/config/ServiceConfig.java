@@ -10,7 +10,8 @@ import java.util.Set;
  * The whole runtime configuration, validated at load time by {@link ConfigLoader}. Passed through constructors;
  * nothing reads configuration statically.
  */
-public record ServiceConfig(Http http, Database database, Storage storage, Upload upload, Auth auth) {
+public record ServiceConfig(Http http, Database database, Storage storage, Documents documents, Upload upload,
+                            Auth auth) {
 
     /**
      * @param publicBaseUrl  the externally visible service root (no trailing slash) used for absolute links,
@@ -21,8 +22,16 @@ public record ServiceConfig(Http http, Database database, Storage storage, Uploa
     public record Http(String host, int port, URI publicBaseUrl, Set<String> trustedProxies) {
     }
 
-    /** @param url the JDBC URL; H2 and PostgreSQL are supported */
-    public record Database(String url, String user, String password, int poolSize) {
+    /**
+     * @param url            the JDBC URL; H2 and PostgreSQL are supported
+     * @param poolSize       the most connections the pool opens
+     * @param connectTimeout how long a request waits for a pooled connection before it is answered 503
+     */
+    public record Database(String url, String user, String password, int poolSize, Duration connectTimeout) {
+
+        public boolean isPostgres() {
+            return url.startsWith("jdbc:postgresql:");
+        }
     }
 
     /** @param dataDir where the embedded database, the document bytes and the development keys live */
@@ -32,9 +41,26 @@ public record ServiceConfig(Http http, Database database, Storage storage, Uploa
             return dataDir.resolve("documents");
         }
 
+        /** Where uploads are received before they are stored, whatever the document store. */
+        public Path spoolDir() {
+            return documentsDir().resolve("tmp");
+        }
+
         public Path devDir() {
             return dataDir.resolve("dev");
         }
+    }
+
+    /**
+     * @param store         where document bytes live
+     * @param sweepInterval how often unreferenced bytes are looked for after the sweep at start-up; zero: only then
+     * @param orphanMinAge  how old unreferenced bytes must be before the sweep deletes them: younger ones may belong
+     *                      to an upload that is still committing its row
+     */
+    public record Documents(Store store, Duration sweepInterval, Duration orphanMinAge) {
+
+        /** {@code filesystem}: files under the data directory; {@code database}: chunked rows in the database. */
+        public enum Store { FILESYSTEM, DATABASE }
     }
 
     /** @param maxBytes the largest document accepted, in bytes */

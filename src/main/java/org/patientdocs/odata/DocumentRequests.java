@@ -21,8 +21,9 @@ import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.storage.ContentSniffer;
+import org.patientdocs.storage.DocumentIds;
 import org.patientdocs.storage.DocumentRecord;
-import org.patientdocs.storage.FileDocumentStore;
+import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.FileKind;
 import org.patientdocs.storage.PendingContent;
 
@@ -52,22 +53,16 @@ final class DocumentRequests {
         if (!services.patients().exists(patientId)) {
             throw new ServiceException.NotFound("The patient does not exist");
         }
-        FileDocumentStore content = services.content();
-        try (UploadReader.Received received = uploads.read(request, content)) {
+        DocumentStore store = services.content();
+        try (UploadReader.Received received = uploads.read(request, store)) {
             PendingContent pending = received.content();
             FileKind kind = ContentSniffer.verify(received.declaredType(), pending.head(), pending.head().length,
                     pending.tempFile());
-            DocumentRecord record = new DocumentRecord(FileDocumentStore.newDocumentId(), patientId,
+            DocumentRecord record = new DocumentRecord(DocumentIds.newId(), patientId,
                     FileNames.clean(received.fileName(), kind), kind.mimeType(), pending.size(),
                     received.documentType(), received.description(), caller.subject(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS), pending.sha256Hex());
-            content.commit(pending, record.id());
-            try {
-                services.documents().insert(record);
-            } catch (RuntimeException e) {
-                deleteContent(record.id(), e);
-                throw e;
-            }
+            store.create(pending, record);
             return new Upload(record, received.fromForm());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -86,7 +81,7 @@ final class DocumentRequests {
         }
         InputStream bytes;
         try {
-            bytes = services.content().open(document.id());
+            bytes = services.content().openContent(document);
         } catch (IOException e) {
             throw new UncheckedIOException("document content missing", e);
         }
@@ -117,10 +112,9 @@ final class DocumentRequests {
 
     void delete(Target target) {
         DocumentRecord document = find(target);
-        if (!services.documents().delete(document.id())) {
+        if (!services.content().delete(document.id())) {
             throw new ServiceException.NotFound("The document does not exist");
         }
-        deleteContent(document.id(), null);
     }
 
     /** The addressed document; one reached through another patient's URL is as missing as one that never was. */
@@ -136,16 +130,5 @@ final class DocumentRequests {
             return replace ? null : current;
         }
         return UploadReader.label(name, property.getValue() == null ? null : property.getValue().toString());
-    }
-
-    /** Removes bytes whose row is gone or never came; a failure leaves an orphan for the start-up sweep. */
-    private void deleteContent(String id, RuntimeException failure) {
-        try {
-            services.content().delete(id);
-        } catch (IOException | RuntimeException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-            }
-        }
     }
 }

@@ -2,13 +2,13 @@ package org.patientdocs.odata;
 
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.storage.DocumentRecords;
+import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EntityStore;
-import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.PatientStore;
 
 /** What the processors need, built once at start-up and shared by all requests. */
 public record Services(Model model, EntityStore entities, PatientStore patients, DocumentRecords documents,
-                       FileDocumentStore content, ServiceConfig config) {
+                       DocumentStore content, ServiceConfig config) {
 
     /** The most entities in one response page. */
     public static final int PAGE_SIZE = 1000;

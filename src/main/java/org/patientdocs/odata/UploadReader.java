@@ -10,12 +10,12 @@ import org.apache.olingo.server.api.ODataRequest;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.storage.ContentDisposition;
-import org.patientdocs.storage.FileDocumentStore;
+import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.MultipartFormReader;
 import org.patientdocs.storage.PendingContent;
 
 /**
- * Reads an upload in either form the service accepts, streaming the file into the document store's temporary area:
+ * Reads an upload in either form the service accepts, streaming the file into the document store's local spool:
  * {@code multipart/form-data} with a {@code file} part and optional {@code document_type} and {@code description}
  * fields (the spec's form), or the raw bytes as the body (OData's media-entity create) with the file name in
  * {@code Slug} or {@code Content-Disposition}.
@@ -42,7 +42,7 @@ final class UploadReader {
         }
     }
 
-    Received read(ODataRequest request, FileDocumentStore store) throws IOException {
+    Received read(ODataRequest request, DocumentStore store) throws IOException {
         String contentType = request.getHeader(HttpHeader.CONTENT_TYPE);
         ContentType parsed = contentType == null ? null : ContentType.parse(contentType);
         boolean multipart = parsed != null && parsed.getType().equalsIgnoreCase("multipart");
@@ -55,7 +55,7 @@ final class UploadReader {
         return multipart ? readForm(body, contentType, store) : readRaw(request, body, contentType, store);
     }
 
-    private Received readForm(InputStream body, String contentType, FileDocumentStore store) throws IOException {
+    private Received readForm(InputStream body, String contentType, DocumentStore store) throws IOException {
         MultipartFormReader form = new MultipartFormReader(body, contentType);
         PendingContent content = null;
         String declaredType = null;
@@ -72,7 +72,7 @@ final class UploadReader {
                         }
                         declaredType = part.contentType();
                         fileName = part.fileName();
-                        content = store.write(part.body(), maxBytes);
+                        content = store.receive(part.body(), maxBytes);
                     }
                     case "document_type" -> documentType = label("document_type",
                             form.readText(part, MAX_DOCUMENT_TYPE + 1));
@@ -95,13 +95,13 @@ final class UploadReader {
         return new Received(content, declaredType, fileName, documentType, description, true);
     }
 
-    private Received readRaw(ODataRequest request, InputStream body, String contentType, FileDocumentStore store)
+    private Received readRaw(ODataRequest request, InputStream body, String contentType, DocumentStore store)
             throws IOException {
         String fileName = Slugs.decode(request.getHeader("Slug"));
         if (fileName == null) {
             fileName = ContentDisposition.fileName(request.getHeader("Content-Disposition"));
         }
-        PendingContent content = store.write(body, maxBytes);
+        PendingContent content = store.receive(body, maxBytes);
         return new Received(content, contentType, fileName, null, null, false);
     }
 

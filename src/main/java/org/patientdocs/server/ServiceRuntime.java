@@ -3,8 +3,10 @@ package org.patientdocs.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.EnumSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import jakarta.servlet.DispatcherType;
@@ -19,10 +21,13 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.patientdocs.auth.AuthenticationFilter;
 import org.patientdocs.auth.Authenticator;
 import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.error.SafeTrace;
 import org.patientdocs.odata.Model;
 import org.patientdocs.odata.Services;
 import org.patientdocs.storage.DataSources;
+import org.patientdocs.storage.DatabaseDocumentStore;
 import org.patientdocs.storage.DocumentRecords;
+import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.PatientStore;
@@ -30,24 +35,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the database pool, the document store and Jetty with the filter chain
- * (request id and access log → security headers → authentication → key compatibility → Olingo).
+ * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with the
+ * filter chain (request id and access log → security headers → authentication → key compatibility → Olingo).
  * Wiring only; started by {@link Main} and by the integration tests.
  */
 public final class ServiceRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
-    /** Unreferenced bytes younger than this may belong to an upload still committing its row. */
-    private static final Duration ORPHAN_MIN_AGE = Duration.ofMinutes(10);
 
     private static final EnumSet<DispatcherType> REQUESTS = EnumSet.of(DispatcherType.REQUEST);
 
     private final Server server;
     private final HikariDataSource dataSource;
+    private final ScheduledExecutorService sweeper;
 
-    private ServiceRuntime(Server server, HikariDataSource dataSource) {
+    private ServiceRuntime(Server server, HikariDataSource dataSource, ScheduledExecutorService sweeper) {
         this.server = server;
         this.dataSource = dataSource;
+        this.sweeper = sweeper;
     }
 
     public static ServiceRuntime start(ServiceConfig config) throws Exception {
@@ -57,7 +62,7 @@ public final class ServiceRuntime implements AutoCloseable {
             sweepOrphans(services);
             Server server = jetty(config, services, Authenticator.create(config));
             server.start();
-            return new ServiceRuntime(server, dataSource);
+            return new ServiceRuntime(server, dataSource, scheduleSweeps(services));
         } catch (Exception | Error e) {
             dataSource.close();
             throw e;
@@ -65,16 +70,44 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     private static Services services(ServiceConfig config, HikariDataSource dataSource) {
+        DocumentRecords records = new DocumentRecords(dataSource);
         try {
-            return new Services(Model.load(Services.PAGE_SIZE, config.upload().maxBytes()), new EntityStore(dataSource), new PatientStore(dataSource),
-                    new DocumentRecords(dataSource), new FileDocumentStore(config.storage()), config);
+            DocumentStore content = switch (config.documents().store()) {
+                case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records);
+                case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
+            };
+            return new Services(Model.load(Services.PAGE_SIZE, config.upload().maxBytes()), new EntityStore(dataSource),
+                    new PatientStore(dataSource), records,
+                    content, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
         }
     }
 
+    /** The sweep after the one at start-up, every {@code documents.orphan-sweep-interval-seconds}; null if zero. */
+    private static ScheduledExecutorService scheduleSweeps(Services services) {
+        long interval = services.config().documents().sweepInterval().toSeconds();
+        if (interval == 0) {
+            return null;
+        }
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "orphan-sweep");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                sweepOrphans(services);
+            } catch (IOException | RuntimeException e) {
+                // The next run tries again; a database outage, for one, ends by itself.
+                LOG.warn("orphan sweep failed: {}", SafeTrace.describe(e));
+            }
+        }, interval, interval, TimeUnit.SECONDS);
+        return sweeper;
+    }
+
     private static void sweepOrphans(Services services) throws IOException {
-        int removed = services.content().deleteOrphans(services.documents()::exists, ORPHAN_MIN_AGE);
+        int removed = services.content().deleteOrphans(services.config().documents().orphanMinAge());
         if (removed > 0) {
             LOG.info("removed {} unreferenced stored files left by interrupted uploads", removed);
         }
@@ -129,6 +162,9 @@ public final class ServiceRuntime implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            if (sweeper != null) {
+                sweeper.shutdownNow();
+            }
             server.stop();
         } finally {
             dataSource.close();

@@ -7,7 +7,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.patientdocs.config.ServiceConfig;
 
-/** Opens the connection pool for the configured database and brings its schema up to date with Flyway. */
+/**
+ * Opens the connection pool for the configured database, checks that it orders text as the service needs
+ * ({@link Collation}) and brings its schema up to date with Flyway. The same migrations run on H2 and PostgreSQL;
+ * several instances may start at once against one PostgreSQL, as Flyway serialises its migrations with a lock.
+ */
 public final class DataSources {
 
     private DataSources() {
@@ -15,6 +19,18 @@ public final class DataSources {
 
     /** A pool over the configured database, migrated to the latest schema. The caller closes it. */
     public static HikariDataSource open(ServiceConfig.Database database) {
+        HikariDataSource pool = new HikariDataSource(poolConfig(database));
+        try {
+            Collation.verify(pool);
+            migrate(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return pool;
+    }
+
+    static HikariConfig poolConfig(ServiceConfig.Database database) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("documents");
         hikari.setJdbcUrl(database.url());
@@ -25,18 +41,18 @@ public final class DataSources {
             hikari.setPassword(database.password());
         }
         hikari.setMaximumPoolSize(database.poolSize());
-        // Fail fast instead of queueing a request for 30 s when the database is gone.
-        hikari.setConnectionTimeout(5_000);
-        hikari.setValidationTimeout(2_000);
+        // Fail fast instead of queueing a request for 30 s when the database is gone: the request is answered 503.
+        long timeoutMillis = database.connectTimeout().toMillis();
+        hikari.setConnectionTimeout(timeoutMillis);
+        hikari.setValidationTimeout(Math.max(250, Math.min(2_000, timeoutMillis / 2)));
         hikari.setAutoCommit(true);
-        HikariDataSource pool = new HikariDataSource(hikari);
-        try {
-            migrate(pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
+        if (database.isPostgres()) {
+            // The driver's own TCP connect timeout (seconds), so that an unreachable host fails as fast as the pool.
+            hikari.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, (timeoutMillis + 999) / 1000)));
+            hikari.addDataSourceProperty("tcpKeepAlive", "true");
+            hikari.addDataSourceProperty("ApplicationName", "patient-documents");
         }
-        return pool;
+        return hikari;
     }
 
     static void migrate(DataSource dataSource) {

@@ -3,7 +3,7 @@ package org.patientdocs.storage;
 import java.time.Instant;
 
 /**
- * A document's metadata as stored; its bytes live in the {@link FileDocumentStore} under the same id.
+ * A document's metadata as stored; its bytes live in the {@link DocumentStore} under the same id.
  *
  * @param contentSha256 hex SHA-256 of the bytes, the source of the download's strong ETag
  */

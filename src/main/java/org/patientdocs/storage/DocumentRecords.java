@@ -26,9 +26,17 @@ public final class DocumentRecords {
 
     /** Inserts the row in its own transaction; 404 when the patient was deleted meanwhile. */
     public void insert(DocumentRecord d) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "INSERT INTO document (" + COLUMNS + ", version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+        try (Connection connection = dataSource.getConnection()) {
+            insert(connection, d);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Inserts the row in the connection's transaction; the caller maps failures with {@link #failure}. */
+    static void insert(Connection connection, DocumentRecord d) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO document (" + COLUMNS + ", version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
             statement.setString(1, d.id());
             statement.setString(2, d.patientId());
             statement.setString(3, d.fileName());
@@ -40,12 +48,16 @@ public final class DocumentRecords {
             statement.setObject(9, OffsetDateTime.ofInstant(d.uploadedAt(), ZoneOffset.UTC));
             statement.setString(10, d.contentSha256());
             statement.executeUpdate();
-        } catch (SQLException e) {
-            if (StoreFailure.isState(e, StoreFailure.FOREIGN_KEY_VIOLATION)) {
-                throw new ServiceException.NotFound("The patient does not exist");
-            }
-            throw StoreFailure.of(e);
         }
+    }
+
+    /** What a failed insert means for the client: a vanished patient is 404, the rest as {@link StoreFailure}. */
+    static RuntimeException failure(SQLException e) {
+        if (StoreFailure.isState(e, StoreFailure.FOREIGN_KEY_VIOLATION)
+                || StoreFailure.isState(e, StoreFailure.FOREIGN_KEY_PARENT_MISSING)) {
+            return new ServiceException.NotFound("The patient does not exist");
+        }
+        return StoreFailure.of(e);
     }
 
     public Optional<DocumentRecord> find(String id) {
@@ -92,6 +104,7 @@ public final class DocumentRecords {
         }
     }
 
+    /** Deletes the row (and, through the foreign key, any stored chunks); false when there was none. */
     public boolean delete(String id) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("DELETE FROM document WHERE id = ?")) {

@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * An upload written to a temporary file by {@link FileDocumentStore#write}, with its size, SHA-256 and leading bytes,
- * waiting to be {@linkplain FileDocumentStore#commit committed}. Closing it deletes the temporary file unless it was
- * committed, so a try-with-resources block cleans up after any failure.
+ * An upload written to a temporary file by {@link ContentSpool#write}, with its size, SHA-256 and leading bytes,
+ * waiting to be {@linkplain DocumentStore#create stored}. Closing it deletes the temporary file unless the file itself
+ * was committed as the document, so a try-with-resources block cleans up after any outcome.
  */
 public final class PendingContent implements AutoCloseable {
 
@@ -42,7 +42,7 @@ public final class PendingContent implements AutoCloseable {
         return HexFormat.of().formatHex(sha256);
     }
 
-    /** The first bytes of the content, at most {@link FileDocumentStore#HEAD_LENGTH} (fewer for a shorter file). */
+    /** The first bytes of the content, at most {@link ContentSpool#HEAD_LENGTH} (fewer for a shorter file). */
     public byte[] head() {
         return Arrays.copyOf(head, head.length);
     }
@@ -63,7 +63,7 @@ public final class PendingContent implements AutoCloseable {
 
     /**
      * Deletes the temporary file unless the content was committed. Never fails: a file that cannot be deleted now
-     * is left to {@link FileDocumentStore#deleteOrphans} at the next start.
+     * is left to {@link ContentSpool#deleteStale}, run by the orphan sweep.
      */
     @Override
     public void close() {

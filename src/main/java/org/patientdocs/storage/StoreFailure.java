@@ -2,6 +2,7 @@ package org.patientdocs.storage;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Set;
 
 import org.patientdocs.error.ServiceException;
 
@@ -13,18 +14,40 @@ public final class StoreFailure {
 
     /** SQLSTATE class 08: connection exceptions. */
     private static final String CONNECTION_CLASS = "08";
+    /**
+     * Other states of a database that is going away or not back yet: PostgreSQL's admin_shutdown (57P01),
+     * crash_shutdown (57P02) and cannot_connect_now (57P03, still starting), and H2's "connection is broken" (90067)
+     * and "database is closed" (90098).
+     */
+    private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "90067", "90098");
     static final String UNIQUE_VIOLATION = "23505";
+    /** A foreign key violated, on PostgreSQL either way; on H2 by deleting a row others refer to. */
     static final String FOREIGN_KEY_VIOLATION = "23503";
+    /** H2's state for inserting a row that refers to a missing one (PostgreSQL says 23503). */
+    static final String FOREIGN_KEY_PARENT_MISSING = "23506";
 
     private StoreFailure() {
     }
 
     public static RuntimeException of(SQLException e) {
-        if (e instanceof SQLTransientConnectionException
-                || e.getSQLState() != null && e.getSQLState().startsWith(CONNECTION_CLASS)) {
+        if (isUnavailable(e)) {
             return new ServiceException.ServiceUnavailable("The database is unavailable; try again shortly", e);
         }
         return new Unexpected(e);
+    }
+
+    /** Whether the failure, or a cause of it, says the database cannot be reached right now. */
+    static boolean isUnavailable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith(CONNECTION_CLASS) || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isState(SQLException e, String state) {

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +27,10 @@ class DevelopmentModeIT {
 
     @Test
     void credentialsFromTheCommandsOpenTheService() throws Exception {
+        TestDatabase database = TestDatabase.fresh();
         ServiceConfig config = ConfigLoader.fromOverrides(Map.of("data.dir", dataDir.toString(), "http.port", "0",
-                "db.url", "jdbc:h2:mem:dev-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
-        try (ServiceRuntime runtime = ServiceRuntime.start(config)) {
+                "db.url", database.url(), "db.user", database.user(), "db.password", database.password()));
+        try (database; ServiceRuntime runtime = ServiceRuntime.start(config)) {
             String token = run(config, "token", "--subject", "user-456");
             String apiKey = run(config, "api-key");
             HttpClient http = HttpClient.newHttpClient();

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -43,11 +41,7 @@ class LogPrivacyIT {
             assertTrue(unknownPath == 400 || unknownPath == 404, "status " + unknownPath);
 
             // Lose the bytes behind the service's back: the download fails with a 500 whose cause is logged.
-            try (var files = Files.walk(service.config.storage().documentsDir())) {
-                for (Path file : files.filter(p -> p.getFileName().toString().equals(id)).toList()) {
-                    Files.delete(file);
-                }
-            }
+            service.loseContent(id);
             HttpResponse<String> failed = service.get(path + "/$value");
             assertEquals(500, failed.statusCode());
             JsonNode error = TestService.json(failed).get("error");

@@ -7,6 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -31,8 +36,13 @@ import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 
 /**
- * The real service for integration tests: started on a free port over a fresh in-memory H2 and a temporary data
+ * The real service for integration tests: started on a free port over a fresh database and a temporary data
  * directory, in production auth mode with a signing key and an API key generated here, called over HTTP.
+ * <p>
+ * The database and the document store are this test run's ({@link TestDatabase}: the build runs the integration
+ * suite once on H2 with documents on the file system and once on PostgreSQL with documents in the database);
+ * overrides of {@code db.url} or {@code documents.store} pick others. When a test fails, the service's log lines
+ * of that test are printed ({@link ServerLogOnFailure}).
  */
 final class TestService implements AutoCloseable {
 
@@ -47,23 +57,46 @@ final class TestService implements AutoCloseable {
     final URI base;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final RSAKey signingKey;
+    private final TestDatabase ownDatabase;
 
-    private TestService(Path dataDir, ServiceConfig config, ServiceRuntime runtime, RSAKey signingKey) {
+    private TestService(Path dataDir, ServiceConfig config, ServiceRuntime runtime, RSAKey signingKey,
+                        TestDatabase ownDatabase) {
         this.dataDir = dataDir;
         this.config = config;
         this.runtime = runtime;
         this.base = runtime.baseUri();
         this.signingKey = signingKey;
+        this.ownDatabase = ownDatabase;
     }
 
+    /** The service on a fresh database of this run's kind (unless the overrides name one), dropped on close. */
     static TestService start(Map<String, String> overrides) throws Exception {
+        if (overrides.containsKey("db.url")) {
+            return start(null, overrides, null);
+        }
+        TestDatabase database = TestDatabase.fresh();
+        try {
+            return start(database, overrides, database);
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static TestService start(TestDatabase database, Map<String, String> overrides, TestDatabase owned)
+            throws Exception {
         Path dataDir = Files.createTempDirectory("patientdocs-it");
         RSAKey key = new RSAKeyGenerator(2048).keyID("test-key").generate();
         Path jwks = dataDir.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
         Map<String, String> settings = new HashMap<>();
         settings.put("data.dir", dataDir.toString());
-        settings.put("db.url", "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        if (database != null) {
+            settings.put("db.url", database.url());
+            settings.put("db.user", database.user());
+            settings.put("db.password", database.password());
+        }
+        settings.put("documents.store", TestDatabase.documentStore());
         settings.put("http.port", "0");
         settings.put("auth.mode", "production");
         settings.put("auth.issuer", ISSUER);
@@ -73,7 +106,7 @@ final class TestService implements AutoCloseable {
         settings.put("auth.api-key-sha256", ApiKeys.sha256Hex(API_KEY));
         settings.putAll(overrides);
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
-        return new TestService(dataDir, config, ServiceRuntime.start(config), key);
+        return new TestService(dataDir, config, ServiceRuntime.start(config), key, owned);
     }
 
     String token(String subject) {
@@ -142,19 +175,68 @@ final class TestService implements AutoCloseable {
         }
     }
 
-    /** Files under the document store, temporary ones included. */
+    /**
+     * What the document store holds, whichever it is: files under the documents directory, temporary ones included,
+     * and, with the database store, one per document with chunks in the database.
+     */
     long storedFiles() throws IOException {
+        long files = 0;
         Path root = config.storage().documentsDir();
-        if (!Files.exists(root)) {
-            return 0;
+        if (Files.exists(root)) {
+            try (var all = Files.walk(root)) {
+                files = all.filter(Files::isRegularFile).count();
+            }
         }
-        try (var files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).count();
+        if (!usesDatabaseStore()) {
+            return files;
         }
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT COUNT(DISTINCT document_id) FROM document_chunk");
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return files + rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IOException("cannot count the stored chunks", e);
+        }
+    }
+
+    /** Removes a document's bytes behind the service's back, wherever they are stored. */
+    void loseContent(String documentId) throws IOException, SQLException {
+        if (usesDatabaseStore()) {
+            try (Connection connection = connect();
+                 PreparedStatement statement = connection.prepareStatement(
+                         "DELETE FROM document_chunk WHERE document_id = ?")) {
+                statement.setString(1, documentId);
+                statement.executeUpdate();
+            }
+            return;
+        }
+        try (var files = Files.walk(config.storage().documentsDir())) {
+            for (Path file : files.filter(p -> p.getFileName().toString().equals(documentId)).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    boolean usesDatabaseStore() {
+        return config.documents().store() == ServiceConfig.Documents.Store.DATABASE;
+    }
+
+    /** A connection of the test's own to the service's database. */
+    Connection connect() throws SQLException {
+        ServiceConfig.Database database = config.database();
+        return DriverManager.getConnection(database.url(), database.user(), database.password());
     }
 
     @Override
     public void close() throws Exception {
-        runtime.close();
+        try {
+            runtime.close();
+        } finally {
+            if (ownDatabase != null) {
+                ownDatabase.close();
+            }
+        }
     }
 }

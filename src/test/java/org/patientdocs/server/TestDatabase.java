@@ -1,0 +1,40 @@
+package org.patientdocs.server;
+
+import java.util.Locale;
+
+/**
+ * A database for one test's services, of the kind the test run was started for: the system property
+ * {@code test.database} is {@code h2} (an in-memory H2, the default) or {@code postgres} (a fresh database on the
+ * embedded PostgreSQL server of this test JVM). Closing it drops it.
+ */
+interface TestDatabase extends AutoCloseable {
+
+    String url();
+
+    String user();
+
+    String password();
+
+    @Override
+    void close();
+
+    /** A new, empty database. */
+    static TestDatabase fresh() {
+        return isPostgres() ? EmbeddedPostgresServer.newSharedDatabase() : H2Databases.inMemory();
+    }
+
+    /** Whether this run's database is PostgreSQL. */
+    static boolean isPostgres() {
+        String kind = System.getProperty("test.database", "h2").toLowerCase(Locale.ROOT);
+        return switch (kind) {
+            case "h2" -> false;
+            case "postgres" -> true;
+            default -> throw new IllegalStateException("test.database must be h2 or postgres, was " + kind);
+        };
+    }
+
+    /** This run's document store ({@code documents.store}), from the system property {@code test.documents.store}. */
+    static String documentStore() {
+        return System.getProperty("test.documents.store", "filesystem");
+    }
+}

@@ -1,0 +1,171 @@
+package org.patientdocs.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+
+class ContentSpoolTest {
+
+    @TempDir
+    Path dir;
+
+    private ContentSpool spool;
+
+    @BeforeEach
+    void createSpool() throws IOException {
+        spool = new ContentSpool(dir.resolve("tmp"), true);
+    }
+
+    static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    private long tempFileCount() throws IOException {
+        try (Stream<Path> files = Files.list(spool.dir())) {
+            return files.count();
+        }
+    }
+
+    @Test
+    void writeKeepsTheBytesWithTheirSizeDigestAndHead() throws Exception {
+        byte[] content = randomBytes(300_000);
+        try (PendingContent pending = spool.write(new ByteArrayInputStream(content), 1_000_000)) {
+            assertEquals(content.length, pending.size());
+            byte[] expectedSha = MessageDigest.getInstance("SHA-256").digest(content);
+            assertArrayEquals(expectedSha, pending.sha256());
+            assertEquals(HexFormat.of().formatHex(expectedSha), pending.sha256Hex());
+            assertArrayEquals(Arrays.copyOf(content, 16), pending.head());
+            assertArrayEquals(content, Files.readAllBytes(pending.tempFile()));
+            assertEquals(spool.dir(), pending.tempFile().getParent());
+        }
+        assertEquals(0, tempFileCount(), "closing an uncommitted upload deletes it");
+    }
+
+    @Test
+    void aSpoolThatIsNotDurableKeepsTheSameBytes() throws Exception {
+        ContentSpool fast = new ContentSpool(dir.resolve("fast"), false);
+        byte[] content = randomBytes(70_000);
+        try (PendingContent pending = fast.write(new ByteArrayInputStream(content), 1_000_000)) {
+            assertArrayEquals(content, Files.readAllBytes(pending.tempFile()));
+        }
+    }
+
+    @Test
+    void aShortFileKeepsAShortHead() throws IOException {
+        try (PendingContent pending = spool.write(new ByteArrayInputStream(new byte[] {'%', 'P'}), 10)) {
+            assertArrayEquals(new byte[] {'%', 'P'}, pending.head());
+            assertEquals(2, pending.size());
+        }
+    }
+
+    @Test
+    void aFileOfExactlyTheLimitIsAccepted() throws IOException {
+        byte[] content = randomBytes(200_000);
+        try (PendingContent pending = spool.write(new ByteArrayInputStream(content), content.length)) {
+            assertEquals(content.length, pending.size());
+        }
+    }
+
+    @Test
+    void oneByteOverTheLimitIsTooLargeAndLeavesNothingBehind() throws IOException {
+        byte[] content = randomBytes(200_001);
+        ServiceException e = assertThrows(ServiceException.PayloadTooLarge.class,
+                () -> spool.write(new ByteArrayInputStream(content), content.length - 1));
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
+        assertEquals("file", e.target());
+        assertTrue(e.getMessage().contains("200000 bytes"), e.getMessage());
+        assertEquals(0, tempFileCount());
+    }
+
+    @Test
+    void theLimitStopsReadingEarly() throws IOException {
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                Arrays.fill(b, off, off + len, (byte) 'x');
+                return len;
+            }
+        };
+        assertThrows(ServiceException.PayloadTooLarge.class, () -> spool.write(endless, 1_000_000));
+        assertEquals(0, tempFileCount());
+    }
+
+    @Test
+    void aFailingStreamLeavesNothingBehind() throws IOException {
+        IOException aborted = new IOException("client went away");
+        InputStream failing = new InputStream() {
+            private int left = 100_000;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left == 0) {
+                    throw aborted;
+                }
+                int count = Math.min(len, left);
+                left -= count;
+                return count;
+            }
+        };
+        assertEquals(aborted, assertThrows(IOException.class, () -> spool.write(failing, 1_000_000)));
+        assertEquals(0, tempFileCount());
+    }
+
+    @Test
+    void closingTwiceIsHarmless() throws IOException {
+        PendingContent pending = spool.write(new ByteArrayInputStream(randomBytes(1000)), 10_000);
+        assertEquals(1, tempFileCount());
+        pending.close();
+        pending.close();
+        assertEquals(0, tempFileCount());
+    }
+
+    @Test
+    void deleteStaleRemovesOnlyOldTemporaryFiles() throws IOException {
+        PendingContent fresh = spool.write(new ByteArrayInputStream(new byte[] {3}), 10);
+        PendingContent stale = spool.write(new ByteArrayInputStream(new byte[] {4}), 10);
+        Files.setLastModifiedTime(stale.tempFile(), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path stranger = Files.writeString(spool.dir().resolve("notes.txt"), "not an upload");
+        Files.setLastModifiedTime(stranger, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+        assertEquals(1, spool.deleteStale(Duration.ofHours(1)));
+
+        assertTrue(Files.exists(fresh.tempFile()));
+        assertFalse(Files.exists(stale.tempFile()));
+        assertTrue(Files.exists(stranger), "files that are not uploads are left alone");
+        fresh.close();
+    }
+}

@@ -1,0 +1,186 @@
+package org.patientdocs.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DocumentFilesTest {
+
+    @TempDir
+    Path dataDir;
+
+    private DocumentFiles files;
+
+    @BeforeEach
+    void createFiles() throws IOException {
+        files = new DocumentFiles(dataDir.resolve("documents"));
+    }
+
+    private long tempFileCount() throws IOException {
+        try (Stream<Path> temps = Files.list(files.spool().dir())) {
+            return temps.count();
+        }
+    }
+
+    private PendingContent receive(byte[] content) throws IOException {
+        return files.spool().write(new ByteArrayInputStream(content), 1_000_000);
+    }
+
+    @Test
+    void commitAndOpenRoundTripTheBytes() throws Exception {
+        byte[] content = ContentSpoolTest.randomBytes(300_000);
+        String id = DocumentIds.newId();
+        try (PendingContent pending = receive(content)) {
+            files.commit(pending, id);
+            assertFalse(Files.exists(pending.tempFile()));
+        }
+        assertTrue(Files.exists(files.pathOf(id)), "closing after commit keeps the document");
+        assertEquals(content.length, files.size(id));
+        try (InputStream in = files.open(id)) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        assertEquals(0, tempFileCount());
+    }
+
+    @Test
+    void theSpoolLivesInsideTheDocumentsDirectoryForAtomicRenames() {
+        assertEquals(dataDir.resolve("documents").resolve("tmp").toAbsolutePath(), files.spool().dir());
+    }
+
+    @Test
+    void documentsLiveInAShardUnderTheDocumentsDirectory() {
+        String id = "doc-AAAAAAAAAAAAAAAAAAAAAA";
+        Path path = files.pathOf(id);
+        assertEquals(dataDir.resolve("documents").toAbsolutePath(), path.getParent().getParent());
+        assertTrue(path.getParent().getFileName().toString().matches("[0-9a-f]{2}"));
+        assertEquals(id, path.getFileName().toString());
+        assertEquals(path, files.pathOf(id), "the shard is stable");
+    }
+
+    @Test
+    void closedContentCannotBeCommitted() throws IOException {
+        PendingContent pending = receive(new byte[] {1});
+        pending.close();
+        assertThrows(IllegalStateException.class, () -> files.commit(pending, DocumentIds.newId()));
+    }
+
+    @Test
+    void aDocumentIsCommittedOnlyOnceAndNeverOverwritten() throws IOException {
+        String id = DocumentIds.newId();
+        try (PendingContent first = receive(new byte[] {1}); PendingContent second = receive(new byte[] {2})) {
+            files.commit(first, id);
+            assertThrows(IllegalStateException.class, () -> files.commit(first, id));
+            assertThrows(FileAlreadyExistsException.class, () -> files.commit(second, id));
+        }
+        try (InputStream in = files.open(id)) {
+            assertArrayEquals(new byte[] {1}, in.readAllBytes());
+        }
+        assertEquals(0, tempFileCount());
+    }
+
+    @Test
+    void committingStartsTheFilesAgeAfresh() throws IOException {
+        String id = DocumentIds.newId();
+        try (PendingContent pending = receive(new byte[] {1})) {
+            Files.setLastModifiedTime(pending.tempFile(), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+            files.commit(pending, id);
+        }
+        assertEquals(0, files.deleteUnreferenced(unused -> false, Duration.ofHours(1)),
+                "a long upload that just committed may still be inserting its row");
+        assertTrue(Files.exists(files.pathOf(id)));
+    }
+
+    @Test
+    void deleteRemovesTheDocumentOnce() throws IOException {
+        String id = commit(new byte[] {1, 2, 3});
+        assertTrue(files.delete(id));
+        assertFalse(Files.exists(files.pathOf(id)));
+        assertFalse(files.delete(id));
+        assertThrows(NoSuchFileException.class, () -> files.open(id));
+        assertThrows(NoSuchFileException.class, () -> files.size(id));
+    }
+
+    @Test
+    void deleteUnreferencedRemovesOldUnreferencedDocumentsOnly() throws IOException {
+        String kept = age(commit(new byte[] {1}));
+        String orphan = age(commit(new byte[] {2}));
+        String young = commit(new byte[] {3});
+        Path stranger = Files.writeString(files.pathOf(kept).getParent().resolve("README"), "not a document");
+        Files.setLastModifiedTime(stranger, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+        int deleted = files.deleteUnreferenced(kept::equals, Duration.ofHours(1));
+
+        assertEquals(1, deleted);
+        assertTrue(Files.exists(files.pathOf(kept)));
+        assertFalse(Files.exists(files.pathOf(orphan)));
+        assertTrue(Files.exists(files.pathOf(young)), "younger than the minimum age: its row may be on its way");
+        assertTrue(Files.exists(stranger), "files that are not documents are left alone");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "doc-", "doc-short", "doc-../../etc/passwd", "doc-AAAAAAAAAAAAAAAA/x",
+        "DOC-AAAAAAAAAAAAAAAAAAAAAA", "doc-AAAAAAAAAAAAAAAA.", "x-AAAAAAAAAAAAAAAAAAAAAA", "doc-AAAAAAAAAAAAAAAA\n"})
+    void idsOutsideTheFormatAreRefused(String id) {
+        assertThrows(IllegalArgumentException.class, () -> files.pathOf(id));
+        assertThrows(IllegalArgumentException.class, () -> files.open(id));
+        assertThrows(IllegalArgumentException.class, () -> files.delete(id));
+    }
+
+    @Test
+    void aNullIdIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> files.pathOf(null));
+    }
+
+    @Test
+    void idsAreAcceptedUpToSixtyFourCharacters() {
+        files.pathOf("doc-" + "a".repeat(16));
+        files.pathOf("doc-" + "Z_-9".repeat(16));
+        assertThrows(IllegalArgumentException.class, () -> files.pathOf("doc-" + "a".repeat(65)));
+    }
+
+    @Test
+    void newIdsHaveTheDocumentFormatAndDoNotRepeat() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = DocumentIds.newId();
+            assertTrue(id.matches("doc-[A-Za-z0-9_-]{22}"), id);
+            assertTrue(DocumentIds.isWellFormed(id), id);
+            assertTrue(ids.add(id), id);
+        }
+    }
+
+    private String commit(byte[] content) throws IOException {
+        String id = DocumentIds.newId();
+        try (PendingContent pending = receive(content)) {
+            files.commit(pending, id);
+        }
+        return id;
+    }
+
+    private String age(String id) throws IOException {
+        Files.setLastModifiedTime(files.pathOf(id), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        return id;
+    }
+}

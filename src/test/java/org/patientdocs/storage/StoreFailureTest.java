@@ -1,0 +1,47 @@
+package org.patientdocs.storage;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.patientdocs.error.ServiceException;
+
+class StoreFailureTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"08001", "08006", "08003", "57P01", "57P02", "57P03", "90067", "90098"})
+    void aDatabaseThatCannotBeReachedIsUnavailable(String state) {
+        SQLException failure = new SQLException("gone", state);
+        RuntimeException mapped = StoreFailure.of(failure);
+        assertInstanceOf(ServiceException.ServiceUnavailable.class, mapped);
+        assertSame(failure, mapped.getCause(), "the cause is kept for the log");
+    }
+
+    @Test
+    void aPoolTimeoutIsUnavailable() {
+        assertInstanceOf(ServiceException.ServiceUnavailable.class,
+                StoreFailure.of(new SQLTransientConnectionException("pool timeout")));
+    }
+
+    @Test
+    void anUnreachableDatabaseAsTheCauseIsUnavailable() {
+        SQLException wrapped = new SQLException("pool gave up", null, new SQLException("refused", "08001"));
+        assertInstanceOf(ServiceException.ServiceUnavailable.class, StoreFailure.of(wrapped));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42P01", "23505", "22001", "40001"})
+    void otherFailuresAreUnexpected(String state) {
+        assertInstanceOf(StoreFailure.Unexpected.class, StoreFailure.of(new SQLException("broken", state)));
+    }
+
+    @Test
+    void aFailureWithoutStateIsUnexpected() {
+        assertInstanceOf(StoreFailure.Unexpected.class, StoreFailure.of(new SQLException("broken")));
+    }
+}
