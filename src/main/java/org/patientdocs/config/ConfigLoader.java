@@ -87,7 +87,9 @@ public final class ConfigLoader {
                 new ServiceConfig.Storage(dataDir),
                 documents(),
                 new ServiceConfig.Upload(longIn("upload.max-bytes", 1, Long.MAX_VALUE)),
-                auth());
+                auth(),
+                new ServiceConfig.Batch(longIn("batch.max-bytes", 1024, 64L * 1024 * 1024),
+                        intIn("batch.max-operations", 1, 10_000)));
     }
 
     private ServiceConfig.Documents documents() {

@@ -11,7 +11,7 @@ import java.util.Set;
  * nothing reads configuration statically.
  */
 public record ServiceConfig(Http http, Database database, Storage storage, Documents documents, Upload upload,
-                            Auth auth) {
+                            Auth auth, Batch batch) {
 
     /**
      * @param publicBaseUrl  the externally visible service root (no trailing slash) used for absolute links,
@@ -79,5 +79,12 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
                        List<String> apiKeySha256, Duration clockSkew) {
 
         public enum Mode { DEVELOPMENT, PRODUCTION }
+    }
+
+    /**
+     * @param maxBytes      the largest $batch request body accepted (batches are parsed in memory)
+     * @param maxOperations the most operations one $batch may hold
+     */
+    public record Batch(long maxBytes, int maxOperations) {
     }
 }

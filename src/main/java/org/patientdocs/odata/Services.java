@@ -5,10 +5,11 @@ import org.patientdocs.storage.DocumentRecords;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.PatientStore;
+import org.patientdocs.storage.Transactions;
 
 /** What the processors need, built once at start-up and shared by all requests. */
 public record Services(Model model, EntityStore entities, PatientStore patients, DocumentRecords documents,
-                       DocumentStore content, ServiceConfig config) {
+                       DocumentStore content, Transactions transactions, ServiceConfig config) {
 
     /** The most entities in one response page. */
     public static final int PAGE_SIZE = 1000;

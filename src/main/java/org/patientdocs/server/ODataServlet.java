@@ -14,9 +14,12 @@ import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
+import org.patientdocs.error.ServiceException;
+import org.patientdocs.odata.BatchResponder;
 import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorResponder;
+import org.patientdocs.odata.JsonBatch;
 import org.patientdocs.odata.MetadataResponder;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
@@ -42,16 +45,18 @@ final class ODataServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) {
-        ODataHttpHandler handler = odata.createHandler(services.model().metadata());
-        handler.register(new CollectionProcessor(services));
-        handler.register(new EntityRequestProcessor(services, Caller.of(request)));
-        handler.register(new ServiceDocumentResponder());
-        handler.register(new MetadataResponder());
-        handler.register(new ErrorResponder());
+        Caller caller = Caller.of(request);
         try {
             String base = baseUrls.baseFor(request);
-            handler.process(new LazyBody(base == null ? request : new PublicUrl(request, base)), response);
-        } catch (RuntimeException e) {
+            HttpServletRequest odataRequest = new LazyBody(base == null ? request : new PublicUrl(request, base));
+            if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
+                jsonBatch(odataRequest, response, caller);
+            } else {
+                handler(caller).process(odataRequest, response);
+            }
+        } catch (ServiceException e) {
+            ErrorMapper.write(response, ErrorMapper.map(e));
+        } catch (IOException | RuntimeException e) {
             // Olingo lets a failure while copying a response body escape: mostly a client that went away mid-download.
             if (response.isCommitted()) {
                 LOG.info("request {} ended while sending the response: {}", RequestIds.current(),
@@ -61,6 +66,31 @@ final class ODataServlet extends HttpServlet {
                 ErrorMapper.write(response, ErrorMapper.internal(RequestIds.current()));
             }
         }
+    }
+
+    /** A handler with this service's processors acting for the caller; Olingo's handlers serve one request. */
+    private ODataHttpHandler handler(Caller caller) {
+        ODataHttpHandler handler = odata.createHandler(services.model().metadata());
+        handler.register(new CollectionProcessor(services));
+        handler.register(new EntityRequestProcessor(services, caller));
+        handler.register(new ServiceDocumentResponder());
+        handler.register(new MetadataResponder());
+        handler.register(new BatchResponder(services.transactions(), services.config().batch()));
+        handler.register(new ErrorResponder());
+        return handler;
+    }
+
+    private void jsonBatch(HttpServletRequest request, HttpServletResponse response, Caller caller)
+            throws IOException {
+        String url = request.getRequestURL().toString();
+        String base = url.substring(0, url.length() - request.getRequestURI().length());
+        byte[] body = new JsonBatch(() -> handler(caller), services.transactions(), services.config().batch())
+                .process(request.getInputStream(), request.getContentLengthLong(), base);
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setHeader("OData-Version", "4.01");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /**

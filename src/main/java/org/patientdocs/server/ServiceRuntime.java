@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -31,6 +33,7 @@ import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.PatientStore;
+import org.patientdocs.storage.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,16 +72,18 @@ public final class ServiceRuntime implements AutoCloseable {
         }
     }
 
-    private static Services services(ServiceConfig config, HikariDataSource dataSource) {
+    private static Services services(ServiceConfig config, HikariDataSource pool) {
+        // Metadata goes through Transactions so that a $batch change set can share one transaction.
+        Transactions transactions = new Transactions(pool);
+        DataSource dataSource = transactions.dataSource();
         DocumentRecords records = new DocumentRecords(dataSource);
         try {
             DocumentStore content = switch (config.documents().store()) {
                 case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records);
-                case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
+                case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), pool, records);
             };
             return new Services(Model.load(Services.PAGE_SIZE, config.upload().maxBytes()), new EntityStore(dataSource),
-                    new PatientStore(dataSource), records,
-                    content, config);
+                    new PatientStore(dataSource), records, content, transactions, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
         }

@@ -1,0 +1,187 @@
+package org.patientdocs.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Multipart $batch: operations as on their own, change sets all or nothing, bounded in size and count. */
+class BatchIT {
+
+    private static final Pattern STATUS = Pattern.compile("HTTP/1.1 (\\d{3})");
+    private static TestService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = TestService.start(Map.of("batch.max-bytes", "4096", "batch.max-operations", "5"));
+        assertEquals(201, service.postJson("/Patients", "{\"id\":\"b-1\",\"last_name\":\"Before\"}").statusCode());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+    }
+
+    private static String operation(String method, String url, String json) {
+        return "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+                + method + " " + url + " HTTP/1.1\r\nAccept: application/json\r\n"
+                + (json == null ? "\r\n" : "Content-Type: application/json\r\n\r\n" + json) + "\r\n";
+    }
+
+    private static String changeSet(String boundary, String... operations) {
+        StringBuilder body = new StringBuilder("Content-Type: multipart/mixed; boundary=" + boundary + "\r\n\r\n");
+        int id = 1;
+        for (String op : operations) {
+            body.append("--").append(boundary).append("\r\nContent-ID: ").append(id++).append("\r\n").append(op);
+        }
+        return body.append("--").append(boundary).append("--\r\n").toString();
+    }
+
+    private static HttpResponse<String> batch(String... parts) throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (String part : parts) {
+            body.append("--batch_x\r\n").append(part);
+        }
+        body.append("--batch_x--\r\n");
+        return service.send(service.request("/$batch").header("Content-Type", "multipart/mixed; boundary=batch_x")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    }
+
+    private static List<Integer> statuses(HttpResponse<String> response) {
+        List<Integer> statuses = new ArrayList<>();
+        Matcher m = STATUS.matcher(response.body());
+        while (m.find()) {
+            statuses.add(Integer.parseInt(m.group(1)));
+        }
+        return statuses;
+    }
+
+    @Test
+    void operationsAndAChangeSetRunAsOnTheirOwn() throws Exception {
+        HttpResponse<String> response = batch(
+                operation("GET", "Patients('b-1')", null),
+                changeSet("cs_1",
+                        operation("POST", "Patients", "{\"id\":\"b-2\",\"last_name\":\"New\"}"),
+                        operation("PATCH", "Patients('b-1')", "{\"last_name\":\"After\"}")));
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("multipart/mixed"));
+        assertEquals(List.of(200, 201, 200), statuses(response), response.body());
+        assertTrue(response.body().contains("\"last_name\":\"Before\""), response.body());
+        assertEquals("After", TestService.json(service.get("/Patients('b-1')")).get("last_name").asText());
+        assertEquals(200, service.get("/Patients('b-2')").statusCode());
+    }
+
+    @Test
+    void aFailingOperationRollsBackItsWholeChangeSet() throws Exception {
+        HttpResponse<String> response = batch(changeSet("cs_2",
+                operation("POST", "Patients", "{\"id\":\"b-3\"}"),
+                operation("PATCH", "Patients('no-such')", "{\"last_name\":\"X\"}")));
+        assertEquals(200, response.statusCode());
+        assertEquals(List.of(404), statuses(response), response.body());
+        assertTrue(response.body().contains("\"code\":\"NOT_FOUND\""), response.body());
+        assertEquals(404, service.get("/Patients('b-3')").statusCode(), "the first operation was rolled back");
+    }
+
+    @Test
+    void mediaContentNeverTravelsInABatch() throws Exception {
+        HttpResponse<String> response = batch(
+                operation("GET", "Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value", null),
+                operation("GET", "Patients('b-1')", null));
+        assertEquals(List.of(400, 200), statuses(response), response.body());
+        assertTrue(response.body().contains("BATCH_OPERATION_REFUSED"));
+    }
+
+    @Test
+    void tooManyOperationsAreRefused() throws Exception {
+        String get = operation("GET", "Patients('b-1')", null);
+        HttpResponse<String> response = batch(get, get, get, get, get, get);
+        assertEquals(400, response.statusCode());
+        assertEquals("BATCH_TOO_MANY_OPERATIONS", TestService.json(response).get("error").get("code").asText());
+    }
+
+    @Test
+    void anOversizedBatchIsRefused() throws Exception {
+        String big = operation("POST", "Patients", "{\"id\":\"b-big\",\"last_name\":\"" + "x".repeat(5000) + "\"}");
+        HttpResponse<String> response = batch(big);
+        assertEquals(413, response.statusCode());
+        assertEquals("PAYLOAD_TOO_LARGE", TestService.json(response).get("error").get("code").asText());
+        assertEquals(404, service.get("/Patients('b-big')").statusCode());
+    }
+
+    @Test
+    void aBatchNeedsCredentialsLikeAnyRequest() throws Exception {
+        HttpResponse<String> response = service.send(HttpRequest.newBuilder(service.uri("/$batch"))
+                .header("Content-Type", "multipart/mixed; boundary=batch_x")
+                .POST(HttpRequest.BodyPublishers.ofString("--batch_x\r\n" + operation("GET", "Patients", null)
+                        + "--batch_x--\r\n")).build());
+        assertEquals(401, response.statusCode());
+    }
+
+    private static HttpResponse<String> jsonBatch(String json) throws Exception {
+        return service.send(service.request("/$batch").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    @Test
+    void jsonBatchRunsRequestsAndAtomicityGroups() throws Exception {
+        HttpResponse<String> response = jsonBatch("""
+                {"requests":[
+                  {"id":"r1","method":"get","url":"Patients('b-1')"},
+                  {"id":"r2","method":"post","url":"Patients","atomicityGroup":"g1",
+                   "headers":{"content-type":"application/json"},"body":{"id":"j-1","last_name":"Json"}},
+                  {"id":"r3","method":"patch","url":"Patients('j-1')","atomicityGroup":"g1",
+                   "headers":{"content-type":"application/json"},"body":{"first_name":"Jay"}},
+                  {"id":"r4","method":"get","url":"Patients('j-1')","dependsOn":["g1"]}
+                ]}""");
+        assertEquals(200, response.statusCode(), response.body());
+        var responses = TestService.json(response).get("responses");
+        assertEquals(4, responses.size());
+        assertEquals(200, responses.get(0).get("status").asInt());
+        assertEquals(201, responses.get(1).get("status").asInt());
+        assertEquals(200, responses.get(2).get("status").asInt());
+        assertEquals("Jay", responses.get(3).get("body").get("first_name").asText());
+    }
+
+    @Test
+    void jsonAtomicityGroupFailsAsAWholeAndItsDependentsFailToo() throws Exception {
+        HttpResponse<String> response = jsonBatch("""
+                {"requests":[
+                  {"id":"a","method":"post","url":"Patients","atomicityGroup":"g",
+                   "headers":{"content-type":"application/json"},"body":{"id":"j-2"}},
+                  {"id":"b","method":"delete","url":"Patients('no-such')","atomicityGroup":"g"},
+                  {"id":"c","method":"get","url":"Patients('j-2')","dependsOn":["a"]}
+                ]}""");
+        assertEquals(200, response.statusCode(), response.body());
+        var responses = TestService.json(response).get("responses");
+        assertEquals(404, responses.get(0).get("status").asInt());
+        assertEquals(404, responses.get(1).get("status").asInt());
+        assertEquals(424, responses.get(2).get("status").asInt());
+        assertEquals(404, service.get("/Patients('j-2')").statusCode(), "the group was rolled back");
+    }
+
+    @Test
+    void jsonBatchHasTheSameLimitsAndRefusals() throws Exception {
+        HttpResponse<String> media = jsonBatch("""
+                {"requests":[{"id":"m","method":"get","url":"Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value"}]}""");
+        assertEquals("BATCH_OPERATION_REFUSED",
+                TestService.json(media).get("responses").get(0).get("body").get("error").get("code").asText());
+        StringBuilder many = new StringBuilder("{\"requests\":[");
+        for (int i = 0; i < 6; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"id\":\"").append(i)
+                    .append("\",\"method\":\"get\",\"url\":\"Patients\"}");
+        }
+        assertEquals(400, jsonBatch(many.append("]}").toString()).statusCode());
+        assertEquals(413, jsonBatch("{\"requests\":[],\"pad\":\"" + "x".repeat(5000) + "\"}").statusCode());
+        assertEquals(400, jsonBatch("{not json").statusCode());
+    }
+}
