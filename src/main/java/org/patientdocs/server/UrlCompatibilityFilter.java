@@ -23,7 +23,9 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
  * <li>the spec's unquoted keys, {@code Patients(12345)} and {@code Documents(doc-abc123)}, become the quoted forms
  * ({@code Patients('12345')}); both keys are strings, so an unquoted key can only mean the string it spells;</li>
  * <li>system query options in any case and without the {@code $} prefix ({@code $FILTER=}, {@code filter=}), as
- * OData 4.01 requires, become {@code $filter=}.</li>
+ * OData 4.01 requires, become {@code $filter=};</li>
+ * <li>a {@code +} in the query string means a space, as form encoding (curl's {@code --data-urlencode}, Python's
+ * {@code requests}) writes it; a literal plus must be sent as {@code %2B}, as OData tells clients to.</li>
  * </ul>
  * Quoted and named keys and custom query options pass unchanged.
  */
@@ -50,7 +52,7 @@ public final class UrlCompatibilityFilter implements Filter {
         if (query == null || query.isEmpty()) {
             return query;
         }
-        String[] params = query.split("&", -1);
+        String[] params = query.replace("+", "%20").split("&", -1);
         for (int i = 0; i < params.length; i++) {
             int eq = params[i].indexOf('=');
             String rawName = eq < 0 ? params[i] : params[i].substring(0, eq);

@@ -143,6 +143,16 @@ class ClientCompatibilityIT {
     }
 
     @Test
+    void aPlusInTheQueryIsASpaceAsFormEncodingWritesIt() throws Exception {
+        HttpResponse<String> response = service.send(HttpRequest.newBuilder(
+                        URI.create(service.base + "Patients?$filter=last_name+eq+%27Smith%27&$select=id"))
+                .header("Authorization", "Bearer " + service.token("user-456"))
+                .header("x-api-key", TestService.API_KEY).build());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("[{\"id\":\"compat-1\"}]", TestService.json(response).get("value").toString());
+    }
+
+    @Test
     void int64IsANumberUnlessTheClientAsksForIeee754Compatibility() throws Exception {
         JsonNode plain = TestService.json(get("/Patients(compat-1)/Documents", "application/json"));
         assertTrue(plain.get("value").get(0).get("file_size_bytes").isNumber());
