@@ -1,0 +1,61 @@
+package org.patientdocs.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.patientdocs.query.SqlFragment;
+
+/**
+ * Runs a request's statements directly through JDBC in the benchmark's process, over a pool of its own to the
+ * service's database: the cost of the SQL alone, with every row and column read, and nothing of HTTP, OData or
+ * serialisation.
+ */
+final class JdbcFloor implements AutoCloseable {
+
+    private final HikariDataSource pool;
+
+    JdbcFloor(BenchDatabase database) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("bench-floor");
+        config.setJdbcUrl(database.url());
+        if (!database.user().isEmpty()) {
+            config.setUsername(database.user());
+            config.setPassword(database.password());
+        }
+        config.setMaximumPoolSize(2);
+        pool = new HikariDataSource(config);
+    }
+
+    /** Runs the statements in order, each on a pooled connection as the service does; returns the rows read. */
+    long run(List<SqlFragment> statements) throws SQLException {
+        long rows = 0;
+        for (SqlFragment sql : statements) {
+            try (Connection connection = pool.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(sql.sql())) {
+                for (int i = 0; i < sql.params().size(); i++) {
+                    statement.setObject(i + 1, sql.params().get(i));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int c = 1; c <= columns; c++) {
+                            rs.getObject(c);
+                        }
+                        rows++;
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
