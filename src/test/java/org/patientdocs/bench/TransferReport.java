@@ -18,10 +18,10 @@ final class TransferReport {
     /**
      * Rates in MiB/s per transfer.
      *
-     * @param disk writing the document to a file and forcing it to disk, without HTTP
+     * @param spool the service's spool receiving the document from a local file (hash, write, fsync), no HTTP
      */
     record StoreResult(String store, Samples serviceDownload, Samples plainDownload, Samples serviceUpload,
-                       Samples plainUpload, Samples disk, Parallel downloads, Parallel uploads) {
+                       Samples plainUpload, Samples spool, Parallel downloads, Parallel uploads) {
     }
 
     /** The parallel phase of one kind of transfer: all clients' MiB/s together, and the heap meanwhile. */
@@ -47,9 +47,9 @@ final class TransferReport {
         }
         System.out.println();
         for (StoreResult result : results) {
-            System.out.printf(Locale.ROOT, "%-11s the disk alone, writing the file and forcing it: p50 %s MiB/s (min %s);"
-                            + " the upload is %.2f of that%n", result.store(), rate(result.disk().median()),
-                    rate(result.disk().percentile(1)), result.serviceUpload().median() / result.disk().median());
+            System.out.printf(Locale.ROOT, "%-11s upload without HTTP (the service's spool hashing, writing and fsyncing"
+                            + " the local file): p50 %s MiB/s; the upload reaches %.2f of it%n", result.store(),
+                    rate(result.spool().median()), result.serviceUpload().median() / result.spool().median());
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "Heap in use, MiB (max heap %d MiB): %d parallel clients x %d downloads, then %d"

@@ -7,12 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +19,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import org.patientdocs.storage.ContentSpool;
+import org.patientdocs.storage.PendingContent;
 
 /**
  * The transfer suite, run in a JVM of its own with {@code -Xmx256m} (started by {@link Benchmark}): for each document
@@ -104,7 +104,7 @@ public final class TransferSuite {
             Samples plainDownload = new Samples();
             Samples serviceUpload = new Samples();
             Samples plainUpload = new Samples();
-            Samples disk = new Samples();
+            Samples spool = new Samples();
             for (int i = 0; i < options.transferIterations(); i++) {
                 serviceDownload.add(downloadRate(download, service.credentials()));
                 plainDownload.add(downloadRate(file, Map.of()));
@@ -113,7 +113,7 @@ public final class TransferSuite {
                 serviceUpload.add(rate(System.nanoTime() - started));
                 target.delete(uploaded);
                 plainUpload.add(uploadRate(discard, 204));
-                disk.add(diskRate(dataDir));
+                spool.add(spoolRate(dataDir));
             }
 
             HeapSampler downloads = new HeapSampler();
@@ -135,7 +135,7 @@ public final class TransferSuite {
                 target.delete(each);
             }
             return new TransferReport.StoreResult(store, serviceDownload, plainDownload, serviceUpload, plainUpload,
-                    disk, new TransferReport.Parallel(parallelDownloads, downloadHeap),
+                    spool, new TransferReport.Parallel(parallelDownloads, downloadHeap),
                     new TransferReport.Parallel(parallelUploads, uploadHeap));
         }
     }
@@ -176,26 +176,16 @@ public final class TransferSuite {
     }
 
     /**
-     * MiB/s of copying the document to a new file next to the service's documents and forcing it to disk, as an
-     * upload does, without HTTP: what the disk allows an upload at most.
+     * MiB/s of the service's own spool receiving the document from the local file: hashed, written and forced to
+     * disk, without HTTP or multipart. What an upload can reach at most on this machine.
      */
-    private double diskRate(Path dir) throws IOException {
-        Path copy = dir.resolve("disk-probe.tmp");
-        byte[] buffer = new byte[64 * 1024];
+    private double spoolRate(Path dataDir) throws IOException {
+        ContentSpool spool = new ContentSpool(dataDir.resolve("spool-probe"), true);
         long started = System.nanoTime();
         try (InputStream in = Files.newInputStream(source);
-             FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                }
-            }
-            out.force(true);
+             PendingContent received = spool.write(in, DOCUMENT_BYTES)) {
+            return rate(System.nanoTime() - started);
         }
-        double rate = rate(System.nanoTime() - started);
-        Files.delete(copy);
-        return rate;
     }
 
     /** MiB/s of moving one document in the given nanoseconds. */
