@@ -83,6 +83,11 @@ final class TestService implements AutoCloseable {
         }
     }
 
+    /** The service on a database the caller owns, e.g. one shared by several instances. */
+    static TestService start(TestDatabase database, Map<String, String> overrides) throws Exception {
+        return start(database, overrides, null);
+    }
+
     private static TestService start(TestDatabase database, Map<String, String> overrides, TestDatabase owned)
             throws Exception {
         Path dataDir = Files.createTempDirectory("patientdocs-it");
