@@ -84,7 +84,10 @@ public final class ConfigLoader {
                 new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500)),
                 new ServiceConfig.Storage(dataDir),
                 new ServiceConfig.Upload(longIn("upload.max-bytes", 1, Long.MAX_VALUE)),
-                auth());
+                auth(),
+                new ServiceConfig.Query(intIn("query.max-page-size", 1, 100_000), intIn("query.max-top", 1,
+                        Integer.MAX_VALUE), intIn("query.max-filter-nodes", 1, 100_000),
+                        intIn("query.max-nesting-depth", 1, 1000), intIn("query.max-expand-depth", 1, 10)));
     }
 
     private ServiceConfig.Auth auth() {
