@@ -9,7 +9,4 @@ import org.patientdocs.storage.PatientStore;
 /** What the processors need, built once at start-up and shared by all requests. */
 public record Services(Model model, EntityStore entities, PatientStore patients, DocumentRecords documents,
                        FileDocumentStore content, ServiceConfig config) {
-
-    /** The most entities in one response page. */
-    public static final int PAGE_SIZE = 1000;
 }

@@ -2,6 +2,7 @@ package org.patientdocs.server;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Objects;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -15,11 +16,13 @@ import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
+import org.patientdocs.error.ServiceException;
 import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorResponder;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
+import org.patientdocs.query.QueryText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +50,19 @@ final class ODataServlet extends HttpServlet {
         handler.register(new EntityRequestProcessor(services, Caller.of(request)));
         handler.register(new ServiceDocumentResponder());
         handler.register(new ErrorResponder());
+        HttpServletRequest effective = publicBaseUrl == null ? request : new PublicUrl(request, publicBaseUrl);
+        String query = request.getQueryString();
         try {
-            handler.process(new LazyBody(publicBaseUrl == null ? request : new PublicUrl(request, publicBaseUrl)),
-                    response);
+            String prepared = QueryText.prepare(query, services.config().query().maxNestingDepth());
+            if (!Objects.equals(prepared, query)) {
+                effective = new PreparedQuery(effective, prepared);
+            }
+        } catch (ServiceException e) {
+            ErrorMapper.write(response, ErrorMapper.map(e));
+            return;
+        }
+        try {
+            handler.process(new LazyBody(effective), response);
         } catch (RuntimeException e) {
             // Olingo lets a failure while copying a response body escape: mostly a client that went away mid-download.
             if (response.isCommitted()) {
@@ -121,6 +134,21 @@ final class ODataServlet extends HttpServlet {
                     }
                 }
             };
+        }
+    }
+
+    /** The request with its query string as {@link QueryText#prepare} rewrote it for the parser. */
+    private static final class PreparedQuery extends HttpServletRequestWrapper {
+        private final String query;
+
+        PreparedQuery(HttpServletRequest request, String query) {
+            super(request);
+            this.query = query;
+        }
+
+        @Override
+        public String getQueryString() {
+            return query;
         }
     }
 
