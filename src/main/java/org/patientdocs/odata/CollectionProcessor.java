@@ -39,7 +39,8 @@ import org.patientdocs.storage.StoreFailure;
 
 /**
  * Reads of entity collections ({@code Patients}, {@code Documents}, {@code Patients(id)/Documents}) and their
- * {@code /$count}: the query options become one SQL statement for the page and one for the count when asked.
+ * {@code /$count}: the query options become one SQL statement for the page, one for the count when asked and one
+ * per expanded navigation.
  */
 public final class CollectionProcessor implements CountEntityCollectionProcessor {
 
@@ -69,7 +70,8 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
         QueryContext context = context(uriInfo);
         Map.Entry<String, Object> scope = scope(target);
-        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo), Set.of());
+        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo),
+                Expansion.required(table, uriInfo.getExpandOption()));
 
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
         String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
@@ -83,6 +85,12 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         for (Map<String, Object> row : delivered) {
             entities.add(Entities.fromRow(odata, set, Entities.only(row, query.selected())));
         }
+        evaluate(() -> {
+            new Expansion(odata, services.entities(), context, request, uriInfo.getAliases(), size.rows())
+                    .expand(set, table, entities, delivered, uriInfo.getExpandOption(),
+                            uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
+            return null;
+        });
         EntityCollection collection = new EntityCollection();
         collection.getEntities().addAll(entities);
 
@@ -100,8 +108,10 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
 
         EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with()
                 .id(request.getRawRequestUri())
-                .contextURL(ContextUrls.collection(odata, request, set, uriInfo.getSelectOption()))
+                .contextURL(ContextUrls.collection(odata, request, set, uriInfo.getExpandOption(),
+                        uriInfo.getSelectOption()))
                 .select(uriInfo.getSelectOption())
+                .expand(uriInfo.getExpandOption())
                 .count(withCount ? countOption() : null)
                 .build();
         response.setContent(odata.createSerializer(format)

@@ -2,6 +2,7 @@ package org.patientdocs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -211,6 +212,8 @@ class QueryOptionsIT {
         "/Documents?$filter=substringof('a',file_name) | 501",
         "/Documents?$filter=cast(uploaded_at,Edm.String) eq 'x' | 501",
         "/Documents?$filter=matchesPattern(file_name,'(?=a)') | 501",
+        "/Patients?$expand=Documents($levels=2) | 501",
+        "/Patients?$expand=Documents/$ref | 501",
         "/Documents?$filter=matchesPattern(file_name,'(a') | 400",
         "/Documents?$filter=file_name eq | 400",
         "/Documents?$filter=nope eq 1 | 400",
@@ -250,6 +253,50 @@ class QueryOptionsIT {
                 .filter(d -> "Referral".equals(d.get("document_type"))).count()), filtered);
         assertTrue(Integer.parseInt(searched) > Integer.parseInt(both), searched + " " + both);
         assertEquals("0", get("/Patients('p09')/Documents/$count", 0).body());
+    }
+
+    @Test
+    void anExpandedCollectionLargerThanAPageLinksToTheRest() throws Exception {
+        JsonNode body = TestService.json(get(path("/Patients", "$filter", "id eq 'p01'", "$expand",
+                "Documents($orderby=file_name;$select=file_name;$count=true)"), 3));
+        JsonNode patient = body.get("value").get(0);
+        assertEquals(3, patient.get("Documents").size());
+        int total = patient.get("Documents@odata.count").asInt();
+        assertTrue(total > 3);
+        String next = patient.get("Documents@odata.nextLink").asText();
+        assertTrue(next.startsWith(service.base + "Patients('p01')/Documents?"), next);
+        List<String> names = new ArrayList<>();
+        patient.get("Documents").forEach(d -> names.add(d.get("file_name").asText()));
+        while (next != null) {
+            JsonNode rest = TestService.json(follow(next, 3));
+            assertEquals(total, rest.get("@odata.count").asInt());
+            rest.get("value").forEach(d -> names.add(d.get("file_name").asText()));
+            next = rest.has("@odata.nextLink") ? rest.get("@odata.nextLink").asText() : null;
+        }
+        assertEquals(total, names.size());
+        assertEquals(names.stream().sorted().toList(), names);
+    }
+
+    @Test
+    void expandedEntitiesCarryOnlyTheirSelectedProperties() throws Exception {
+        JsonNode body = TestService.json(get(path("/Documents", "$filter", "id eq 'doc-001'", "$select", "file_name",
+                "$expand", "Patient($select=last_name)"), 0));
+        JsonNode document = body.get("value").get(0);
+        assertNull(document.get("patient_id"));
+        assertEquals("Smith", document.get("Patient").get("last_name").asText());
+        assertNull(document.get("Patient").get("first_name"));
+        assertTrue(body.get("@odata.context").asText().contains("Patient("), body.toString());
+    }
+
+    @Test
+    void starExpandsEveryNavigation() throws Exception {
+        JsonNode patient = TestService.json(get(path("/Patients", "$filter", "id eq 'p02'", "$expand", "*"), 0))
+                .get("value").get(0);
+        assertEquals(new QueryDataset().documents.stream().filter(d -> d.get("patient_id").equals("p02")).count(),
+                patient.get("Documents").size());
+        JsonNode document = TestService.json(get(path("/Documents", "$top", "1", "$expand", "*"), 0))
+                .get("value").get(0);
+        assertEquals("p01", document.get("Patient").get("id").asText());
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) {
