@@ -3,6 +3,7 @@ package org.patientdocs.odata;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.Property;
@@ -25,6 +26,17 @@ final class Entities {
         entity.setType(set.getEntityType().getFullQualifiedName().getFullQualifiedNameAsString());
         entity.setId(URI.create(canonicalUrl(odata, set, entity)));
         return entity;
+    }
+
+    /** The row reduced to the given properties, in the row's order (a row may carry columns read for the service). */
+    static Map<String, Object> only(Map<String, Object> row, Set<String> properties) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        row.forEach((name, value) -> {
+            if (properties.contains(name)) {
+                kept.put(name, value);
+            }
+        });
+        return kept;
     }
 
     /** The entity's canonical URL relative to the service root, e.g. {@code Documents('doc-abc')}. */

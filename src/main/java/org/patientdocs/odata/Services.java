@@ -10,7 +10,4 @@ import org.patientdocs.storage.Transactions;
 /** What the processors need, built once at start-up and shared by all requests. */
 public record Services(Model model, EntityStore entities, PatientStore patients, DocumentRecords documents,
                        DocumentStore content, Transactions transactions, ServiceConfig config) {
-
-    /** The most entities in one response page. */
-    public static final int PAGE_SIZE = 1000;
 }

@@ -12,7 +12,7 @@ public record EntityQuery(SqlFragment sql, List<ColumnMap.Column> columns) {
      * @param scope an extra condition the row must meet (e.g. its patient), or null
      */
     public static EntityQuery byKey(ColumnMap.Table table, SqlFragment key, SqlFragment scope, SelectOption select) {
-        List<ColumnMap.Column> columns = CollectionQuery.selectedColumns(table, select);
+        List<ColumnMap.Column> columns = Selection.selectedColumns(table, select);
         String selectList = String.join(", ", columns.stream().map(ColumnMap.Column::name).toList());
         SqlFragment where = SqlFragment.format(table.key().name() + " = {}", key);
         if (scope != null) {

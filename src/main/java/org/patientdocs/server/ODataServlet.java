@@ -1,6 +1,7 @@
 package org.patientdocs.server;
 
 import java.io.IOException;
+import java.util.Objects;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -23,6 +24,7 @@ import org.patientdocs.odata.JsonBatch;
 import org.patientdocs.odata.MetadataResponder;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
+import org.patientdocs.query.QueryText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,13 @@ final class ODataServlet extends HttpServlet {
         Caller caller = Caller.of(request);
         try {
             String base = baseUrls.baseFor(request);
-            HttpServletRequest odataRequest = new LazyBody(base == null ? request : new PublicUrl(request, base));
+            HttpServletRequest effective = base == null ? request : new PublicUrl(request, base);
+            String query = request.getQueryString();
+            String prepared = QueryText.prepare(query, services.config().query().maxNestingDepth());
+            if (!Objects.equals(prepared, query)) {
+                effective = new PreparedQuery(effective, prepared);
+            }
+            HttpServletRequest odataRequest = new LazyBody(effective);
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, caller);
             } else {
@@ -152,6 +160,21 @@ final class ODataServlet extends HttpServlet {
                     }
                 }
             };
+        }
+    }
+
+    /** The request with its query string as {@link QueryText#prepare} rewrote it for the parser. */
+    private static final class PreparedQuery extends HttpServletRequestWrapper {
+        private final String query;
+
+        PreparedQuery(HttpServletRequest request, String query) {
+            super(request);
+            this.query = query;
+        }
+
+        @Override
+        public String getQueryString() {
+            return query;
         }
     }
 

@@ -85,7 +85,7 @@ public final class ServiceRuntime implements AutoCloseable {
                 case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records);
                 case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), pool, records);
             };
-            return new Services(Model.load(Services.PAGE_SIZE, config.upload().maxBytes()), new EntityStore(dataSource),
+            return new Services(Model.load(config.query().maxPageSize(), config.upload().maxBytes()), new EntityStore(dataSource),
                     new PatientStore(dataSource), records, content, transactions, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
