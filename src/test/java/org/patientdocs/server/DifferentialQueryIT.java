@@ -7,13 +7,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,9 +46,11 @@ class DifferentialQueryIT {
     static void start() throws Exception {
         postgres = EmbeddedPostgres.builder().setLocaleConfig("locale", "C").setLocaleConfig("encoding", "UTF8")
                 .start();
-        h2 = TestService.start(Map.of());
+        // One service on H2 and one on PostgreSQL, whichever store this integration run uses for the others.
+        h2 = TestService.start(Map.of("db.url", "jdbc:h2:mem:differential-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                "documents.store", "filesystem"));
         pg = TestService.start(Map.of("db.url", postgres.getJdbcUrl("postgres", "postgres"), "db.user", "postgres"));
-        try (Connection connection = DriverManager.getConnection(h2.config.database().url())) {
+        try (Connection connection = h2.connect()) {
             DATA.insertInto(connection);
         }
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +31,7 @@ class QueryOptionsIT {
     static void start() throws Exception {
         service = TestService.start(Map.of("query.max-page-size", "10", "query.max-top", "500",
                 "query.max-filter-nodes", "40", "query.max-nesting-depth", "20", "query.max-expand-depth", "2"));
-        try (Connection connection = DriverManager.getConnection(service.config.database().url(),
-                service.config.database().user(), service.config.database().password())) {
+        try (Connection connection = service.connect()) {
             new QueryDataset().insertInto(connection);
         }
     }
@@ -153,7 +151,7 @@ class QueryOptionsIT {
     void rowsAddedBetweenPagesNeitherRepeatNorShiftTheNextPage() throws Exception {
         JsonNode first = TestService.json(get("/Documents?$orderby=id", 5));
         assertEquals("doc-004", ids(first).get(4));
-        try (Connection connection = DriverManager.getConnection(service.config.database().url());
+        try (Connection connection = service.connect();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO document (id, patient_id, file_name,"
                      + " content_type, file_size_bytes, uploaded_by_id, uploaded_at, content_sha256, version)"
                      + " VALUES ('doc-000a', 'p01', 'new.pdf', 'application/pdf', 1, 'u',"
