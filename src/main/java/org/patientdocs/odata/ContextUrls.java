@@ -11,8 +11,11 @@ import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 
 /**
- * The {@code @odata.context} of collection responses, built in one place: {@code $metadata#Set} or, with
- * {@code $select}/{@code $expand}, Olingo's {@code $metadata#Set(prop,Nav())}.
+ * The {@code @odata.context} of collection responses, built in one place: {@code $metadata#Set}, or
+ * {@code $metadata#Set(a,b)} for a {@code $select}. Expanded navigation properties are left out of the select
+ * list: Olingo would write {@code Set(Prop,Nav())}, the OData 4.01 form that Power Query and the Microsoft OData
+ * client reject, while a context URL without them stays valid in 4.0 and 4.01 (it names the entity set; the expanded
+ * entities are described by the model).
  */
 final class ContextUrls {
 
@@ -24,7 +27,7 @@ final class ContextUrls {
         return ContextURL.with()
                 .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
                 .entitySet(set)
-                .selectList(odata.createUriHelper().buildContextURLSelectList(set.getEntityType(), expand, select))
+                .selectList(odata.createUriHelper().buildContextURLSelectList(set.getEntityType(), null, select))
                 .build();
     }
 }

@@ -142,6 +142,8 @@ final class Expansion {
             Link link = new Link();
             link.setTitle(navigation.name());
             link.setRel(navigation.name());
+            // Clients (Olingo's among them) resolve an inline entity against its navigation link.
+            link.setHref(parent.getId() + "/" + navigation.name());
             if (navigation.collection()) {
                 boolean more = found.size() > perParent;
                 List<Map<String, Object>> page = more ? found.subList(0, perParent) : found;

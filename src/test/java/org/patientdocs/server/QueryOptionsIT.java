@@ -284,7 +284,9 @@ class QueryOptionsIT {
         assertNull(document.get("patient_id"));
         assertEquals("Smith", document.get("Patient").get("last_name").asText());
         assertNull(document.get("Patient").get("first_name"));
-        assertTrue(body.get("@odata.context").asText().contains("Patient("), body.toString());
+        // Expanded navigations stay out of the context URL: the Set(Prop,Nav()) form breaks Power Query.
+        assertTrue(body.get("@odata.context").asText().endsWith("$metadata#Documents(id,file_name)"),
+                body.toString());
     }
 
     @Test
