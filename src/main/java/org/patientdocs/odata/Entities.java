@@ -11,18 +11,28 @@ import org.apache.olingo.commons.api.data.ValueType;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.serializer.SerializerException;
+import org.patientdocs.query.ColumnMap;
 import org.patientdocs.storage.DocumentRecord;
 import org.patientdocs.storage.PatientRecord;
 
 /** Builds Olingo entities from stored rows and records. */
 final class Entities {
 
+    /** The version of a row just inserted (the migrations' insert statements start at 1). */
+    private static final long CREATED_VERSION = 1L;
+
     private Entities() {
     }
 
     static Entity fromRow(OData odata, EdmEntitySet set, Map<String, Object> row) {
         Entity entity = new Entity();
-        row.forEach((name, value) -> entity.addProperty(new Property(null, name, ValueType.PRIMITIVE, value)));
+        row.forEach((name, value) -> {
+            if (name.equals(ColumnMap.VERSION)) {
+                entity.setETag(ETags.of((Long) value));
+            } else {
+                entity.addProperty(new Property(null, name, ValueType.PRIMITIVE, value));
+            }
+        });
         entity.setType(set.getEntityType().getFullQualifiedName().getFullQualifiedNameAsString());
         entity.setId(URI.create(canonicalUrl(odata, set, entity)));
         return entity;
@@ -32,7 +42,7 @@ final class Entities {
     static Map<String, Object> only(Map<String, Object> row, Set<String> properties) {
         Map<String, Object> kept = new LinkedHashMap<>();
         row.forEach((name, value) -> {
-            if (properties.contains(name)) {
+            if (properties.contains(name) || name.equals(ColumnMap.VERSION)) {
                 kept.put(name, value);
             }
         });
@@ -59,6 +69,7 @@ final class Entities {
         row.put("description", d.description());
         row.put("uploaded_by_id", d.uploadedById());
         row.put("uploaded_at", d.uploadedAt());
+        row.put(ColumnMap.VERSION, CREATED_VERSION);
         return row;
     }
 
@@ -68,6 +79,7 @@ final class Entities {
         row.put("first_name", p.firstName());
         row.put("last_name", p.lastName());
         row.put("birth_date", p.birthDate());
+        row.put(ColumnMap.VERSION, CREATED_VERSION);
         return row;
     }
 }

@@ -60,6 +60,11 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
             throws SerializerException {
         Target target = Target.of(uriInfo);
         Entity entity = read(target, uriInfo.getSelectOption());
+        response.setHeader(HttpHeader.ETAG, entity.getETag());
+        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {
+            response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
+            return;
+        }
         writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), HttpStatusCode.OK);
     }
 
@@ -100,19 +105,23 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
+        long version = ETags.version(checkIfMatch(request, read(target, null)));
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (target.isDocuments()) {
-            documents.update(odata, request, requestFormat, target, replace);
+            documents.update(odata, request, requestFormat, target, replace, version);
         } else {
-            patients.update(odata, request, requestFormat, target.key(), replace);
+            patients.update(odata, request, requestFormat, target.key(), replace, version);
         }
-        writeEntity(request, response, target.set(), read(target, null), responseFormat, null, HttpStatusCode.OK);
+        Entity updated = read(target, null);
+        response.setHeader(HttpHeader.ETAG, updated.getETag());
+        writeEntity(request, response, target.set(), updated, responseFormat, null, HttpStatusCode.OK);
     }
 
     @Override
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
+        checkIfMatch(request, read(target, null));
         if (target.isDocuments()) {
             documents.delete(target);
         } else {
@@ -153,6 +162,15 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     @Override
     public void deleteMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         throw new ServiceException.MethodNotAllowed("Delete the document itself, not its $value");
+    }
+
+    /** The entity's current ETag, once an If-Match header (if any) has been found to name it; else 412. */
+    private static String checkIfMatch(ODataRequest request, Entity current) {
+        if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), current.getETag())) {
+            throw new ServiceException.PreconditionFailed("If-Match names an older version of the entity; "
+                    + "read it again and retry");
+        }
+        return current.getETag();
     }
 
     private static void requireEntity(Target target) {

@@ -19,9 +19,9 @@ public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySe
 
     /** How each entity type is stored; {@code $search} looks into the listed properties. */
     public static final List<ColumnMap.TableSpec> TABLES = List.of(
-            new ColumnMap.TableSpec("Patient", "patient", Map.of(), List.of("first_name", "last_name")),
+            new ColumnMap.TableSpec("Patient", "patient", Map.of(), List.of("first_name", "last_name"), "version"),
             new ColumnMap.TableSpec("Document", "document", Map.of("Patient", "patient_id"),
-                    List.of("file_name", "description", "document_type")));
+                    List.of("file_name", "description", "document_type"), "version"));
 
     public static Model load(int maxPageSize, long maxUploadBytes) {
         ServiceMetadata metadata = EdmLoader.load(maxPageSize, maxUploadBytes);

@@ -31,6 +31,12 @@ public final class ColumnMap {
     }
 
     /**
+     * The row key under which a table's version column is read: not a property of the model, so no query option can
+     * name it; it becomes the entity's ETag.
+     */
+    public static final String VERSION = "@version";
+
+    /**
      * How one entity type reaches another: rows of {@code target} whose {@code targetColumn} equals this table's
      * {@code sourceColumn}.
      *
@@ -49,13 +55,15 @@ public final class ColumnMap {
      * @param foreignKeys      for each single-valued navigation property, the column of this table that holds the
      *                         target's key; a collection-valued navigation uses its partner's foreign key
      * @param searchProperties the string properties {@code $search} looks into
+     * @param versionColumn    the column counting the row's changes, the source of its ETag
      */
     public record TableSpec(String entityType, String table, Map<String, String> foreignKeys,
-                            List<String> searchProperties) {
+                            List<String> searchProperties, String versionColumn) {
     }
 
+    /** @param version the row's change counter, read with every entity as {@link #VERSION} */
     public record Table(FullQualifiedName entityType, String name, Column key, Map<String, Column> columns,
-                        Map<String, Navigation> navigations, List<Column> searchColumns) {
+                        Map<String, Navigation> navigations, List<Column> searchColumns, Column version) {
 
         /** The column of a property, or a 400 naming the property. */
         public Column column(String property) {
@@ -125,7 +133,8 @@ public final class ColumnMap {
                 search.add(column);
             }
             tables.put(name, new Table(name, identifier(spec.table()), columns.get(keys.get(0)), columns,
-                    Map.copyOf(navigations), List.copyOf(search)));
+                    Map.copyOf(navigations), List.copyOf(search),
+                    new Column(VERSION, identifier(spec.versionColumn()), Kind.INT64, false)));
         });
         return new ColumnMap(Map.copyOf(tables));
     }

@@ -1,5 +1,6 @@
 package org.patientdocs.query;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
@@ -12,7 +13,8 @@ public record EntityQuery(SqlFragment sql, List<ColumnMap.Column> columns) {
      * @param scope an extra condition the row must meet (e.g. its patient), or null
      */
     public static EntityQuery byKey(ColumnMap.Table table, SqlFragment key, SqlFragment scope, SelectOption select) {
-        List<ColumnMap.Column> columns = Selection.selectedColumns(table, select);
+        List<ColumnMap.Column> columns = new ArrayList<>(Selection.selectedColumns(table, select));
+        columns.add(table.version());
         String selectList = String.join(", ", columns.stream().map(ColumnMap.Column::name).toList());
         SqlFragment where = SqlFragment.format(table.key().name() + " = {}", key);
         if (scope != null) {

@@ -52,6 +52,7 @@ final class Selection {
         for (String name : required) {
             columns.add(table.columnNamed(name));
         }
+        columns.add(table.version());
         return new Selection(block, conditions, List.copyOf(columns), sortKeys(block, orderBy));
     }
 

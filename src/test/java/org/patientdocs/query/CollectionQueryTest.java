@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class CollectionQueryTest {
 
     private static final String ALL_COLUMNS = "t0.id, t0.patient_id, t0.file_name, t0.content_type,"
-            + " t0.file_size_bytes, t0.document_type, t0.description, t0.uploaded_by_id, t0.uploaded_at";
+            + " t0.file_size_bytes, t0.document_type, t0.description, t0.uploaded_by_id, t0.uploaded_at, t0.version";
 
     private static CollectionQuery scoped(String query) {
         UriInfo uri = Parsed.parse("Documents", query);
@@ -47,7 +47,7 @@ class CollectionQueryTest {
     void selectReadsOnlyTheSelectedColumnsAndTheKey() {
         CollectionQuery query = Parsed.collection("Documents", "$select=file_name,file_size_bytes");
         assertTrue(query.page(10, null).rows().sql().startsWith("SELECT t0.id, t0.file_name, t0.file_size_bytes,"
-                + " t0.id AS k0 FROM document t0"));
+                + " t0.version, t0.id AS k0 FROM document t0"), "the version is read for the ETag");
         assertEquals(Set.of("id", "file_name", "file_size_bytes"), query.selected());
     }
 

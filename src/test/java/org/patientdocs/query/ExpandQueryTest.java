@@ -25,12 +25,13 @@ class ExpandQueryTest {
         ExpandQuery query = expand("Patients", "$expand=Documents($filter=file_size_bytes gt 5;"
                 + "$orderby=uploaded_at desc;$select=file_name;$skip=1;$top=2)", "Documents");
         SqlFragment rows = query.rows(List.of("p1", "p2"), 1000);
-        assertEquals("SELECT x.c0, x.c1, x.p_ FROM (SELECT t0.id AS c0, t0.file_name AS c1, t0.patient_id AS p_,"
+        assertEquals("SELECT x.c0, x.c1, x.c2, x.p_ FROM (SELECT t0.id AS c0, t0.file_name AS c1, t0.version AS c2,"
+                + " t0.patient_id AS p_,"
                 + " ROW_NUMBER() OVER (PARTITION BY t0.patient_id ORDER BY t0.uploaded_at DESC, t0.id ASC) AS r_"
                 + " FROM document t0 WHERE t0.patient_id IN (?, ?) AND (t0.file_size_bytes > ?)) x"
                 + " WHERE x.r_ > ? AND x.r_ <= ? ORDER BY x.p_, x.r_", rows.sql());
         assertEquals(List.of("p1", "p2", 5L, 1L, 3L), rows.params());
-        assertEquals(List.of("id", "file_name", ExpandQuery.PARENT),
+        assertEquals(List.of("id", "file_name", ColumnMap.VERSION, ExpandQuery.PARENT),
                 query.columns().stream().map(ColumnMap.Column::property).toList());
     }
 
@@ -53,6 +54,6 @@ class ExpandQueryTest {
     void aSingleValuedNavigationReadsTheTargetsByKey() {
         SqlFragment rows = expand("Documents", "$expand=Patient($select=last_name)", "Patient")
                 .rows(List.of("p1", "p2"), 1000);
-        assertEquals("SELECT t0.id, t0.last_name, t0.id AS p_ FROM patient t0 WHERE t0.id IN (?, ?)", rows.sql());
+        assertEquals("SELECT t0.id, t0.last_name, t0.version, t0.id AS p_ FROM patient t0 WHERE t0.id IN (?, ?)", rows.sql());
     }
 }
