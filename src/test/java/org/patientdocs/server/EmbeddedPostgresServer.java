@@ -25,8 +25,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 final class EmbeddedPostgresServer {
 
-    static final String ROLE = "documents";
-    static final String PASSWORD = "documents-test";
+    private static final String ROLE = "documents";
+    private static final String PASSWORD = "documents-test";
     private static final Path LOG_DIR = Path.of("target", "postgres");
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static EmbeddedPostgres shared;
@@ -105,7 +105,7 @@ final class EmbeddedPostgresServer {
     }
 
     /** Runs a statement as the superuser; test-made names only, no request values. */
-    static void execute(EmbeddedPostgres server, String sql) {
+    private static void execute(EmbeddedPostgres server, String sql) {
         try (Connection connection = server.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute(sql);
