@@ -81,27 +81,8 @@ final class EmbeddedPostgresServer {
         execute(server, "CREATE DATABASE " + name + " OWNER " + ROLE
                 + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
         String url = "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + name;
-        return new TestDatabase() {
-            @Override
-            public String url() {
-                return url;
-            }
-
-            @Override
-            public String user() {
-                return ROLE;
-            }
-
-            @Override
-            public String password() {
-                return PASSWORD;
-            }
-
-            @Override
-            public void close() {
-                execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            }
-        };
+        return new TestDatabase.At(url, ROLE, PASSWORD,
+                () -> execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
     }
 
     /** Runs a statement as the superuser; test-made names only, no request values. */
