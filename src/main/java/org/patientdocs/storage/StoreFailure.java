@@ -44,8 +44,8 @@ public final class StoreFailure {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith(CONNECTION_CLASS) || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
+            String state = t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith(CONNECTION_CLASS) || UNAVAILABLE_STATES.contains(state))) {
                 return true;
             }
         }

@@ -25,8 +25,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 final class EmbeddedPostgresServer {
 
-    static final String ROLE = "documents";
-    static final String PASSWORD = "documents-test";
+    private static final String ROLE = "documents";
+    private static final String PASSWORD = "documents-test";
     private static final Path LOG_DIR = Path.of("target", "postgres");
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static EmbeddedPostgres shared;
@@ -81,31 +81,12 @@ final class EmbeddedPostgresServer {
         execute(server, "CREATE DATABASE " + name + " OWNER " + ROLE
                 + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
         String url = "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + name;
-        return new TestDatabase() {
-            @Override
-            public String url() {
-                return url;
-            }
-
-            @Override
-            public String user() {
-                return ROLE;
-            }
-
-            @Override
-            public String password() {
-                return PASSWORD;
-            }
-
-            @Override
-            public void close() {
-                execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            }
-        };
+        return new TestDatabase.At(url, ROLE, PASSWORD,
+                () -> execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
     }
 
     /** Runs a statement as the superuser; test-made names only, no request values. */
-    static void execute(EmbeddedPostgres server, String sql) {
+    private static void execute(EmbeddedPostgres server, String sql) {
         try (Connection connection = server.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -43,6 +43,14 @@ interface TestDatabase extends AutoCloseable {
         return System.getProperty("test.documents.store", "filesystem");
     }
 
+    /** A database at a fixed address; closing it runs {@code drop}. */
+    record At(String url, String user, String password, Runnable drop) implements TestDatabase {
+        @Override
+        public void close() {
+            drop.run();
+        }
+    }
+
     /** A database whose server can go away and come back, as a production database might. */
     interface RestartableDatabase extends TestDatabase {
 

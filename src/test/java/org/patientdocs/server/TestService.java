@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
@@ -234,13 +235,26 @@ final class TestService implements AutoCloseable {
         return DriverManager.getConnection(database.url(), database.user(), database.password());
     }
 
+    /** Stops the service and deletes its data directory and, when it made one, its database. */
     @Override
     public void close() throws Exception {
         try {
             runtime.close();
         } finally {
-            if (ownDatabase != null) {
-                ownDatabase.close();
+            try {
+                if (ownDatabase != null) {
+                    ownDatabase.close();
+                }
+            } finally {
+                deleteDataDir();
+            }
+        }
+    }
+
+    private void deleteDataDir() throws IOException {
+        try (var files = Files.walk(dataDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
             }
         }
     }
