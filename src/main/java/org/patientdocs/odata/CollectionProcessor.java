@@ -3,8 +3,6 @@ package org.patientdocs.odata;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,6 @@ import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.CollectionQuery;
 import org.patientdocs.query.ColumnMap;
-import org.patientdocs.query.Dialect;
 import org.patientdocs.query.Keyset;
 import org.patientdocs.query.QueryContext;
 import org.patientdocs.query.QueryLimits;
@@ -136,8 +133,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
     }
 
     private QueryContext context(UriInfo uriInfo) {
-        return new QueryContext(Dialect.fromJdbcUrl(services.config().database().url()), services.model().columns(),
-                uriInfo.getAliases(), OffsetDateTime.now(ZoneOffset.UTC));
+        return services.queryContext(uriInfo.getAliases());
     }
 
     private static CollectionQuery.Options options(UriInfo uriInfo) {

@@ -1,7 +1,9 @@
 package org.patientdocs.odata;
 
 import java.net.URI;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import org.apache.olingo.commons.api.data.ContextURL;
@@ -20,11 +22,13 @@ import org.apache.olingo.server.api.processor.MediaEntityProcessor;
 import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.EntityQuery;
+import org.patientdocs.query.QueryLimits;
 import org.patientdocs.query.SqlFragment;
 import org.patientdocs.storage.DocumentRecord;
 
@@ -59,33 +63,49 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void readEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
             throws SerializerException {
         Target target = Target.of(uriInfo);
-        Entity entity = read(target, uriInfo.getSelectOption());
+        QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
+        ExpandOption expand = uriInfo.getExpandOption();
+        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
+        Map<String, Object> row = row(target, uriInfo.getSelectOption(), Expansion.required(table, expand));
+        Set<String> selected = new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption()));
+        Entity entity = Entities.fromRow(odata, target.set(), Entities.only(row, selected));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
         }
-        writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), HttpStatusCode.OK);
+        if (expand != null) {
+            new Expansion(odata, services.entities(), services.queryContext(uriInfo.getAliases()), request,
+                    uriInfo.getAliases(), services.config().query().maxPageSize())
+                    .expand(target.set(), table, List.of(entity), List.of(row), expand, expand.getText());
+        }
+        writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), expand,
+                HttpStatusCode.OK);
     }
 
     private Entity read(Target target, SelectOption select) {
+        return Entities.fromRow(odata, target.set(), row(target, select, Set.of()));
+    }
+
+    /** The addressed entity's row, with the selected properties, the required ones and its version. */
+    private Map<String, Object> row(Target target, SelectOption select, Set<String> required) {
         ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
         EntityQuery query;
         if (target.viaDocument() != null) {
             query = EntityQuery.byKey(table,
                     SqlFragment.of("(SELECT patient_id FROM document WHERE id = ?)", target.viaDocument()),
-                    null, select);
+                    null, select, required);
         } else {
             SqlFragment scope = target.patientScope() == null ? null
                     : SqlFragment.of("patient_id = ?", target.patientScope());
-            query = EntityQuery.byKey(table, SqlFragment.param(target.key()), scope, select);
+            query = EntityQuery.byKey(table, SqlFragment.param(target.key()), scope, select, required);
         }
         List<Map<String, Object>> rows = services.entities().query(query.sql(), query.columns());
         if (rows.isEmpty()) {
             throw new ServiceException.NotFound(target.isDocuments()
                     ? "The document does not exist" : "The patient does not exist");
         }
-        return Entities.fromRow(odata, target.set(), rows.get(0));
+        return rows.get(0);
     }
 
     @Override
@@ -182,13 +202,20 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     private void writeEntity(ODataRequest request, ODataResponse response, EdmEntitySet set, Entity entity,
                              ContentType format, SelectOption select, HttpStatusCode status)
             throws SerializerException {
+        writeEntity(request, response, set, entity, format, select, null, status);
+    }
+
+    private void writeEntity(ODataRequest request, ODataResponse response, EdmEntitySet set, Entity entity,
+                             ContentType format, SelectOption select, ExpandOption expand, HttpStatusCode status)
+            throws SerializerException {
         ContextURL context = ContextURL.with()
                 .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
                 .entitySet(set)
                 .selectList(odata.createUriHelper().buildContextURLSelectList(set.getEntityType(), null, select))
                 .suffix(ContextURL.Suffix.ENTITY)
                 .build();
-        EntitySerializerOptions options = EntitySerializerOptions.with().contextURL(context).select(select).build();
+        EntitySerializerOptions options = EntitySerializerOptions.with().contextURL(context).select(select)
+                .expand(expand).build();
         response.setContent(odata.createSerializer(format)
                 .entity(metadata, set.getEntityType(), entity, options).getContent());
         response.setStatusCode(status.getStatusCode());

@@ -83,7 +83,8 @@ final class ODataServlet extends HttpServlet {
         handler.register(new EntityRequestProcessor(services, caller));
         handler.register(new ServiceDocumentResponder());
         handler.register(new MetadataResponder());
-        handler.register(new BatchResponder(services.transactions(), services.config().batch()));
+        handler.register(new BatchResponder(services.transactions(), services.config().batch(),
+                services.config().query().maxNestingDepth()));
         handler.register(new ErrorResponder());
         return handler;
     }
@@ -92,7 +93,8 @@ final class ODataServlet extends HttpServlet {
             throws IOException {
         String url = request.getRequestURL().toString();
         String base = url.substring(0, url.length() - request.getRequestURI().length());
-        byte[] body = new JsonBatch(() -> handler(caller), services.transactions(), services.config().batch())
+        byte[] body = new JsonBatch(() -> handler(caller), services.transactions(), services.config().batch(),
+                services.config().query().maxNestingDepth())
                 .process(request.getInputStream(), request.getContentLengthLong(), base);
         response.setStatus(200);
         response.setContentType("application/json");

@@ -154,6 +154,23 @@ class ClientCompatibilityIT {
     }
 
     @Test
+    void aSingleEntityExpandsItsNavigationsWithTheirOptions() throws Exception {
+        JsonNode patient = TestService.json(service.get("/Patients('compat-1')?$select=last_name"
+                + "&$expand=Documents($select=file_name;$orderby=file_name)"));
+        assertEquals("Smith", patient.get("last_name").asText());
+        assertFalse(patient.has("first_name"));
+        assertEquals("a.pdf", patient.get("Documents").get(0).get("file_name").asText());
+        assertFalse(patient.get("Documents").get(0).has("content_type"));
+        assertEquals(service.base + "$metadata#Patients(id,last_name)/$entity", patient.get("@odata.context").asText());
+
+        String id = patient.get("Documents").get(0).get("id").asText();
+        JsonNode document = TestService.json(service.get("/Patients(compat-1)/Documents(" + id + ")"
+                + "?$select=file_name&$expand=Patient($select=last_name)"));
+        assertFalse(document.has("patient_id"), "read for the expansion, not selected");
+        assertEquals("Smith", document.get("Patient").get("last_name").asText());
+    }
+
+    @Test
     void int64IsANumberUnlessTheClientAsksForIeee754Compatibility() throws Exception {
         JsonNode plain = TestService.json(get("/Patients(compat-1)/Documents", "application/json"));
         assertTrue(plain.get("value").get(0).get("file_size_bytes").isNumber());
