@@ -29,7 +29,6 @@ import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.EntityQuery;
 import org.patientdocs.query.QueryLimits;
-import org.patientdocs.query.SqlFragment;
 import org.patientdocs.storage.DocumentRecord;
 
 /**
@@ -41,6 +40,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     private final Services services;
     private final PatientRequests patients;
     private final DocumentRequests documents;
+    private final EntityReader reader;
     private final Caller caller;
     private OData odata;
     private ServiceMetadata metadata;
@@ -51,6 +51,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         this.caller = caller;
         this.patients = new PatientRequests(services);
         this.documents = new DocumentRequests(services);
+        this.reader = new EntityReader(services);
     }
 
     @Override
@@ -66,7 +67,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
         ExpandOption expand = uriInfo.getExpandOption();
         ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
-        Map<String, Object> row = row(target, uriInfo.getSelectOption(), Expansion.required(table, expand));
+        Map<String, Object> row = reader.row(target, uriInfo.getSelectOption(), Expansion.required(table, expand));
         Set<String> selected = new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption()));
         Entity entity = Entities.fromRow(odata, target.set(), Entities.only(row, selected));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
@@ -84,28 +85,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     }
 
     private Entity read(Target target, SelectOption select) {
-        return Entities.fromRow(odata, target.set(), row(target, select, Set.of()));
-    }
-
-    /** The addressed entity's row, with the selected properties, the required ones and its version. */
-    private Map<String, Object> row(Target target, SelectOption select, Set<String> required) {
-        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
-        EntityQuery query;
-        if (target.viaDocument() != null) {
-            query = EntityQuery.byKey(table,
-                    SqlFragment.of("(SELECT patient_id FROM document WHERE id = ?)", target.viaDocument()),
-                    null, select, required);
-        } else {
-            SqlFragment scope = target.patientScope() == null ? null
-                    : SqlFragment.of("patient_id = ?", target.patientScope());
-            query = EntityQuery.byKey(table, SqlFragment.param(target.key()), scope, select, required);
-        }
-        List<Map<String, Object>> rows = services.entities().query(query.sql(), query.columns());
-        if (rows.isEmpty()) {
-            throw new ServiceException.NotFound(target.isDocuments()
-                    ? "The document does not exist" : "The patient does not exist");
-        }
-        return rows.get(0);
+        return Entities.fromRow(odata, target.set(), reader.row(target, select, Set.of()));
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
+import java.util.regex.Pattern;
+
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
@@ -29,11 +31,18 @@ final class Paging {
     record Size(int rows, boolean preferred) {
     }
 
+    private static final Pattern UNPREFIXED_MAX_PAGE_SIZE =
+            Pattern.compile("(^|[,\\s])(maxpagesize\\s*=)", Pattern.CASE_INSENSITIVE);
+
     private Paging() {
     }
 
     static Size pageSize(OData odata, ODataRequest request, int maxPageSize) {
-        Integer preferred = odata.createPreferences(request.getHeaders(HttpHeader.PREFER)).getMaxPageSize();
+        List<String> prefer = request.getHeaders(HttpHeader.PREFER);
+        // OData 4.01: preferences may be written without their "odata." prefix; Olingo knows only the prefixed name.
+        List<String> prefixed = prefer == null ? null
+                : prefer.stream().map(value -> UNPREFIXED_MAX_PAGE_SIZE.matcher(value).replaceAll("$1odata.$2")).toList();
+        Integer preferred = odata.createPreferences(prefixed).getMaxPageSize();
         if (preferred == null || preferred <= 0) {
             return new Size(maxPageSize, false);
         }

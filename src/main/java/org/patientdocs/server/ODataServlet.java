@@ -22,6 +22,7 @@ import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorResponder;
 import org.patientdocs.odata.JsonBatch;
 import org.patientdocs.odata.MetadataResponder;
+import org.patientdocs.odata.PropertyProcessor;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
 import org.patientdocs.query.QueryText;
@@ -81,6 +82,7 @@ final class ODataServlet extends HttpServlet {
         ODataHttpHandler handler = odata.createHandler(services.model().metadata());
         handler.register(new CollectionProcessor(services));
         handler.register(new EntityRequestProcessor(services, caller));
+        handler.register(new PropertyProcessor(services));
         handler.register(new ServiceDocumentResponder());
         handler.register(new MetadataResponder());
         handler.register(new BatchResponder(services.transactions(), services.config().batch(),

@@ -171,6 +171,35 @@ class ClientCompatibilityIT {
     }
 
     @Test
+    void aSinglePropertyAndItsRawValueCanBeRead() throws Exception {
+        JsonNode lastName = TestService.json(service.get("/Patients('compat-1')/last_name"));
+        assertEquals("Smith", lastName.get("value").asText());
+        assertEquals(service.base + "$metadata#Patients('compat-1')/last_name", lastName.get("@odata.context").asText());
+        HttpResponse<String> raw = service.get("/Patients('compat-1')/last_name/$value");
+        assertEquals(200, raw.statusCode());
+        assertEquals("Smith", raw.body());
+        assertTrue(raw.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+        assertEquals(204, service.get("/Patients('compat-1')/first_name").statusCode(), "a null property");
+        assertEquals(404, service.get("/Patients('nobody')/last_name").statusCode());
+        assertEquals(405, service.send(service.request("/Patients('compat-1')/last_name")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"X\"}")).build()).statusCode());
+    }
+
+    @Test
+    void thePageSizePreferenceWorksWithAndWithoutItsPrefix() throws Exception {
+        service.postJson("/Patients", "{\"id\":\"compat-2\"}");
+        for (String preference : List.of("odata.maxpagesize=1", "maxpagesize=1")) {
+            HttpResponse<String> response = service.send(service.request("/Patients").header("Prefer", preference)
+                    .GET().build());
+            JsonNode page = TestService.json(response);
+            assertEquals(1, page.get("value").size(), preference);
+            assertTrue(page.has("@odata.nextLink"), preference);
+            assertTrue(response.headers().firstValue("Preference-Applied").orElseThrow().contains("maxpagesize=1"));
+        }
+    }
+
+    @Test
     void int64IsANumberUnlessTheClientAsksForIeee754Compatibility() throws Exception {
         JsonNode plain = TestService.json(get("/Patients(compat-1)/Documents", "application/json"));
         assertTrue(plain.get("value").get(0).get("file_size_bytes").isNumber());
