@@ -89,7 +89,10 @@ public final class ConfigLoader {
                 new ServiceConfig.Upload(longIn("upload.max-bytes", 1, Long.MAX_VALUE)),
                 auth(),
                 new ServiceConfig.Batch(longIn("batch.max-bytes", 1024, 64L * 1024 * 1024),
-                        intIn("batch.max-operations", 1, 10_000)));
+                        intIn("batch.max-operations", 1, 10_000)),
+                new ServiceConfig.Query(intIn("query.max-page-size", 1, 100_000),
+                        intIn("query.max-top", 1, Integer.MAX_VALUE), intIn("query.max-filter-nodes", 1, 100_000),
+                        intIn("query.max-nesting-depth", 1, 1000), intIn("query.max-expand-depth", 1, 10)));
     }
 
     private ServiceConfig.Documents documents() {

@@ -11,7 +11,7 @@ import java.util.Set;
  * nothing reads configuration statically.
  */
 public record ServiceConfig(Http http, Database database, Storage storage, Documents documents, Upload upload,
-                            Auth auth, Batch batch) {
+                            Auth auth, Batch batch, Query query) {
 
     /**
      * @param publicBaseUrl  the externally visible service root (no trailing slash) used for absolute links,
@@ -86,5 +86,18 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      * @param maxOperations the most operations one $batch may hold
      */
     public record Batch(long maxBytes, int maxOperations) {
+    }
+
+    /**
+     * Limits on the query options of one request; each breach is answered with 400 naming the limit.
+     *
+     * @param maxPageSize     the most entities in one response page (server-driven paging); also the most entities
+     *                        of one expanded collection per parent
+     * @param maxTop          the largest {@code $top} accepted
+     * @param maxFilterNodes  the most operators, operands and functions in one {@code $filter} or {@code $orderby}
+     * @param maxNestingDepth the deepest parenthesis nesting in the query string, checked before it is parsed
+     * @param maxExpandDepth  the deepest {@code $expand} nesting
+     */
+    public record Query(int maxPageSize, int maxTop, int maxFilterNodes, int maxNestingDepth, int maxExpandDepth) {
     }
 }

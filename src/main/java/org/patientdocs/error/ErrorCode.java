@@ -33,5 +33,13 @@ public enum ErrorCode {
     NOT_IMPLEMENTED,
     QUERY_FEATURE_UNSUPPORTED,
     SERVICE_UNAVAILABLE,
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /** A function of $filter/$orderby the service parses but does not evaluate (501). */
+    FILTER_FUNCTION_UNSUPPORTED,
+    /** A matchesPattern pattern that is not a well-formed regular expression (400). */
+    INVALID_PATTERN,
+    /** A query beyond a configured limit: $top, filter size, nesting or expand depth; the message names it (400). */
+    QUERY_LIMIT_EXCEEDED,
+    /** A query the database cannot evaluate over the data, e.g. an arithmetic overflow (400). */
+    QUERY_NOT_EVALUABLE
 }

@@ -29,6 +29,7 @@ import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.QueryText;
 import org.patientdocs.storage.Transactions;
 
 /**
@@ -43,11 +44,13 @@ public final class BatchResponder implements BatchProcessor {
 
     private final Transactions transactions;
     private final ServiceConfig.Batch limits;
+    private final int maxNestingDepth;
     private OData odata;
 
-    public BatchResponder(Transactions transactions, ServiceConfig.Batch limits) {
+    public BatchResponder(Transactions transactions, ServiceConfig.Batch limits, int maxNestingDepth) {
         this.transactions = transactions;
         this.limits = limits;
+        this.maxNestingDepth = maxNestingDepth;
     }
 
     @Override
@@ -71,6 +74,12 @@ public final class BatchResponder implements BatchProcessor {
         if (operations > limits.maxOperations()) {
             throw new ServiceException.BadRequest(ErrorCode.BATCH_TOO_MANY_OPERATIONS, "$batch",
                     "A batch may hold at most " + limits.maxOperations() + " operations; this one holds " + operations);
+        }
+        for (BatchRequestPart part : parts) {
+            // Each operation's query gets the checks and rewrites a request of its own gets before parsing.
+            for (ODataRequest operation : part.getRequests()) {
+                operation.setRawQueryPath(QueryText.prepare(operation.getRawQueryPath(), maxNestingDepth));
+            }
         }
         List<ODataResponsePart> answers = new ArrayList<>();
         for (BatchRequestPart part : parts) {

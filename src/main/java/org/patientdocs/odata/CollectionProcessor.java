@@ -1,12 +1,15 @@
 package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
-import org.apache.olingo.commons.api.data.ContextURL;
+import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.EntityCollection;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
 import org.apache.olingo.commons.api.format.ContentType;
@@ -26,13 +29,20 @@ import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.CollectionQuery;
 import org.patientdocs.query.ColumnMap;
-import org.patientdocs.query.SqlFragment;
+import org.patientdocs.query.Keyset;
+import org.patientdocs.query.QueryContext;
+import org.patientdocs.query.QueryLimits;
+import org.patientdocs.storage.StoreFailure;
 
 /**
  * Reads of entity collections ({@code Patients}, {@code Documents}, {@code Patients(id)/Documents}) and their
- * {@code /$count}: the query options become one SQL statement (plus one for the count when asked).
+ * {@code /$count}: the query options become one SQL statement for the page, one for the count when asked and one
+ * per expanded navigation.
  */
 public final class CollectionProcessor implements CountEntityCollectionProcessor {
+
+    /** SQLSTATE class 22: data exceptions, e.g. an overflow in arithmetic the client asked for. */
+    private static final String DATA_EXCEPTION = "22";
 
     private final Services services;
     private OData odata;
@@ -54,58 +64,104 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         Target target = Target.of(uriInfo);
         EdmEntitySet set = target.set();
         ColumnMap.Table table = services.model().columns().table(set.getEntityType());
-        int delivered = Paging.delivered(uriInfo.getSkipTokenOption());
-        CollectionQuery query = CollectionQuery.translate(table, scope(target),
-                Paging.remaining(uriInfo, delivered), Services.PAGE_SIZE);
+        QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
+        QueryContext context = context(uriInfo);
+        Map.Entry<String, Object> scope = scope(target);
+        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo),
+                Expansion.required(table, uriInfo.getExpandOption()));
 
-        List<Map<String, Object>> rows = services.entities().query(query.rows(), query.columns());
+        Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
+        String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
+        Keyset.Position position = uriInfo.getSkipTokenOption() == null ? null
+                : Keyset.decode(uriInfo.getSkipTokenOption().getValue(), fingerprint, query.keys());
+        CollectionQuery.Page page = query.page(size.rows(), position);
+
+        List<Map<String, Object>> rows = evaluate(() -> services.entities().query(page.rows(), page.columns()));
+        List<Map<String, Object>> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
+        List<Entity> entities = new ArrayList<>();
+        for (Map<String, Object> row : delivered) {
+            entities.add(Entities.fromRow(odata, set, Entities.only(row, query.selected())));
+        }
+        evaluate(() -> {
+            new Expansion(odata, services.entities(), context, request, uriInfo.getAliases(), size.rows())
+                    .expand(set, table, entities, delivered, uriInfo.getExpandOption(),
+                            uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
+            return null;
+        });
         EntityCollection collection = new EntityCollection();
-        rows.stream().limit(query.pageSize())
-                .forEach(row -> collection.getEntities().add(Entities.fromRow(odata, set, row)));
+        collection.getEntities().addAll(entities);
 
         // The spec's list of a patient's documents always carries its count; elsewhere only on request.
         boolean withCount = isTrue(uriInfo.getCountOption()) || target.patientScope() != null;
         if (withCount) {
-            collection.setCount((int) Math.min(Integer.MAX_VALUE, services.entities().count(query.count())));
+            long count = evaluate(() -> services.entities().count(query.count()));
+            collection.setCount((int) Math.min(Integer.MAX_VALUE, count));
         }
-        if (query.hasMore(rows.size())) {
-            collection.setNext(Paging.nextLink(request, delivered + query.pageSize()));
+        if (page.hasMore(rows.size())) {
+            long deliveredSoFar = (position == null ? 0 : position.delivered()) + delivered.size();
+            Keyset.Position next = page.positionAfter(delivered.get(delivered.size() - 1), deliveredSoFar);
+            collection.setNext(Paging.nextLink(request, Keyset.encode(fingerprint, next)));
         }
 
-        String serviceRoot = request.getRawBaseUri() + "/";
-        ContextURL context = ContextURL.with()
-                .serviceRoot(URI.create(serviceRoot))
-                .entitySet(set)
-                .selectList(odata.createUriHelper().buildContextURLSelectList(set.getEntityType(), null,
-                        uriInfo.getSelectOption()))
-                .build();
         EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with()
                 .id(request.getRawRequestUri())
-                .contextURL(context)
+                .contextURL(ContextUrls.collection(odata, request, set, uriInfo.getExpandOption(),
+                        uriInfo.getSelectOption()))
                 .select(uriInfo.getSelectOption())
+                .expand(uriInfo.getExpandOption())
                 .count(withCount ? countOption() : null)
                 .build();
         response.setContent(odata.createSerializer(format)
                 .entityCollection(metadata, set.getEntityType(), collection, options).getContent());
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
+        Paging.confirm(response, size);
     }
 
     @Override
     public void countEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
-        CollectionQuery query = CollectionQuery.translate(table, scope(target),
-                new CollectionQuery.Options(uriInfo.getFilterOption(), null, null, null, null), Services.PAGE_SIZE);
-        long count = services.entities().count(query.count());
-        response.setContent(new ByteArrayInputStream(
-                Long.toString(count).getBytes(StandardCharsets.UTF_8)));
+        QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
+        CollectionQuery query = CollectionQuery.of(context(uriInfo), table, scope(target),
+                new CollectionQuery.Options(uriInfo.getFilterOption(), uriInfo.getSearchOption(), null, null, null,
+                        null), Set.of());
+        long count = evaluate(() -> services.entities().count(query.count()));
+        response.setContent(new ByteArrayInputStream(Long.toString(count).getBytes(StandardCharsets.UTF_8)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, ContentType.TEXT_PLAIN.toContentTypeString());
     }
 
+    private QueryContext context(UriInfo uriInfo) {
+        return services.queryContext(uriInfo.getAliases());
+    }
+
+    private static CollectionQuery.Options options(UriInfo uriInfo) {
+        return new CollectionQuery.Options(uriInfo.getFilterOption(), uriInfo.getSearchOption(),
+                uriInfo.getOrderByOption(), uriInfo.getSelectOption(),
+                uriInfo.getTopOption() == null ? null : uriInfo.getTopOption().getValue(),
+                uriInfo.getSkipOption() == null ? null : uriInfo.getSkipOption().getValue());
+    }
+
+    /**
+     * Runs a statement; a data exception (an overflow, a value a cast cannot hold) comes from the values the client
+     * asked to compute, so it is a 400 rather than a failure of the service.
+     */
+    private static <T> T evaluate(Supplier<T> statement) {
+        try {
+            return statement.get();
+        } catch (StoreFailure.Unexpected e) {
+            if (e.getCause() instanceof SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith(DATA_EXCEPTION)) {
+                throw new ServiceException.BadRequest(ErrorCode.QUERY_NOT_EVALUABLE, null,
+                        "The query cannot be evaluated over the data: a computed value is out of range or invalid", e);
+            }
+            throw e;
+        }
+    }
+
     /** The condition that ties a navigation's rows to their parent, checked to exist first. */
-    private SqlFragment scope(Target target) {
+    private Map.Entry<String, Object> scope(Target target) {
         if (target.viaDocument() != null) {
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "Documents(id)/Patient is a single entity, not a collection");
@@ -116,7 +172,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         if (!services.patients().exists(target.patientScope())) {
             throw new ServiceException.NotFound("The patient does not exist");
         }
-        return SqlFragment.of("patient_id = ?", target.patientScope());
+        return Map.entry("patient_id", target.patientScope());
     }
 
     private static boolean isTrue(CountOption count) {

@@ -92,7 +92,8 @@ final class DocumentRequests {
         response.setContent(bytes);
     }
 
-    void update(OData odata, ODataRequest request, ContentType format, Target target, boolean replace)
+    /** Changes the labels if the row is still at {@code version} (the version the caller checked If-Match on). */
+    void update(OData odata, ODataRequest request, ContentType format, Target target, boolean replace, long version)
             throws DeserializerException {
         DocumentRecord current = find(target);
         Entity body = JsonBodies.entity(odata, request, format, services.model().documentType());
@@ -105,8 +106,9 @@ final class DocumentRequests {
         }
         String documentType = labelOrCurrent(body, "document_type", replace, current.documentType());
         String description = labelOrCurrent(body, "description", replace, current.description());
-        if (!services.documents().updateLabels(current.id(), documentType, description)) {
-            throw new ServiceException.NotFound("The document does not exist");
+        if (!services.documents().updateLabels(current.id(), documentType, description, version)) {
+            throw services.documents().exists(current.id()) ? ETags.changedMeanwhile()
+                    : new ServiceException.NotFound("The document does not exist");
         }
     }
 

@@ -1,9 +1,34 @@
 package org.patientdocs.odata;
 
+import org.patientdocs.error.ServiceException;
+
 /** Comparison of entity tags in If-None-Match / If-Match (RFC 9110 §13.1). */
 final class ETags {
 
     private ETags() {
+    }
+
+    /** The weak ETag of an entity whose row has the given version. */
+    static String of(long version) {
+        return "W/\"" + version + "\"";
+    }
+
+    /** The version inside an ETag made by {@link #of}. */
+    static long version(String etag) {
+        return Long.parseLong(etag.substring(3, etag.length() - 1));
+    }
+
+    static ServiceException changedMeanwhile() {
+        return new ServiceException.PreconditionFailed(
+                "The entity was changed by another request meanwhile; read it again and retry");
+    }
+
+    /**
+     * Whether an If-Match header lets a change to an entity with the given ETag go ahead: absent, {@code *}, or
+     * naming this ETag (compared weakly, as entity ETags are weak).
+     */
+    static boolean ifMatchAllows(String header, String etag) {
+        return header == null || header.isBlank() || matchesAny(header, etag);
     }
 
     /**

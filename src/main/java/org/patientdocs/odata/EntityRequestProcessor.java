@@ -1,7 +1,9 @@
 package org.patientdocs.odata;
 
 import java.net.URI;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import org.apache.olingo.commons.api.data.ContextURL;
@@ -20,12 +22,13 @@ import org.apache.olingo.server.api.processor.MediaEntityProcessor;
 import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.EntityQuery;
-import org.patientdocs.query.SqlFragment;
+import org.patientdocs.query.QueryLimits;
 import org.patientdocs.storage.DocumentRecord;
 
 /**
@@ -37,6 +40,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     private final Services services;
     private final PatientRequests patients;
     private final DocumentRequests documents;
+    private final EntityReader reader;
     private final Caller caller;
     private OData odata;
     private ServiceMetadata metadata;
@@ -47,6 +51,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         this.caller = caller;
         this.patients = new PatientRequests(services);
         this.documents = new DocumentRequests(services);
+        this.reader = new EntityReader(services);
     }
 
     @Override
@@ -59,28 +64,28 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void readEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
             throws SerializerException {
         Target target = Target.of(uriInfo);
-        Entity entity = read(target, uriInfo.getSelectOption());
-        writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), HttpStatusCode.OK);
+        QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
+        ExpandOption expand = uriInfo.getExpandOption();
+        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
+        Map<String, Object> row = reader.row(target, uriInfo.getSelectOption(), Expansion.required(table, expand));
+        Set<String> selected = new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption()));
+        Entity entity = Entities.fromRow(odata, target.set(), Entities.only(row, selected));
+        response.setHeader(HttpHeader.ETAG, entity.getETag());
+        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {
+            response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
+            return;
+        }
+        if (expand != null) {
+            new Expansion(odata, services.entities(), services.queryContext(uriInfo.getAliases()), request,
+                    uriInfo.getAliases(), services.config().query().maxPageSize())
+                    .expand(target.set(), table, List.of(entity), List.of(row), expand, expand.getText());
+        }
+        writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), expand,
+                HttpStatusCode.OK);
     }
 
     private Entity read(Target target, SelectOption select) {
-        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
-        EntityQuery query;
-        if (target.viaDocument() != null) {
-            query = EntityQuery.byKey(table,
-                    SqlFragment.of("(SELECT patient_id FROM document WHERE id = ?)", target.viaDocument()),
-                    null, select);
-        } else {
-            SqlFragment scope = target.patientScope() == null ? null
-                    : SqlFragment.of("patient_id = ?", target.patientScope());
-            query = EntityQuery.byKey(table, SqlFragment.param(target.key()), scope, select);
-        }
-        List<Map<String, Object>> rows = services.entities().query(query.sql(), query.columns());
-        if (rows.isEmpty()) {
-            throw new ServiceException.NotFound(target.isDocuments()
-                    ? "The document does not exist" : "The patient does not exist");
-        }
-        return Entities.fromRow(odata, target.set(), rows.get(0));
+        return Entities.fromRow(odata, target.set(), reader.row(target, select, Set.of()));
     }
 
     @Override
@@ -100,19 +105,23 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
+        long version = ETags.version(checkIfMatch(request, read(target, null)));
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (target.isDocuments()) {
-            documents.update(odata, request, requestFormat, target, replace);
+            documents.update(odata, request, requestFormat, target, replace, version);
         } else {
-            patients.update(odata, request, requestFormat, target.key(), replace);
+            patients.update(odata, request, requestFormat, target.key(), replace, version);
         }
-        writeEntity(request, response, target.set(), read(target, null), responseFormat, null, HttpStatusCode.OK);
+        Entity updated = read(target, null);
+        response.setHeader(HttpHeader.ETAG, updated.getETag());
+        writeEntity(request, response, target.set(), updated, responseFormat, null, HttpStatusCode.OK);
     }
 
     @Override
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
+        checkIfMatch(request, read(target, null));
         if (target.isDocuments()) {
             documents.delete(target);
         } else {
@@ -155,6 +164,15 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         throw new ServiceException.MethodNotAllowed("Delete the document itself, not its $value");
     }
 
+    /** The entity's current ETag, once an If-Match header (if any) has been found to name it; else 412. */
+    private static String checkIfMatch(ODataRequest request, Entity current) {
+        if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), current.getETag())) {
+            throw new ServiceException.PreconditionFailed("If-Match names an older version of the entity; "
+                    + "read it again and retry");
+        }
+        return current.getETag();
+    }
+
     private static void requireEntity(Target target) {
         if (target.key() == null) {
             throw new ServiceException.MethodNotAllowed("Address a single entity by its key");
@@ -164,13 +182,20 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     private void writeEntity(ODataRequest request, ODataResponse response, EdmEntitySet set, Entity entity,
                              ContentType format, SelectOption select, HttpStatusCode status)
             throws SerializerException {
+        writeEntity(request, response, set, entity, format, select, null, status);
+    }
+
+    private void writeEntity(ODataRequest request, ODataResponse response, EdmEntitySet set, Entity entity,
+                             ContentType format, SelectOption select, ExpandOption expand, HttpStatusCode status)
+            throws SerializerException {
         ContextURL context = ContextURL.with()
                 .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
                 .entitySet(set)
                 .selectList(odata.createUriHelper().buildContextURLSelectList(set.getEntityType(), null, select))
                 .suffix(ContextURL.Suffix.ENTITY)
                 .build();
-        EntitySerializerOptions options = EntitySerializerOptions.with().contextURL(context).select(select).build();
+        EntitySerializerOptions options = EntitySerializerOptions.with().contextURL(context).select(select)
+                .expand(expand).build();
         response.setContent(odata.createSerializer(format)
                 .entity(metadata, set.getEntityType(), entity, options).getContent());
         response.setStatusCode(status.getStatusCode());

@@ -28,6 +28,7 @@ import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.QueryText;
 import org.patientdocs.storage.Transactions;
 
 /**
@@ -44,12 +45,15 @@ public final class JsonBatch {
     private final Supplier<ODataHandler> handlers;
     private final Transactions transactions;
     private final ServiceConfig.Batch limits;
+    private final int maxNestingDepth;
 
     /** @param handlers a fresh handler with the processors of the calling request, for each operation */
-    public JsonBatch(Supplier<ODataHandler> handlers, Transactions transactions, ServiceConfig.Batch limits) {
+    public JsonBatch(Supplier<ODataHandler> handlers, Transactions transactions, ServiceConfig.Batch limits,
+                     int maxNestingDepth) {
         this.handlers = handlers;
         this.transactions = transactions;
         this.limits = limits;
+        this.maxNestingDepth = maxNestingDepth;
     }
 
     /** Whether a request is a JSON batch. */
@@ -160,7 +164,7 @@ public final class JsonBatch {
         return result;
     }
 
-    private static ODataRequest toODataRequest(JsonNode request, String baseUri) {
+    private ODataRequest toODataRequest(JsonNode request, String baseUri) {
         String method = request.path("method").asText("").toUpperCase(Locale.ROOT);
         String url = request.path("url").asText("");
         HttpMethod httpMethod;
@@ -190,7 +194,8 @@ public final class JsonBatch {
         odataRequest.setProtocol("HTTP/1.1");
         odataRequest.setRawBaseUri(baseUri);
         odataRequest.setRawODataPath(path);
-        odataRequest.setRawQueryPath(query < 0 ? null : relative.substring(query + 1));
+        odataRequest.setRawQueryPath(QueryText.prepare(query < 0 ? null : relative.substring(query + 1),
+                maxNestingDepth));
         odataRequest.setRawRequestUri(targetText);
         odataRequest.setRawServiceResolutionUri(null);
         for (Iterator<Map.Entry<String, JsonNode>> it = request.path("headers").fields(); it.hasNext(); ) {

@@ -1,5 +1,6 @@
 package org.patientdocs.odata;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.olingo.commons.api.edm.Edm;
@@ -16,11 +17,16 @@ public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySe
     public static final String PATIENTS = "Patients";
     public static final String DOCUMENTS = "Documents";
 
+    /** How each entity type is stored; {@code $search} looks into the listed properties. */
+    public static final List<ColumnMap.TableSpec> TABLES = List.of(
+            new ColumnMap.TableSpec("Patient", "patient", Map.of(), List.of("first_name", "last_name"), "version"),
+            new ColumnMap.TableSpec("Document", "document", Map.of("Patient", "patient_id"),
+                    List.of("file_name", "description", "document_type"), "version"));
+
     public static Model load(int maxPageSize, long maxUploadBytes) {
         ServiceMetadata metadata = EdmLoader.load(maxPageSize, maxUploadBytes);
         Edm edm = metadata.getEdm();
-        ColumnMap columns = ColumnMap.fromEdm(edm, EdmLoader.NAMESPACE,
-                Map.of("Patient", "patient", "Document", "document"));
+        ColumnMap columns = ColumnMap.fromEdm(edm, EdmLoader.NAMESPACE, TABLES);
         EdmEntitySet patients = edm.getEntityContainer().getEntitySet(PATIENTS);
         EdmEntitySet documents = edm.getEntityContainer().getEntitySet(DOCUMENTS);
         return new Model(metadata, patients, documents, columns);

@@ -1,63 +1,110 @@
 package org.patientdocs.odata;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
+import java.util.regex.Pattern;
+
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.prefer.PreferencesApplied;
 import org.apache.olingo.server.api.uri.UriInfo;
-import org.apache.olingo.server.api.uri.queryoption.SkipTokenOption;
-import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.CollectionQuery;
+import org.apache.olingo.server.api.uri.queryoption.AliasQueryOption;
+import org.apache.olingo.server.api.uri.queryoption.QueryOption;
+import org.patientdocs.query.QueryText;
 
 /**
- * Server-driven paging: a page holds at most {@link Services#PAGE_SIZE} entities; the next link repeats the request
- * with a {@code $skiptoken} that counts the entities already delivered.
+ * Server-driven paging: a page holds at most {@code query.max-page-size} entities, or fewer when the client prefers
+ * ({@code Prefer: odata.maxpagesize=N}, answered with {@code Preference-Applied}); the next link repeats the request
+ * with every option and a keyset {@code $skiptoken} (see {@link org.patientdocs.query.Keyset}).
  */
 final class Paging {
 
-    private static final String SKIPTOKEN = "$skiptoken";
+    static final String SKIPTOKEN = "$skiptoken";
+
+    /** @param preferred whether the client asked for a page size, to be confirmed in Preference-Applied */
+    record Size(int rows, boolean preferred) {
+    }
+
+    private static final Pattern UNPREFIXED_MAX_PAGE_SIZE =
+            Pattern.compile("(^|[,\\s])(maxpagesize\\s*=)", Pattern.CASE_INSENSITIVE);
 
     private Paging() {
     }
 
-    /** How many entities earlier pages delivered, from the skip token (0 without one). */
-    static int delivered(SkipTokenOption token) {
-        if (token == null) {
-            return 0;
+    static Size pageSize(OData odata, ODataRequest request, int maxPageSize) {
+        List<String> prefer = request.getHeaders(HttpHeader.PREFER);
+        // OData 4.01: preferences may be written without their "odata." prefix; Olingo knows only the prefixed name.
+        List<String> prefixed = prefer == null ? null
+                : prefer.stream().map(value -> UNPREFIXED_MAX_PAGE_SIZE.matcher(value).replaceAll("$1odata.$2")).toList();
+        Integer preferred = odata.createPreferences(prefixed).getMaxPageSize();
+        if (preferred == null || preferred <= 0) {
+            return new Size(maxPageSize, false);
         }
-        String value = token.getValue();
-        if (value != null && value.matches("[0-9]{1,9}")) {
-            return Integer.parseInt(value);
-        }
-        throw new ServiceException.BadRequest(ErrorCode.INVALID_SKIPTOKEN, SKIPTOKEN,
-                "The $skiptoken is not one this service issued");
+        return new Size(Math.min(preferred, maxPageSize), true);
     }
 
-    /** The query options for what is left after the delivered entities. */
-    static CollectionQuery.Options remaining(UriInfo uriInfo, int delivered) {
-        Integer top = uriInfo.getTopOption() == null ? null : uriInfo.getTopOption().getValue();
-        int skip = uriInfo.getSkipOption() == null ? 0 : uriInfo.getSkipOption().getValue();
-        return new CollectionQuery.Options(uriInfo.getFilterOption(), uriInfo.getOrderByOption(),
-                uriInfo.getSelectOption(), top == null ? null : Math.max(0, top - delivered), skip + delivered);
+    static void confirm(ODataResponse response, Size size) {
+        if (size.preferred()) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED,
+                    PreferencesApplied.with().maxPageSize(size.rows()).build().toValueString());
+        }
     }
 
-    /** The request's own absolute URL with every option kept and the skip token set to {@code delivered}. */
-    static URI nextLink(ODataRequest request, int delivered) {
+    /**
+     * What a skip token must agree with: the resource path and the options that decide which rows come in which
+     * order. A token presented with other values for them is stale.
+     */
+    static List<String> fingerprint(ODataRequest request, UriInfo uriInfo) {
+        List<String> parts = new ArrayList<>();
+        parts.add(request.getRawODataPath());
+        parts.add(text(uriInfo.getFilterOption()));
+        parts.add(text(uriInfo.getSearchOption()));
+        parts.add(text(uriInfo.getOrderByOption()));
+        TreeMap<String, String> aliases = new TreeMap<>();
+        for (AliasQueryOption alias : uriInfo.getAliases()) {
+            aliases.put(alias.getName(), alias.getText());
+        }
+        parts.add(aliases.toString());
+        return parts;
+    }
+
+    private static String text(QueryOption option) {
+        return option == null ? null : option.getText();
+    }
+
+    /** The request's own absolute URL with every option kept and the skip token replaced. */
+    static URI nextLink(ODataRequest request, String token) {
         List<String> params = new ArrayList<>();
-        String query = request.getRawQueryPath();
+        String query = QueryText.restore(request.getRawQueryPath());
         if (query != null && !query.isEmpty()) {
             for (String param : query.split("&")) {
-                String name = URLDecoder.decode(param.split("=", 2)[0], StandardCharsets.UTF_8);
+                String name = param.split("=", 2)[0].replace("%24", "$");
                 if (!param.isEmpty() && !name.equalsIgnoreCase(SKIPTOKEN)) {
                     params.add(param);
                 }
             }
         }
-        params.add(SKIPTOKEN + "=" + delivered);
-        return URI.create(request.getRawBaseUri() + request.getRawODataPath() + "?" + String.join("&", params));
+        params.add(SKIPTOKEN + "=" + token);
+        return absolute(request.getRawBaseUri() + request.getRawODataPath() + "?" + String.join("&", params));
+    }
+
+    /** A URI of text that may hold characters a client sent unencoded: those are percent-encoded here. */
+    static URI absolute(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c > 0x20 && c < 0x7f && "\"<>\\^`{|}".indexOf(c) < 0) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(String.format("%02X", c));
+            }
+        }
+        return URI.create(out.toString());
     }
 }

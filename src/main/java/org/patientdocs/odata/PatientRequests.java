@@ -41,7 +41,8 @@ final class PatientRequests {
         return Entities.fromRow(odata, services.model().patients(), Entities.row(patient));
     }
 
-    void update(OData odata, ODataRequest request, ContentType format, String id, boolean replace)
+    /** Changes the patient if its row is still at {@code version} (the version the caller checked If-Match on). */
+    void update(OData odata, ODataRequest request, ContentType format, String id, boolean replace, long version)
             throws DeserializerException {
         Entity body = JsonBodies.entity(odata, request, format, services.model().patientType());
         if (body.getProperty("id") != null && !Objects.equals(id, text(body, "id"))) {
@@ -53,8 +54,9 @@ final class PatientRequests {
                 pick(body, "first_name", replace, current.firstName()),
                 pick(body, "last_name", replace, current.lastName()),
                 body.getProperty("birth_date") != null || replace ? date(body, "birth_date") : current.birthDate());
-        if (!services.patients().update(changed)) {
-            throw new ServiceException.NotFound("The patient does not exist");
+        if (!services.patients().update(changed, version)) {
+            throw services.patients().exists(id) ? ETags.changedMeanwhile()
+                    : new ServiceException.NotFound("The patient does not exist");
         }
     }
 

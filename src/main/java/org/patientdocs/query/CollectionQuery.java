@@ -3,103 +3,116 @@ package org.patientdocs.query;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-import org.apache.olingo.server.api.uri.UriResource;
-import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.FilterOption;
-import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
 import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
-import org.apache.olingo.server.api.uri.queryoption.SelectItem;
+import org.apache.olingo.server.api.uri.queryoption.SearchOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
-import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ServiceException;
 
 /**
- * One collection request as SQL: the rows of a page ({@link #rows()}) and, with the same WHERE, their total count
- * ({@link #count()}). Filtering, ordering, paging and counting all happen in the database.
- *
- * @param columns the columns read, in the order of the SELECT list
- * @param limit   the number of rows asked of the database: one more than the page, to learn whether another
- *                page follows
+ * One collection request as SQL: the rows of a page ({@link #page}) and, with the same WHERE, their total count
+ * ({@link #count()}). Filtering, searching, ordering, paging and counting all happen in the database. A page
+ * continues after a keyset {@link Keyset.Position}; each row also carries its sort-key values (properties
+ * {@code $k0, $k1, …}) so the last row of a page can become the next token.
  */
-public record CollectionQuery(SqlFragment rows, SqlFragment count, List<ColumnMap.Column> columns, int pageSize,
-                              int limit) {
+public final class CollectionQuery {
 
-    /** The parts of a collection request the translation needs. */
-    public record Options(FilterOption filter, OrderByOption orderBy, SelectOption select, Integer top,
-                          Integer skip) {
+    /** The query options of a collection request. */
+    public record Options(FilterOption filter, SearchOption search, OrderByOption orderBy, SelectOption select,
+                          Integer top, Integer skip) {
     }
 
     /**
-     * @param scope    a condition every row must meet regardless of the request (e.g. the patient of a
-     *                 navigation), or null
-     * @param pageSize the most rows in one response; more rows are offered through a next link
+     * One page of rows.
+     *
+     * @param columns  the readers of the SELECT list, in order: the selected and required properties, then the keys
+     * @param pageRows the most rows this page delivers; the statement may return one more, meaning more follow
      */
-    public static CollectionQuery translate(ColumnMap.Table table, SqlFragment scope, Options options, int pageSize) {
-        List<SqlFragment> conditions = new ArrayList<>();
+    public record Page(SqlFragment rows, List<ColumnMap.Column> columns, List<SortKey> keys, int pageRows) {
+
+        /** Whether the database returned more rows than this page delivers. */
+        public boolean hasMore(int rowsRead) {
+            return rowsRead > pageRows;
+        }
+
+        /** The position after a delivered row: its sort-key values and the rows delivered up to it. */
+        public Keyset.Position positionAfter(Map<String, Object> row, long deliveredSoFar) {
+            List<Object> values = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                values.add(row.get(Selection.keyProperty(i)));
+            }
+            return new Keyset.Position(values, deliveredSoFar);
+        }
+    }
+
+    private final Selection selection;
+    private final Options options;
+    private final List<SqlFragment> scope;
+    private final Set<String> selected;
+
+    private CollectionQuery(Selection selection, Options options, List<SqlFragment> scope, Set<String> selected) {
+        this.selection = selection;
+        this.options = options;
+        this.scope = scope;
+        this.selected = selected;
+    }
+
+    /**
+     * @param scope    rows must hold this value in this column (a patient's documents), or null
+     * @param required columns read even when {@code $select} leaves them out (for {@code $expand})
+     */
+    public static CollectionQuery of(QueryContext context, ColumnMap.Table table, Map.Entry<String, Object> scope,
+                                     Options options, Set<String> required) {
+        Selection selection = Selection.of(context, table, options.filter(), options.search(), options.orderBy(),
+                options.select(), required);
+        List<SqlFragment> scoped = new ArrayList<>();
         if (scope != null) {
-            conditions.add(scope);
+            scoped.add(SqlFragment.format(selection.root().alias() + "." + table.columnNamed(scope.getKey()).name()
+                    + " = {}", SqlFragment.param(scope.getValue())));
         }
-        if (options.filter() != null) {
-            conditions.add(new FilterTranslator(table, "$filter").translate(options.filter().getExpression()));
-        }
-        SqlFragment where = conditions.isEmpty()
-                ? SqlFragment.of("")
-                : SqlFragment.format(" WHERE {}", SqlFragment.join(" AND ", conditions));
-
-        List<ColumnMap.Column> columns = selectedColumns(table, options.select());
-        String selectList = String.join(", ", columns.stream().map(ColumnMap.Column::name).toList());
-
-        int skip = options.skip() == null ? 0 : options.skip();
-        int wanted = options.top() == null ? pageSize : Math.min(options.top(), pageSize);
-        int limit = options.top() != null && options.top() <= pageSize ? wanted : wanted + 1;
-
-        SqlFragment rows = SqlFragment.format("SELECT " + selectList + " FROM " + table.name() + "{}{} LIMIT {} OFFSET {}",
-                where, orderBy(table, options.orderBy()), SqlFragment.param(limit), SqlFragment.param(skip));
-        SqlFragment count = SqlFragment.format("SELECT COUNT(*) FROM " + table.name() + "{}", where);
-        return new CollectionQuery(rows, count, columns, wanted, limit);
+        Set<String> selected = new LinkedHashSet<>();
+        Selection.selectedColumns(table, options.select()).forEach(c -> selected.add(c.property()));
+        return new CollectionQuery(selection, options, List.copyOf(scoped), Set.copyOf(selected));
     }
 
-    /** Whether the database returned more rows than fit on this page. */
-    public boolean hasMore(int rowsRead) {
-        return rowsRead > pageSize;
+    /** The sort keys, the last being the entity key: what a skip token must carry. */
+    public List<SortKey> keys() {
+        return selection.keys();
     }
 
-    static List<ColumnMap.Column> selectedColumns(ColumnMap.Table table, SelectOption select) {
-        if (select == null || select.getSelectItems().stream().anyMatch(SelectItem::isStar)) {
-            return table.allColumns();
-        }
-        Set<ColumnMap.Column> columns = new LinkedHashSet<>();
-        columns.add(table.key());
-        for (SelectItem item : select.getSelectItems()) {
-            List<UriResource> parts = item.getResourcePath() == null ? List.of()
-                    : item.getResourcePath().getUriResourceParts();
-            if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty property)) {
-                throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$select",
-                        "$select supports the entity's own properties only");
-            }
-            columns.add(table.column(property.getProperty().getName()));
-        }
-        return List.copyOf(columns);
+    /** The properties the client selected; other columns read are for the service's own use. */
+    public Set<String> selected() {
+        return selected;
     }
 
-    /** ORDER BY with OData's null ordering (nulls first ascending) and the key last, so pages are stable. */
-    private static SqlFragment orderBy(ColumnMap.Table table, OrderByOption orderBy) {
-        List<SqlFragment> keys = new ArrayList<>();
-        boolean keyIncluded = false;
-        if (orderBy != null) {
-            FilterTranslator translator = new FilterTranslator(table, "$orderby");
-            for (OrderByItem item : orderBy.getOrders()) {
-                SqlFragment expression = translator.translate(item.getExpression());
-                keyIncluded |= expression.sql().equals(table.key().name());
-                keys.add(SqlFragment.format(item.isDescending() ? "{} DESC NULLS LAST" : "{} ASC NULLS FIRST",
-                        expression));
-            }
+    /** The number of rows the request's conditions match, ignoring $top, $skip and paging. */
+    public SqlFragment count() {
+        return SqlFragment.format("SELECT COUNT(*) FROM " + selection.block().from() + "{}", selection.where(scope));
+    }
+
+    /**
+     * The page of at most {@code pageSize} rows that starts at {@code position} (null: the first page, which
+     * applies $skip). With $top, the rows delivered by earlier pages count against it.
+     */
+    public Page page(int pageSize, Keyset.Position position) {
+        List<SqlFragment> conditions = new ArrayList<>(scope);
+        if (position != null) {
+            conditions.add(Keyset.after(selection.keys(), position.values()));
         }
-        if (!keyIncluded) {
-            keys.add(SqlFragment.of(table.key().name() + " ASC"));
-        }
-        return SqlFragment.format(" ORDER BY {}", SqlFragment.join(", ", keys));
+        long delivered = position == null ? 0 : position.delivered();
+        long remaining = options.top() == null ? Long.MAX_VALUE : Math.max(0, options.top() - delivered);
+        int pageRows = (int) Math.min(remaining, pageSize);
+        int limit = remaining > pageRows ? pageRows + 1 : pageRows;
+        int offset = position == null && options.skip() != null ? options.skip() : 0;
+
+        SqlFragment rows = SqlFragment.format("SELECT {}, {} FROM " + selection.block().from() + "{} ORDER BY "
+                        + selection.orderByOutput() + " LIMIT {} OFFSET {}", selection.columnList(),
+                selection.keyList(), selection.where(conditions), SqlFragment.param(limit),
+                SqlFragment.param(offset));
+        List<ColumnMap.Column> readers = new ArrayList<>(selection.columns());
+        readers.addAll(selection.keyReaders());
+        return new Page(rows, List.copyOf(readers), selection.keys(), pageRows);
     }
 }

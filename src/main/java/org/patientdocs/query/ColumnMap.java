@@ -1,5 +1,6 @@
 package org.patientdocs.query;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.regex.Pattern;
 
 import org.apache.olingo.commons.api.edm.Edm;
 import org.apache.olingo.commons.api.edm.EdmEntityType;
+import org.apache.olingo.commons.api.edm.EdmNavigationProperty;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.edm.EdmProperty;
 import org.apache.olingo.commons.api.edm.FullQualifiedName;
@@ -15,8 +17,8 @@ import org.patientdocs.error.ServiceException;
 
 /**
  * The mapping from the EDM to the database schema: one table per entity type, one column per primitive property
- * with the property's own name. It is the only source of identifiers in generated SQL; each is checked at start-up
- * to be a plain lower-case identifier, so it needs no quoting on H2 or PostgreSQL.
+ * with the property's own name, one foreign key per navigation. It is the only source of identifiers in generated
+ * SQL; each is checked at start-up to be a plain lower-case identifier, so it needs no quoting on H2 or PostgreSQL.
  */
 public final class ColumnMap {
 
@@ -28,7 +30,40 @@ public final class ColumnMap {
     public record Column(String property, String name, Kind kind, boolean nullable) {
     }
 
-    public record Table(FullQualifiedName entityType, String name, Column key, Map<String, Column> columns) {
+    /**
+     * The row key under which a table's version column is read: not a property of the model, so no query option can
+     * name it; it becomes the entity's ETag.
+     */
+    public static final String VERSION = "@version";
+
+    /**
+     * How one entity type reaches another: rows of {@code target} whose {@code targetColumn} equals this table's
+     * {@code sourceColumn}.
+     *
+     * @param collection whether many target rows may match (Patient → Documents) or at most one (Document →
+     *                   Patient)
+     */
+    public record Navigation(String name, FullQualifiedName target, boolean collection, boolean nullable,
+                             String sourceColumn, String targetColumn) {
+    }
+
+    /**
+     * How one entity type is stored.
+     *
+     * @param entityType       the type's simple name
+     * @param table            its table
+     * @param foreignKeys      for each single-valued navigation property, the column of this table that holds the
+     *                         target's key; a collection-valued navigation uses its partner's foreign key
+     * @param searchProperties the string properties {@code $search} looks into
+     * @param versionColumn    the column counting the row's changes, the source of its ETag
+     */
+    public record TableSpec(String entityType, String table, Map<String, String> foreignKeys,
+                            List<String> searchProperties, String versionColumn) {
+    }
+
+    /** @param version the row's change counter, read with every entity as {@link #VERSION} */
+    public record Table(FullQualifiedName entityType, String name, Column key, Map<String, Column> columns,
+                        Map<String, Navigation> navigations, List<Column> searchColumns, Column version) {
 
         /** The column of a property, or a 400 naming the property. */
         public Column column(String property) {
@@ -38,6 +73,22 @@ public final class ColumnMap {
                         "The property '" + property + "' does not exist on " + entityType.getName());
             }
             return column;
+        }
+
+        /** The navigation property of this type, or a 400 naming it. */
+        public Navigation navigation(String property) {
+            Navigation navigation = navigations.get(property);
+            if (navigation == null) {
+                throw new ServiceException.BadRequest(ErrorCode.UNKNOWN_PROPERTY, property,
+                        "The navigation property '" + property + "' does not exist on " + entityType.getName());
+            }
+            return navigation;
+        }
+
+        /** The column a navigation starts from: the key, or for a single-valued navigation the foreign key. */
+        public Column columnNamed(String name) {
+            return columns.values().stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no column " + name + " in " + this.name));
         }
 
         public List<Column> allColumns() {
@@ -51,40 +102,86 @@ public final class ColumnMap {
         this.tables = tables;
     }
 
-    /**
-     * Builds the map from the EDM.
-     *
-     * @param tableNames the table of each entity type, by the type's simple name
-     */
-    public static ColumnMap fromEdm(Edm edm, String namespace, Map<String, String> tableNames) {
+    /** Builds the map from the EDM and the storage of each entity type. */
+    public static ColumnMap fromEdm(Edm edm, String namespace, List<TableSpec> specs) {
+        Map<FullQualifiedName, TableSpec> byType = new LinkedHashMap<>();
+        for (TableSpec spec : specs) {
+            byType.put(new FullQualifiedName(namespace, spec.entityType()), spec);
+        }
         Map<FullQualifiedName, Table> tables = new LinkedHashMap<>();
-        tableNames.forEach((typeName, tableName) -> {
-            EdmEntityType type = edm.getEntityType(new FullQualifiedName(namespace, typeName));
+        byType.forEach((name, spec) -> {
+            EdmEntityType type = edm.getEntityType(name);
             if (type == null) {
-                throw new IllegalStateException("the EDM has no entity type " + typeName);
+                throw new IllegalStateException("the EDM has no entity type " + spec.entityType());
             }
-            Map<String, Column> columns = new LinkedHashMap<>();
-            for (String name : type.getPropertyNames()) {
-                EdmProperty property = type.getStructuralProperty(name);
-                if (!property.isPrimitive() || property.isCollection()) {
-                    throw new IllegalStateException("only single primitive properties are mapped: " + name);
-                }
-                columns.put(name, new Column(name, identifier(name), kindOf(property), property.isNullable()));
-            }
+            Map<String, Column> columns = columns(type);
             List<String> keys = type.getKeyPredicateNames();
             if (keys.size() != 1) {
-                throw new IllegalStateException("entity type " + typeName + " must have a single key");
+                throw new IllegalStateException("entity type " + spec.entityType() + " must have a single key");
             }
-            tables.put(type.getFullQualifiedName(),
-                    new Table(type.getFullQualifiedName(), identifier(tableName), columns.get(keys.get(0)), columns));
+            Map<String, Navigation> navigations = new LinkedHashMap<>();
+            for (String navName : type.getNavigationPropertyNames()) {
+                navigations.put(navName, navigation(edm, type, type.getNavigationProperty(navName), byType,
+                        columns.get(keys.get(0))));
+            }
+            List<Column> search = new ArrayList<>();
+            for (String property : spec.searchProperties()) {
+                Column column = columns.get(property);
+                if (column == null || column.kind() != Kind.STRING) {
+                    throw new IllegalStateException("not a string property of " + spec.entityType() + ": " + property);
+                }
+                search.add(column);
+            }
+            tables.put(name, new Table(name, identifier(spec.table()), columns.get(keys.get(0)), columns,
+                    Map.copyOf(navigations), List.copyOf(search),
+                    new Column(VERSION, identifier(spec.versionColumn()), Kind.INT64, false)));
         });
         return new ColumnMap(Map.copyOf(tables));
     }
 
+    private static Map<String, Column> columns(EdmEntityType type) {
+        Map<String, Column> columns = new LinkedHashMap<>();
+        for (String name : type.getPropertyNames()) {
+            EdmProperty property = type.getStructuralProperty(name);
+            if (!property.isPrimitive() || property.isCollection()) {
+                throw new IllegalStateException("only single primitive properties are mapped: " + name);
+            }
+            columns.put(name, new Column(name, identifier(name), kindOf(property), property.isNullable()));
+        }
+        return columns;
+    }
+
+    private static Navigation navigation(Edm edm, EdmEntityType type, EdmNavigationProperty property,
+                                         Map<FullQualifiedName, TableSpec> specs, Column key) {
+        FullQualifiedName target = property.getType().getFullQualifiedName();
+        TableSpec own = specs.get(type.getFullQualifiedName());
+        TableSpec other = specs.get(target);
+        if (other == null) {
+            throw new IllegalStateException("no table for the target of " + property.getName());
+        }
+        String foreignKey = own.foreignKeys().get(property.getName());
+        if (!property.isCollection() && foreignKey != null) {
+            EdmEntityType targetType = edm.getEntityType(target);
+            String targetKey = targetType.getKeyPredicateNames().get(0);
+            return new Navigation(property.getName(), target, false, property.isNullable(), identifier(foreignKey),
+                    identifier(targetKey));
+        }
+        EdmNavigationProperty partner = property.getPartner();
+        String partnerKey = partner == null ? null : other.foreignKeys().get(partner.getName());
+        if (property.isCollection() && partnerKey != null) {
+            return new Navigation(property.getName(), target, true, false, key.name(), identifier(partnerKey));
+        }
+        throw new IllegalStateException("no foreign key for the navigation " + property.getName());
+    }
+
     public Table table(EdmEntityType type) {
-        Table table = tables.get(type.getFullQualifiedName());
+        return table(type.getFullQualifiedName());
+    }
+
+    public Table table(FullQualifiedName type) {
+        Table table = tables.get(type);
         if (table == null) {
-            throw new IllegalStateException("no table for entity type " + type.getFullQualifiedName());
+            throw new IllegalStateException("no table for entity type " + type);
         }
         return table;
     }

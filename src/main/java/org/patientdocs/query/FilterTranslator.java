@@ -2,20 +2,25 @@ package org.patientdocs.query;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 import org.apache.olingo.commons.api.edm.EdmEnumType;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveType;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeException;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.edm.EdmType;
-import org.apache.olingo.server.api.uri.UriResource;
-import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
+import org.apache.olingo.server.api.ODataApplicationException;
 import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKind;
 import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
+import org.apache.olingo.server.api.uri.queryoption.expression.ExpressionVisitException;
 import org.apache.olingo.server.api.uri.queryoption.expression.ExpressionVisitor;
 import org.apache.olingo.server.api.uri.queryoption.expression.Literal;
 import org.apache.olingo.server.api.uri.queryoption.expression.Member;
@@ -25,219 +30,219 @@ import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /**
- * Translates a parsed {@code $filter} (or an {@code $orderby} expression) into SQL over one table. Literals become
- * bind parameters; identifiers come only from the {@link ColumnMap}. Comparisons keep OData's two-valued logic:
- * a comparison involving a null value is false (except {@code eq null} / {@code ne null}), so {@code not} and
- * {@code ne} behave as OData clients expect.
+ * Translates a parsed {@code $filter} (or an {@code $orderby} expression) into SQL over one {@link Block}. Literals
+ * become bind parameters; identifiers come only from the {@link ColumnMap}, qualified by table aliases. Comparisons
+ * keep OData's two-valued logic: a comparison involving a null value is false (except {@code eq null} /
+ * {@code ne null}), so {@code not} and {@code ne} behave as OData clients expect. Functions are rendered by
+ * {@link Functions}, paths (properties, navigation, lambdas) by {@link Paths}.
  */
-public final class FilterTranslator implements ExpressionVisitor<SqlFragment> {
+final class FilterTranslator implements ExpressionVisitor<Operand> {
 
-    private static final char LIKE_ESCAPE = '\\';
-
-    private final ColumnMap.Table table;
+    private final Block block;
+    private final Map<String, Block.Binding> variables;
+    private final Block.Binding it;
     private final String target;
+    private final Set<String> aliasesInUse;
 
-    public FilterTranslator(ColumnMap.Table table, String target) {
-        this.table = table;
-        this.target = target;
+    /** A translator for expressions over the block's table; {@code target} names the option in errors. */
+    FilterTranslator(Block block, String target) {
+        this(block, Map.of(), block.root(), target, new HashSet<>());
     }
 
-    /** The SQL condition for a boolean expression. */
-    public SqlFragment translate(Expression expression) {
+    private FilterTranslator(Block block, Map<String, Block.Binding> variables, Block.Binding it, String target,
+                             Set<String> aliasesInUse) {
+        this.block = block;
+        this.variables = variables;
+        this.it = it;
+        this.target = target;
+        this.aliasesInUse = aliasesInUse;
+    }
+
+    /** A translator for a lambda body: the same outer bindings plus the lambda variable over a new block. */
+    FilterTranslator withVariable(Block inner, String variable) {
+        Map<String, Block.Binding> scope = new HashMap<>(variables);
+        scope.put(variable, inner.root());
+        return new FilterTranslator(inner, scope, it, target, aliasesInUse);
+    }
+
+    Block block() {
+        return block;
+    }
+
+    Block.Binding variable(String name) {
+        return variables.get(name);
+    }
+
+    Block.Binding it() {
+        return it;
+    }
+
+    String target() {
+        return target;
+    }
+
+    /** The SQL condition for a boolean expression: never NULL, so it can be negated safely. */
+    SqlFragment condition(Expression expression) {
+        Operand result = value(expression);
+        if (result.isNull()) {
+            return SqlFragment.of("(1=0)");
+        }
+        if (result.type() != ValueType.BOOLEAN) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, target,
+                    "The " + target + " expression is not a boolean");
+        }
+        return result.nullable() ? SqlFragment.format("({} AND {} IS NOT NULL)", result.sql(), result.sql())
+                .withNullable(false) : result.sql();
+    }
+
+    /** The SQL value of an expression with its type. */
+    Operand value(Expression expression) {
         try {
             return expression.accept(this);
-        } catch (ServiceException e) {
-            throw e;
-        } catch (Exception e) {
+        } catch (ExpressionVisitException | ODataApplicationException e) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, target,
                     "The " + target + " expression cannot be evaluated", e);
         }
     }
 
     @Override
-    public SqlFragment visitBinaryOperator(BinaryOperatorKind operator, SqlFragment left, SqlFragment right) {
+    public Operand visitBinaryOperator(BinaryOperatorKind operator, Operand left, Operand right) {
         return switch (operator) {
-            case AND -> SqlFragment.format("({} AND {})", left, right).withNullable(false);
-            case OR -> SqlFragment.format("({} OR {})", left, right).withNullable(false);
-            case EQ -> equality(left, right, true);
-            case NE -> equality(left, right, false);
-            case GT -> ordering(">", left, right);
-            case GE -> ordering(">=", left, right);
-            case LT -> ordering("<", left, right);
-            case LE -> ordering("<=", left, right);
+            case AND -> Operand.of(SqlFragment.format("({} AND {})", bool(left), bool(right)).withNullable(false),
+                    ValueType.BOOLEAN);
+            case OR -> Operand.of(SqlFragment.format("({} OR {})", bool(left), bool(right)).withNullable(false),
+                    ValueType.BOOLEAN);
+            case EQ, NE, GT, GE, LT, LE -> Comparisons.compare(operator, left, right, this);
+            case ADD, SUB, MUL, DIV, MOD -> Arithmetic.apply(operator, left, right, this);
             default -> throw unsupported("the operator " + operator.name().toLowerCase(Locale.ROOT));
         };
     }
 
     @Override
-    public SqlFragment visitBinaryOperator(BinaryOperatorKind operator, SqlFragment left, List<SqlFragment> right) {
-        throw unsupported("the operator " + operator.name().toLowerCase(Locale.ROOT));
-    }
-
-    private static SqlFragment equality(SqlFragment left, SqlFragment right, boolean equal) {
-        if (left.isNullLiteral() && right.isNullLiteral()) {
-            return SqlFragment.of(equal ? "(1=1)" : "(1=0)");
+    public Operand visitBinaryOperator(BinaryOperatorKind operator, Operand left, List<Operand> right) {
+        if (operator != BinaryOperatorKind.IN) {
+            throw unsupported("the operator " + operator.name().toLowerCase(Locale.ROOT));
         }
-        if (right.isNullLiteral() || left.isNullLiteral()) {
-            SqlFragment operand = right.isNullLiteral() ? left : right;
-            return SqlFragment.format(equal ? "({} IS NULL)" : "({} IS NOT NULL)", operand).withNullable(false);
-        }
-        SqlFragment plain = SqlFragment.format(equal ? "({} = {})" : "({} <> {})", left, right);
-        if (!left.nullable() && !right.nullable()) {
-            return plain;
-        }
-        // In SQL a comparison with NULL is unknown; in OData null eq x is false and null eq null is true.
-        if (left.nullable() && right.nullable()) {
-            return SqlFragment.format(equal
-                            ? "(({} AND {} IS NOT NULL AND {} IS NOT NULL) OR ({} IS NULL AND {} IS NULL))"
-                            : "(({} AND {} IS NOT NULL AND {} IS NOT NULL) OR ({} IS NULL AND {} IS NOT NULL)"
-                                    + " OR ({} IS NOT NULL AND {} IS NULL))",
-                    equal ? List.of(plain, left, right, left, right).toArray(SqlFragment[]::new)
-                            : List.of(plain, left, right, left, right, left, right).toArray(SqlFragment[]::new))
-                    .withNullable(false);
-        }
-        SqlFragment nullableSide = left.nullable() ? left : right;
-        return SqlFragment.format(equal ? "({} AND {} IS NOT NULL)" : "({} OR {} IS NULL)", plain, nullableSide)
-                .withNullable(false);
-    }
-
-    private static SqlFragment ordering(String op, SqlFragment left, SqlFragment right) {
-        if (left.isNullLiteral() || right.isNullLiteral()) {
-            return SqlFragment.of("(1=0)");
-        }
-        SqlFragment comparison = SqlFragment.format("({} " + op + " {})", left, right);
-        if (!comparison.nullable()) {
-            return comparison;
-        }
-        List<SqlFragment> guarded = new ArrayList<>(List.of(comparison.withNullable(false)));
-        for (SqlFragment side : List.of(left, right)) {
-            if (side.nullable()) {
-                guarded.add(SqlFragment.format("{} IS NOT NULL", side));
-            }
-        }
-        return SqlFragment.format("({})", SqlFragment.join(" AND ", guarded)).withNullable(false);
+        return Comparisons.in(left, right);
     }
 
     @Override
-    public SqlFragment visitUnaryOperator(UnaryOperatorKind operator, SqlFragment operand) {
+    public Operand visitUnaryOperator(UnaryOperatorKind operator, Operand operand) {
         return switch (operator) {
-            case NOT -> SqlFragment.format("(NOT {})", operand).withNullable(false);
-            case MINUS -> SqlFragment.format("(-{})", operand);
+            case NOT -> Operand.of(SqlFragment.format("(NOT {})", bool(operand)).withNullable(false),
+                    ValueType.BOOLEAN);
+            case MINUS -> Operand.of(SqlFragment.format("(-{})", operand.sql()), operand.type());
         };
     }
 
-    @Override
-    public SqlFragment visitMethodCall(MethodKind method, List<SqlFragment> args) {
-        return switch (method) {
-            case CONTAINS -> like(args, "%", "%");
-            case STARTSWITH -> like(args, "", "%");
-            case ENDSWITH -> like(args, "%", "");
-            case TOLOWER -> SqlFragment.format("LOWER({})", args.get(0));
-            case TOUPPER -> SqlFragment.format("UPPER({})", args.get(0));
-            case LENGTH -> SqlFragment.format("CHAR_LENGTH({})", args.get(0));
-            case TRIM -> SqlFragment.format("TRIM({})", args.get(0));
-            default -> throw unsupported("the function " + method.toString());
-        };
-    }
-
-    /** contains/startswith/endswith: the pattern's own % and _ match literally. */
-    private SqlFragment like(List<SqlFragment> args, String prefix, String suffix) {
-        SqlFragment subject = args.get(0);
-        SqlFragment pattern = args.get(1);
-        if (subject.isNullLiteral() || pattern.isNullLiteral()) {
+    /** A boolean operand as a never-NULL condition. */
+    private SqlFragment bool(Operand operand) {
+        if (operand.isNull()) {
             return SqlFragment.of("(1=0)");
         }
-        SqlFragment likePattern;
-        if (pattern.sql().equals("?") && pattern.params().get(0) instanceof String text) {
-            likePattern = SqlFragment.param(prefix + escapeLike(text) + suffix);
-        } else {
-            throw unsupported("a search pattern that is not a string literal");
-        }
-        SqlFragment like = SqlFragment.format("({} LIKE {} ESCAPE '" + LIKE_ESCAPE + "')", subject, likePattern);
-        return subject.nullable()
-                ? SqlFragment.format("({} AND {} IS NOT NULL)", like, subject).withNullable(false)
-                : like;
-    }
-
-    static String escapeLike(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '%' || c == '_' || c == LIKE_ESCAPE) {
-                out.append(LIKE_ESCAPE);
-            }
-            out.append(c);
-        }
-        return out.toString();
+        return operand.nullable()
+                ? SqlFragment.format("({} AND {} IS NOT NULL)", operand.sql(), operand.sql()).withNullable(false)
+                : operand.sql();
     }
 
     @Override
-    public SqlFragment visitLiteral(Literal literal) {
+    public Operand visitMethodCall(MethodKind method, List<Operand> parameters) {
+        return Functions.call(method, parameters, this);
+    }
+
+    @Override
+    public Operand visitLiteral(Literal literal) {
         EdmType type = literal.getType();
         if (type == null) {
-            return SqlFragment.NULL;
+            return Operand.NULL;
         }
         if (!(type instanceof EdmPrimitiveType primitive)) {
             throw unsupported("a literal of type " + type.getName());
         }
+        EdmPrimitiveTypeKind kind = EdmPrimitiveTypeKind.valueOfFQN(primitive.getFullQualifiedName());
+        ValueType valueType = ValueType.of(kind);
+        if (valueType == null) {
+            throw unsupported("a literal of type " + primitive.getName());
+        }
         try {
-            String value = primitive.fromUriLiteral(literal.getText());
-            Object bound = switch (EdmPrimitiveTypeKind.valueOfFQN(primitive.getFullQualifiedName())) {
-                case String -> value;
-                case Boolean -> primitive.valueOfString(value, true, null, null, null, true, Boolean.class);
-                case SByte, Byte, Int16, Int32, Int64 ->
-                        primitive.valueOfString(value, true, null, null, null, true, Long.class);
-                case Decimal -> primitive.valueOfString(value, true, null, null, null, true, BigDecimal.class);
-                case Single, Double -> primitive.valueOfString(value, true, null, null, null, true, Double.class);
-                case Date -> primitive.valueOfString(value, true, null, null, null, true, LocalDate.class);
-                case DateTimeOffset -> primitive.valueOfString(value, true, null, null, null, true,
+            String text = primitive.fromUriLiteral(literal.getText());
+            Object bound = switch (valueType) {
+                case STRING -> text;
+                case BOOLEAN -> primitive.valueOfString(text, true, null, null, null, true, Boolean.class);
+                case INTEGER -> primitive.valueOfString(text, true, null, null, null, true, Long.class);
+                case DECIMAL, DURATION -> primitive.valueOfString(text, true, null, null, Integer.MAX_VALUE, true,
+                        BigDecimal.class);
+                case DOUBLE -> finite(primitive.valueOfString(text, true, null, null, null, true, Double.class));
+                case DATE -> primitive.valueOfString(text, true, null, null, null, true, LocalDate.class);
+                case DATE_TIME_OFFSET -> primitive.valueOfString(text, true, null, 12, null, true,
                         ZonedDateTime.class).toOffsetDateTime();
-                default -> throw unsupported("a literal of type " + primitive.getName());
+                case TIME_OF_DAY -> primitive.valueOfString(text, true, null, 12, null, true, LocalTime.class);
             };
-            return SqlFragment.param(bound);
+            return Operand.literal(bound, valueType == ValueType.DOUBLE ? ValueType.DECIMAL : valueType);
         } catch (EdmPrimitiveTypeException e) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_LITERAL, target,
                     "The literal " + literal.getText() + " is not a valid " + primitive.getName(), e);
         }
     }
 
-    @Override
-    public SqlFragment visitMember(Member member) {
-        List<UriResource> parts = member.getResourcePath().getUriResourceParts();
-        if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty property)) {
-            throw unsupported("a path other than a property of " + table.entityType().getName());
+    /** Doubles are computed as decimals: the model has no floating-point properties. */
+    private BigDecimal finite(Double value) {
+        if (value.isNaN() || value.isInfinite()) {
+            throw unsupported("the literals NaN and INF");
         }
-        ColumnMap.Column column = table.column(property.getProperty().getName());
-        return new SqlFragment(column.name(), List.of(), column.nullable());
+        return BigDecimal.valueOf(value);
     }
 
     @Override
-    public SqlFragment visitAlias(String aliasName) {
-        throw unsupported("parameter aliases");
+    public Operand visitMember(Member member) {
+        return Paths.resolve(member, this);
     }
 
     @Override
-    public SqlFragment visitTypeLiteral(EdmType type) {
-        throw unsupported("type literals");
+    public Operand visitAlias(String aliasName) {
+        Expression value = block.context().alias(aliasName);
+        if (value == null) {
+            return Operand.NULL;
+        }
+        if (!aliasesInUse.add(aliasName)) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, aliasName,
+                    "The parameter alias " + aliasName + " refers to itself");
+        }
+        try {
+            return value(value);
+        } finally {
+            aliasesInUse.remove(aliasName);
+        }
     }
 
     @Override
-    public SqlFragment visitLambdaExpression(String lambdaFunction, String lambdaVariable, Expression expression) {
-        throw unsupported("lambda operators");
+    public Operand visitTypeLiteral(EdmType type) {
+        return new Operand(SqlFragment.of(""), null, null, type);
     }
 
     @Override
-    public SqlFragment visitLambdaReference(String variableName) {
-        throw unsupported("lambda operators");
+    public Operand visitLambdaExpression(String lambdaFunction, String lambdaVariable, Expression expression) {
+        // Olingo hands lambdas to visitMember as part of the path; this is only reached for a bare lambda.
+        throw unsupported("a lambda operator outside a navigation path");
     }
 
     @Override
-    public SqlFragment visitEnum(EdmEnumType type, List<String> enumValues) {
+    public Operand visitLambdaReference(String variableName) {
+        throw unsupported("a lambda variable on its own");
+    }
+
+    @Override
+    public Operand visitEnum(EdmEnumType type, List<String> enumValues) {
         throw unsupported("enumeration values");
     }
 
-    private ServiceException unsupported(String what) {
+    ServiceException unsupported(String what) {
         return new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, target,
-                "The " + target + " option does not support " + what + " yet");
+                "The " + target + " option does not support " + what);
+    }
+
+    /** The now() of this request, the same for every occurrence. */
+    OffsetDateTime now() {
+        return block.context().now();
     }
 }

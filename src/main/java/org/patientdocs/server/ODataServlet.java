@@ -1,6 +1,7 @@
 package org.patientdocs.server;
 
 import java.io.IOException;
+import java.util.Objects;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -21,8 +22,10 @@ import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorResponder;
 import org.patientdocs.odata.JsonBatch;
 import org.patientdocs.odata.MetadataResponder;
+import org.patientdocs.odata.PropertyProcessor;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
+import org.patientdocs.query.QueryText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +51,13 @@ final class ODataServlet extends HttpServlet {
         Caller caller = Caller.of(request);
         try {
             String base = baseUrls.baseFor(request);
-            HttpServletRequest odataRequest = new LazyBody(base == null ? request : new PublicUrl(request, base));
+            HttpServletRequest effective = base == null ? request : new PublicUrl(request, base);
+            String query = request.getQueryString();
+            String prepared = QueryText.prepare(query, services.config().query().maxNestingDepth());
+            if (!Objects.equals(prepared, query)) {
+                effective = new PreparedQuery(effective, prepared);
+            }
+            HttpServletRequest odataRequest = new LazyBody(effective);
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, caller);
             } else {
@@ -73,9 +82,11 @@ final class ODataServlet extends HttpServlet {
         ODataHttpHandler handler = odata.createHandler(services.model().metadata());
         handler.register(new CollectionProcessor(services));
         handler.register(new EntityRequestProcessor(services, caller));
+        handler.register(new PropertyProcessor(services));
         handler.register(new ServiceDocumentResponder());
         handler.register(new MetadataResponder());
-        handler.register(new BatchResponder(services.transactions(), services.config().batch()));
+        handler.register(new BatchResponder(services.transactions(), services.config().batch(),
+                services.config().query().maxNestingDepth()));
         handler.register(new ErrorResponder());
         return handler;
     }
@@ -84,7 +95,8 @@ final class ODataServlet extends HttpServlet {
             throws IOException {
         String url = request.getRequestURL().toString();
         String base = url.substring(0, url.length() - request.getRequestURI().length());
-        byte[] body = new JsonBatch(() -> handler(caller), services.transactions(), services.config().batch())
+        byte[] body = new JsonBatch(() -> handler(caller), services.transactions(), services.config().batch(),
+                services.config().query().maxNestingDepth())
                 .process(request.getInputStream(), request.getContentLengthLong(), base);
         response.setStatus(200);
         response.setContentType("application/json");
@@ -152,6 +164,21 @@ final class ODataServlet extends HttpServlet {
                     }
                 }
             };
+        }
+    }
+
+    /** The request with its query string as {@link QueryText#prepare} rewrote it for the parser. */
+    private static final class PreparedQuery extends HttpServletRequestWrapper {
+        private final String query;
+
+        PreparedQuery(HttpServletRequest request, String query) {
+            super(request);
+            this.query = query;
+        }
+
+        @Override
+        public String getQueryString() {
+            return query;
         }
     }
 

@@ -50,11 +50,14 @@ public final class ServiceRuntime implements AutoCloseable {
 
     private final Server server;
     private final HikariDataSource dataSource;
+    private final Services services;
     private final ScheduledExecutorService sweeper;
 
-    private ServiceRuntime(Server server, HikariDataSource dataSource, ScheduledExecutorService sweeper) {
+    private ServiceRuntime(Server server, HikariDataSource dataSource, Services services,
+                           ScheduledExecutorService sweeper) {
         this.server = server;
         this.dataSource = dataSource;
+        this.services = services;
         this.sweeper = sweeper;
     }
 
@@ -65,7 +68,7 @@ public final class ServiceRuntime implements AutoCloseable {
             sweepOrphans(services);
             Server server = jetty(config, services, Authenticator.create(config));
             server.start();
-            return new ServiceRuntime(server, dataSource, scheduleSweeps(services));
+            return new ServiceRuntime(server, dataSource, services, scheduleSweeps(services));
         } catch (Exception | Error e) {
             dataSource.close();
             throw e;
@@ -82,7 +85,7 @@ public final class ServiceRuntime implements AutoCloseable {
                 case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records);
                 case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), pool, records);
             };
-            return new Services(Model.load(Services.PAGE_SIZE, config.upload().maxBytes()), new EntityStore(dataSource),
+            return new Services(Model.load(config.query().maxPageSize(), config.upload().maxBytes()), new EntityStore(dataSource),
                     new PatientStore(dataSource), records, content, transactions, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
@@ -111,11 +114,17 @@ public final class ServiceRuntime implements AutoCloseable {
         return sweeper;
     }
 
-    private static void sweepOrphans(Services services) throws IOException {
+    private static int sweepOrphans(Services services) throws IOException {
         int removed = services.content().deleteOrphans(services.config().documents().orphanMinAge());
         if (removed > 0) {
             LOG.info("removed {} unreferenced stored files left by interrupted uploads", removed);
         }
+        return removed;
+    }
+
+    /** Runs the orphan sweep now, as the schedule would: for tests that check what a failure leaves behind. */
+    int sweepOrphans() throws IOException {
+        return sweepOrphans(services);
     }
 
     private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator) {

@@ -1,9 +1,12 @@
 package org.patientdocs.storage;
 
+import java.sql.SQLException;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import org.flywaydb.core.Flyway;
 import org.patientdocs.config.ServiceConfig;
 
@@ -46,6 +49,7 @@ public final class DataSources {
         hikari.setConnectionTimeout(timeoutMillis);
         hikari.setValidationTimeout(Math.max(250, Math.min(2_000, timeoutMillis / 2)));
         hikari.setAutoCommit(true);
+        hikari.setExceptionOverride(new DropUnreachable());
         if (database.isPostgres()) {
             // The driver's own TCP connect timeout (seconds), so that an unreachable host fails as fast as the pool.
             hikari.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, (timeoutMillis + 999) / 1000)));
@@ -53,6 +57,19 @@ public final class DataSources {
             hikari.addDataSourceProperty("ApplicationName", "patient-documents");
         }
         return hikari;
+    }
+
+    /**
+     * Drops a connection from the pool whenever it fails the way an unreachable database does, so that the
+     * connections broken by an outage are gone once the database is back. Hikari knows PostgreSQL's states by
+     * itself, but would keep handing out an H2 connection closed by its server.
+     */
+    static final class DropUnreachable implements SQLExceptionOverride {
+        @java.lang.Override // the interface's nested enum is called Override too
+        public SQLExceptionOverride.Override adjudicate(SQLException e) {
+            return StoreFailure.isUnavailable(e) ? SQLExceptionOverride.Override.MUST_EVICT
+                    : SQLExceptionOverride.Override.CONTINUE_EVICT;
+        }
     }
 
     static void migrate(DataSource dataSource) {

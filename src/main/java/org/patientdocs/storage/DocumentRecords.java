@@ -90,14 +90,16 @@ public final class DocumentRecords {
         }
     }
 
-    /** Sets the two client-writable properties; false when the document is gone. */
-    public boolean updateLabels(String id, String documentType, String description) {
+    /** Sets the two client-writable properties if the row is still at {@code version}; false otherwise. */
+    public boolean updateLabels(String id, String documentType, String description, long version) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
-                     "UPDATE document SET document_type = ?, description = ?, version = version + 1 WHERE id = ?")) {
+                     "UPDATE document SET document_type = ?, description = ?, version = version + 1"
+                             + " WHERE id = ? AND version = ?")) {
             statement.setString(1, documentType);
             statement.setString(2, description);
             statement.setString(3, id);
+            statement.setLong(4, version);
             return statement.executeUpdate() == 1;
         } catch (SQLException e) {
             throw StoreFailure.of(e);

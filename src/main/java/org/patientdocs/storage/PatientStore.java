@@ -66,16 +66,20 @@ public final class PatientStore {
         }
     }
 
-    /** Replaces the patient's properties; false when there is no such patient. */
-    public boolean update(PatientRecord patient) {
+    /**
+     * Replaces the patient's properties if its row is still at {@code version}; false when there is no such patient
+     * or it changed meanwhile.
+     */
+    public boolean update(PatientRecord patient, long version) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
                      "UPDATE patient SET first_name = ?, last_name = ?, birth_date = ?, version = version + 1"
-                             + " WHERE id = ?")) {
+                             + " WHERE id = ? AND version = ?")) {
             statement.setString(1, patient.firstName());
             statement.setString(2, patient.lastName());
             statement.setObject(3, patient.birthDate());
             statement.setString(4, patient.id());
+            statement.setLong(5, version);
             return statement.executeUpdate() == 1;
         } catch (SQLException e) {
             throw StoreFailure.of(e);

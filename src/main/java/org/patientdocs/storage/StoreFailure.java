@@ -1,6 +1,7 @@
 package org.patientdocs.storage;
 
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 
@@ -16,10 +17,11 @@ public final class StoreFailure {
     private static final String CONNECTION_CLASS = "08";
     /**
      * Other states of a database that is going away or not back yet: PostgreSQL's admin_shutdown (57P01),
-     * crash_shutdown (57P02) and cannot_connect_now (57P03, still starting), and H2's "connection is broken" (90067)
-     * and "database is closed" (90098).
+     * crash_shutdown (57P02) and cannot_connect_now (57P03, still starting), and H2's "connection is broken" (90067),
+     * "database is closed" (90098) and "closed at shutdown" (90121).
      */
-    private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "90067", "90098");
+    private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "90067", "90098",
+            "90121");
     static final String UNIQUE_VIOLATION = "23505";
     /** A foreign key violated, on PostgreSQL either way; on H2 by deleting a row others refer to. */
     static final String FOREIGN_KEY_VIOLATION = "23503";
@@ -39,11 +41,11 @@ public final class StoreFailure {
     /** Whether the failure, or a cause of it, says the database cannot be reached right now. */
     static boolean isUnavailable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith(CONNECTION_CLASS) || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
+            String state = t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith(CONNECTION_CLASS) || UNAVAILABLE_STATES.contains(state))) {
                 return true;
             }
         }

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -36,10 +38,7 @@ final class JdbcFloor implements AutoCloseable {
         long rows = 0;
         for (SqlFragment sql : statements) {
             try (Connection connection = pool.getConnection();
-                 PreparedStatement statement = connection.prepareStatement(sql.sql())) {
-                for (int i = 0; i < sql.params().size(); i++) {
-                    statement.setObject(i + 1, sql.params().get(i));
-                }
+                 PreparedStatement statement = prepare(connection, sql)) {
                 try (ResultSet rs = statement.executeQuery()) {
                     int columns = rs.getMetaData().getColumnCount();
                     while (rs.next()) {
@@ -52,6 +51,37 @@ final class JdbcFloor implements AutoCloseable {
             }
         }
         return rows;
+    }
+
+    /** The distinct non-null values of one column (1-based) in the first {@code rows} rows the query returns. */
+    List<Object> distinctValues(SqlFragment sql, int column, int rows) throws SQLException {
+        Set<Object> values = new LinkedHashSet<>();
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = prepare(connection, sql)) {
+            try (ResultSet rs = statement.executeQuery()) {
+                for (int read = 0; read < rows && rs.next(); read++) {
+                    Object value = rs.getObject(column);
+                    if (value != null) {
+                        values.add(value);
+                    }
+                }
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    /** Prepares the statement and binds its values as the service does ({@code setObject} in order). */
+    private static PreparedStatement prepare(Connection connection, SqlFragment sql) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.sql());
+        try {
+            for (int i = 0; i < sql.params().size(); i++) {
+                statement.setObject(i + 1, sql.params().get(i));
+            }
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+        return statement;
     }
 
     @Override

@@ -50,7 +50,7 @@ final class QuerySuite {
         this.options = options;
         this.service = service;
         this.floor = floor;
-        this.translator = new ScenarioSql(service.config.upload().maxBytes());
+        this.translator = new ScenarioSql(service.config, floor);
     }
 
     static void run(BenchOptions options, BenchDatabase database) throws Exception {

@@ -6,75 +6,136 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.junit.jupiter.api.Test;
-import org.patientdocs.odata.EdmLoader;
 
 class CollectionQueryTest {
 
-    private static final ServiceMetadata METADATA = EdmLoader.load();
-    private static final ColumnMap.Table DOCUMENTS = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE,
-            Map.of("Patient", "patient", "Document", "document"))
-            .table(METADATA.getEdm().getEntityContainer().getEntitySet("Documents").getEntityType());
+    private static final String ALL_COLUMNS = "t0.id, t0.patient_id, t0.file_name, t0.content_type,"
+            + " t0.file_size_bytes, t0.document_type, t0.description, t0.uploaded_by_id, t0.uploaded_at, t0.version";
 
-    private static CollectionQuery translate(String query, int pageSize) {
-        UriInfo uri = FilterTranslatorTest.parse("Documents", query);
-        return CollectionQuery.translate(DOCUMENTS, SqlFragment.of("patient_id = ?", "p1"),
-                new CollectionQuery.Options(uri.getFilterOption(), uri.getOrderByOption(), uri.getSelectOption(),
+    private static CollectionQuery scoped(String query) {
+        UriInfo uri = Parsed.parse("Documents", query);
+        return CollectionQuery.of(Parsed.context(Dialect.H2, uri), Parsed.table("Documents"),
+                Map.entry("patient_id", "p1"), new CollectionQuery.Options(uri.getFilterOption(),
+                        uri.getSearchOption(), uri.getOrderByOption(), uri.getSelectOption(),
                         uri.getTopOption() == null ? null : uri.getTopOption().getValue(),
-                        uri.getSkipOption() == null ? null : uri.getSkipOption().getValue()), pageSize);
+                        uri.getSkipOption() == null ? null : uri.getSkipOption().getValue()), Set.of());
     }
 
     @Test
     void scopeFilterOrderAndPageBecomeOneStatement() {
-        CollectionQuery query = translate("$filter=file_size_bytes gt 10&$orderby=uploaded_at desc&$top=5&$skip=2",
-                100);
-        assertEquals("SELECT id, patient_id, file_name, content_type, file_size_bytes, document_type, description,"
-                + " uploaded_by_id, uploaded_at FROM document WHERE patient_id = ? AND (file_size_bytes > ?)"
-                + " ORDER BY uploaded_at DESC NULLS LAST, id ASC LIMIT ? OFFSET ?", query.rows().sql());
-        assertEquals(List.of("p1", 10L, 5, 2), query.rows().params());
+        CollectionQuery.Page page = scoped("$filter=file_size_bytes gt 10&$orderby=uploaded_at desc&$top=5&$skip=2")
+                .page(100, null);
+        assertEquals("SELECT " + ALL_COLUMNS + ", t0.uploaded_at AS k0, t0.id AS k1 FROM document t0"
+                + " WHERE t0.patient_id = ? AND (t0.file_size_bytes > ?) ORDER BY k0 DESC, k1 ASC LIMIT ? OFFSET ?",
+                page.rows().sql());
+        assertEquals(List.of("p1", 10L, 5, 2), page.rows().params());
     }
 
     @Test
     void countReusesTheWhereWithoutOrderOrPage() {
-        CollectionQuery query = translate("$filter=file_size_bytes gt 10&$orderby=file_name&$top=5", 100);
-        assertEquals("SELECT COUNT(*) FROM document WHERE patient_id = ? AND (file_size_bytes > ?)",
+        CollectionQuery query = scoped("$filter=file_size_bytes gt 10&$orderby=file_name&$top=5");
+        assertEquals("SELECT COUNT(*) FROM document t0 WHERE t0.patient_id = ? AND (t0.file_size_bytes > ?)",
                 query.count().sql());
         assertEquals(List.of("p1", 10L), query.count().params());
     }
 
     @Test
     void selectReadsOnlyTheSelectedColumnsAndTheKey() {
-        CollectionQuery query = translate("$select=file_name,file_size_bytes", 100);
-        assertTrue(query.rows().sql().startsWith("SELECT id, file_name, file_size_bytes FROM document"));
+        CollectionQuery query = Parsed.collection("Documents", "$select=file_name,file_size_bytes");
+        assertTrue(query.page(10, null).rows().sql().startsWith("SELECT t0.id, t0.file_name, t0.file_size_bytes,"
+                + " t0.version, t0.id AS k0 FROM document t0"), "the version is read for the ETag");
+        assertEquals(Set.of("id", "file_name", "file_size_bytes"), query.selected());
     }
 
     @Test
-    void ascendingOrderPutsNullsFirstAndAppendsTheKey() {
-        CollectionQuery query = translate("$orderby=document_type", 100);
-        assertTrue(query.rows().sql().contains("ORDER BY document_type ASC NULLS FIRST, id ASC"));
+    void requiredColumnsAreReadButNotSelected() {
+        UriInfo uri = Parsed.parse("Documents", "$select=file_name");
+        CollectionQuery query = CollectionQuery.of(Parsed.context(Dialect.H2, uri), Parsed.table("Documents"), null,
+                new CollectionQuery.Options(null, null, null, uri.getSelectOption(), null, null), Set.of("patient_id"));
+        assertTrue(query.page(10, null).rows().sql().startsWith("SELECT t0.id, t0.file_name, t0.patient_id,"));
+        assertEquals(Set.of("id", "file_name"), query.selected());
+    }
+
+    @Test
+    void ascendingOrderOnANullableKeyPutsNullsFirstAndAppendsTheKey() {
+        assertTrue(Parsed.collection("Documents", "$orderby=document_type").page(10, null).rows().sql()
+                .contains("ORDER BY k0 ASC NULLS FIRST, k1 ASC"));
+    }
+
+    @Test
+    void descendingOrderOnANullableKeyPutsNullsLast() {
+        assertTrue(Parsed.collection("Documents", "$orderby=description desc").page(10, null).rows().sql()
+                .contains("ORDER BY k0 DESC NULLS LAST, k1 ASC"));
     }
 
     @Test
     void orderingByTheKeyDoesNotRepeatIt() {
-        CollectionQuery query = translate("$orderby=id desc", 100);
-        assertTrue(query.rows().sql().endsWith("ORDER BY id DESC NULLS LAST LIMIT ? OFFSET ?"));
+        assertTrue(Parsed.collection("Documents", "$orderby=id desc").page(10, null).rows().sql()
+                .endsWith("ORDER BY k0 DESC LIMIT ? OFFSET ?"));
+    }
+
+    @Test
+    void orderingByANavigationPathJoinsTheTarget() {
+        String sql = Parsed.collection("Documents", "$orderby=Patient/last_name").page(10, null).rows().sql();
+        assertTrue(sql.contains("t1.last_name AS k0, t0.id AS k1 FROM document t0 LEFT JOIN patient t1 ON"
+                + " t1.id = t0.patient_id ORDER BY k0 ASC NULLS FIRST, k1 ASC"), sql);
+    }
+
+    @Test
+    void orderingByAnExpressionBindsItsParametersOnce() {
+        CollectionQuery.Page page = Parsed.collection("Documents", "$orderby=indexof(file_name,'x')").page(10, null);
+        assertTrue(page.rows().sql().contains("(POSITION(? IN t0.file_name) - 1) AS k0"));
+        assertEquals(List.of("x", 11, 0), page.rows().params());
     }
 
     @Test
     void withoutTopOneRowMoreThanThePageIsReadToDetectANextPage() {
-        CollectionQuery query = translate("", 10);
-        assertEquals(List.of("p1", 11, 0), query.rows().params());
-        assertTrue(query.hasMore(11));
-        assertFalse(query.hasMore(10));
+        CollectionQuery.Page page = Parsed.collection("Documents", "").page(10, null);
+        assertEquals(List.of(11, 0), page.rows().params());
+        assertTrue(page.hasMore(11));
+        assertFalse(page.hasMore(10));
     }
 
     @Test
     void aTopWithinThePageNeedsNoNextPage() {
-        CollectionQuery query = translate("$top=3", 10);
-        assertEquals(List.of("p1", 3, 0), query.rows().params());
-        assertFalse(query.hasMore(3));
+        CollectionQuery.Page page = Parsed.collection("Documents", "$top=3").page(10, null);
+        assertEquals(List.of(3, 0), page.rows().params());
+        assertFalse(page.hasMore(3));
+    }
+
+    @Test
+    void aLaterPageStartsAfterTheKeysetAndIgnoresSkip() {
+        CollectionQuery query = Parsed.collection("Documents", "$orderby=file_size_bytes&$skip=5");
+        CollectionQuery.Page page = query.page(10, new Keyset.Position(List.of(7L, "doc-1"), 10));
+        assertTrue(page.rows().sql().contains("WHERE ((t0.file_size_bytes, t0.id) > (?, ?))"), page.rows().sql());
+        assertEquals(List.of(7L, "doc-1", 11, 0), page.rows().params());
+    }
+
+    @Test
+    void topCountsTheRowsOfEarlierPages() {
+        CollectionQuery query = Parsed.collection("Documents", "$top=25");
+        CollectionQuery.Page third = query.page(10, new Keyset.Position(List.of("doc-9"), 20));
+        assertEquals(5, third.pageRows());
+        assertEquals(List.of("doc-9", 5, 0), third.rows().params());
+        assertFalse(third.hasMore(5));
+    }
+
+    @Test
+    void theLastRowGivesTheNextPosition() {
+        CollectionQuery.Page page = Parsed.collection("Documents", "$orderby=file_name").page(10, null);
+        Keyset.Position next = page.positionAfter(Map.of("$k0", "b.pdf", "$k1", "doc-2"), 10);
+        assertEquals(List.of("b.pdf", "doc-2"), next.values());
+        assertEquals(10, next.delivered());
+    }
+
+    @Test
+    void searchAndFilterAreBothConditions() {
+        CollectionQuery query = Parsed.collection("Documents", "$filter=file_size_bytes gt 1&$search=x");
+        assertTrue(query.count().sql().startsWith("SELECT COUNT(*) FROM document t0 WHERE (t0.file_size_bytes > ?)"
+                + " AND ((TRANSLATE(t0.file_name"), query.count().sql());
     }
 }

@@ -102,6 +102,18 @@ class BatchIT {
     }
 
     @Test
+    void deeplyNestedQueriesInsideABatchMeetTheSameLimitBeforeParsing() throws Exception {
+        String nested = "(".repeat(200) + "last_name eq 'x'" + ")".repeat(200);
+        HttpResponse<String> multipart = batch(operation("GET", "Patients?$filter=" + nested.replace(" ", "%20"),
+                null));
+        assertEquals(400, multipart.statusCode(), multipart.body());
+        assertEquals("QUERY_LIMIT_EXCEEDED", TestService.json(multipart).get("error").get("code").asText());
+        HttpResponse<String> json = jsonBatch("{\"requests\":[{\"id\":\"n\",\"method\":\"get\",\"url\":\"Patients?$filter="
+                + nested.replace(" ", "%20").replace("'", "%27") + "\"}]}");
+        assertEquals(400, TestService.json(json).get("responses").get(0).get("status").asInt(), json.body());
+    }
+
+    @Test
     void tooManyOperationsAreRefused() throws Exception {
         String get = operation("GET", "Patients('b-1')", null);
         HttpResponse<String> response = batch(get, get, get, get, get, get);

@@ -139,7 +139,7 @@ class ClientCompatibilityIT {
             answers.add(TestService.json(response).get("value").toString());
         }
         assertEquals(1, answers.stream().distinct().count(), answers.toString());
-        assertEquals("[{\"id\":\"compat-1\"}]", answers.get(0));
+        assertEquals("[{\"@odata.etag\":\"W/\\\"1\\\"\",\"id\":\"compat-1\"}]", answers.get(0));
     }
 
     @Test
@@ -149,7 +149,54 @@ class ClientCompatibilityIT {
                 .header("Authorization", "Bearer " + service.token("user-456"))
                 .header("x-api-key", TestService.API_KEY).build());
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("[{\"id\":\"compat-1\"}]", TestService.json(response).get("value").toString());
+        assertEquals("[{\"@odata.etag\":\"W/\\\"1\\\"\",\"id\":\"compat-1\"}]",
+                TestService.json(response).get("value").toString());
+    }
+
+    @Test
+    void aSingleEntityExpandsItsNavigationsWithTheirOptions() throws Exception {
+        JsonNode patient = TestService.json(service.get("/Patients('compat-1')?$select=last_name"
+                + "&$expand=Documents($select=file_name;$orderby=file_name)"));
+        assertEquals("Smith", patient.get("last_name").asText());
+        assertFalse(patient.has("first_name"));
+        assertEquals("a.pdf", patient.get("Documents").get(0).get("file_name").asText());
+        assertFalse(patient.get("Documents").get(0).has("content_type"));
+        assertEquals(service.base + "$metadata#Patients(id,last_name)/$entity", patient.get("@odata.context").asText());
+
+        String id = patient.get("Documents").get(0).get("id").asText();
+        JsonNode document = TestService.json(service.get("/Patients(compat-1)/Documents(" + id + ")"
+                + "?$select=file_name&$expand=Patient($select=last_name)"));
+        assertFalse(document.has("patient_id"), "read for the expansion, not selected");
+        assertEquals("Smith", document.get("Patient").get("last_name").asText());
+    }
+
+    @Test
+    void aSinglePropertyAndItsRawValueCanBeRead() throws Exception {
+        JsonNode lastName = TestService.json(service.get("/Patients('compat-1')/last_name"));
+        assertEquals("Smith", lastName.get("value").asText());
+        assertEquals(service.base + "$metadata#Patients('compat-1')/last_name", lastName.get("@odata.context").asText());
+        HttpResponse<String> raw = service.get("/Patients('compat-1')/last_name/$value");
+        assertEquals(200, raw.statusCode());
+        assertEquals("Smith", raw.body());
+        assertTrue(raw.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+        assertEquals(204, service.get("/Patients('compat-1')/first_name").statusCode(), "a null property");
+        assertEquals(404, service.get("/Patients('nobody')/last_name").statusCode());
+        assertEquals(405, service.send(service.request("/Patients('compat-1')/last_name")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"X\"}")).build()).statusCode());
+    }
+
+    @Test
+    void thePageSizePreferenceWorksWithAndWithoutItsPrefix() throws Exception {
+        service.postJson("/Patients", "{\"id\":\"compat-2\"}");
+        for (String preference : List.of("odata.maxpagesize=1", "maxpagesize=1")) {
+            HttpResponse<String> response = service.send(service.request("/Patients").header("Prefer", preference)
+                    .GET().build());
+            JsonNode page = TestService.json(response);
+            assertEquals(1, page.get("value").size(), preference);
+            assertTrue(page.has("@odata.nextLink"), preference);
+            assertTrue(response.headers().firstValue("Preference-Applied").orElseThrow().contains("maxpagesize=1"));
+        }
     }
 
     @Test

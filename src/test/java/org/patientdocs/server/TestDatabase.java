@@ -23,6 +23,11 @@ interface TestDatabase extends AutoCloseable {
         return isPostgres() ? EmbeddedPostgresServer.newSharedDatabase() : H2Databases.inMemory();
     }
 
+    /** A new, empty database on a server of its own that the test may stop and start again. */
+    static RestartableDatabase restartable() {
+        return isPostgres() ? EmbeddedPostgresServer.restartable() : H2Databases.overTcp();
+    }
+
     /** Whether this run's database is PostgreSQL. */
     static boolean isPostgres() {
         String kind = System.getProperty("test.database", "h2").toLowerCase(Locale.ROOT);
@@ -36,5 +41,23 @@ interface TestDatabase extends AutoCloseable {
     /** This run's document store ({@code documents.store}), from the system property {@code test.documents.store}. */
     static String documentStore() {
         return System.getProperty("test.documents.store", "filesystem");
+    }
+
+    /** A database at a fixed address; closing it runs {@code drop}. */
+    record At(String url, String user, String password, Runnable drop) implements TestDatabase {
+        @Override
+        public void close() {
+            drop.run();
+        }
+    }
+
+    /** A database whose server can go away and come back, as a production database might. */
+    interface RestartableDatabase extends TestDatabase {
+
+        /** Stops the server: open connections break, new ones are refused. */
+        void stop();
+
+        /** Starts the stopped server again, with the data it had. */
+        void start();
     }
 }

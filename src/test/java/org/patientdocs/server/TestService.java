@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
@@ -81,6 +82,11 @@ final class TestService implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** The service on a database the caller owns, e.g. one shared by several instances. */
+    static TestService start(TestDatabase database, Map<String, String> overrides) throws Exception {
+        return start(database, overrides, null);
     }
 
     private static TestService start(TestDatabase database, Map<String, String> overrides, TestDatabase owned)
@@ -229,13 +235,26 @@ final class TestService implements AutoCloseable {
         return DriverManager.getConnection(database.url(), database.user(), database.password());
     }
 
+    /** Stops the service and deletes its data directory and, when it made one, its database. */
     @Override
     public void close() throws Exception {
         try {
             runtime.close();
         } finally {
-            if (ownDatabase != null) {
-                ownDatabase.close();
+            try {
+                if (ownDatabase != null) {
+                    ownDatabase.close();
+                }
+            } finally {
+                deleteDataDir();
+            }
+        }
+    }
+
+    private void deleteDataDir() throws IOException {
+        try (var files = Files.walk(dataDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
             }
         }
     }

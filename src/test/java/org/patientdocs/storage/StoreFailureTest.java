@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.patientdocs.error.ServiceException;
 
 class StoreFailureTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"08001", "08006", "08003", "57P01", "57P02", "57P03", "90067", "90098"})
+    @ValueSource(strings = {"08001", "08006", "08003", "57P01", "57P02", "57P03", "90067", "90098", "90121"})
     void aDatabaseThatCannotBeReachedIsUnavailable(String state) {
         SQLException failure = new SQLException("gone", state);
         RuntimeException mapped = StoreFailure.of(failure);
@@ -26,6 +27,14 @@ class StoreFailureTest {
     void aPoolTimeoutIsUnavailable() {
         assertInstanceOf(ServiceException.ServiceUnavailable.class,
                 StoreFailure.of(new SQLTransientConnectionException("pool timeout")));
+    }
+
+    @Test
+    void aConnectionFailureOfEitherJdbcKindIsUnavailable() {
+        assertInstanceOf(ServiceException.ServiceUnavailable.class,
+                StoreFailure.of(new SQLNonTransientConnectionException("closed", "90121")));
+        assertInstanceOf(ServiceException.ServiceUnavailable.class,
+                StoreFailure.of(new SQLNonTransientConnectionException("no state")));
     }
 
     @Test

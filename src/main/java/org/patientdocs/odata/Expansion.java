@@ -1,0 +1,235 @@
+package org.patientdocs.odata;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.olingo.commons.api.data.Entity;
+import org.apache.olingo.commons.api.data.EntityCollection;
+import org.apache.olingo.commons.api.data.Link;
+import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourceCount;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
+import org.apache.olingo.server.api.uri.queryoption.AliasQueryOption;
+import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
+import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.CollectionQuery;
+import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.ExpandQuery;
+import org.patientdocs.query.ExpandText;
+import org.patientdocs.query.QueryContext;
+import org.patientdocs.query.QueryText;
+import org.patientdocs.storage.EntityStore;
+
+/**
+ * Runs {@code $expand}: one statement per expanded navigation and level (per {@value #CHUNK} parents), never one
+ * per row, and attaches the results as inline links that Olingo serialises. An expanded collection holds at most
+ * {@code query.max-page-size} entities per parent; when more match, it carries a next link to the navigation's own
+ * URL with the expand's options.
+ */
+final class Expansion {
+
+    /** The most parent keys bound in one statement. */
+    static final int CHUNK = 1000;
+
+    private final OData odata;
+    private final EntityStore store;
+    private final QueryContext context;
+    private final ODataRequest request;
+    private final List<AliasQueryOption> aliases;
+    private final int perParent;
+
+    Expansion(OData odata, EntityStore store, QueryContext context, ODataRequest request,
+              List<AliasQueryOption> aliases, int perParent) {
+        this.odata = odata;
+        this.store = store;
+        this.context = context;
+        this.request = request;
+        this.aliases = aliases;
+        this.perParent = perParent;
+    }
+
+    /** The properties the rows of a table must carry so that {@code expand} can follow its navigations. */
+    static Set<String> required(ColumnMap.Table table, ExpandOption expand) {
+        Set<String> required = new LinkedHashSet<>();
+        if (expand != null) {
+            for (ExpandItem item : expand.getExpandItems()) {
+                for (ColumnMap.Navigation navigation : navigations(table, item)) {
+                    required.add(table.columnNamed(navigation.sourceColumn()).property());
+                }
+            }
+        }
+        return required;
+    }
+
+    /**
+     * Adds the expanded navigations to the entities, which were built from the rows in the same order.
+     *
+     * @param text the $expand value as the client wrote it, for next links (the parser keeps no text of the
+     *             options inside it)
+     */
+    void expand(EdmEntitySet set, ColumnMap.Table table, List<Entity> entities, List<Map<String, Object>> rows,
+                ExpandOption expand, String text) {
+        if (expand == null || entities.isEmpty()) {
+            return;
+        }
+        Map<String, Map<String, String>> texts = ExpandText.items(text);
+        for (ExpandItem item : expand.getExpandItems()) {
+            if (item.isRef() || item.getLevelsOption() != null || item.getApplyOption() != null) {
+                throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
+                        "$expand supports navigation properties with options, not $ref, $levels or $apply");
+            }
+            for (ColumnMap.Navigation navigation : navigations(table, item)) {
+                EdmEntitySet targetSet = (EdmEntitySet) set.getRelatedBindingTarget(navigation.name());
+                ExpandItem options = item.isStar() ? null : item;
+                Map<String, String> itemText = item.isStar() ? Map.of()
+                        : texts.getOrDefault(navigation.name(), Map.of());
+                navigate(set, table, entities, rows, navigation, targetSet, options, itemText);
+            }
+        }
+    }
+
+    private static List<ColumnMap.Navigation> navigations(ColumnMap.Table table, ExpandItem item) {
+        if (item.isStar()) {
+            return List.copyOf(table.navigations().values());
+        }
+        List<UriResource> parts = item.getResourcePath() == null ? List.of()
+                : item.getResourcePath().getUriResourceParts();
+        boolean countPath = parts.size() == 2 && parts.get(1) instanceof UriResourceCount;
+        if (parts.isEmpty() || parts.size() > 2 || parts.size() == 2 && !countPath
+                || !(parts.get(0) instanceof UriResourceNavigation navigation) || item.getStartTypeFilter() != null) {
+            throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
+                    "$expand supports navigation properties of the entity itself");
+        }
+        return List.of(table.navigation(navigation.getProperty().getName()));
+    }
+
+    private void navigate(EdmEntitySet set, ColumnMap.Table table, List<Entity> entities,
+                          List<Map<String, Object>> rows, ColumnMap.Navigation navigation, EdmEntitySet targetSet,
+                          ExpandItem item, Map<String, String> text) {
+        String source = table.columnNamed(navigation.sourceColumn()).property();
+        List<Object> parents = distinct(rows, source);
+        CollectionQuery.Options options = item == null ? new CollectionQuery.Options(null, null, null, null, null, null)
+                : new CollectionQuery.Options(item.getFilterOption(), item.getSearchOption(), item.getOrderByOption(),
+                        item.getSelectOption(), item.getTopOption() == null ? null : item.getTopOption().getValue(),
+                        item.getSkipOption() == null ? null : item.getSkipOption().getValue());
+        ColumnMap.Table target = context.columns().table(navigation.target());
+        ExpandOption nested = item == null ? null : item.getExpandOption();
+        ExpandQuery query = ExpandQuery.of(context, navigation, options, required(target, nested));
+        boolean countOnly = item != null && item.hasCountPath();
+        boolean counted = countOnly
+                || item != null && item.getCountOption() != null && item.getCountOption().getValue();
+
+        Map<Object, Long> counts = counted && navigation.collection() ? counts(query, parents) : Map.of();
+        Map<Object, List<Map<String, Object>>> children = countOnly ? Map.of() : children(query, parents);
+
+        List<Entity> childEntities = new ArrayList<>();
+        List<Map<String, Object>> childRows = new ArrayList<>();
+        for (int i = 0; i < entities.size(); i++) {
+            Entity parent = entities.get(i);
+            Object value = rows.get(i).get(source);
+            List<Map<String, Object>> found = value == null ? List.of() : children.getOrDefault(value, List.of());
+            Link link = new Link();
+            link.setTitle(navigation.name());
+            link.setRel(navigation.name());
+            // Clients (Olingo's among them) resolve an inline entity against its navigation link.
+            link.setHref(parent.getId() + "/" + navigation.name());
+            if (navigation.collection()) {
+                boolean more = found.size() > perParent;
+                List<Map<String, Object>> page = more ? found.subList(0, perParent) : found;
+                EntityCollection collection = new EntityCollection();
+                for (Map<String, Object> row : page) {
+                    collection.getEntities().add(entity(targetSet, row, query.selected()));
+                    childRows.add(row);
+                }
+                childEntities.addAll(collection.getEntities());
+                if (counted) {
+                    collection.setCount((int) Math.min(Integer.MAX_VALUE, counts.getOrDefault(value, 0L)));
+                }
+                if (more) {
+                    collection.setNext(nextLink(set, parent, navigation, text, options));
+                }
+                link.setInlineEntitySet(collection);
+            } else if (!found.isEmpty()) {
+                Entity child = entity(targetSet, found.get(0), query.selected());
+                link.setInlineEntity(child);
+                childEntities.add(child);
+                childRows.add(found.get(0));
+            }
+            parent.getNavigationLinks().add(link);
+        }
+        expand(targetSet, target, childEntities, childRows, nested, text.get("$expand"));
+    }
+
+    private Map<Object, List<Map<String, Object>>> children(ExpandQuery query, List<Object> parents) {
+        Map<Object, List<Map<String, Object>>> children = new LinkedHashMap<>();
+        for (int from = 0; from < parents.size(); from += CHUNK) {
+            List<Object> chunk = parents.subList(from, Math.min(parents.size(), from + CHUNK));
+            for (Map<String, Object> row : store.query(query.rows(chunk, perParent), query.columns())) {
+                children.computeIfAbsent(row.get(ExpandQuery.PARENT), k -> new ArrayList<>()).add(row);
+            }
+        }
+        return children;
+    }
+
+    private Map<Object, Long> counts(ExpandQuery query, List<Object> parents) {
+        Map<Object, Long> counts = new LinkedHashMap<>();
+        for (int from = 0; from < parents.size(); from += CHUNK) {
+            List<Object> chunk = parents.subList(from, Math.min(parents.size(), from + CHUNK));
+            for (Map<String, Object> row : store.query(query.counts(chunk), query.countColumns())) {
+                counts.put(row.get(ExpandQuery.PARENT), (Long) row.get(ExpandQuery.COUNT));
+            }
+        }
+        return counts;
+    }
+
+    private static List<Object> distinct(List<Map<String, Object>> rows, String property) {
+        Set<Object> seen = new HashSet<>();
+        List<Object> values = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            Object value = row.get(property);
+            if (value != null && seen.add(value)) {
+                values.add(value);
+            }
+        }
+        return values;
+    }
+
+    private Entity entity(EdmEntitySet set, Map<String, Object> row, Set<String> selected) {
+        return Entities.fromRow(odata, set, Entities.only(row, selected));
+    }
+
+    /** The navigation's own URL with the expand's options, continuing after the rows delivered inline. */
+    private URI nextLink(EdmEntitySet set, Entity parent, ColumnMap.Navigation navigation, Map<String, String> text,
+                        CollectionQuery.Options options) {
+        List<String> params = new ArrayList<>();
+        text.forEach((name, value) -> {
+            if (!name.equals("$top") && !name.equals("$skip")) {
+                params.add(QueryText.encode(name) + "=" + QueryText.encode(value));
+            }
+        });
+        int skip = options.skip() == null ? 0 : options.skip();
+        params.add("$skip=" + (skip + perParent));
+        if (options.top() != null) {
+            params.add("$top=" + (options.top() - perParent));
+        }
+        for (AliasQueryOption alias : aliases) {
+            if (alias.getText() != null) {
+                params.add(QueryText.encode(alias.getName()) + "=" + QueryText.encode(alias.getText()));
+            }
+        }
+        String path = Entities.canonicalUrl(odata, set, parent) + "/" + navigation.name();
+        return Paging.absolute(request.getRawBaseUri() + "/" + path + "?"
+                + QueryText.restore(String.join("&", params)));
+    }
+}

@@ -1,0 +1,141 @@
+package org.patientdocs.odata;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.olingo.commons.api.data.ContextURL;
+import org.apache.olingo.commons.api.data.Property;
+import org.apache.olingo.commons.api.data.ValueType;
+import org.apache.olingo.commons.api.edm.EdmPrimitiveType;
+import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeException;
+import org.apache.olingo.commons.api.edm.EdmProperty;
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.commons.api.http.HttpHeader;
+import org.apache.olingo.commons.api.http.HttpStatusCode;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataResponse;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.processor.PrimitiveValueProcessor;
+import org.apache.olingo.server.api.serializer.PrimitiveSerializerOptions;
+import org.apache.olingo.server.api.serializer.SerializerException;
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourceProperty;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+
+/**
+ * One property of an entity, {@code Patients('12345')/last_name}, and its raw value,
+ * {@code Patients('12345')/last_name/$value}. A null value is 204 No Content. Properties are changed through their
+ * entity (PATCH), not one by one.
+ */
+public final class PropertyProcessor implements PrimitiveValueProcessor {
+
+    private final EntityReader reader;
+    private OData odata;
+    private ServiceMetadata metadata;
+
+    public PropertyProcessor(Services services) {
+        this.reader = new EntityReader(services);
+    }
+
+    @Override
+    public void init(OData odata, ServiceMetadata serviceMetadata) {
+        this.odata = odata;
+        this.metadata = serviceMetadata;
+    }
+
+    @Override
+    public void readPrimitive(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
+            throws SerializerException {
+        Target target = Target.of(uriInfo);
+        EdmProperty property = property(uriInfo);
+        Object value = value(target, property);
+        if (value == null) {
+            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+            return;
+        }
+        ContextURL context = ContextURL.with().serviceRoot(URI.create(request.getRawBaseUri() + "/"))
+                .entitySet(target.set()).keyPath(keyPath(target)).navOrPropertyPath(property.getName()).build();
+        response.setContent(odata.createSerializer(format).primitive(metadata, (EdmPrimitiveType) property.getType(),
+                new Property(null, property.getName(), ValueType.PRIMITIVE, value),
+                PrimitiveSerializerOptions.with().contextURL(context).facetsFrom(property).build()).getContent());
+        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
+    }
+
+    @Override
+    public void readPrimitiveValue(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
+        Target target = Target.of(uriInfo);
+        EdmProperty property = property(uriInfo);
+        Object value = value(target, property);
+        if (value == null) {
+            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+            return;
+        }
+        EdmPrimitiveType type = (EdmPrimitiveType) property.getType();
+        String text;
+        try {
+            text = type.valueToString(value, property.isNullable(), property.getMaxLength(), property.getPrecision(),
+                    property.getScale(), property.isUnicode());
+        } catch (EdmPrimitiveTypeException e) {
+            throw new IllegalStateException("a stored value does not fit its property", e);
+        }
+        response.setContent(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+    }
+
+    private Object value(Target target, EdmProperty property) {
+        if (target.isCollection()) {
+            throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
+                    "Address a property of a single entity");
+        }
+        return reader.row(target, null, Set.of()).get(property.getName());
+    }
+
+    private static EdmProperty property(UriInfo uriInfo) {
+        List<UriResource> parts = uriInfo.getUriResourceParts();
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            if (parts.get(i) instanceof UriResourceProperty property) {
+                return property.getProperty();
+            }
+        }
+        throw new IllegalStateException("a property request without a property");
+    }
+
+    private static String keyPath(Target target) {
+        String key = target.key() == null ? target.viaDocument() : target.key();
+        return "'" + key.replace("'", "''") + "'";
+    }
+
+    @Override
+    public void updatePrimitive(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                ContentType requestFormat, ContentType responseFormat) {
+        throw refused();
+    }
+
+    @Override
+    public void deletePrimitive(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        throw refused();
+    }
+
+    @Override
+    public void updatePrimitiveValue(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                     ContentType requestFormat, ContentType responseFormat) {
+        throw refused();
+    }
+
+    @Override
+    public void deletePrimitiveValue(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        throw refused();
+    }
+
+    private static ServiceException refused() {
+        return new ServiceException.MethodNotAllowed("Change a property with PATCH on its entity");
+    }
+}

@@ -1,0 +1,96 @@
+package org.patientdocs.query;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+
+import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKind;
+
+/**
+ * {@code add sub mul div mod} (and {@code divby}, which arrives as {@code mul 1.0 div}, see {@link QueryText}).
+ * Integer operands give integer results ({@code div} truncates towards zero, {@code mod} takes the dividend's sign,
+ * as in both stores); a decimal operand makes the result a decimal with 18 fractional digits, rounded half away
+ * from zero on both stores. Division and modulo by zero give null, so a comparison with them is false: a query
+ * whose answer depends on the data never fails half-way on one store and not on the other. A timestamp plus or
+ * minus a duration is a timestamp; the difference of two timestamps is a duration.
+ */
+final class Arithmetic {
+
+    /** The decimal type computed decimals are held in: enough for any document size, 18 fractional digits. */
+    static final String DECIMAL = "DECIMAL(38,18)";
+
+    private Arithmetic() {
+    }
+
+    static Operand apply(BinaryOperatorKind operator, Operand left, Operand right, FilterTranslator translator) {
+        if (left.isNull() || right.isNull()) {
+            return Operand.NULL;
+        }
+        ValueType l = left.type();
+        ValueType r = right.type();
+        if (l.isNumeric() && r.isNumeric()) {
+            return numeric(operator, left, right, wider(l, r));
+        }
+        Dialect dialect = translator.block().context().dialect();
+        if (operator == BinaryOperatorKind.ADD || operator == BinaryOperatorKind.SUB) {
+            boolean subtract = operator == BinaryOperatorKind.SUB;
+            if (l == ValueType.DATE_TIME_OFFSET && r == ValueType.DURATION) {
+                SqlFragment seconds = subtract ? SqlFragment.format("(-{})", right.sql()) : right.sql();
+                return Operand.of(dialect.plusSeconds(left.sql(), seconds), ValueType.DATE_TIME_OFFSET);
+            }
+            if (l == ValueType.DURATION && r == ValueType.DATE_TIME_OFFSET && !subtract) {
+                return Operand.of(dialect.plusSeconds(right.sql(), left.sql()), ValueType.DATE_TIME_OFFSET);
+            }
+            if (l == ValueType.DATE_TIME_OFFSET && r == ValueType.DATE_TIME_OFFSET && subtract) {
+                return Operand.of(SqlFragment.format("({} - {})", dialect.epochSeconds(left.sql()),
+                        dialect.epochSeconds(right.sql())), ValueType.DURATION);
+            }
+            if (l == ValueType.DURATION && r == ValueType.DURATION) {
+                return Operand.of(SqlFragment.format(subtract ? "({} - {})" : "({} + {})", left.sql(), right.sql()),
+                        ValueType.DURATION);
+            }
+        }
+        throw translator.unsupported("the operator " + operator.name().toLowerCase(Locale.ROOT)
+                + " on " + l.name().toLowerCase(Locale.ROOT) + " and "
+                + r.name().toLowerCase(Locale.ROOT) + " values");
+    }
+
+    private static ValueType wider(ValueType a, ValueType b) {
+        if (a == ValueType.DOUBLE || b == ValueType.DOUBLE) {
+            return ValueType.DOUBLE;
+        }
+        if (a == ValueType.DECIMAL || b == ValueType.DECIMAL) {
+            return ValueType.DECIMAL;
+        }
+        return ValueType.INTEGER;
+    }
+
+    private static Operand numeric(BinaryOperatorKind operator, Operand left, Operand right, ValueType type) {
+        SqlFragment a = left.sql();
+        SqlFragment b = right.sql();
+        SqlFragment sql = switch (operator) {
+            case ADD -> decimal(SqlFragment.format("({} + {})", a, b), type);
+            case SUB -> decimal(SqlFragment.format("({} - {})", a, b), type);
+            case MUL -> decimal(SqlFragment.format("({} * {})", a, b), type);
+            case DIV -> type == ValueType.INTEGER
+                    ? SqlFragment.format("({} / {})", a, divisor(right))
+                    : SqlFragment.format("CAST(CAST({} AS " + DECIMAL + ") / {} AS " + DECIMAL + ")", a,
+                            divisor(right));
+            case MOD -> SqlFragment.format("MOD({}, {})", a, divisor(right));
+            default -> throw new IllegalArgumentException("not arithmetic: " + operator);
+        };
+        return Operand.of(sql, type == ValueType.DOUBLE ? ValueType.DECIMAL : type);
+    }
+
+    /** The divisor, made null where it is zero; a non-zero literal needs no guard. */
+    private static SqlFragment divisor(Operand divisor) {
+        if (divisor.literal() instanceof Number number && new BigDecimal(number.toString()).signum() != 0) {
+            return divisor.sql();
+        }
+        return SqlFragment.format("NULLIF({}, 0)", divisor.sql()).withNullable(true);
+    }
+
+    /** Decimal results are brought to the common scale so both stores produce the same digits. */
+    private static SqlFragment decimal(SqlFragment sql, ValueType type) {
+        return type == ValueType.INTEGER ? sql : SqlFragment.format("CAST({} AS " + DECIMAL + ")", sql);
+    }
+}

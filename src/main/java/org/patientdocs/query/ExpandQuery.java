@@ -1,0 +1,110 @@
+package org.patientdocs.query;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One level of {@code $expand} as one statement over all parents of the level: the targets of a navigation for the
+ * parents' keys ({@code WHERE patient_id IN (?, ?, …)}), with the expand's own {@code $filter}, {@code $search},
+ * {@code $select} and {@code $orderby}. For a collection, {@code $skip} and {@code $top} apply per parent through
+ * {@code ROW_NUMBER() OVER (PARTITION BY …)}; at most {@code perParent} rows come back per parent, plus one that
+ * tells whether more follow. Each row carries the parent's value under {@link #PARENT}.
+ */
+public final class ExpandQuery {
+
+    /** The property under which each row carries the value that ties it to its parent. */
+    public static final String PARENT = "$parent";
+    /** The property of the count in {@link #counts}. */
+    public static final String COUNT = "$count";
+
+    private final Selection selection;
+    private final ColumnMap.Navigation navigation;
+    private final CollectionQuery.Options options;
+    private final Set<String> selected;
+
+    private ExpandQuery(Selection selection, ColumnMap.Navigation navigation, CollectionQuery.Options options,
+                        Set<String> selected) {
+        this.selection = selection;
+        this.navigation = navigation;
+        this.options = options;
+        this.selected = selected;
+    }
+
+    /**
+     * @param navigation the navigation being expanded
+     * @param required   columns of the target read even when not selected (for the next expand level)
+     */
+    public static ExpandQuery of(QueryContext context, ColumnMap.Navigation navigation,
+                                 CollectionQuery.Options options, Set<String> required) {
+        ColumnMap.Table target = context.columns().table(navigation.target());
+        Selection selection = Selection.of(context, target, options.filter(), options.search(),
+                navigation.collection() ? options.orderBy() : null, options.select(), required);
+        Set<String> selected = new LinkedHashSet<>();
+        Selection.selectedColumns(target, options.select()).forEach(c -> selected.add(c.property()));
+        return new ExpandQuery(selection, navigation, options, Set.copyOf(selected));
+    }
+
+    public Set<String> selected() {
+        return selected;
+    }
+
+    /** The readers of {@link #rows}: the columns, then the parent value. */
+    public List<ColumnMap.Column> columns() {
+        List<ColumnMap.Column> readers = new ArrayList<>(selection.columns());
+        readers.add(parentReader());
+        return List.copyOf(readers);
+    }
+
+    private ColumnMap.Column parentReader() {
+        ColumnMap.Column column = selection.root().table().columnNamed(navigation.targetColumn());
+        return new ColumnMap.Column(PARENT, "p_", column.kind(), false);
+    }
+
+    /** The rows for these parent values, at most {@code perParent} (+1) each, in order within each parent. */
+    public SqlFragment rows(List<Object> parentValues, int perParent) {
+        SqlFragment parent = parentColumn();
+        SqlFragment where = selection.where(List.of(in(parent, parentValues)));
+        if (!navigation.collection()) {
+            return SqlFragment.format("SELECT {}, {} AS p_ FROM " + selection.block().from() + "{}",
+                    selection.columnList(), parent, where);
+        }
+        List<SqlFragment> inner = new ArrayList<>();
+        List<String> outer = new ArrayList<>();
+        List<ColumnMap.Column> columns = selection.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            inner.add(SqlFragment.format("{} AS c" + i,
+                    selection.root().column(columns.get(i), columns.get(i).nullable())));
+            outer.add("x.c" + i);
+        }
+        long skip = options.skip() == null ? 0 : options.skip();
+        long wanted = options.top() == null ? (long) perParent + 1 : Math.min(options.top(), (long) perParent + 1);
+        return SqlFragment.format("SELECT " + String.join(", ", outer) + ", x.p_ FROM (SELECT {}, {} AS p_,"
+                        + " ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS r_ FROM " + selection.block().from()
+                        + "{}) x WHERE x.r_ > {} AND x.r_ <= {} ORDER BY x.p_, x.r_",
+                SqlFragment.join(", ", inner), parent, parent, selection.orderByKeys(), where,
+                SqlFragment.param(skip), SqlFragment.param(skip + wanted));
+    }
+
+    /** For a collection: the number of matching rows per parent value ({@code $count} inside the expand). */
+    public SqlFragment counts(List<Object> parentValues) {
+        SqlFragment parent = parentColumn();
+        return SqlFragment.format("SELECT {} AS p_, COUNT(*) AS n_ FROM " + selection.block().from() + "{} GROUP BY {}",
+                parent, selection.where(List.of(in(parent, parentValues))), parent);
+    }
+
+    /** The readers of {@link #counts}. */
+    public List<ColumnMap.Column> countColumns() {
+        return List.of(parentReader(), new ColumnMap.Column(COUNT, "n_", ColumnMap.Kind.INT64, false));
+    }
+
+    private SqlFragment parentColumn() {
+        return selection.root().column(selection.root().table().columnNamed(navigation.targetColumn()), false);
+    }
+
+    private static SqlFragment in(SqlFragment column, List<Object> values) {
+        List<SqlFragment> params = values.stream().map(SqlFragment::param).toList();
+        return SqlFragment.format("{} IN ({})", column, SqlFragment.join(", ", params));
+    }
+}

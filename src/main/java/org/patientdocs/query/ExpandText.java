@@ -1,0 +1,71 @@
+package org.patientdocs.query;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The text of a {@code $expand} value split into its items and each item's options, as the client wrote them:
+ * {@code Documents($filter=a eq 'x;y';$top=2),Patient} → {@code Documents → {$filter: a eq 'x;y', $top: 2}},
+ * {@code Patient → {}}. The parser keeps no text for options inside {@code $expand}; a next link for an expanded
+ * collection repeats them from here.
+ */
+public final class ExpandText {
+
+    private ExpandText() {
+    }
+
+    /** The items of a $expand value by path ({@code Documents}, {@code Documents/$count}), with their options. */
+    public static Map<String, Map<String, String>> items(String expand) {
+        Map<String, Map<String, String>> items = new LinkedHashMap<>();
+        if (expand == null) {
+            return items;
+        }
+        for (String item : split(expand, ',')) {
+            int open = item.indexOf('(');
+            String path = (open < 0 ? item : item.substring(0, open)).trim();
+            Map<String, String> options = new LinkedHashMap<>();
+            if (open >= 0 && item.endsWith(")")) {
+                for (String option : split(item.substring(open + 1, item.length() - 1), ';')) {
+                    int eq = option.indexOf('=');
+                    if (eq > 0) {
+                        options.put(option.substring(0, eq).trim(), option.substring(eq + 1));
+                    }
+                }
+            }
+            items.put(path, options);
+        }
+        return items;
+    }
+
+    /**
+     * Splits at the separator where it stands outside parentheses, string literals ({@code '…'}) and search
+     * phrases ({@code "…"}, with {@code \"} inside).
+     */
+    private static List<String> split(String text, char separator) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        char quote = 0;
+        int from = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote == '"' && c == '\\') {
+                i++;
+            } else if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (depth == 0 && c == separator) {
+                parts.add(text.substring(from, i));
+                from = i + 1;
+            }
+        }
+        parts.add(text.substring(from));
+        return parts;
+    }
+}

@@ -1,0 +1,173 @@
+package org.patientdocs.query;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
+import org.apache.olingo.server.api.uri.queryoption.FilterOption;
+import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
+import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
+import org.apache.olingo.server.api.uri.queryoption.SearchOption;
+import org.apache.olingo.server.api.uri.queryoption.SelectItem;
+import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+
+/**
+ * What every statement over a collection shares, whatever its shape (a page, a count, an expanded level): the
+ * {@code FROM} block, the conditions of {@code $filter} and {@code $search}, the columns read and the sort keys.
+ */
+final class Selection {
+
+    private final Block block;
+    private final List<SqlFragment> conditions;
+    private final List<ColumnMap.Column> columns;
+    private final List<SortKey> keys;
+
+    private Selection(Block block, List<SqlFragment> conditions, List<ColumnMap.Column> columns,
+                      List<SortKey> keys) {
+        this.block = block;
+        this.conditions = conditions;
+        this.columns = columns;
+        this.keys = keys;
+    }
+
+    /**
+     * @param required columns read even when {@code $select} leaves them out (a navigation's foreign key)
+     */
+    static Selection of(QueryContext context, ColumnMap.Table table, FilterOption filter, SearchOption search,
+                        OrderByOption orderBy, SelectOption select, Set<String> required) {
+        Block block = new Block(context, table);
+        List<SqlFragment> conditions = new ArrayList<>();
+        if (filter != null) {
+            conditions.add(new FilterTranslator(block, "$filter").condition(filter.getExpression()));
+        }
+        if (search != null) {
+            conditions.add(new SearchTranslator(block).condition(search.getSearchExpression()));
+        }
+        Set<ColumnMap.Column> columns = new LinkedHashSet<>(selectedColumns(table, select));
+        for (String name : required) {
+            columns.add(table.columnNamed(name));
+        }
+        columns.add(table.version());
+        return new Selection(block, conditions, List.copyOf(columns), sortKeys(block, orderBy));
+    }
+
+    static List<ColumnMap.Column> selectedColumns(ColumnMap.Table table, SelectOption select) {
+        if (select == null || select.getSelectItems().stream().anyMatch(SelectItem::isStar)) {
+            return table.allColumns();
+        }
+        Set<ColumnMap.Column> columns = new LinkedHashSet<>();
+        columns.add(table.key());
+        for (SelectItem item : select.getSelectItems()) {
+            List<UriResource> parts = item.getResourcePath() == null ? List.of()
+                    : item.getResourcePath().getUriResourceParts();
+            if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty property)) {
+                throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$select",
+                        "$select supports the entity's own properties only");
+            }
+            columns.add(table.column(property.getProperty().getName()));
+        }
+        return List.copyOf(columns);
+    }
+
+    /** The $orderby keys, then the entity key unless already there, so that every order is total. */
+    private static List<SortKey> sortKeys(Block block, OrderByOption orderBy) {
+        List<SortKey> keys = new ArrayList<>();
+        if (orderBy != null) {
+            FilterTranslator translator = new FilterTranslator(block, "$orderby");
+            for (OrderByItem item : orderBy.getOrders()) {
+                Operand value = translator.value(item.getExpression());
+                if (value.isNull() || value.type() == null) {
+                    continue;
+                }
+                if (value.isLiteral()) {
+                    // A constant orders nothing; leaving it out keeps the keyset token small.
+                    continue;
+                }
+                keys.add(new SortKey(value.sql(), value.type(), item.isDescending(), value.nullable()));
+            }
+        }
+        SqlFragment key = block.root().column(block.root().table().key(), false);
+        if (keys.stream().noneMatch(k -> k.sql().sql().equals(key.sql()))) {
+            keys.add(new SortKey(key, ValueType.of(block.root().table().key().kind()), false, false));
+        }
+        return List.copyOf(keys);
+    }
+
+    Block block() {
+        return block;
+    }
+
+    Block.Binding root() {
+        return block.root();
+    }
+
+    List<ColumnMap.Column> columns() {
+        return columns;
+    }
+
+    List<SortKey> keys() {
+        return keys;
+    }
+
+    /** The conditions and any extra ones, joined with AND; an empty fragment when there are none. */
+    SqlFragment where(List<SqlFragment> extra) {
+        List<SqlFragment> all = new ArrayList<>(extra);
+        all.addAll(conditions);
+        return all.isEmpty() ? SqlFragment.of("") : SqlFragment.format(" WHERE {}", SqlFragment.join(" AND ", all));
+    }
+
+    /** The read columns, qualified by the root alias. */
+    SqlFragment columnList() {
+        List<SqlFragment> list = new ArrayList<>();
+        for (ColumnMap.Column column : columns) {
+            list.add(root().column(column, column.nullable()));
+        }
+        return SqlFragment.join(", ", list);
+    }
+
+    /** The sort keys as output columns {@code k0, k1, …}. */
+    SqlFragment keyList() {
+        List<SqlFragment> list = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            list.add(SqlFragment.format("{} AS k" + i, keys.get(i).sql()));
+        }
+        return SqlFragment.join(", ", list);
+    }
+
+    /** ORDER BY over the output columns k0, k1, …; the keys' parameters are not repeated. */
+    String orderByOutput() {
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            list.add(keys.get(i).orderBy("k" + i));
+        }
+        return String.join(", ", list);
+    }
+
+    /** ORDER BY over the key expressions themselves (inside window functions). */
+    SqlFragment orderByKeys() {
+        List<SqlFragment> list = new ArrayList<>();
+        for (SortKey key : keys) {
+            list.add(SqlFragment.format("{}" + key.orderBy(""), key.sql()));
+        }
+        return SqlFragment.join(", ", list);
+    }
+
+    /** Readers for the sort-key output columns, under the property names {@code $k0, $k1, …}. */
+    List<ColumnMap.Column> keyReaders() {
+        List<ColumnMap.Column> readers = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            SortKey key = keys.get(i);
+            readers.add(new ColumnMap.Column(keyProperty(i), "k" + i, key.type().readKind(), key.nullable()));
+        }
+        return readers;
+    }
+
+    static String keyProperty(int index) {
+        return "$k" + index;
+    }
+}

@@ -1,0 +1,56 @@
+package org.patientdocs.query;
+
+import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
+
+/**
+ * The type of a translated expression, which decides how operators and functions render and how a value is read
+ * back from a result set. Durations travel as decimal seconds, times of day as {@code TIME}.
+ */
+public enum ValueType {
+    STRING, BOOLEAN, INTEGER, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET, TIME_OF_DAY, DURATION;
+
+    /** The type of an EDM primitive type kind, or null when the translator has no rendering for it. */
+    static ValueType of(EdmPrimitiveTypeKind kind) {
+        return switch (kind) {
+            case String -> STRING;
+            case Boolean -> BOOLEAN;
+            case SByte, Byte, Int16, Int32, Int64 -> INTEGER;
+            case Decimal -> DECIMAL;
+            case Single, Double -> DOUBLE;
+            case Date -> DATE;
+            case DateTimeOffset -> DATE_TIME_OFFSET;
+            case TimeOfDay -> TIME_OF_DAY;
+            case Duration -> DURATION;
+            default -> null;
+        };
+    }
+
+    static ValueType of(ColumnMap.Kind kind) {
+        return switch (kind) {
+            case STRING -> STRING;
+            case INT64, INT32 -> INTEGER;
+            case BOOLEAN -> BOOLEAN;
+            case DECIMAL -> DECIMAL;
+            case DOUBLE -> DOUBLE;
+            case DATE -> DATE;
+            case DATE_TIME_OFFSET -> DATE_TIME_OFFSET;
+        };
+    }
+
+    boolean isNumeric() {
+        return this == INTEGER || this == DECIMAL || this == DOUBLE;
+    }
+
+    /** How the store reads a value of this type; a time of day is read as its ISO text. */
+    public ColumnMap.Kind readKind() {
+        return switch (this) {
+            case STRING, TIME_OF_DAY -> ColumnMap.Kind.STRING;
+            case BOOLEAN -> ColumnMap.Kind.BOOLEAN;
+            case INTEGER -> ColumnMap.Kind.INT64;
+            case DECIMAL, DURATION -> ColumnMap.Kind.DECIMAL;
+            case DOUBLE -> ColumnMap.Kind.DOUBLE;
+            case DATE -> ColumnMap.Kind.DATE;
+            case DATE_TIME_OFFSET -> ColumnMap.Kind.DATE_TIME_OFFSET;
+        };
+    }
+}

@@ -1,0 +1,58 @@
+package org.patientdocs.query;
+
+import java.time.OffsetDateTime;
+import java.util.Set;
+
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.core.uri.parser.Parser;
+import org.patientdocs.odata.EdmLoader;
+import org.patientdocs.odata.Model;
+
+/** Real URIs parsed against the real EDM, and the translation of their options, for the translator's unit tests. */
+final class Parsed {
+
+    static final ServiceMetadata METADATA = EdmLoader.load();
+    static final ColumnMap COLUMNS = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
+    static final OffsetDateTime NOW = OffsetDateTime.parse("2026-03-01T12:00:00Z");
+
+    private Parsed() {
+    }
+
+    static UriInfo parse(String path, String query) {
+        try {
+            return new Parser(METADATA.getEdm(), OData.newInstance())
+                    .parseUri(path, QueryText.prepare(query, 32), null, "http://h/");
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static ColumnMap.Table table(String set) {
+        return COLUMNS.table(METADATA.getEdm().getEntityContainer().getEntitySet(set).getEntityType());
+    }
+
+    static QueryContext context(Dialect dialect, UriInfo uri) {
+        return new QueryContext(dialect, COLUMNS, uri.getAliases(), NOW);
+    }
+
+    /** The WHERE condition of {@code $filter} over the set, on H2. */
+    static SqlFragment filter(String set, String filter) {
+        return filter(Dialect.H2, set, filter);
+    }
+
+    static SqlFragment filter(Dialect dialect, String set, String filter) {
+        UriInfo uri = parse(set, "$filter=" + filter.replace("%", "%25").replace("&", "%26").replace("+", "%2B"));
+        Block block = new Block(context(dialect, uri), table(set));
+        return new FilterTranslator(block, "$filter").condition(uri.getFilterOption().getExpression());
+    }
+
+    static CollectionQuery collection(String set, String query) {
+        UriInfo uri = parse(set, query);
+        return CollectionQuery.of(context(Dialect.H2, uri), table(set), null, new CollectionQuery.Options(
+                uri.getFilterOption(), uri.getSearchOption(), uri.getOrderByOption(), uri.getSelectOption(),
+                uri.getTopOption() == null ? null : uri.getTopOption().getValue(),
+                uri.getSkipOption() == null ? null : uri.getSkipOption().getValue()), Set.of());
+    }
+}

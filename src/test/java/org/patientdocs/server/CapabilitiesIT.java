@@ -1,0 +1,258 @@
+package org.patientdocs.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+/**
+ * Every Capabilities and Core annotation in $metadata is checked against what the service actually does. An
+ * annotation this test does not know fails it, so a new claim cannot go unproven.
+ */
+class CapabilitiesIT {
+
+    private static final String EDM = "http://docs.oasis-open.org/odata/ns/edm";
+    private static final int PAGE_SIZE = 3;
+    private static final int UPLOAD_LIMIT = 4096;
+    private static TestService service;
+    private static Document metadata;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = TestService.start(Map.of("query.max-page-size", String.valueOf(PAGE_SIZE),
+                "upload.max-bytes", String.valueOf(UPLOAD_LIMIT)));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(201, service.postJson("/Patients", "{\"id\":\"cap-" + i + "\",\"last_name\":\"Name\"}")
+                    .statusCode());
+        }
+        assertEquals(201, upload("cap-0", "a.pdf", Samples.PDF, Samples.pdf(100)).statusCode());
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        metadata = factory.newDocumentBuilder().parse(new InputSource(new StringReader(
+                service.send(service.request("/$metadata").header("Accept", "application/xml").build()).body())));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+    }
+
+    private static HttpResponse<String> upload(String patient, String name, String type, byte[] content)
+            throws Exception {
+        Multipart form = new Multipart().file("file", name, type, content);
+        return service.send(service.request("/Patients(" + patient + ")/Documents")
+                .header("Content-Type", form.contentType()).POST(form.publisher()).build());
+    }
+
+    /** Each annotation as "Target Term/Property=value" strings, records flattened one level. */
+    private static List<String> claims(Element parent, String target) {
+        List<String> claims = new ArrayList<>();
+        NodeList children = parent.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element annotation && annotation.getLocalName().equals("Annotation")) {
+                String term = annotation.getAttribute("Term");
+                String constant = constant(annotation);
+                if (constant != null) {
+                    claims.add(target + " " + term + "=" + constant);
+                } else {
+                    NodeList values = annotation.getElementsByTagNameNS(EDM, "PropertyValue");
+                    for (int v = 0; v < values.getLength(); v++) {
+                        Element value = (Element) values.item(v);
+                        if (constant(value) != null) {
+                            claims.add(target + " " + term + "/" + value.getAttribute("Property") + "="
+                                    + constant(value));
+                        }
+                    }
+                    if (values.getLength() == 0) {
+                        claims.add(target + " " + term);
+                    }
+                }
+            }
+        }
+        return claims;
+    }
+
+    /** A boolean or integer constant, written as an attribute or as a child element (Olingo writes the latter). */
+    private static String constant(Element element) {
+        for (String kind : List.of("Bool", "Int")) {
+            if (element.hasAttribute(kind)) {
+                return element.getAttribute(kind);
+            }
+            NodeList children = element.getChildNodes();
+            for (int i = 0; i < children.getLength(); i++) {
+                if (children.item(i) instanceof Element child && child.getLocalName().equals(kind)) {
+                    return child.getTextContent().trim();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<String> allClaims() {
+        List<String> claims = new ArrayList<>();
+        Element container = (Element) metadata.getElementsByTagNameNS(EDM, "EntityContainer").item(0);
+        claims.addAll(claims(container, "Container"));
+        NodeList sets = container.getElementsByTagNameNS(EDM, "EntitySet");
+        for (int i = 0; i < sets.getLength(); i++) {
+            Element set = (Element) sets.item(i);
+            claims.addAll(claims(set, set.getAttribute("Name")));
+        }
+        NodeList types = metadata.getElementsByTagNameNS(EDM, "EntityType");
+        for (int i = 0; i < types.getLength(); i++) {
+            Element type = (Element) types.item(i);
+            claims.addAll(claims(type, type.getAttribute("Name")));
+        }
+        return claims;
+    }
+
+    private static int status(String path) throws Exception {
+        return service.get(path).statusCode();
+    }
+
+    @Test
+    void everyClaimInMetadataHoldsOnTheRunningService() throws Exception {
+        Set<String> checked = new TreeSet<>();
+        for (String claim : allClaims()) {
+            checked.add(claim);
+            String set = claim.substring(0, claim.indexOf(' '));
+            String term = claim.substring(claim.indexOf(' ') + 1);
+            String key = set.equals("Patients") ? "'cap-1'" : "'doc-none'";
+            switch (term) {
+                case "Capabilities.FilterRestrictions/Filterable=true" ->
+                        assertEquals(200, status("/" + set + "?$filter=id ne 'x'"), claim);
+                case "Capabilities.SortRestrictions/Sortable=true" ->
+                        assertEquals(200, status("/" + set + "?$orderby=id desc"), claim);
+                case "Capabilities.TopSupported=true" -> {
+                    JsonNode page = TestService.json(service.get("/" + set + "?$top=1"));
+                    assertTrue(page.get("value").size() <= 1, claim);
+                }
+                case "Capabilities.SkipSupported=true" -> assertEquals(200, status("/" + set + "?$skip=1"), claim);
+                case "Capabilities.CountRestrictions/Countable=true" -> {
+                    assertTrue(TestService.json(service.get("/" + set + "?$count=true")).has("@odata.count"), claim);
+                    assertEquals(200, status("/" + set + "/$count"), claim);
+                }
+                case "Capabilities.SearchRestrictions/Searchable=true" ->
+                        assertEquals(200, status("/" + set + "?$search=name"), claim);
+                case "Capabilities.ExpandRestrictions/Expandable=true" -> assertEquals(200,
+                        status("/" + set + "?$expand=" + (set.equals("Patients") ? "Documents" : "Patient")), claim);
+                case "Capabilities.InsertRestrictions/Insertable=true" ->
+                        assertEquals(201, service.postJson("/" + set, "{\"id\":\"cap-new\"}").statusCode(), claim);
+                case "Capabilities.InsertRestrictions/Insertable=false" -> assertEquals(405,
+                        service.send(service.request("/" + set).header("Content-Type", Samples.PDF)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(10))).build()).statusCode(),
+                        claim);
+                case "Capabilities.NavigationRestrictions/Insertable=true" ->
+                        assertEquals(201, upload("cap-2", "n.pdf", Samples.PDF, Samples.pdf(50)).statusCode(), claim);
+                case "Capabilities.UpdateRestrictions/Updatable=true" -> {
+                    String target = set.equals("Patients") ? key : "'" + anyDocument() + "'";
+                    assertEquals(200, service.patchJson("/" + set + "(" + target + ")",
+                            set.equals("Patients") ? "{\"first_name\":\"X\"}" : "{\"description\":\"x\"}")
+                            .statusCode(), claim);
+                }
+                case "Capabilities.DeleteRestrictions/Deletable=true" -> {
+                    String target = set.equals("Patients") ? "'cap-3'" : "'" + anyDocument() + "'";
+                    assertEquals(204, service.delete("/" + set + "(" + target + ")").statusCode(), claim);
+                }
+                case "Capabilities.BatchSupported=true" -> assertEquals(200, service.send(service.request("/$batch")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"requests\":[]}")).build()).statusCode(), claim);
+                case "PatientDocs.MaxPageSize=" + PAGE_SIZE -> {
+                    JsonNode page = TestService.json(service.get("/Patients"));
+                    assertEquals(PAGE_SIZE, page.get("value").size(), claim);
+                    assertTrue(page.has("@odata.nextLink"), claim);
+                }
+                case "PatientDocs.MaxUploadBytes=" + UPLOAD_LIMIT -> {
+                    assertEquals(201, upload("cap-2", "max.pdf", Samples.PDF, Samples.pdf(UPLOAD_LIMIT)).statusCode());
+                    assertEquals(413, upload("cap-2", "over.pdf", Samples.PDF, Samples.pdf(UPLOAD_LIMIT + 1))
+                            .statusCode(), claim);
+                }
+                case "Core.AcceptableMediaTypes" -> checkAcceptableMediaTypes();
+                default -> throw new AssertionError("an annotation without a check: " + claim);
+            }
+        }
+        assertTrue(checked.stream().anyMatch(c -> c.contains("MaxUploadBytes")), checked.toString());
+        assertTrue(checked.stream().anyMatch(c -> c.contains("MaxPageSize")), checked.toString());
+        assertTrue(checked.stream().anyMatch(c -> c.contains("BatchSupported")), checked.toString());
+    }
+
+    @Test
+    void everyComputedPropertyRefusesAChange() throws Exception {
+        String id = anyDocument();
+        Map<String, String> changes = Map.of("id", "\"doc-other\"", "patient_id", "\"cap-1\"",
+                "file_name", "\"renamed.pdf\"", "content_type", "\"image/png\"", "file_size_bytes", "1",
+                "uploaded_by_id", "\"someone-else\"", "uploaded_at", "\"2020-01-01T00:00:00Z\"");
+        NodeList properties = metadata.getElementsByTagNameNS(EDM, "Property");
+        Set<String> computed = new TreeSet<>();
+        for (int i = 0; i < properties.getLength(); i++) {
+            Element property = (Element) properties.item(i);
+            boolean isComputed = false;
+            NodeList annotations = property.getElementsByTagNameNS(EDM, "Annotation");
+            for (int a = 0; a < annotations.getLength(); a++) {
+                isComputed |= ((Element) annotations.item(a)).getAttribute("Term").equals("Core.Computed");
+            }
+            if (isComputed && ((Element) property.getParentNode()).getAttribute("Name").equals("Document")) {
+                computed.add(property.getAttribute("Name"));
+            }
+        }
+        assertEquals(new TreeSet<>(changes.keySet()), computed);
+        for (String name : computed) {
+            HttpResponse<String> refused = service.patchJson("/Documents('" + id + "')",
+                    "{\"" + name + "\":" + changes.get(name) + "}");
+            assertEquals(400, refused.statusCode(), name);
+            assertEquals(name, TestService.json(refused).get("error").get("target").asText(), name);
+        }
+    }
+
+    private static String anyDocument() throws Exception {
+        HttpResponse<String> created = upload("cap-2", "any.pdf", Samples.PDF, Samples.pdf(60));
+        return TestService.json(created).get("id").asText();
+    }
+
+    private static void checkAcceptableMediaTypes() throws Exception {
+        Element type = null;
+        NodeList types = metadata.getElementsByTagNameNS(EDM, "EntityType");
+        for (int i = 0; i < types.getLength(); i++) {
+            if (((Element) types.item(i)).getAttribute("Name").equals("Document")) {
+                type = (Element) types.item(i);
+            }
+        }
+        List<String> listed = new ArrayList<>();
+        NodeList strings = type.getElementsByTagNameNS(EDM, "String");
+        for (int i = 0; i < strings.getLength(); i++) {
+            listed.add(strings.item(i).getTextContent());
+        }
+        assertEquals(Set.of(Samples.PDF, Samples.PNG, Samples.JPEG, Samples.TIFF, Samples.DOCX), Set.copyOf(listed));
+        for (String mediaType : listed) {
+            byte[] content = switch (mediaType) {
+                case Samples.PDF -> Samples.pdf(100);
+                case Samples.PNG -> Samples.png(100);
+                case Samples.JPEG -> Samples.jpeg(100);
+                case Samples.TIFF -> Samples.tiff(100);
+                default -> Samples.docx();
+            };
+            assertEquals(201, upload("cap-2", "f", mediaType, content).statusCode(), mediaType);
+        }
+        HttpResponse<String> other = upload("cap-2", "f.gif", "image/gif", "GIF89a".getBytes());
+        assertEquals(400, other.statusCode());
+        assertFalse(listed.contains("image/gif"));
+    }
+}
