@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,27 +95,33 @@ public final class TransferSuite {
             URI download = target.download(id);
             URI file = plain.base.resolve("file");
             URI discard = plain.base.resolve("discard");
+            URI olingoCopy = plain.base.resolve("file-8k");
 
             for (int i = 0; i < Math.min(options.warmup(), 5); i++) {
                 downloadRate(download, service.credentials());
                 downloadRate(file, Map.of());
+                downloadRate(olingoCopy, Map.of());
                 target.delete(target.upload());
                 uploadRate(discard, 204);
             }
             Samples serviceDownload = new Samples();
             Samples plainDownload = new Samples();
+            Samples olingoCopyDownload = new Samples();
             Samples serviceUpload = new Samples();
             Samples plainUpload = new Samples();
             Samples spool = new Samples();
+            Samples hash = new Samples();
             for (int i = 0; i < options.transferIterations(); i++) {
                 serviceDownload.add(downloadRate(download, service.credentials()));
                 plainDownload.add(downloadRate(file, Map.of()));
+                olingoCopyDownload.add(downloadRate(olingoCopy, Map.of()));
                 long started = System.nanoTime();
                 String uploaded = target.upload();
                 serviceUpload.add(rate(System.nanoTime() - started));
                 target.delete(uploaded);
                 plainUpload.add(uploadRate(discard, 204));
                 spool.add(spoolRate(dataDir));
+                hash.add(hashRate());
             }
 
             HeapSampler downloads = new HeapSampler();
@@ -134,8 +142,8 @@ public final class TransferSuite {
             for (String each : uploaded) {
                 target.delete(each);
             }
-            return new TransferReport.StoreResult(store, serviceDownload, plainDownload, serviceUpload, plainUpload,
-                    spool, new TransferReport.Parallel(parallelDownloads, downloadHeap),
+            return new TransferReport.StoreResult(store, serviceDownload, plainDownload, olingoCopyDownload,
+                    serviceUpload, plainUpload, spool, hash, new TransferReport.Parallel(parallelDownloads, downloadHeap),
                     new TransferReport.Parallel(parallelUploads, uploadHeap));
         }
     }
@@ -186,6 +194,25 @@ public final class TransferSuite {
              PendingContent received = spool.write(in, DOCUMENT_BYTES)) {
             return rate(System.nanoTime() - started);
         }
+    }
+
+    /** MiB/s of SHA-256 over the document read from the local file (from the page cache): hashing alone. */
+    private double hashRate() throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        byte[] buffer = new byte[64 * 1024];
+        long started = System.nanoTime();
+        try (InputStream in = Files.newInputStream(source)) {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+        }
+        digest.digest();
+        return rate(System.nanoTime() - started);
     }
 
     /** MiB/s of moving one document in the given nanoseconds. */
