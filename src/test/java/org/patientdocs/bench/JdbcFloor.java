@@ -33,24 +33,29 @@ final class JdbcFloor implements AutoCloseable {
         pool = new HikariDataSource(config);
     }
 
-    /** Runs the statements in order, each on a pooled connection as the service does; returns the rows read. */
-    long run(List<SqlFragment> statements) throws SQLException {
-        long rows = 0;
-        for (SqlFragment sql : statements) {
+    /**
+     * Runs the statements in order, each on a pooled connection as the service does, and adds each one's
+     * nanoseconds to its series in {@code perStatement} (one per statement); returns the total nanoseconds.
+     */
+    long run(List<SqlFragment> statements, List<Samples> perStatement) throws SQLException {
+        long total = 0;
+        for (int s = 0; s < statements.size(); s++) {
+            long started = System.nanoTime();
             try (Connection connection = pool.getConnection();
-                 PreparedStatement statement = prepare(connection, sql)) {
-                try (ResultSet rs = statement.executeQuery()) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        for (int c = 1; c <= columns; c++) {
-                            rs.getObject(c);
-                        }
-                        rows++;
+                 PreparedStatement statement = prepare(connection, statements.get(s));
+                 ResultSet rs = statement.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    for (int c = 1; c <= columns; c++) {
+                        rs.getObject(c);
                     }
                 }
             }
+            long elapsed = System.nanoTime() - started;
+            perStatement.get(s).add(elapsed);
+            total += elapsed;
         }
-        return rows;
+        return total;
     }
 
     /** The distinct non-null values of one column (1-based) in the first {@code rows} rows the query returns. */

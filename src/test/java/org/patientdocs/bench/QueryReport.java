@@ -53,11 +53,13 @@ final class QueryReport {
 
     static void statements(List<QuerySuite.Result> results) {
         System.out.println();
-        System.out.println("Requests (relative to the service root) and the SQL the service runs for them:");
+        System.out.println("Requests (relative to the service root) and the SQL the service runs for them, each with its p50 through JDBC:");
         for (QuerySuite.Result result : results) {
             System.out.printf(Locale.ROOT, "  %-36s GET /%s%n", result.scenario().name(), result.scenario().url());
-            for (SqlFragment sql : result.sql()) {
-                System.out.printf(Locale.ROOT, "  %-36s   %s  %s%n", "", sql.sql(), abbreviate(sql.params()));
+            for (int i = 0; i < result.sql().size(); i++) {
+                SqlFragment sql = result.sql().get(i);
+                System.out.printf(Locale.ROOT, "  %-36s   [p50 %s ms] %s  %s%n", "",
+                        ms(result.perStatement().get(i).median()), sql.sql(), abbreviate(sql.params()));
             }
         }
     }

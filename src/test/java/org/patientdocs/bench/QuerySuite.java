@@ -31,8 +31,9 @@ final class QuerySuite {
     static final double PAGE_TARGET = 1.5;
 
     /**
-     * How long the timed rounds of one request, and its concurrent phase, may take: a slow request is timed fewer
-     * than {@code --iterations} times (at least {@link #MIN_ITERATIONS}); the table shows how many.
+     * How long the timed rounds of one request, and its concurrent phase, may take (its warm-up a third of it): a
+     * slow request is timed fewer than {@code --iterations} times (at least {@link #MIN_ITERATIONS}); the table shows
+     * how many.
      */
     private static final long BUDGET_NANOS = 60_000_000_000L;
     private static final int MIN_ITERATIONS = 10;
@@ -139,9 +140,16 @@ final class QuerySuite {
             return Result.unsupported(scenario, "wrong answer: " + abbreviate(problem));
         }
         List<SqlFragment> sql = translator.statements(scenario.url());
-        for (int i = 0; i < options.warmup(); i++) {
+        List<Samples> perStatement = new ArrayList<>();
+        List<Samples> warmupStatements = new ArrayList<>();
+        for (int i = 0; i < sql.size(); i++) {
+            perStatement.add(new Samples());
+            warmupStatements.add(new Samples());
+        }
+        long warm = System.nanoTime() + BUDGET_NANOS / 3;
+        for (int i = 0; i < options.warmup() && (i < 1 || System.nanoTime() < warm); i++) {
             time(scenario.url());
-            floor.run(sql);
+            floor.run(sql, warmupStatements);
             time("");
         }
         Samples latency = new Samples();
@@ -150,12 +158,11 @@ final class QuerySuite {
         long deadline = System.nanoTime() + BUDGET_NANOS;
         for (int i = 0; i < options.iterations() && (i < MIN_ITERATIONS || System.nanoTime() < deadline); i++) {
             latency.add(time(scenario.url()));
-            long started = System.nanoTime();
-            floor.run(sql);
-            sqlLatency.add(System.nanoTime() - started);
+            sqlLatency.add(floor.run(sql, perStatement));
             serviceDocument.add(time(""));
         }
-        return new Result(scenario, sql, throughput(scenario.url()), latency, sqlLatency, serviceDocument, null);
+        return new Result(scenario, sql, perStatement, throughput(scenario.url()), latency, sqlLatency,
+                serviceDocument, null);
     }
 
     /** Requests per second with {@code --clients} clients sending the request back to back. */
@@ -248,13 +255,14 @@ final class QuerySuite {
     /**
      * One scenario's figures; latencies in nanoseconds.
      *
+     * @param perStatement the bare SQL's latency per statement, in the order of {@code sql}
      * @param unsupported why the scenario could not be measured (the service's answer), or null
      */
-    record Result(Scenario scenario, List<SqlFragment> sql, double requestsPerSecond, Samples latency,
-                  Samples sqlLatency, Samples serviceDocument, String unsupported) {
+    record Result(Scenario scenario, List<SqlFragment> sql, List<Samples> perStatement, double requestsPerSecond,
+                  Samples latency, Samples sqlLatency, Samples serviceDocument, String unsupported) {
 
         static Result unsupported(Scenario scenario, String why) {
-            return new Result(scenario, List.of(), 0, null, null, null, why);
+            return new Result(scenario, List.of(), List.of(), 0, null, null, null, why);
         }
 
         /** The request's p50 over its floor: bare SQL p50 plus service document p50. */
