@@ -124,8 +124,8 @@ final class DataLoader {
         try (Statement statement = connection.createStatement()) {
             for (Map.Entry<String, List<String>> index : columns.entrySet()) {
                 statement.execute("DROP INDEX \"" + index.getKey() + "\"");
-                creates.add("CREATE INDEX \"" + index.getKey() + "\" ON DOCUMENT (" + String.join(", ", index.getValue())
-                        + ")");
+                creates.add("CREATE INDEX \"" + index.getKey() + "\" ON DOCUMENT ("
+                        + String.join(", ", index.getValue()) + ")");
             }
         }
         return creates;

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,6 +57,22 @@ final class JdbcFloor implements AutoCloseable {
             total += elapsed;
         }
         return total;
+    }
+
+    /** The database's plan of the statement, as run with its values (EXPLAIN ANALYZE): one line per row. */
+    List<String> explain(SqlFragment sql) throws SQLException {
+        boolean postgres = pool.getJdbcUrl().startsWith("jdbc:postgresql:");
+        SqlFragment explain = new SqlFragment((postgres ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN ANALYZE ")
+                + sql.sql(), sql.params(), false);
+        List<String> lines = new ArrayList<>();
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = prepare(connection, explain);
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                lines.addAll(List.of(rs.getString(1).split("\n")));
+            }
+        }
+        return lines;
     }
 
     /** The distinct non-null values of one column (1-based) in the first {@code rows} rows the query returns. */

@@ -1,5 +1,6 @@
 package org.patientdocs.bench;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,7 +12,7 @@ import org.patientdocs.query.SqlFragment;
  */
 final class QueryReport {
 
-    private static final String ROW = "%-36s %5s %7s %8s %8s | %8s %8s %8s | %6s %-4s%n";
+    private static final String ROW = "%-36s %5s %5s %7s %8s %8s | %8s %8s %8s | %6s %-4s%n";
 
     private QueryReport() {
     }
@@ -19,11 +20,11 @@ final class QueryReport {
     static void header() {
         System.out.println();
         System.out.println("Latency in ms over HTTP (n sequential requests, one connection); req/s with concurrent"
-                + " clients.");
+                + " clients; KiB: size of the answer.");
         System.out.println("floor = bare SQL p50 (the same statements through JDBC) + service document p50, measured in"
                 + " the same rounds; target: p50 <= " + QuerySuite.FLOOR_TARGET + " x floor");
-        System.out.printf(Locale.ROOT, ROW, "scenario", "n", "req/s", "p50", "p99", "SQL p50", "doc p50", "floor",
-                "ratio", "");
+        System.out.printf(Locale.ROOT, ROW, "scenario", "KiB", "n", "req/s", "p50", "p99", "SQL p50", "doc p50",
+                "floor", "ratio", "");
     }
 
     static void row(QuerySuite.Result result) {
@@ -32,7 +33,8 @@ final class QueryReport {
             return;
         }
         double ratio = result.floorRatio();
-        System.out.printf(Locale.ROOT, ROW, result.scenario().name(), result.latency().size(),
+        System.out.printf(Locale.ROOT, ROW, result.scenario().name(), result.responseBytes() >> 10,
+                result.latency().size(),
                 String.format(Locale.ROOT, "%.0f", result.requestsPerSecond()), ms(result.latency().median()),
                 ms(result.latency().percentile(99)), ms(result.sqlLatency().median()),
                 ms(result.serviceDocument().median()),
@@ -53,13 +55,31 @@ final class QueryReport {
 
     static void statements(List<QuerySuite.Result> results) {
         System.out.println();
-        System.out.println("Requests (relative to the service root) and the SQL the service runs for them, each with its p50 through JDBC:");
+        System.out.println("Requests (relative to the service root) and the SQL the service runs for them, each with"
+                + " its p50 through JDBC:");
         for (QuerySuite.Result result : results) {
             System.out.printf(Locale.ROOT, "  %-36s GET /%s%n", result.scenario().name(), result.scenario().url());
             for (int i = 0; i < result.sql().size(); i++) {
                 SqlFragment sql = result.sql().get(i);
                 System.out.printf(Locale.ROOT, "  %-36s   [p50 %s ms] %s  %s%n", "",
                         ms(result.perStatement().get(i).median()), sql.sql(), abbreviate(sql.params()));
+            }
+        }
+    }
+
+    /** The plans of the statements whose bare p50 exceeds {@code thresholdNanos}: where the time of a slow one goes. */
+    static void plans(List<QuerySuite.Result> results, double thresholdNanos, JdbcFloor floor) throws SQLException {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Plans of the statements slower than %s ms through JDBC (EXPLAIN ANALYZE):%n",
+                ms(thresholdNanos));
+        for (QuerySuite.Result result : results) {
+            for (int i = 0; i < result.sql().size(); i++) {
+                if (result.perStatement().get(i).median() > thresholdNanos) {
+                    System.out.printf(Locale.ROOT, "  %s, statement %d:%n", result.scenario().name(), i + 1);
+                    for (String line : floor.explain(result.sql().get(i))) {
+                        System.out.println("    " + line);
+                    }
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package org.patientdocs.bench;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,8 @@ final class QuerySuite {
      */
     private static final long BUDGET_NANOS = 60_000_000_000L;
     private static final int MIN_ITERATIONS = 10;
+    /** Statements slower than this through JDBC get their plan printed. */
+    private static final double PLAN_THRESHOLD_NANOS = 10_000_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -104,6 +107,7 @@ final class QuerySuite {
         }
         QueryReport.pages(results.get(results.size() - 2), results.get(results.size() - 1));
         QueryReport.statements(results);
+        QueryReport.plans(results, PLAN_THRESHOLD_NANOS, floor);
     }
 
     /** Follows nextLinks from the first page to the thousandth (or the last, in a smaller data set). */
@@ -161,8 +165,8 @@ final class QuerySuite {
             sqlLatency.add(floor.run(sql, perStatement));
             serviceDocument.add(time(""));
         }
-        return new Result(scenario, sql, perStatement, throughput(scenario.url()), latency, sqlLatency,
-                serviceDocument, null);
+        return new Result(scenario, sql, perStatement, probe.body().getBytes(StandardCharsets.UTF_8).length,
+                throughput(scenario.url()), latency, sqlLatency, serviceDocument, null);
     }
 
     /** Requests per second with {@code --clients} clients sending the request back to back. */
@@ -255,14 +259,16 @@ final class QuerySuite {
     /**
      * One scenario's figures; latencies in nanoseconds.
      *
-     * @param perStatement the bare SQL's latency per statement, in the order of {@code sql}
+     * @param perStatement  the bare SQL's latency per statement, in the order of {@code sql}
+     * @param responseBytes the size of the answer's body
      * @param unsupported why the scenario could not be measured (the service's answer), or null
      */
-    record Result(Scenario scenario, List<SqlFragment> sql, List<Samples> perStatement, double requestsPerSecond,
-                  Samples latency, Samples sqlLatency, Samples serviceDocument, String unsupported) {
+    record Result(Scenario scenario, List<SqlFragment> sql, List<Samples> perStatement, long responseBytes,
+                  double requestsPerSecond, Samples latency, Samples sqlLatency, Samples serviceDocument,
+                  String unsupported) {
 
         static Result unsupported(Scenario scenario, String why) {
-            return new Result(scenario, List.of(), List.of(), 0, null, null, null, why);
+            return new Result(scenario, List.of(), List.of(), 0, 0, null, null, null, why);
         }
 
         /** The request's p50 over its floor: bare SQL p50 plus service document p50. */

@@ -51,15 +51,16 @@ final class TransferReport {
         System.out.println();
         for (StoreResult result : results) {
             System.out.printf(Locale.ROOT, "%-11s plain servlet copying as Olingo copies response bodies (8 KiB buffer"
-                            + " between channels): p50 %s MiB/s, %.2f of the plain servlet; $value reaches %.2f of it%n",
+                            + " between channels): p50 %s MiB/s, %.2f of the plain servlet; $value reaches %.2f of"
+                            + " it%n",
                     result.store(), rate(result.olingoCopy().median()),
                     result.olingoCopy().median() / result.plainDownload().median(),
                     result.serviceDownload().median() / result.olingoCopy().median());
         }
         for (StoreResult result : results) {
-            System.out.printf(Locale.ROOT, "%-11s upload without HTTP (the service's spool hashing, writing and fsyncing"
-                            + " the local file): p50 %s MiB/s, %.2f of read-and-discard; the upload reaches %.2f of it."
-                            + " SHA-256 alone: %s MiB/s%n", result.store(), rate(result.spool().median()),
+            System.out.printf(Locale.ROOT, "%-11s upload without HTTP (the service's spool hashing, writing and"
+                            + " fsyncing the local file): p50 %s MiB/s, %.2f of read-and-discard; the upload reaches"
+                            + " %.2f of it. SHA-256 alone: %s MiB/s%n", result.store(), rate(result.spool().median()),
                     result.spool().median() / result.plainUpload().median(),
                     result.serviceUpload().median() / result.spool().median(), rate(result.hash().median()));
         }

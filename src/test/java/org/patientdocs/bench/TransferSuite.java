@@ -143,7 +143,8 @@ public final class TransferSuite {
                 target.delete(each);
             }
             return new TransferReport.StoreResult(store, serviceDownload, plainDownload, olingoCopyDownload,
-                    serviceUpload, plainUpload, spool, hash, new TransferReport.Parallel(parallelDownloads, downloadHeap),
+                    serviceUpload, plainUpload, spool, hash,
+                    new TransferReport.Parallel(parallelDownloads, downloadHeap),
                     new TransferReport.Parallel(parallelUploads, uploadHeap));
         }
     }
@@ -172,7 +173,8 @@ public final class TransferSuite {
         RawHttp.Response response = RawHttp.get(uri, headers).expect(200, "GET " + uri.getPath());
         long elapsed = System.nanoTime() - started;
         if (response.bodyBytes() != DOCUMENT_BYTES) {
-            throw new IllegalStateException("downloaded " + response.bodyBytes() + " bytes, expected " + DOCUMENT_BYTES);
+            throw new IllegalStateException("downloaded " + response.bodyBytes() + " bytes, expected "
+                    + DOCUMENT_BYTES);
         }
         return rate(elapsed);
     }
