@@ -35,7 +35,8 @@ final class QueryReport {
         double ratio = result.floorRatio();
         System.out.printf(Locale.ROOT, ROW, result.scenario().name(), result.responseBytes() >> 10,
                 result.latency().size(),
-                String.format(Locale.ROOT, "%.0f", result.requestsPerSecond()), ms(result.latency().median()),
+                String.format(Locale.ROOT, result.requestsPerSecond() < 10 ? "%.1f" : "%.0f",
+                        result.requestsPerSecond()), ms(result.latency().median()),
                 ms(result.latency().percentile(99)), ms(result.sqlLatency().median()),
                 ms(result.serviceDocument().median()),
                 ms(result.sqlLatency().median() + result.serviceDocument().median()),
