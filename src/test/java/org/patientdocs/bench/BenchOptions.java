@@ -1,0 +1,110 @@
+package org.patientdocs.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark's command line: {@code --name value} pairs, every one optional. {@link #USAGE} lists them.
+ *
+ * @param documents the document stores the transfer suite measures ({@code filesystem}, {@code database})
+ * @param dbUrl     for the forked transfer JVM only: the database its services use (made by the parent)
+ */
+record BenchOptions(String store, String suite, int patients, int docs, int iterations, int warmup, int clients,
+                    List<String> documents, int transferIterations, int parallel, Path workDir,
+                    String dbUrl, String dbUser, String dbPassword) {
+
+    static final String USAGE = """
+            Options (all optional):
+              --store h2|postgres            database (default h2; postgres starts an embedded PostgreSQL)
+              --suite query|transfer|all     what to measure (default all)
+              --patients N --docs N          query data set size (default 10000 and 1000000)
+              --iterations N                 timed requests per query scenario (default 200)
+              --warmup N                     untimed rounds before timing (default 20; transfers: at most 5)
+              --clients N                    concurrent clients for requests per second (default 4)
+              --documents S[,S]              document stores for the transfer suite: filesystem, database
+                                             (default: filesystem on h2, both on postgres)
+              --transfer-iterations N        timed 25 MB downloads and uploads per store (default 20)
+              --parallel N                   parallel transfers while the heap is sampled (default 16)
+              --work-dir DIR                 databases, documents and logs of the run (default target/bench)
+            """;
+
+    static BenchOptions parse(String... args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            if (name.isBlank()) {
+                continue;
+            }
+            if (!name.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value, got '" + name + "'\n" + USAGE);
+            }
+            values.put(name.substring(2), args[++i]);
+        }
+        String store = choice(values, "store", "h2", "h2", "postgres");
+        List<String> documents = new ArrayList<>();
+        String defaultDocuments = store.equals("postgres") ? "filesystem,database" : "filesystem";
+        for (String kind : values.getOrDefault("documents", defaultDocuments).split(",")) {
+            String trimmed = kind.trim().toLowerCase(Locale.ROOT);
+            if (!trimmed.equals("filesystem") && !trimmed.equals("database")) {
+                throw new IllegalArgumentException("--documents takes filesystem and/or database, got " + kind);
+            }
+            documents.add(trimmed);
+        }
+        BenchOptions options = new BenchOptions(store, choice(values, "suite", "all", "query", "transfer", "all"),
+                positive(values, "patients", 10_000), positive(values, "docs", 1_000_000),
+                positive(values, "iterations", 200), positive(values, "warmup", 20), positive(values, "clients", 4),
+                List.copyOf(documents), positive(values, "transfer-iterations", 20), positive(values, "parallel", 16),
+                Path.of(values.getOrDefault("work-dir", "target/bench")).toAbsolutePath(),
+                values.remove("db-url"), values.getOrDefault("db-user", ""), values.getOrDefault("db-password", ""));
+        List.of("store", "suite", "patients", "docs", "iterations", "warmup", "clients", "documents",
+                "transfer-iterations", "parallel", "work-dir", "db-user", "db-password").forEach(values::remove);
+        if (!values.isEmpty()) {
+            throw new IllegalArgumentException("unknown option --" + values.keySet().iterator().next() + "\n" + USAGE);
+        }
+        return options;
+    }
+
+    boolean runsQueries() {
+        return !suite.equals("transfer");
+    }
+
+    boolean runsTransfers() {
+        return !suite.equals("query");
+    }
+
+    /** The arguments that give the forked transfer JVM these options and the database to use. */
+    List<String> transferArguments(BenchDatabase database) {
+        return List.of("--store", store, "--documents", String.join(",", documents),
+                "--transfer-iterations", Integer.toString(transferIterations), "--parallel", Integer.toString(parallel),
+                "--warmup", Integer.toString(warmup), "--work-dir", workDir.toString(),
+                "--db-url", database.url(), "--db-user", database.user(), "--db-password", database.password());
+    }
+
+    private static String choice(Map<String, String> values, String name, String fallback, String... allowed) {
+        String value = values.getOrDefault(name, fallback).toLowerCase(Locale.ROOT);
+        if (!List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException("--" + name + " must be one of " + List.of(allowed) + ", was " + value);
+        }
+        return value;
+    }
+
+    private static int positive(Map<String, String> values, String name, int fallback) {
+        String value = values.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.replace("_", ""));
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--" + name + " must be a positive whole number, was " + value);
+    }
+}

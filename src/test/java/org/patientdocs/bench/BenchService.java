@@ -1,0 +1,109 @@
+package org.patientdocs.bench;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.patientdocs.auth.ApiKeys;
+import org.patientdocs.config.ConfigLoader;
+import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.server.ServiceRuntime;
+
+/**
+ * The real service, started in this JVM on a free port of 127.0.0.1 in production auth mode with a signing key and an
+ * API key made for the run, so every measured request pays for token and key verification as in production.
+ */
+final class BenchService implements AutoCloseable {
+
+    private static final String ISSUER = "https://login.bench/issuer";
+    private static final String AUDIENCE = "documents-api";
+
+    final ServiceConfig config;
+    final URI base;
+    private final ServiceRuntime runtime;
+    private final String apiKey;
+    private final String token;
+
+    private BenchService(ServiceConfig config, ServiceRuntime runtime, String apiKey, String token) {
+        this.config = config;
+        this.runtime = runtime;
+        this.base = runtime.baseUri();
+        this.apiKey = apiKey;
+        this.token = token;
+    }
+
+    /**
+     * @param documentsStore {@code filesystem} or {@code database}
+     * @param dataDir        the service's data directory (document bytes, upload spool)
+     */
+    static BenchService start(BenchDatabase database, String documentsStore, Path dataDir) throws Exception {
+        Files.createDirectories(dataDir);
+        RSAKey key = new RSAKeyGenerator(2048).keyID("bench-key").generate();
+        Path jwks = dataDir.resolve("jwks.json");
+        Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+        String apiKey = "bench-api-key-" + UUID.randomUUID();
+        Map<String, String> settings = new HashMap<>();
+        settings.put("http.host", "127.0.0.1");
+        settings.put("http.port", "0");
+        settings.put("data.dir", dataDir.toString());
+        settings.put("db.url", database.url());
+        settings.put("db.user", database.user());
+        settings.put("db.password", database.password());
+        settings.put("documents.store", documentsStore);
+        settings.put("auth.mode", "production");
+        settings.put("auth.issuer", ISSUER);
+        settings.put("auth.audience", AUDIENCE);
+        settings.put("auth.jwks", jwks.toString());
+        settings.put("auth.algorithms", "RS256");
+        settings.put("auth.api-key-sha256", ApiKeys.sha256Hex(apiKey));
+        ServiceConfig config = ConfigLoader.fromOverrides(settings);
+        return new BenchService(config, ServiceRuntime.start(config), apiKey, sign(key));
+    }
+
+    /** A token valid for the longest benchmark run. */
+    private static String sign(RSAKey key) throws JOSEException {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER).audience(AUDIENCE).subject("bench-user")
+                .issueTime(Date.from(Instant.now().minusSeconds(5)))
+                .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(12))))
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                .type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    /** The credential headers every request carries, name then value. */
+    Map<String, String> credentials() {
+        return Map.of("Authorization", "Bearer " + token, "x-api-key", apiKey);
+    }
+
+    /** A request to a URL relative to the service root, with credentials. */
+    HttpRequest.Builder request(String relativeUrl) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(relativeUrl)).timeout(Duration.ofMinutes(2));
+        credentials().forEach(builder::header);
+        return builder;
+    }
+
+    @Override
+    public void close() throws Exception {
+        runtime.close();
+    }
+}

@@ -1,0 +1,127 @@
+package org.patientdocs.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The transfer floors: a second Jetty server in the same JVM, set up like the service's (same Jetty, same connector
+ * settings, servlets), with nothing but plain servlets. {@code GET /file} writes a local file to the socket;
+ * {@code POST /discard} reads the request body and throws it away; both copy through a 64 KiB buffer.
+ * {@code GET /file-8k} writes the file as Olingo copies every response body (an 8 KiB buffer between two channels):
+ * not a floor, but it tells how much of a slower {@code $value} is that copy's doing.
+ */
+final class PlainJetty implements AutoCloseable {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final Server server;
+    final URI base;
+
+    private PlainJetty(Server server) {
+        this.server = server;
+        this.base = URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort()
+                + "/");
+    }
+
+    static PlainJetty start(Path file) throws Exception {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(new FileServlet(file)), "/file");
+        context.addServlet(new ServletHolder(new DiscardServlet()), "/discard");
+        context.addServlet(new ServletHolder(new OlingoCopyServlet(file)), "/file-8k");
+        server.setHandler(context);
+        server.start();
+        return new PlainJetty(server);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+            out.write(buffer, 0, read);
+        }
+    }
+
+    private static final class FileServlet extends HttpServlet {
+        private final transient Path file;
+
+        FileServlet(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("application/pdf");
+            response.setContentLengthLong(Files.size(file));
+            try (InputStream in = Files.newInputStream(file)) {
+                copy(in, response.getOutputStream());
+            }
+        }
+    }
+
+    /** The file through the copy loop of Olingo's {@code ODataHttpHandlerImpl.copyContent}. */
+    private static final class OlingoCopyServlet extends HttpServlet {
+        private final transient Path file;
+
+        OlingoCopyServlet(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("application/pdf");
+            response.setContentLengthLong(Files.size(file));
+            try (ReadableByteChannel in = Channels.newChannel(Files.newInputStream(file));
+                 WritableByteChannel out = Channels.newChannel(response.getOutputStream())) {
+                ByteBuffer buffer = ByteBuffer.allocate(8192);
+                while (in.read(buffer) > 0) {
+                    buffer.flip();
+                    out.write(buffer);
+                    buffer.clear();
+                }
+            }
+        }
+    }
+
+    private static final class DiscardServlet extends HttpServlet {
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            byte[] buffer = new byte[BUFFER];
+            InputStream in = request.getInputStream();
+            while (in.read(buffer) >= 0) {
+                // read and forget: the floor of receiving an upload
+            }
+            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+        }
+    }
+}

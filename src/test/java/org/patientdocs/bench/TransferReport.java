@@ -1,0 +1,100 @@
+package org.patientdocs.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Prints the transfer suite's table: rates against their floors and targets, then the heap under parallel load. */
+final class TransferReport {
+
+    /** The filesystem store's downloads must reach this share of the plain servlet's rate. */
+    static final double FILESYSTEM_DOWNLOAD_TARGET = 0.90;
+    /** The database store's downloads must reach this share of the plain servlet's rate. */
+    static final double DATABASE_DOWNLOAD_TARGET = 0.25;
+    /** Uploads (hashed, durable) must reach this share of the rate of reading and discarding the same body. */
+    static final double UPLOAD_TARGET = 0.50;
+
+    private static final String ROW = "%-11s %-30s %9s %9s %9s | %-29s %9s %9s | %5s %8s %s%n";
+
+    /**
+     * Rates in MiB/s per transfer.
+     *
+     * @param olingoCopy the plain servlet writing the file as Olingo copies response bodies (8 KiB at a time)
+     * @param spool      the service's spool receiving the document from a local file (hash, write, fsync), no HTTP
+     * @param hash       SHA-256 over the local file alone
+     */
+    record StoreResult(String store, Samples serviceDownload, Samples plainDownload, Samples olingoCopy,
+                       Samples serviceUpload, Samples plainUpload, Samples spool, Samples hash,
+                       Parallel downloads, Parallel uploads) {
+    }
+
+    /** The parallel phase of one kind of transfer: all clients' MiB/s together, and the heap meanwhile. */
+    record Parallel(double rate, HeapSampler.Figures heap) {
+    }
+
+    private TransferReport() {
+    }
+
+    static void print(List<StoreResult> results, int parallel, int heapRounds) {
+        System.out.println();
+        System.out.println("MiB/s per 25 MiB transfer over loopback (one connection each, alternating with the floor);"
+                + " floor: a plain Jetty servlet in the same JVM");
+        System.out.printf(Locale.ROOT, ROW, "store", "service", "p50", "min", "max", "floor", "p50", "min", "ratio",
+                "target", "");
+        for (StoreResult result : results) {
+            double downloadTarget = result.store().equals("database") ? DATABASE_DOWNLOAD_TARGET
+                    : FILESYSTEM_DOWNLOAD_TARGET;
+            row(result.store(), "GET $value", result.serviceDownload(), "GET file from local disk",
+                    result.plainDownload(), downloadTarget);
+            row(result.store(), "POST multipart (hash, fsync)", result.serviceUpload(), "POST, read and discard body",
+                    result.plainUpload(), UPLOAD_TARGET);
+        }
+        System.out.println();
+        for (StoreResult result : results) {
+            System.out.printf(Locale.ROOT, "%-11s plain servlet copying as Olingo copies response bodies (8 KiB buffer"
+                            + " between channels): p50 %s MiB/s, %.2f of the plain servlet; $value reaches %.2f of it%n",
+                    result.store(), rate(result.olingoCopy().median()),
+                    result.olingoCopy().median() / result.plainDownload().median(),
+                    result.serviceDownload().median() / result.olingoCopy().median());
+        }
+        for (StoreResult result : results) {
+            System.out.printf(Locale.ROOT, "%-11s upload without HTTP (the service's spool hashing, writing and fsyncing"
+                            + " the local file): p50 %s MiB/s, %.2f of read-and-discard; the upload reaches %.2f of it."
+                            + " SHA-256 alone: %s MiB/s%n", result.store(), rate(result.spool().median()),
+                    result.spool().median() / result.plainUpload().median(),
+                    result.serviceUpload().median() / result.spool().median(), rate(result.hash().median()));
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Heap in use, MiB (max heap %d MiB): %d parallel clients x %d downloads, then %d"
+                        + " parallel uploads%n", Runtime.getRuntime().maxMemory() >> 20, parallel, heapRounds,
+                parallel);
+        System.out.printf(Locale.ROOT, "%-11s %-10s %12s %9s %9s %12s %5s %12s%n", "store", "load", "MiB/s (all)",
+                "baseline", "max used", "max after GC", "GCs", "after (GC)");
+        for (StoreResult result : results) {
+            heap(result.store(), "downloads", result.downloads());
+            heap(result.store(), "uploads", result.uploads());
+        }
+        System.out.println("(max used includes uncollected garbage; max after GC is what the load kept alive: a"
+                + " whole-document buffer per request would add 25 MiB per client there)");
+    }
+
+    private static void row(String store, String what, Samples service, String floorWhat, Samples floor,
+                            double target) {
+        double ratio = service.median() / floor.median();
+        System.out.printf(Locale.ROOT, ROW, store, what, rate(service.median()), rate(service.percentile(1)),
+                rate(service.max()), floorWhat, rate(floor.median()), rate(floor.percentile(1)),
+                String.format(Locale.ROOT, "%.2f", ratio), String.format(Locale.ROOT, ">= %.2f", target),
+                QueryReport.verdict(ratio >= target));
+    }
+
+    private static void heap(String store, String load, Parallel parallel) {
+        HeapSampler.Figures figures = parallel.heap();
+        System.out.printf(Locale.ROOT, "%-11s %-10s %12s %9d %9d %12s %5d %12d%n", store, load, rate(parallel.rate()),
+                figures.baseline() >> 20, figures.maxUsed() >> 20,
+                figures.collections() == 0 ? "-" : Long.toString(figures.maxAfterGc() >> 20), figures.collections(),
+                figures.after() >> 20);
+    }
+
+    private static String rate(double mibPerSecond) {
+        return String.format(Locale.ROOT, "%.0f", mibPerSecond);
+    }
+}

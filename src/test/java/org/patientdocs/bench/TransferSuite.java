@@ -1,0 +1,279 @@
+package org.patientdocs.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.patientdocs.storage.ContentSpool;
+import org.patientdocs.storage.PendingContent;
+
+/**
+ * The transfer suite, run in a JVM of its own with {@code -Xmx256m} (started by {@link Benchmark}): for each document
+ * store, the rate of 25 MiB {@code $value} downloads and multipart uploads next to a plain Jetty servlet in the same
+ * JVM serving the same file and reading and discarding the same body ({@link PlainJetty}), measured in alternation;
+ * then the heap while {@code --parallel} downloads and then as many uploads run at once.
+ */
+public final class TransferSuite {
+
+    /** The document size: the service's upload limit, 25 MiB. */
+    static final int DOCUMENT_BYTES = 26_214_400;
+    /** Downloads each parallel client makes while the heap is sampled. */
+    private static final int HEAP_ROUNDS = 3;
+
+    private final BenchOptions options;
+    private final PlainJetty plain;
+    private final Path source;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private TransferSuite(BenchOptions options, PlainJetty plain, Path source) {
+        this.options = options;
+        this.plain = plain;
+        this.source = source;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.parse(args);
+        Path dir = Files.createDirectories(options.workDir().resolve("transfer"));
+        ServiceLog.toFile(options.workDir().resolve("service-transfer.log"));
+        Path source = writeSource(dir.resolve("source.pdf"));
+        BenchDatabase database = new BenchDatabase.Coordinates(options.dbUrl(), options.dbUser(),
+                options.dbPassword());
+        System.out.printf(Locale.ROOT, "%n== Transfer suite: %s, document stores %s, %d MiB document, max heap %d MiB,"
+                        + " %d timed transfers each ==%n", options.store(), options.documents(), DOCUMENT_BYTES >> 20,
+                Runtime.getRuntime().maxMemory() >> 20, options.transferIterations());
+        List<TransferReport.StoreResult> results = new ArrayList<>();
+        try (PlainJetty plain = PlainJetty.start(source)) {
+            TransferSuite suite = new TransferSuite(options, plain, source);
+            for (String store : options.documents()) {
+                results.add(suite.measure(database, store, dir.resolve(store)));
+            }
+        }
+        TransferReport.print(results, options.parallel(), HEAP_ROUNDS);
+        System.exit(0);
+    }
+
+    /** A valid PDF header followed by random bytes, written once per run. */
+    private static Path writeSource(Path file) throws IOException {
+        byte[] block = new byte[1 << 20];
+        Random random = new Random(25);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int written = 0; written < DOCUMENT_BYTES; written += block.length) {
+                random.nextBytes(block);
+                if (written == 0) {
+                    byte[] header = "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(header, 0, block, 0, header.length);
+                }
+                out.write(block);
+            }
+        }
+        return file;
+    }
+
+    private TransferReport.StoreResult measure(BenchDatabase database, String store, Path dataDir) throws Exception {
+        try (BenchService service = BenchService.start(database, store, dataDir)) {
+            Service target = new Service(service, "T-" + store);
+            target.createPatient();
+            String id = target.upload();
+            URI download = target.download(id);
+            URI file = plain.base.resolve("file");
+            URI discard = plain.base.resolve("discard");
+            URI olingoCopy = plain.base.resolve("file-8k");
+
+            for (int i = 0; i < Math.min(options.warmup(), 5); i++) {
+                downloadRate(download, service.credentials());
+                downloadRate(file, Map.of());
+                downloadRate(olingoCopy, Map.of());
+                target.delete(target.upload());
+                uploadRate(discard, 204);
+            }
+            Samples serviceDownload = new Samples();
+            Samples plainDownload = new Samples();
+            Samples olingoCopyDownload = new Samples();
+            Samples serviceUpload = new Samples();
+            Samples plainUpload = new Samples();
+            Samples spool = new Samples();
+            Samples hash = new Samples();
+            for (int i = 0; i < options.transferIterations(); i++) {
+                serviceDownload.add(downloadRate(download, service.credentials()));
+                plainDownload.add(downloadRate(file, Map.of()));
+                olingoCopyDownload.add(downloadRate(olingoCopy, Map.of()));
+                long started = System.nanoTime();
+                String uploaded = target.upload();
+                serviceUpload.add(rate(System.nanoTime() - started));
+                target.delete(uploaded);
+                plainUpload.add(uploadRate(discard, 204));
+                spool.add(spoolRate(dataDir));
+                hash.add(hashRate());
+            }
+
+            HeapSampler downloads = new HeapSampler();
+            long started = System.nanoTime();
+            parallel(() -> {
+                for (int round = 0; round < HEAP_ROUNDS; round++) {
+                    downloadRate(download, service.credentials());
+                }
+                return null;
+            });
+            double parallelDownloads = options.parallel() * HEAP_ROUNDS * rate(System.nanoTime() - started);
+            HeapSampler.Figures downloadHeap = downloads.stop();
+            HeapSampler uploads = new HeapSampler();
+            started = System.nanoTime();
+            List<String> uploaded = parallel(target::upload);
+            double parallelUploads = options.parallel() * rate(System.nanoTime() - started);
+            HeapSampler.Figures uploadHeap = uploads.stop();
+            for (String each : uploaded) {
+                target.delete(each);
+            }
+            return new TransferReport.StoreResult(store, serviceDownload, plainDownload, olingoCopyDownload,
+                    serviceUpload, plainUpload, spool, hash, new TransferReport.Parallel(parallelDownloads, downloadHeap),
+                    new TransferReport.Parallel(parallelUploads, uploadHeap));
+        }
+    }
+
+    /** Runs the task on {@code --parallel} threads at once and returns their results. */
+    private <T> List<T> parallel(Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(options.parallel());
+        try {
+            List<Future<T>> running = new ArrayList<>();
+            for (int i = 0; i < options.parallel(); i++) {
+                running.add(pool.submit(task));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> each : running) {
+                results.add(each.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** MiB/s of one whole download; the body must be the document's full length. */
+    private double downloadRate(URI uri, Map<String, String> headers) throws IOException {
+        long started = System.nanoTime();
+        RawHttp.Response response = RawHttp.get(uri, headers).expect(200, "GET " + uri.getPath());
+        long elapsed = System.nanoTime() - started;
+        if (response.bodyBytes() != DOCUMENT_BYTES) {
+            throw new IllegalStateException("downloaded " + response.bodyBytes() + " bytes, expected " + DOCUMENT_BYTES);
+        }
+        return rate(elapsed);
+    }
+
+    private double uploadRate(URI uri, int status) throws IOException {
+        long started = System.nanoTime();
+        RawHttp.post(uri, Map.of(), form()).expect(status, "POST " + uri.getPath());
+        return rate(System.nanoTime() - started);
+    }
+
+    /**
+     * MiB/s of the service's own spool receiving the document from the local file: hashed, written and forced to
+     * disk, without HTTP or multipart. What an upload can reach at most on this machine.
+     */
+    private double spoolRate(Path dataDir) throws IOException {
+        ContentSpool spool = new ContentSpool(dataDir.resolve("spool-probe"), true);
+        long started = System.nanoTime();
+        try (InputStream in = Files.newInputStream(source);
+             PendingContent received = spool.write(in, DOCUMENT_BYTES)) {
+            return rate(System.nanoTime() - started);
+        }
+    }
+
+    /** MiB/s of SHA-256 over the document read from the local file (from the page cache): hashing alone. */
+    private double hashRate() throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        byte[] buffer = new byte[64 * 1024];
+        long started = System.nanoTime();
+        try (InputStream in = Files.newInputStream(source)) {
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+        }
+        digest.digest();
+        return rate(System.nanoTime() - started);
+    }
+
+    /** MiB/s of moving one document in the given nanoseconds. */
+    private static double rate(long nanos) {
+        return DOCUMENT_BYTES / 1048576.0 / (nanos / 1e9);
+    }
+
+    /** The spec's upload form: the file and a document type, as curl -F sends them. */
+    private RawHttp.Body form() {
+        String boundary = "------------------------bench" + Long.toHexString(System.nanoTime());
+        byte[] before = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"document_type\"\r\n\r\nReferral"
+                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\"\r\n"
+                + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] after = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        return new RawHttp.Body("multipart/form-data; boundary=" + boundary, before, source, after);
+    }
+
+    /** The service's side of the suite: one patient, uploads to it, downloads and deletes of its documents. */
+    private final class Service {
+        private final BenchService service;
+        private final String patient;
+
+        Service(BenchService service, String patient) {
+            this.service = service;
+            this.patient = patient;
+        }
+
+        void createPatient() throws IOException, InterruptedException {
+            HttpResponse<String> created = http.send(service.request("Patients")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + patient + "\",\"last_name\":\"Bench\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("creating the patient answered " + created.statusCode() + ": "
+                        + created.body());
+            }
+        }
+
+        /** Uploads the document (201: hashed, durable, committed) and returns its id. */
+        String upload() throws IOException {
+            RawHttp.Response response = RawHttp.post(documents(), service.credentials(), form())
+                    .expect(201, "upload");
+            String location = response.headers().get("location");
+            int open = location.lastIndexOf("('");
+            return location.substring(open + 2, location.length() - 2);
+        }
+
+        URI download(String id) {
+            return service.base.resolve("Patients('" + patient + "')/Documents('" + id + "')/$value");
+        }
+
+        void delete(String id) throws IOException, InterruptedException {
+            HttpResponse<String> deleted = http.send(service.request("Patients('" + patient + "')/Documents('" + id
+                    + "')").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            if (deleted.statusCode() != 204) {
+                throw new IllegalStateException("deleting a document answered " + deleted.statusCode());
+            }
+        }
+
+        private URI documents() {
+            return service.base.resolve("Patients('" + patient + "')/Documents");
+        }
+    }
+}
