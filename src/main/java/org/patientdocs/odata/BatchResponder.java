@@ -1,9 +1,6 @@
 package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +66,7 @@ public final class BatchResponder implements BatchProcessor {
         BatchOptions options = BatchOptions.with().rawBaseUri(request.getRawBaseUri())
                 .rawServiceResolutionUri(request.getRawServiceResolutionUri()).build();
         List<BatchRequestPart> parts = odata.createFixedFormatDeserializer()
-                .parseBatchRequest(new Bounded(request.getBody(), limits.maxBytes()), boundary, options);
+                .parseBatchRequest(new LimitedInput(request.getBody(), limits.maxBytes(), this::tooLarge), boundary, options);
         int operations = parts.stream().mapToInt(part -> part.getRequests().size()).sum();
         if (operations > limits.maxOperations()) {
             throw new ServiceException.BadRequest(ErrorCode.BATCH_TOO_MANY_OPERATIONS, "$batch",
@@ -151,41 +148,5 @@ public final class BatchResponder implements BatchProcessor {
     private ServiceException tooLarge() {
         return new ServiceException.PayloadTooLarge("$batch",
                 "A batch request may have at most " + limits.maxBytes() + " bytes");
-    }
-
-    /** Fails once more than the limit has been read, for batches sent without a Content-Length. */
-    private final class Bounded extends FilterInputStream {
-        private final long limit;
-        private long count;
-
-        Bounded(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) {
-            count += n;
-            if (count > limit) {
-                throw tooLarge();
-            }
-        }
     }
 }

@@ -1,7 +1,5 @@
 package org.patientdocs.odata;
 
-import java.io.IOException;
-import java.io.InputStream;
 
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.edm.EdmEntityType;
@@ -9,7 +7,6 @@ import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
-import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /** Reads small JSON entity bodies (patients, document labels), bounded in size. */
@@ -28,44 +25,13 @@ final class JsonBodies {
         }
         String length = request.getHeader("Content-Length");
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > MAX_BYTES) {
-            throw new ServiceException.PayloadTooLarge(null, "An entity body may have at most " + MAX_BYTES + " bytes");
+            throw tooLarge();
         }
-        return odata.createDeserializer(format).entity(new Bounded(request.getBody()), type).getEntity();
+        LimitedInput body = new LimitedInput(request.getBody(), MAX_BYTES, JsonBodies::tooLarge);
+        return odata.createDeserializer(format).entity(body, type).getEntity();
     }
 
-    /** Fails once more than {@link #MAX_BYTES} have been read, for bodies sent without a Content-Length. */
-    private static final class Bounded extends InputStream {
-        private final InputStream in;
-        private long count;
-
-        Bounded(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                check(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            if (n > 0) {
-                check(n);
-            }
-            return n;
-        }
-
-        private void check(int n) {
-            count += n;
-            if (count > MAX_BYTES) {
-                throw new ServiceException.PayloadTooLarge(null,
-                        "An entity body may have at most " + MAX_BYTES + " bytes");
-            }
-        }
+    private static ServiceException tooLarge() {
+        return new ServiceException.PayloadTooLarge(null, "An entity body may have at most " + MAX_BYTES + " bytes");
     }
 }
