@@ -42,12 +42,16 @@ public final class BatchResponder implements BatchProcessor {
     private final Transactions transactions;
     private final ServiceConfig.Batch limits;
     private final int maxNestingDepth;
+    private final MediaResponse media;
     private OData odata;
 
-    public BatchResponder(Transactions transactions, ServiceConfig.Batch limits, int maxNestingDepth) {
+    /** @param media how this request's downloads are sent: inside the batch, Olingo's answer holds them */
+    public BatchResponder(Transactions transactions, ServiceConfig.Batch limits, int maxNestingDepth,
+                          MediaResponse media) {
         this.transactions = transactions;
         this.limits = limits;
         this.maxNestingDepth = maxNestingDepth;
+        this.media = media;
     }
 
     @Override
@@ -58,6 +62,7 @@ public final class BatchResponder implements BatchProcessor {
     @Override
     public void processBatch(BatchFacade facade, ODataRequest request, ODataResponse response)
             throws ODataApplicationException, ODataLibraryException {
+        media.insideBatch();
         String length = request.getHeader(HttpHeader.CONTENT_LENGTH);
         if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > limits.maxBytes()) {
             throw tooLarge();

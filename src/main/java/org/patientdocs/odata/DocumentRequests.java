@@ -39,9 +39,11 @@ final class DocumentRequests {
 
     private final Services services;
     private final UploadReader uploads;
+    private final MediaResponse media;
 
-    DocumentRequests(Services services) {
+    DocumentRequests(Services services, MediaResponse media) {
         this.services = services;
+        this.media = media;
         this.uploads = new UploadReader(services.config().upload().maxBytes());
     }
 
@@ -89,7 +91,7 @@ final class DocumentRequests {
         response.setHeader(HttpHeader.CONTENT_TYPE, document.contentType());
         response.setHeader(HttpHeader.CONTENT_LENGTH, Long.toString(document.fileSizeBytes()));
         response.setHeader("Content-Disposition", FileNames.attachment(document.fileName()));
-        response.setContent(bytes);
+        media.send(response, bytes);
     }
 
     /** Changes the labels if the row is still at {@code version} (the version the caller checked If-Match on). */

@@ -45,12 +45,15 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     private OData odata;
     private ServiceMetadata metadata;
 
-    /** @param caller the authenticated caller of this request (processors are made per request) */
-    public EntityRequestProcessor(Services services, Caller caller) {
+    /**
+     * @param caller the authenticated caller of this request (processors are made per request)
+     * @param media  how this request's download, if any, is sent
+     */
+    public EntityRequestProcessor(Services services, Caller caller, MediaResponse media) {
         this.services = services;
         this.caller = caller;
         this.patients = new PatientRequests(services);
-        this.documents = new DocumentRequests(services);
+        this.documents = new DocumentRequests(services, media);
         this.reader = new EntityReader(services);
     }
 

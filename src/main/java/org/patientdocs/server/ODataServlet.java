@@ -21,6 +21,7 @@ import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorResponder;
 import org.patientdocs.odata.JsonBatch;
+import org.patientdocs.odata.MediaResponse;
 import org.patientdocs.odata.MetadataResponder;
 import org.patientdocs.odata.PropertyProcessor;
 import org.patientdocs.odata.ServiceDocumentResponder;
@@ -61,7 +62,7 @@ final class ODataServlet extends HttpServlet {
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, caller);
             } else {
-                handler(caller).process(odataRequest, response);
+                process(odataRequest, response, caller);
             }
         } catch (ServiceException e) {
             ErrorMapper.write(response, ErrorMapper.map(e));
@@ -77,16 +78,28 @@ final class ODataServlet extends HttpServlet {
         }
     }
 
+    /** Olingo answers the request; a download's bytes are then copied here, through a larger buffer than Olingo's. */
+    private void process(HttpServletRequest request, HttpServletResponse response, Caller caller)
+            throws IOException {
+        MediaResponse media = MediaResponse.direct();
+        try {
+            handler(caller, media).process(request, response);
+            media.copyTo(response);
+        } finally {
+            media.discard();
+        }
+    }
+
     /** A handler with this service's processors acting for the caller; Olingo's handlers serve one request. */
-    private ODataHttpHandler handler(Caller caller) {
+    private ODataHttpHandler handler(Caller caller, MediaResponse media) {
         ODataHttpHandler handler = odata.createHandler(services.model().metadata());
         handler.register(new CollectionProcessor(services));
-        handler.register(new EntityRequestProcessor(services, caller));
+        handler.register(new EntityRequestProcessor(services, caller, media));
         handler.register(new PropertyProcessor(services));
         handler.register(new ServiceDocumentResponder());
         handler.register(new MetadataResponder());
         handler.register(new BatchResponder(services.transactions(), services.config().batch(),
-                services.config().query().maxNestingDepth()));
+                services.config().query().maxNestingDepth(), media));
         handler.register(new ErrorResponder());
         return handler;
     }
@@ -95,7 +108,7 @@ final class ODataServlet extends HttpServlet {
             throws IOException {
         String url = request.getRequestURL().toString();
         String base = url.substring(0, url.length() - request.getRequestURI().length());
-        byte[] body = new JsonBatch(() -> handler(caller), services.transactions(), services.config().batch(),
+        byte[] body = new JsonBatch(() -> handler(caller, MediaResponse.viaOlingo()), services.transactions(), services.config().batch(),
                 services.config().query().maxNestingDepth())
                 .process(request.getInputStream(), request.getContentLengthLong(), base);
         response.setStatus(200);

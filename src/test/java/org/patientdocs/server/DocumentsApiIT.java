@@ -241,6 +241,20 @@ class DocumentsApiIT {
     }
 
     @Test
+    void aDocumentSpanningManyCopyBuffersAndChunksDownloadsByteForByte() throws Exception {
+        // 3 MB and a few bytes: several 256 KiB copy buffers and 1 MiB database chunks, the last of each partial
+        byte[] content = Samples.pdf(3_000_007);
+        HttpResponse<String> created = upload("12345", new Multipart().file("file", "big.pdf", Samples.PDF, content));
+        assertEquals(201, created.statusCode(), created.body());
+        String id = TestService.json(created).get("id").asText();
+
+        HttpResponse<byte[]> download = service.getBytes("/Patients('12345')/Documents('" + id + "')/$value");
+        assertEquals(200, download.statusCode());
+        assertEquals("3000007", download.headers().firstValue("Content-Length").orElseThrow());
+        assertArrayEquals(content, download.body());
+    }
+
+    @Test
     void octetStreamTakesItsTypeFromTheBytes() throws Exception {
         HttpResponse<String> created = upload("12345",
                 new Multipart().file("file", "card", "application/octet-stream", Samples.png(300)));
