@@ -73,6 +73,28 @@ class CollectionQueryTest {
     }
 
     @Test
+    void propertiesTheFilterHoldsEqualLeadTheOrderSoThatTheirIndexServesIt() {
+        CollectionQuery.Page page = Parsed.collection("Documents",
+                "$filter=document_type eq 'Referral' and file_size_bytes gt 10&$orderby=document_type desc,file_name")
+                .page(10, null);
+        assertTrue(page.rows().sql().contains(", t0.document_type AS k0, t0.file_name AS k1, t0.id AS k2 FROM"),
+                page.rows().sql());
+        assertTrue(page.rows().sql().endsWith(" ORDER BY k0 ASC, k1 ASC, k2 ASC LIMIT ? OFFSET ?"), page.rows().sql());
+        assertTrue(Parsed.collection("Documents", "$filter='Referral' eq document_type").page(10, null).rows().sql()
+                .endsWith(" ORDER BY k0 ASC, k1 ASC LIMIT ? OFFSET ?"), "either side of eq");
+    }
+
+    @Test
+    void onlyEqualityToAValueInEveryBranchPinsAProperty() {
+        for (String filter : List.of("document_type eq 'A' or document_type eq 'B'", "document_type eq null",
+                "not (document_type eq 'A')", "document_type ne 'A'", "Patient/last_name eq 'Smith'",
+                "document_type eq description")) {
+            String sql = Parsed.collection("Documents", "$filter=" + filter).page(10, null).rows().sql();
+            assertTrue(sql.endsWith(" ORDER BY k0 ASC LIMIT ? OFFSET ?"), filter + ": " + sql);
+        }
+    }
+
+    @Test
     void orderingByTheKeyDoesNotRepeatIt() {
         assertTrue(Parsed.collection("Documents", "$orderby=id desc").page(10, null).rows().sql()
                 .endsWith("ORDER BY k0 DESC LIMIT ? OFFSET ?"));
