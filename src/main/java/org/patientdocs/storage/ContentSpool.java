@@ -2,7 +2,6 @@ package org.patientdocs.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -32,7 +31,11 @@ public final class ContentSpool {
     public static final int HEAD_LENGTH = 16;
 
     static final String TEMP_SUFFIX = ".tmp";
-    private static final int BUFFER_SIZE = 64 * 1024;
+    /**
+     * Uploads are received and written in chunks of this size, two per upload: one being received while the other
+     * is hashed and written ({@link HashingWriter}).
+     */
+    private static final int CHUNK_SIZE = 512 * 1024;
     private static final Set<StandardOpenOption> CREATE_NEW_WRITE =
             EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
@@ -58,40 +61,61 @@ public final class ContentSpool {
      *                                          file is deleted first
      */
     public PendingContent write(InputStream in, long maxBytes) throws IOException {
-        MessageDigest digest = sha256();
-        byte[] buffer = new byte[BUFFER_SIZE];
-        byte[] head = new byte[HEAD_LENGTH];
-        int headLength = 0;
+        byte[][] chunks = {new byte[CHUNK_SIZE], null};
+        byte[] head = null;
         long size = 0;
         Path tempFile = dir.resolve(DocumentIds.randomToken() + TEMP_SUFFIX);
         FileChannel channel = FileChannel.open(tempFile, CREATE_NEW_WRITE, ownerOnly());
+        HashingWriter writer = new HashingWriter(channel, durable);
+        byte[] sha256;
         try (channel) {
-            int read;
-            while ((read = in.read(buffer)) >= 0) {
-                size += read;
-                if (size > maxBytes) {
-                    throw new ServiceException.PayloadTooLarge("file",
-                            "The document exceeds the upload limit of " + maxBytes + " bytes");
+            for (int next = 0; ; next ^= 1) {
+                if (chunks[next] == null) {
+                    chunks[next] = new byte[CHUNK_SIZE];
                 }
-                digest.update(buffer, 0, read);
-                if (headLength < HEAD_LENGTH) {
-                    int count = Math.min(read, HEAD_LENGTH - headLength);
-                    System.arraycopy(buffer, 0, head, headLength, count);
-                    headLength += count;
+                byte[] chunk = chunks[next];
+                int length = fill(in, chunk, size, maxBytes);
+                size += length;
+                if (head == null) {
+                    head = Arrays.copyOf(chunk, Math.min(length, HEAD_LENGTH));
                 }
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
-                while (chunk.hasRemaining()) {
-                    channel.write(chunk);
+                if (length < chunk.length) {
+                    sha256 = writer.finish(chunk, length);
+                    break;
                 }
+                writer.write(chunk, length);
             }
             if (durable) {
                 channel.force(true);
             }
         } catch (IOException | RuntimeException | Error e) {
+            writer.abandon();
             deleteQuietly(tempFile, e);
             throw e;
         }
-        return new PendingContent(tempFile, size, digest.digest(), Arrays.copyOf(head, headLength));
+        return new PendingContent(tempFile, size, sha256, head);
+    }
+
+    /**
+     * Reads until the chunk is full or the input ends; the number of bytes read.
+     *
+     * @param received how many bytes of the upload came before this chunk
+     * @throws ServiceException.PayloadTooLarge as soon as more than {@code maxBytes} bytes have arrived in all
+     */
+    private static int fill(InputStream in, byte[] chunk, long received, long maxBytes) throws IOException {
+        int length = 0;
+        while (length < chunk.length) {
+            int read = in.read(chunk, length, chunk.length - length);
+            if (read < 0) {
+                break;
+            }
+            length += read;
+            if (received + length > maxBytes) {
+                throw new ServiceException.PayloadTooLarge("file",
+                        "The document exceeds the upload limit of " + maxBytes + " bytes");
+            }
+        }
+        return length;
     }
 
     /**

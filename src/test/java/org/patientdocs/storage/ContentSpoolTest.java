@@ -66,6 +66,19 @@ class ContentSpoolTest {
     }
 
     @Test
+    void anUploadOfManyChunksIsHashedAndWrittenInOrder() throws Exception {
+        // several 512 KiB chunks handed to the writer thread, past the 4 MiB background flush, and a partial last one
+        for (int size : new int[] {5_300_017, 2 * 512 * 1024}) {
+            byte[] content = randomBytes(size);
+            try (PendingContent pending = spool.write(new ByteArrayInputStream(content), 10_000_000)) {
+                assertEquals(size, pending.size());
+                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(content), pending.sha256());
+                assertArrayEquals(content, Files.readAllBytes(pending.tempFile()));
+            }
+        }
+    }
+
+    @Test
     void aSpoolThatIsNotDurableKeepsTheSameBytes() throws Exception {
         ContentSpool fast = new ContentSpool(dir.resolve("fast"), false);
         byte[] content = randomBytes(70_000);
@@ -141,6 +154,39 @@ class ContentSpoolTest {
             }
         };
         assertEquals(aborted, assertThrows(IOException.class, () -> spool.write(failing, 1_000_000)));
+        assertEquals(0, tempFileCount());
+    }
+
+    @Test
+    void aStreamFailingAfterSomeChunksLeavesNothingBehind() throws IOException {
+        IOException aborted = new IOException("client went away");
+        InputStream failing = new InputStream() {
+            private int left = 3_000_000;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left == 0) {
+                    throw aborted;
+                }
+                int count = Math.min(len, left);
+                left -= count;
+                return count;
+            }
+        };
+        assertEquals(aborted, assertThrows(IOException.class, () -> spool.write(failing, 10_000_000)));
+        assertEquals(0, tempFileCount());
+    }
+
+    @Test
+    void theLimitCountsEveryChunk() throws IOException {
+        byte[] content = randomBytes(3_000_001);
+        assertThrows(ServiceException.PayloadTooLarge.class,
+                () -> spool.write(new ByteArrayInputStream(content), content.length - 1));
         assertEquals(0, tempFileCount());
     }
 

@@ -1,0 +1,136 @@
+package org.patientdocs.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Hashes chunks of an upload and writes them to its file on a worker thread, while the request's thread receives
+ * the next chunk: receiving, hashing and writing each take about as long, so overlapping them almost halves an
+ * upload's time. At most one chunk is in the worker's hands at a time, so an upload holds two chunk buffers.
+ * Chunks are hashed and written in the order given. When the file must become durable, the written data is also
+ * flushed to disk in the background every few MiB, so that the final fsync waits only for the last of it.
+ * One instance serves one upload; use it from one thread.
+ */
+final class HashingWriter {
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Idle workers end after a minute; there are never more than uploads in progress. */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "upload-writer-" + THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Written bytes that start a background flush, when none is running. */
+    private static final long FLUSH_EVERY = 4L << 20;
+
+    private final FileChannel channel;
+    private final boolean flushAhead;
+    private final MessageDigest digest = ContentSpool.sha256();
+    private Future<?> inFlight;
+    /** Touched by the worker only (each chunk's task happens-after the previous one's). */
+    private long unflushed;
+    private volatile Future<?> flushing;
+
+    /** @param flushAhead whether to flush written data to disk in the background as it accumulates */
+    HashingWriter(FileChannel channel, boolean flushAhead) {
+        this.channel = channel;
+        this.flushAhead = flushAhead;
+    }
+
+    /**
+     * Hands a chunk to the worker once the previous one is written. The caller must not touch {@code chunk} until
+     * the next call of this method or {@link #finish} has returned.
+     *
+     * @throws IOException when writing an earlier chunk failed
+     */
+    void write(byte[] chunk, int length) throws IOException {
+        awaitInFlight();
+        inFlight = WORKERS.submit(() -> {
+            hashAndWrite(chunk, length);
+            return null;
+        });
+    }
+
+    /**
+     * Writes the last chunk on the calling thread once the previous one is written (a small upload never waits for
+     * a worker), and returns the SHA-256 of everything written.
+     */
+    byte[] finish(byte[] lastChunk, int length) throws IOException {
+        awaitInFlight();
+        hashAndWrite(lastChunk, length);
+        await(flushing);
+        return digest.digest();
+    }
+
+    /** Waits for the worker to let go of the file, ignoring how its last chunk ended: the upload is being dropped. */
+    void abandon() {
+        try {
+            awaitInFlight();
+            await(flushing);
+        } catch (IOException ignored) {
+            // the caller is already failing the upload and deletes the file
+        }
+    }
+
+    private void hashAndWrite(byte[] chunk, int length) throws IOException {
+        digest.update(chunk, 0, length);
+        ByteBuffer bytes = ByteBuffer.wrap(chunk, 0, length);
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+        unflushed += length;
+        if (flushAhead && unflushed >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
+            unflushed = 0;
+            flushing = WORKERS.submit(() -> {
+                channel.force(false);
+                return null;
+            });
+        }
+    }
+
+    private void awaitInFlight() throws IOException {
+        Future<?> waiting = inFlight;
+        inFlight = null;
+        await(waiting);
+    }
+
+    private static void await(Future<?> waiting) throws IOException {
+        if (waiting == null) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    waiting.get();
+                    return;
+                } catch (InterruptedException e) {
+                    // the worker still holds the chunk and the file: wait for it all the same
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            // the task throws nothing but what hashAndWrite does
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) cause;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
