@@ -97,7 +97,12 @@ final class BenchService implements AutoCloseable {
 
     /** A request to a URL relative to the service root, with credentials. */
     HttpRequest.Builder request(String relativeUrl) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(relativeUrl)).timeout(Duration.ofMinutes(2));
+        return request(base.resolve(relativeUrl));
+    }
+
+    /** A request to any URI made as the service's are: with credentials and the same timeout. */
+    HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2));
         credentials().forEach(builder::header);
         return builder;
     }

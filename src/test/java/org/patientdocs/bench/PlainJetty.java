@@ -10,6 +10,9 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,26 +25,44 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The transfer floors: a second Jetty server in the same JVM, set up like the service's (same Jetty, same connector
- * settings, servlets), with nothing but plain servlets. {@code GET /file} writes a local file to the socket;
- * {@code POST /discard} reads the request body and throws it away; both copy through a 64 KiB buffer.
- * {@code GET /file-8k} writes the file as Olingo copies every response body (an 8 KiB buffer between two channels):
- * not a floor, but it tells how much of a slower {@code $value} is that copy's doing.
+ * The floors: a second Jetty server in the same JVM, set up like the service's (same Jetty, same connector settings,
+ * servlets), with nothing but plain servlets. The transfer suite's server ({@link #start(Path)}) has three:
+ * {@code GET /file} writes a local file to the socket; {@code POST /discard} reads the request body and throws it
+ * away; both copy through a 64 KiB buffer. {@code GET /file-8k} writes the file as Olingo copies every response body
+ * (an 8 KiB buffer between two channels): not a floor, but it tells how much of a slower {@code $value} is that copy's
+ * doing. Every server also answers {@code GET /answer/N} with the bytes handed to {@link #serve}, written from memory
+ * in one piece: what the query suite's answers cost to move, without the service.
  */
 final class PlainJetty implements AutoCloseable {
 
     private static final int BUFFER = 64 * 1024;
 
     private final Server server;
+    private final AnswerServlet answers;
     final URI base;
 
-    private PlainJetty(Server server) {
+    private PlainJetty(Server server, AnswerServlet answers) {
         this.server = server;
+        this.answers = answers;
         this.base = URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort()
                 + "/");
     }
 
+    /** The transfer suite's server: {@code /file}, {@code /discard} and {@code /file-8k} over {@code file}. */
     static PlainJetty start(Path file) throws Exception {
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(new FileServlet(file)), "/file");
+        context.addServlet(new ServletHolder(new DiscardServlet()), "/discard");
+        context.addServlet(new ServletHolder(new OlingoCopyServlet(file)), "/file-8k");
+        return start(context);
+    }
+
+    /** The query suite's server: nothing but the answers handed to {@link #serve}. */
+    static PlainJetty start() throws Exception {
+        return start(new ServletContextHandler());
+    }
+
+    private static PlainJetty start(ServletContextHandler context) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -50,14 +71,17 @@ final class PlainJetty implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
+        AnswerServlet answers = new AnswerServlet();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new FileServlet(file)), "/file");
-        context.addServlet(new ServletHolder(new DiscardServlet()), "/discard");
-        context.addServlet(new ServletHolder(new OlingoCopyServlet(file)), "/file-8k");
+        context.addServlet(new ServletHolder(answers), "/answer/*");
         server.setHandler(context);
         server.start();
-        return new PlainJetty(server);
+        return new PlainJetty(server, answers);
+    }
+
+    /** Where this server answers {@code GET} with {@code body} (not to be changed after), as {@code contentType}. */
+    URI serve(String contentType, byte[] body) {
+        return base.resolve("answer/" + answers.add(new Answer(contentType, body)));
     }
 
     @Override
@@ -110,6 +134,34 @@ final class PlainJetty implements AutoCloseable {
                     buffer.clear();
                 }
             }
+        }
+    }
+
+    private record Answer(String contentType, byte[] body) {
+    }
+
+    /** Answers {@code GET /answer/N} with the N-th answer added, in one write of its bytes, with its length. */
+    private static final class AnswerServlet extends HttpServlet {
+        private final transient Map<String, Answer> answers = new ConcurrentHashMap<>();
+        private final AtomicInteger added = new AtomicInteger();
+
+        /** The answer's number. */
+        int add(Answer answer) {
+            int number = added.incrementAndGet();
+            answers.put("/" + number, answer);
+            return number;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            Answer answer = answers.get(request.getPathInfo());
+            if (answer == null) {
+                response.sendError(HttpServletResponse.SC_NOT_FOUND);
+                return;
+            }
+            response.setContentType(answer.contentType());
+            response.setContentLength(answer.body().length);
+            response.getOutputStream().write(answer.body());
         }
     }
 

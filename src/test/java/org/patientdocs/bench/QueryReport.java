@@ -8,7 +8,8 @@ import org.patientdocs.query.SqlFragment;
 
 /**
  * Prints the query suite's table, one row as soon as each request is measured: its figures, its floors, its ratio and
- * whether it meets the target; then the thousandth page against the first, and the SQL behind each request.
+ * whether it meets the target; then what each answer's bytes alone cost to fetch, the thousandth page against the
+ * first, and the SQL behind each request.
  */
 final class QueryReport {
 
@@ -41,6 +42,23 @@ final class QueryReport {
                 ms(result.serviceDocument().median()),
                 ms(result.sqlLatency().median() + result.serviceDocument().median()),
                 String.format(Locale.ROOT, "%.2f", ratio), verdict(ratio <= QuerySuite.FLOOR_TARGET));
+    }
+
+    /** Each answer's copy served by a plain servlet, against the service document: a reference, not in the target. */
+    static void answers(List<QuerySuite.Result> results) {
+        System.out.println();
+        System.out.println("Reference, not part of the floor or the target: each answer's own bytes, served from memory"
+                + " by a plain Jetty servlet in this JVM and fetched like the service's requests, in the same rounds:");
+        for (QuerySuite.Result result : results) {
+            if (result.unsupported() != null) {
+                continue;
+            }
+            double answer = result.answer().median();
+            double aboveDocument = answer - result.serviceDocument().median();
+            System.out.printf(Locale.ROOT, "  %-36s answer bytes alone: p50 %s ms (%s ms %s than the service"
+                    + " document's)%n", result.scenario().name(), ms(answer), ms(Math.abs(aboveDocument)),
+                    aboveDocument >= 0 ? "more" : "less");
+        }
     }
 
     static void pages(QuerySuite.Result firstPage, QuerySuite.Result lastPage) {

@@ -1,6 +1,7 @@
 package org.patientdocs.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,9 @@ import org.patientdocs.query.SqlFragment;
 /**
  * The query suite: loads the data set, then times each representative request over HTTP next to its two floors,
  * measured in the same rounds so that the machine's noise hits all three alike: the request's own SQL through JDBC
- * ({@link JdbcFloor}) and the service's cheapest request, the service document.
+ * ({@link JdbcFloor}) and the service's cheapest request, the service document. The same rounds also fetch a copy of
+ * the request's answer from a plain servlet ({@link PlainJetty}): a reference for what moving its bytes costs, not part
+ * of the floor.
  */
 final class QuerySuite {
 
@@ -46,14 +49,16 @@ final class QuerySuite {
     private final BenchOptions options;
     private final BenchService service;
     private final JdbcFloor floor;
+    private final PlainJetty plain;
     private final ScenarioSql translator;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private QuerySuite(BenchOptions options, BenchService service, JdbcFloor floor) {
+    private QuerySuite(BenchOptions options, BenchService service, JdbcFloor floor, PlainJetty plain) {
         this.options = options;
         this.service = service;
         this.floor = floor;
+        this.plain = plain;
         this.translator = new ScenarioSql(service.config, floor);
     }
 
@@ -69,8 +74,9 @@ final class QuerySuite {
                 (System.nanoTime() - started) / 1e9,
                 options.store().equals("postgres") ? "VACUUM ANALYZE" : "ANALYZE and SHUTDOWN COMPACT");
         try (BenchService service = BenchService.start(database, "filesystem", dataDir);
-             JdbcFloor floor = new JdbcFloor(database)) {
-            new QuerySuite(options, service, floor).measure();
+             JdbcFloor floor = new JdbcFloor(database);
+             PlainJetty plain = PlainJetty.start()) {
+            new QuerySuite(options, service, floor, plain).measure();
         }
     }
 
@@ -105,6 +111,7 @@ final class QuerySuite {
             QueryReport.row(result);
             results.add(result);
         }
+        QueryReport.answers(results);
         QueryReport.pages(results.get(results.size() - 2), results.get(results.size() - 1));
         QueryReport.statements(results);
         QueryReport.plans(results, PLAN_THRESHOLD_NANOS, floor);
@@ -143,6 +150,8 @@ final class QuerySuite {
         if (problem != null) {
             return Result.unsupported(scenario, "wrong answer: " + abbreviate(problem));
         }
+        byte[] body = probe.body().getBytes(StandardCharsets.UTF_8);
+        URI answer = plain.serve(probe.headers().firstValue("Content-Type").orElseThrow(), body);
         List<SqlFragment> sql = translator.statements(scenario.url());
         List<Samples> perStatement = new ArrayList<>();
         List<Samples> warmupStatements = new ArrayList<>();
@@ -155,18 +164,21 @@ final class QuerySuite {
             time(scenario.url());
             floor.run(sql, warmupStatements);
             time("");
+            time(answer);
         }
         Samples latency = new Samples();
         Samples sqlLatency = new Samples();
         Samples serviceDocument = new Samples();
+        Samples answerLatency = new Samples();
         long deadline = System.nanoTime() + BUDGET_NANOS;
         for (int i = 0; i < options.iterations() && (i < MIN_ITERATIONS || System.nanoTime() < deadline); i++) {
             latency.add(time(scenario.url()));
             sqlLatency.add(floor.run(sql, perStatement));
             serviceDocument.add(time(""));
+            answerLatency.add(time(answer));
         }
-        return new Result(scenario, sql, perStatement, probe.body().getBytes(StandardCharsets.UTF_8).length,
-                throughput(scenario.url()), latency, sqlLatency, serviceDocument, null);
+        return new Result(scenario, sql, perStatement, body.length, throughput(scenario.url()), latency, sqlLatency,
+                serviceDocument, answerLatency, null);
     }
 
     /** Requests per second with {@code --clients} clients sending the request back to back. */
@@ -198,20 +210,29 @@ final class QuerySuite {
         }
     }
 
-    /** The nanoseconds from sending the request to having read the whole answer, which must be 200. */
     private long time(String url) throws IOException, InterruptedException {
+        return time(service.base.resolve(url));
+    }
+
+    /** The nanoseconds from sending the request to having read the whole answer, which must be 200. */
+    private long time(URI uri) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        HttpResponse<String> response = send(url);
+        HttpResponse<String> response = send(uri);
         long elapsed = System.nanoTime() - started;
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": "
+            throw new IllegalStateException(uri + " answered " + response.statusCode() + ": "
                     + abbreviate(response.body()));
         }
         return elapsed;
     }
 
     private HttpResponse<String> send(String url) throws IOException, InterruptedException {
-        return http.send(service.request(url).header("Accept", "application/json").GET().build(),
+        return send(service.base.resolve(url));
+    }
+
+    /** A GET as the service's requests are sent (credentials, Accept), to the service or to {@link #plain}. */
+    private HttpResponse<String> send(URI uri) throws IOException, InterruptedException {
+        return http.send(service.request(uri).header("Accept", "application/json").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -261,14 +282,15 @@ final class QuerySuite {
      *
      * @param perStatement  the bare SQL's latency per statement, in the order of {@code sql}
      * @param responseBytes the size of the answer's body
+     * @param answer        the same answer's bytes fetched from {@link PlainJetty}: a reference, not in the floor
      * @param unsupported why the scenario could not be measured (the service's answer), or null
      */
     record Result(Scenario scenario, List<SqlFragment> sql, List<Samples> perStatement, long responseBytes,
                   double requestsPerSecond, Samples latency, Samples sqlLatency, Samples serviceDocument,
-                  String unsupported) {
+                  Samples answer, String unsupported) {
 
         static Result unsupported(Scenario scenario, String why) {
-            return new Result(scenario, List.of(), List.of(), 0, 0, null, null, null, why);
+            return new Result(scenario, List.of(), List.of(), 0, 0, null, null, null, null, why);
         }
 
         /** The request's p50 over its floor: bare SQL p50 plus service document p50. */
