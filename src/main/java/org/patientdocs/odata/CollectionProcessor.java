@@ -1,6 +1,8 @@
 package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -78,44 +80,59 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
 
         List<Map<String, Object>> rows = evaluate(() -> services.entities().query(page.rows(), page.columns()));
         List<Map<String, Object>> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
+
+        // The spec's list of a patient's documents always carries its count; elsewhere only on request.
+        boolean withCount = isTrue(uriInfo.getCountOption()) || target.patientScope() != null;
+        Long count = withCount ? Math.min(Integer.MAX_VALUE, evaluate(() -> services.entities().count(query.count())))
+                : null;
+        URI next = null;
+        if (page.hasMore(rows.size())) {
+            long deliveredSoFar = (position == null ? 0 : position.delivered()) + delivered.size();
+            Keyset.Position after = page.positionAfter(delivered.get(delivered.size() - 1), deliveredSoFar);
+            next = Paging.nextLink(request, Keyset.encode(fingerprint, after));
+        }
+        CollectionJson.Page answer = new CollectionJson.Page(ContextUrls.collection(odata, request, set,
+                uriInfo.getExpandOption(), uriInfo.getSelectOption()), query.selected(), delivered, count, next);
+        if (CollectionJson.writes(format, uriInfo.getExpandOption(), uriInfo.getSelectOption(), set.getEntityType())) {
+            response.setODataContent(new CollectionJson(format, set.getEntityType(), answer));
+        } else {
+            response.setContent(serialize(request, uriInfo, format, table, context, size.rows(), answer));
+        }
+        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
+        Paging.confirm(response, size);
+    }
+
+    /** The page through Olingo's serializer: full metadata, XML, $expand, or a $select without the key. */
+    private InputStream serialize(ODataRequest request, UriInfo uriInfo, ContentType format, ColumnMap.Table table,
+                                  QueryContext context, int pageSize, CollectionJson.Page answer)
+            throws SerializerException {
+        EdmEntitySet set = Target.of(uriInfo).set();
         List<Entity> entities = new ArrayList<>();
-        for (Map<String, Object> row : delivered) {
-            entities.add(Entities.fromRow(odata, set, Entities.only(row, query.selected())));
+        for (Map<String, Object> row : answer.rows()) {
+            entities.add(Entities.fromRow(odata, set, Entities.only(row, answer.selected())));
         }
         evaluate(() -> {
-            new Expansion(odata, services.entities(), context, request, uriInfo.getAliases(), size.rows())
-                    .expand(set, table, entities, delivered, uriInfo.getExpandOption(),
+            new Expansion(odata, services.entities(), context, request, uriInfo.getAliases(), pageSize)
+                    .expand(set, table, entities, answer.rows(), uriInfo.getExpandOption(),
                             uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
             return null;
         });
         EntityCollection collection = new EntityCollection();
         collection.getEntities().addAll(entities);
-
-        // The spec's list of a patient's documents always carries its count; elsewhere only on request.
-        boolean withCount = isTrue(uriInfo.getCountOption()) || target.patientScope() != null;
-        if (withCount) {
-            long count = evaluate(() -> services.entities().count(query.count()));
-            collection.setCount((int) Math.min(Integer.MAX_VALUE, count));
+        if (answer.count() != null) {
+            collection.setCount(answer.count().intValue());
         }
-        if (page.hasMore(rows.size())) {
-            long deliveredSoFar = (position == null ? 0 : position.delivered()) + delivered.size();
-            Keyset.Position next = page.positionAfter(delivered.get(delivered.size() - 1), deliveredSoFar);
-            collection.setNext(Paging.nextLink(request, Keyset.encode(fingerprint, next)));
-        }
-
+        collection.setNext(answer.next());
         EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with()
                 .id(request.getRawRequestUri())
-                .contextURL(ContextUrls.collection(odata, request, set, uriInfo.getExpandOption(),
-                        uriInfo.getSelectOption()))
+                .contextURL(answer.context())
                 .select(uriInfo.getSelectOption())
                 .expand(uriInfo.getExpandOption())
-                .count(withCount ? countOption() : null)
+                .count(answer.count() != null ? countOption() : null)
                 .build();
-        response.setContent(odata.createSerializer(format)
-                .entityCollection(metadata, set.getEntityType(), collection, options).getContent());
-        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
-        response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
-        Paging.confirm(response, size);
+        return odata.createSerializer(format).entityCollection(metadata, set.getEntityType(), collection, options)
+                .getContent();
     }
 
     @Override

@@ -1,0 +1,167 @@
+package org.patientdocs.odata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.olingo.commons.api.data.ContextURL;
+import org.apache.olingo.commons.api.data.EntityCollection;
+import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions;
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.core.uri.parser.Parser;
+import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
+import org.junit.jupiter.api.Test;
+import org.patientdocs.query.ColumnMap;
+
+/** The direct writer against Olingo's serializer: the same entities must come out byte for byte the same. */
+class CollectionJsonTest {
+
+    private static final OData ODATA = OData.newInstance();
+    private static final ServiceMetadata METADATA = EdmLoader.load();
+    private static final EdmEntitySet DOCUMENTS = METADATA.getEdm().getEntityContainer().getEntitySet("Documents");
+    private static final EdmEntitySet PATIENTS = METADATA.getEdm().getEntityContainer().getEntitySet("Patients");
+    private static final List<ContentType> FORMATS = List.of(
+            ContentType.JSON,
+            ContentType.JSON_NO_METADATA,
+            ContentType.create(ContentType.JSON, ContentType.PARAMETER_IEEE754_COMPATIBLE, "true"),
+            ContentType.create(ContentType.JSON_NO_METADATA, ContentType.PARAMETER_IEEE754_COMPATIBLE, "true"),
+            ContentType.APPLICATION_JSON);
+
+    @Test
+    void documentsComeOutAsOlingoWritesThem() throws Exception {
+        List<Map<String, Object>> rows = List.of(
+                document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "plain", Instant.parse("2026-02-21T14:30:00Z"), 1),
+                document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, Instant.parse("2026-02-21T14:30:00.120Z"), 7),
+                document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab \"result\"", "é ü 中文 😀 </script> \\ \u0001 \t\n",
+                        Instant.parse("1999-12-31T23:59:59.999Z"), Long.MAX_VALUE));
+        for (String query : List.of("", "$select=id,file_name,file_size_bytes,uploaded_at", "$select=*",
+                "$select=description,id")) {
+            for (ContentType format : FORMATS) {
+                for (Long count : new Long[] {null, 0L, 42L}) {
+                    for (URI next : new URI[] {null, URI.create("http://h/Documents?$skiptoken=abc%2B")}) {
+                        assertSame(DOCUMENTS, query, format, rows, count, next);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void patientsComeOutAsOlingoWritesThem() throws Exception {
+        Map<String, Object> full = new LinkedHashMap<>();
+        full.put("id", "12345");
+        full.put("first_name", "Ann");
+        full.put("last_name", "O'Neil");
+        full.put("birth_date", LocalDate.of(1961, 2, 28));
+        full.put(ColumnMap.VERSION, 3L);
+        Map<String, Object> sparse = new LinkedHashMap<>();
+        sparse.put("id", "p.2");
+        sparse.put("first_name", null);
+        sparse.put("last_name", null);
+        sparse.put("birth_date", null);
+        sparse.put(ColumnMap.VERSION, 1L);
+        for (ContentType format : FORMATS) {
+            assertSame(PATIENTS, "", format, List.of(full, sparse), 2L, null);
+            assertSame(PATIENTS, "$select=birth_date,id", format, List.of(full, sparse), null, null);
+            assertSame(PATIENTS, "", format, List.of(), 0L, null);
+        }
+    }
+
+    @Test
+    void olingoKeepsWhatThisWriterDoesNot() {
+        assertTrue(CollectionJson.writes(ContentType.JSON, null, null, DOCUMENTS.getEntityType()));
+        assertFalse(CollectionJson.writes(ContentType.JSON_FULL_METADATA, null, null, DOCUMENTS.getEntityType()));
+        assertFalse(CollectionJson.writes(ContentType.APPLICATION_XML, null, null, DOCUMENTS.getEntityType()));
+        UriInfo expand = parse(DOCUMENTS, "$expand=Patient");
+        assertFalse(CollectionJson.writes(ContentType.JSON, expand.getExpandOption(), null,
+                DOCUMENTS.getEntityType()));
+        UriInfo withoutKey = parse(DOCUMENTS, "$select=file_name");
+        assertFalse(CollectionJson.writes(ContentType.JSON, null, withoutKey.getSelectOption(),
+                DOCUMENTS.getEntityType()), "Olingo writes @odata.id when the key is not selected");
+    }
+
+    private static void assertSame(EdmEntitySet set, String query, ContentType format,
+                                   List<Map<String, Object>> rows, Long count, URI next) throws Exception {
+        UriInfo uri = parse(set, query);
+        ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(set)
+                .selectList(ODATA.createUriHelper().buildContextURLSelectList(set.getEntityType(), null,
+                        uri.getSelectOption()))
+                .build();
+        Set<String> selected = selected(set, uri);
+        assertTrue(CollectionJson.writes(format, null, uri.getSelectOption(), set.getEntityType()));
+
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        new CollectionJson(format, set.getEntityType(), new CollectionJson.Page(context, selected, rows, count, next))
+                .write(Channels.newChannel(direct));
+
+        EntityCollection collection = new EntityCollection();
+        for (Map<String, Object> row : rows) {
+            collection.getEntities().add(Entities.fromRow(ODATA, set, Entities.only(row, selected)));
+        }
+        if (count != null) {
+            collection.setCount(count.intValue());
+        }
+        collection.setNext(next);
+        EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with().id("http://h/x")
+                .contextURL(context).select(uri.getSelectOption())
+                .count(count == null ? null : new CountOptionImpl().setValue(true)).build();
+        try (InputStream olingo = ODATA.createSerializer(format)
+                .entityCollection(METADATA, set.getEntityType(), collection, options).getContent()) {
+            assertEquals(new String(olingo.readAllBytes(), StandardCharsets.UTF_8),
+                    direct.toString(StandardCharsets.UTF_8), set.getName() + "?" + query + " as " + format);
+        }
+    }
+
+    private static Set<String> selected(EdmEntitySet set, UriInfo uri) {
+        Set<String> selected = new LinkedHashSet<>(set.getEntityType().getKeyPredicateNames());
+        if (uri.getSelectOption() == null || uri.getSelectOption().getText().equals("*")) {
+            selected.addAll(set.getEntityType().getPropertyNames());
+        } else {
+            selected.addAll(List.of(uri.getSelectOption().getText().split(",")));
+        }
+        return selected;
+    }
+
+    private static Map<String, Object> document(String id, String type, String description, Instant uploadedAt,
+                                                long version) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", id);
+        row.put("patient_id", "12345");
+        row.put("file_name", "scan 01.pdf");
+        row.put("content_type", "application/pdf");
+        row.put("file_size_bytes", version == Long.MAX_VALUE ? Long.MAX_VALUE : 1024L * version);
+        row.put("document_type", type);
+        row.put("description", description);
+        row.put("uploaded_by_id", "user-1");
+        row.put("uploaded_at", uploadedAt);
+        row.put(ColumnMap.VERSION, version);
+        row.put("$k0", "a sort key read for the skip token");
+        return row;
+    }
+
+    private static UriInfo parse(EdmEntitySet set, String query) {
+        try {
+            return new Parser(METADATA.getEdm(), ODATA).parseUri(set.getName(), query.isEmpty() ? null : query, null,
+                    "http://h/");
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
