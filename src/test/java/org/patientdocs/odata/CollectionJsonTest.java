@@ -11,16 +11,21 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.EntityCollection;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.commons.api.edm.EdmPrimitiveType;
+import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.format.ContentType;
+import org.apache.olingo.commons.core.edm.primitivetype.EdmPrimitiveTypeFactory;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions;
@@ -50,7 +55,9 @@ class CollectionJsonTest {
                 document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "plain", Instant.parse("2026-02-21T14:30:00Z"), 1),
                 document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, Instant.parse("2026-02-21T14:30:00.120Z"), 7),
                 document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab \"result\"", "é ü 中文 😀 </script> \\ \u0001 \t\n",
-                        Instant.parse("1999-12-31T23:59:59.999Z"), Long.MAX_VALUE));
+                        Instant.parse("1999-12-31T23:59:59.999Z"), Long.MAX_VALUE),
+                document("doc-DDDDDDDDDDDDDDDDDDDDDD", "", "", Instant.parse("+10000-01-01T00:00:00.5Z"), 2),
+                document("doc-EEEEEEEEEEEEEEEEEEEEEE", "x", "y", Instant.parse("-0001-12-31T23:59:59Z"), 3));
         for (String query : List.of("", "$select=id,file_name,file_size_bytes,uploaded_at", "$select=*",
                 "$select=description,id")) {
             for (ContentType format : FORMATS) {
@@ -60,6 +67,22 @@ class CollectionJsonTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void instantsAreWrittenAsOlingoWritesThem() throws Exception {
+        EdmPrimitiveType olingo = EdmPrimitiveTypeFactory.getInstance(EdmPrimitiveTypeKind.DateTimeOffset);
+        Random random = new Random(7);
+        List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("0001-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("2026-02-21T14:30:00.100Z"),
+                Instant.ofEpochSecond(0, 1), Instant.ofEpochSecond(-1, 999_000_000)));
+        for (int i = 0; i < 10_000; i++) {
+            instants.add(Instant.ofEpochSecond(random.nextLong(-62_135_596_800L, 253_402_300_800L),
+                    random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000) / (int) Math.pow(10, random.nextInt(9))));
+        }
+        for (Instant instant : instants) {
+            assertEquals(olingo.valueToString(instant, false, null, 3, null, null), CollectionJson.utc(instant));
         }
     }
 
