@@ -27,6 +27,9 @@ import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.core.edm.primitivetype.EdmPrimitiveTypeFactory;
 import org.apache.olingo.server.api.ODataContent;
 import org.apache.olingo.server.api.ServiceMetadata;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
+import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.apache.olingo.server.core.serializer.utils.ContentTypeHelper;
@@ -37,9 +40,10 @@ import org.patientdocs.query.ColumnMap;
 /**
  * A page of rows written as an OData JSON entity collection straight to the response, byte for byte what Olingo's
  * serializer writes for the same entities, without building them: Olingo's entities and its per-value conversions
- * cost more than the database's work on a 1000-row page. It writes the common answers, JSON with minimal or no
- * metadata, without {@code $expand}, with the key among the properties (so there is no {@code @odata.id}); Olingo
- * serializes every other answer. Property values come out as Olingo writes them: strings, integers and instants
+ * cost more than the database's work on a 1000-row page. It writes the common answers: JSON with minimal or no
+ * metadata, the key among the selected properties (so there is no {@code @odata.id}), and at most one level of
+ * {@code $expand} without {@code *}, {@code /$count} or a select that leaves out the key; Olingo serializes every
+ * other answer. Property values come out as Olingo writes them: strings, integers and instants
  * (in UTC) directly, every other type through Olingo's own primitive types. Instances are not reused.
  */
 final class CollectionJson implements ODataContent {
@@ -67,7 +71,9 @@ final class CollectionJson implements ODataContent {
     private final boolean withMetadata;
     private final boolean wideNumbersAsStrings;
     private final Page page;
-    private final List<Column> columns = new ArrayList<>();
+    private final List<Column> columns;
+    /** The expanded navigations in the model's order (Olingo's), with the columns of their entities. */
+    private final List<Map.Entry<Expansion.Navigated, List<Column>>> expanded = new ArrayList<>();
 
     /**
      * A page of a collection answer, whoever writes it.
@@ -77,21 +83,33 @@ final class CollectionJson implements ODataContent {
      * @param rows     the entities' rows: their properties, {@link ColumnMap#VERSION} and columns for the service
      * @param count    {@code @odata.count}, or null for none
      * @param next     {@code @odata.nextLink}, or null on the last page
+     * @param expanded the expanded navigations of the rows, none when nothing is expanded
      */
-    record Page(ContextURL context, Set<String> selected, List<Map<String, Object>> rows, Long count, URI next) {
+    record Page(ContextURL context, Set<String> selected, List<Map<String, Object>> rows, Long count, URI next,
+                List<Expansion.Navigated> expanded) {
     }
 
     CollectionJson(ContentType format, EdmEntityType type, Page page) {
         this.withMetadata = !ContentTypeHelper.isODataMetadataNone(format);
         this.wideNumbersAsStrings = ContentTypeHelper.isODataIEEE754Compatible(format);
         this.page = page;
+        this.columns = columns(type, page.selected());
+        for (String name : type.getNavigationPropertyNames()) {
+            page.expanded().stream().filter(n -> n.navigation().name().equals(name)).findFirst().ifPresent(n ->
+                    expanded.add(Map.entry(n, columns(n.targetSet().getEntityType(), n.selected()))));
+        }
+    }
+
+    private List<Column> columns(EdmEntityType type, Set<String> selected) {
+        List<Column> list = new ArrayList<>();
         for (String name : type.getPropertyNames()) {
-            if (page.selected().contains(name)) {
+            if (selected.contains(name)) {
                 EdmProperty property = type.getStructuralProperty(name);
                 EdmPrimitiveType primitive = (EdmPrimitiveType) property.getType();
-                columns.add(new Column(property, primitive, shape(primitive)));
+                list.add(new Column(property, primitive, shape(primitive)));
             }
         }
+        return list;
     }
 
     private Shape shape(EdmPrimitiveType type) {
@@ -110,14 +128,35 @@ final class CollectionJson implements ODataContent {
     }
 
     /**
-     * Whether this writer produces the answer: JSON with minimal or no metadata, nothing expanded, and no
-     * {@code $select} that leaves out the key (Olingo then adds {@code @odata.id}).
+     * Whether this writer produces the answer: JSON with minimal or no metadata, no {@code $select} that leaves out
+     * the key (Olingo then adds {@code @odata.id}), and nothing expanded but navigations of the entity itself,
+     * without further expands inside, {@code *}, {@code /$count}, {@code $ref} or {@code $levels}.
      */
     static boolean writes(ContentType format, ExpandOption expand, SelectOption select, EdmEntityType type) {
-        return format.isCompatible(ContentType.APPLICATION_JSON) && !ContentTypeHelper.isODataMetadataFull(format)
-                && expand == null && (ExpandSelectHelper.isAll(select)
-                || ExpandSelectHelper.getSelectedPropertyNames(select.getSelectItems())
-                        .containsAll(type.getKeyPredicateNames()));
+        if (!format.isCompatible(ContentType.APPLICATION_JSON) || ContentTypeHelper.isODataMetadataFull(format)
+                || !keySelected(select, type)) {
+            return false;
+        }
+        if (expand == null) {
+            return true;
+        }
+        for (ExpandItem item : expand.getExpandItems()) {
+            List<UriResource> parts = item.getResourcePath() == null ? List.of()
+                    : item.getResourcePath().getUriResourceParts();
+            if (item.isStar() || item.isRef() || item.hasCountPath() || item.getLevelsOption() != null
+                    || item.getApplyOption() != null || item.getExpandOption() != null
+                    || item.getStartTypeFilter() != null || parts.size() != 1
+                    || !(parts.get(0) instanceof UriResourceNavigation navigation)
+                    || !keySelected(item.getSelectOption(), navigation.getProperty().getType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean keySelected(SelectOption select, EdmEntityType type) {
+        return ExpandSelectHelper.isAll(select) || ExpandSelectHelper.getSelectedPropertyNames(select.getSelectItems())
+                .containsAll(type.getKeyPredicateNames());
     }
 
     @Override
@@ -132,17 +171,19 @@ final class CollectionJson implements ODataContent {
             if (withMetadata) {
                 json.writeStringField("@odata.context", ContextURLBuilder.create(page.context()).toASCIIString());
             }
-            Long count = page.count();
-            if (count != null) {
-                if (wideNumbersAsStrings) {
-                    json.writeStringField("@odata.count", count.toString());
-                } else {
-                    json.writeNumberField("@odata.count", count);
-                }
+            if (page.count() != null) {
+                writeCount("@odata.count", page.count(), json);
             }
             json.writeArrayFieldStart("value");
-            for (Map<String, Object> row : page.rows()) {
-                writeEntity(row, json);
+            List<Map<String, Object>> rows = page.rows();
+            for (int i = 0; i < rows.size(); i++) {
+                json.writeStartObject();
+                writeProperties(rows.get(i), columns, json);
+                for (Map.Entry<Expansion.Navigated, List<Column>> navigation : expanded) {
+                    writeNavigation(navigation.getKey(), navigation.getKey().inline().get(i), navigation.getValue(),
+                            json);
+                }
+                json.writeEndObject();
             }
             json.writeEndArray();
             if (page.next() != null) {
@@ -156,8 +197,9 @@ final class CollectionJson implements ODataContent {
         }
     }
 
-    private void writeEntity(Map<String, Object> row, JsonGenerator json) throws IOException, EdmPrimitiveTypeException {
-        json.writeStartObject();
+    /** The ETag and the properties: an entity's members up to its navigations. */
+    private void writeProperties(Map<String, Object> row, List<Column> columns, JsonGenerator json)
+            throws IOException, EdmPrimitiveTypeException {
         Object version = row.get(ColumnMap.VERSION);
         if (withMetadata && version != null) {
             json.writeStringField("@odata.etag", ETags.of((Long) version));
@@ -166,7 +208,44 @@ final class CollectionJson implements ODataContent {
             json.writeFieldName(column.property().getName());
             writeValue(column, row.get(column.property().getName()), json);
         }
-        json.writeEndObject();
+    }
+
+    /** An expanded navigation of one entity: its count, its entities and its next link, as Olingo orders them. */
+    private void writeNavigation(Expansion.Navigated navigated, Expansion.Inline inline, List<Column> columns,
+                                 JsonGenerator json) throws IOException, EdmPrimitiveTypeException {
+        String name = navigated.navigation().name();
+        if (!navigated.navigation().collection()) {
+            json.writeFieldName(name);
+            if (inline.rows().isEmpty()) {
+                json.writeNull();
+            } else {
+                json.writeStartObject();
+                writeProperties(inline.rows().get(0), columns, json);
+                json.writeEndObject();
+            }
+            return;
+        }
+        if (navigated.counted()) {
+            writeCount(name + "@odata.count", inline.count(), json);
+        }
+        json.writeArrayFieldStart(name);
+        for (Map<String, Object> row : inline.rows()) {
+            json.writeStartObject();
+            writeProperties(row, columns, json);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        if (inline.next() != null) {
+            json.writeStringField(name + "@odata.nextLink", inline.next().toASCIIString());
+        }
+    }
+
+    private void writeCount(String name, long count, JsonGenerator json) throws IOException {
+        if (wideNumbersAsStrings) {
+            json.writeStringField(name, Long.toString(count));
+        } else {
+            json.writeNumberField(name, count);
+        }
     }
 
     private static void writeValue(Column column, Object value, JsonGenerator json)

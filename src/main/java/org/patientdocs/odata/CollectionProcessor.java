@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.EntityCollection;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
@@ -26,6 +27,7 @@ import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.CountOption;
+import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
@@ -91,12 +93,19 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
             Keyset.Position after = page.positionAfter(delivered.get(delivered.size() - 1), deliveredSoFar);
             next = Paging.nextLink(request, Keyset.encode(fingerprint, after));
         }
-        CollectionJson.Page answer = new CollectionJson.Page(ContextUrls.collection(odata, request, set,
-                uriInfo.getExpandOption(), uriInfo.getSelectOption()), query.selected(), delivered, count, next);
-        if (CollectionJson.writes(format, uriInfo.getExpandOption(), uriInfo.getSelectOption(), set.getEntityType())) {
-            response.setODataContent(new CollectionJson(format, set.getEntityType(), answer));
+        ContextURL contextUrl = ContextUrls.collection(odata, request, set, uriInfo.getExpandOption(),
+                uriInfo.getSelectOption());
+        ExpandOption expand = uriInfo.getExpandOption();
+        Expansion expansion = new Expansion(odata, services.entities(), context, request, uriInfo.getAliases(),
+                size.rows());
+        if (CollectionJson.writes(format, expand, uriInfo.getSelectOption(), set.getEntityType())) {
+            List<Expansion.Navigated> expanded = evaluate(() -> expansion.fetch(set, table, delivered, expand,
+                    expand == null ? null : expand.getText()));
+            response.setODataContent(new CollectionJson(format, set.getEntityType(),
+                    new CollectionJson.Page(contextUrl, query.selected(), delivered, count, next, expanded)));
         } else {
-            response.setContent(serialize(request, uriInfo, format, table, context, size.rows(), answer));
+            response.setContent(serialize(request, uriInfo, format, expansion,
+                    new CollectionJson.Page(contextUrl, query.selected(), delivered, count, next, List.of())));
         }
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
@@ -104,18 +113,17 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
     }
 
     /** The page through Olingo's serializer: full metadata, XML, $expand, or a $select without the key. */
-    private InputStream serialize(ODataRequest request, UriInfo uriInfo, ContentType format, ColumnMap.Table table,
-                                  QueryContext context, int pageSize, CollectionJson.Page answer)
-            throws SerializerException {
+    private InputStream serialize(ODataRequest request, UriInfo uriInfo, ContentType format, Expansion expansion,
+                                  CollectionJson.Page answer) throws SerializerException {
         EdmEntitySet set = Target.of(uriInfo).set();
+        ColumnMap.Table table = services.model().columns().table(set.getEntityType());
         List<Entity> entities = new ArrayList<>();
         for (Map<String, Object> row : answer.rows()) {
             entities.add(Entities.fromRow(odata, set, Entities.only(row, answer.selected())));
         }
         evaluate(() -> {
-            new Expansion(odata, services.entities(), context, request, uriInfo.getAliases(), pageSize)
-                    .expand(set, table, entities, answer.rows(), uriInfo.getExpandOption(),
-                            uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
+            expansion.expand(set, table, entities, answer.rows(), uriInfo.getExpandOption(),
+                    uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
             return null;
         });
         EntityCollection collection = new EntityCollection();

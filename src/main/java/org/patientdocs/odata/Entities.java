@@ -49,6 +49,15 @@ final class Entities {
         return kept;
     }
 
+    /** The canonical URL of the entity a row holds, relative to the service root. */
+    static String canonicalUrl(OData odata, EdmEntitySet set, Map<String, Object> row) {
+        Entity keys = new Entity();
+        for (String key : set.getEntityType().getKeyPredicateNames()) {
+            keys.addProperty(new Property(null, key, ValueType.PRIMITIVE, row.get(key)));
+        }
+        return canonicalUrl(odata, set, keys);
+    }
+
     /** The entity's canonical URL relative to the service root, e.g. {@code Documents('doc-abc')}. */
     static String canonicalUrl(OData odata, EdmEntitySet set, Entity entity) {
         try {

@@ -33,14 +33,37 @@ import org.patientdocs.storage.EntityStore;
 
 /**
  * Runs {@code $expand}: one statement per expanded navigation and level (per {@value #CHUNK} parents), never one
- * per row, and attaches the results as inline links that Olingo serialises. An expanded collection holds at most
- * {@code query.max-page-size} entities per parent; when more match, it carries a next link to the navigation's own
- * URL with the expand's options.
+ * per row. {@link #fetch} reads one level as rows, for {@link CollectionJson}; {@link #expand} reads every level and
+ * attaches the results to Olingo entities as inline links that Olingo serialises. An expanded collection holds at
+ * most {@code query.max-page-size} entities per parent; when more match, it carries a next link to the navigation's
+ * own URL with the expand's options.
  */
 final class Expansion {
 
     /** The most parent keys bound in one statement. */
     static final int CHUNK = 1000;
+
+    /**
+     * One expanded navigation of a list of parent rows.
+     *
+     * @param selected the target's properties to write
+     * @param counted  whether each parent's count is asked for ({@code $count=true} inside the expand)
+     * @param inline   per parent row, in the same order: what the navigation holds for it
+     */
+    record Navigated(ColumnMap.Navigation navigation, EdmEntitySet targetSet, ColumnMap.Table target,
+                     Set<String> selected, boolean counted, List<Inline> inline, ExpandOption nested,
+                     Map<String, String> text) {
+    }
+
+    /**
+     * What one navigation of one parent holds.
+     *
+     * @param rows  the entities' rows: at most a page for a collection, at most one for a single entity
+     * @param count all matching entities, when counted
+     * @param next  where the rest of a collection continues, or null
+     */
+    record Inline(List<Map<String, Object>> rows, Long count, URI next) {
+    }
 
     private final OData odata;
     private final EntityStore store;
@@ -73,15 +96,25 @@ final class Expansion {
     }
 
     /**
-     * Adds the expanded navigations to the entities, which were built from the rows in the same order.
+     * Adds the expanded navigations to the entities, which were built from the rows in the same order, level by
+     * level.
      *
      * @param text the $expand value as the client wrote it, for next links (the parser keeps no text of the
      *             options inside it)
      */
     void expand(EdmEntitySet set, ColumnMap.Table table, List<Entity> entities, List<Map<String, Object>> rows,
                 ExpandOption expand, String text) {
-        if (expand == null || entities.isEmpty()) {
-            return;
+        for (Navigated navigated : fetch(set, table, rows, expand, text)) {
+            attach(entities, navigated);
+        }
+    }
+
+    /** The rows each expanded navigation of the given rows holds: one level, in the order of the $expand. */
+    List<Navigated> fetch(EdmEntitySet set, ColumnMap.Table table, List<Map<String, Object>> rows,
+                          ExpandOption expand, String text) {
+        List<Navigated> navigated = new ArrayList<>();
+        if (expand == null || rows.isEmpty()) {
+            return navigated;
         }
         Map<String, Map<String, String>> texts = ExpandText.items(text);
         for (ExpandItem item : expand.getExpandItems()) {
@@ -94,9 +127,10 @@ final class Expansion {
                 ExpandItem options = item.isStar() ? null : item;
                 Map<String, String> itemText = item.isStar() ? Map.of()
                         : texts.getOrDefault(navigation.name(), Map.of());
-                navigate(set, table, entities, rows, navigation, targetSet, options, itemText);
+                navigated.add(navigate(set, table, rows, navigation, targetSet, options, itemText));
             }
         }
+        return navigated;
     }
 
     private static List<ColumnMap.Navigation> navigations(ColumnMap.Table table, ExpandItem item) {
@@ -114,9 +148,9 @@ final class Expansion {
         return List.of(table.navigation(navigation.getProperty().getName()));
     }
 
-    private void navigate(EdmEntitySet set, ColumnMap.Table table, List<Entity> entities,
-                          List<Map<String, Object>> rows, ColumnMap.Navigation navigation, EdmEntitySet targetSet,
-                          ExpandItem item, Map<String, String> text) {
+    private Navigated navigate(EdmEntitySet set, ColumnMap.Table table, List<Map<String, Object>> rows,
+                               ColumnMap.Navigation navigation, EdmEntitySet targetSet, ExpandItem item,
+                               Map<String, String> text) {
         String source = table.columnNamed(navigation.sourceColumn()).property();
         List<Object> parents = distinct(rows, source);
         CollectionQuery.Options options = item == null ? new CollectionQuery.Options(null, null, null, null, null, null)
@@ -133,42 +167,56 @@ final class Expansion {
         Map<Object, Long> counts = counted && navigation.collection() ? counts(query, parents) : Map.of();
         Map<Object, List<Map<String, Object>>> children = countOnly ? Map.of() : children(query, parents);
 
+        List<Inline> inline = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            Object value = row.get(source);
+            List<Map<String, Object>> found = value == null ? List.of() : children.getOrDefault(value, List.of());
+            if (navigation.collection()) {
+                boolean more = found.size() > perParent;
+                inline.add(new Inline(more ? found.subList(0, perParent) : found,
+                        counted ? Math.min(Integer.MAX_VALUE, counts.getOrDefault(value, 0L)) : null,
+                        more ? nextLink(set, row, navigation, text, options) : null));
+            } else {
+                inline.add(new Inline(found.isEmpty() ? List.of() : List.of(found.get(0)), null, null));
+            }
+        }
+        return new Navigated(navigation, targetSet, target, query.selected(), counted, inline, nested, text);
+    }
+
+    /** Attaches one expanded navigation to the parents' entities, then expands the next level below it. */
+    void attach(List<Entity> entities, Navigated navigated) {
+        ColumnMap.Navigation navigation = navigated.navigation();
         List<Entity> childEntities = new ArrayList<>();
         List<Map<String, Object>> childRows = new ArrayList<>();
         for (int i = 0; i < entities.size(); i++) {
             Entity parent = entities.get(i);
-            Object value = rows.get(i).get(source);
-            List<Map<String, Object>> found = value == null ? List.of() : children.getOrDefault(value, List.of());
+            Inline inline = navigated.inline().get(i);
             Link link = new Link();
             link.setTitle(navigation.name());
             link.setRel(navigation.name());
             // Clients (Olingo's among them) resolve an inline entity against its navigation link.
             link.setHref(parent.getId() + "/" + navigation.name());
+            List<Entity> children = new ArrayList<>();
+            for (Map<String, Object> row : inline.rows()) {
+                children.add(Entities.fromRow(odata, navigated.targetSet(), Entities.only(row, navigated.selected())));
+                childRows.add(row);
+            }
+            childEntities.addAll(children);
             if (navigation.collection()) {
-                boolean more = found.size() > perParent;
-                List<Map<String, Object>> page = more ? found.subList(0, perParent) : found;
                 EntityCollection collection = new EntityCollection();
-                for (Map<String, Object> row : page) {
-                    collection.getEntities().add(entity(targetSet, row, query.selected()));
-                    childRows.add(row);
+                collection.getEntities().addAll(children);
+                if (inline.count() != null) {
+                    collection.setCount(inline.count().intValue());
                 }
-                childEntities.addAll(collection.getEntities());
-                if (counted) {
-                    collection.setCount((int) Math.min(Integer.MAX_VALUE, counts.getOrDefault(value, 0L)));
-                }
-                if (more) {
-                    collection.setNext(nextLink(set, parent, navigation, text, options));
-                }
+                collection.setNext(inline.next());
                 link.setInlineEntitySet(collection);
-            } else if (!found.isEmpty()) {
-                Entity child = entity(targetSet, found.get(0), query.selected());
-                link.setInlineEntity(child);
-                childEntities.add(child);
-                childRows.add(found.get(0));
+            } else if (!children.isEmpty()) {
+                link.setInlineEntity(children.get(0));
             }
             parent.getNavigationLinks().add(link);
         }
-        expand(targetSet, target, childEntities, childRows, nested, text.get("$expand"));
+        expand(navigated.targetSet(), navigated.target(), childEntities, childRows, navigated.nested(),
+                navigated.text().get("$expand"));
     }
 
     private Map<Object, List<Map<String, Object>>> children(ExpandQuery query, List<Object> parents) {
@@ -205,13 +253,9 @@ final class Expansion {
         return values;
     }
 
-    private Entity entity(EdmEntitySet set, Map<String, Object> row, Set<String> selected) {
-        return Entities.fromRow(odata, set, Entities.only(row, selected));
-    }
-
     /** The navigation's own URL with the expand's options, continuing after the rows delivered inline. */
-    private URI nextLink(EdmEntitySet set, Entity parent, ColumnMap.Navigation navigation, Map<String, String> text,
-                        CollectionQuery.Options options) {
+    private URI nextLink(EdmEntitySet set, Map<String, Object> parent, ColumnMap.Navigation navigation,
+                         Map<String, String> text, CollectionQuery.Options options) {
         List<String> params = new ArrayList<>();
         text.forEach((name, value) -> {
             if (!name.equals("$top") && !name.equals("$skip")) {

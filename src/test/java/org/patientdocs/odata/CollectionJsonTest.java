@@ -30,6 +30,9 @@ import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions;
 import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
+import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.apache.olingo.server.core.serializer.utils.ExpandSelectHelper;
 import org.apache.olingo.server.core.uri.parser.Parser;
 import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
 import org.junit.jupiter.api.Test;
@@ -108,13 +111,49 @@ class CollectionJsonTest {
     }
 
     @Test
+    void expandedCollectionsComeOutAsOlingoWritesThem() throws Exception {
+        List<Map<String, Object>> patients = List.of(patient("12345", "Ann"), patient("p.2", null),
+                patient("p.3", "Bo"));
+        Instant at = Instant.parse("2026-02-21T14:30:00.123Z");
+        List<Expansion.Inline> documents = List.of(
+                new Expansion.Inline(List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
+                        document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, at, 2)), 5L,
+                        URI.create("http://h/Patients('12345')/Documents?$skip=2")),
+                new Expansion.Inline(List.of(), 0L, null),
+                new Expansion.Inline(List.of(document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab", "é \"q\"", at, 3)), 1L,
+                        null));
+        for (String query : List.of("$expand=Documents", "$expand=Documents($count=true)",
+                "$expand=Documents($select=id,file_name;$count=true)", "$select=id,last_name&$expand=Documents")) {
+            for (ContentType format : FORMATS) {
+                assertExpandedSame(PATIENTS, "Documents", query, format, patients, documents);
+            }
+        }
+    }
+
+    @Test
+    void expandedSingleEntitiesComeOutAsOlingoWritesThem() throws Exception {
+        Instant at = Instant.parse("2026-02-21T14:30:00Z");
+        List<Map<String, Object>> documents = List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
+                document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, at, 2));
+        List<Expansion.Inline> patient = List.of(new Expansion.Inline(List.of(patient("12345", "Ann")), null, null),
+                new Expansion.Inline(List.of(), null, null));
+        for (String query : List.of("$expand=Patient", "$expand=Patient($select=id,birth_date)")) {
+            for (ContentType format : FORMATS) {
+                assertExpandedSame(DOCUMENTS, "Patient", query, format, documents, patient);
+            }
+        }
+    }
+
+    @Test
     void olingoKeepsWhatThisWriterDoesNot() {
         assertTrue(CollectionJson.writes(ContentType.JSON, null, null, DOCUMENTS.getEntityType()));
         assertFalse(CollectionJson.writes(ContentType.JSON_FULL_METADATA, null, null, DOCUMENTS.getEntityType()));
         assertFalse(CollectionJson.writes(ContentType.APPLICATION_XML, null, null, DOCUMENTS.getEntityType()));
-        UriInfo expand = parse(DOCUMENTS, "$expand=Patient");
-        assertFalse(CollectionJson.writes(ContentType.JSON, expand.getExpandOption(), null,
-                DOCUMENTS.getEntityType()));
+        for (String expand : List.of("*", "Patient/$count", "Patient($expand=Documents)", "Patient($select=last_name)",
+                "Patient/$ref")) {
+            assertFalse(CollectionJson.writes(ContentType.JSON, parse(DOCUMENTS, "$expand=" + expand).getExpandOption(),
+                    null, DOCUMENTS.getEntityType()), expand);
+        }
         UriInfo withoutKey = parse(DOCUMENTS, "$select=file_name");
         assertFalse(CollectionJson.writes(ContentType.JSON, null, withoutKey.getSelectOption(),
                 DOCUMENTS.getEntityType()), "Olingo writes @odata.id when the key is not selected");
@@ -131,7 +170,8 @@ class CollectionJsonTest {
         assertTrue(CollectionJson.writes(format, null, uri.getSelectOption(), set.getEntityType()));
 
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
-        new CollectionJson(format, set.getEntityType(), new CollectionJson.Page(context, selected, rows, count, next))
+        new CollectionJson(format, set.getEntityType(), new CollectionJson.Page(context, selected, rows, count, next,
+                List.of()))
                 .write(Channels.newChannel(direct));
 
         EntityCollection collection = new EntityCollection();
@@ -152,14 +192,69 @@ class CollectionJsonTest {
         }
     }
 
+    /**
+     * Both writers over parents with one expanded navigation, whose rows per parent are given; the expand's own
+     * options (its select and count) come from the query.
+     */
+    private static void assertExpandedSame(EdmEntitySet set, String navigationName, String query, ContentType format,
+                                           List<Map<String, Object>> parents, List<Expansion.Inline> inline)
+            throws Exception {
+        UriInfo uri = parse(set, query);
+        ExpandItem item = uri.getExpandOption().getExpandItems().get(0);
+        EdmEntitySet targetSet = (EdmEntitySet) set.getRelatedBindingTarget(navigationName);
+        ColumnMap columns = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
+        ColumnMap.Table target = columns.table(targetSet.getEntityType());
+        Expansion.Navigated navigated = new Expansion.Navigated(
+                columns.table(set.getEntityType()).navigation(navigationName), targetSet, target,
+                selected(targetSet, item.getSelectOption()),
+                item.getCountOption() != null && item.getCountOption().getValue(), inline, null, Map.of());
+        ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(set)
+                .selectList(ODATA.createUriHelper().buildContextURLSelectList(set.getEntityType(), null,
+                        uri.getSelectOption()))
+                .build();
+        Set<String> selected = selected(set, uri.getSelectOption());
+        assertTrue(CollectionJson.writes(format, uri.getExpandOption(), uri.getSelectOption(), set.getEntityType()));
+
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        new CollectionJson(format, set.getEntityType(), new CollectionJson.Page(context, selected, parents, null, null,
+                List.of(navigated))).write(direct);
+
+        EntityCollection collection = new EntityCollection();
+        for (Map<String, Object> row : parents) {
+            collection.getEntities().add(Entities.fromRow(ODATA, set, Entities.only(row, selected)));
+        }
+        new Expansion(ODATA, null, null, null, List.of(), 1000).attach(collection.getEntities(), navigated);
+        EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with().id("http://h/x")
+                .contextURL(context).select(uri.getSelectOption()).expand(uri.getExpandOption()).build();
+        try (InputStream olingo = ODATA.createSerializer(format)
+                .entityCollection(METADATA, set.getEntityType(), collection, options).getContent()) {
+            assertEquals(new String(olingo.readAllBytes(), StandardCharsets.UTF_8),
+                    direct.toString(StandardCharsets.UTF_8), set.getName() + "?" + query + " as " + format);
+        }
+    }
+
     private static Set<String> selected(EdmEntitySet set, UriInfo uri) {
+        return selected(set, uri.getSelectOption());
+    }
+
+    private static Set<String> selected(EdmEntitySet set, SelectOption select) {
         Set<String> selected = new LinkedHashSet<>(set.getEntityType().getKeyPredicateNames());
-        if (uri.getSelectOption() == null || uri.getSelectOption().getText().equals("*")) {
+        if (ExpandSelectHelper.isAll(select)) {
             selected.addAll(set.getEntityType().getPropertyNames());
         } else {
-            selected.addAll(List.of(uri.getSelectOption().getText().split(",")));
+            selected.addAll(ExpandSelectHelper.getSelectedPropertyNames(select.getSelectItems()));
         }
         return selected;
+    }
+
+    private static Map<String, Object> patient(String id, String name) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", id);
+        row.put("first_name", name);
+        row.put("last_name", name == null ? null : name + "son");
+        row.put("birth_date", name == null ? null : LocalDate.of(1970, 1, 1));
+        row.put(ColumnMap.VERSION, 4L);
+        return row;
     }
 
     private static Map<String, Object> document(String id, String type, String description, Instant uploadedAt,
