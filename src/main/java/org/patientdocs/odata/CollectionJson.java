@@ -17,6 +17,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.edm.EdmEntityType;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveType;
@@ -64,9 +65,11 @@ final class CollectionJson implements ODataContent {
     /** How a property's values are written. */
     private enum Shape { STRING, NUMBER, BOOLEAN, DATE_TIME_OFFSET, OTHER }
 
-    /** A property to write, with the shape of its values worked out once per answer. */
-    private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape) {
+    /** A property to write, with its name encoded and the shape of its values worked out once per answer. */
+    private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape, SerializedString name) {
     }
+
+    private static final SerializedString ETAG = new SerializedString("@odata.etag");
 
     private final boolean withMetadata;
     private final boolean wideNumbersAsStrings;
@@ -106,7 +109,7 @@ final class CollectionJson implements ODataContent {
             if (selected.contains(name)) {
                 EdmProperty property = type.getStructuralProperty(name);
                 EdmPrimitiveType primitive = (EdmPrimitiveType) property.getType();
-                list.add(new Column(property, primitive, shape(primitive)));
+                list.add(new Column(property, primitive, shape(primitive), new SerializedString(name)));
             }
         }
         return list;
@@ -202,10 +205,11 @@ final class CollectionJson implements ODataContent {
             throws IOException, EdmPrimitiveTypeException {
         Object version = row.get(ColumnMap.VERSION);
         if (withMetadata && version != null) {
-            json.writeStringField("@odata.etag", ETags.of((Long) version));
+            json.writeFieldName(ETAG);
+            json.writeString(ETags.of((Long) version));
         }
         for (Column column : columns) {
-            json.writeFieldName(column.property().getName());
+            json.writeFieldName(column.name());
             writeValue(column, row.get(column.property().getName()), json);
         }
     }
