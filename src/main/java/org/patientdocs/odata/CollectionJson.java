@@ -61,6 +61,7 @@ final class CollectionJson implements ODataContent {
     /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years {@link #utc} writes with four digits. */
     private static final long FIRST_SECOND = -62_135_596_800L;
     private static final long LAST_SECOND = 253_402_300_799L;
+    private static final SerializedString ETAG = new SerializedString("@odata.etag");
 
     /** How a property's values are written. */
     private enum Shape { STRING, NUMBER, BOOLEAN, DATE_TIME_OFFSET, OTHER }
@@ -69,14 +70,16 @@ final class CollectionJson implements ODataContent {
     private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape, SerializedString name) {
     }
 
-    private static final SerializedString ETAG = new SerializedString("@odata.etag");
+    /** An expanded navigation with the columns of its entities. */
+    private record Navigation(Expansion.Navigated navigated, List<Column> columns) {
+    }
 
     private final boolean withMetadata;
     private final boolean wideNumbersAsStrings;
     private final Page page;
     private final List<Column> columns;
-    /** The expanded navigations in the model's order (Olingo's), with the columns of their entities. */
-    private final List<Map.Entry<Expansion.Navigated, List<Column>>> expanded = new ArrayList<>();
+    /** The expanded navigations in the model's order, which is Olingo's. */
+    private final List<Navigation> expanded = new ArrayList<>();
 
     /**
      * A page of a collection answer, whoever writes it.
@@ -99,7 +102,7 @@ final class CollectionJson implements ODataContent {
         this.columns = columns(type, page.selected());
         for (String name : type.getNavigationPropertyNames()) {
             page.expanded().stream().filter(n -> n.navigation().name().equals(name)).findFirst().ifPresent(n ->
-                    expanded.add(Map.entry(n, columns(n.targetSet().getEntityType(), n.selected()))));
+                    expanded.add(new Navigation(n, columns(n.targetSet().getEntityType(), n.selected()))));
         }
     }
 
@@ -182,9 +185,9 @@ final class CollectionJson implements ODataContent {
             for (int i = 0; i < rows.size(); i++) {
                 json.writeStartObject();
                 writeProperties(rows.get(i), columns, json);
-                for (Map.Entry<Expansion.Navigated, List<Column>> navigation : expanded) {
-                    writeNavigation(navigation.getKey(), navigation.getKey().inline().get(i), navigation.getValue(),
-                            json);
+                for (Navigation navigation : expanded) {
+                    writeNavigation(navigation.navigated(), navigation.navigated().inline().get(i),
+                            navigation.columns(), json);
                 }
                 json.writeEndObject();
             }

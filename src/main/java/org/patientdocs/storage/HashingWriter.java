@@ -35,7 +35,7 @@ final class HashingWriter {
     private final boolean flushAhead;
     private final MessageDigest digest = ContentSpool.sha256();
     private Future<?> inFlight;
-    /** Touched by the worker only (each chunk's task happens-after the previous one's). */
+    /** Touched only by the thread writing a chunk: chunks are written one after another, never at once. */
     private long unflushed;
     private volatile Future<?> flushing;
 

@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,12 +22,10 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The floors: a second Jetty server in the same JVM, set up like the service's (same Jetty, same connector settings,
- * servlets), with nothing but plain servlets. The transfer suite's server ({@link #start(Path)}) has three:
+ * servlets), with nothing but plain servlets. The transfer suite's server ({@link #start(Path)}) has two:
  * {@code GET /file} writes a local file to the socket; {@code POST /discard} reads the request body and throws it
- * away; both copy through a 64 KiB buffer. {@code GET /file-8k} writes the file as Olingo copies every response body
- * (an 8 KiB buffer between two channels): not a floor, but it tells how much of a slower {@code $value} is that copy's
- * doing. Every server also answers {@code GET /answer/N} with the bytes handed to {@link #serve}, written from memory
- * in one piece: what the query suite's answers cost to move, without the service.
+ * away; both copy through a 64 KiB buffer. Every server also answers {@code GET /answer/N} with the bytes handed to
+ * {@link #serve}, written from memory in one piece: what the query suite's answers cost to move, without the service.
  */
 final class PlainJetty implements AutoCloseable {
 
@@ -48,12 +42,11 @@ final class PlainJetty implements AutoCloseable {
                 + "/");
     }
 
-    /** The transfer suite's server: {@code /file}, {@code /discard} and {@code /file-8k} over {@code file}. */
+    /** The transfer suite's server: {@code /file} and {@code /discard} over {@code file}. */
     static PlainJetty start(Path file) throws Exception {
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(new FileServlet(file)), "/file");
         context.addServlet(new ServletHolder(new DiscardServlet()), "/discard");
-        context.addServlet(new ServletHolder(new OlingoCopyServlet(file)), "/file-8k");
         return start(context);
     }
 
@@ -109,30 +102,6 @@ final class PlainJetty implements AutoCloseable {
             response.setContentLengthLong(Files.size(file));
             try (InputStream in = Files.newInputStream(file)) {
                 copy(in, response.getOutputStream());
-            }
-        }
-    }
-
-    /** The file through the copy loop of Olingo's {@code ODataHttpHandlerImpl.copyContent}. */
-    private static final class OlingoCopyServlet extends HttpServlet {
-        private final transient Path file;
-
-        OlingoCopyServlet(Path file) {
-            this.file = file;
-        }
-
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            response.setContentType("application/pdf");
-            response.setContentLengthLong(Files.size(file));
-            try (ReadableByteChannel in = Channels.newChannel(Files.newInputStream(file));
-                 WritableByteChannel out = Channels.newChannel(response.getOutputStream())) {
-                ByteBuffer buffer = ByteBuffer.allocate(8192);
-                while (in.read(buffer) > 0) {
-                    buffer.flip();
-                    out.write(buffer);
-                    buffer.clear();
-                }
             }
         }
     }

@@ -18,11 +18,10 @@ final class TransferReport {
     /**
      * Rates in MiB/s per transfer.
      *
-     * @param olingoCopy the plain servlet writing the file as Olingo copies response bodies (8 KiB at a time)
      * @param spool      the service's spool receiving the document from a local file (hash, write, fsync), no HTTP
      * @param hash       SHA-256 over the local file alone
      */
-    record StoreResult(String store, Samples serviceDownload, Samples plainDownload, Samples olingoCopy,
+    record StoreResult(String store, Samples serviceDownload, Samples plainDownload,
                        Samples serviceUpload, Samples plainUpload, Samples spool, Samples hash,
                        Parallel downloads, Parallel uploads) {
     }
@@ -49,14 +48,6 @@ final class TransferReport {
                     result.plainUpload(), UPLOAD_TARGET);
         }
         System.out.println();
-        for (StoreResult result : results) {
-            System.out.printf(Locale.ROOT, "%-11s plain servlet copying as Olingo copies response bodies (8 KiB buffer"
-                            + " between channels): p50 %s MiB/s, %.2f of the plain servlet; $value reaches %.2f of"
-                            + " it%n",
-                    result.store(), rate(result.olingoCopy().median()),
-                    result.olingoCopy().median() / result.plainDownload().median(),
-                    result.serviceDownload().median() / result.olingoCopy().median());
-        }
         for (StoreResult result : results) {
             System.out.printf(Locale.ROOT, "%-11s upload without HTTP (the service's spool hashing, writing and"
                             + " fsyncing the local file): p50 %s MiB/s, %.2f of read-and-discard; the upload reaches"

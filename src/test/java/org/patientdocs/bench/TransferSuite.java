@@ -95,18 +95,15 @@ public final class TransferSuite {
             URI download = target.download(id);
             URI file = plain.base.resolve("file");
             URI discard = plain.base.resolve("discard");
-            URI olingoCopy = plain.base.resolve("file-8k");
 
             for (int i = 0; i < Math.min(options.warmup(), 5); i++) {
                 downloadRate(download, service.credentials());
                 downloadRate(file, Map.of());
-                downloadRate(olingoCopy, Map.of());
                 target.delete(target.upload());
                 uploadRate(discard, 204);
             }
             Samples serviceDownload = new Samples();
             Samples plainDownload = new Samples();
-            Samples olingoCopyDownload = new Samples();
             Samples serviceUpload = new Samples();
             Samples plainUpload = new Samples();
             Samples spool = new Samples();
@@ -114,7 +111,6 @@ public final class TransferSuite {
             for (int i = 0; i < options.transferIterations(); i++) {
                 serviceDownload.add(downloadRate(download, service.credentials()));
                 plainDownload.add(downloadRate(file, Map.of()));
-                olingoCopyDownload.add(downloadRate(olingoCopy, Map.of()));
                 long started = System.nanoTime();
                 String uploaded = target.upload();
                 serviceUpload.add(rate(System.nanoTime() - started));
@@ -142,7 +138,7 @@ public final class TransferSuite {
             for (String each : uploaded) {
                 target.delete(each);
             }
-            return new TransferReport.StoreResult(store, serviceDownload, plainDownload, olingoCopyDownload,
+            return new TransferReport.StoreResult(store, serviceDownload, plainDownload,
                     serviceUpload, plainUpload, spool, hash,
                     new TransferReport.Parallel(parallelDownloads, downloadHeap),
                     new TransferReport.Parallel(parallelUploads, uploadHeap));

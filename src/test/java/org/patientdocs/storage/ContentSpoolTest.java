@@ -134,34 +134,19 @@ class ContentSpoolTest {
 
     @Test
     void aFailingStreamLeavesNothingBehind() throws IOException {
-        IOException aborted = new IOException("client went away");
-        InputStream failing = new InputStream() {
-            private int left = 100_000;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left == 0) {
-                    throw aborted;
-                }
-                int count = Math.min(len, left);
-                left -= count;
-                return count;
-            }
-        };
-        assertEquals(aborted, assertThrows(IOException.class, () -> spool.write(failing, 1_000_000)));
-        assertEquals(0, tempFileCount());
+        // within the first chunk, and after several chunks went to the writer thread
+        for (int failsAfter : new int[] {100_000, 3_000_000}) {
+            IOException aborted = new IOException("client went away");
+            InputStream failing = failingAfter(failsAfter, aborted);
+            assertEquals(aborted, assertThrows(IOException.class, () -> spool.write(failing, 10_000_000)));
+            assertEquals(0, tempFileCount());
+        }
     }
 
-    @Test
-    void aStreamFailingAfterSomeChunksLeavesNothingBehind() throws IOException {
-        IOException aborted = new IOException("client went away");
-        InputStream failing = new InputStream() {
-            private int left = 3_000_000;
+    /** A stream of {@code bytes} zeros that then fails with {@code failure}. */
+    private static InputStream failingAfter(int bytes, IOException failure) {
+        return new InputStream() {
+            private int left = bytes;
 
             @Override
             public int read() {
@@ -171,15 +156,13 @@ class ContentSpoolTest {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (left == 0) {
-                    throw aborted;
+                    throw failure;
                 }
                 int count = Math.min(len, left);
                 left -= count;
                 return count;
             }
         };
-        assertEquals(aborted, assertThrows(IOException.class, () -> spool.write(failing, 10_000_000)));
-        assertEquals(0, tempFileCount());
     }
 
     @Test
