@@ -66,8 +66,12 @@ final class CollectionJson implements ODataContent {
     /** How a property's values are written. */
     private enum Shape { STRING, NUMBER, BOOLEAN, DATE_TIME_OFFSET, OTHER }
 
-    /** A property to write, with its name encoded and the shape of its values worked out once per answer. */
-    private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape, SerializedString name) {
+    /**
+     * A property to write, with its name (as a row key and encoded for JSON) and the shape of its values worked out
+     * once per answer.
+     */
+    private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape, String key,
+                          SerializedString name) {
     }
 
     /** An expanded navigation with the columns of its entities. */
@@ -112,7 +116,7 @@ final class CollectionJson implements ODataContent {
             if (selected.contains(name)) {
                 EdmProperty property = type.getStructuralProperty(name);
                 EdmPrimitiveType primitive = (EdmPrimitiveType) property.getType();
-                list.add(new Column(property, primitive, shape(primitive), new SerializedString(name)));
+                list.add(new Column(property, primitive, shape(primitive), name, new SerializedString(name)));
             }
         }
         return list;
@@ -213,7 +217,7 @@ final class CollectionJson implements ODataContent {
         }
         for (Column column : columns) {
             json.writeFieldName(column.name());
-            writeValue(column, row.get(column.property().getName()), json);
+            writeValue(column, row.get(column.key()), json);
         }
     }
 

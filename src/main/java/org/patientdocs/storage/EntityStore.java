@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,13 +33,21 @@ public final class EntityStore {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql);
              ResultSet rs = statement.executeQuery()) {
+            String[] names = new String[columns.size()];
+            Map<String, Integer> positions = new HashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                names[i] = columns.get(i).property();
+                if (positions.putIfAbsent(names[i], i) != null) {
+                    throw new IllegalArgumentException("two columns read as " + names[i]);
+                }
+            }
             List<Map<String, Object>> rows = new ArrayList<>();
             while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 0; i < columns.size(); i++) {
-                    row.put(columns.get(i).property(), read(rs, i + 1, columns.get(i).kind()));
+                Object[] values = new Object[names.length];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = read(rs, i + 1, columns.get(i).kind());
                 }
-                rows.add(row);
+                rows.add(new ResultRow(positions, names, values));
             }
             return rows;
         } catch (SQLException e) {
