@@ -112,7 +112,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         Paging.confirm(response, size);
     }
 
-    /** The page through Olingo's serializer: full metadata, XML, $expand, or a $select without the key. */
+    /** The page through Olingo's serializer: what {@link CollectionJson#writes} leaves to it. */
     private InputStream serialize(ODataRequest request, UriInfo uriInfo, ContentType format, Expansion expansion,
                                   CollectionJson.Page answer) throws SerializerException {
         EdmEntitySet set = Target.of(uriInfo).set();

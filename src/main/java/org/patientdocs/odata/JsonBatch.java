@@ -1,8 +1,10 @@
 package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -220,20 +222,38 @@ public final class JsonBatch {
         ObjectNode headers = answer.putObject("headers");
         response.getAllHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
                 String.join(", ", values)));
-        if (response.getContent() != null) {
-            try (InputStream in = response.getContent()) {
-                byte[] content = in.readNBytes(16 * 1024 * 1024);
-                String contentType = response.getHeader(HttpHeader.CONTENT_TYPE);
-                if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-                    answer.set("body", JSON.readTree(content));
-                } else if (content.length > 0) {
-                    answer.put("body", new String(content, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        byte[] content = content(response);
+        String contentType = response.getHeader(HttpHeader.CONTENT_TYPE);
+        try {
+            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json")
+                    && content.length > 0) {
+                answer.set("body", JSON.readTree(content));
+            } else if (content.length > 0) {
+                answer.put("body", new String(content, StandardCharsets.UTF_8));
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return answer;
+    }
+
+    /** The response's body, whether a processor gave it as a stream or as content written on demand. */
+    private static byte[] content(ODataResponse response) {
+        try {
+            if (response.getContent() != null) {
+                try (InputStream in = response.getContent()) {
+                    return in.readNBytes(16 * 1024 * 1024);
+                }
+            }
+            if (response.getODataContent() != null) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                response.getODataContent().write(out);
+                return out.toByteArray();
+            }
+            return new byte[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static ObjectNode answer(String id, int status, String errorJson) {

@@ -176,6 +176,21 @@ class BatchIT {
     }
 
     @Test
+    void collectionsAnswerWithTheirEntitiesInBothBatchFormats() throws Exception {
+        HttpResponse<String> multipart = batch(operation("GET", "Patients?$filter=id%20eq%20'b-1'&$count=true",
+                null));
+        assertEquals(List.of(200), statuses(multipart), multipart.body());
+        assertTrue(multipart.body().contains("\"@odata.count\":1,\"value\":[{"), multipart.body());
+        assertTrue(multipart.body().contains("\"id\":\"b-1\""), multipart.body());
+
+        HttpResponse<String> json = jsonBatch("""
+                {"requests":[{"id":"c","method":"get","url":"Patients?$filter=id%20eq%20'b-1'&$count=true"}]}""");
+        var body = TestService.json(json).get("responses").get(0).get("body");
+        assertEquals(1, body.get("@odata.count").asInt(), json.body());
+        assertEquals("b-1", body.get("value").get(0).get("id").asText(), json.body());
+    }
+
+    @Test
     void jsonAtomicityGroupFailsAsAWholeAndItsDependentsFailToo() throws Exception {
         HttpResponse<String> response = jsonBatch("""
                 {"requests":[
