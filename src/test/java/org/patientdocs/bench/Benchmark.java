@@ -48,11 +48,11 @@ public final class Benchmark {
                 ? BenchDatabase.PostgresServer.start(options.workDir().resolve("postgres.log")) : null;
         try {
             if (options.runsQueries()) {
-                QuerySuite.run(options, postgres != null ? postgres.newDatabase()
+                QuerySuite.run(options, postgres != null ? postgres.newDatabase(true)
                         : BenchDatabase.h2(options.workDir().resolve("query-h2")));
             }
             if (options.runsTransfers()) {
-                forkTransferSuite(options, postgres != null ? postgres.newDatabase()
+                forkTransferSuite(options, postgres != null ? postgres.newDatabase(false)
                         : BenchDatabase.h2(options.workDir().resolve("transfer-h2")));
             }
         } finally {
