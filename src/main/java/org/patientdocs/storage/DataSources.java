@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import org.flywaydb.core.Flyway;
 import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.query.Dialect;
 
 /**
  * Opens the connection pool for the configured database, checks that it orders text as the service needs
@@ -24,7 +25,7 @@ public final class DataSources {
     public static HikariDataSource open(ServiceConfig.Database database) {
         HikariDataSource pool = new HikariDataSource(poolConfig(database));
         try {
-            Collation.verify(pool);
+            Collation.verify(pool, Dialect.fromJdbcUrl(database.url()));
             migrate(pool);
         } catch (RuntimeException e) {
             pool.close();

@@ -190,6 +190,11 @@ class FilterTranslatorTest {
                 "(TRANSLATE(t0.file_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = ?)", "a");
         assertSql("toupper(file_name) eq 'A'",
                 "(TRANSLATE(t0.file_name, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') = ?)", "A");
+        // PostgreSQL's LOWER and UPPER do exactly that under LC_CTYPE 'C', which the service requires
+        assertEquals("(LOWER(t0.file_name) = ?)",
+                Parsed.filter(Dialect.POSTGRESQL, "Documents", "tolower(file_name) eq 'a'").sql());
+        assertEquals("(UPPER(t0.file_name) = ?)",
+                Parsed.filter(Dialect.POSTGRESQL, "Documents", "toupper(file_name) eq 'A'").sql());
     }
 
     @Test
