@@ -17,6 +17,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.edm.EdmEntityType;
@@ -49,7 +50,14 @@ import org.patientdocs.query.ColumnMap;
  */
 final class CollectionJson implements ODataContent {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Leaves the JSON unfinished when writing fails midway: closing the open arrays and objects would make a cut-off
+     * page look whole. The caller's stream is the caller's to close.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
     /** JSON numbers, as Olingo writes them. */
     private static final Set<EdmPrimitiveTypeKind> NUMBERS = EnumSet.of(EdmPrimitiveTypeKind.Byte,
             EdmPrimitiveTypeKind.SByte, EdmPrimitiveTypeKind.Int16, EdmPrimitiveTypeKind.Int32,

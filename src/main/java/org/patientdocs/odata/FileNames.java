@@ -7,7 +7,8 @@ import org.patientdocs.storage.FileKind;
 /** File names as stored and as offered back in {@code Content-Disposition}. */
 final class FileNames {
 
-    static final int MAX_CODE_POINTS = 255;
+    /** The model's MaxLength, which Olingo checks in UTF-16 code units: a character above U+FFFF counts twice. */
+    static final int MAX_LENGTH = 255;
     /** RFC 8187 attr-char: the octets that need no percent-encoding in an extended value. */
     private static final String ATTR_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~";
@@ -18,16 +19,24 @@ final class FileNames {
 
     /**
      * The name to store: the last path component of what the client sent (browsers send {@code C:\fakepath\x.pdf}),
-     * without control characters, at most 255 characters; {@code document.<ext>} when nothing is left.
+     * without control characters, at most {@value #MAX_LENGTH} UTF-16 code units (a character is never split);
+     * {@code document.<ext>} when nothing is left.
      */
     static String clean(String sent, FileKind kind) {
         String name = sent == null ? "" : sent;
         name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
         StringBuilder out = new StringBuilder(name.length());
-        name.codePoints()
-                .filter(cp -> !Character.isISOControl(cp) && cp != 0x7f)
-                .limit(MAX_CODE_POINTS)
-                .forEach(out::appendCodePoint);
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isISOControl(cp) || cp == 0x7f) {
+                continue;
+            }
+            if (out.length() + Character.charCount(cp) > MAX_LENGTH) {
+                break;
+            }
+            out.appendCodePoint(cp);
+        }
         String cleaned = out.toString().strip();
         return cleaned.isEmpty() || cleaned.equals(".") || cleaned.equals("..")
                 ? "document." + kind.extension() : cleaned;

@@ -134,9 +134,10 @@ final class UploadReader {
         }
         String trimmed = value.strip();
         int max = name.equals("document_type") ? MAX_DOCUMENT_TYPE : MAX_DESCRIPTION;
-        if (trimmed.codePointCount(0, trimmed.length()) > max) {
+        // in UTF-16 code units, as the model's MaxLength is checked: a character above U+FFFF counts twice
+        if (trimmed.length() > max) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, name,
-                    name + " may have at most " + max + " characters");
+                    name + " may have at most " + max + " characters (a character above U+FFFF counts twice)");
         }
         for (int i = 0; i < trimmed.length(); i++) {
             char c = trimmed.charAt(i);

@@ -25,7 +25,8 @@ import org.patientdocs.error.ServiceException;
  */
 public final class Keyset {
 
-    private static final String VERSION = "k1";
+    /** The token layout; k2 since properties pinned by the filter lead the sort keys. */
+    private static final String VERSION = "k2";
     private static final String SEPARATOR = "\n";
 
     /** Where a page starts: after the row with these sort-key values; {@code delivered} rows came before. */

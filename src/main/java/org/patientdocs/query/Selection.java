@@ -91,7 +91,9 @@ final class Selection {
             FilterTranslator translator = new FilterTranslator(block, "$filter");
             for (Member pinned : pinnedProperties(filter.getExpression())) {
                 Operand value = translator.value(pinned);
-                keys.add(new SortKey(value.sql(), value.type(), false, false));
+                if (!contains(keys, value.sql())) {
+                    keys.add(new SortKey(value.sql(), value.type(), false, false));
+                }
             }
         }
         if (orderBy != null) {

@@ -67,10 +67,14 @@ final class ODataServlet extends HttpServlet {
         } catch (ServiceException e) {
             ErrorMapper.write(response, ErrorMapper.map(e));
         } catch (IOException | RuntimeException e) {
-            // Olingo lets a failure while copying a response body escape: mostly a client that went away mid-download.
-            if (response.isCommitted()) {
+            // A failure while a response body is sent: mostly a client that went away mid-download (an I/O failure),
+            // else the service failed midway, leaving the body unfinished.
+            if (response.isCommitted() && (e instanceof IOException || e.getCause() instanceof IOException)) {
                 LOG.info("request {} ended while sending the response: {}", RequestIds.current(),
                         e.getClass().getSimpleName());
+            } else if (response.isCommitted()) {
+                LOG.error("request {} failed while sending the response: {}", RequestIds.current(),
+                        SafeTrace.describe(e));
             } else {
                 LOG.error("request {} failed: {}", RequestIds.current(), SafeTrace.describe(e));
                 ErrorMapper.write(response, ErrorMapper.internal(RequestIds.current()));

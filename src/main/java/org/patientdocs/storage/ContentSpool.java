@@ -89,7 +89,7 @@ public final class ContentSpool {
                 channel.force(true);
             }
         } catch (IOException | RuntimeException | Error e) {
-            writer.abandon();
+            writer.abandon(e);
             deleteQuietly(tempFile, e);
             throw e;
         }

@@ -70,13 +70,21 @@ final class HashingWriter {
         return digest.digest();
     }
 
-    /** Waits for the worker to let go of the file, ignoring how its last chunk ended: the upload is being dropped. */
-    void abandon() {
-        try {
-            awaitInFlight();
-            await(flushing);
-        } catch (IOException ignored) {
-            // the caller is already failing the upload and deletes the file
+    /**
+     * Waits for the worker and the flush to let go of the file, ignoring how they ended: the upload is being dropped
+     * for another failure, which {@code failure} is; theirs are added to it.
+     */
+    void abandon(Throwable failure) {
+        Future<?> chunk = inFlight;
+        inFlight = null;
+        for (Future<?> task : new Future<?>[] {chunk, flushing}) {
+            try {
+                await(task);
+            } catch (IOException | RuntimeException | Error e) {
+                if (e != failure) {
+                    failure.addSuppressed(e);
+                }
+            }
         }
     }
 
@@ -88,6 +96,8 @@ final class HashingWriter {
         }
         unflushed += length;
         if (flushAhead && unflushed >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
+            // a flush that failed fails the upload: the final fsync might succeed over pages the kernel dropped
+            await(flushing);
             unflushed = 0;
             flushing = WORKERS.submit(() -> {
                 channel.force(false);

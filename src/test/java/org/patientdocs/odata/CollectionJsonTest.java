@@ -2,6 +2,7 @@ package org.patientdocs.odata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -142,6 +143,22 @@ class CollectionJsonTest {
                 assertExpandedSame(DOCUMENTS, "Patient", query, format, documents, patient);
             }
         }
+    }
+
+    @Test
+    void aFailureMidwayLeavesThePageUnfinished() {
+        Map<String, Object> broken = document("doc-BBBBBBBBBBBBBBBBBBBBBB", "x", "y", Instant.EPOCH, 2);
+        broken.put("uploaded_at", "not an instant");
+        ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(DOCUMENTS).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CollectionJson page = new CollectionJson(ContentType.JSON, DOCUMENTS.getEntityType(), new CollectionJson.Page(
+                context, Set.copyOf(DOCUMENTS.getEntityType().getPropertyNames()),
+                List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "x", "y", Instant.EPOCH, 1), broken), null, null,
+                List.of()));
+        assertThrows(IllegalStateException.class, () -> page.write(out));
+        String written = out.toString(StandardCharsets.UTF_8);
+        assertTrue(written.contains("doc-AAAAAAAAAAAAAAAAAAAAAA"), written);
+        assertFalse(written.endsWith("]}"), "a cut-off page must not look whole: " + written);
     }
 
     @Test

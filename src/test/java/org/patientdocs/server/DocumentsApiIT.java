@@ -241,6 +241,25 @@ class DocumentsApiIT {
     }
 
     @Test
+    void namesAndLabelsFitTheModelsMaxLengthCountedAsOlingoCountsIt() throws Exception {
+        // 130 emoji are 260 UTF-16 code units: more than file_name's MaxLength of 255, which Olingo checks in those
+        String emoji = "\uD83D\uDE00".repeat(130);
+        HttpResponse<String> created = upload("12345",
+                new Multipart().file("file", emoji + ".pdf", Samples.PDF, Samples.pdf(100)));
+        assertEquals(201, created.statusCode(), created.body());
+        String id = TestService.json(created).get("id").asText();
+        HttpResponse<String> read = service.get("/Documents('" + id + "')");
+        assertEquals(200, read.statusCode(), read.body());
+        String stored = TestService.json(read).get("file_name").asText();
+        assertEquals("\uD83D\uDE00".repeat(127), stored, "cut to whole characters within 255 code units");
+
+        HttpResponse<String> tooLong = upload("12345", new Multipart().file("file", "a.pdf", Samples.PDF,
+                Samples.pdf(100)).field("document_type", "\uD83D\uDE00".repeat(51)));
+        assertEquals(400, tooLong.statusCode(), tooLong.body());
+        assertEquals("INVALID_BODY", TestService.json(tooLong).get("error").get("code").asText());
+    }
+
+    @Test
     void aDocumentSpanningManyCopyBuffersAndChunksDownloadsByteForByte() throws Exception {
         // 3 MB and a few bytes: several 256 KiB copy buffers and 1 MiB database chunks, the last of each partial
         byte[] content = Samples.pdf(3_000_007);

@@ -1,6 +1,8 @@
 package org.patientdocs.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -46,11 +48,26 @@ class HashingWriterTest {
 
     @Test
     void aFailedWriteOnTheWorkerReachesTheNextCall() throws IOException {
+        HashingWriter writer = new HashingWriter(closedChannel(), false);
+        writer.write(new byte[10], 10);
+        assertThrows(ClosedChannelException.class, () -> writer.finish(new byte[10], 10));
+    }
+
+    @Test
+    void abandoningKeepsTheCallersFailureAndAddsTheWorkers() throws IOException {
+        HashingWriter writer = new HashingWriter(closedChannel(), true);
+        writer.write(new byte[10], 10);
+        IOException clientWentAway = new IOException("client went away");
+        writer.abandon(clientWentAway);
+        assertEquals(1, clientWentAway.getSuppressed().length);
+        assertInstanceOf(ClosedChannelException.class, clientWentAway.getSuppressed()[0]);
+    }
+
+    /** A channel whose every write fails, as a disk that went away would make it. */
+    private FileChannel closedChannel() throws IOException {
         FileChannel channel = FileChannel.open(dir.resolve("upload"), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
         channel.close();
-        HashingWriter writer = new HashingWriter(channel, false);
-        writer.write(new byte[10], 10);
-        assertThrows(ClosedChannelException.class, () -> writer.finish(new byte[10], 10));
+        return channel;
     }
 }
