@@ -11,6 +11,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +63,8 @@ final class CollectionJson implements ODataContent {
     private static final Set<EdmPrimitiveTypeKind> NUMBERS = EnumSet.of(EdmPrimitiveTypeKind.Byte,
             EdmPrimitiveTypeKind.SByte, EdmPrimitiveTypeKind.Int16, EdmPrimitiveTypeKind.Int32,
             EdmPrimitiveTypeKind.Single, EdmPrimitiveTypeKind.Double);
+    /** Olingo's primitive types are singletons; each one's kind, found once rather than per answer. */
+    private static final Map<EdmPrimitiveType, EdmPrimitiveTypeKind> KINDS = kinds();
     /** Numbers unless the client asked for IEEE754Compatible=true, which makes them strings. */
     private static final Set<EdmPrimitiveTypeKind> WIDE_NUMBERS = EnumSet.of(EdmPrimitiveTypeKind.Int64,
             EdmPrimitiveTypeKind.Decimal);
@@ -130,19 +133,26 @@ final class CollectionJson implements ODataContent {
         return list;
     }
 
-    private Shape shape(EdmPrimitiveType type) {
+    private static Map<EdmPrimitiveType, EdmPrimitiveTypeKind> kinds() {
+        Map<EdmPrimitiveType, EdmPrimitiveTypeKind> kinds = new IdentityHashMap<>();
         for (EdmPrimitiveTypeKind kind : EdmPrimitiveTypeKind.values()) {
-            if (type == EdmPrimitiveTypeFactory.getInstance(kind)) {
-                return switch (kind) {
-                    case String -> Shape.STRING;
-                    case Boolean -> Shape.BOOLEAN;
-                    case DateTimeOffset -> Shape.DATE_TIME_OFFSET;
-                    default -> NUMBERS.contains(kind) || WIDE_NUMBERS.contains(kind) && !wideNumbersAsStrings
-                            ? Shape.NUMBER : Shape.OTHER;
-                };
-            }
+            kinds.putIfAbsent(EdmPrimitiveTypeFactory.getInstance(kind), kind);
         }
-        return Shape.OTHER;
+        return kinds;
+    }
+
+    private Shape shape(EdmPrimitiveType type) {
+        EdmPrimitiveTypeKind kind = KINDS.get(type);
+        if (kind == null) {
+            return Shape.OTHER;
+        }
+        return switch (kind) {
+            case String -> Shape.STRING;
+            case Boolean -> Shape.BOOLEAN;
+            case DateTimeOffset -> Shape.DATE_TIME_OFFSET;
+            default -> NUMBERS.contains(kind) || WIDE_NUMBERS.contains(kind) && !wideNumbersAsStrings
+                    ? Shape.NUMBER : Shape.OTHER;
+        };
     }
 
     /**
