@@ -7,11 +7,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +26,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.patientdocs.storage.ContentSpool;
+import org.patientdocs.storage.DataSources;
+import org.patientdocs.storage.DatabaseDocumentStore;
+import org.patientdocs.storage.DocumentIds;
+import org.patientdocs.storage.DocumentRecord;
+import org.patientdocs.storage.DocumentRecords;
 import org.patientdocs.storage.PendingContent;
 
 /**
@@ -108,6 +118,7 @@ public final class TransferSuite {
             Samples plainUpload = new Samples();
             Samples spool = new Samples();
             Samples hash = new Samples();
+            Samples durable = new Samples();
             for (int i = 0; i < options.transferIterations(); i++) {
                 serviceDownload.add(downloadRate(download, service.credentials()));
                 plainDownload.add(downloadRate(file, Map.of()));
@@ -116,8 +127,10 @@ public final class TransferSuite {
                 serviceUpload.add(rate(System.nanoTime() - started));
                 target.delete(uploaded);
                 plainUpload.add(uploadRate(discard, 204));
-                spool.add(spoolRate(dataDir));
+                spool.add(spoolRate(dataDir, store.equals("filesystem")));
                 hash.add(hashRate());
+                durable.add(store.equals("database") ? databaseRate(service, target.patient, dataDir)
+                        : diskRate(dataDir));
             }
 
             HeapSampler downloads = new HeapSampler();
@@ -139,7 +152,7 @@ public final class TransferSuite {
                 target.delete(each);
             }
             return new TransferReport.StoreResult(store, serviceDownload, plainDownload,
-                    serviceUpload, plainUpload, spool, hash,
+                    serviceUpload, plainUpload, spool, hash, durable,
                     new TransferReport.Parallel(parallelDownloads, downloadHeap),
                     new TransferReport.Parallel(parallelUploads, uploadHeap));
         }
@@ -182,15 +195,60 @@ public final class TransferSuite {
     }
 
     /**
-     * MiB/s of the service's own spool receiving the document from the local file: hashed, written and forced to
-     * disk, without HTTP or multipart. What an upload can reach at most on this machine.
+     * MiB/s of the service's own spool receiving the document from the local file as the store's uploads do: hashed,
+     * written, and forced to disk when the spool file becomes the stored document; without HTTP or multipart.
      */
-    private double spoolRate(Path dataDir) throws IOException {
-        ContentSpool spool = new ContentSpool(dataDir.resolve("spool-probe"), true);
+    private double spoolRate(Path dataDir, boolean durable) throws IOException {
+        ContentSpool spool = new ContentSpool(dataDir.resolve("spool-probe"), durable);
         long started = System.nanoTime();
         try (InputStream in = Files.newInputStream(source);
              PendingContent received = spool.write(in, DOCUMENT_BYTES)) {
             return rate(System.nanoTime() - started);
+        }
+    }
+
+    /**
+     * MiB/s of the disk alone making a document durable: 25 MiB written from memory in 512 KiB writes, then forced to
+     * disk, as {@code dd conv=fsync} would. An upload acknowledged only once durable cannot be faster.
+     */
+    private double diskRate(Path dataDir) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate(512 * 1024);
+        new Random(26).nextBytes(block.array());
+        Path file = dataDir.resolve("disk-probe.bin");
+        long started = System.nanoTime();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (int written = 0; written < DOCUMENT_BYTES; written += block.capacity()) {
+                block.clear();
+                while (block.hasRemaining()) {
+                    channel.write(block);
+                }
+            }
+            channel.force(true);
+            return rate(System.nanoTime() - started);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /**
+     * MiB/s of PostgreSQL alone storing a received document as the database store does
+     * ({@link DatabaseDocumentStore#create}: the row and its 1 MiB chunk rows in one transaction, read from the
+     * local spool file), over a pool of its own: the part of a database-store upload after the body has arrived.
+     */
+    private double databaseRate(BenchService service, String patient, Path dataDir) throws IOException {
+        try (HikariDataSource pool = DataSources.open(service.config.database())) {
+            DocumentRecords records = new DocumentRecords(pool);
+            DatabaseDocumentStore store = new DatabaseDocumentStore(dataDir.resolve("database-probe"), pool, records);
+            try (InputStream in = Files.newInputStream(source);
+                 PendingContent received = store.receive(in, DOCUMENT_BYTES)) {
+                DocumentRecord record = new DocumentRecord(DocumentIds.newId(), patient, "probe.pdf",
+                        "application/pdf", received.size(), null, null, "bench", Instant.now(), received.sha256Hex());
+                long started = System.nanoTime();
+                store.create(received, record);
+                double rate = rate(System.nanoTime() - started);
+                store.delete(record.id());
+                return rate;
+            }
         }
     }
 
@@ -231,7 +289,7 @@ public final class TransferSuite {
     /** The service's side of the suite: one patient, uploads to it, downloads and deletes of its documents. */
     private final class Service {
         private final BenchService service;
-        private final String patient;
+        final String patient;
 
         Service(BenchService service, String patient) {
             this.service = service;
