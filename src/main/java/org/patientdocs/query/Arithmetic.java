@@ -34,15 +34,15 @@ final class Arithmetic {
         if (operator == BinaryOperatorKind.ADD || operator == BinaryOperatorKind.SUB) {
             boolean subtract = operator == BinaryOperatorKind.SUB;
             if (l == ValueType.DATE_TIME_OFFSET && r == ValueType.DURATION) {
-                SqlFragment seconds = subtract ? SqlFragment.format("(-{})", right.sql()) : right.sql();
-                return Operand.of(dialect.plusSeconds(left.sql(), seconds), ValueType.DATE_TIME_OFFSET);
+                SqlFragment seconds = subtract ? SqlFragment.format("(-{})", right.typedSql()) : right.typedSql();
+                return Operand.of(dialect.plusSeconds(left.typedSql(), seconds), ValueType.DATE_TIME_OFFSET);
             }
             if (l == ValueType.DURATION && r == ValueType.DATE_TIME_OFFSET && !subtract) {
-                return Operand.of(dialect.plusSeconds(right.sql(), left.sql()), ValueType.DATE_TIME_OFFSET);
+                return Operand.of(dialect.plusSeconds(right.typedSql(), left.typedSql()), ValueType.DATE_TIME_OFFSET);
             }
             if (l == ValueType.DATE_TIME_OFFSET && r == ValueType.DATE_TIME_OFFSET && subtract) {
-                return Operand.of(SqlFragment.format("({} - {})", dialect.epochSeconds(left.sql()),
-                        dialect.epochSeconds(right.sql())), ValueType.DURATION);
+                return Operand.of(SqlFragment.format("({} - {})", dialect.epochSeconds(left.typedSql()),
+                        dialect.epochSeconds(right.typedSql())), ValueType.DURATION);
             }
             if (l == ValueType.DURATION && r == ValueType.DURATION) {
                 return Operand.of(SqlFragment.format(subtract ? "({} - {})" : "({} + {})", left.sql(), right.sql()),
@@ -72,21 +72,26 @@ final class Arithmetic {
             case SUB -> decimal(SqlFragment.format("({} - {})", a, b), type);
             case MUL -> decimal(SqlFragment.format("({} * {})", a, b), type);
             case DIV -> type == ValueType.INTEGER
-                    ? SqlFragment.format("({} / {})", a, divisor(right))
+                    ? SqlFragment.format("({} / {})", a, divisor(right.sql(), right))
                     : SqlFragment.format("CAST(CAST({} AS " + DECIMAL + ") / {} AS " + DECIMAL + ")", a,
-                            divisor(right));
-            case MOD -> SqlFragment.format("MOD({}, {})", a, divisor(right));
+                            divisor(right.sql(), right));
+            case MOD -> type == ValueType.INTEGER
+                    // H2 cannot tell the type of MOD(?, ?)
+                    ? SqlFragment.format("MOD({}, {})", left.typedSql(), divisor(right.typedSql(), right))
+                    // H2's MOD takes the divisor's type (MOD(7.5, 2) is 2 there), so both become decimals
+                    : decimal(SqlFragment.format("MOD(CAST({} AS " + DECIMAL + "), {})", a,
+                            divisor(SqlFragment.format("CAST({} AS " + DECIMAL + ")", b), right)), type);
             default -> throw new IllegalArgumentException("not arithmetic: " + operator);
         };
         return Operand.of(sql, type == ValueType.DOUBLE ? ValueType.DECIMAL : type);
     }
 
-    /** The divisor, made null where it is zero; a non-zero literal needs no guard. */
-    private static SqlFragment divisor(Operand divisor) {
+    /** The divisor's SQL, made null where the divisor is zero; a non-zero literal needs no guard. */
+    private static SqlFragment divisor(SqlFragment sql, Operand divisor) {
         if (divisor.literal() instanceof Number number && new BigDecimal(number.toString()).signum() != 0) {
-            return divisor.sql();
+            return sql;
         }
-        return SqlFragment.format("NULLIF({}, 0)", divisor.sql()).withNullable(true);
+        return SqlFragment.format("NULLIF({}, 0)", sql).withNullable(true);
     }
 
     /** Decimal results are brought to the common scale so both stores produce the same digits. */

@@ -35,6 +35,10 @@ final class Comparisons {
         }
         if (right.isNullLiteral() || left.isNullLiteral()) {
             SqlFragment operand = right.isNullLiteral() ? left : right;
+            if (operand.isParameter()) {
+                // a bound value is never null; H2 could not even tell its type in "? IS NULL"
+                return SqlFragment.of(equal ? "(1=0)" : "(1=1)");
+            }
             return SqlFragment.format(equal ? "({} IS NULL)" : "({} IS NOT NULL)", operand).withNullable(false);
         }
         SqlFragment plain = SqlFragment.format(equal ? "({} = {})" : "({} <> {})", left, right);

@@ -51,11 +51,11 @@ final class Functions {
             case TRIM -> Operand.of(SqlFragment.format("TRIM({})", sql(args, 0)), ValueType.STRING);
             case CONCAT -> Operand.of(SqlFragment.format("({} || {})", sql(args, 0), sql(args, 1)), ValueType.STRING);
             case YEAR, MONTH, DAY, HOUR, MINUTE, SECOND -> Operand.of(dialect.field(
-                    method.name(), sql(args, 0), args.get(0).type()), ValueType.INTEGER);
-            case FRACTIONALSECONDS -> Operand.of(dialect.fractionalSeconds(sql(args, 0), args.get(0).type()),
+                    method.name(), typed(args, 0), args.get(0).type()), ValueType.INTEGER);
+            case FRACTIONALSECONDS -> Operand.of(dialect.fractionalSeconds(typed(args, 0), args.get(0).type()),
                     ValueType.DECIMAL);
-            case DATE -> Operand.of(dialect.date(sql(args, 0)), ValueType.DATE);
-            case TIME -> Operand.of(dialect.time(sql(args, 0)), ValueType.TIME_OF_DAY);
+            case DATE -> Operand.of(dialect.date(typed(args, 0)), ValueType.DATE);
+            case TIME -> Operand.of(dialect.time(typed(args, 0)), ValueType.TIME_OF_DAY);
             case TOTALOFFSETMINUTES -> totalOffsetMinutes(args.get(0));
             case TOTALSECONDS -> Operand.of(sql(args, 0), ValueType.DECIMAL);
             case NOW -> Operand.literal(translator.now(), ValueType.DATE_TIME_OFFSET);
@@ -72,6 +72,11 @@ final class Functions {
 
     private static SqlFragment sql(List<Operand> args, int index) {
         return args.get(index).sql();
+    }
+
+    /** An argument from which the database cannot tell a literal's type by itself. */
+    private static SqlFragment typed(List<Operand> args, int index) {
+        return args.get(index).typedSql();
     }
 
     /** contains/startswith/endswith: the pattern's own % and _ match literally, whatever its source. */

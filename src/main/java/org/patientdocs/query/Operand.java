@@ -22,6 +22,17 @@ record Operand(SqlFragment sql, ValueType type, Object literal, EdmType typeLite
         return new Operand(SqlFragment.param(value), type, value, null);
     }
 
+    /**
+     * The SQL, with a literal's parameter cast to its type: for the arguments of functions and operators from which
+     * the database cannot tell a parameter's type, as when all of them are literals.
+     */
+    SqlFragment typedSql() {
+        if (!isLiteral()) {
+            return sql;
+        }
+        return SqlFragment.format("CAST({} AS " + type.sqlType() + ")", sql);
+    }
+
     boolean isNull() {
         return sql.isNullLiteral();
     }

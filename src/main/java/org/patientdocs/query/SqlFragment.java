@@ -27,6 +27,11 @@ public record SqlFragment(String sql, List<Object> params, boolean nullable) {
         return new SqlFragment("?", List.of(value), false);
     }
 
+    /** Whether this is a single bound value, which is never null. */
+    public boolean isParameter() {
+        return sql.equals("?") && params.size() == 1 && params.get(0) != null;
+    }
+
     public boolean isNullLiteral() {
         return this == NULL;
     }

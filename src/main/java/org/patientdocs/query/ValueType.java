@@ -37,6 +37,23 @@ public enum ValueType {
         };
     }
 
+    /**
+     * The SQL type a bound value of this type is cast to where the statement alone does not tell the database its
+     * type (H2 refuses {@code MOD(?, ?)} or {@code EXTRACT(YEAR FROM ?)}): the same name on both stores.
+     */
+    String sqlType() {
+        return switch (this) {
+            case STRING -> "VARCHAR";
+            case BOOLEAN -> "BOOLEAN";
+            case INTEGER -> "BIGINT";
+            case DECIMAL, DURATION -> Arithmetic.DECIMAL;
+            case DOUBLE -> "DOUBLE PRECISION";
+            case DATE -> "DATE";
+            case DATE_TIME_OFFSET -> "TIMESTAMP WITH TIME ZONE";
+            case TIME_OF_DAY -> "TIME(6)";
+        };
+    }
+
     boolean isNumeric() {
         return this == INTEGER || this == DECIMAL || this == DOUBLE;
     }

@@ -117,7 +117,8 @@ class FilterTranslatorTest {
         assertSql("file_size_bytes div file_size_bytes eq 1", "(((t0.file_size_bytes / NULLIF(t0.file_size_bytes, 0))"
                 + " = ?) AND (t0.file_size_bytes / NULLIF(t0.file_size_bytes, 0)) IS NOT NULL)", 1L);
         assertSql("file_size_bytes mod 0 eq 1",
-                "((MOD(t0.file_size_bytes, NULLIF(?, 0)) = ?) AND MOD(t0.file_size_bytes, NULLIF(?, 0)) IS NOT NULL)",
+                "((MOD(t0.file_size_bytes, NULLIF(CAST(? AS BIGINT), 0)) = ?)"
+                        + " AND MOD(t0.file_size_bytes, NULLIF(CAST(? AS BIGINT), 0)) IS NOT NULL)",
                 0L, 1L, 0L);
     }
 
@@ -273,18 +274,43 @@ class FilterTranslatorTest {
 
     @Test
     void durationsAreSecondsAddedToTimestamps() {
-        assertSql("uploaded_at sub duration'P1D' gt 2026-01-01T00:00:00Z", "(DATEADD(MICROSECOND, CAST(ROUND((-?) *"
-                + " 1000000) AS BIGINT), t0.uploaded_at) > ?)", new BigDecimal("86400"),
-                OffsetDateTime.parse("2026-01-01T00:00Z"));
-        assertEquals("((t0.uploaded_at + CAST(ROUND(? * 1000000) AS BIGINT) * INTERVAL '1 microsecond') > ?)",
+        assertSql("uploaded_at sub duration'P1D' gt 2026-01-01T00:00:00Z", "(DATEADD(MICROSECOND,"
+                + " CAST(ROUND((-CAST(? AS DECIMAL(38,18))) * 1000000) AS BIGINT), t0.uploaded_at) > ?)",
+                new BigDecimal("86400"), OffsetDateTime.parse("2026-01-01T00:00Z"));
+        assertEquals("((t0.uploaded_at + CAST(ROUND(CAST(? AS DECIMAL(38,18)) * 1000000) AS BIGINT)"
+                        + " * INTERVAL '1 microsecond') > ?)",
                 Parsed.filter(Dialect.POSTGRESQL, "Documents", "uploaded_at add duration'PT1S' gt 2026-01-01T00:00:00Z")
                         .sql());
     }
 
     @Test
+    void literalsAreTypedWhereTheDatabaseCannotTellTheirType() {
+        // H2 refuses MOD(?, ?) and EXTRACT(YEAR FROM ?): "Unknown data type"
+        assertSql("5 mod 2 eq 1", "(MOD(CAST(? AS BIGINT), CAST(? AS BIGINT)) = ?)", 5L, 2L, 1L);
+        // and a decimal modulo is computed in decimals: H2's MOD takes the divisor's type
+        assertSql("file_size_bytes div 2.0 mod 2 eq 1.5", "(CAST(MOD(CAST(CAST(CAST(t0.file_size_bytes AS DECIMAL(38,18))"
+                + " / ? AS DECIMAL(38,18)) AS DECIMAL(38,18)), CAST(? AS DECIMAL(38,18))) AS DECIMAL(38,18)) = ?)",
+                new BigDecimal("2.0"), 2L, new BigDecimal("1.5"));
+        assertSql("year(2026-01-01T00:00:00Z) eq 2026", "(CAST(EXTRACT(YEAR FROM (CAST(? AS TIMESTAMP WITH TIME ZONE)"
+                + " AT TIME ZONE 'UTC')) AS INTEGER) = ?)", OffsetDateTime.parse("2026-01-01T00:00Z"), 2026L);
+        assertSql("date(2026-01-01T10:00:00Z) eq 2026-01-01", "(CAST((CAST(? AS TIMESTAMP WITH TIME ZONE)"
+                + " AT TIME ZONE 'UTC') AS DATE) = ?)", OffsetDateTime.parse("2026-01-01T10:00Z"),
+                LocalDate.parse("2026-01-01"));
+        assertSql("year(uploaded_at) eq 2026", "(CAST(EXTRACT(YEAR FROM (t0.uploaded_at AT TIME ZONE 'UTC')) AS INTEGER)"
+                + " = ?)", 2026L);
+    }
+
+    @Test
+    void aLiteralComparedWithNullIsDecidedWithoutTheDatabase() {
+        assertSql("1 eq null", "(1=0)");
+        assertSql("'a' ne null", "(1=1)");
+    }
+
+    @Test
     void theDifferenceOfTimestampsIsADurationInSeconds() {
         assertSql("uploaded_at sub 2026-01-01T00:00:00Z gt duration'PT1H'", "((CAST(EXTRACT(EPOCH FROM t0.uploaded_at)"
-                + " AS DECIMAL(38,6)) - CAST(EXTRACT(EPOCH FROM ?) AS DECIMAL(38,6))) > ?)",
+                + " AS DECIMAL(38,6)) - CAST(EXTRACT(EPOCH FROM CAST(? AS TIMESTAMP WITH TIME ZONE)) AS DECIMAL(38,6)))"
+                + " > ?)",
                 OffsetDateTime.parse("2026-01-01T00:00Z"), new BigDecimal("3600"));
     }
 

@@ -93,7 +93,14 @@ final class DifferentialQueries {
             "isof(document_type,Edm.String)", "isof(PatientDocs.Document)",
             "Patient/last_name eq 'Smith'", "Patient/last_name eq 'smith'", "Patient/first_name eq null",
             "Patient/birth_date lt 2000-01-01", "startswith(Patient/last_name,'O''')",
-            "Patient/last_name gt 'N' and document_type ne null");
+            "Patient/last_name gt 'N' and document_type ne null",
+            // functions and operators over literals alone, whose parameter types H2 cannot infer by itself
+            "5 mod 2 eq 1", "-5 mod 2 eq -1", "file_size_bytes mod 3 eq 7 mod 3", "7.5 mod 2 eq 1.5", "file_size_bytes div 2.0 mod 3 eq 0.5", "-7.5 mod 2 lt 0",
+            "year(2026-01-01T00:00:00Z) eq 2026", "hour(2026-01-01T23:30:00-02:00) eq 1",
+            "date(2026-01-01T23:30:00-02:00) eq 2026-01-02", "time(2026-01-01T10:00:00Z) eq 10:00:00",
+            "fractionalseconds(2026-01-01T10:00:00.5Z) eq 0.5", "second(2026-01-01T10:00:59Z) eq 59",
+            "uploaded_at lt 2025-01-01T00:00:00Z add duration'P400D'",
+            "2026-01-02T00:00:00Z sub 2026-01-01T00:00:00Z eq duration'P1D'", "1 eq null", "'a' ne null");
 
     static final List<String> PATIENT_FILTERS = List.of(
             "last_name eq 'Smith'", "last_name eq 'O''Brien'", "contains(last_name,'%_')", "first_name eq ''",
