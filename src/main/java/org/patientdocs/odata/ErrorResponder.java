@@ -2,6 +2,7 @@ package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
@@ -13,6 +14,9 @@ import org.apache.olingo.server.api.ODataServerError;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.ErrorProcessor;
 import org.apache.olingo.server.core.ContentNegotiatorException;
+import org.apache.olingo.server.core.uri.parser.search.SearchParserException;
+import org.apache.olingo.server.core.uri.parser.search.SearchTokenizerException;
+import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
@@ -28,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorResponder implements ErrorProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+    private static final String URI_PARSER_PACKAGE = "org.apache.olingo.server.core.uri.parser.";
 
     @Override
     public void init(OData odata, ServiceMetadata serviceMetadata) {
@@ -63,12 +68,29 @@ public final class ErrorResponder implements ErrorProcessor {
             }
             return body;
         }
+        if (exception instanceof SearchParserException || exception instanceof SearchTokenizerException) {
+            // Olingo's own message speaks of its tokenizer's states
+            return new ErrorMapper.ErrorBody(400, ErrorCode.INVALID_QUERY_OPTION.name(), "The $search expression is not"
+                    + " valid: use words, \"quoted phrases\", AND, OR, NOT and parentheses", "$search");
+        }
         if (status >= 400 && status < 500 && message != null) {
             return ErrorMapper.ofStatus(status, message);
+        }
+        if (failedInUriParser(exception)) {
+            // Olingo's URI parser fails with an unchecked exception on some input (null in (1) is one): it is the
+            // request's form that cannot be read, not a failure of the service
+            return new ErrorMapper.ErrorBody(400, ErrorCode.INVALID_QUERY_OPTION.name(),
+                    "The request's URL or query options could not be parsed", null);
         }
         String requestId = RequestIds.current();
         LOG.error("request {} failed: {}", requestId, SafeTrace.describe(exception));
         return ErrorMapper.internal(requestId);
+    }
+
+    /** Whether an unchecked exception came from inside Olingo's URI parser (the processors run outside it). */
+    private static boolean failedInUriParser(Throwable exception) {
+        return exception instanceof RuntimeException && Arrays.stream(exception.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().startsWith(URI_PARSER_PACKAGE));
     }
 
     private static ServiceException find(Throwable exception) {
