@@ -126,6 +126,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
                     uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
             return null;
         });
+        Entities.describeMediaForXml(format, metadata.getEdm(), entities);
         EntityCollection collection = new EntityCollection();
         collection.getEntities().addAll(entities);
         if (answer.count() != null) {

@@ -1,14 +1,21 @@
 package org.patientdocs.odata;
 
 import java.net.URI;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.data.Entity;
+import org.apache.olingo.commons.api.data.Link;
 import org.apache.olingo.commons.api.data.Property;
 import org.apache.olingo.commons.api.data.ValueType;
+import org.apache.olingo.commons.api.edm.Edm;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.commons.api.edm.EdmEntityType;
+import org.apache.olingo.commons.api.edm.FullQualifiedName;
+import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.patientdocs.query.ColumnMap;
@@ -36,6 +43,35 @@ final class Entities {
         entity.setType(set.getEntityType().getFullQualifiedName().getFullQualifiedNameAsString());
         entity.setId(URI.create(canonicalUrl(odata, set, entity)));
         return entity;
+    }
+
+    /**
+     * Gives each media entity (a document), and every one expanded inside them, the media type that Olingo's XML
+     * (Atom) serializer needs for the entity's {@code <content type="…" src="…/$value"/>}: the document's
+     * {@code content_type} when it was read, else {@code application/octet-stream}. Nothing changes for JSON, where
+     * Olingo would add {@code @odata.mediaContentType} to every entity, which the spec's answers do not carry.
+     */
+    static void describeMediaForXml(ContentType format, Edm edm, Collection<Entity> entities) {
+        if (!format.isCompatible(ContentType.APPLICATION_XML)
+                && !format.isCompatible(ContentType.APPLICATION_ATOM_XML)) {
+            return;
+        }
+        for (Entity entity : entities) {
+            EdmEntityType type = edm.getEntityType(new FullQualifiedName(entity.getType()));
+            if (type != null && type.hasStream() && entity.getMediaContentType() == null) {
+                Property contentType = entity.getProperty("content_type");
+                entity.setMediaContentType(contentType != null && contentType.getValue() instanceof String text
+                        ? text : "application/octet-stream");
+            }
+            for (Link link : entity.getNavigationLinks()) {
+                if (link.getInlineEntity() != null) {
+                    describeMediaForXml(format, edm, List.of(link.getInlineEntity()));
+                }
+                if (link.getInlineEntitySet() != null) {
+                    describeMediaForXml(format, edm, link.getInlineEntitySet().getEntities());
+                }
+            }
+        }
     }
 
     /** The row reduced to the given properties, in the row's order (a row may carry columns read for the service). */

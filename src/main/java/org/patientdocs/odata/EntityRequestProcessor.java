@@ -199,6 +199,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                 .build();
         EntitySerializerOptions options = EntitySerializerOptions.with().contextURL(context).select(select)
                 .expand(expand).build();
+        Entities.describeMediaForXml(format, metadata.getEdm(), List.of(entity));
         response.setContent(odata.createSerializer(format)
                 .entity(metadata, set.getEntityType(), entity, options).getContent());
         response.setStatusCode(status.getStatusCode());

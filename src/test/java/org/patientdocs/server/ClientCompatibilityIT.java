@@ -75,6 +75,34 @@ class ClientCompatibilityIT {
         assertTrue(response.body().startsWith("<?xml"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/Documents?$format=xml", "/Patients(compat-1)/Documents?$format=atom",
+        "/Patients(compat-1)?$expand=Documents&$format=xml", "/Documents?$select=id,content_type&$format=xml"})
+    void documentsAsAtomLinkTheirBytes(String path) throws Exception {
+        HttpResponse<String> response = get(path, null);
+        assertEquals(200, response.statusCode(), response.body());
+        NodeList contents = parse(response.body()).getElementsByTagNameNS("http://www.w3.org/2005/Atom", "content");
+        List<String> media = new ArrayList<>();
+        for (int i = 0; i < contents.getLength(); i++) {
+            Element content = (Element) contents.item(i);
+            if (!content.getAttribute("src").isEmpty()) {
+                media.add(content.getAttribute("type") + " " + content.getAttribute("src"));
+            }
+        }
+        assertEquals(1, media.size(), response.body());
+        assertTrue(media.get(0).matches("application/pdf Documents\\('doc-[^']+'\\)/\\$value"), media.get(0));
+    }
+
+    @Test
+    void aDocumentAsAtomWithoutItsContentTypeSelectedStillLinksItsBytes() throws Exception {
+        HttpResponse<String> response = get("/Documents?$select=id", "application/atom+xml");
+        assertEquals(200, response.statusCode(), response.body());
+        Element content = (Element) parse(response.body())
+                .getElementsByTagNameNS("http://www.w3.org/2005/Atom", "content").item(0);
+        assertEquals("application/octet-stream", content.getAttribute("type"));
+        assertTrue(content.getAttribute("src").endsWith("/$value"), content.getAttribute("src"));
+    }
+
     @Test
     void metadataWithoutAcceptIsXml() throws Exception {
         HttpResponse<String> response = service.send(service.request("/$metadata").GET().build());
