@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every error that reaches Olingo leaves here in the one OData JSON shape. Our own {@link ServiceException}s keep
  * their meaning; Olingo's protocol errors (a malformed URI, an unsupported method) keep their 4xx status and
- * message; anything else is a 500 whose cause is logged once, without messages, under the request id.
+ * message, and what it does not implement stays a 501; anything else is a 500 whose cause is logged once, without
+ * messages, under the request id.
  */
 public final class ErrorResponder implements ErrorProcessor {
 
@@ -75,6 +76,11 @@ public final class ErrorResponder implements ErrorProcessor {
         }
         if (status >= 400 && status < 500 && message != null) {
             return ErrorMapper.ofStatus(status, message);
+        }
+        if (status == 501) {
+            // Olingo's own message names the processor interface that is missing
+            return ErrorMapper.ofStatus(501, "The service does not implement this kind of request (entity references,"
+                    + " $ref, for example)");
         }
         if (failedInUriParser(exception)) {
             // Olingo's URI parser fails with an unchecked exception on some input (null in (1) is one): it is the

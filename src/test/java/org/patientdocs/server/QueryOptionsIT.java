@@ -239,6 +239,15 @@ class QueryOptionsIT {
     }
 
     @Test
+    void entityReferencesAreNotImplemented() throws Exception {
+        for (String path : List.of("/Patients('p01')/Documents/$ref", "/Patients('p01')/$ref")) {
+            HttpResponse<String> response = get(path, 0);
+            assertError(response, 501, "NOT_IMPLEMENTED");
+            assertFalse(response.body().contains("Processor"), response.body());
+        }
+    }
+
+    @Test
     void anOverflowInTheDatabaseIsABadRequestWithoutSql() throws Exception {
         assertError(get(path("/Documents", "$filter", "file_size_bytes mul 9223372036854775807 gt 0"), 0), 400,
                 "QUERY_NOT_EVALUABLE");
