@@ -97,8 +97,9 @@ public final class JsonBatch {
         List<JsonNode> group = new ArrayList<>();
         for (JsonNode request : requests) {
             String atomicity = request.path("atomicityGroup").asText(null);
-            if (!group.isEmpty() && !java.util.Objects.equals(atomicity,
-                    group.get(0).path("atomicityGroup").asText(null))) {
+            // a request outside any atomicity group runs alone; the adjacent members of one group run together
+            if (!group.isEmpty() && (atomicity == null
+                    || !atomicity.equals(group.get(0).path("atomicityGroup").asText(null)))) {
                 runGroup(group, baseUri, responses, failed);
                 group.clear();
             }
@@ -176,7 +177,13 @@ public final class JsonBatch {
             throw invalid("Unknown method in a batch request");
         }
         URI base = URI.create(baseUri + "/");
-        URI target = base.resolve(url.startsWith("/") ? url.substring(1) : url);
+        URI target;
+        try {
+            target = base.resolve(url.startsWith("/") ? url.substring(1) : url);
+        } catch (IllegalArgumentException e) {
+            throw invalid("A batch request's url is not a valid URL: percent-encode spaces and other characters"
+                    + " that URLs do not allow");
+        }
         String targetText = target.toString();
         if (!targetText.startsWith(baseUri + "/")) {
             throw invalid("A batch request must address this service");

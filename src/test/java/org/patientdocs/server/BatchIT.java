@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -208,6 +209,21 @@ class BatchIT {
     }
 
     @Test
+    void everyRequestOfAJsonBatchIsAnswered() throws Exception {
+        HttpResponse<String> response = jsonBatch("""
+                {"requests":[{"id":"1","method":"get","url":"Patients?$top=1"},
+                             {"id":"2","method":"get","url":"Patients('b-1')"},
+                             {"id":"3","method":"get","url":"Patients('nobody')"},
+                             {"id":"4","method":"get","url":"Patients/$count"}]}""");
+        assertEquals(200, response.statusCode(), response.body());
+        List<String> answered = new ArrayList<>();
+        for (JsonNode answer : TestService.json(response).get("responses")) {
+            answered.add(answer.get("id").asText() + ":" + answer.get("status").asInt());
+        }
+        assertEquals(List.of("1:200", "2:200", "3:404", "4:200"), answered, response.body());
+    }
+
+    @Test
     void jsonBatchHasTheSameLimitsAndRefusals() throws Exception {
         HttpResponse<String> media = jsonBatch("""
                 {"requests":[{"id":"m","method":"get","url":"Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value"}]}""");
@@ -220,5 +236,11 @@ class BatchIT {
         }
         assertEquals(400, jsonBatch(many.append("]}").toString()).statusCode());
         assertEquals(400, jsonBatch("{not json").statusCode());
+        HttpResponse<String> unencoded = jsonBatch("""
+                {"requests":[{"id":"v","method":"get","url":"Patients?$filter=last_name%20eq%20'x'"},
+                             {"id":"u","method":"get","url":"Patients?$filter=last_name eq 'x'"}]}""");
+        JsonNode answers = TestService.json(unencoded).get("responses");
+        assertEquals(200, answers.get(0).get("status").asInt(), unencoded.body());
+        assertEquals(400, answers.get(1).get("status").asInt(), unencoded.body());
     }
 }
