@@ -2,7 +2,6 @@ package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
@@ -14,6 +13,7 @@ import org.apache.olingo.server.api.ODataServerError;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.ErrorProcessor;
 import org.apache.olingo.server.core.ContentNegotiatorException;
+import org.apache.olingo.server.core.ODataHandlerException;
 import org.apache.olingo.server.core.uri.parser.search.SearchParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchTokenizerException;
 import org.patientdocs.error.ErrorCode;
@@ -27,13 +27,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Every error that reaches Olingo leaves here in the one OData JSON shape. Our own {@link ServiceException}s keep
  * their meaning; Olingo's protocol errors (a malformed URI, an unsupported method) keep their 4xx status and
- * message, and what it does not implement stays a 501; anything else is a 500 whose cause is logged once, without
- * messages, under the request id.
+ * message, with a message of ours where Olingo's speaks of its internals ({@code $search} syntax, a missing
+ * processor), and what it does not implement stays a 501. An unchecked failure inside Olingo's URI parser is a 400:
+ * the request could not be read. Anything else is a 500 whose cause is logged once, without messages, under the
+ * request id.
  */
 public final class ErrorResponder implements ErrorProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
     private static final String URI_PARSER_PACKAGE = "org.apache.olingo.server.core.uri.parser.";
+    private static final String SERVICE_PACKAGE = "org.patientdocs.";
 
     @Override
     public void init(OData odata, ServiceMetadata serviceMetadata) {
@@ -71,32 +74,50 @@ public final class ErrorResponder implements ErrorProcessor {
         }
         if (exception instanceof SearchParserException || exception instanceof SearchTokenizerException) {
             // Olingo's own message speaks of its tokenizer's states
-            return new ErrorMapper.ErrorBody(400, ErrorCode.INVALID_QUERY_OPTION.name(), "The $search expression is not"
-                    + " valid: use words, \"quoted phrases\", AND, OR, NOT and parentheses", "$search");
+            return ErrorMapper.map(new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$search",
+                    "The $search expression is not valid: use words, \"quoted phrases\", AND, OR, NOT and"
+                            + " parentheses"));
         }
         if (status >= 400 && status < 500 && message != null) {
             return ErrorMapper.ofStatus(status, message);
         }
-        if (status == 501) {
+        if (exception instanceof ODataHandlerException handler
+                && handler.getMessageKey() == ODataHandlerException.MessageKeys.PROCESSOR_NOT_IMPLEMENTED) {
             // Olingo's own message names the processor interface that is missing
             return ErrorMapper.ofStatus(501, "The service does not implement this kind of request (entity references,"
                     + " $ref, for example)");
         }
+        if (status == 501 && message != null) {
+            return ErrorMapper.ofStatus(501, message);
+        }
         if (failedInUriParser(exception)) {
-            // Olingo's URI parser fails with an unchecked exception on some input (null in (1) is one): it is the
-            // request's form that cannot be read, not a failure of the service
-            return new ErrorMapper.ErrorBody(400, ErrorCode.INVALID_QUERY_OPTION.name(),
-                    "The request's URL or query options could not be parsed", null);
+            // Olingo's URI parser fails with an unchecked exception on some input, valid or not (null in (1) is one):
+            // the service cannot read the request, which is no failure of its own; logged to be found and fixed
+            LOG.info("request {} could not be parsed: {}", RequestIds.current(), SafeTrace.describe(exception));
+            return ErrorMapper.ofStatus(400, "The service could not parse the request's URL or query options");
         }
         String requestId = RequestIds.current();
         LOG.error("request {} failed: {}", requestId, SafeTrace.describe(exception));
         return ErrorMapper.internal(requestId);
     }
 
-    /** Whether an unchecked exception came from inside Olingo's URI parser (the processors run outside it). */
+    /**
+     * Whether an unchecked exception came from inside Olingo's URI parser: a parser frame comes before any of this
+     * service's own (the processors run outside the parser, but the parser may call into the service's EDM).
+     */
     private static boolean failedInUriParser(Throwable exception) {
-        return exception instanceof RuntimeException && Arrays.stream(exception.getStackTrace())
-                .anyMatch(frame -> frame.getClassName().startsWith(URI_PARSER_PACKAGE));
+        if (!(exception instanceof RuntimeException)) {
+            return false;
+        }
+        for (StackTraceElement frame : exception.getStackTrace()) {
+            if (frame.getClassName().startsWith(URI_PARSER_PACKAGE)) {
+                return true;
+            }
+            if (frame.getClassName().startsWith(SERVICE_PACKAGE)) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static ServiceException find(Throwable exception) {

@@ -97,13 +97,16 @@ public final class JsonBatch {
         List<JsonNode> group = new ArrayList<>();
         for (JsonNode request : requests) {
             String atomicity = request.path("atomicityGroup").asText(null);
-            // a request outside any atomicity group runs alone; the adjacent members of one group run together
-            if (!group.isEmpty() && (atomicity == null
-                    || !atomicity.equals(group.get(0).path("atomicityGroup").asText(null)))) {
+            // the adjacent members of one atomicity group run together; a request outside any group runs alone
+            if (!group.isEmpty() && !group.get(0).path("atomicityGroup").asText().equals(atomicity)) {
                 runGroup(group, baseUri, responses, failed);
                 group.clear();
             }
-            group.add(request);
+            if (atomicity == null) {
+                responses.add(run(request, baseUri, failed));
+            } else {
+                group.add(request);
+            }
         }
         if (!group.isEmpty()) {
             runGroup(group, baseUri, responses, failed);
@@ -113,12 +116,8 @@ public final class JsonBatch {
         return JSON.writeValueAsBytes(answer);
     }
 
-    /** One request alone, or the requests of one atomicity group in one transaction. */
+    /** The requests of one atomicity group, in one transaction. */
     private void runGroup(List<JsonNode> group, String baseUri, ArrayNode responses, Set<String> failed) {
-        if (group.get(0).path("atomicityGroup").isMissingNode() || group.get(0).path("atomicityGroup").isNull()) {
-            responses.add(run(group.get(0), baseUri, failed));
-            return;
-        }
         List<ObjectNode> answers = transactions.inTransaction(() -> {
             List<ObjectNode> results = new ArrayList<>();
             for (JsonNode request : group) {

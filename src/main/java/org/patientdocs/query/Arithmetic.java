@@ -1,6 +1,7 @@
 package org.patientdocs.query;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKind;
@@ -17,6 +18,7 @@ final class Arithmetic {
 
     /** The decimal type computed decimals are held in: enough for any document size, 18 fractional digits. */
     static final String DECIMAL = "DECIMAL(38,18)";
+    private static final int DECIMAL_SCALE = 18;
 
     private Arithmetic() {
     }
@@ -64,32 +66,43 @@ final class Arithmetic {
         return ValueType.INTEGER;
     }
 
+    /**
+     * Literal operands are typed: H2 types {@code ? / ?} as a decimal (7 div 2 would be 3.5) and cannot type
+     * {@code MOD(?, ?)} at all. A decimal divisor stays as given, exactly.
+     */
     private static Operand numeric(BinaryOperatorKind operator, Operand left, Operand right, ValueType type) {
-        SqlFragment a = left.sql();
-        SqlFragment b = right.sql();
+        SqlFragment a = left.typedSql();
+        SqlFragment b = right.typedSql();
         SqlFragment sql = switch (operator) {
             case ADD -> decimal(SqlFragment.format("({} + {})", a, b), type);
             case SUB -> decimal(SqlFragment.format("({} - {})", a, b), type);
             case MUL -> decimal(SqlFragment.format("({} * {})", a, b), type);
             case DIV -> type == ValueType.INTEGER
-                    ? SqlFragment.format("({} / {})", a, divisor(right.sql(), right))
+                    ? SqlFragment.format("({} / {})", a, divisor(b, right, false))
                     : SqlFragment.format("CAST(CAST({} AS " + DECIMAL + ") / {} AS " + DECIMAL + ")", a,
-                            divisor(right.sql(), right));
+                            divisor(right.sql(), right, false));
             case MOD -> type == ValueType.INTEGER
-                    // H2 cannot tell the type of MOD(?, ?)
-                    ? SqlFragment.format("MOD({}, {})", left.typedSql(), divisor(right.typedSql(), right))
+                    ? SqlFragment.format("MOD({}, {})", a, divisor(b, right, false))
                     // H2's MOD takes the divisor's type (MOD(7.5, 2) is 2 there), so both become decimals
-                    : decimal(SqlFragment.format("MOD(CAST({} AS " + DECIMAL + "), {})", a,
-                            divisor(SqlFragment.format("CAST({} AS " + DECIMAL + ")", b), right)), type);
+                    : decimal(SqlFragment.format("MOD(CAST({} AS " + DECIMAL + "), {})", left.sql(),
+                            divisor(SqlFragment.format("CAST({} AS " + DECIMAL + ")", right.sql()), right, true)),
+                            type);
             default -> throw new IllegalArgumentException("not arithmetic: " + operator);
         };
         return Operand.of(sql, type == ValueType.DOUBLE ? ValueType.DECIMAL : type);
     }
 
-    /** The divisor's SQL, made null where the divisor is zero; a non-zero literal needs no guard. */
-    private static SqlFragment divisor(SqlFragment sql, Operand divisor) {
-        if (divisor.literal() instanceof Number number && new BigDecimal(number.toString()).signum() != 0) {
-            return sql;
+    /**
+     * The divisor's SQL, made null where the divisor is zero; a non-zero literal needs no guard.
+     *
+     * @param scaled whether the SQL holds the literal cast to {@link #DECIMAL}, where a tiny one becomes zero
+     */
+    private static SqlFragment divisor(SqlFragment sql, Operand divisor, boolean scaled) {
+        if (divisor.literal() instanceof Number number) {
+            BigDecimal value = new BigDecimal(number.toString());
+            if ((scaled ? value.setScale(DECIMAL_SCALE, RoundingMode.HALF_UP) : value).signum() != 0) {
+                return sql;
+            }
         }
         return SqlFragment.format("NULLIF({}, 0)", sql).withNullable(true);
     }

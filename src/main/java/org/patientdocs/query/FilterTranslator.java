@@ -131,7 +131,7 @@ final class FilterTranslator implements ExpressionVisitor<Operand> {
         return switch (operator) {
             case NOT -> Operand.of(SqlFragment.format("(NOT {})", bool(operand)).withNullable(false),
                     ValueType.BOOLEAN);
-            case MINUS -> Operand.of(SqlFragment.format("(-{})", operand.sql()), operand.type());
+            case MINUS -> Operand.of(SqlFragment.format("(-{})", operand.typedSql()), operand.type());
         };
     }
 

@@ -1,5 +1,9 @@
 package org.patientdocs.query;
 
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+
 import org.apache.olingo.commons.api.edm.EdmType;
 
 /**
@@ -30,7 +34,10 @@ record Operand(SqlFragment sql, ValueType type, Object literal, EdmType typeLite
         if (!isLiteral()) {
             return sql;
         }
-        return SqlFragment.format("CAST({} AS " + type.sqlType() + ")", sql);
+        // both stores keep microseconds; cut here, rounding would differ (23:59:59.9999999 is 24:00 on PostgreSQL)
+        Object value = literal instanceof OffsetDateTime time ? time.truncatedTo(ChronoUnit.MICROS)
+                : literal instanceof LocalTime time ? time.truncatedTo(ChronoUnit.MICROS) : literal;
+        return SqlFragment.format("CAST({} AS " + type.sqlType() + ")", SqlFragment.param(value));
     }
 
     boolean isNull() {

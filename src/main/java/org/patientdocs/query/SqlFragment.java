@@ -29,7 +29,7 @@ public record SqlFragment(String sql, List<Object> params, boolean nullable) {
 
     /** Whether this is a single bound value, which is never null. */
     public boolean isParameter() {
-        return sql.equals("?") && params.size() == 1 && params.get(0) != null;
+        return sql.equals("?") && params.size() == 1;
     }
 
     public boolean isNullLiteral() {

@@ -98,7 +98,9 @@ public final class TransferSuite {
     }
 
     private TransferReport.StoreResult measure(BenchDatabase database, String store, Path dataDir) throws Exception {
-        try (BenchService service = BenchService.start(database, store, dataDir)) {
+        try (BenchService service = BenchService.start(database, store, dataDir);
+             HikariDataSource probePool = store.equals("database") ? DataSources.open(service.config.database())
+                     : null) {
             Service target = new Service(service, "T-" + store);
             target.createPatient();
             String id = target.upload();
@@ -129,8 +131,7 @@ public final class TransferSuite {
                 plainUpload.add(uploadRate(discard, 204));
                 spool.add(spoolRate(dataDir, store.equals("filesystem")));
                 hash.add(hashRate());
-                durable.add(store.equals("database") ? databaseRate(service, target.patient, dataDir)
-                        : diskRate(dataDir));
+                durable.add(probePool != null ? databaseRate(probePool, target.patient, dataDir) : diskRate(dataDir));
             }
 
             HeapSampler downloads = new HeapSampler();
@@ -215,6 +216,7 @@ public final class TransferSuite {
         ByteBuffer block = ByteBuffer.allocate(512 * 1024);
         new Random(26).nextBytes(block.array());
         Path file = dataDir.resolve("disk-probe.bin");
+        Files.deleteIfExists(file);
         long started = System.nanoTime();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             for (int written = 0; written < DOCUMENT_BYTES; written += block.capacity()) {
@@ -233,22 +235,22 @@ public final class TransferSuite {
     /**
      * MiB/s of PostgreSQL alone storing a received document as the database store does
      * ({@link DatabaseDocumentStore#create}: the row and its 1 MiB chunk rows in one transaction, read from the
-     * local spool file), over a pool of its own: the part of a database-store upload after the body has arrived.
+     * local spool file): the part of a database-store upload after the body has arrived.
+     *
+     * @param pool a pool of the benchmark's own to the service's database
      */
-    private double databaseRate(BenchService service, String patient, Path dataDir) throws IOException {
-        try (HikariDataSource pool = DataSources.open(service.config.database())) {
-            DocumentRecords records = new DocumentRecords(pool);
-            DatabaseDocumentStore store = new DatabaseDocumentStore(dataDir.resolve("database-probe"), pool, records);
-            try (InputStream in = Files.newInputStream(source);
-                 PendingContent received = store.receive(in, DOCUMENT_BYTES)) {
-                DocumentRecord record = new DocumentRecord(DocumentIds.newId(), patient, "probe.pdf",
-                        "application/pdf", received.size(), null, null, "bench", Instant.now(), received.sha256Hex());
-                long started = System.nanoTime();
-                store.create(received, record);
-                double rate = rate(System.nanoTime() - started);
-                store.delete(record.id());
-                return rate;
-            }
+    private double databaseRate(HikariDataSource pool, String patient, Path dataDir) throws IOException {
+        DatabaseDocumentStore store = new DatabaseDocumentStore(dataDir.resolve("database-probe"), pool,
+                new DocumentRecords(pool));
+        try (InputStream in = Files.newInputStream(source);
+             PendingContent received = store.receive(in, DOCUMENT_BYTES)) {
+            DocumentRecord record = new DocumentRecord(DocumentIds.newId(), patient, "probe.pdf", "application/pdf",
+                    received.size(), null, null, "bench", Instant.now(), received.sha256Hex());
+            long started = System.nanoTime();
+            store.create(received, record);
+            double rate = rate(System.nanoTime() - started);
+            store.delete(record.id());
+            return rate;
         }
     }
 

@@ -103,13 +103,16 @@ class FilterTranslatorTest {
 
     @Test
     void integerArithmeticStaysInteger() {
-        assertSql("file_size_bytes add 1 sub 2 mul 3 gt 0", "(((t0.file_size_bytes + ?) - (? * ?)) > ?)", 1L, 2L, 3L,
-                0L);
+        // literals are typed: H2 would make (? * ?) a decimal, and 7 div 2 would be 3.5 there
+        assertSql("file_size_bytes add 1 sub 2 mul 3 gt 0", "(((t0.file_size_bytes + CAST(? AS BIGINT))"
+                + " - (CAST(? AS BIGINT) * CAST(? AS BIGINT))) > ?)", 1L, 2L, 3L, 0L);
+        assertSql("-7 div 2 eq -3", "((CAST(? AS BIGINT) / CAST(? AS BIGINT)) = ?)", -7L, 2L, -3L);
+        assertSql("-(7) div 2 eq -3", "(((-CAST(? AS BIGINT)) / CAST(? AS BIGINT)) = ?)", 7L, 2L, -3L);
     }
 
     @Test
     void integerDivisionByANonZeroLiteralNeedsNoGuard() {
-        assertSql("file_size_bytes div 2 eq 5", "((t0.file_size_bytes / ?) = ?)", 2L, 5L);
+        assertSql("file_size_bytes div 2 eq 5", "((t0.file_size_bytes / CAST(? AS BIGINT)) = ?)", 2L, 5L);
     }
 
     @Test
@@ -130,8 +133,8 @@ class FilterTranslatorTest {
 
     @Test
     void divbyIsDecimalDivision() {
-        assertSql("file_size_bytes divby 2 gt 5", "(CAST(CAST(CAST((t0.file_size_bytes * ?) AS DECIMAL(38,18)) AS"
-                + " DECIMAL(38,18)) / ? AS DECIMAL(38,18)) > ?)", new BigDecimal("1.0"), 2L, 5L);
+        assertSql("file_size_bytes divby 2 gt 5", "(CAST(CAST(CAST((t0.file_size_bytes * CAST(? AS DECIMAL(38,18)))"
+                + " AS DECIMAL(38,18)) AS DECIMAL(38,18)) / ? AS DECIMAL(38,18)) > ?)", new BigDecimal("1.0"), 2L, 5L);
     }
 
     @Test
@@ -288,16 +291,26 @@ class FilterTranslatorTest {
         // H2 refuses MOD(?, ?) and EXTRACT(YEAR FROM ?): "Unknown data type"
         assertSql("5 mod 2 eq 1", "(MOD(CAST(? AS BIGINT), CAST(? AS BIGINT)) = ?)", 5L, 2L, 1L);
         // and a decimal modulo is computed in decimals: H2's MOD takes the divisor's type
-        assertSql("file_size_bytes div 2.0 mod 2 eq 1.5", "(CAST(MOD(CAST(CAST(CAST(t0.file_size_bytes AS DECIMAL(38,18))"
-                + " / ? AS DECIMAL(38,18)) AS DECIMAL(38,18)), CAST(? AS DECIMAL(38,18))) AS DECIMAL(38,18)) = ?)",
-                new BigDecimal("2.0"), 2L, new BigDecimal("1.5"));
+        assertSql("file_size_bytes div 2.0 mod 2 eq 1.5", "(CAST(MOD(CAST(CAST(CAST(t0.file_size_bytes"
+                + " AS DECIMAL(38,18)) / ? AS DECIMAL(38,18)) AS DECIMAL(38,18)), CAST(? AS DECIMAL(38,18)))"
+                + " AS DECIMAL(38,18)) = ?)", new BigDecimal("2.0"), 2L, new BigDecimal("1.5"));
+        // a divisor that rounds to zero at 18 places is guarded like zero itself
+        assertSql("file_size_bytes div 2.0 mod 0.0000000000000000001 eq 1", "((CAST(MOD(CAST(CAST(CAST("
+                + "t0.file_size_bytes AS DECIMAL(38,18)) / ? AS DECIMAL(38,18)) AS DECIMAL(38,18)), NULLIF(CAST(?"
+                + " AS DECIMAL(38,18)), 0)) AS DECIMAL(38,18)) = ?) AND CAST(MOD(CAST(CAST(CAST(t0.file_size_bytes"
+                + " AS DECIMAL(38,18)) / ? AS DECIMAL(38,18)) AS DECIMAL(38,18)), NULLIF(CAST(? AS DECIMAL(38,18)), 0))"
+                + " AS DECIMAL(38,18)) IS NOT NULL)", new BigDecimal("2.0"), new BigDecimal("1E-19"), 1L,
+                new BigDecimal("2.0"), new BigDecimal("1E-19"));
         assertSql("year(2026-01-01T00:00:00Z) eq 2026", "(CAST(EXTRACT(YEAR FROM (CAST(? AS TIMESTAMP WITH TIME ZONE)"
                 + " AT TIME ZONE 'UTC')) AS INTEGER) = ?)", OffsetDateTime.parse("2026-01-01T00:00Z"), 2026L);
         assertSql("date(2026-01-01T10:00:00Z) eq 2026-01-01", "(CAST((CAST(? AS TIMESTAMP WITH TIME ZONE)"
                 + " AT TIME ZONE 'UTC') AS DATE) = ?)", OffsetDateTime.parse("2026-01-01T10:00Z"),
                 LocalDate.parse("2026-01-01"));
-        assertSql("year(uploaded_at) eq 2026", "(CAST(EXTRACT(YEAR FROM (t0.uploaded_at AT TIME ZONE 'UTC')) AS INTEGER)"
-                + " = ?)", 2026L);
+        assertSql("year(uploaded_at) eq 2026", "(CAST(EXTRACT(YEAR FROM (t0.uploaded_at AT TIME ZONE 'UTC'))"
+                + " AS INTEGER) = ?)", 2026L);
+        // a literal finer than microseconds is cut to them: rounding would differ between the stores
+        assertSql("hour(23:59:59.9999999) eq 23", "(CAST(EXTRACT(HOUR FROM CAST(? AS TIME(6))) AS INTEGER) = ?)",
+                LocalTime.parse("23:59:59.999999"), 23L);
     }
 
     @Test

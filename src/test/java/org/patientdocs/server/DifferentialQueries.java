@@ -95,10 +95,15 @@ final class DifferentialQueries {
             "Patient/birth_date lt 2000-01-01", "startswith(Patient/last_name,'O''')",
             "Patient/last_name gt 'N' and document_type ne null",
             // functions and operators over literals alone, whose parameter types H2 cannot infer by itself
-            "5 mod 2 eq 1", "-5 mod 2 eq -1", "file_size_bytes mod 3 eq 7 mod 3", "7.5 mod 2 eq 1.5", "file_size_bytes div 2.0 mod 3 eq 0.5", "-7.5 mod 2 lt 0",
+            "5 mod 2 eq 1", "-5 mod 2 eq -1", "file_size_bytes mod 3 eq 7 mod 3", "7.5 mod 2 eq 1.5",
+            "file_size_bytes div 2.0 mod 3 eq 0.5", "-7.5 mod 2 lt 0", "7 div 2 eq 3", "-7 div 2 eq -3",
+            "(5 add 2) div 2 eq 3", "file_size_bytes gt 1000 mul (7 div 2)",
+            "file_size_bytes div 2.0 mod 0.0000000000000000001 eq 1",
             "year(2026-01-01T00:00:00Z) eq 2026", "hour(2026-01-01T23:30:00-02:00) eq 1",
             "date(2026-01-01T23:30:00-02:00) eq 2026-01-02", "time(2026-01-01T10:00:00Z) eq 10:00:00",
             "fractionalseconds(2026-01-01T10:00:00.5Z) eq 0.5", "second(2026-01-01T10:00:59Z) eq 59",
+            // more than microseconds: both stores keep six digits, and the literal is cut, not rounded
+            "hour(23:59:59.9999999) eq 23", "date(2026-12-31T23:59:59.9999999Z) eq 2026-12-31",
             "uploaded_at lt 2025-01-01T00:00:00Z add duration'P400D'",
             "2026-01-02T00:00:00Z sub 2026-01-01T00:00:00Z eq duration'P1D'", "1 eq null", "'a' ne null");
 
