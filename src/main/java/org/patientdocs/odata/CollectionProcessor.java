@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,8 +72,9 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
         QueryContext context = context(uriInfo);
         Map.Entry<String, Object> scope = scope(target);
-        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo),
-                Expansion.required(table, uriInfo.getExpandOption()));
+        Set<String> required = new HashSet<>(Expansion.required(table, uriInfo.getExpandOption()));
+        required.addAll(Entities.mediaProperties(format, set.getEntityType()));
+        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo), required);
 
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
         String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
@@ -118,8 +120,10 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         EdmEntitySet set = Target.of(uriInfo).set();
         ColumnMap.Table table = services.model().columns().table(set.getEntityType());
         List<Entity> entities = new ArrayList<>();
+        Set<String> kept = new HashSet<>(answer.selected());
+        kept.addAll(Entities.mediaProperties(format, set.getEntityType()));
         for (Map<String, Object> row : answer.rows()) {
-            entities.add(Entities.fromRow(odata, set, Entities.only(row, answer.selected())));
+            entities.add(Entities.fromRow(odata, set, Entities.only(row, kept)));
         }
         evaluate(() -> {
             expansion.expand(set, table, entities, answer.rows(), uriInfo.getExpandOption(),

@@ -27,6 +27,8 @@ final class Entities {
 
     /** The version of a row just inserted (the migrations' insert statements start at 1). */
     private static final long CREATED_VERSION = 1L;
+    /** A document's media type, which its Atom entry names. */
+    private static final String MEDIA_TYPE_PROPERTY = "content_type";
 
     private Entities() {
     }
@@ -46,20 +48,28 @@ final class Entities {
     }
 
     /**
+     * The properties an answer in this format needs beyond the selected ones: a document's {@code content_type} for
+     * Atom, see {@link #describeMediaForXml}. Kept in the entity, they are still written only when selected.
+     */
+    static Set<String> mediaProperties(ContentType format, EdmEntityType type) {
+        return isXml(format) && type.hasStream() ? Set.of(MEDIA_TYPE_PROPERTY) : Set.of();
+    }
+
+    /**
      * Gives each media entity (a document), and every one expanded inside them, the media type that Olingo's XML
      * (Atom) serializer needs for the entity's {@code <content type="…" src="…/$value"/>}: the document's
-     * {@code content_type} when it was read, else {@code application/octet-stream}. Nothing changes for JSON, where
-     * Olingo would add {@code @odata.mediaContentType} to every entity, which the spec's answers do not carry.
+     * {@code content_type} ({@link #mediaProperties} has it read for the entities answered; one expanded inside
+     * another whose {@code $select} leaves it out says {@code application/octet-stream}). Nothing changes for JSON,
+     * where Olingo would add {@code @odata.mediaContentType} to every entity, which the spec's answers do not carry.
      */
     static void describeMediaForXml(ContentType format, Edm edm, Collection<Entity> entities) {
-        if (!format.isCompatible(ContentType.APPLICATION_XML)
-                && !format.isCompatible(ContentType.APPLICATION_ATOM_XML)) {
+        if (!isXml(format)) {
             return;
         }
         for (Entity entity : entities) {
             EdmEntityType type = edm.getEntityType(new FullQualifiedName(entity.getType()));
             if (type != null && type.hasStream() && entity.getMediaContentType() == null) {
-                Property contentType = entity.getProperty("content_type");
+                Property contentType = entity.getProperty(MEDIA_TYPE_PROPERTY);
                 entity.setMediaContentType(contentType != null && contentType.getValue() instanceof String text
                         ? text : "application/octet-stream");
             }
@@ -72,6 +82,11 @@ final class Entities {
                 }
             }
         }
+    }
+
+    private static boolean isXml(ContentType format) {
+        return format.isCompatible(ContentType.APPLICATION_XML)
+                || format.isCompatible(ContentType.APPLICATION_ATOM_XML);
     }
 
     /** The row reduced to the given properties, in the row's order (a row may carry columns read for the service). */

@@ -70,9 +70,13 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
         ExpandOption expand = uriInfo.getExpandOption();
         ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
-        Map<String, Object> row = reader.row(target, uriInfo.getSelectOption(), Expansion.required(table, expand));
-        Set<String> selected = new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption()));
-        Entity entity = Entities.fromRow(odata, target.set(), Entities.only(row, selected));
+        Set<String> media = Entities.mediaProperties(format, target.set().getEntityType());
+        Set<String> required = new HashSet<>(Expansion.required(table, expand));
+        required.addAll(media);
+        Map<String, Object> row = reader.row(target, uriInfo.getSelectOption(), required);
+        Set<String> kept = new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption()));
+        kept.addAll(media);
+        Entity entity = Entities.fromRow(odata, target.set(), Entities.only(row, kept));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());

@@ -32,6 +32,7 @@ import org.xml.sax.InputSource;
 class ClientCompatibilityIT {
 
     private static final String EDMX = "http://docs.oasis-open.org/odata/ns/edmx";
+    private static final String DATA = "http://docs.oasis-open.org/odata/ns/data";
     private static TestService service;
 
     @BeforeAll
@@ -93,14 +94,29 @@ class ClientCompatibilityIT {
         assertTrue(media.get(0).matches("application/pdf Documents\\('doc-[^']+'\\)/\\$value"), media.get(0));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/Documents?$select=id", "/Patients(compat-1)/Documents?$select=file_name"})
+    void anAtomEntryNamesItsDocumentsTypeEvenWhenTheSelectLeavesItOut(String path) throws Exception {
+        HttpResponse<String> response = get(path, "application/atom+xml");
+        assertEquals(200, response.statusCode(), response.body());
+        Document feed = parse(response.body());
+        Element content = (Element) feed.getElementsByTagNameNS("http://www.w3.org/2005/Atom", "content").item(0);
+        assertEquals("application/pdf", content.getAttribute("type"));
+        assertTrue(content.getAttribute("src").endsWith("/$value"), content.getAttribute("src"));
+        assertEquals(0, feed.getElementsByTagNameNS(DATA, "content_type").getLength(), "not selected, not written");
+    }
+
     @Test
-    void aDocumentAsAtomWithoutItsContentTypeSelectedStillLinksItsBytes() throws Exception {
-        HttpResponse<String> response = get("/Documents?$select=id", "application/atom+xml");
+    void aSingleDocumentAsAtomNamesItsType() throws Exception {
+        String id = TestService.json(get("/Documents?$select=id", "application/json")).get("value").get(0).get("id")
+                .asText();
+        HttpResponse<String> response = get("/Documents('" + id + "')?$select=id", "application/xml");
         assertEquals(200, response.statusCode(), response.body());
         Element content = (Element) parse(response.body())
                 .getElementsByTagNameNS("http://www.w3.org/2005/Atom", "content").item(0);
-        assertEquals("application/octet-stream", content.getAttribute("type"));
-        assertTrue(content.getAttribute("src").endsWith("/$value"), content.getAttribute("src"));
+        assertEquals("application/pdf", content.getAttribute("type"));
+        assertTrue(response.body().contains("<d:id>" + id + "</d:id>"), response.body());
+        assertFalse(response.body().contains("content_type"), response.body());
     }
 
     @Test
