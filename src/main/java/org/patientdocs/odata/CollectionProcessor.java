@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,9 +71,8 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
         QueryContext context = context(uriInfo);
         Map.Entry<String, Object> scope = scope(target);
-        Set<String> required = new HashSet<>(Expansion.required(table, uriInfo.getExpandOption()));
-        required.addAll(Entities.mediaProperties(format, set.getEntityType()));
-        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo), required);
+        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo), Entities.withMediaProperties(
+                Expansion.required(table, uriInfo.getExpandOption()), format, set.getEntityType()));
 
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
         String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
@@ -120,8 +118,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         EdmEntitySet set = Target.of(uriInfo).set();
         ColumnMap.Table table = services.model().columns().table(set.getEntityType());
         List<Entity> entities = new ArrayList<>();
-        Set<String> kept = new HashSet<>(answer.selected());
-        kept.addAll(Entities.mediaProperties(format, set.getEntityType()));
+        Set<String> kept = Entities.withMediaProperties(answer.selected(), format, set.getEntityType());
         for (Map<String, Object> row : answer.rows()) {
             entities.add(Entities.fromRow(odata, set, Entities.only(row, kept)));
         }

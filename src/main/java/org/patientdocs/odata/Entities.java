@@ -3,6 +3,7 @@ package org.patientdocs.odata;
 import java.net.URI;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,17 +49,22 @@ final class Entities {
     }
 
     /**
-     * The properties an answer in this format needs beyond the selected ones: a document's {@code content_type} for
-     * Atom, see {@link #describeMediaForXml}. Kept in the entity, they are still written only when selected.
+     * The properties plus those an answer in this format needs beyond them: a document's {@code content_type} for
+     * Atom, see {@link #describeMediaForXml}. Kept in the entity, it is still written only when selected.
      */
-    static Set<String> mediaProperties(ContentType format, EdmEntityType type) {
-        return isXml(format) && type.hasStream() ? Set.of(MEDIA_TYPE_PROPERTY) : Set.of();
+    static Set<String> withMediaProperties(Set<String> properties, ContentType format, EdmEntityType type) {
+        if (!isXml(format) || !type.hasStream() || properties.contains(MEDIA_TYPE_PROPERTY)) {
+            return properties;
+        }
+        Set<String> all = new LinkedHashSet<>(properties);
+        all.add(MEDIA_TYPE_PROPERTY);
+        return all;
     }
 
     /**
      * Gives each media entity (a document), and every one expanded inside them, the media type that Olingo's XML
      * (Atom) serializer needs for the entity's {@code <content type="…" src="…/$value"/>}: the document's
-     * {@code content_type} ({@link #mediaProperties} has it read for the entities answered; one expanded inside
+     * {@code content_type} ({@link #withMediaProperties} has it read for the entities answered; one expanded inside
      * another whose {@code $select} leaves it out says {@code application/octet-stream}). Nothing changes for JSON,
      * where Olingo would add {@code @odata.mediaContentType} to every entity, which the spec's answers do not carry.
      */

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.commons.api.edm.EdmEntityType;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpMethod;
@@ -70,12 +71,11 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
         ExpandOption expand = uriInfo.getExpandOption();
         ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
-        Set<String> media = Entities.mediaProperties(format, target.set().getEntityType());
-        Set<String> required = new HashSet<>(Expansion.required(table, expand));
-        required.addAll(media);
-        Map<String, Object> row = reader.row(target, uriInfo.getSelectOption(), required);
-        Set<String> kept = new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption()));
-        kept.addAll(media);
+        EdmEntityType type = target.set().getEntityType();
+        Map<String, Object> row = reader.row(target, uriInfo.getSelectOption(),
+                Entities.withMediaProperties(Expansion.required(table, expand), format, type));
+        Set<String> kept = Entities.withMediaProperties(
+                new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption())), format, type);
         Entity entity = Entities.fromRow(odata, target.set(), Entities.only(row, kept));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {

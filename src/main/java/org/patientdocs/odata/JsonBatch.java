@@ -41,6 +41,9 @@ import org.patientdocs.storage.Transactions;
  */
 public final class JsonBatch {
 
+    /** The largest answer one operation may give inside a batch, whose JSON embeds it. */
+    private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FAILED_DEPENDENCY = 424;
 
@@ -243,16 +246,37 @@ public final class JsonBatch {
         return answer;
     }
 
-    /** The response's body, whether a processor gave it as a stream or as content written on demand. */
+    /**
+     * The response's body, whether a processor gave it as a stream or as content written on demand. It is embedded
+     * in the batch's JSON, so it is held in memory: bounded by {@value #MAX_ANSWER_BYTES} bytes (a page is bounded by
+     * the page size; document content never travels in a batch), and refused rather than cut beyond that.
+     */
     private static byte[] content(ODataResponse response) {
         try {
             if (response.getContent() != null) {
                 try (InputStream in = response.getContent()) {
-                    return in.readNBytes(16 * 1024 * 1024);
+                    byte[] content = in.readNBytes(MAX_ANSWER_BYTES + 1);
+                    if (content.length > MAX_ANSWER_BYTES) {
+                        throw answerTooLarge();
+                    }
+                    return content;
                 }
             }
             if (response.getODataContent() != null) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream out = new ByteArrayOutputStream() {
+                    @Override
+                    public synchronized void write(byte[] bytes, int offset, int length) {
+                        if (count + length > MAX_ANSWER_BYTES) {
+                            throw answerTooLarge();
+                        }
+                        super.write(bytes, offset, length);
+                    }
+
+                    @Override
+                    public synchronized void write(int b) {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+                };
                 response.getODataContent().write(out);
                 return out.toByteArray();
             }
@@ -260,6 +284,12 @@ public final class JsonBatch {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ServiceException answerTooLarge() {
+        return new ServiceException.BadRequest(ErrorCode.BATCH_OPERATION_REFUSED, "$batch",
+                "This operation's answer is larger than a batch carries (" + MAX_ANSWER_BYTES + " bytes);"
+                        + " send it as a request of its own");
     }
 
     private static ObjectNode answer(String id, int status, String errorJson) {

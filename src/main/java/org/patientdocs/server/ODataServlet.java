@@ -40,6 +40,7 @@ final class ODataServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(ODataServlet.class);
     /** The largest unread request body read to its end after the answer, to keep the connection usable. */
     private static final int MAX_DRAINED_BYTES = 64 * 1024;
+    private static final int DRAIN_BUFFER_BYTES = 8 * 1024;
 
     private final transient OData odata = OData.newInstance();
     private final transient Services services;
@@ -101,7 +102,7 @@ final class ODataServlet extends HttpServlet {
         }
         try {
             InputStream body = request.getInputStream();
-            byte[] buffer = new byte[(int) length];
+            byte[] buffer = new byte[DRAIN_BUFFER_BYTES];
             while (body.read(buffer) >= 0) {
                 // discarded
             }
