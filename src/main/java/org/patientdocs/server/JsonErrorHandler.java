@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -14,7 +15,8 @@ import org.patientdocs.error.ErrorMapper;
 /**
  * Errors Jetty decides on its own (a malformed request line, headers too large, a request no servlet took) in the
  * service's OData JSON shape instead of Jetty's HTML page. The message is the status's reason phrase only: Jetty's
- * own messages may quote the request.
+ * own messages may quote the request. The answer says {@code Connection: close}: Jetty closes the connection after
+ * such an error, and a client told nothing would send its next request into a closed connection.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -25,6 +27,7 @@ final class JsonErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorMapper.ERROR_CONTENT_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put("OData-Version", "4.0");
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 }

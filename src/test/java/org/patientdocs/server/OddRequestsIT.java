@@ -1,0 +1,149 @@
+package org.patientdocs.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.patientdocs.query.QueryText;
+
+/**
+ * Odd bodies, keys and headers, sent with every method to patients and documents: each answer is a success or a
+ * clear OData error, never a server failure, and never shows a stack trace or SQL.
+ */
+class OddRequestsIT {
+
+    private static final List<String> METHODS = List.of("GET", "DELETE", "PATCH", "PUT", "POST");
+
+    private static TestService service;
+    private static String document;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = TestService.start(Map.of());
+        service.postJson("/Patients", "{\"id\":\"odd-1\",\"last_name\":\"X\"}");
+        Multipart form = new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(200));
+        HttpResponse<String> uploaded = service.send(service.request("/Patients(odd-1)/Documents")
+                .header("Content-Type", form.contentType()).POST(form.publisher()).build());
+        assertEquals(201, uploaded.statusCode(), uploaded.body());
+        document = TestService.json(uploaded).get("id").asText();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+    }
+
+    @Test
+    void oddBodiesAreRefusedClearly() throws Exception {
+        List<String> bodies = List.of("{}", "[]", "null", "1", "\"x\"", "{\"id\":null}", "{\"id\":1}",
+                "{\"id\":\"a\",\"last_name\":1}", "{\"id\":\"a\",\"birth_date\":\"2026-13-01\"}",
+                "{\"id\":\"a\",\"birth_date\":\"x\"}", "{\"id\":\"a\",\"unknown\":1}", "{\"id\":\"" + "a".repeat(300) + "\"}",
+                "{\"id\":\"a\",\"last_name\":\"" + "b".repeat(5000) + "\"}", "{\"id\":\"a\\u0000\"}",
+                "{\"id\":\"a\",\"Documents\":[]}", "{\"id\":\"a\",\"@odata.type\":\"#PatientDocs.Document\"}", "{",
+                "{\"id\":\"a\",}", "{\"id\":\"a\",\"last_name\":{\"x\":1}}", "{\"id\":\"a\",\"last_name\":[1]}",
+                "{\"id\":\"\",\"last_name\":\"x\"}", "{\"id\":\"a/b\"}", "{\"id\":\"a'b\"}", "{\"id\":\"%2F\"}",
+                "{\"file_name\":\"x.exe\",\"document_type\":1}", "{\"content_type\":\"text/html\"}",
+                "{\"file_size_bytes\":-1}", "{\"uploaded_at\":\"yesterday\"}");
+        List<String> failures = new ArrayList<>();
+        for (String body : bodies) {
+            check(failures, "POST", "/Patients", body, Map.of("Content-Type", "application/json"));
+            for (String method : List.of("PATCH", "PUT")) {
+                check(failures, method, "/Patients(odd-2)", body, Map.of("Content-Type", "application/json"));
+                check(failures, method, "/Patients(odd-1)/Documents(" + document + ")", body,
+                        Map.of("Content-Type", "application/json"));
+            }
+        }
+        check(failures, "POST", "/Patients", "\u00ff\u00fe", Map.of("Content-Type", "application/json"));
+        assertEquals("", String.join("\n", failures));
+    }
+
+    @Test
+    void oddKeysAndPathsAreRefusedClearly() throws Exception {
+        List<String> keys = List.of("()", "('')", "(')", "(''')", "(1,2)", "(id='odd-1')", "(id=odd-1)",
+                "('odd-1')/Documents('x')", "('odd-1')/$count", "('odd-1')/$value", "('odd-1')/Documents/$value",
+                "('odd-1')/last_name", "('odd-1')/last_name/$value", "('odd-1')/nope",
+                "('odd-1')/Documents(" + document + ")/Patient", "('odd-1')/Documents(" + document + ")/file_name/$value",
+                "('odd-1')/Documents(" + document + ")/$value/x", "('odd-1')/Documents/$ref", "('odd-1')/$ref",
+                "('" + "x".repeat(5000) + "')", "('%00')", "('é')");
+        List<String> failures = new ArrayList<>();
+        for (String key : keys) {
+            for (String method : METHODS) {
+                check(failures, method, "/Patients" + QueryText.encode(key).replace("%25", "%"), "{}",
+                        Map.of("Content-Type", "application/json"));
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
+    @Test
+    void oddHeadersAreRefusedClearly() throws Exception {
+        List<Map<String, String>> headers = List.of(Map.of("Prefer", "odata.maxpagesize=0"),
+                Map.of("Prefer", "odata.maxpagesize=-1"), Map.of("Prefer", "odata.maxpagesize=abc"),
+                Map.of("Prefer", "odata.maxpagesize=99999999999999"), Map.of("Prefer", "return=minimal"),
+                Map.of("Prefer", "respond-async"), Map.of("If-Match", "garbage"), Map.of("If-None-Match", "*"),
+                Map.of("If-None-Match", "W/\"x"), Map.of("Accept", "text/html"),
+                Map.of("Accept", "application/json;odata.metadata=bogus"),
+                Map.of("Accept", "application/json;charset=latin1"), Map.of("Accept-Charset", "latin1"),
+                Map.of("OData-MaxVersion", "3.0"), Map.of("OData-Version", "5.0"), Map.of("Content-Type", "text/plain"),
+                Map.of("Accept", ""), Map.of("Range", "bytes=5-1"), Map.of("Range", "bytes=999999-"),
+                Map.of("Range", "lines=1-2"));
+        List<String> failures = new ArrayList<>();
+        for (Map<String, String> header : headers) {
+            check(failures, "GET", "/Patients", null, header);
+            check(failures, "GET", "/Patients(odd-1)", null, header);
+            check(failures, "GET", "/Patients(odd-1)/Documents(" + document + ")/$value", null, header);
+            Map<String, String> json = new java.util.HashMap<>(Map.of("Content-Type", "application/json"));
+            json.putAll(header);
+            check(failures, "PATCH", "/Patients(odd-1)", "{\"last_name\":\"Y\"}", json);
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
+    /**
+     * Jetty refuses some requests before the service sees them (a NUL in the path) and then closes the connection:
+     * the answer must say so, or a client sends its next request into the closed connection and gets no answer.
+     */
+    @Test
+    void aRequestJettyRefusesSaysItsConnectionCloses() throws Exception {
+        try (Socket socket = new Socket(service.base.getHost(), service.base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("PATCH /Patients('%00') HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.UTF_8));
+            BufferedReader answer = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+            assertEquals("HTTP/1.1 400 Bad Request", answer.readLine());
+            List<String> headers = new ArrayList<>();
+            for (String line = answer.readLine(); line != null && !line.isEmpty(); line = answer.readLine()) {
+                headers.add(line.toLowerCase(Locale.ROOT));
+            }
+            assertTrue(headers.contains("connection: close"), headers.toString());
+        }
+    }
+
+    private static void check(List<String> failures, String method, String path, String body,
+                              Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = service.request(path).method(method, body == null
+                || method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        headers.forEach(request::setHeader);
+        HttpResponse<String> response = service.send(request.build());
+        String problem = ClearAnswers.problem(response);
+        if (problem != null) {
+            failures.add(ClearAnswers.describe(response, problem, method + " " + path + " " + headers + " "
+                    + (body == null ? "" : body.substring(0, Math.min(60, body.length())))));
+        }
+    }
+}
