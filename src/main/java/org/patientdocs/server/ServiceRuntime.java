@@ -150,11 +150,15 @@ public final class ServiceRuntime implements AutoCloseable {
         return server;
     }
 
-    /** A context whose every request gets a request id, an access log line and the security headers. */
+    /**
+     * A context whose every request gets a request id, an access log line and the security headers, and whose
+     * refusals of requests with a body close the connection openly.
+     */
     private static ServletContextHandler context(String path, RouteTemplates routes) {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath(path);
         context.addFilter(new FilterHolder(new AccessLogFilter(routes)), "/*", REQUESTS);
+        context.addFilter(new FilterHolder(new CloseAfterRefusalFilter()), "/*", REQUESTS);
         context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", REQUESTS);
         context.setErrorHandler(new JsonErrorHandler());
         return context;
