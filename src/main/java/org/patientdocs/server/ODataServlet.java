@@ -1,7 +1,6 @@
 package org.patientdocs.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
 
 import jakarta.servlet.ReadListener;
@@ -38,9 +37,6 @@ import org.slf4j.LoggerFactory;
 final class ODataServlet extends HttpServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(ODataServlet.class);
-    /** The largest unread request body read to its end after the answer, to keep the connection usable. */
-    private static final int MAX_DRAINED_BYTES = 64 * 1024;
-    private static final int DRAIN_BUFFER_BYTES = 8 * 1024;
 
     private final transient OData odata = OData.newInstance();
     private final transient Services services;
@@ -83,31 +79,6 @@ final class ODataServlet extends HttpServlet {
                 LOG.error("request {} failed: {}", RequestIds.current(), SafeTrace.describe(e));
                 ErrorMapper.write(response, ErrorMapper.internal(RequestIds.current()));
             }
-        } finally {
-            drainSmallBody(request);
-        }
-    }
-
-    /**
-     * Reads and discards what is left of a small request body that the answer did not need (a refused If-Match, a
-     * validation error). Jetty closes a connection whose request body is left unread; when the answer was already
-     * complete, it cannot say so in the answer, and a client reusing the connection for its next request finds it
-     * closed. A body announced with {@code Expect: 100-continue} is not asked for (the client has not sent it), nor is
-     * a large one.
-     */
-    private static void drainSmallBody(HttpServletRequest request) {
-        long length = request.getContentLengthLong();
-        if (length <= 0 || length > MAX_DRAINED_BYTES || request.getHeader("Expect") != null) {
-            return;
-        }
-        try {
-            InputStream body = request.getInputStream();
-            byte[] buffer = new byte[DRAIN_BUFFER_BYTES];
-            while (body.read(buffer) >= 0) {
-                // discarded
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // already read to its end, or the client went away: nothing left to keep
         }
     }
 

@@ -152,13 +152,13 @@ public final class ServiceRuntime implements AutoCloseable {
 
     /**
      * A context whose every request gets a request id, an access log line and the security headers, and whose
-     * refusals of requests with a body close the connection openly.
+     * request bodies left unread do not leave a client with a connection closed behind its back.
      */
     private static ServletContextHandler context(String path, RouteTemplates routes) {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath(path);
         context.addFilter(new FilterHolder(new AccessLogFilter(routes)), "/*", REQUESTS);
-        context.addFilter(new FilterHolder(new CloseAfterRefusalFilter()), "/*", REQUESTS);
+        context.addFilter(new FilterHolder(new UnreadBodyFilter()), "/*", REQUESTS);
         context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", REQUESTS);
         context.setErrorHandler(new JsonErrorHandler());
         return context;

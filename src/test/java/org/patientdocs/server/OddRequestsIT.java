@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,7 +106,7 @@ class OddRequestsIT {
             check(failures, "GET", "/Patients", null, header);
             check(failures, "GET", "/Patients(odd-1)", null, header);
             check(failures, "GET", "/Patients(odd-1)/Documents(" + document + ")/$value", null, header);
-            Map<String, String> json = new java.util.HashMap<>(Map.of("Content-Type", "application/json"));
+            Map<String, String> json = new HashMap<>(Map.of("Content-Type", "application/json"));
             json.putAll(header);
             check(failures, "PATCH", "/Patients(odd-1)", "{\"last_name\":\"Y\"}", json);
         }
@@ -130,6 +131,7 @@ class OddRequestsIT {
                 auth + key + "Content-Type: application/pdf\r\n", megabytes));
         assertEquals(List.of("HTTP/1.1 404 Not Found", "keep-alive"), answerHead("GET /Patients(nobody)",
                 auth + key, null));
+
     }
 
     /** The status line of the answer to a request sent over a socket, and whether it closes the connection. */
