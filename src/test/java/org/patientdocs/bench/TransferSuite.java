@@ -101,6 +101,8 @@ public final class TransferSuite {
         try (BenchService service = BenchService.start(database, store, dataDir);
              HikariDataSource probePool = store.equals("database") ? DataSources.open(service.config.database())
                      : null) {
+            DatabaseDocumentStore probeStore = probePool == null ? null : new DatabaseDocumentStore(
+                    dataDir.resolve("database-probe"), probePool, new DocumentRecords(probePool));
             Service target = new Service(service, "T-" + store);
             target.createPatient();
             String id = target.upload();
@@ -131,7 +133,7 @@ public final class TransferSuite {
                 plainUpload.add(uploadRate(discard, 204));
                 spool.add(spoolRate(dataDir, store.equals("filesystem")));
                 hash.add(hashRate());
-                durable.add(probePool != null ? databaseRate(probePool, target.patient, dataDir) : diskRate(dataDir));
+                durable.add(probeStore != null ? databaseRate(probeStore, target.patient) : diskRate(dataDir));
             }
 
             HeapSampler downloads = new HeapSampler();
@@ -237,11 +239,9 @@ public final class TransferSuite {
      * ({@link DatabaseDocumentStore#create}: the row and its 1 MiB chunk rows in one transaction, read from the
      * local spool file): the part of a database-store upload after the body has arrived.
      *
-     * @param pool a pool of the benchmark's own to the service's database
+     * @param store a database store over a pool of the benchmark's own to the service's database
      */
-    private double databaseRate(HikariDataSource pool, String patient, Path dataDir) throws IOException {
-        DatabaseDocumentStore store = new DatabaseDocumentStore(dataDir.resolve("database-probe"), pool,
-                new DocumentRecords(pool));
+    private double databaseRate(DatabaseDocumentStore store, String patient) throws IOException {
         try (InputStream in = Files.newInputStream(source);
              PendingContent received = store.receive(in, DOCUMENT_BYTES)) {
             DocumentRecord record = new DocumentRecord(DocumentIds.newId(), patient, "probe.pdf", "application/pdf",

@@ -33,6 +33,7 @@ class ClientCompatibilityIT {
 
     private static final String EDMX = "http://docs.oasis-open.org/odata/ns/edmx";
     private static final String DATA = "http://docs.oasis-open.org/odata/ns/data";
+    private static final String ATOM = "http://www.w3.org/2005/Atom";
     private static TestService service;
 
     @BeforeAll
@@ -82,7 +83,7 @@ class ClientCompatibilityIT {
     void documentsAsAtomLinkTheirBytes(String path) throws Exception {
         HttpResponse<String> response = get(path, null);
         assertEquals(200, response.statusCode(), response.body());
-        NodeList contents = parse(response.body()).getElementsByTagNameNS("http://www.w3.org/2005/Atom", "content");
+        NodeList contents = parse(response.body()).getElementsByTagNameNS(ATOM, "content");
         List<String> media = new ArrayList<>();
         for (int i = 0; i < contents.getLength(); i++) {
             Element content = (Element) contents.item(i);
@@ -100,7 +101,7 @@ class ClientCompatibilityIT {
         HttpResponse<String> response = get(path, "application/atom+xml");
         assertEquals(200, response.statusCode(), response.body());
         Document feed = parse(response.body());
-        Element content = (Element) feed.getElementsByTagNameNS("http://www.w3.org/2005/Atom", "content").item(0);
+        Element content = (Element) feed.getElementsByTagNameNS(ATOM, "content").item(0);
         assertEquals("application/pdf", content.getAttribute("type"));
         assertTrue(content.getAttribute("src").endsWith("/$value"), content.getAttribute("src"));
         assertEquals(0, feed.getElementsByTagNameNS(DATA, "content_type").getLength(), "not selected, not written");
@@ -113,7 +114,7 @@ class ClientCompatibilityIT {
         HttpResponse<String> response = get("/Documents('" + id + "')?$select=id", "application/xml");
         assertEquals(200, response.statusCode(), response.body());
         Element content = (Element) parse(response.body())
-                .getElementsByTagNameNS("http://www.w3.org/2005/Atom", "content").item(0);
+                .getElementsByTagNameNS(ATOM, "content").item(0);
         assertEquals("application/pdf", content.getAttribute("type"));
         assertTrue(response.body().contains("<d:id>" + id + "</d:id>"), response.body());
         assertFalse(response.body().contains("content_type"), response.body());
