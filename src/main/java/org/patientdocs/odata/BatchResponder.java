@@ -35,7 +35,8 @@ import org.patientdocs.storage.Transactions;
 
 /**
  * The multipart {@code $batch} of OData 4.0: read with Olingo's parser, run by {@link BatchExecution} under the
- * {@link BatchRules} the JSON format follows too, and written here. The answer is written here
+ * {@link BatchRules} the JSON format follows too, and written here. Processing stops at the first failed request or
+ * change set unless the batch prefers {@code continue-on-error} (OData 4.01, 11.7.7.4). The answer is written here
  * rather than by Olingo, whose writer drops the {@code Content-ID} of requests outside change sets (which the
  * specification requires in the answer) and knows no 424.
  */
@@ -67,11 +68,17 @@ public final class BatchResponder implements BatchProcessor {
         String boundary = facade.extractBoundaryFromContentType(request.getHeader(HttpHeader.CONTENT_TYPE));
         List<BatchOperation> operations = read(request, rules.bounded(request.getBody(), declared), boundary);
         rules.check(operations);
-        List<BatchExecution.Unit> units = new BatchExecution(handlers, transactions, rules).run(operations, true);
+        BatchRules.ContinueOnError continueOnError =
+                rules.continueOnError(request.getHeaders(HttpHeader.PREFER), false);
+        List<BatchExecution.Unit> units =
+                new BatchExecution(handlers, transactions, rules).run(operations, continueOnError.value());
         String responseBoundary = "batchresponse_" + UUID.randomUUID();
         response.setContent(new ByteArrayInputStream(write(units, responseBoundary)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, ContentType.MULTIPART_MIXED + ";boundary=" + responseBoundary);
+        if (continueOnError.applied() != null) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED, continueOnError.applied());
+        }
     }
 
     @Override

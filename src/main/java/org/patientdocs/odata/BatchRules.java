@@ -3,6 +3,7 @@ package org.patientdocs.odata;
 import java.io.InputStream;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.edm.Edm;
@@ -11,6 +12,7 @@ import org.apache.olingo.commons.api.http.HttpMethod;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataLibraryException;
 import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.prefer.Preferences;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceEntitySet;
@@ -26,13 +28,20 @@ import org.patientdocs.query.QueryText;
  * The rules every {@code $batch} follows, multipart or JSON: the body is parsed in memory, so it is bounded
  * ({@code batch.max-bytes}, 413) and so is the number of operations ({@code batch.max-operations}, 400); request
  * identifiers are unique; document content never travels in a batch (uploads and {@code $value} are refused, one
- * message for both); and each operation's query gets the checks and rewrites a request of its own gets. Stateless
- * and thread-safe.
+ * message for both); each operation's query gets the checks and rewrites a request of its own gets; and the
+ * {@code continue-on-error} preference is read one way. Stateless and thread-safe.
  */
 final class BatchRules {
 
     static final String CONTENT_REFUSED =
             "Document content cannot travel in a batch; upload and download it with requests of their own";
+
+    private static final String CONTINUE_ON_ERROR = "continue-on-error";
+    private static final String CONTINUE_ON_ERROR_40 = "odata.continue-on-error";
+
+    /** Whether a batch goes on after a failed request, and what to say about it in {@code Preference-Applied}. */
+    record ContinueOnError(boolean value, String applied) {
+    }
 
     private final ServiceConfig.Batch limits;
     private final int maxNestingDepth;
@@ -104,6 +113,31 @@ final class BatchRules {
         EdmEntityType type = last instanceof UriResourceEntitySet set ? set.getEntityType()
                 : last instanceof UriResourceNavigation navigation ? navigation.getProperty().getType() : null;
         return request.getMethod() == HttpMethod.POST && type != null && type.hasStream();
+    }
+
+    /**
+     * The {@code continue-on-error} preference of a batch ({@code odata.continue-on-error} in OData 4.0): with no
+     * value or {@code true} the batch goes on after a failed request, with {@code false} it stops there; a batch that
+     * does not say follows {@code byDefault}, which differs by format (the specification's choice).
+     */
+    ContinueOnError continueOnError(List<String> preferHeaders, boolean byDefault) {
+        Preferences preferences = odata.createPreferences(preferHeaders == null ? List.of() : preferHeaders);
+        String name = CONTINUE_ON_ERROR;
+        Preferences.Preference preference = preferences.getPreference(name);
+        if (preference == null) {
+            name = CONTINUE_ON_ERROR_40;
+            preference = preferences.getPreference(name);
+        }
+        if (preference == null) {
+            return new ContinueOnError(byDefault, null);
+        }
+        String value = preference.getValue() == null ? "true" : preference.getValue().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true" -> new ContinueOnError(true, name);
+            case "false" -> new ContinueOnError(false, name + "=false");
+            // a value the service does not understand leaves the preference unapplied, as RFC 7240 asks
+            default -> new ContinueOnError(byDefault, null);
+        };
     }
 
     private ServiceException tooLarge() {

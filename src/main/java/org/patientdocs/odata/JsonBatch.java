@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.patientdocs.storage.Transactions;
 /**
  * The JSON batch format of OData 4.01 ({@code POST $batch} with {@code Content-Type: application/json}), which Olingo
  * does not parse: read here, run by {@link BatchExecution} under the {@link BatchRules} the multipart format follows
- * too, and answered here.
+ * too, and answered here. Every request is processed unless the batch prefers {@code continue-on-error=false}, which
+ * stops it after the first failure (OData 4.01 JSON format, 19.5).
  */
 public final class JsonBatch {
 
@@ -65,11 +67,17 @@ public final class JsonBatch {
         byte[] bytes = rules.bounded(request.getInputStream(), request.getContentLengthLong()).readAllBytes();
         List<BatchOperation> operations = read(bytes, baseUri);
         rules.check(operations);
-        List<BatchExecution.Unit> units = new BatchExecution(handlers, transactions, rules).run(operations, true);
+        BatchRules.ContinueOnError continueOnError =
+                rules.continueOnError(Collections.list(request.getHeaders(HttpHeader.PREFER)), true);
+        List<BatchExecution.Unit> units =
+                new BatchExecution(handlers, transactions, rules).run(operations, continueOnError.value());
         byte[] body = write(units);
         response.setStatus(200);
         response.setContentType("application/json");
         response.setHeader(HttpHeader.ODATA_VERSION, "4.01");
+        if (continueOnError.applied() != null) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED, continueOnError.applied());
+        }
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

@@ -22,6 +22,30 @@ class BatchRulesTest {
             EdmLoader.load().getEdm());
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        "continue-on-error                       | true  | continue-on-error",
+        "continue-on-error=true                  | true  | continue-on-error",
+        "Continue-On-Error=FALSE                 | false | continue-on-error=false",
+        "odata.continue-on-error                 | true  | odata.continue-on-error",
+        "odata.continue-on-error=false           | false | odata.continue-on-error=false",
+        "return=minimal, continue-on-error=false | false | continue-on-error=false",
+        "continue-on-error=perhaps               | -     | -",
+        "respond-async                           | -     | -"})
+    void continueOnErrorIsReadInBothSpellings(String prefer, Boolean value, String applied) {
+        for (boolean byDefault : List.of(true, false)) {
+            BatchRules.ContinueOnError result = RULES.continueOnError(List.of(prefer), byDefault);
+            assertEquals(value == null ? byDefault : value, result.value(), prefer);
+            assertEquals(applied, result.applied(), prefer);
+        }
+    }
+
+    @Test
+    void aBatchThatDoesNotSayFollowsItsFormatsDefault() {
+        assertEquals(new BatchRules.ContinueOnError(false, null), RULES.continueOnError(null, false));
+        assertEquals(new BatchRules.ContinueOnError(true, null), RULES.continueOnError(List.of(), true));
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "GET  | /Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value",
         "PUT  | /Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value",

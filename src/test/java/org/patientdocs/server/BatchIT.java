@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * $batch in both formats: operations as on their own, change sets / atomicity groups all or nothing, bounded in size
- * and count.
+ * and count, and one rule for going on after a failure.
  */
 class BatchIT {
 
@@ -192,6 +193,60 @@ class BatchIT {
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(List.of("1:200", "2:200", "3:404", "4:200"), answered(response), response.body());
         assertTrue(response.headers().firstValue("Preference-Applied").isEmpty());
+    }
+
+    @Test
+    void aJsonBatchStopsAtTheFirstFailureWhenToldNotToContinue() throws Exception {
+        for (String prefer : List.of("continue-on-error=false", "odata.continue-on-error=false")) {
+            String patient = "stop-" + prefer.length();
+            HttpResponse<String> response = batch.json("""
+                    {"requests":[{"id":"1","method":"get","url":"Patients('b-1')"},
+                                 {"id":"2","method":"get","url":"Patients('nobody')"},
+                                 {"id":"3","method":"post","url":"Patients","body":{"id":"%s"}}]}"""
+                    .formatted(patient), "Prefer", prefer);
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals(List.of("1:200", "2:404"), answered(response), "only what ran is answered");
+            assertEquals(Optional.of(prefer), response.headers().firstValue("Preference-Applied"));
+            assertEquals(404, service.get("/Patients('" + patient + "')").statusCode(), "request 3 never ran");
+        }
+        HttpResponse<String> group = batch.json("""
+                {"requests":[{"id":"a","method":"post","url":"Patients","atomicityGroup":"g","body":{"id":"stop-g"}},
+                             {"id":"b","method":"get","url":"Patients('nobody')","atomicityGroup":"g"},
+                             {"id":"c","method":"get","url":"Patients('b-1')"}]}""",
+                "Prefer", "continue-on-error=false");
+        assertEquals(List.of("a:424", "b:404"), answered(group), "a failed group stops the batch too");
+    }
+
+    @Test
+    void aJsonBatchSaysItContinuesOnErrorWhenAskedTo() throws Exception {
+        for (String prefer : List.of("continue-on-error", "odata.continue-on-error", "continue-on-error=true")) {
+            HttpResponse<String> response = batch.json("""
+                    {"requests":[{"id":"1","method":"get","url":"Patients('nobody')"},
+                                 {"id":"2","method":"get","url":"Patients('b-1')"}]}""", "Prefer", prefer);
+            assertEquals(List.of("1:404", "2:200"), answered(response), response.body());
+            assertEquals(Optional.of(prefer.replace("=true", "")),
+                    response.headers().firstValue("Preference-Applied"));
+        }
+    }
+
+    @Test
+    void aMultipartBatchStopsAtTheFirstFailureUnlessToldToContinue() throws Exception {
+        String failing = request("1", "GET", "Patients('nobody')", null);
+        String creating = changeSet(request("2", "POST", "Patients", "{\"id\":\"mp-stop\"}"));
+        HttpResponse<String> byDefault = batch.multipart(failing, creating);
+        assertEquals(List.of(404), statuses(byDefault), "the failure is the last answer (OData 4.01, 11.7.7.5)");
+        assertTrue(byDefault.headers().firstValue("Preference-Applied").isEmpty());
+        HttpResponse<String> stop = batch.multipart(List.of("Prefer", "continue-on-error=false"), failing, creating);
+        assertEquals(List.of(404), statuses(stop), stop.body());
+        assertEquals(Optional.of("continue-on-error=false"), stop.headers().firstValue("Preference-Applied"));
+        assertEquals(404, service.get("/Patients('mp-stop')").statusCode(), "what follows a failure never ran");
+
+        for (String prefer : List.of("continue-on-error", "odata.continue-on-error")) {
+            String go = changeSet(request("2", "POST", "Patients", "{\"id\":\"mp-" + prefer.length() + "\"}"));
+            HttpResponse<String> response = batch.multipart(List.of("Prefer", prefer), failing, go);
+            assertEquals(List.of(404, 201), statuses(response), response.body());
+            assertEquals(Optional.of(prefer), response.headers().firstValue("Preference-Applied"));
+        }
     }
 
     @Test
