@@ -24,6 +24,8 @@ public enum ErrorCode {
     BATCH_INVALID_REFERENCE,
     /** A batch request not run because a request it depends on failed (424). */
     FAILED_DEPENDENCY,
+    /** A request in an OData version the service cannot read or answer in, e.g. a JSON batch limited to 4.0 (400). */
+    ODATA_VERSION_UNSUPPORTED,
     UNAUTHORIZED,
     FORBIDDEN,
     NOT_FOUND,

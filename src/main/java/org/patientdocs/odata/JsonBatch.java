@@ -2,6 +2,7 @@ package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,12 +36,15 @@ import org.patientdocs.storage.Transactions;
  * The JSON batch format of OData 4.01 ({@code POST $batch} with {@code Content-Type: application/json}), which Olingo
  * does not parse: read here, run by {@link BatchExecution} under the {@link BatchRules} the multipart format follows
  * too, and answered here. Every request is processed unless the batch prefers {@code continue-on-error=false}, which
- * stops it after the first failure (OData 4.01 JSON format, 19.5).
+ * stops it after the first failure (OData 4.01 JSON format, 19.5). The format exists only in OData 4.01, so a client
+ * that declares its request 4.0 or accepts no answer above 4.0 is refused (400).
  */
 public final class JsonBatch {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final Pattern VERSION = Pattern.compile("\\s*([0-9]{1,3}\\.[0-9]{1,3})\\s*");
+    private static final BigDecimal V401 = new BigDecimal("4.01");
 
     private final BatchRules rules;
     private final Supplier<ODataHandler> handlers;
@@ -64,6 +70,7 @@ public final class JsonBatch {
      */
     public void process(HttpServletRequest request, HttpServletResponse response, String baseUri)
             throws IOException {
+        requireVersion401(request);
         byte[] bytes = rules.bounded(request.getInputStream(), request.getContentLengthLong()).readAllBytes();
         List<BatchOperation> operations = read(bytes, baseUri);
         rules.check(operations);
@@ -80,6 +87,27 @@ public final class JsonBatch {
         }
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * A request is read by the rules of its {@code OData-Version}, else of its {@code OData-MaxVersion}, and answered
+     * in a version no greater than {@code OData-MaxVersion} (OData 4.01, 8.1.5 and 8.2.7): a JSON batch needs 4.01
+     * both ways.
+     */
+    private static void requireVersion401(HttpServletRequest request) {
+        for (String header : List.of(HttpHeader.ODATA_VERSION, HttpHeader.ODATA_MAX_VERSION)) {
+            String value = request.getHeader(header);
+            if (value == null) {
+                continue;
+            }
+            Matcher version = VERSION.matcher(value);
+            int comparison = version.matches() ? new BigDecimal(version.group(1)).compareTo(V401) : -1;
+            if (comparison < 0 || comparison > 0 && header.equals(HttpHeader.ODATA_VERSION)) {
+                throw new ServiceException.BadRequest(ErrorCode.ODATA_VERSION_UNSUPPORTED, header,
+                        "The JSON batch format is OData 4.01, and " + header + " says " + value.trim()
+                                + ": send OData 4.01, or a multipart batch (OData 4.0)");
+            }
+        }
     }
 
     /** The requests, checked for the structure the format demands: the batch is refused when it lacks it. */

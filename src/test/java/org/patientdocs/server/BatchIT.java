@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * $batch in both formats: operations as on their own, change sets / atomicity groups all or nothing, bounded in size
- * and count, and one rule for going on after a failure.
+ * and count, one rule for going on after a failure, and the OData version a JSON batch needs.
  */
 class BatchIT {
 
@@ -247,6 +247,26 @@ class BatchIT {
             assertEquals(List.of(404, 201), statuses(response), response.body());
             assertEquals(Optional.of(prefer), response.headers().firstValue("Preference-Applied"));
         }
+    }
+
+    @Test
+    void aJsonBatchNeedsAClientThatSpeaksOData401() throws Exception {
+        String get = "{\"requests\":[{\"id\":\"1\",\"method\":\"get\",\"url\":\"Patients('b-1')\"}]}";
+        for (String[] headers : List.of(new String[] {"OData-MaxVersion", "4.0"},
+                new String[] {"OData-Version", "4.0"}, new String[] {"OData-Version", "4.01", "OData-MaxVersion", "4.0"})) {
+            HttpResponse<String> refused = batch.json(get, headers);
+            assertEquals(400, refused.statusCode(), String.join(" ", headers) + ": " + refused.body());
+            JsonNode error = TestService.json(refused).get("error");
+            assertEquals("ODATA_VERSION_UNSUPPORTED", error.get("code").asText());
+            assertTrue(error.get("message").asText().contains("4.01"), error.toString());
+        }
+        HttpResponse<String> accepted = batch.json(get, "OData-MaxVersion", "4.01", "OData-Version", "4.01");
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertEquals(Optional.of("4.01"), accepted.headers().firstValue("OData-Version"));
+        HttpResponse<String> multipart = batch.multipart(List.of("OData-MaxVersion", "4.0"),
+                request(null, "GET", "Patients('b-1')", null));
+        assertEquals(List.of(200), statuses(multipart), "the multipart format is OData 4.0");
+        assertEquals(Optional.of("4.0"), multipart.headers().firstValue("OData-Version"));
     }
 
     @Test
