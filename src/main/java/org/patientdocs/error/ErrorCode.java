@@ -20,7 +20,7 @@ public enum ErrorCode {
     METHOD_OVERRIDE_REFUSED,
     BATCH_TOO_MANY_OPERATIONS,
     BATCH_OPERATION_REFUSED,
-    /** A {@code $<id>} reference in a batch request to no earlier request it depends on, or to no usable value (400). */
+    /** A batch request's {@code $<id>} reference to no earlier request it depends on, or to no usable value (400). */
     BATCH_INVALID_REFERENCE,
     /** A batch request not run because a request it depends on failed (424). */
     FAILED_DEPENDENCY,

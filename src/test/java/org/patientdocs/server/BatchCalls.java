@@ -30,7 +30,8 @@ final class BatchCalls {
 
     /** A request of a multipart batch; {@code headers} are whole header lines. */
     static String request(String contentId, String method, String url, String json, String... headers) {
-        StringBuilder part = new StringBuilder("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
+        StringBuilder part = new StringBuilder("Content-Type: application/http\r\n")
+                .append("Content-Transfer-Encoding: binary\r\n");
         if (contentId != null) {
             part.append("Content-ID: ").append(contentId).append("\r\n");
         }

@@ -252,8 +252,8 @@ class BatchIT {
     @Test
     void aJsonBatchNeedsAClientThatSpeaksOData401() throws Exception {
         String get = "{\"requests\":[{\"id\":\"1\",\"method\":\"get\",\"url\":\"Patients('b-1')\"}]}";
-        for (String[] headers : List.of(new String[] {"OData-MaxVersion", "4.0"},
-                new String[] {"OData-Version", "4.0"}, new String[] {"OData-Version", "4.01", "OData-MaxVersion", "4.0"})) {
+        for (String[] headers : List.of(new String[] {"OData-MaxVersion", "4.0"}, new String[] {"OData-Version", "4.0"},
+                new String[] {"OData-Version", "4.01", "OData-MaxVersion", "4.0"})) {
             HttpResponse<String> refused = batch.json(get, headers);
             assertEquals(400, refused.statusCode(), String.join(" ", headers) + ": " + refused.body());
             JsonNode error = TestService.json(refused).get("error");
