@@ -20,6 +20,12 @@ public enum ErrorCode {
     METHOD_OVERRIDE_REFUSED,
     BATCH_TOO_MANY_OPERATIONS,
     BATCH_OPERATION_REFUSED,
+    /** A batch request's {@code $<id>} reference to no earlier request it depends on, or to no usable value (400). */
+    BATCH_INVALID_REFERENCE,
+    /** A batch request not run because a request it depends on failed (424). */
+    FAILED_DEPENDENCY,
+    /** A request in an OData version the service cannot read or answer in, e.g. a JSON batch limited to 4.0 (400). */
+    ODATA_VERSION_UNSUPPORTED,
     UNAUTHORIZED,
     FORBIDDEN,
     NOT_FOUND,

@@ -45,6 +45,7 @@ public final class ErrorMapper {
             Map.entry(ServiceException.PreconditionFailed.class, 412),
             Map.entry(ServiceException.PayloadTooLarge.class, 413),
             Map.entry(ServiceException.UnsupportedMediaType.class, 415),
+            Map.entry(ServiceException.FailedDependency.class, 424),
             Map.entry(ServiceException.NotImplemented.class, 501),
             Map.entry(ServiceException.ServiceUnavailable.class, 503));
 
@@ -78,6 +79,7 @@ public final class ErrorMapper {
             case 412 -> ErrorCode.PRECONDITION_FAILED;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 424 -> ErrorCode.FAILED_DEPENDENCY;
             case 501 -> ErrorCode.NOT_IMPLEMENTED;
             case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
             default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;

@@ -77,6 +77,13 @@ public abstract class ServiceException extends RuntimeException {
         }
     }
 
+    /** A request of a {@code $batch} not run because one it depends on failed (or a dependency it cannot honour). */
+    public static final class FailedDependency extends ServiceException {
+        public FailedDependency(String target, String message) {
+            super(ErrorCode.FAILED_DEPENDENCY, target, message, null);
+        }
+    }
+
     public static final class PayloadTooLarge extends ServiceException {
         public PayloadTooLarge(String target, String message) {
             super(ErrorCode.PAYLOAD_TOO_LARGE, target, message, null);

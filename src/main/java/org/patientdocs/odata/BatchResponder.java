@@ -1,157 +1,180 @@
 package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
-import org.apache.olingo.commons.api.http.HttpMethod;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataApplicationException;
+import org.apache.olingo.server.api.ODataHandler;
 import org.apache.olingo.server.api.ODataLibraryException;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.batch.BatchFacade;
-import org.apache.olingo.server.api.deserializer.batch.BatchOptions;
 import org.apache.olingo.server.api.deserializer.batch.BatchRequestPart;
 import org.apache.olingo.server.api.deserializer.batch.ODataResponsePart;
 import org.apache.olingo.server.api.processor.BatchProcessor;
-import org.patientdocs.config.ServiceConfig;
-import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ErrorMapper;
-import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.QueryText;
+import org.apache.olingo.server.core.deserializer.batch.BatchBodyPart;
+import org.apache.olingo.server.core.deserializer.batch.BatchLineReader;
+import org.apache.olingo.server.core.deserializer.batch.BatchParserCommon;
+import org.apache.olingo.server.core.deserializer.batch.BatchRequestTransformator;
+import org.apache.olingo.server.core.deserializer.batch.Line;
 import org.patientdocs.storage.Transactions;
 
 /**
- * Multipart {@code $batch}: each operation runs through the same processors as a request of its own (the batch as
- * a whole has passed authentication); a change set runs in one database transaction and is committed only when
- * every operation in it succeeds. Olingo parses a batch in memory, so the body is bounded
- * ({@code batch.max-bytes}, 413) and so is the number of operations ({@code batch.max-operations}, 400). Media
- * content never travels in a batch: {@code $value} reads and uploads are refused there, as are document deletes in a
- * change set (their bytes could not be restored by a rollback).
+ * The multipart {@code $batch} of OData 4.0: read with Olingo's parser, run by {@link BatchExecution} under the
+ * {@link BatchRules} the JSON format follows too, and written here. Processing stops at the first failed request or
+ * change set unless the batch prefers {@code continue-on-error} (OData 4.01, 11.7.7.4). The answer is written here
+ * rather than by Olingo, whose writer drops the {@code Content-ID} of requests outside change sets (which the
+ * specification requires in the answer) and knows no 424.
  */
 public final class BatchResponder implements BatchProcessor {
 
-    private final Transactions transactions;
-    private final ServiceConfig.Batch limits;
-    private final int maxNestingDepth;
-    private final MediaResponse media;
-    private OData odata;
+    private static final String CRLF = "\r\n";
 
-    /** @param media how this request's downloads are sent: inside the batch, Olingo's answer holds them */
-    public BatchResponder(Transactions transactions, ServiceConfig.Batch limits, int maxNestingDepth,
-                          MediaResponse media) {
+    private final BatchRules rules;
+    private final Supplier<ODataHandler> handlers;
+    private final Transactions transactions;
+
+    /** @param handlers a fresh handler with the processors of the calling request, for each operation */
+    BatchResponder(BatchRules rules, Supplier<ODataHandler> handlers, Transactions transactions) {
+        this.rules = rules;
+        this.handlers = handlers;
         this.transactions = transactions;
-        this.limits = limits;
-        this.maxNestingDepth = maxNestingDepth;
-        this.media = media;
     }
 
     @Override
     public void init(OData odata, ServiceMetadata serviceMetadata) {
-        this.odata = odata;
+        // the rules and the handlers were given at construction
     }
 
     @Override
     public void processBatch(BatchFacade facade, ODataRequest request, ODataResponse response)
             throws ODataApplicationException, ODataLibraryException {
-        media.insideBatch();
         String length = request.getHeader(HttpHeader.CONTENT_LENGTH);
-        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > limits.maxBytes()) {
-            throw tooLarge();
-        }
+        long declared = length != null && length.matches("[0-9]{1,18}") ? Long.parseLong(length) : -1;
         String boundary = facade.extractBoundaryFromContentType(request.getHeader(HttpHeader.CONTENT_TYPE));
-        BatchOptions options = BatchOptions.with().rawBaseUri(request.getRawBaseUri())
-                .rawServiceResolutionUri(request.getRawServiceResolutionUri()).build();
-        List<BatchRequestPart> parts = odata.createFixedFormatDeserializer()
-                .parseBatchRequest(new LimitedInput(request.getBody(), limits.maxBytes(), this::tooLarge), boundary, options);
-        int operations = parts.stream().mapToInt(part -> part.getRequests().size()).sum();
-        if (operations > limits.maxOperations()) {
-            throw new ServiceException.BadRequest(ErrorCode.BATCH_TOO_MANY_OPERATIONS, "$batch",
-                    "A batch may hold at most " + limits.maxOperations() + " operations; this one holds " + operations);
-        }
-        for (BatchRequestPart part : parts) {
-            // Each operation's query gets the checks and rewrites a request of its own gets before parsing.
-            for (ODataRequest operation : part.getRequests()) {
-                operation.setRawQueryPath(QueryText.prepare(operation.getRawQueryPath(), maxNestingDepth));
-            }
-        }
-        List<ODataResponsePart> answers = new ArrayList<>();
-        for (BatchRequestPart part : parts) {
-            ODataResponse refusal = refusal(part);
-            answers.add(refusal != null ? new ODataResponsePart(refusal, part.isChangeSet())
-                    : facade.handleBatchRequest(part));
-        }
+        List<BatchOperation> operations = read(request, rules.bounded(request.getBody(), declared), boundary);
+        rules.check(operations);
+        BatchRules.ContinueOnError continueOnError =
+                rules.continueOnError(request.getHeaders(HttpHeader.PREFER), false);
+        List<BatchExecution.Unit> units =
+                new BatchExecution(handlers, transactions, rules).run(operations, continueOnError.value());
         String responseBoundary = "batchresponse_" + UUID.randomUUID();
-        response.setContent(odata.createFixedFormatSerializer().batchResponse(answers, responseBoundary));
+        response.setContent(new ByteArrayInputStream(write(units, responseBoundary)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, ContentType.MULTIPART_MIXED + ";boundary=" + responseBoundary);
+        if (continueOnError.applied() != null) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED, continueOnError.applied());
+        }
     }
 
     @Override
     public ODataResponsePart processChangeSet(BatchFacade facade, List<ODataRequest> requests) {
-        return transactions.inTransaction(() -> {
-            List<ODataResponse> responses = new ArrayList<>();
-            for (ODataRequest request : requests) {
-                ODataResponse response;
-                try {
-                    response = facade.handleODataRequest(request);
-                } catch (ODataApplicationException | ODataLibraryException e) {
-                    response = error(ErrorMapper.ofStatus(400, "The operation could not be processed"));
-                }
-                if (response.getStatusCode() >= 400) {
-                    // One failure fails the whole change set, answered by that failure alone.
-                    return new Transactions.Outcome<>(new ODataResponsePart(response, false), false);
-                }
-                responses.add(response);
-            }
-            return new Transactions.Outcome<>(new ODataResponsePart(responses, true), true);
-        });
+        throw new IllegalStateException("change sets run in BatchExecution, never through Olingo's facade");
     }
 
-    /** An error answer for an operation that may not run in a batch, or null when it may. */
-    private static ODataResponse refusal(BatchRequestPart part) {
-        for (ODataRequest request : part.getRequests()) {
-            String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
-            String contentType = request.getHeader(HttpHeader.CONTENT_TYPE);
-            boolean media = path.toLowerCase(Locale.ROOT).endsWith("/$value")
-                    || request.getMethod() == HttpMethod.POST && contentType != null
-                    && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
-            boolean documentDelete = part.isChangeSet() && request.getMethod() == HttpMethod.DELETE
-                    && path.contains("Documents(");
-            if (media || documentDelete) {
-                ServiceException refused = new ServiceException.BadRequest(ErrorCode.BATCH_OPERATION_REFUSED,
-                        "$batch", media
-                        ? "Document content cannot travel in a batch; upload and download it with requests of their own"
-                        : "Documents cannot be deleted inside a change set; delete them with requests of their own");
-                ODataResponse response = error(ErrorMapper.map(refused));
-                String contentId = request.getHeader("Content-ID");
-                if (contentId != null) {
-                    response.setHeader("Content-ID", contentId);
+    /**
+     * The operations, in order, as Olingo's parser reads them; done part by part (as Olingo's own parser does) to keep
+     * the {@code Content-ID} of a request outside a change set, which sits on its MIME part where Olingo drops it.
+     */
+    private static List<BatchOperation> read(ODataRequest batch, InputStream body, String boundary)
+            throws ODataLibraryException {
+        List<Line> lines;
+        BatchLineReader reader = new BatchLineReader(body);
+        try {
+            lines = reader.toLineList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        BatchRequestTransformator transformator =
+                new BatchRequestTransformator(batch.getRawBaseUri(), batch.getRawServiceResolutionUri());
+        List<BatchOperation> operations = new ArrayList<>();
+        int changeSets = 0;
+        for (List<Line> partLines : BatchParserCommon.splitMessageByBoundary(lines, boundary)) {
+            BatchBodyPart part = new BatchBodyPart(partLines, boundary, true).parse();
+            // a name no Content-ID can have (request identifiers are unreserved characters)
+            String changeSet = part.isChangeSet() ? "#changeset " + ++changeSets : null;
+            String partContentId = part.getHeaders().getHeader(HttpHeader.CONTENT_ID);
+            for (BatchRequestPart requests : transformator.transform(part)) {
+                for (ODataRequest operation : requests.getRequests()) {
+                    if (!part.isChangeSet() && operation.getHeader(HttpHeader.CONTENT_ID) == null
+                            && partContentId != null) {
+                        operation.setHeader(HttpHeader.CONTENT_ID, partContentId);
+                    }
+                    operations.add(BatchOperation.multipart(operation.getHeader(HttpHeader.CONTENT_ID), changeSet,
+                            operation));
                 }
-                return response;
             }
         }
-        return null;
+        return operations;
     }
 
-    private static ODataResponse error(ErrorMapper.ErrorBody body) {
-        ODataResponse response = new ODataResponse();
-        response.setStatusCode(body.status());
-        response.setHeader(HttpHeader.CONTENT_TYPE, ErrorMapper.ERROR_CONTENT_TYPE);
-        response.setContent(new ByteArrayInputStream(body.json().getBytes(StandardCharsets.UTF_8)));
-        return response;
+    /**
+     * The multipart answer: a part per request alone, a nested multipart per change set that succeeded, and for a
+     * change set that failed the failure alone (OData 4.01, 11.7.7.5).
+     */
+    private static byte[] write(List<BatchExecution.Unit> units, String boundary) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (BatchExecution.Unit unit : units) {
+            text(out, "--" + boundary + CRLF);
+            if (unit.group() == null || unit.failure() != null) {
+                part(out, unit.failure() != null ? unit.failure() : unit.answers().get(0));
+                continue;
+            }
+            String changeSet = "changesetresponse_" + UUID.randomUUID();
+            text(out, HttpHeader.CONTENT_TYPE + ": " + ContentType.MULTIPART_MIXED + ";boundary=" + changeSet
+                    + CRLF + CRLF);
+            for (BatchAnswer answer : unit.answers()) {
+                text(out, "--" + changeSet + CRLF);
+                part(out, answer);
+            }
+            text(out, "--" + changeSet + "--" + CRLF);
+        }
+        text(out, "--" + boundary + "--" + CRLF);
+        return out.toByteArray();
     }
 
-    private ServiceException tooLarge() {
-        return new ServiceException.PayloadTooLarge("$batch",
-                "A batch request may have at most " + limits.maxBytes() + " bytes");
+    private static void part(ByteArrayOutputStream out, BatchAnswer answer) {
+        StringBuilder head = new StringBuilder()
+                .append(HttpHeader.CONTENT_TYPE).append(": ").append(ContentType.APPLICATION_HTTP).append(CRLF)
+                .append("Content-Transfer-Encoding: binary").append(CRLF);
+        if (answer.operation().id() != null) {
+            head.append(HttpHeader.CONTENT_ID).append(": ").append(answer.operation().id()).append(CRLF);
+        }
+        head.append(CRLF).append("HTTP/1.1 ").append(answer.status()).append(' ').append(reason(answer.status()))
+                .append(CRLF);
+        for (Map.Entry<String, List<String>> header : answer.headers().entrySet()) {
+            if (!header.getKey().equalsIgnoreCase(HttpHeader.CONTENT_LENGTH)
+                    && !header.getKey().equalsIgnoreCase(HttpHeader.CONTENT_ID)) {
+                head.append(header.getKey()).append(": ").append(String.join(", ", header.getValue())).append(CRLF);
+            }
+        }
+        head.append(HttpHeader.CONTENT_LENGTH).append(": ").append(answer.body().length).append(CRLF).append(CRLF);
+        text(out, head.toString());
+        out.writeBytes(answer.body());
+        text(out, CRLF);
+    }
+
+    private static String reason(int status) {
+        HttpStatusCode known = HttpStatusCode.fromStatusCode(status);
+        return known != null ? known.getInfo() : status == 424 ? "Failed Dependency" : "";
+    }
+
+    /** Header text is ISO-8859-1 (RFC 9110, 5.5), as Olingo writes it. */
+    private static void text(ByteArrayOutputStream out, String text) {
+        out.writeBytes(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

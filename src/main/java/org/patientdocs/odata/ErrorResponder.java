@@ -132,7 +132,8 @@ public final class ErrorResponder implements ErrorProcessor {
         return null;
     }
 
-    private static void write(ODataResponse response, ErrorMapper.ErrorBody body) {
+    /** Writes an error answer: for Olingo's requests here, and for the requests of a batch ({@link BatchAnswer}). */
+    static void write(ODataResponse response, ErrorMapper.ErrorBody body) {
         response.setStatusCode(body.status());
         response.setHeader(HttpHeader.CONTENT_TYPE, ErrorMapper.ERROR_CONTENT_TYPE);
         if (body.status() == 503) {

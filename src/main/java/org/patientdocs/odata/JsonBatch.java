@@ -1,13 +1,13 @@
 package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -15,50 +15,46 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpMethod;
 import org.apache.olingo.server.api.ODataHandler;
 import org.apache.olingo.server.api.ODataRequest;
-import org.apache.olingo.server.api.ODataResponse;
-import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.QueryText;
 import org.patientdocs.storage.Transactions;
 
 /**
  * The JSON batch format of OData 4.01 ({@code POST $batch} with {@code Content-Type: application/json}), which Olingo
- * does not parse: each request runs through a handler with this service's processors, exactly as on its own; the
- * requests of one {@code atomicityGroup} share a transaction and succeed or fail together; a request whose
- * {@code dependsOn} failed answers 424. The same limits and refusals as the multipart format apply.
+ * does not parse: read here, run by {@link BatchExecution} under the {@link BatchRules} the multipart format follows
+ * too, and answered here. Every request is processed unless the batch prefers {@code continue-on-error=false}, which
+ * stops it after the first failure (OData 4.01 JSON format, 19.5). The format exists only in OData 4.01, so a client
+ * that declares its request 4.0 or accepts no answer above 4.0 is refused (400).
  */
 public final class JsonBatch {
 
-    /** The largest answer one operation may give inside a batch, whose JSON embeds it. */
-    private static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
-
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int FAILED_DEPENDENCY = 424;
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final Pattern VERSION = Pattern.compile("\\s*([0-9]{1,3}\\.[0-9]{1,3})\\s*");
+    private static final BigDecimal V401 = new BigDecimal("4.01");
 
+    private final BatchRules rules;
     private final Supplier<ODataHandler> handlers;
     private final Transactions transactions;
-    private final ServiceConfig.Batch limits;
-    private final int maxNestingDepth;
 
     /** @param handlers a fresh handler with the processors of the calling request, for each operation */
-    public JsonBatch(Supplier<ODataHandler> handlers, Transactions transactions, ServiceConfig.Batch limits,
-                     int maxNestingDepth) {
+    JsonBatch(BatchRules rules, Supplier<ODataHandler> handlers, Transactions transactions) {
+        this.rules = rules;
         this.handlers = handlers;
         this.transactions = transactions;
-        this.limits = limits;
-        this.maxNestingDepth = maxNestingDepth;
     }
 
     /** Whether a request is a JSON batch. */
@@ -68,120 +64,123 @@ public final class JsonBatch {
     }
 
     /**
-     * Runs the batch.
+     * Runs the batch and writes its answer.
      *
      * @param baseUri the service root as the client sees it, without a trailing slash
-     * @return the response body, {@code application/json}
      */
-    public byte[] process(InputStream body, long declaredLength, String baseUri) throws IOException {
-        if (declaredLength > limits.maxBytes()) {
-            throw tooLarge();
+    public void process(HttpServletRequest request, HttpServletResponse response, String baseUri)
+            throws IOException {
+        requireVersion401(request);
+        byte[] bytes = rules.bounded(request.getInputStream(), request.getContentLengthLong()).readAllBytes();
+        List<BatchOperation> operations = read(bytes, baseUri);
+        rules.check(operations);
+        BatchRules.ContinueOnError continueOnError =
+                rules.continueOnError(Collections.list(request.getHeaders(HttpHeader.PREFER)), true);
+        List<BatchExecution.Unit> units =
+                new BatchExecution(handlers, transactions, rules).run(operations, continueOnError.value());
+        byte[] body = write(units);
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setHeader(HttpHeader.ODATA_VERSION, "4.01");
+        if (continueOnError.applied() != null) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED, continueOnError.applied());
         }
-        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBytes() + 1));
-        if (bytes.length > limits.maxBytes()) {
-            throw tooLarge();
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /**
+     * A request is read by the rules of its {@code OData-Version}, else of its {@code OData-MaxVersion}, and answered
+     * in a version no greater than {@code OData-MaxVersion} (OData 4.01, 8.1.5 and 8.2.7): a JSON batch needs 4.01
+     * both ways.
+     */
+    private static void requireVersion401(HttpServletRequest request) {
+        for (String header : List.of(HttpHeader.ODATA_VERSION, HttpHeader.ODATA_MAX_VERSION)) {
+            String value = request.getHeader(header);
+            if (value == null) {
+                continue;
+            }
+            Matcher version = VERSION.matcher(value);
+            int comparison = version.matches() ? new BigDecimal(version.group(1)).compareTo(V401) : -1;
+            if (comparison < 0 || comparison > 0 && header.equals(HttpHeader.ODATA_VERSION)) {
+                throw new ServiceException.BadRequest(ErrorCode.ODATA_VERSION_UNSUPPORTED, header,
+                        "The JSON batch format is OData 4.01, and " + header + " says " + value.trim()
+                                + ": send OData 4.01, or a multipart batch (OData 4.0)");
+            }
         }
+    }
+
+    /** The requests, checked for the structure the format demands: the batch is refused when it lacks it. */
+    private static List<BatchOperation> read(byte[] bytes, String baseUri) {
         JsonNode requests;
         try {
             requests = JSON.readTree(bytes).path("requests");
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw invalid("The batch is not valid JSON");
         }
         if (!requests.isArray()) {
             throw invalid("A JSON batch needs a \"requests\" array");
         }
-        if (requests.size() > limits.maxOperations()) {
-            throw new ServiceException.BadRequest(ErrorCode.BATCH_TOO_MANY_OPERATIONS, "$batch",
-                    "A batch may hold at most " + limits.maxOperations() + " operations; this one holds "
-                            + requests.size());
-        }
-        ArrayNode responses = JSON.createArrayNode();
-        Set<String> failed = new HashSet<>();
-        List<JsonNode> group = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> closedGroups = new HashSet<>();
+        List<BatchOperation> operations = new ArrayList<>();
+        String openGroup = null;
         for (JsonNode request : requests) {
-            String atomicity = request.path("atomicityGroup").asText(null);
-            // the adjacent members of one atomicity group run together; a request outside any group runs alone
-            if (!group.isEmpty() && !group.get(0).path("atomicityGroup").asText().equals(atomicity)) {
-                runGroup(group, baseUri, responses, failed);
-                group.clear();
+            JsonNode idNode = request.get("id");
+            // the format says a string; a number is taken as its text rather than refused
+            String id = idNode != null && (idNode.isTextual() || idNode.isIntegralNumber()) ? idNode.asText() : null;
+            if (id == null || id.isEmpty() || text(request, "method") == null || text(request, "url") == null) {
+                throw invalid("Each request of a JSON batch needs an \"id\", a \"method\" and a \"url\"");
             }
-            if (atomicity == null) {
-                responses.add(run(request, baseUri, failed));
-            } else {
-                group.add(request);
+            String group = text(request, "atomicityGroup");
+            if (openGroup != null && !openGroup.equals(group)) {
+                closedGroups.add(openGroup);
             }
-        }
-        if (!group.isEmpty()) {
-            runGroup(group, baseUri, responses, failed);
-        }
-        ObjectNode answer = JSON.createObjectNode();
-        answer.set("responses", responses);
-        return JSON.writeValueAsBytes(answer);
-    }
-
-    /** The requests of one atomicity group, in one transaction. */
-    private void runGroup(List<JsonNode> group, String baseUri, ArrayNode responses, Set<String> failed) {
-        List<ObjectNode> answers = transactions.inTransaction(() -> {
-            List<ObjectNode> results = new ArrayList<>();
-            for (JsonNode request : group) {
-                ObjectNode result = run(request, baseUri, failed);
-                if (result.get("status").asInt() >= 400) {
-                    return new Transactions.Outcome<>(List.of(result), false);
+            if (group != null && (closedGroups.contains(group) || ids.contains(group))) {
+                throw invalid("The requests of atomicity group " + group + " must be adjacent, and a group's name"
+                        + " must differ from every request's id");
+            }
+            if (request.has("dependsOn") && !request.get("dependsOn").isArray()) {
+                throw invalid("Request " + id + ": \"dependsOn\" is an array of request ids and atomicity groups");
+            }
+            List<String> dependsOn = new ArrayList<>();
+            for (JsonNode dependency : request.path("dependsOn")) {
+                String name = dependency.asText();
+                if (!ids.contains(name) && !closedGroups.contains(name)) {
+                    throw invalid("Request " + id + " depends on " + name + ", which is no earlier request or"
+                            + " atomicity group of the batch");
                 }
-                results.add(result);
+                dependsOn.add(name);
             }
-            return new Transactions.Outcome<>(results, true);
-        });
-        if (answers.size() == 1 && answers.get(0).get("status").asInt() >= 400) {
-            // The group failed as a whole: every member answers with the failure.
-            for (JsonNode request : group) {
-                ObjectNode copy = answers.get(0).deepCopy();
-                copy.put("id", request.path("id").asText());
-                failed.add(request.path("id").asText());
-                responses.add(copy);
-            }
-            return;
+            ids.add(id);
+            openGroup = group;
+            operations.add(operation(request, id, group, dependsOn, baseUri));
         }
-        answers.forEach(responses::add);
+        if (ids.stream().anyMatch(closedGroups::contains) || openGroup != null && ids.contains(openGroup)) {
+            throw invalid("A group's name must differ from every request's id");
+        }
+        return operations;
     }
 
-    private ObjectNode run(JsonNode request, String baseUri, Set<String> failed) {
-        String id = request.path("id").asText("");
-        for (JsonNode dependency : request.path("dependsOn")) {
-            if (failed.contains(dependency.asText())) {
-                failed.add(id);
-                return answer(id, FAILED_DEPENDENCY, ErrorMapper.ofStatus(FAILED_DEPENDENCY,
-                        "A request this one depends on failed").json());
-            }
-        }
-        ObjectNode result;
+    private static BatchOperation operation(JsonNode request, String id, String group, List<String> dependsOn,
+                                            String baseUri) {
+        boolean conditional = request.has("if");
         try {
-            ODataRequest odataRequest = toODataRequest(request, baseUri);
-            ODataResponse response = handlers.get().process(odataRequest);
-            result = answer(id, response);
+            return new BatchOperation(id, group, dependsOn, conditional, toODataRequest(request, baseUri), null);
         } catch (ServiceException e) {
-            ErrorMapper.ErrorBody error = ErrorMapper.map(e);
-            result = answer(id, error.status(), error.json());
+            return new BatchOperation(id, group, dependsOn, conditional, null, e);
         }
-        if (result.get("status").asInt() >= 400) {
-            failed.add(id);
-        }
-        return result;
     }
 
-    private ODataRequest toODataRequest(JsonNode request, String baseUri) {
-        String method = request.path("method").asText("").toUpperCase(Locale.ROOT);
-        String url = request.path("url").asText("");
-        HttpMethod httpMethod;
-        try {
-            httpMethod = HttpMethod.valueOf(method);
-        } catch (IllegalArgumentException e) {
-            throw invalid("Unknown method in a batch request");
+    private static ODataRequest toODataRequest(JsonNode request, String baseUri) {
+        String method = text(request, "method").toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw invalid("A batch request's method is one of get, post, put, patch and delete");
         }
-        URI base = URI.create(baseUri + "/");
+        String url = text(request, "url");
         URI target;
         try {
-            target = base.resolve(url.startsWith("/") ? url.substring(1) : url);
+            target = URI.create(baseUri + "/").resolve(url.startsWith("/") ? url.substring(1) : url);
         } catch (IllegalArgumentException e) {
             throw invalid("A batch request's url is not a valid URL: percent-encode spaces and other characters"
                     + " that URLs do not allow");
@@ -192,122 +191,94 @@ public final class JsonBatch {
         }
         String relative = targetText.substring(baseUri.length());
         int query = relative.indexOf('?');
-        String path = query < 0 ? relative : relative.substring(0, query);
-        JsonNode body = request.path("body");
-        boolean media = path.toLowerCase(Locale.ROOT).endsWith("/$value")
-                || httpMethod == HttpMethod.POST && !body.isMissingNode() && !body.isObject();
-        if (media) {
-            throw new ServiceException.BadRequest(ErrorCode.BATCH_OPERATION_REFUSED, "$batch",
-                    "Document content cannot travel in a batch; upload and download it with requests of their own");
-        }
         ODataRequest odataRequest = new ODataRequest();
-        odataRequest.setMethod(httpMethod);
+        odataRequest.setMethod(HttpMethod.valueOf(method));
         odataRequest.setProtocol("HTTP/1.1");
         odataRequest.setRawBaseUri(baseUri);
-        odataRequest.setRawODataPath(path);
-        odataRequest.setRawQueryPath(QueryText.prepare(query < 0 ? null : relative.substring(query + 1),
-                maxNestingDepth));
+        odataRequest.setRawODataPath(query < 0 ? relative : relative.substring(0, query));
+        odataRequest.setRawQueryPath(query < 0 ? null : relative.substring(query + 1));
         odataRequest.setRawRequestUri(targetText);
         odataRequest.setRawServiceResolutionUri(null);
         for (Iterator<Map.Entry<String, JsonNode>> it = request.path("headers").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> header = it.next();
             odataRequest.addHeader(header.getKey(), header.getValue().asText());
         }
-        if (body.isObject()) {
-            if (odataRequest.getHeader(HttpHeader.CONTENT_TYPE) == null) {
-                odataRequest.addHeader(HttpHeader.CONTENT_TYPE, "application/json");
-            }
-            odataRequest.setBody(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8)));
-        } else {
-            odataRequest.setBody(new ByteArrayInputStream(new byte[0]));
-        }
+        odataRequest.setBody(new ByteArrayInputStream(body(request.path("body"), odataRequest)));
         return odataRequest;
     }
 
-    private static ObjectNode answer(String id, ODataResponse response) {
-        ObjectNode answer = JSON.createObjectNode();
-        answer.put("id", id);
-        answer.put("status", response.getStatusCode());
-        ObjectNode headers = answer.putObject("headers");
-        response.getAllHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
-                String.join(", ", values)));
-        byte[] content = content(response);
-        String contentType = response.getHeader(HttpHeader.CONTENT_TYPE);
-        try {
-            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json")
-                    && content.length > 0) {
-                answer.set("body", JSON.readTree(content));
-            } else if (content.length > 0) {
-                answer.put("body", new String(content, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * The request body as bytes (OData 4.01 JSON format, 19.1): JSON for JSON media types (the default), the text
+     * itself for {@code text/*}, base64url-encoded bytes for anything else.
+     */
+    private static byte[] body(JsonNode body, ODataRequest request) {
+        if (body.isMissingNode() || body.isNull()) {
+            return new byte[0];
         }
-        return answer;
+        String contentType = request.getHeader(HttpHeader.CONTENT_TYPE);
+        if (contentType == null) {
+            contentType = "application/json";
+            request.addHeader(HttpHeader.CONTENT_TYPE, contentType);
+        }
+        if (isJson(contentType) || !body.isTextual()) {
+            return body.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        if (contentType.toLowerCase(Locale.ROOT).startsWith("text/")) {
+            return body.asText().getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return Base64.getUrlDecoder().decode(body.asText());
+        } catch (IllegalArgumentException e) {
+            throw invalid("A batch request's body of type " + contentType + " must be base64url-encoded");
+        }
     }
 
-    /**
-     * The response's body, whether a processor gave it as a stream or as content written on demand. It is embedded
-     * in the batch's JSON, so it is held in memory: bounded by {@value #MAX_ANSWER_BYTES} bytes (a page is bounded by
-     * the page size; document content never travels in a batch), and refused rather than cut beyond that.
-     */
-    private static byte[] content(ODataResponse response) {
-        try {
-            if (response.getContent() != null) {
-                try (InputStream in = response.getContent()) {
-                    byte[] content = in.readNBytes(MAX_ANSWER_BYTES + 1);
-                    if (content.length > MAX_ANSWER_BYTES) {
-                        throw answerTooLarge();
-                    }
-                    return content;
+    /** The answer: a response object per request that ran, with its atomicity group when it has one (19.6). */
+    private static byte[] write(List<BatchExecution.Unit> units) throws IOException {
+        ArrayNode responses = JSON.createArrayNode();
+        for (BatchExecution.Unit unit : units) {
+            for (BatchAnswer answer : unit.answers()) {
+                ObjectNode object = responses.addObject();
+                object.put("id", answer.operation().id());
+                if (unit.group() != null) {
+                    object.put("atomicityGroup", unit.group());
+                }
+                object.put("status", answer.status());
+                ObjectNode headers = object.putObject("headers");
+                answer.headers().forEach((name, values) ->
+                        headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", values)));
+                if (answer.body().length > 0) {
+                    object.set("body", body(answer));
                 }
             }
-            if (response.getODataContent() != null) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream() {
-                    @Override
-                    public synchronized void write(byte[] bytes, int offset, int length) {
-                        if (count + length > MAX_ANSWER_BYTES) {
-                            throw answerTooLarge();
-                        }
-                        super.write(bytes, offset, length);
-                    }
-
-                    @Override
-                    public synchronized void write(int b) {
-                        write(new byte[] {(byte) b}, 0, 1);
-                    }
-                };
-                response.getODataContent().write(out);
-                return out.toByteArray();
-            }
-            return new byte[0];
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        ObjectNode batch = JSON.createObjectNode();
+        batch.set("responses", responses);
+        return JSON.writeValueAsBytes(batch);
     }
 
-    private static ServiceException answerTooLarge() {
-        return new ServiceException.BadRequest(ErrorCode.BATCH_OPERATION_REFUSED, "$batch",
-                "This operation's answer is larger than a batch carries (" + MAX_ANSWER_BYTES + " bytes);"
-                        + " send it as a request of its own");
-    }
-
-    private static ObjectNode answer(String id, int status, String errorJson) {
-        ObjectNode answer = JSON.createObjectNode();
-        answer.put("id", id);
-        answer.put("status", status);
-        answer.putObject("headers").put("content-type", ErrorMapper.ERROR_CONTENT_TYPE);
-        try {
-            answer.set("body", JSON.readTree(errorJson));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    /** A response body by the rules of a request body (19.6). */
+    private static JsonNode body(BatchAnswer answer) throws IOException {
+        String contentType = answer.header(HttpHeader.CONTENT_TYPE);
+        if (contentType != null && isJson(contentType)) {
+            return JSON.readTree(answer.body());
         }
-        return answer;
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/")) {
+            return JSON.getNodeFactory().textNode(new String(answer.body(), StandardCharsets.UTF_8));
+        }
+        return JSON.getNodeFactory().textNode(Base64.getUrlEncoder().encodeToString(answer.body()));
     }
 
-    private ServiceException tooLarge() {
-        return new ServiceException.PayloadTooLarge("$batch",
-                "A batch request may have at most " + limits.maxBytes() + " bytes");
+    private static boolean isJson(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT);
+        int parameters = type.indexOf(';');
+        String mediaType = (parameters < 0 ? type : type.substring(0, parameters)).trim();
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    private static String text(JsonNode request, String name) {
+        JsonNode value = request.get(name);
+        return value != null && value.isTextual() ? value.asText() : null;
     }
 
     private static ServiceException invalid(String message) {

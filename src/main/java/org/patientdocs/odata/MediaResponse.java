@@ -30,7 +30,7 @@ public final class MediaResponse {
     /** Direct buffers are costly to make and freed only by a garbage collection: kept for reuse, this many. */
     private static final BlockingQueue<ByteBuffer> DIRECT_BUFFERS = new ArrayBlockingQueue<>(32);
 
-    private boolean direct;
+    private final boolean direct;
     private InputStream pending;
 
     private MediaResponse(boolean direct) {
@@ -42,14 +42,9 @@ public final class MediaResponse {
         return new MediaResponse(true);
     }
 
-    /** For operations of a JSON batch: every body is Olingo's. */
+    /** For the operations of a batch: every body is Olingo's (though document content is refused there). */
     public static MediaResponse viaOlingo() {
         return new MediaResponse(false);
-    }
-
-    /** The request is a {@code $batch}: bodies of its operations go into Olingo's answer. */
-    void insideBatch() {
-        direct = false;
     }
 
     /** Sends {@code body} as the response's content; the stream is closed once sent (or once discarded). */

@@ -16,7 +16,7 @@ import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.odata.BatchResponder;
+import org.patientdocs.odata.Batches;
 import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorResponder;
@@ -41,10 +41,12 @@ final class ODataServlet extends HttpServlet {
     private final transient OData odata = OData.newInstance();
     private final transient Services services;
     private final transient BaseUrls baseUrls;
+    private final transient Batches batches;
 
     ODataServlet(Services services) {
         this.services = services;
         this.baseUrls = new BaseUrls(services.config().http());
+        this.batches = new Batches(services, odata);
     }
 
     @Override
@@ -102,8 +104,7 @@ final class ODataServlet extends HttpServlet {
         handler.register(new PropertyProcessor(services));
         handler.register(new ServiceDocumentResponder());
         handler.register(new MetadataResponder());
-        handler.register(new BatchResponder(services.transactions(), services.config().batch(),
-                services.config().query().maxNestingDepth(), media));
+        handler.register(batches.multipart(() -> handler(caller, MediaResponse.viaOlingo())));
         handler.register(new ErrorResponder());
         return handler;
     }
@@ -112,14 +113,7 @@ final class ODataServlet extends HttpServlet {
             throws IOException {
         String url = request.getRequestURL().toString();
         String base = url.substring(0, url.length() - request.getRequestURI().length());
-        byte[] body = new JsonBatch(() -> handler(caller, MediaResponse.viaOlingo()), services.transactions(), services.config().batch(),
-                services.config().query().maxNestingDepth())
-                .process(request.getInputStream(), request.getContentLengthLong(), base);
-        response.setStatus(200);
-        response.setContentType("application/json");
-        response.setHeader("OData-Version", "4.01");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        batches.json(() -> handler(caller, MediaResponse.viaOlingo())).process(request, response, base);
     }
 
     /**

@@ -82,7 +82,7 @@ public final class ServiceRuntime implements AutoCloseable {
         DocumentRecords records = new DocumentRecords(dataSource);
         try {
             DocumentStore content = switch (config.documents().store()) {
-                case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records);
+                case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records, transactions);
                 case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), pool, records);
             };
             return new Services(Model.load(config.query().maxPageSize(), config.upload().maxBytes()), new EntityStore(dataSource),

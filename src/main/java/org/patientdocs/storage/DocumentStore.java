@@ -46,8 +46,10 @@ public interface DocumentStore {
     InputStream openContent(DocumentRecord document) throws IOException;
 
     /**
-     * Deletes a document's row and bytes; false when there was no row. Once this returns the document is gone for
-     * every reader, even if some bytes are left for the {@linkplain #deleteOrphans sweep}.
+     * Deletes a document's row and bytes; false when there was no row. Inside a {@link Transactions transaction} the
+     * deletion takes effect, bytes included, when the transaction commits, and a rollback keeps the document whole.
+     * Once it has taken effect the document is gone for every reader, even if some bytes are left for the
+     * {@linkplain #deleteOrphans sweep}.
      */
     boolean delete(String documentId);
 

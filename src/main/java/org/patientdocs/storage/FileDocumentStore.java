@@ -9,18 +9,26 @@ import java.time.Duration;
  * Documents on the local disk ({@code documents.store=filesystem}, the embedded default): bytes in
  * {@link DocumentFiles}, metadata in {@link DocumentRecords}. A document's file is committed (durably renamed into
  * place) before its row is inserted, and deleted again when the insert fails; a crash between the two leaves an
- * unreferenced file, which {@link #deleteOrphans} removes. Deletion removes the row first, so a failure to delete
- * the file leaves an orphan, never a row without bytes. Serves one instance: other instances do not see its disk.
+ * unreferenced file, which {@link #deleteOrphans} removes. Deletion removes the row first and the file only once
+ * that deletion has committed ({@link Transactions#afterCommit}): a {@code $batch} group that rolls back the deletion
+ * keeps the file, and a failure or crash before the file is gone leaves an orphan, never a row without bytes. Serves
+ * one instance: other instances do not see its disk.
  */
 public final class FileDocumentStore implements DocumentStore {
 
     private final DocumentFiles files;
     private final DocumentRecords records;
+    private final Transactions transactions;
 
-    /** @param root the documents directory, created when missing */
-    public FileDocumentStore(Path root, DocumentRecords records) throws IOException {
+    /**
+     * @param root         the documents directory, created when missing
+     * @param records      the metadata rows, reached through {@code transactions}' data source
+     * @param transactions the transactions a deletion may be part of
+     */
+    public FileDocumentStore(Path root, DocumentRecords records, Transactions transactions) throws IOException {
         this.files = new DocumentFiles(root);
         this.records = records;
+        this.transactions = transactions;
     }
 
     @Override
@@ -49,7 +57,7 @@ public final class FileDocumentStore implements DocumentStore {
         if (!records.delete(documentId)) {
             return false;
         }
-        deleteFile(documentId, null);
+        transactions.afterCommit(() -> deleteFile(documentId, null));
         return true;
     }
 

@@ -5,17 +5,27 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
+
+import org.patientdocs.error.SafeTrace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lets several store calls share one database transaction: inside {@link #inTransaction}, every connection taken
  * from {@link #dataSource()} on that thread is the transaction's own (its {@code close}, {@code commit} and
  * {@code setAutoCommit} do nothing), so the stores need not know whether they run alone or as part of an OData
  * change set. Outside a transaction it hands out ordinary pooled connections.
+ * <p>
+ * What a rollback cannot undo (deleting a document's file) waits for the commit: {@link #afterCommit}.
  */
 public final class Transactions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
 
     /** The outcome of transactional work: its result, and whether to commit it. */
     public record Outcome<T>(T value, boolean commit) {
@@ -23,6 +33,7 @@ public final class Transactions {
 
     private final DataSource pool;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
     private final DataSource dataSource;
 
     public Transactions(DataSource pool) {
@@ -40,32 +51,62 @@ public final class Transactions {
 
     /**
      * Runs the work in one transaction, committed when the outcome says so and rolled back otherwise or when the work
-     * throws.
+     * throws. The steps the work registered with {@link #afterCommit} run once the commit succeeded, and only then.
      */
     public <T> T inTransaction(Supplier<Outcome<T>> work) {
         if (current.get() != null) {
             throw new IllegalStateException("transactions do not nest");
         }
+        List<Runnable> committed = List.of();
+        T value;
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             current.set(connection);
+            afterCommit.set(new ArrayList<>());
             try {
                 Outcome<T> outcome = work.get();
                 if (outcome.commit()) {
                     connection.commit();
+                    committed = afterCommit.get();
                 } else {
                     connection.rollback();
                 }
-                return outcome.value();
+                value = outcome.value();
             } catch (RuntimeException | Error e) {
                 connection.rollback();
                 throw e;
             } finally {
                 current.remove();
+                afterCommit.remove();
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw StoreFailure.of(e);
+        }
+        committed.forEach(Transactions::runCommitted);
+        return value;
+    }
+
+    /**
+     * Runs {@code step} once the current transaction has committed, or at once when none is open; a rollback drops it.
+     * For effects a rollback could not undo, such as deleting a document's bytes: they happen only after the change
+     * that makes them right is durable. A crash in between leaves what the step would have removed, never less.
+     */
+    public void afterCommit(Runnable step) {
+        List<Runnable> steps = afterCommit.get();
+        if (steps == null) {
+            runCommitted(step);
+        } else {
+            steps.add(step);
+        }
+    }
+
+    /** The work is committed by now: a step that fails cannot undo it, and must not turn it into an error. */
+    private static void runCommitted(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a step after a commit failed: {}", SafeTrace.describe(e));
         }
     }
 

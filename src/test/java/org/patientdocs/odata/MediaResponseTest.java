@@ -73,8 +73,7 @@ class MediaResponseTest {
 
     @Test
     void insideABatchTheBodyIsOlingos() throws IOException {
-        MediaResponse media = MediaResponse.direct();
-        media.insideBatch();
+        MediaResponse media = MediaResponse.viaOlingo();
         ODataResponse olingo = new ODataResponse();
         Closing body = new Closing(CONTENT);
         media.send(olingo, body);
@@ -83,10 +82,6 @@ class MediaResponseTest {
         Captured servlet = new Captured(200);
         media.copyTo(servlet.response);
         assertEquals(0, servlet.out.size(), "the servlet adds nothing to Olingo's answer");
-
-        ODataResponse json = new ODataResponse();
-        MediaResponse.viaOlingo().send(json, body);
-        assertSame(body, json.getContent());
     }
 
     private static byte[] content(int size) {

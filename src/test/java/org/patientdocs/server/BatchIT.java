@@ -1,32 +1,41 @@
 package org.patientdocs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.patientdocs.server.BatchCalls.answered;
+import static org.patientdocs.server.BatchCalls.changeSet;
+import static org.patientdocs.server.BatchCalls.parts;
+import static org.patientdocs.server.BatchCalls.request;
+import static org.patientdocs.server.BatchCalls.responses;
+import static org.patientdocs.server.BatchCalls.statuses;
 
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Multipart $batch: operations as on their own, change sets all or nothing, bounded in size and count. */
+/**
+ * $batch in both formats: operations as on their own, change sets / atomicity groups all or nothing, bounded in size
+ * and count, one rule for going on after a failure, and the OData version a JSON batch needs.
+ */
 class BatchIT {
 
-    private static final Pattern STATUS = Pattern.compile("HTTP/1.1 (\\d{3})");
     private static TestService service;
+    private static BatchCalls batch;
 
     @BeforeAll
     static void start() throws Exception {
         service = TestService.start(Map.of("batch.max-bytes", "4096", "batch.max-operations", "5"));
+        batch = new BatchCalls(service);
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"b-1\",\"last_name\":\"Before\"}").statusCode());
     }
 
@@ -35,47 +44,12 @@ class BatchIT {
         service.close();
     }
 
-    private static String operation(String method, String url, String json) {
-        return "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n"
-                + method + " " + url + " HTTP/1.1\r\nAccept: application/json\r\n"
-                + (json == null ? "\r\n" : "Content-Type: application/json\r\n\r\n" + json) + "\r\n";
-    }
-
-    private static String changeSet(String boundary, String... operations) {
-        StringBuilder body = new StringBuilder("Content-Type: multipart/mixed; boundary=" + boundary + "\r\n\r\n");
-        int id = 1;
-        for (String op : operations) {
-            body.append("--").append(boundary).append("\r\nContent-ID: ").append(id++).append("\r\n").append(op);
-        }
-        return body.append("--").append(boundary).append("--\r\n").toString();
-    }
-
-    private static HttpResponse<String> batch(String... parts) throws Exception {
-        StringBuilder body = new StringBuilder();
-        for (String part : parts) {
-            body.append("--batch_x\r\n").append(part);
-        }
-        body.append("--batch_x--\r\n");
-        return service.send(service.request("/$batch").header("Content-Type", "multipart/mixed; boundary=batch_x")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
-    }
-
-    private static List<Integer> statuses(HttpResponse<String> response) {
-        List<Integer> statuses = new ArrayList<>();
-        Matcher m = STATUS.matcher(response.body());
-        while (m.find()) {
-            statuses.add(Integer.parseInt(m.group(1)));
-        }
-        return statuses;
-    }
-
     @Test
     void operationsAndAChangeSetRunAsOnTheirOwn() throws Exception {
-        HttpResponse<String> response = batch(
-                operation("GET", "Patients('b-1')", null),
-                changeSet("cs_1",
-                        operation("POST", "Patients", "{\"id\":\"b-2\",\"last_name\":\"New\"}"),
-                        operation("PATCH", "Patients('b-1')", "{\"last_name\":\"After\"}")));
+        HttpResponse<String> response = batch.multipart(
+                request(null, "GET", "Patients('b-1')", null),
+                changeSet(request("1", "POST", "Patients", "{\"id\":\"b-2\",\"last_name\":\"New\"}"),
+                        request("2", "PATCH", "Patients('b-1')", "{\"last_name\":\"After\"}")));
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("multipart/mixed"));
         assertEquals(List.of(200, 201, 200), statuses(response), response.body());
@@ -86,40 +60,45 @@ class BatchIT {
 
     @Test
     void aFailingOperationRollsBackItsWholeChangeSet() throws Exception {
-        HttpResponse<String> response = batch(changeSet("cs_2",
-                operation("POST", "Patients", "{\"id\":\"b-3\"}"),
-                operation("PATCH", "Patients('no-such')", "{\"last_name\":\"X\"}")));
+        HttpResponse<String> response = batch.multipart(changeSet(
+                request("1", "POST", "Patients", "{\"id\":\"b-3\"}"),
+                request("2", "PATCH", "Patients('no-such')", "{\"last_name\":\"X\"}")));
         assertEquals(200, response.statusCode());
         assertEquals(List.of(404), statuses(response), response.body());
+        assertEquals("2", parts(response).get(0).contentId(), "the failure names the request that failed");
         assertTrue(response.body().contains("\"code\":\"NOT_FOUND\""), response.body());
         assertEquals(404, service.get("/Patients('b-3')").statusCode(), "the first operation was rolled back");
     }
 
     @Test
-    void mediaContentNeverTravelsInABatch() throws Exception {
-        HttpResponse<String> response = batch(
-                operation("GET", "Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value", null),
-                operation("GET", "Patients('b-1')", null));
-        assertEquals(List.of(400, 200), statuses(response), response.body());
-        assertTrue(response.body().contains("BATCH_OPERATION_REFUSED"));
+    void everyAnswerOfAMultipartBatchCarriesItsRequestsContentId() throws Exception {
+        HttpResponse<String> response = batch.multipart(List.of("Prefer", "continue-on-error"),
+                request("one", "GET", "Patients('b-1')", null),
+                request(null, "GET", "Patients('b-1')", null),
+                request("three", "GET", "Patients('nobody')", null));
+        List<BatchCalls.Part> parts = parts(response);
+        assertEquals(List.of("one:200", "null:200", "three:404"),
+                parts.stream().map(p -> p.contentId() + ":" + p.status()).toList(), response.body());
     }
 
     @Test
     void deeplyNestedQueriesInsideABatchMeetTheSameLimitBeforeParsing() throws Exception {
         String nested = "(".repeat(200) + "last_name eq 'x'" + ")".repeat(200);
-        HttpResponse<String> multipart = batch(operation("GET", "Patients?$filter=" + nested.replace(" ", "%20"),
-                null));
-        assertEquals(400, multipart.statusCode(), multipart.body());
-        assertEquals("QUERY_LIMIT_EXCEEDED", TestService.json(multipart).get("error").get("code").asText());
-        HttpResponse<String> json = jsonBatch("{\"requests\":[{\"id\":\"n\",\"method\":\"get\",\"url\":\"Patients?$filter="
-                + nested.replace(" ", "%20").replace("'", "%27") + "\"}]}");
-        assertEquals(400, TestService.json(json).get("responses").get(0).get("status").asInt(), json.body());
+        HttpResponse<String> multipart = batch.multipart(request(null, "GET", "Patients?$filter="
+                + nested.replace(" ", "%20"), null));
+        assertEquals(List.of(400), statuses(multipart), multipart.body());
+        assertTrue(parts(multipart).get(0).body().contains("QUERY_LIMIT_EXCEEDED"), multipart.body());
+        HttpResponse<String> json = batch.json("{\"requests\":[{\"id\":\"n\",\"method\":\"get\",\"url\":"
+                + "\"Patients?$filter=" + nested.replace(" ", "%20").replace("'", "%27") + "\"}]}");
+        JsonNode answer = responses(json).get(0);
+        assertEquals(400, answer.get("status").asInt(), json.body());
+        assertEquals("QUERY_LIMIT_EXCEEDED", answer.get("body").get("error").get("code").asText());
     }
 
     @Test
     void tooManyOperationsAreRefused() throws Exception {
-        String get = operation("GET", "Patients('b-1')", null);
-        HttpResponse<String> response = batch(get, get, get, get, get, get);
+        String get = request(null, "GET", "Patients('b-1')", null);
+        HttpResponse<String> response = batch.multipart(get, get, get, get, get, get);
         assertEquals(400, response.statusCode());
         assertEquals("BATCH_TOO_MANY_OPERATIONS", TestService.json(response).get("error").get("code").asText());
     }
@@ -146,19 +125,14 @@ class BatchIT {
     void aBatchNeedsCredentialsLikeAnyRequest() throws Exception {
         HttpResponse<String> response = service.send(HttpRequest.newBuilder(service.uri("/$batch"))
                 .header("Content-Type", "multipart/mixed; boundary=batch_x")
-                .POST(HttpRequest.BodyPublishers.ofString("--batch_x\r\n" + operation("GET", "Patients", null)
+                .POST(HttpRequest.BodyPublishers.ofString("--batch_x\r\n" + request(null, "GET", "Patients", null)
                         + "--batch_x--\r\n")).build());
         assertEquals(401, response.statusCode());
     }
 
-    private static HttpResponse<String> jsonBatch(String json) throws Exception {
-        return service.send(service.request("/$batch").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
     @Test
     void jsonBatchRunsRequestsAndAtomicityGroups() throws Exception {
-        HttpResponse<String> response = jsonBatch("""
+        HttpResponse<String> response = batch.json("""
                 {"requests":[
                   {"id":"r1","method":"get","url":"Patients('b-1')"},
                   {"id":"r2","method":"post","url":"Patients","atomicityGroup":"g1",
@@ -168,32 +142,32 @@ class BatchIT {
                   {"id":"r4","method":"get","url":"Patients('j-1')","dependsOn":["g1"]}
                 ]}""");
         assertEquals(200, response.statusCode(), response.body());
-        var responses = TestService.json(response).get("responses");
-        assertEquals(4, responses.size());
-        assertEquals(200, responses.get(0).get("status").asInt());
-        assertEquals(201, responses.get(1).get("status").asInt());
-        assertEquals(200, responses.get(2).get("status").asInt());
+        assertEquals(List.of("r1:200", "r2:201", "r3:200", "r4:200"), answered(response), response.body());
+        JsonNode responses = responses(response);
+        assertFalse(responses.get(0).has("atomicityGroup"));
+        assertEquals("g1", responses.get(1).get("atomicityGroup").asText(), "members answer with their group");
+        assertEquals("g1", responses.get(2).get("atomicityGroup").asText());
         assertEquals("Jay", responses.get(3).get("body").get("first_name").asText());
     }
 
     @Test
     void collectionsAnswerWithTheirEntitiesInBothBatchFormats() throws Exception {
-        HttpResponse<String> multipart = batch(operation("GET", "Patients?$filter=id%20eq%20'b-1'&$count=true",
-                null));
+        HttpResponse<String> multipart = batch.multipart(request(null, "GET",
+                "Patients?$filter=id%20eq%20'b-1'&$count=true", null));
         assertEquals(List.of(200), statuses(multipart), multipart.body());
         assertTrue(multipart.body().contains("\"@odata.count\":1,\"value\":[{"), multipart.body());
         assertTrue(multipart.body().contains("\"id\":\"b-1\""), multipart.body());
 
-        HttpResponse<String> json = jsonBatch("""
+        HttpResponse<String> json = batch.json("""
                 {"requests":[{"id":"c","method":"get","url":"Patients?$filter=id%20eq%20'b-1'&$count=true"}]}""");
-        var body = TestService.json(json).get("responses").get(0).get("body");
+        JsonNode body = responses(json).get(0).get("body");
         assertEquals(1, body.get("@odata.count").asInt(), json.body());
         assertEquals("b-1", body.get("value").get(0).get("id").asText(), json.body());
     }
 
     @Test
     void jsonAtomicityGroupFailsAsAWholeAndItsDependentsFailToo() throws Exception {
-        HttpResponse<String> response = jsonBatch("""
+        HttpResponse<String> response = batch.json("""
                 {"requests":[
                   {"id":"a","method":"post","url":"Patients","atomicityGroup":"g",
                    "headers":{"content-type":"application/json"},"body":{"id":"j-2"}},
@@ -201,46 +175,158 @@ class BatchIT {
                   {"id":"c","method":"get","url":"Patients('j-2')","dependsOn":["a"]}
                 ]}""");
         assertEquals(200, response.statusCode(), response.body());
-        var responses = TestService.json(response).get("responses");
-        assertEquals(404, responses.get(0).get("status").asInt());
-        assertEquals(404, responses.get(1).get("status").asInt());
-        assertEquals(424, responses.get(2).get("status").asInt());
+        // the member that failed answers its own failure; the one rolled back says so, as do its dependents
+        assertEquals(List.of("a:424", "b:404", "c:424"), answered(response), response.body());
+        JsonNode rolledBack = responses(response).get(0).get("body").get("error");
+        assertEquals("FAILED_DEPENDENCY", rolledBack.get("code").asText());
+        assertTrue(rolledBack.get("message").asText().contains("request b"), rolledBack.toString());
         assertEquals(404, service.get("/Patients('j-2')").statusCode(), "the group was rolled back");
     }
 
     @Test
-    void everyRequestOfAJsonBatchIsAnswered() throws Exception {
-        HttpResponse<String> response = jsonBatch("""
+    void everyRequestOfAJsonBatchIsAnsweredByDefault() throws Exception {
+        HttpResponse<String> response = batch.json("""
                 {"requests":[{"id":"1","method":"get","url":"Patients?$top=1"},
                              {"id":"2","method":"get","url":"Patients('b-1')"},
                              {"id":"3","method":"get","url":"Patients('nobody')"},
                              {"id":"4","method":"get","url":"Patients/$count"}]}""");
         assertEquals(200, response.statusCode(), response.body());
-        List<String> answered = new ArrayList<>();
-        for (JsonNode answer : TestService.json(response).get("responses")) {
-            answered.add(answer.get("id").asText() + ":" + answer.get("status").asInt());
-        }
-        assertEquals(List.of("1:200", "2:200", "3:404", "4:200"), answered, response.body());
+        assertEquals(List.of("1:200", "2:200", "3:404", "4:200"), answered(response), response.body());
+        assertTrue(response.headers().firstValue("Preference-Applied").isEmpty());
     }
 
     @Test
-    void jsonBatchHasTheSameLimitsAndRefusals() throws Exception {
-        HttpResponse<String> media = jsonBatch("""
-                {"requests":[{"id":"m","method":"get","url":"Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value"}]}""");
-        assertEquals("BATCH_OPERATION_REFUSED",
-                TestService.json(media).get("responses").get(0).get("body").get("error").get("code").asText());
+    void aJsonBatchStopsAtTheFirstFailureWhenToldNotToContinue() throws Exception {
+        for (String prefer : List.of("continue-on-error=false", "odata.continue-on-error=false")) {
+            String patient = "stop-" + prefer.length();
+            HttpResponse<String> response = batch.json("""
+                    {"requests":[{"id":"1","method":"get","url":"Patients('b-1')"},
+                                 {"id":"2","method":"get","url":"Patients('nobody')"},
+                                 {"id":"3","method":"post","url":"Patients","body":{"id":"%s"}}]}"""
+                    .formatted(patient), "Prefer", prefer);
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals(List.of("1:200", "2:404"), answered(response), "only what ran is answered");
+            assertEquals(Optional.of(prefer), response.headers().firstValue("Preference-Applied"));
+            assertEquals(404, service.get("/Patients('" + patient + "')").statusCode(), "request 3 never ran");
+        }
+        HttpResponse<String> group = batch.json("""
+                {"requests":[{"id":"a","method":"post","url":"Patients","atomicityGroup":"g","body":{"id":"stop-g"}},
+                             {"id":"b","method":"get","url":"Patients('nobody')","atomicityGroup":"g"},
+                             {"id":"c","method":"get","url":"Patients('b-1')"}]}""",
+                "Prefer", "continue-on-error=false");
+        assertEquals(List.of("a:424", "b:404"), answered(group), "a failed group stops the batch too");
+    }
+
+    @Test
+    void aJsonBatchSaysItContinuesOnErrorWhenAskedTo() throws Exception {
+        for (String prefer : List.of("continue-on-error", "odata.continue-on-error", "continue-on-error=true")) {
+            HttpResponse<String> response = batch.json("""
+                    {"requests":[{"id":"1","method":"get","url":"Patients('nobody')"},
+                                 {"id":"2","method":"get","url":"Patients('b-1')"}]}""", "Prefer", prefer);
+            assertEquals(List.of("1:404", "2:200"), answered(response), response.body());
+            assertEquals(Optional.of(prefer.replace("=true", "")),
+                    response.headers().firstValue("Preference-Applied"));
+        }
+    }
+
+    @Test
+    void aMultipartBatchStopsAtTheFirstFailureUnlessToldToContinue() throws Exception {
+        String failing = request("1", "GET", "Patients('nobody')", null);
+        String creating = changeSet(request("2", "POST", "Patients", "{\"id\":\"mp-stop\"}"));
+        HttpResponse<String> byDefault = batch.multipart(failing, creating);
+        assertEquals(List.of(404), statuses(byDefault), "the failure is the last answer (OData 4.01, 11.7.7.5)");
+        assertTrue(byDefault.headers().firstValue("Preference-Applied").isEmpty());
+        HttpResponse<String> stop = batch.multipart(List.of("Prefer", "continue-on-error=false"), failing, creating);
+        assertEquals(List.of(404), statuses(stop), stop.body());
+        assertEquals(Optional.of("continue-on-error=false"), stop.headers().firstValue("Preference-Applied"));
+        assertEquals(404, service.get("/Patients('mp-stop')").statusCode(), "what follows a failure never ran");
+
+        for (String prefer : List.of("continue-on-error", "odata.continue-on-error")) {
+            String go = changeSet(request("2", "POST", "Patients", "{\"id\":\"mp-" + prefer.length() + "\"}"));
+            HttpResponse<String> response = batch.multipart(List.of("Prefer", prefer), failing, go);
+            assertEquals(List.of(404, 201), statuses(response), response.body());
+            assertEquals(Optional.of(prefer), response.headers().firstValue("Preference-Applied"));
+        }
+    }
+
+    @Test
+    void aJsonBatchNeedsAClientThatSpeaksOData401() throws Exception {
+        String get = "{\"requests\":[{\"id\":\"1\",\"method\":\"get\",\"url\":\"Patients('b-1')\"}]}";
+        for (String[] headers : List.of(new String[] {"OData-MaxVersion", "4.0"}, new String[] {"OData-Version", "4.0"},
+                new String[] {"OData-Version", "4.01", "OData-MaxVersion", "4.0"})) {
+            HttpResponse<String> refused = batch.json(get, headers);
+            assertEquals(400, refused.statusCode(), String.join(" ", headers) + ": " + refused.body());
+            JsonNode error = TestService.json(refused).get("error");
+            assertEquals("ODATA_VERSION_UNSUPPORTED", error.get("code").asText());
+            assertTrue(error.get("message").asText().contains("4.01"), error.toString());
+        }
+        HttpResponse<String> accepted = batch.json(get, "OData-MaxVersion", "4.01", "OData-Version", "4.01");
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertEquals(Optional.of("4.01"), accepted.headers().firstValue("OData-Version"));
+        HttpResponse<String> multipart = batch.multipart(List.of("OData-MaxVersion", "4.0"),
+                request(null, "GET", "Patients('b-1')", null));
+        assertEquals(List.of(200), statuses(multipart), "the multipart format is OData 4.0");
+        assertEquals(Optional.of("4.0"), multipart.headers().firstValue("OData-Version"));
+    }
+
+    @Test
+    void requestIdentifiersAreUniqueInBothFormats() throws Exception {
+        HttpResponse<String> json = batch.json("""
+                {"requests":[{"id":"1","method":"get","url":"Patients('b-1')"},
+                             {"id":"1","method":"get","url":"Patients('b-1')"}]}""");
+        assertEquals(400, json.statusCode(), json.body());
+        assertTrue(TestService.json(json).get("error").get("message").asText().contains("1"));
+        HttpResponse<String> multipart = batch.multipart(request("1", "GET", "Patients('b-1')", null),
+                changeSet(request("1", "PATCH", "Patients('b-1')", "{\"first_name\":\"Twice\"}")));
+        assertEquals(400, multipart.statusCode(), multipart.body());
+        assertEquals("INVALID_BODY", TestService.json(multipart).get("error").get("code").asText());
+    }
+
+    @Test
+    void aJsonBatchHasTheStructureTheFormatDemands() throws Exception {
+        for (String requests : List.of(
+                // members of a group are adjacent
+                """
+                [{"id":"1","method":"get","url":"Patients","atomicityGroup":"g"},
+                 {"id":"2","method":"get","url":"Patients"},
+                 {"id":"3","method":"get","url":"Patients","atomicityGroup":"g"}]""",
+                // dependsOn names earlier requests only
+                """
+                [{"id":"1","method":"get","url":"Patients","dependsOn":["2"]},
+                 {"id":"2","method":"get","url":"Patients"}]""",
+                // every request has an id
+                """
+                [{"method":"get","url":"Patients"}]""")) {
+            HttpResponse<String> response = batch.json("{\"requests\":" + requests + "}");
+            assertEquals(400, response.statusCode(), requests + ": " + response.body());
+            assertEquals("INVALID_BODY", TestService.json(response).get("error").get("code").asText());
+        }
+    }
+
+    @Test
+    void aJsonRequestWithAConditionFailsRatherThanRunUnconditionally() throws Exception {
+        HttpResponse<String> response = batch.json("""
+                {"requests":[{"id":"1","method":"get","url":"Patients('b-1')"},
+                             {"id":"2","method":"post","url":"Patients","dependsOn":["1"],
+                              "if":"$1/$succeeded","body":{"id":"cond-1"}}]}""");
+        assertEquals(List.of("1:200", "2:424"), answered(response), response.body());
+        assertEquals(404, service.get("/Patients('cond-1')").statusCode());
+    }
+
+    @Test
+    void jsonBatchHasTheSameLimits() throws Exception {
         StringBuilder many = new StringBuilder("{\"requests\":[");
         for (int i = 0; i < 6; i++) {
             many.append(i == 0 ? "" : ",").append("{\"id\":\"").append(i)
                     .append("\",\"method\":\"get\",\"url\":\"Patients\"}");
         }
-        assertEquals(400, jsonBatch(many.append("]}").toString()).statusCode());
-        assertEquals(400, jsonBatch("{not json").statusCode());
-        HttpResponse<String> unencoded = jsonBatch("""
+        HttpResponse<String> tooMany = batch.json(many.append("]}").toString());
+        assertEquals(400, tooMany.statusCode());
+        assertEquals("BATCH_TOO_MANY_OPERATIONS", TestService.json(tooMany).get("error").get("code").asText());
+        assertEquals(400, batch.json("{not json").statusCode());
+        HttpResponse<String> unencoded = batch.json("""
                 {"requests":[{"id":"v","method":"get","url":"Patients?$filter=last_name%20eq%20'x'"},
                              {"id":"u","method":"get","url":"Patients?$filter=last_name eq 'x'"}]}""");
-        JsonNode answers = TestService.json(unencoded).get("responses");
-        assertEquals(200, answers.get(0).get("status").asInt(), unencoded.body());
-        assertEquals(400, answers.get(1).get("status").asInt(), unencoded.body());
+        assertEquals(List.of("v:200", "u:400"), answered(unencoded), unencoded.body());
     }
 }

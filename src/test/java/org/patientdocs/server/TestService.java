@@ -207,6 +207,24 @@ final class TestService implements AutoCloseable {
         }
     }
 
+    /** Whether the document store holds bytes of the document: its file, or its chunk rows. */
+    boolean storesContent(String documentId) throws IOException, SQLException {
+        if (usesDatabaseStore()) {
+            try (Connection connection = connect();
+                 PreparedStatement statement = connection.prepareStatement(
+                         "SELECT COUNT(*) FROM document_chunk WHERE document_id = ?")) {
+                statement.setString(1, documentId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) > 0;
+                }
+            }
+        }
+        try (var files = Files.walk(config.storage().documentsDir())) {
+            return files.anyMatch(p -> p.getFileName().toString().equals(documentId));
+        }
+    }
+
     /** Removes a document's bytes behind the service's back, wherever they are stored. */
     void loseContent(String documentId) throws IOException, SQLException {
         if (usesDatabaseStore()) {

@@ -31,6 +31,7 @@ class FileDocumentStoreTest {
     Path dataDir;
 
     private InstrumentedDataSource database;
+    private Transactions transactions;
     private DocumentRecords records;
     private FileDocumentStore store;
     private DocumentFiles files;
@@ -39,8 +40,9 @@ class FileDocumentStoreTest {
     void createStore() throws IOException {
         database = new InstrumentedDataSource();
         new PatientStore(database).insert(new PatientRecord(PATIENT, null, null, null));
-        records = new DocumentRecords(database);
-        store = new FileDocumentStore(dataDir.resolve("documents"), records);
+        transactions = new Transactions(database);
+        records = new DocumentRecords(transactions.dataSource());
+        store = new FileDocumentStore(dataDir.resolve("documents"), records, transactions);
         files = new DocumentFiles(dataDir.resolve("documents"));
     }
 
@@ -76,6 +78,44 @@ class FileDocumentStoreTest {
         assertFalse(records.exists(record.id()));
         assertThrows(NoSuchFileException.class, () -> store.openContent(record));
         assertFalse(store.delete(record.id()));
+    }
+
+    @Test
+    void aDeleteRolledBackKeepsRowAndFile() throws Exception {
+        byte[] content = {1, 2, 3};
+        DocumentRecord record = create(record(PATIENT, 3), content);
+        transactions.inTransaction(() -> {
+            assertTrue(store.delete(record.id()));
+            assertTrue(Files.exists(files.pathOf(record.id())), "the file waits for the commit");
+            return new Transactions.Outcome<>(null, false);
+        });
+        assertTrue(records.exists(record.id()));
+        try (InputStream in = store.openContent(record)) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+    }
+
+    @Test
+    void aDeleteCommittedRemovesTheFileAfterTheCommit() throws Exception {
+        DocumentRecord record = create(record(PATIENT, 3), new byte[] {1, 2, 3});
+        transactions.inTransaction(() -> {
+            assertTrue(store.delete(record.id()));
+            assertTrue(Files.exists(files.pathOf(record.id())), "the file waits for the commit");
+            return new Transactions.Outcome<>(null, true);
+        });
+        assertFalse(records.exists(record.id()));
+        assertFalse(Files.exists(files.pathOf(record.id())));
+        assertEquals(0, storedFileCount());
+    }
+
+    @Test
+    void aFileLeftByADeleteIsSweptAsAnOrphan() throws Exception {
+        DocumentRecord record = create(record(PATIENT, 3), new byte[] {1, 2, 3});
+        age(files.pathOf(record.id()));
+        // the row's deletion committed, then the service stopped before it removed the file
+        assertTrue(records.delete(record.id()));
+        assertEquals(1, store.deleteOrphans(Duration.ofHours(1)));
+        assertEquals(0, storedFileCount());
     }
 
     @Test
