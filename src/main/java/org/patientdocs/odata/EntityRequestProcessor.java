@@ -103,7 +103,13 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
         Entity created = patients.create(odata, request, requestFormat);
-        response.setHeader(HttpHeader.LOCATION, absoluteUrl(request, target.set(), created));
+        String location = absoluteUrl(request, target.set(), created);
+        response.setHeader(HttpHeader.LOCATION, location);
+        if (asksForAShape(uriInfo)) {
+            response.setHeader(HttpHeader.ODATA_ENTITY_ID, location);
+            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+            return;
+        }
         writeEntity(request, response, target.set(), created, responseFormat, null, HttpStatusCode.CREATED);
     }
 
@@ -121,7 +127,20 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         }
         Entity updated = read(target, null);
         response.setHeader(HttpHeader.ETAG, updated.getETag());
+        if (asksForAShape(uriInfo)) {
+            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+            return;
+        }
         writeEntity(request, response, target.set(), updated, responseFormat, null, HttpStatusCode.OK);
+    }
+
+    /**
+     * Whether a create or update asks for its answer shaped by $select or $expand. The service does not shape those
+     * answers, and a service that cannot apply them "MUST return 204 No Content" rather than fail (OData 4.01
+     * Protocol 11.4.1.5) or, as an unshaped 200 would, pretend to have applied them.
+     */
+    private static boolean asksForAShape(UriInfo uriInfo) {
+        return uriInfo.getSelectOption() != null || uriInfo.getExpandOption() != null;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
@@ -37,6 +38,7 @@ public final class ErrorResponder implements ErrorProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
     private static final String URI_PARSER_PACKAGE = "org.apache.olingo.server.core.uri.parser.";
     private static final String SERVICE_PACKAGE = "org.patientdocs.";
+    private static final Set<String> UNIMPLEMENTED_RESOURCES = Set.of("$all", "$crossjoin");
 
     @Override
     public void init(OData odata, ServiceMetadata serviceMetadata) {
@@ -51,7 +53,25 @@ public final class ErrorResponder implements ErrorProcessor {
             // Olingo answers 406 for a request body it cannot read; that is 415 (RFC 9110 §15.5.16).
             status = 415;
         }
-        write(response, toBody(serverError.getException(), status, serverError.getMessage()));
+        ErrorMapper.ErrorBody unimplemented = unimplementedResource(request, serverError.getException());
+        write(response, unimplemented != null ? unimplemented
+                : toBody(serverError.getException(), status, serverError.getMessage()));
+    }
+
+    /**
+     * Olingo routes some resources the URI parser accepts to no processor at all ({@code $crossjoin}, {@code $all})
+     * and says only that something is not implemented; the answer names which.
+     */
+    private static ErrorMapper.ErrorBody unimplementedResource(ODataRequest request, Exception exception) {
+        if (!(exception instanceof ODataHandlerException handler)
+                || handler.getMessageKey() != ODataHandlerException.MessageKeys.FUNCTIONALITY_NOT_IMPLEMENTED) {
+            return null;
+        }
+        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
+        String resource = path.replaceFirst("^/", "").split("[/(?]", 2)[0];
+        return ErrorMapper.ofStatus(501, UNIMPLEMENTED_RESOURCES.contains(resource)
+                ? "The service does not implement " + resource + " requests"
+                : "The service does not implement this kind of request");
     }
 
     private static boolean isUnsupportedBodyType(ODataRequest request, Exception exception) {

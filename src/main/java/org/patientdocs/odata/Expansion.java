@@ -143,7 +143,7 @@ final class Expansion {
         if (parts.isEmpty() || parts.size() > 2 || parts.size() == 2 && !countPath
                 || !(parts.get(0) instanceof UriResourceNavigation navigation) || item.getStartTypeFilter() != null) {
             throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
-                    "$expand supports navigation properties of the entity itself");
+                    "$expand supports navigation properties of the entity itself, not $ref, casts or longer paths");
         }
         return List.of(table.navigation(navigation.getProperty().getName()));
     }

@@ -1,12 +1,12 @@
 package org.patientdocs.odata;
 
-
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.edm.EdmEntityType;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
+import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /** Reads small JSON entity bodies (patients, document labels), bounded in size. */
@@ -28,7 +28,22 @@ final class JsonBodies {
             throw tooLarge();
         }
         LimitedInput body = new LimitedInput(request.getBody(), MAX_BYTES, JsonBodies::tooLarge);
-        return odata.createDeserializer(format).entity(body, type).getEntity();
+        Entity entity = odata.createDeserializer(format).entity(body, type).getEntity();
+        refuseInlineRelatedEntities(entity);
+        return entity;
+    }
+
+    /**
+     * Related entities sent inline (a deep insert, a deep update, a PUT with nested content) would otherwise be
+     * dropped without a word while the answer reports success; documents are only ever created by uploading them.
+     */
+    private static void refuseInlineRelatedEntities(Entity entity) {
+        if (!entity.getNavigationLinks().isEmpty()) {
+            String navigation = entity.getNavigationLinks().get(0).getTitle();
+            throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, navigation,
+                    "Related entities cannot be sent inline (" + navigation + "): deep inserts and deep updates are"
+                            + " not supported; upload documents to their patient and change each entity on its own");
+        }
     }
 
     private static ServiceException tooLarge() {

@@ -1,0 +1,73 @@
+package org.patientdocs.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The resource path conventions of OData-URL that the conformance table marks supported (4.0 Advanced 12): each
+ * addresses what it names. The ones the service refuses are in {@link ConformanceRefusalsIT}.
+ */
+class ResourcePathsIT {
+
+    private static TestService service;
+    private static String document;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = TestService.start(Map.of());
+        assertEquals(201, service.postJson("/Patients", "{\"id\":\"path-1\",\"last_name\":\"Pathway\"}")
+                .statusCode());
+        Multipart form = new Multipart().file("file", "scan.pdf", Samples.PDF, Samples.pdf(120));
+        HttpResponse<String> uploaded = service.send(service.request("/Patients('path-1')/Documents")
+                .header("Content-Type", form.contentType()).POST(form.publisher()).build());
+        assertEquals(201, uploaded.statusCode(), uploaded.body());
+        document = TestService.json(uploaded).get("id").asText();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "Patients('path-1')                                    | \"last_name\":\"Pathway\"",
+        "Patients(id='path-1')                                 | \"last_name\":\"Pathway\"",
+        "Patients('path-1')/PatientDocs.Patient                | \"last_name\":\"Pathway\"",
+        "Patients/PatientDocs.Patient?$filter=id eq 'path-1'   | \"last_name\":\"Pathway\"",
+        "$entity?$id=Patients('path-1')                        | \"last_name\":\"Pathway\"",
+        "$entity/PatientDocs.Patient?$id=Patients('path-1')    | \"last_name\":\"Pathway\"",
+        "Patients('path-1')/last_name                          | \"value\":\"Pathway\"",
+        "Patients('path-1')/last_name/$value                   | Pathway",
+        "Patients('path-1')/Documents                          | \"file_name\":\"scan.pdf\"",
+        "Patients('path-1')/Documents/$count                   | 1",
+        "Patients('path-1')/Documents('{doc}')                 | \"file_name\":\"scan.pdf\"",
+        "Patients('path-1')/Documents('{doc}')/file_name       | \"value\":\"scan.pdf\"",
+        "Documents('{doc}')/Patient                            | \"last_name\":\"Pathway\"",
+        "Documents/PatientDocs.Document/$count                 | 1",
+        "Documents('{doc}')/$value                             | %PDF-",
+    })
+    void aSupportedPathAddressesWhatItNames(String path, String expected) throws Exception {
+        HttpResponse<String> response = service.get(path.replace("{doc}", document));
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        assertTrue(response.body().contains(expected), path + ": " + response.body());
+    }
+
+    /** 4.01 Minimal 25: a POST to a collection URL ending in a type cast creates an entity of that type. */
+    @Test
+    void anEntityIsCreatedThroughATypeCastSegment() throws Exception {
+        HttpResponse<String> created = service.postJson("/Patients/PatientDocs.Patient",
+                "{\"id\":\"path-2\",\"last_name\":\"Cast\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("Cast", TestService.json(service.get("/Patients('path-2')")).get("last_name").asText());
+    }
+}
