@@ -3,9 +3,7 @@ package org.patientdocs.server;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +14,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import org.patientdocs.query.QueryText;
 
 /**
  * Rewrites URL forms Olingo does not parse into the standard ones, before it sees them:
@@ -32,9 +31,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 public final class UrlCompatibilityFilter implements Filter {
 
     private static final Pattern UNQUOTED_KEY = Pattern.compile("^(Patients|Documents)\\(([^'()=,]+)\\)$");
-    private static final Set<String> SYSTEM_OPTIONS = Set.of("filter", "select", "expand", "orderby", "top", "skip",
-            "count", "search", "format", "skiptoken", "deltatoken", "levels", "apply", "compute", "index",
-            "schemaversion", "id");
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
@@ -57,9 +53,9 @@ public final class UrlCompatibilityFilter implements Filter {
             int eq = params[i].indexOf('=');
             String rawName = eq < 0 ? params[i] : params[i].substring(0, eq);
             String name = URLDecoder.decode(rawName, StandardCharsets.UTF_8);
-            String bare = (name.startsWith("$") ? name.substring(1) : name).toLowerCase(Locale.ROOT);
-            if (SYSTEM_OPTIONS.contains(bare)) {
-                params[i] = "$" + bare + (eq < 0 ? "" : params[i].substring(eq));
+            String option = QueryText.systemOption(name);
+            if (option != null) {
+                params[i] = option + (eq < 0 ? "" : params[i].substring(eq));
             }
         }
         return String.join("&", params);
