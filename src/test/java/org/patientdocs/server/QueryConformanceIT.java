@@ -136,4 +136,19 @@ class QueryConformanceIT {
         assertEquals(ok(get("Documents/$count")).asLong(),
                 ok(get("Documents/$count", "$filter", "totalseconds('PT1M') eq 60")).asLong());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "cast('2048',Edm.Decimal) eq file_size_bytes | file_size_bytes eq 2048",
+        "cast('2.048E3',Edm.Double) eq file_size_bytes | file_size_bytes eq 2048",
+        "cast('TRUE',Edm.Boolean) and file_size_bytes gt 1000 | file_size_bytes gt 1000",
+        "cast('2026-01-01',Edm.Date) eq date(uploaded_at) | date(uploaded_at) eq 2026-01-01",
+        "cast('2026-01-01T00:00:00Z',Edm.DateTimeOffset) lt uploaded_at | uploaded_at gt 2026-01-01T00:00:00Z",
+        "cast('0123abcd-0000-0000-0000-00000000000f',Edm.Guid) eq 0123ABCD-0000-0000-0000-00000000000F | true",
+        "cast(file_name,Edm.Date) ne null or cast('x',Edm.Boolean) ne null | false",
+    })
+    void stringsCastToEveryPrimitiveTypeTheySpell(String cast, String plain) throws Exception {
+        assertEquals(ok(get("Documents/$count", "$filter", plain)).asLong(),
+                ok(get("Documents/$count", "$filter", cast)).asLong(), cast);
+    }
 }
