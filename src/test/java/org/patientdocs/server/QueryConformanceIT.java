@@ -101,6 +101,17 @@ class QueryConformanceIT {
     }
 
     @Test
+    void substringCountsANegativeStartFromTheEndAndRefusesANegativeLength() throws Exception {
+        long pdf = DATA.documents.stream().filter(d -> ((String) d.get("file_name")).endsWith("pdf")).count();
+        JsonNode answer = ok(get("Documents", "$filter", "substring(file_name,-3) eq 'pdf'", "$count", "true"));
+        assertEquals(pdf, answer.get("@odata.count").asLong());
+        assertTrue(pdf > 0);
+        answer = ok(get("Documents", "$filter", "substring(file_name,-4,3) eq '.pd'", "$count", "true"));
+        assertEquals(pdf, answer.get("@odata.count").asLong());
+        assertRefused(get("Documents", "$filter", "substring(file_name,0,-1) eq ''"), 400, "negative");
+    }
+
+    @Test
     void itInsideAnExpandedNavigationsFilterIsRefusedRatherThanBoundToTheExpandedEntity() throws Exception {
         // $it there is the entity of the resource path (OData 4.01 Part 2, $it), which the parser types as the
         // expanded one; rather than answer for the wrong entity, the service refuses it.
