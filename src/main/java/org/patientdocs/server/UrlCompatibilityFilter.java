@@ -26,7 +26,7 @@ import org.patientdocs.query.QueryText;
  * <li>a {@code +} in the query string means a space, as form encoding (curl's {@code --data-urlencode}, Python's
  * {@code requests}) writes it; a literal plus must be sent as {@code %2B}, as OData tells clients to.</li>
  * </ul>
- * Quoted and named keys and custom query options pass unchanged.
+ * Quoted and named keys, parameter aliases as keys and custom query options pass unchanged.
  */
 public final class UrlCompatibilityFilter implements Filter {
 
@@ -69,7 +69,9 @@ public final class UrlCompatibilityFilter implements Filter {
         String[] segments = path.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
             Matcher m = UNQUOTED_KEY.matcher(segments[i]);
-            if (m.matches() && !m.group(2).startsWith("%27")) {
+            // A key starting with @ is a parameter alias (Patients(@k)?@k='12345'), which the parser resolves.
+            if (m.matches() && !m.group(2).startsWith("%27") && !m.group(2).startsWith("@")
+                    && !m.group(2).startsWith("%40")) {
                 segments[i] = m.group(1) + "('" + m.group(2) + "')";
             }
         }

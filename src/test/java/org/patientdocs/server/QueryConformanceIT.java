@@ -101,6 +101,17 @@ class QueryConformanceIT {
     }
 
     @Test
+    void aParameterAliasAddressesTheEntityWhereverAKeyIsRead() throws Exception {
+        assertEquals("Ada", ok(get("Patients(@k)", "@k", "'p01'")).get("first_name").asText());
+        assertEquals("doc-000", ok(get("Patients(@p)/Documents(@d)", "@p", "'p01'", "@d", "'doc-000'"))
+                .get("id").asText());
+        assertEquals("p01", ok(get("Documents(@d)/Patient", "@d", "'doc-000'")).get("id").asText());
+        assertEquals("Ada", ok(get("Documents(@d)/Patient/first_name", "@d", "'doc-000'")).get("value").asText());
+        assertEquals(404, get("Patients(@k)", "@k", "'nobody'").statusCode());
+        assertEquals(400, get("Patients(@k)").statusCode());
+    }
+
+    @Test
     void substringCountsANegativeStartFromTheEndAndRefusesANegativeLength() throws Exception {
         long pdf = DATA.documents.stream().filter(d -> ((String) d.get("file_name")).endsWith("pdf")).count();
         JsonNode answer = ok(get("Documents", "$filter", "substring(file_name,-3) eq 'pdf'", "$count", "true"));
