@@ -123,6 +123,14 @@ class QueryConformanceIT {
     }
 
     @Test
+    void countFalseLeavesTheCountOutOfAPatientsDocuments() throws Exception {
+        assertTrue(ok(get("Patients('p01')/Documents")).has("@odata.count"));
+        assertFalse(ok(get("Patients('p01')/Documents", "$count", "false")).has("@odata.count"));
+        assertFalse(ok(get("Patients('p01')/Documents", "COUNT", "false")).has("@odata.count"));
+        assertTrue(ok(get("Documents", "$count", "true")).has("@odata.count"));
+    }
+
+    @Test
     void itInsideAnExpandedNavigationsFilterIsRefusedRatherThanBoundToTheExpandedEntity() throws Exception {
         // $it there is the entity of the resource path (OData 4.01 Part 2, $it), which the parser types as the
         // expanded one; rather than answer for the wrong entity, the service refuses it.
