@@ -131,6 +131,37 @@ class QueryConformanceIT {
     }
 
     @Test
+    void aPropertyReachedThroughNavigationNamesItsOwnEntity() throws Exception {
+        JsonNode answer = ok(get("Documents('doc-000')/Patient/first_name"));
+        assertEquals("Ada", answer.get("value").asText());
+        assertTrue(answer.get("@odata.context").asText().endsWith("$metadata#Patients('p01')/first_name"),
+                answer.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Documents | $select=id&$expand=Patient($select=last_name) | #Documents(id,Patient(id,last_name))",
+        "Documents('doc-000') | $select=id&$expand=Patient($select=last_name)"
+            + " | #Documents(id,Patient(id,last_name))/$entity",
+        "Patients | $expand=Documents($expand=Patient($select=id)) | #Patients(Documents(Patient(id)))",
+        "Documents | $select=file_name&$expand=Patient($filter=id ne 'x') | #Documents(id,file_name)",
+        "Patients | $expand=Documents | #Patients",
+    })
+    void contextUrlsNameExpandedNavigationsTheWayOData40Does(String path, String query, String context)
+            throws Exception {
+        String[] options = query.split("&");
+        String[] pairs = new String[options.length * 2];
+        for (int i = 0; i < options.length; i++) {
+            pairs[2 * i] = options[i].substring(0, options[i].indexOf('='));
+            pairs[2 * i + 1] = options[i].substring(options[i].indexOf('=') + 1);
+        }
+        HttpResponse<String> response = get(path, pairs);
+        assertEquals("4.0", response.headers().firstValue("OData-Version").orElse(""));
+        String actual = ok(response).get("@odata.context").asText();
+        assertTrue(actual.endsWith("$metadata" + context), actual);
+    }
+
+    @Test
     void itInsideAnExpandedNavigationsFilterIsRefusedRatherThanBoundToTheExpandedEntity() throws Exception {
         // $it there is the entity of the resource path (OData 4.01 Part 2, $it), which the parser types as the
         // expanded one; rather than answer for the wrong entity, the service refuses it.
