@@ -83,8 +83,10 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         List<Map<String, Object>> rows = evaluate(() -> services.entities().query(page.rows(), page.columns()));
         List<Map<String, Object>> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
 
-        // The spec's list of a patient's documents always carries its count; elsewhere only on request.
-        boolean withCount = isTrue(uriInfo.getCountOption()) || target.patientScope() != null;
+        // The spec's list of a patient's documents carries its count unless $count=false says otherwise; elsewhere
+        // only on request.
+        CountOption countOption = uriInfo.getCountOption();
+        boolean withCount = countOption != null ? countOption.getValue() : target.patientScope() != null;
         Long count = withCount ? Math.min(Integer.MAX_VALUE, evaluate(() -> services.entities().count(query.count())))
                 : null;
         URI next = null;
@@ -200,10 +202,6 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
             throw new ServiceException.NotFound("The patient does not exist");
         }
         return Map.entry("patient_id", target.patientScope());
-    }
-
-    private static boolean isTrue(CountOption count) {
-        return count != null && count.getValue();
     }
 
     private static CountOption countOption() {

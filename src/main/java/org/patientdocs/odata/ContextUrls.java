@@ -1,21 +1,29 @@
 package org.patientdocs.odata;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.commons.api.edm.EdmEntityType;
+import org.apache.olingo.commons.api.edm.EdmNavigationProperty;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.serializer.SerializerException;
+import org.apache.olingo.server.api.uri.UriResource;
+import org.apache.olingo.server.api.uri.UriResourceNavigation;
+import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 
 /**
- * The {@code @odata.context} of collection responses, built in one place: {@code $metadata#Set}, or
- * {@code $metadata#Set(a,b)} for a {@code $select}. Expanded navigation properties are left out of the select
- * list: Olingo would write {@code Set(Prop,Nav())}, the OData 4.01 form that Power Query and the Microsoft OData
- * client reject, while a context URL without them stays valid in 4.0 and 4.01 (it names the entity set; the expanded
- * entities are described by the model).
+ * The {@code @odata.context} of entity and collection responses, built in one place: {@code $metadata#Set}, or
+ * {@code $metadata#Set(a,b)} for a {@code $select}, with {@code /$entity} for a single entity. The responses say
+ * {@code OData-Version: 4.0}, so expanded navigation properties follow the 4.0 rule (OData 4.01 Protocol, "Collection
+ * of Expanded Entities"): one with a nested {@code $select} or {@code $expand} appears with its own list,
+ * {@code Documents(id,file_name,Patient(id,last_name))}; one without is omitted. The 4.01 form {@code Nav()} for the
+ * latter is what Power Query and the Microsoft OData client reject.
  */
 final class ContextUrls {
 
@@ -27,7 +35,51 @@ final class ContextUrls {
         return ContextURL.with()
                 .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
                 .entitySet(set)
-                .selectList(odata.createUriHelper().buildContextURLSelectList(set.getEntityType(), null, select))
+                .selectList(selectList(odata, set.getEntityType(), expand, select))
                 .build();
+    }
+
+    static ContextURL entity(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
+                             SelectOption select) throws SerializerException {
+        return ContextURL.with()
+                .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
+                .entitySet(set)
+                .selectList(selectList(odata, set.getEntityType(), expand, select))
+                .suffix(ContextURL.Suffix.ENTITY)
+                .build();
+    }
+
+    /** The select list of the 4.0 form, or null when the response holds every property and nothing is nested. */
+    private static String selectList(OData odata, EdmEntityType type, ExpandOption expand, SelectOption select)
+            throws SerializerException {
+        List<String> items = new ArrayList<>();
+        String selected = odata.createUriHelper().buildContextURLSelectList(type, null, select);
+        if (selected != null) {
+            items.add(selected);
+        }
+        if (expand != null) {
+            for (ExpandItem item : expand.getExpandItems()) {
+                EdmNavigationProperty navigation = navigation(item);
+                if (navigation == null || item.isRef()) {
+                    continue;
+                }
+                String nested = selectList(odata, navigation.getType(), item.getExpandOption(),
+                        item.getSelectOption());
+                if (nested != null) {
+                    items.add(navigation.getName() + "(" + nested + ")");
+                }
+            }
+        }
+        return items.isEmpty() ? null : String.join(",", items);
+    }
+
+    /** The navigation property an expand item names; null for {@code *}, which carries no nested options. */
+    private static EdmNavigationProperty navigation(ExpandItem item) {
+        if (item.isStar() || item.getResourcePath() == null) {
+            return null;
+        }
+        List<UriResource> parts = item.getResourcePath().getUriResourceParts();
+        return parts.size() == 1 && parts.get(0) instanceof UriResourceNavigation navigation
+                ? navigation.getProperty() : null;
     }
 }

@@ -1,6 +1,5 @@
 package org.patientdocs.odata;
 
-import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -214,12 +213,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     private void writeEntity(ODataRequest request, ODataResponse response, EdmEntitySet set, Entity entity,
                              ContentType format, SelectOption select, ExpandOption expand, HttpStatusCode status)
             throws SerializerException {
-        ContextURL context = ContextURL.with()
-                .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
-                .entitySet(set)
-                .selectList(odata.createUriHelper().buildContextURLSelectList(set.getEntityType(), null, select))
-                .suffix(ContextURL.Suffix.ENTITY)
-                .build();
+        ContextURL context = ContextUrls.entity(odata, request, set, expand, select);
         EntitySerializerOptions options = EntitySerializerOptions.with().contextURL(context).select(select)
                 .expand(expand).build();
         Entities.describeMediaForXml(format, metadata.getEdm(), List.of(entity));

@@ -2,6 +2,8 @@ package org.patientdocs.odata;
 
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeException;
 import org.apache.olingo.commons.core.edm.primitivetype.EdmString;
+import org.apache.olingo.server.api.uri.UriParameter;
+import org.apache.olingo.server.api.uri.queryoption.expression.Literal;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
@@ -9,6 +11,21 @@ import org.patientdocs.error.ServiceException;
 final class Literals {
 
     private Literals() {
+    }
+
+    /**
+     * The value of a string key predicate, written as a literal ({@code Patients('12345')}) or as a parameter alias
+     * ({@code Patients(@k)?@k='12345'}), whose value the parser has already found and checked for the key's type.
+     */
+    static String stringKey(UriParameter predicate) {
+        if (predicate.getAlias() == null) {
+            return stringKey(predicate.getText());
+        }
+        if (predicate.getExpression() instanceof Literal literal && literal.getText() != null) {
+            return stringKey(literal.getText());
+        }
+        throw new ServiceException.BadRequest(ErrorCode.INVALID_KEY, predicate.getAlias(),
+                "The key alias " + predicate.getAlias() + " must have a string literal as its value");
     }
 
     /** The value of a string key literal such as {@code 'doc-abc'} (with {@code ''} unescaped). */

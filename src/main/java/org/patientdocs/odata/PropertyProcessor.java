@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.data.ContextURL;
@@ -54,13 +55,18 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
             throws SerializerException {
         Target target = Target.of(uriInfo);
         EdmProperty property = property(uriInfo);
-        Object value = value(target, property);
+        Map<String, Object> row = row(target);
+        Object value = row.get(property.getName());
         if (value == null) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
+        // The canonical URL of the entity that holds the property: Documents('d')/Patient/first_name names the
+        // patient by its own key, Patients('p01')/first_name.
+        String key = (String) row.get(target.set().getEntityType().getKeyPredicateNames().get(0));
         ContextURL context = ContextURL.with().serviceRoot(URI.create(request.getRawBaseUri() + "/"))
-                .entitySet(target.set()).keyPath(keyPath(target)).navOrPropertyPath(property.getName()).build();
+                .entitySet(target.set()).keyPath("'" + key.replace("'", "''") + "'")
+                .navOrPropertyPath(property.getName()).build();
         response.setContent(odata.createSerializer(format).primitive(metadata, (EdmPrimitiveType) property.getType(),
                 new Property(null, property.getName(), ValueType.PRIMITIVE, value),
                 PrimitiveSerializerOptions.with().contextURL(context).facetsFrom(property).build()).getContent());
@@ -72,7 +78,7 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
     public void readPrimitiveValue(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
         Target target = Target.of(uriInfo);
         EdmProperty property = property(uriInfo);
-        Object value = value(target, property);
+        Object value = row(target).get(property.getName());
         if (value == null) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
@@ -90,12 +96,12 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
         response.setHeader(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
     }
 
-    private Object value(Target target, EdmProperty property) {
+    private Map<String, Object> row(Target target) {
         if (target.isCollection()) {
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "Address a property of a single entity");
         }
-        return reader.row(target, null, Set.of()).get(property.getName());
+        return reader.row(target, null, Set.of());
     }
 
     private static EdmProperty property(UriInfo uriInfo) {
@@ -106,11 +112,6 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
             }
         }
         throw new IllegalStateException("a property request without a property");
-    }
-
-    private static String keyPath(Target target) {
-        String key = target.key() == null ? target.viaDocument() : target.key();
-        return "'" + key.replace("'", "''") + "'";
     }
 
     @Override

@@ -60,6 +60,6 @@ public record Target(EdmEntitySet set, String key, String patientScope, String v
         if (predicates == null || predicates.isEmpty()) {
             return null;
         }
-        return Literals.stringKey(predicates.get(0).getText());
+        return Literals.stringKey(predicates.get(0));
     }
 }

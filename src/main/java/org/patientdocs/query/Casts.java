@@ -2,6 +2,7 @@ package org.patientdocs.query;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.apache.olingo.commons.api.edm.EdmEntityType;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveType;
@@ -15,10 +16,25 @@ import org.patientdocs.error.ServiceException;
  * {@code cast} and {@code isof} on primitive values. A cast that cannot succeed for a value gives null (OData's
  * rule), never a database error: integers out of the target's range, strings that are not numbers. {@code isof(x, T)}
  * is true when x is not null and its value belongs to T: its own type, a wider numeric type, or a narrower integer
- * type whose range holds it. Casts the stores would render differently (decimals and timestamps to strings) are
- * not supported.
+ * type whose range holds it. A string casts to any type whose literal it spells (OData 4.01: {@code '12.5'} to a
+ * decimal, {@code 'true'} to a boolean, {@code '2026-01-01'} to a date, an ISO timestamp with offset to a
+ * DateTimeOffset, a GUID to a GUID); a string that spells no such literal casts to null. Casts the stores would
+ * render differently (decimals and timestamps to strings) are not supported.
  */
 final class Casts {
+
+    private static final String DATE = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+    /**
+     * The literal forms a string may take to be cast, by target type (OData ABNF; booleans in any case). Optional
+     * parts are alternatives with an empty one: the regular-expression subset has no repeated group that repeats.
+     */
+    private static final Map<ValueType, String> LITERALS = Map.of(
+            ValueType.DECIMAL, "^[+-]?[0-9]+(\\.[0-9]+|)([eE][+-]?[0-9]{1,3}|)$",
+            ValueType.BOOLEAN, "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
+            ValueType.DATE, "^" + DATE + "$",
+            ValueType.DATE_TIME_OFFSET, "^" + DATE + "T([01][0-9]|2[0-3]):[0-5][0-9]"
+                    + "(:[0-5][0-9]|:[0-5][0-9]\\.[0-9]{1,12}|)(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+            ValueType.GUID, "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$");
 
     private Casts() {
     }
@@ -67,6 +83,9 @@ final class Casts {
                     translator.block().context().dialect().matches(value.sql(), integer), value.sql());
             return inRange(parsed.withNullable(true), kind);
         }
+        if (source == ValueType.STRING && LITERALS.containsKey(target)) {
+            return fromString(value, target, translator);
+        }
         if (target == ValueType.DECIMAL && (source == ValueType.INTEGER || source == ValueType.DECIMAL)) {
             return Operand.of(SqlFragment.format("CAST({} AS " + Arithmetic.DECIMAL + ")", value.sql()),
                     ValueType.DECIMAL);
@@ -90,6 +109,23 @@ final class Casts {
         }
         throw new ServiceException.NotImplemented(ErrorCode.FILTER_FUNCTION_UNSUPPORTED, translator.target(),
                 "cast from " + name(source) + " to " + kind + " is not supported");
+    }
+
+    /**
+     * A string spelling a literal of the target type as that type, else null. Only text of the literal's shape
+     * reaches the database's cast; one of that shape that names no value (February 30th) is a value the database
+     * cannot compute, a 400.
+     */
+    private static Operand fromString(Operand value, ValueType target, FilterTranslator translator) {
+        Dialect dialect = translator.block().context().dialect();
+        SqlFragment shaped = dialect.matches(value.sql(), RegexSubset.check(LITERALS.get(target), translator.target()));
+        SqlFragment converted = switch (target) {
+            case BOOLEAN -> SqlFragment.format("({} = 'true')", dialect.asciiLower(value.sql()));
+            case GUID -> dialect.asciiLower(value.sql());
+            default -> SqlFragment.format("CAST({} AS " + target.sqlType() + ")", value.sql());
+        };
+        return Operand.of(SqlFragment.format("CASE WHEN {} THEN {} END", shaped, converted).withNullable(true),
+                target);
     }
 
     /** A BIGINT narrowed to an integer type: null when out of its range. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import org.apache.olingo.commons.api.edm.EdmEnumType;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveType;
@@ -168,6 +169,8 @@ final class FilterTranslator implements ExpressionVisitor<Operand> {
             String text = primitive.fromUriLiteral(literal.getText());
             Object bound = switch (valueType) {
                 case STRING -> text;
+                case GUID -> primitive.valueOfString(text, true, null, null, null, true, UUID.class)
+                        .toString();
                 case BOOLEAN -> primitive.valueOfString(text, true, null, null, null, true, Boolean.class);
                 case INTEGER -> primitive.valueOfString(text, true, null, null, null, true, Long.class);
                 case DECIMAL, DURATION -> primitive.valueOfString(text, true, null, null, Integer.MAX_VALUE, true,

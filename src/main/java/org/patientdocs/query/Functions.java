@@ -12,8 +12,8 @@ import org.patientdocs.error.ServiceException;
 /**
  * The canonical functions of {@code $filter} and {@code $orderby}. Strings are compared and matched by code point
  * and case-sensitively; {@code tolower}/{@code toupper} map the ASCII letters only ({@link Dialect#asciiLower});
- * date and time functions read timestamps in UTC. {@code substring} treats a negative start as 0 and a negative
- * length as 0. A function applied to the null literal is null (a predicate function is false).
+ * date and time functions read timestamps in UTC. {@code substring} counts a negative start from the end. A
+ * function applied to the null literal is null (a predicate function is false).
  */
 final class Functions {
 
@@ -45,7 +45,7 @@ final class Functions {
             case LENGTH -> Operand.of(SqlFragment.format("CHAR_LENGTH({})", sql(args, 0)), ValueType.INTEGER);
             case INDEXOF -> Operand.of(SqlFragment.format("(POSITION({} IN {}) - 1)", sql(args, 1), sql(args, 0)),
                     ValueType.INTEGER);
-            case SUBSTRING -> substring(args);
+            case SUBSTRING -> substring(args, translator);
             case TOLOWER -> Operand.of(dialect.asciiLower(sql(args, 0)), ValueType.STRING);
             case TOUPPER -> Operand.of(dialect.asciiUpper(sql(args, 0)), ValueType.STRING);
             case TRIM -> Operand.of(SqlFragment.format("TRIM({})", sql(args, 0)), ValueType.STRING);
@@ -131,13 +131,37 @@ final class Functions {
         return Operand.of(guard(match, subject), ValueType.BOOLEAN);
     }
 
-    private static Operand substring(List<Operand> args) {
-        SqlFragment from = SqlFragment.format("GREATEST(CAST({} AS INTEGER), 0) + 1", sql(args, 1));
-        if (args.size() == 2) {
-            return Operand.of(SqlFragment.format("SUBSTRING({} FROM {})", sql(args, 0), from), ValueType.STRING);
+    /**
+     * OData 4.01: a negative start counts from the end (clamped to the first character, as ECMAScript's
+     * {@code substr} does); a negative length is a bad request. A length computed from the data cannot be refused
+     * before the data is read: a negative one gives null, so the comparison is false.
+     */
+    private static Operand substring(List<Operand> args, FilterTranslator translator) {
+        SqlFragment text = sql(args, 0);
+        SqlFragment from;
+        if (args.get(1).literal() instanceof Long start) {
+            from = start >= 0 ? SqlFragment.format("CAST({} AS INTEGER) + 1", sql(args, 1))
+                    : SqlFragment.format("GREATEST(CHAR_LENGTH({}) + CAST({} AS INTEGER), 0) + 1", text, sql(args, 1));
+        } else {
+            SqlFragment start = SqlFragment.format("CAST({} AS INTEGER)", sql(args, 1));
+            from = SqlFragment.format("CASE WHEN {} < 0 THEN GREATEST(CHAR_LENGTH({}) + {}, 0) ELSE {} END + 1",
+                    start, text, start, start);
         }
-        return Operand.of(SqlFragment.format("SUBSTRING({} FROM {} FOR GREATEST(CAST({} AS INTEGER), 0))",
-                sql(args, 0), from, sql(args, 2)), ValueType.STRING);
+        if (args.size() == 2) {
+            return Operand.of(SqlFragment.format("SUBSTRING({} FROM {})", text, from), ValueType.STRING);
+        }
+        SqlFragment count;
+        if (args.get(2).literal() instanceof Long length) {
+            if (length < 0) {
+                throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, translator.target(),
+                        "substring's length must not be negative; it is " + length);
+            }
+            count = SqlFragment.format("CAST({} AS INTEGER)", sql(args, 2));
+        } else {
+            SqlFragment length = SqlFragment.format("CAST({} AS INTEGER)", sql(args, 2));
+            count = SqlFragment.format("CASE WHEN {} >= 0 THEN {} END", length, length).withNullable(true);
+        }
+        return Operand.of(SqlFragment.format("SUBSTRING({} FROM {} FOR {})", text, from, count), ValueType.STRING);
     }
 
     /** Stored timestamps are UTC instants, so only a literal can have another offset. */

@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
@@ -11,12 +14,19 @@ import org.patientdocs.error.ServiceException;
 /**
  * Work on the raw query string before the OData parser sees it.
  * <ul>
+ * <li>Options the service does not implement ({@code $apply}, {@code $compute}, {@code $deltatoken},
+ * {@code $index}, also inside {@code $expand}) are refused with 501 naming them, never ignored.
+ * {@code $schemaversion=*} asks for the current schema, which is the only one this service has (its
+ * {@code $metadata} carries no {@code Core.SchemaVersion}): it is honoured by dropping it. Any other version does
+ * not exist, which OData answers with 404.</li>
  * <li>Nesting: parentheses deeper than the configured limit are refused with 400 before parsing, so a thousand
  * nested parentheses cannot exhaust the parser's stack.</li>
- * <li>OData 4.01 syntax the parser (Olingo 5) lacks: {@code a divby b} becomes {@code a mul 1.0 div b} (the same
- * decimal division: both operators are left-associative at one precedence), and {@code matchesPattern(} becomes
- * {@code substringof(}, which the translator then reads as matchesPattern. OData 2's own {@code substringof} is
- * refused (501) so it can never be confused with it; {@link #restore} undoes the renaming for next links.</li>
+ * <li>OData 4.01 syntax the parser (Olingo 5) lacks: operator and function names in any case and duration
+ * literals without their prefix ({@link ExpressionText}); {@code a divby b} becomes {@code a mul 1.0 div b} (the
+ * same decimal division: both operators are left-associative at one precedence), and {@code matchesPattern(}
+ * becomes {@code substringof(}, which the translator then reads as matchesPattern. OData 2's own
+ * {@code substringof} is refused (501) so it can never be confused with it; {@link #restore} undoes the renaming
+ * for next links.</li>
  * </ul>
  * Text inside string literals and {@code $search} phrases is never changed.
  */
@@ -24,6 +34,11 @@ public final class QueryText {
 
     private static final String MATCHES_PATTERN = "matchesPattern";
     private static final String SUBSTRINGOF = "substringof";
+    private static final Set<String> SYSTEM_OPTIONS = Set.of("filter", "select", "expand", "orderby", "top", "skip",
+            "count", "search", "format", "skiptoken", "deltatoken", "levels", "apply", "compute", "index",
+            "schemaversion", "id");
+    private static final Set<String> NOT_IMPLEMENTED = Set.of("$apply", "$compute", "$deltatoken", "$index");
+    private static final String SCHEMA_VERSION = "$schemaversion";
 
     private QueryText() {
     }
@@ -39,6 +54,13 @@ public final class QueryText {
             int eq = param.indexOf('=');
             String name = decode(eq < 0 ? param : param.substring(0, eq));
             String value = eq < 0 ? null : decode(param.substring(eq + 1));
+            String option = name == null ? null : systemOption(name);
+            refuseUnimplemented(option, value);
+            if (SCHEMA_VERSION.equals(option)) {
+                schemaVersion(value);
+                changed = true;
+                continue;
+            }
             if (name == null || value == null) {
                 params.add(param);
                 continue;
@@ -59,6 +81,58 @@ public final class QueryText {
             }
         }
         return changed ? String.join("&", params) : rawQuery;
+    }
+
+    /**
+     * The canonical {@code $name} of a system query option written in any case, with or without {@code $}
+     * ({@code FILTER}, {@code $Filter}), as OData 4.01 requires; null for custom options and aliases.
+     */
+    public static String systemOption(String name) {
+        String bare = (name.startsWith("$") ? name.substring(1) : name).toLowerCase(Locale.ROOT);
+        return SYSTEM_OPTIONS.contains(bare) ? "$" + bare : null;
+    }
+
+    private static void refuseUnimplemented(String option, String value) {
+        if (option == null) {
+            return;
+        }
+        if (NOT_IMPLEMENTED.contains(option)) {
+            throw notImplemented(option, "The system query option " + option + " is not supported");
+        }
+        if ("$expand".equals(option) && value != null) {
+            refuseInsideExpand(value);
+        }
+    }
+
+    /** The options inside $expand, at every level. */
+    private static void refuseInsideExpand(String expand) {
+        for (Map<String, String> options : ExpandText.items(expand).values()) {
+            for (Map.Entry<String, String> nested : options.entrySet()) {
+                String option = systemOption(nested.getKey().trim());
+                if (option != null && NOT_IMPLEMENTED.contains(option)) {
+                    throw notImplemented("$expand", "The system query option " + option
+                            + " is not supported, inside $expand neither");
+                }
+                if ("$expand".equals(option)) {
+                    refuseInsideExpand(nested.getValue());
+                } else if (("$filter".equals(option) || "$orderby".equals(option))
+                        && ExpressionText.mentions(nested.getValue(), "$it")) {
+                    throw notImplemented("$expand", "$it inside the " + option + " of an expanded navigation is"
+                            + " not supported");
+                }
+            }
+        }
+    }
+
+    private static void schemaVersion(String value) {
+        if (!"*".equals(value)) {
+            throw new ServiceException.NotFound("The schema version " + value + " requested by $schemaversion"
+                    + " does not exist: this service's schema is unversioned; $schemaversion=* names it");
+        }
+    }
+
+    private static ServiceException notImplemented(String target, String message) {
+        return new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, target, message);
     }
 
     /** A prepared query string as the client wrote it, for links that repeat the request. */
@@ -104,11 +178,12 @@ public final class QueryText {
     }
 
     private static String rewrite(String value, String option) {
-        if (containsCall(value, SUBSTRINGOF)) {
+        String normal = ExpressionText.normalise(value);
+        if (containsCall(normal, SUBSTRINGOF)) {
             throw new ServiceException.NotImplemented(ErrorCode.FILTER_FUNCTION_UNSUPPORTED, option,
                     "substringof is OData 2; use contains(text,'part')");
         }
-        return replaceWords(replaceCalls(value, MATCHES_PATTERN, SUBSTRINGOF), "divby", "mul 1.0 div");
+        return replaceWords(replaceCalls(normal, MATCHES_PATTERN, SUBSTRINGOF), "divby", "mul 1.0 div");
     }
 
     private static boolean containsCall(String text, String name) {

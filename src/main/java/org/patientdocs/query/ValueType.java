@@ -4,10 +4,11 @@ import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 
 /**
  * The type of a translated expression, which decides how operators and functions render and how a value is read
- * back from a result set. Durations travel as decimal seconds, times of day as {@code TIME}.
+ * back from a result set. Durations travel as decimal seconds, times of day as {@code TIME}, GUIDs as lower-case
+ * text.
  */
 public enum ValueType {
-    STRING, BOOLEAN, INTEGER, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET, TIME_OF_DAY, DURATION;
+    STRING, BOOLEAN, INTEGER, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET, TIME_OF_DAY, DURATION, GUID;
 
     /** The type of an EDM primitive type kind, or null when the translator has no rendering for it. */
     static ValueType of(EdmPrimitiveTypeKind kind) {
@@ -21,6 +22,7 @@ public enum ValueType {
             case DateTimeOffset -> DATE_TIME_OFFSET;
             case TimeOfDay -> TIME_OF_DAY;
             case Duration -> DURATION;
+            case Guid -> GUID;
             default -> null;
         };
     }
@@ -43,7 +45,7 @@ public enum ValueType {
      */
     String sqlType() {
         return switch (this) {
-            case STRING -> "VARCHAR";
+            case STRING, GUID -> "VARCHAR";
             case BOOLEAN -> "BOOLEAN";
             case INTEGER -> "BIGINT";
             case DECIMAL, DURATION -> Arithmetic.DECIMAL;
@@ -61,7 +63,7 @@ public enum ValueType {
     /** How the store reads a value of this type; a time of day is read as its ISO text. */
     public ColumnMap.Kind readKind() {
         return switch (this) {
-            case STRING, TIME_OF_DAY -> ColumnMap.Kind.STRING;
+            case STRING, TIME_OF_DAY, GUID -> ColumnMap.Kind.STRING;
             case BOOLEAN -> ColumnMap.Kind.BOOLEAN;
             case INTEGER -> ColumnMap.Kind.INT64;
             case DECIMAL, DURATION -> ColumnMap.Kind.DECIMAL;

@@ -3,9 +3,7 @@ package org.patientdocs.server;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +14,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import org.patientdocs.query.QueryText;
 
 /**
  * Rewrites URL forms Olingo does not parse into the standard ones, before it sees them:
@@ -27,14 +26,11 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
  * <li>a {@code +} in the query string means a space, as form encoding (curl's {@code --data-urlencode}, Python's
  * {@code requests}) writes it; a literal plus must be sent as {@code %2B}, as OData tells clients to.</li>
  * </ul>
- * Quoted and named keys and custom query options pass unchanged.
+ * Quoted and named keys, parameter aliases as keys and custom query options pass unchanged.
  */
 public final class UrlCompatibilityFilter implements Filter {
 
     private static final Pattern UNQUOTED_KEY = Pattern.compile("^(Patients|Documents)\\(([^'()=,]+)\\)$");
-    private static final Set<String> SYSTEM_OPTIONS = Set.of("filter", "select", "expand", "orderby", "top", "skip",
-            "count", "search", "format", "skiptoken", "deltatoken", "levels", "apply", "compute", "index",
-            "schemaversion", "id");
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
@@ -57,9 +53,9 @@ public final class UrlCompatibilityFilter implements Filter {
             int eq = params[i].indexOf('=');
             String rawName = eq < 0 ? params[i] : params[i].substring(0, eq);
             String name = URLDecoder.decode(rawName, StandardCharsets.UTF_8);
-            String bare = (name.startsWith("$") ? name.substring(1) : name).toLowerCase(Locale.ROOT);
-            if (SYSTEM_OPTIONS.contains(bare)) {
-                params[i] = "$" + bare + (eq < 0 ? "" : params[i].substring(eq));
+            String option = QueryText.systemOption(name);
+            if (option != null) {
+                params[i] = option + (eq < 0 ? "" : params[i].substring(eq));
             }
         }
         return String.join("&", params);
@@ -73,7 +69,9 @@ public final class UrlCompatibilityFilter implements Filter {
         String[] segments = path.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
             Matcher m = UNQUOTED_KEY.matcher(segments[i]);
-            if (m.matches() && !m.group(2).startsWith("%27")) {
+            // A key starting with @ is a parameter alias (Patients(@k)?@k='12345'), which the parser resolves.
+            if (m.matches() && !m.group(2).startsWith("%27") && !m.group(2).startsWith("@")
+                    && !m.group(2).startsWith("%40")) {
                 segments[i] = m.group(1) + "('" + m.group(2) + "')";
             }
         }

@@ -2,6 +2,7 @@ package org.patientdocs.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -181,11 +182,21 @@ class FilterTranslatorTest {
     }
 
     @Test
-    void substringIsZeroBasedAndClampsNegativeArguments() {
+    void substringIsZeroBasedAndCountsANegativeStartFromTheEnd() {
         assertSql("substring(file_name,1) eq 'a'",
-                "(SUBSTRING(t0.file_name FROM GREATEST(CAST(? AS INTEGER), 0) + 1) = ?)", 1L, "a");
-        assertSql("substring(file_name,1,2) eq 'a'", "(SUBSTRING(t0.file_name FROM GREATEST(CAST(? AS INTEGER), 0) + 1"
-                + " FOR GREATEST(CAST(? AS INTEGER), 0)) = ?)", 1L, 2L, "a");
+                "(SUBSTRING(t0.file_name FROM CAST(? AS INTEGER) + 1) = ?)", 1L, "a");
+        assertSql("substring(file_name,1,2) eq 'a'",
+                "(SUBSTRING(t0.file_name FROM CAST(? AS INTEGER) + 1 FOR CAST(? AS INTEGER)) = ?)", 1L, 2L, "a");
+        assertSql("substring(file_name,-3) eq 'a'",
+                "(SUBSTRING(t0.file_name FROM GREATEST(CHAR_LENGTH(t0.file_name) + CAST(? AS INTEGER), 0) + 1) = ?)",
+                -3L, "a");
+    }
+
+    @Test
+    void substringWithANegativeLengthIsABadRequest() {
+        ServiceException e = assertThrows(ServiceException.BadRequest.class,
+                () -> documents("substring(file_name,0,-1) eq 'a'"));
+        assertTrue(e.getMessage().contains("negative"), e.getMessage());
     }
 
     @Test

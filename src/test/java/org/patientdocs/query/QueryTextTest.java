@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
@@ -90,5 +93,55 @@ class QueryTextTest {
     @Test
     void encodeKeepsODataPunctuationAndEncodesTheRest() {
         assertEquals("a%20eq%20'%C3%BC%25%26%2B%23'", QueryText.encode("a eq 'ü%&+#'"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "file_name EQ 'a' AND NOT Contains(file_name,'b') | file_name eq 'a' and not contains(file_name,'b')",
+        "Documents/ANY(d:d/file_size_bytes GT 1 Or d/id In ('x'))"
+            + " | Documents/any(d:d/file_size_bytes gt 1 or d/id in ('x'))",
+        "MatchesPattern(file_name,'^a') | substringof(file_name,'^a')",
+        "TOLOWER(id) eq 'EQ' | tolower(id) eq 'EQ'",
+        "uploaded_at ADD 'P1D' gt now() | uploaded_at add duration'P1D' gt now()",
+        "uploaded_at sub 2026-01-01T00:00:00Z GT 'PT1H' | uploaded_at sub 2026-01-01T00:00:00Z gt duration'PT1H'",
+        "'-P1DT2H' lt (uploaded_at sub now()) | duration'-P1DT2H' lt (uploaded_at sub now())",
+        "totalseconds('PT1M') eq 60 | totalseconds(duration'PT1M') eq 60",
+        "uploaded_at add DURATION'P1D' gt now() | uploaded_at add duration'P1D' gt now()",
+        "file_name eq 'P1D' | file_name eq 'P1D'",
+        "substring(file_name,1 add 1) eq 'P1D' | substring(file_name,1 add 1) eq 'P1D'",
+        "Documents/any(d : d/id eq 'x') and Documents/All(e: e/id ne 'y') | Documents/any(d:d/id eq 'x') and"
+            + " Documents/all(e:e/id ne 'y')",
+        "description EQ NULL or Patient/first_name ne Null | description eq null or Patient/first_name ne null",
+    })
+    void fourOhOneSpellingsBecomeTheParsersOnes(String written, String parsed) {
+        assertEquals("$filter=" + QueryText.encode(parsed),
+                QueryText.prepare("$filter=" + QueryText.encode(written), 32));
+    }
+
+    @Test
+    void orderDirectionsAndExpandOptionsAreNormalisedButNotSearchTerms() {
+        assertEquals("$orderby=" + QueryText.encode("file_name desc,id asc"),
+                QueryText.prepare("$orderby=" + QueryText.encode("file_name DESC,id Asc"), 32));
+        assertEquals("$expand=" + QueryText.encode("Documents($filter=id eq 'a';$search=a OR \"b'c\";$top=1)"),
+                QueryText.prepare("$expand=" + QueryText.encode(
+                        "Documents($filter=id EQ 'a';$search=a OR \"b'c\";$top=1)"), 32));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"$apply=groupby((id))", "apply=groupby((id))", "$COMPUTE=1 add 1 as x",
+        "$deltatoken=1", "$index=1", "$expand=Documents($compute=1 add 1 as x)",
+        "$expand=Documents($expand=Patient($apply=groupby((id))))", "$apply"})
+    void optionsNotImplementedAreRefusedByName(String query) {
+        ServiceException e = assertThrows(ServiceException.NotImplemented.class,
+                () -> QueryText.prepare(query, 32));
+        assertTrue(e.getMessage().matches(".*\\$(apply|compute|deltatoken|index).*"), e.getMessage());
+    }
+
+    @Test
+    void theCurrentSchemaVersionIsHonouredAndOthersDoNotExist() {
+        assertEquals("$top=1", QueryText.prepare("$schemaversion=*&$top=1", 32));
+        ServiceException e = assertThrows(ServiceException.NotFound.class,
+                () -> QueryText.prepare("$schemaversion=2", 32));
+        assertTrue(e.getMessage().contains("$schemaversion"), e.getMessage());
     }
 }

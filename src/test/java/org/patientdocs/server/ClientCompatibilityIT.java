@@ -206,7 +206,8 @@ class ClientCompatibilityIT {
         assertFalse(patient.has("first_name"));
         assertEquals("a.pdf", patient.get("Documents").get(0).get("file_name").asText());
         assertFalse(patient.get("Documents").get(0).has("content_type"));
-        assertEquals(service.base + "$metadata#Patients(id,last_name)/$entity", patient.get("@odata.context").asText());
+        assertEquals(service.base + "$metadata#Patients(id,last_name,Documents(id,file_name))/$entity",
+                patient.get("@odata.context").asText());
 
         String id = patient.get("Documents").get(0).get("id").asText();
         JsonNode document = TestService.json(service.get("/Patients(compat-1)/Documents(" + id + ")"

@@ -59,7 +59,10 @@ final class DifferentialQueries {
             "indexof(file_name,'a') eq 0", "indexof(file_name,'.') gt 5", "indexof(description,'') eq 0",
             "substring(file_name,1) eq '.pdf'", "substring(file_name,0,3) eq 'ref'",
             "substring(file_name,2,3) eq 'fer'", "substring(file_name,-1,2) eq 're'",
-            "substring(file_name,100) eq ''", "substring(file_name,1,-1) eq ''",
+            "substring(file_name,100) eq ''", "substring(file_name,-3) eq 'pdf'", "substring(file_name,-4,2) eq '.p'",
+            "substring(file_name,-100) eq file_name", "substring(file_name,-100,1) eq 'r'",
+            "substring(file_name,0,length(description) sub 5) eq ''",
+            "substring(file_name,length(file_name) sub 20) eq file_name",
             "tolower(file_name) eq 'upper.pdf'", "toupper(file_name) eq 'UPPER.PDF'",
             "tolower(document_type) eq 'referral'", "toupper(description) eq 'MüLLER üBER ALLES'",
             "tolower(file_name) eq 'überweisung.pdf'", "trim(file_name) eq 'spaced .tif'",
@@ -105,7 +108,18 @@ final class DifferentialQueries {
             // more than microseconds: both stores keep six digits, and the literal is cut, not rounded
             "hour(23:59:59.9999999) eq 23", "date(2026-12-31T23:59:59.9999999Z) eq 2026-12-31",
             "uploaded_at lt 2025-01-01T00:00:00Z add duration'P400D'",
-            "2026-01-02T00:00:00Z sub 2026-01-01T00:00:00Z eq duration'P1D'", "1 eq null", "'a' ne null");
+            "2026-01-02T00:00:00Z sub 2026-01-01T00:00:00Z eq duration'P1D'", "1 eq null", "'a' ne null",
+            // OData 4.01 spellings: names in any case, durations without their prefix, strings cast to any type
+            "file_name EQ 'a.pdf' Or Contains(file_name,'%') AND NOT StartsWith(file_name,'1')",
+            "Patient/last_name In ('Smith','O''Brien') and ToLower(file_name) Ne 'a.pdf'",
+            "uploaded_at sub 'P1D' gt 2026-01-01T00:00:00Z", "uploaded_at sub 2026-01-01T00:00:00Z gt 'PT1H'",
+            "uploaded_at lt 2025-01-01T00:00:00Z add 'P400D'", "'-PT1H' lt uploaded_at sub 2026-01-01T00:00:00Z",
+            "cast(substring(file_name,0,3),Edm.Decimal) eq 100", "cast(uploaded_by_id,Edm.Double) eq null",
+            "cast(substring(file_name,5,10),Edm.Date) eq 2026-01-01", "cast('TRUE',Edm.Boolean) eq true",
+            "cast('2026-01-01T00:00:00+01:00',Edm.DateTimeOffset) lt uploaded_at",
+            "cast(substring(file_name,5,10),Edm.DateTimeOffset) eq null",
+            "cast('0123ABCD-0000-0000-0000-00000000000F',Edm.Guid) eq 0123abcd-0000-0000-0000-00000000000f",
+            "cast(file_name,Edm.Guid) ne null");
 
     static final List<String> PATIENT_FILTERS = List.of(
             "last_name eq 'Smith'", "last_name eq 'O''Brien'", "contains(last_name,'%_')", "first_name eq ''",
@@ -128,7 +142,8 @@ final class DifferentialQueries {
             "file_size_bytes desc,uploaded_at", "uploaded_at", "uploaded_at desc", "tolower(file_name)",
             "length(file_name) desc", "Patient/last_name,file_name", "Patient/last_name desc", "id desc",
             "year(uploaded_at) desc,month(uploaded_at)", "content_type,document_type desc,description",
-            "fractionalseconds(uploaded_at)", "time(uploaded_at) desc");
+            "fractionalseconds(uploaded_at)", "time(uploaded_at) desc", "file_size_bytes DESC,id Asc",
+            "ToLower(file_name) DESC", "substring(file_name,-3),id desc");
 
     static final List<String> PATIENT_ORDERS = List.of(
             "last_name", "first_name desc", "birth_date", "Documents/$count desc", "birth_date desc,last_name");

@@ -3,7 +3,10 @@ package org.patientdocs.server;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
 
 import org.apache.olingo.commons.api.edm.EdmEntityType;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
@@ -48,10 +51,31 @@ final class ReferenceCasts {
                 }
                 return integer == null || !inRange(integer, kind) ? null : integer;
             case Decimal: case Double: case Single:
+                if (value instanceof String s) {
+                    return s.matches("[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]{1,3})?") ? new BigDecimal(s) : null;
+                }
                 return value instanceof Long l ? BigDecimal.valueOf(l)
                         : value instanceof BigDecimal ? value : unsupported();
+            case Boolean:
+                return value instanceof String s ? s.equalsIgnoreCase("true") ? Boolean.TRUE
+                        : s.equalsIgnoreCase("false") ? Boolean.FALSE : null : value;
+            case Date:
+                return value instanceof String s ? parse(s, LocalDate::parse) : value;
+            case DateTimeOffset:
+                return value instanceof String s ? parse(s, OffsetDateTime::parse) : value;
+            case Guid:
+                return value instanceof String s ? parse(s, UUID::fromString) : value;
             default:
                 return value;
+        }
+    }
+
+    /** The value a string spells, or null (a cast that cannot succeed). */
+    private static Object parse(String text, Function<String, Object> parser) {
+        try {
+            return parser.apply(text);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

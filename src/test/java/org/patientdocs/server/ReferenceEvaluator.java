@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.apache.olingo.commons.api.edm.EdmEnumType;
@@ -260,6 +261,7 @@ final class ReferenceEvaluator implements ExpressionVisitor<Object> {
                 case Date -> LocalDate.parse(text);
                 case DateTimeOffset -> OffsetDateTime.parse(text.replace('z', 'Z'));
                 case TimeOfDay -> LocalTime.parse(text);
+                case Guid -> UUID.fromString(text);
                 case Duration -> new Seconds(primitive.valueOfString(text, true, null, null, Integer.MAX_VALUE, true,
                         BigDecimal.class));
                 default -> throw new IllegalArgumentException("literal " + literal.getText());

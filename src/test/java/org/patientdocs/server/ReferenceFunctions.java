@@ -60,12 +60,16 @@ final class ReferenceFunctions {
         return ReferenceEvaluator.inUtc((OffsetDateTime) value);
     }
 
+    /** OData 4.01: a negative start counts from the end; a negative length (computed) gives null. */
     private static String substring(String text, long start, Long length) {
-        int from = (int) Math.min(Math.max(start, 0), text.length());
+        int from = (int) Math.min(start < 0 ? Math.max(text.length() + start, 0) : start, text.length());
         if (length == null) {
             return text.substring(from);
         }
-        int to = (int) Math.min(text.length(), from + Math.max(length, 0));
+        if (length < 0) {
+            return null;
+        }
+        int to = (int) Math.min(text.length(), from + length);
         return text.substring(from, to);
     }
 
