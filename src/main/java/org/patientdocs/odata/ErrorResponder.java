@@ -2,6 +2,7 @@ package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.format.ContentType;
@@ -15,6 +16,7 @@ import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.ErrorProcessor;
 import org.apache.olingo.server.core.ContentNegotiatorException;
 import org.apache.olingo.server.core.ODataHandlerException;
+import org.apache.olingo.server.core.uri.parser.UriParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchTokenizerException;
 import org.patientdocs.error.ErrorCode;
@@ -39,6 +41,8 @@ public final class ErrorResponder implements ErrorProcessor {
     private static final String URI_PARSER_PACKAGE = "org.apache.olingo.server.core.uri.parser.";
     private static final String SERVICE_PACKAGE = "org.patientdocs.";
     private static final Set<String> UNIMPLEMENTED_RESOURCES = Set.of("$all", "$crossjoin");
+    /** In the order they are looked for: {@code Patients/$filter(…)/$each} names $each. */
+    private static final List<String> UNIMPLEMENTED_SEGMENTS = List.of("$each", "$filter");
 
     @Override
     public void init(OData odata, ServiceMetadata serviceMetadata) {
@@ -60,14 +64,25 @@ public final class ErrorResponder implements ErrorProcessor {
 
     /**
      * Olingo routes some resources the URI parser accepts to no processor at all ({@code $crossjoin}, {@code $all})
-     * and says only that something is not implemented; the answer names which.
+     * and says only that something is not implemented; the answer names which. The OData 4.01 path segments
+     * {@code /$each} and {@code /$filter(…)} (set-based operations) it cannot parse at all, and calls the URI
+     * malformed: those are named too.
      */
     private static ErrorMapper.ErrorBody unimplementedResource(ODataRequest request, Exception exception) {
+        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
+        if (exception instanceof UriParserException) {
+            for (String segment : UNIMPLEMENTED_SEGMENTS) {
+                if (("/" + path + "/").contains("/" + segment + "/") || path.contains("/" + segment + "(")) {
+                    return ErrorMapper.ofStatus(501, "The service does not implement the path segment /" + segment
+                            + " (set-based operations)");
+                }
+            }
+            return null;
+        }
         if (!(exception instanceof ODataHandlerException handler)
                 || handler.getMessageKey() != ODataHandlerException.MessageKeys.FUNCTIONALITY_NOT_IMPLEMENTED) {
             return null;
         }
-        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
         String resource = path.replaceFirst("^/", "").split("[/(?]", 2)[0];
         return ErrorMapper.ofStatus(501, UNIMPLEMENTED_RESOURCES.contains(resource)
                 ? "The service does not implement " + resource + " requests"

@@ -39,6 +39,8 @@ public final class QueryText {
             "schemaversion", "id");
     private static final Set<String> NOT_IMPLEMENTED = Set.of("$apply", "$compute", "$deltatoken", "$index");
     private static final String SCHEMA_VERSION = "$schemaversion";
+    /** OData 4.01 functions the parser does not know, which it would otherwise call unknown properties. */
+    private static final List<String> UNSUPPORTED_FUNCTIONS = List.of("hassubset", "hassubsequence", "case");
 
     private QueryText() {
     }
@@ -113,6 +115,10 @@ public final class QueryText {
                     throw notImplemented("$expand", "The system query option " + option
                             + " is not supported, inside $expand neither");
                 }
+                if (nested.getKey().trim().startsWith("@")) {
+                    throw notImplemented("$expand", "Parameter aliases (" + nested.getKey().trim()
+                            + ") defined inside $expand are not supported; define them at the top level");
+                }
                 if ("$expand".equals(option)) {
                     refuseInsideExpand(nested.getValue());
                 } else if (("$filter".equals(option) || "$orderby".equals(option))
@@ -182,6 +188,13 @@ public final class QueryText {
         if (containsCall(normal, SUBSTRINGOF)) {
             throw new ServiceException.NotImplemented(ErrorCode.FILTER_FUNCTION_UNSUPPORTED, option,
                     "substringof is OData 2; use contains(text,'part')");
+        }
+        String lower = normal.toLowerCase(Locale.ROOT);
+        for (String function : UNSUPPORTED_FUNCTIONS) {
+            if (containsCall(lower, function)) {
+                throw new ServiceException.NotImplemented(ErrorCode.FILTER_FUNCTION_UNSUPPORTED, option,
+                        "The function " + function + " is not supported");
+            }
         }
         return replaceWords(replaceCalls(normal, MATCHES_PATTERN, SUBSTRINGOF), "divby", "mul 1.0 div");
     }

@@ -144,4 +144,20 @@ class QueryTextTest {
                 () -> QueryText.prepare("$schemaversion=2", 32));
         assertTrue(e.getMessage().contains("$schemaversion"), e.getMessage());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "$filter=hassubset(['a'],['a'])|hassubset",
+        "$filter=HasSubsequence(['a'],['a'])|hassubsequence",
+        "$orderby=CASE(id eq '1':1,true:2)|case",
+        "$expand=Documents($filter=document_type eq @a;@a='x')|@a"})
+    void fourOhOneConstructsTheServiceLacksAreRefusedByName(String query, String named) {
+        ServiceException e = assertThrows(ServiceException.NotImplemented.class, () -> QueryText.prepare(query, 32));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+    }
+
+    @Test
+    void aFunctionNameInsideAStringIsNotACall() {
+        assertEquals("$filter=file_name eq 'case(1)'", QueryText.prepare("$filter=file_name eq 'case(1)'", 32));
+    }
 }
