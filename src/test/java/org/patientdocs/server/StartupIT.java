@@ -1,20 +1,30 @@
 package org.patientdocs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.patientdocs.config.ConfigLoader;
+import org.patientdocs.config.ServiceConfig;
 
 /**
  * Starting the service as an operator does ({@code java -jar target/documents-odata.jar}): what it prints on a
- * normal start.
+ * normal start and when its port is taken.
  */
 class StartupIT {
 
@@ -23,6 +33,37 @@ class StartupIT {
 
     @TempDir
     Path dataDir;
+
+    @Test
+    void aTakenPortIsOneLineNamingTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             JarProcess service = JarProcess.start(dataDir, Map.of("data.dir", dataDir.toString(),
+                     "http.host", "127.0.0.1", "http.port", Integer.toString(taken.getLocalPort())), Map.of())) {
+            List<String> output = service.remainingLines();
+            assertEquals(List.of("http.port " + taken.getLocalPort() + " is in use on 127.0.0.1;"
+                    + " set HTTP_PORT or -Dhttp.port"), output);
+            assertEquals(1, service.exitCode());
+        }
+    }
+
+    @Test
+    void aFailedStartClosesTheDatabasePoolAndTheServersThreads() throws Exception {
+        // An in-memory H2 database without DB_CLOSE_DELAY lives only while a connection to it is open.
+        String url = "jdbc:h2:mem:taken-port-" + UUID.randomUUID();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            ServiceConfig config = ConfigLoader.fromOverrides(Map.of("data.dir", dataDir.toString(),
+                    "http.host", "127.0.0.1", "http.port", Integer.toString(taken.getLocalPort()), "db.url", url));
+            assertThrows(ServiceRuntime.CannotListen.class, () -> ServiceRuntime.start(config).close());
+        }
+        SQLException gone = assertThrows(SQLException.class,
+                () -> DriverManager.getConnection(url + ";IFEXISTS=TRUE").close(), "the pool left a connection open");
+        assertEquals(90146, gone.getErrorCode(), gone.getMessage()); // DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
+        Set<String> left = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread) && thread.isAlive() && !thread.isDaemon())
+                .map(Thread::getName).collect(Collectors.toSet());
+        assertEquals(Set.of(), left, "threads left running by the failed start");
+    }
 
     @Test
     void aNormalStartPrintsNoWarning() throws Exception {
