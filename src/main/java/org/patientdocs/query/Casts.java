@@ -94,13 +94,15 @@ final class Casts {
             return value;
         }
         if (target == ValueType.STRING) {
+            Dialect dialect = translator.block().context().dialect();
             switch (source) {
                 case INTEGER, DATE -> {
-                    return Operand.of(SqlFragment.format("CAST({} AS VARCHAR(64))", value.sql()), ValueType.STRING);
+                    return Operand.of(dialect.codePointText(SqlFragment.format("CAST({} AS VARCHAR(64))",
+                            value.sql())), ValueType.STRING);
                 }
                 case BOOLEAN -> {
-                    return Operand.of(SqlFragment.format("CASE WHEN {} THEN 'true' ELSE 'false' END", value.sql()),
-                            ValueType.STRING);
+                    return Operand.of(dialect.codePointText(SqlFragment.format(
+                            "CASE WHEN {} THEN 'true' ELSE 'false' END", value.sql())), ValueType.STRING);
                 }
                 default -> {
                     // falls through to the unsupported cast below

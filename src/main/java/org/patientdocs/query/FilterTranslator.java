@@ -181,6 +181,11 @@ final class FilterTranslator implements ExpressionVisitor<Operand> {
                         ZonedDateTime.class).toOffsetDateTime();
                 case TIME_OF_DAY -> primitive.valueOfString(text, true, null, 12, null, true, LocalTime.class);
             };
+            if (valueType == ValueType.STRING) {
+                // compared, ordered and case-mapped by code point, as the columns are (Dialect#codePointText)
+                return new Operand(block.context().dialect().codePointText(SqlFragment.param(text)), valueType, text,
+                        null);
+            }
             return Operand.literal(bound, valueType == ValueType.DOUBLE ? ValueType.DECIMAL : valueType);
         } catch (EdmPrimitiveTypeException e) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_LITERAL, target,

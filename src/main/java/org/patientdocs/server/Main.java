@@ -33,7 +33,15 @@ public final class Main {
             System.exit(2);
             return;
         }
-        ServiceRuntime runtime = ServiceRuntime.start(config);
+        ServiceRuntime runtime;
+        try {
+            runtime = ServiceRuntime.start(config);
+        } catch (ServiceRuntime.CannotListen e) {
+            // the operator's mistake, not the program's: one line naming the setting, no stack trace
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 runtime.close();

@@ -2,8 +2,10 @@ package org.patientdocs.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.URI;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,16 +63,42 @@ public final class ServiceRuntime implements AutoCloseable {
         this.sweeper = sweeper;
     }
 
+    /**
+     * Opens the database, starts listening and serving. Whatever was opened is closed again when a step fails.
+     *
+     * @throws CannotListen when the configured address cannot be bound, e.g. because the port is in use
+     */
     public static ServiceRuntime start(ServiceConfig config) throws Exception {
         HikariDataSource dataSource = DataSources.open(config.database());
+        Server server = null;
         try {
             Services services = services(config, dataSource);
             sweepOrphans(services);
-            Server server = jetty(config, services, Authenticator.create(config));
-            server.start();
+            server = jetty(config, services, Authenticator.create(config));
+            listen(server, config.http());
             return new ServiceRuntime(server, dataSource, services, scheduleSweeps(services));
         } catch (Exception | Error e) {
-            dataSource.close();
+            try {
+                if (server != null) {
+                    server.stop();
+                }
+            } catch (Exception stop) {
+                e.addSuppressed(stop);
+            } finally {
+                dataSource.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Starts Jetty; a failure to bind the configured address becomes a {@link CannotListen} naming the setting. */
+    private static void listen(Server server, ServiceConfig.Http http) throws Exception {
+        try {
+            server.start();
+        } catch (IOException e) {
+            if (e.getCause() instanceof BindException bind) {
+                throw new CannotListen(http, bind);
+            }
             throw e;
         }
     }
@@ -171,6 +199,26 @@ public final class ServiceRuntime implements AutoCloseable {
                 : connector.getHost();
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + connector.getLocalPort() + "/");
+    }
+
+    /**
+     * The configured address cannot be listened on. The message is one line for the operator that names the setting
+     * to change, e.g. {@code http.port 8080 is in use on 127.0.0.1; set HTTP_PORT or -Dhttp.port}.
+     */
+    public static final class CannotListen extends IOException {
+        CannotListen(ServiceConfig.Http http, BindException cause) {
+            super(message(http, cause), cause);
+        }
+
+        private static String message(ServiceConfig.Http http, BindException cause) {
+            String reason = cause.getMessage() == null ? "" : cause.getMessage();
+            if (reason.toLowerCase(Locale.ROOT).contains("in use")) {
+                return "http.port " + http.port() + " is in use on " + http.host() + "; set HTTP_PORT or -Dhttp.port";
+            }
+            // e.g. an address of another machine, or a port below 1024 without the privilege
+            return "cannot listen on http.host " + http.host() + " http.port " + http.port() + " (" + reason
+                    + "); set HTTP_HOST and HTTP_PORT or -Dhttp.host and -Dhttp.port";
+        }
     }
 
     public void join() throws InterruptedException {

@@ -1,6 +1,8 @@
 package org.patientdocs.storage;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -12,9 +14,10 @@ import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.query.Dialect;
 
 /**
- * Opens the connection pool for the configured database, checks that it orders text as the service needs
- * ({@link Collation}) and brings its schema up to date with Flyway. The same migrations run on H2 and PostgreSQL;
- * several instances may start at once against one PostgreSQL, as Flyway serialises its migrations with a lock.
+ * Opens the connection pool for the configured database, brings its schema up to date with Flyway and checks that it
+ * compares text as the service needs ({@link Collation}). The migrations in {@code db/migration} run on H2 and
+ * PostgreSQL alike; those in {@code db/postgresql} only on PostgreSQL (its column collations). Several instances may
+ * start at once against one PostgreSQL, as Flyway serialises its migrations with a lock.
  */
 public final class DataSources {
 
@@ -25,8 +28,10 @@ public final class DataSources {
     public static HikariDataSource open(ServiceConfig.Database database) {
         HikariDataSource pool = new HikariDataSource(poolConfig(database));
         try {
-            Collation.verify(pool, Dialect.fromJdbcUrl(database.url()));
-            migrate(pool);
+            Dialect dialect = Dialect.fromJdbcUrl(database.url());
+            Flyway flyway = flyway(pool, dialect);
+            flyway.migrate();
+            Collation.verify(pool, dialect, flyway.getConfiguration().getTable());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -73,11 +78,18 @@ public final class DataSources {
         }
     }
 
-    static void migrate(DataSource dataSource) {
-        Flyway.configure()
+    static void migrate(DataSource dataSource, Dialect dialect) {
+        flyway(dataSource, dialect).migrate();
+    }
+
+    private static Flyway flyway(DataSource dataSource, Dialect dialect) {
+        List<String> locations = new ArrayList<>(List.of("classpath:db/migration"));
+        if (dialect == Dialect.POSTGRESQL) {
+            locations.add("classpath:db/postgresql");
+        }
+        return Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+                .locations(locations.toArray(String[]::new))
+                .load();
     }
 }

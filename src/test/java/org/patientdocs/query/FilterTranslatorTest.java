@@ -205,11 +205,27 @@ class FilterTranslatorTest {
                 "(TRANSLATE(t0.file_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = ?)", "a");
         assertSql("toupper(file_name) eq 'A'",
                 "(TRANSLATE(t0.file_name, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') = ?)", "A");
-        // PostgreSQL's LOWER and UPPER do exactly that under LC_CTYPE 'C', which the service requires
-        assertEquals("(LOWER(t0.file_name) = ?)",
+        // PostgreSQL's LOWER and UPPER do exactly that in collation "C", the text columns' collation
+        assertEquals("(LOWER(t0.file_name) = (? COLLATE \"C\"))",
                 Parsed.filter(Dialect.POSTGRESQL, "Documents", "tolower(file_name) eq 'a'").sql());
-        assertEquals("(UPPER(t0.file_name) = ?)",
+        assertEquals("(UPPER(t0.file_name) = (? COLLATE \"C\"))",
                 Parsed.filter(Dialect.POSTGRESQL, "Documents", "toupper(file_name) eq 'A'").sql());
+    }
+
+    @Test
+    void onPostgresqlTextThatIsNoColumnTakesTheColumnsCodePointCollation() {
+        // without it, 'B' lt 'a' and tolower('ÜBER') would follow the database's default collation, e.g. en_US
+        assertEquals("((? COLLATE \"C\") < (? COLLATE \"C\"))",
+                Parsed.filter(Dialect.POSTGRESQL, "Documents", "'B' lt 'a'").sql());
+        assertEquals("(LOWER((? COLLATE \"C\")) = (? COLLATE \"C\"))",
+                Parsed.filter(Dialect.POSTGRESQL, "Documents", "tolower('BER') eq 'ber'").sql());
+        assertEquals("((CAST(t0.file_size_bytes AS VARCHAR(64)) COLLATE \"C\") < (? COLLATE \"C\"))",
+                Parsed.filter(Dialect.POSTGRESQL, "Documents", "cast(file_size_bytes,Edm.String) lt '5'").sql());
+        // columns stay bare, so that their indexes (in collation "C" as well) serve
+        assertEquals("(t0.file_name = (? COLLATE \"C\"))",
+                Parsed.filter(Dialect.POSTGRESQL, "Documents", "file_name eq 'a'").sql());
+        assertEquals("((? < ?) AND (t0.file_name = ?))",
+                Parsed.filter(Dialect.H2, "Documents", "'B' lt 'a' and file_name eq 'a'").sql());
     }
 
     @Test

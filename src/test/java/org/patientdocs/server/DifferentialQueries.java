@@ -69,6 +69,11 @@ final class DifferentialQueries {
             "trim(description) eq 'padded'", "concat(file_name,'!') eq 'x!'",
             "concat(concat(document_type,'/'),content_type) eq 'Referral/application/pdf'",
             "concat(description,'x') eq 'x'", "matchesPattern(file_name,'^[a-z]+\\.pdf$')",
+            // text that is no column, which PostgreSQL would compare in the database's collation (en_US.UTF-8 here)
+            "'B' lt 'a'", "'a' gt 'B'", "concat('B','x') lt 'a'", "tolower('ÜBER') eq 'Über'",
+            "toupper('àé') eq 'àé'", "matchesPattern('Ü','^\\w$')",
+            "matchesPattern(file_name,'^\\w+\\.pdf$')",
+            "cast(0 sub file_size_bytes,Edm.String) lt '0'", "cast(file_size_bytes gt 1000,Edm.String) gt 'Tz'",
             "matchesPattern(file_name,'\\d')", "matchesPattern(description,'one.line')",
             "matchesPattern(description,'newline$')", "matchesPattern(file_name,'(?:pdf|PDF)$')",
             "matchesPattern(file_name,'^.{1,3}$')", "not matchesPattern(document_type,'^[A-Z]')",
@@ -143,7 +148,7 @@ final class DifferentialQueries {
             "length(file_name) desc", "Patient/last_name,file_name", "Patient/last_name desc", "id desc",
             "year(uploaded_at) desc,month(uploaded_at)", "content_type,document_type desc,description",
             "fractionalseconds(uploaded_at)", "time(uploaded_at) desc", "file_size_bytes DESC,id Asc",
-            "ToLower(file_name) DESC", "substring(file_name,-3),id desc");
+            "ToLower(file_name) DESC", "substring(file_name,-3),id desc", "cast(0 sub file_size_bytes,Edm.String)");
 
     static final List<String> PATIENT_ORDERS = List.of(
             "last_name", "first_name desc", "birth_date", "Documents/$count desc", "birth_date desc,last_name");

@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.uri.UriInfo;
@@ -30,13 +29,14 @@ import org.patientdocs.odata.EdmLoader;
 import org.patientdocs.query.QueryText;
 
 /**
- * One answer on both stores: the same dataset is loaded into H2 and into a real PostgreSQL (started here, with the
- * C locale), every request of {@link DifferentialQueries} runs over HTTP against a service on each, and both must
- * send the same pages, row for row, equal to {@link ReferenceQuery}'s evaluation in Java.
+ * One answer on both stores: the same dataset is loaded into H2 and into a real PostgreSQL database created with a
+ * language collation ({@link EmbeddedPostgresServer}, en_US.UTF-8), every request of {@link DifferentialQueries} runs
+ * over HTTP against a service on each, and both must send the same pages, row for row, equal to
+ * {@link ReferenceQuery}'s evaluation in Java.
  */
 class DifferentialQueryIT {
 
-    private static EmbeddedPostgres postgres;
+    private static TestDatabase postgres;
     private static TestService h2;
     private static TestService pg;
     private static final QueryDataset DATA = new QueryDataset();
@@ -44,16 +44,16 @@ class DifferentialQueryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().setLocaleConfig("locale", "C").setLocaleConfig("encoding", "UTF8")
-                .start();
+        postgres = EmbeddedPostgresServer.newSharedDatabase();
         // One service on H2 and one on PostgreSQL, whichever store this integration run uses for the others.
         h2 = TestService.start(Map.of("db.url", "jdbc:h2:mem:differential-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "documents.store", "filesystem"));
-        pg = TestService.start(Map.of("db.url", postgres.getJdbcUrl("postgres", "postgres"), "db.user", "postgres"));
+        pg = TestService.start(Map.of("db.url", postgres.url(), "db.user", postgres.user(),
+                "db.password", postgres.password()));
         try (Connection connection = h2.connect()) {
             DATA.insertInto(connection);
         }
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+        try (Connection connection = pg.connect()) {
             DATA.insertInto(connection);
         }
     }

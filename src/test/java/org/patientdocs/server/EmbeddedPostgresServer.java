@@ -19,8 +19,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * installed). One shared server per test JVM, started on first use, holds a fresh database per test service;
  * a test that stops the database gets a {@linkplain #restartable() server of its own}.
  * <p>
- * Databases are made as the README tells operators to: {@code TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'},
- * owned by an ordinary role the service logs in as. The servers' own output goes to
+ * Servers and databases have the collation and ctype most production databases have, {@code en_US.UTF-8}
+ * ({@link DatabaseLocale}), not code-point order: the service must answer by code point all the same. Each database
+ * is owned by an ordinary role the service logs in as. The servers' own output goes to
  * {@code target/postgres/*.log}, never into the service's log, which tests inspect.
  */
 final class EmbeddedPostgresServer {
@@ -56,7 +57,8 @@ final class EmbeddedPostgresServer {
         }
         ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(LOG_DIR.resolve(name + ".log").toFile());
         return EmbeddedPostgres.builder()
-                .setLocaleConfig("locale", "C")
+                .setLocaleConfig("locale", DatabaseLocale.get())
+                .setLocaleConfig("encoding", "UTF8")
                 // a test server: losing it in a power cut loses nothing
                 .setServerConfig("fsync", "off")
                 .setServerConfig("full_page_writes", "off")
@@ -78,8 +80,9 @@ final class EmbeddedPostgresServer {
 
     private static TestDatabase newDatabase(EmbeddedPostgres server) {
         String name = "documents_" + NAMES.incrementAndGet();
-        execute(server, "CREATE DATABASE " + name + " OWNER " + ROLE
-                + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+        String locale = DatabaseLocale.get();
+        execute(server, "CREATE DATABASE " + name + " OWNER " + ROLE + " TEMPLATE template0 ENCODING 'UTF8'"
+                + " LC_COLLATE '" + locale + "' LC_CTYPE '" + locale + "'");
         String url = "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + name;
         return new TestDatabase.At(url, ROLE, PASSWORD,
                 () -> execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));

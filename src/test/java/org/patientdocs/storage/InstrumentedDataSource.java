@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
+import org.patientdocs.query.Dialect;
 
 /**
  * A fresh, migrated in-memory H2 database behind a data source that counts the connections open at any moment and
@@ -29,7 +30,7 @@ final class InstrumentedDataSource implements DataSource {
 
     InstrumentedDataSource() {
         h2.setURL("jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        DataSources.migrate(h2);
+        DataSources.migrate(h2, Dialect.H2);
     }
 
     /** Connections taken and not yet closed. */

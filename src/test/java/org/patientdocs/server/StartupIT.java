@@ -1,0 +1,94 @@
+package org.patientdocs.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.patientdocs.config.ConfigLoader;
+import org.patientdocs.config.ServiceConfig;
+
+/**
+ * Starting the service as an operator does ({@code java -jar target/documents-odata.jar}): what it prints on a
+ * normal start and when its port is taken.
+ */
+class StartupIT {
+
+    /** A line of the service's log at level WARN or ERROR (the pattern of logback.xml). */
+    private static final Pattern WARNING = Pattern.compile("^\\S+ (WARN|ERROR) ");
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aTakenPortIsOneLineNamingTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             JarProcess service = JarProcess.start(dataDir, Map.of("data.dir", dataDir.toString(),
+                     "http.host", "127.0.0.1", "http.port", Integer.toString(taken.getLocalPort())), Map.of())) {
+            List<String> output = service.remainingLines();
+            assertEquals(List.of("http.port " + taken.getLocalPort() + " is in use on 127.0.0.1;"
+                    + " set HTTP_PORT or -Dhttp.port"), output);
+            assertEquals(1, service.exitCode());
+        }
+    }
+
+    @Test
+    void aFailedStartClosesTheDatabasePoolAndTheServersThreads() throws Exception {
+        // An in-memory H2 database without DB_CLOSE_DELAY lives only while a connection to it is open.
+        String url = "jdbc:h2:mem:taken-port-" + UUID.randomUUID();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            ServiceConfig config = ConfigLoader.fromOverrides(Map.of("data.dir", dataDir.toString(),
+                    "http.host", "127.0.0.1", "http.port", Integer.toString(taken.getLocalPort()), "db.url", url));
+            assertThrows(ServiceRuntime.CannotListen.class, () -> ServiceRuntime.start(config).close());
+        }
+        SQLException gone = assertThrows(SQLException.class,
+                () -> DriverManager.getConnection(url + ";IFEXISTS=TRUE").close(), "the pool left a connection open");
+        assertEquals(90146, gone.getErrorCode(), gone.getMessage()); // DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
+        Set<String> left = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread) && thread.isAlive() && !thread.isDaemon())
+                .map(Thread::getName).collect(Collectors.toSet());
+        assertEquals(Set.of(), left, "threads left running by the failed start");
+    }
+
+    @Test
+    void aNormalStartPrintsNoWarning() throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of("data.dir", dataDir.toString(), "http.port", "0"));
+        Map<String, String> environment = new HashMap<>();
+        TestDatabase database = null;
+        if (TestDatabase.isPostgres()) {
+            // this run's store, a fresh database as a new installation has; the password only in the environment
+            database = TestDatabase.fresh();
+            settings.put("db.url", database.url());
+            settings.put("db.user", database.user());
+            environment.put("DB_PASSWORD", database.password());
+            settings.put("documents.store", TestDatabase.documentStore());
+        }
+        try (AutoCloseable dropped = database;
+             JarProcess service = JarProcess.start(dataDir, settings, environment)) {
+            List<String> start = service.linesUntil("Patient documents OData service at http://127.0.0.1:");
+            service.terminate();
+            List<String> stop = service.remainingLines();
+            assertEquals(List.of(), start.stream().filter(line -> WARNING.matcher(line).find()).toList(),
+                    "warnings on start; all output: " + start);
+            assertEquals(List.of(), stop.stream().filter(line -> WARNING.matcher(line).find()).toList(),
+                    "warnings on stop; all output: " + stop);
+            assertTrue(stop.contains("Development mode: signing key and API key are in " + dataDir.resolve("dev")),
+                    "the development mode announcement: " + stop);
+        }
+    }
+}
