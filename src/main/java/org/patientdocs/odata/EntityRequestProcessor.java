@@ -112,7 +112,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        long version = ETags.version(checkIfMatch(request, read(target, null)));
+        long version = ETags.version(checkPreconditions(request, read(target, null)));
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (target.isDocuments()) {
             documents.update(odata, request, requestFormat, target, replace, version);
@@ -128,7 +128,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        checkIfMatch(request, read(target, null));
+        checkPreconditions(request, read(target, null));
         if (target.isDocuments()) {
             documents.delete(target);
         } else {
@@ -171,11 +171,19 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         throw new ServiceException.MethodNotAllowed("Delete the document itself, not its $value");
     }
 
-    /** The entity's current ETag, once an If-Match header (if any) has been found to name it; else 412. */
-    private static String checkIfMatch(ODataRequest request, Entity current) {
+    /**
+     * The entity's current ETag, once the conditions of a change have been found to hold: an If-Match header (if
+     * any) names it, an If-None-Match header (if any) neither names it nor is {@code *}; else 412, and nothing
+     * changes.
+     */
+    private static String checkPreconditions(ODataRequest request, Entity current) {
         if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), current.getETag())) {
             throw new ServiceException.PreconditionFailed("If-Match names an older version of the entity; "
                     + "read it again and retry");
+        }
+        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), current.getETag())) {
+            throw new ServiceException.PreconditionFailed("If-None-Match names the entity's current version (or is *,"
+                    + " and the entity exists); nothing was changed");
         }
         return current.getETag();
     }
