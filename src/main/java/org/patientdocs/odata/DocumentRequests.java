@@ -79,8 +79,6 @@ final class DocumentRequests {
         DocumentRecord document = find(target);
         String etag = "\"" + document.contentSha256() + "\"";
         response.setHeader(HttpHeader.ETAG, etag);
-        response.setHeader(HttpHeader.CACHE_CONTROL, "no-store");
-        response.setHeader("X-Content-Type-Options", "nosniff");
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag)) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
