@@ -116,21 +116,17 @@ public final class BatchResponder implements BatchProcessor {
         });
     }
 
-    /** An error answer for an operation that may not run in a batch, or null when it may. */
+    /**
+     * An error answer for an operation that may not run in a batch, or null when it may; the headers of those that
+     * may are prepared for Olingo ({@link OperationHeaders}).
+     */
     private static ODataResponse refusal(BatchRequestPart part) {
         for (ODataRequest request : part.getRequests()) {
-            String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
-            String contentType = request.getHeader(HttpHeader.CONTENT_TYPE);
-            boolean media = path.toLowerCase(Locale.ROOT).endsWith("/$value")
-                    || request.getMethod() == HttpMethod.POST && contentType != null
-                    && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
-            boolean documentDelete = part.isChangeSet() && request.getMethod() == HttpMethod.DELETE
-                    && path.contains("Documents(");
-            if (media || documentDelete) {
-                ServiceException refused = new ServiceException.BadRequest(ErrorCode.BATCH_OPERATION_REFUSED,
-                        "$batch", media
-                        ? "Document content cannot travel in a batch; upload and download it with requests of their own"
-                        : "Documents cannot be deleted inside a change set; delete them with requests of their own");
+            ServiceException refused = OperationHeaders.prepare(request);
+            if (refused == null) {
+                refused = batchRule(request, part.isChangeSet());
+            }
+            if (refused != null) {
                 ODataResponse response = error(ErrorMapper.map(refused));
                 String contentId = request.getHeader("Content-ID");
                 if (contentId != null) {
@@ -140,6 +136,23 @@ public final class BatchResponder implements BatchProcessor {
             }
         }
         return null;
+    }
+
+    /** The refusal of an operation that may not run in a batch (in a change set, if it is in one), or null. */
+    private static ServiceException batchRule(ODataRequest request, boolean inChangeSet) {
+        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
+        String contentType = request.getHeader(HttpHeader.CONTENT_TYPE);
+        boolean media = path.toLowerCase(Locale.ROOT).endsWith("/$value")
+                || request.getMethod() == HttpMethod.POST && contentType != null
+                && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
+        boolean documentDelete = inChangeSet && request.getMethod() == HttpMethod.DELETE
+                && path.contains("Documents(");
+        if (!media && !documentDelete) {
+            return null;
+        }
+        return new ServiceException.BadRequest(ErrorCode.BATCH_OPERATION_REFUSED, "$batch", media
+                ? "Document content cannot travel in a batch; upload and download it with requests of their own"
+                : "Documents cannot be deleted inside a change set; delete them with requests of their own");
     }
 
     private static ODataResponse error(ErrorMapper.ErrorBody body) {

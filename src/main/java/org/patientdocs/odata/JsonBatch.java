@@ -221,6 +221,10 @@ public final class JsonBatch {
         } else {
             odataRequest.setBody(new ByteArrayInputStream(new byte[0]));
         }
+        ServiceException refused = OperationHeaders.prepare(odataRequest);
+        if (refused != null) {
+            throw refused;
+        }
         return odataRequest;
     }
 

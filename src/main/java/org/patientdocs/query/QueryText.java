@@ -17,6 +17,7 @@ import org.patientdocs.error.ServiceException;
  * decimal division: both operators are left-associative at one precedence), and {@code matchesPattern(} becomes
  * {@code substringof(}, which the translator then reads as matchesPattern. OData 2's own {@code substringof} is
  * refused (501) so it can never be confused with it; {@link #restore} undoes the renaming for next links.</li>
+ * <li>{@code $format}: JSON format parameters as {@link FormatParameters} writes them for the parser.</li>
  * </ul>
  * Text inside string literals and {@code $search} phrases is never changed.
  */
@@ -50,7 +51,8 @@ public final class QueryText {
                         + " nests parentheses " + depth + " deep; the limit query.max-nesting-depth is "
                         + maxNestingDepth);
             }
-            String rewritten = isExpression(name) ? rewrite(value, name) : value;
+            String rewritten = isExpression(name) ? rewrite(value, name)
+                    : name.equals("$format") ? FormatParameters.normalise(value) : value;
             if (rewritten.equals(value)) {
                 params.add(param);
             } else {

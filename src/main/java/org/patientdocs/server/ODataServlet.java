@@ -1,6 +1,8 @@
 package org.patientdocs.server;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Objects;
 
 import jakarta.servlet.ReadListener;
@@ -23,6 +25,7 @@ import org.patientdocs.odata.ErrorResponder;
 import org.patientdocs.odata.JsonBatch;
 import org.patientdocs.odata.MediaResponse;
 import org.patientdocs.odata.MetadataResponder;
+import org.patientdocs.odata.OperationHeaders;
 import org.patientdocs.odata.PropertyProcessor;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
@@ -51,6 +54,10 @@ final class ODataServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) {
         Caller caller = Caller.of(request);
         try {
+            ServiceException refused = OperationHeaders.refusal(request::getHeader);
+            if (refused != null) {
+                throw refused;
+            }
             String base = baseUrls.baseFor(request);
             HttpServletRequest effective = base == null ? request : new PublicUrl(request, base);
             String query = request.getQueryString();
@@ -58,7 +65,7 @@ final class ODataServlet extends HttpServlet {
             if (!Objects.equals(prepared, query)) {
                 effective = new PreparedQuery(effective, prepared);
             }
-            HttpServletRequest odataRequest = new LazyBody(effective);
+            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(effective));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, caller);
             } else {
@@ -181,6 +188,29 @@ final class ODataServlet extends HttpServlet {
                     }
                 }
             };
+        }
+    }
+
+    /** The request with the headers {@link OperationHeaders#forOlingo} rewrites. */
+    private static final class OlingoHeaders extends HttpServletRequestWrapper {
+
+        OlingoHeaders(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            Enumeration<String> values = getHeaders(name);
+            return values.hasMoreElements() ? values.nextElement() : null;
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            Enumeration<String> values = super.getHeaders(name);
+            if (values == null || !values.hasMoreElements()) {
+                return values;
+            }
+            return Collections.enumeration(OperationHeaders.forOlingo(getMethod(), name, Collections.list(values)));
         }
     }
 
