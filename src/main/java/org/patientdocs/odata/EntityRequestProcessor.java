@@ -19,6 +19,8 @@ import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
+import org.apache.olingo.server.api.prefer.Preferences.Return;
+import org.apache.olingo.server.api.prefer.PreferencesApplied;
 import org.apache.olingo.server.api.processor.MediaEntityProcessor;
 import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
@@ -103,8 +105,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
         Entity created = patients.create(odata, request, requestFormat);
-        response.setHeader(HttpHeader.LOCATION, absoluteUrl(request, target.set(), created));
-        writeEntity(request, response, target.set(), created, responseFormat, null, HttpStatusCode.CREATED);
+        answerCreated(request, response, target.set(), created, responseFormat);
     }
 
     @Override
@@ -121,6 +122,12 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         }
         Entity updated = read(target, null);
         response.setHeader(HttpHeader.ETAG, updated.getETag());
+        Return preferred = preferredReturn(request);
+        applied(response, preferred);
+        if (preferred == Return.MINIMAL) {
+            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+            return;
+        }
         writeEntity(request, response, target.set(), updated, responseFormat, null, HttpStatusCode.OK);
     }
 
@@ -153,10 +160,9 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         DocumentRequests.Upload upload = documents.upload(request, target.patientScope(), caller);
         DocumentRecord record = upload.record();
         Entity entity = Entities.fromRow(odata, services.model().documents(), Entities.row(record));
-        response.setHeader(HttpHeader.LOCATION, absoluteUrl(request, services.model().documents(), entity));
         ContentType format = upload.fromForm() && !Negotiation.asksForMetadata(request)
                 ? ContentType.JSON_NO_METADATA : responseFormat;
-        writeEntity(request, response, services.model().documents(), entity, format, null, HttpStatusCode.CREATED);
+        answerCreated(request, response, services.model().documents(), entity, format);
     }
 
     @Override
@@ -169,6 +175,39 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     @Override
     public void deleteMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         throw new ServiceException.MethodNotAllowed("Delete the document itself, not its $value");
+    }
+
+    /**
+     * The answer to every create, of a patient or a document (whichever form its upload took): {@code 201} with the
+     * entity, or {@code 204} without it when the client prefers {@code return=minimal}; both with the entity's URL in
+     * {@code Location} (and in {@code OData-EntityId} when no body says which entity it is) and its ETag, and a
+     * {@code return} preference confirmed in {@code Preference-Applied}.
+     */
+    private void answerCreated(ODataRequest request, ODataResponse response, EdmEntitySet set, Entity entity,
+                               ContentType format) throws SerializerException {
+        String url = absoluteUrl(request, set, entity);
+        response.setHeader(HttpHeader.LOCATION, url);
+        response.setHeader(HttpHeader.ETAG, entity.getETag());
+        Return preferred = preferredReturn(request);
+        applied(response, preferred);
+        if (preferred == Return.MINIMAL) {
+            response.setHeader(HttpHeader.ODATA_ENTITY_ID, url);
+            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+            return;
+        }
+        writeEntity(request, response, set, entity, format, null, HttpStatusCode.CREATED);
+    }
+
+    /** The client's {@code return} preference, or null. */
+    private Return preferredReturn(ODataRequest request) {
+        return odata.createPreferences(request.getHeaders(HttpHeader.PREFER)).getReturn();
+    }
+
+    private static void applied(ODataResponse response, Return preferred) {
+        if (preferred != null) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED,
+                    PreferencesApplied.with().returnRepresentation(preferred).build().toValueString());
+        }
     }
 
     /**

@@ -1,7 +1,9 @@
 package org.patientdocs.odata;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.server.api.ODataRequest;
@@ -17,9 +19,17 @@ import org.patientdocs.query.FormatParameters;
  * snapshot isolation: a result's pages are separate requests, read in separate transactions, so no snapshot holds
  * across them.</li>
  * <li>{@code Accept}: OData 4.01's JSON format parameters, see {@link FormatParameters}.</li>
+ * <li>{@code Prefer: return=minimal} / {@code return=representation} on POST, PUT and PATCH: Olingo's dispatcher
+ * refuses these exact header values on every request to a media entity (creating or changing a document), taking
+ * them for requests to its stream. The service honours them ({@link EntityRequestProcessor}), so the value is
+ * handed on quoted, {@code return="minimal"}, which RFC 7240 defines as the same preference and Olingo's parser
+ * reads as such. On GET and DELETE Olingo's refusal (400) stays.</li>
  * </ul>
  */
 public final class OperationHeaders {
+
+    private static final Pattern RETURN = Pattern.compile("(?i)(^|,)(\\s*)return(\\s*)=(\\s*)(minimal|representation)"
+            + "(?=\\s*(?:[,;]|$))");
 
     private OperationHeaders() {
     }
@@ -42,6 +52,9 @@ public final class OperationHeaders {
         if (name.equalsIgnoreCase(HttpHeader.ACCEPT)) {
             return values.stream().map(FormatParameters::normalise).toList();
         }
+        if (name.equalsIgnoreCase(HttpHeader.PREFER) && changesData(method)) {
+            return values.stream().map(value -> RETURN.matcher(value).replaceAll("$1$2return$3=$4\"$5\"")).toList();
+        }
         return values;
     }
 
@@ -51,7 +64,7 @@ public final class OperationHeaders {
         if (refused != null) {
             return refused;
         }
-        for (String name : List.of(HttpHeader.ACCEPT)) {
+        for (String name : List.of(HttpHeader.ACCEPT, HttpHeader.PREFER)) {
             List<String> values = operation.getHeaders(name);
             List<String> rewritten = forOlingo(operation.getMethod().name(), name, values);
             if (values != null && !rewritten.equals(values)) {
@@ -60,5 +73,12 @@ public final class OperationHeaders {
             }
         }
         return null;
+    }
+
+    private static boolean changesData(String method) {
+        return switch (method.toUpperCase(Locale.ROOT)) {
+            case "POST", "PUT", "PATCH" -> true;
+            default -> false;
+        };
     }
 }
