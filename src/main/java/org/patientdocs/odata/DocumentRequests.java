@@ -83,17 +83,22 @@ final class DocumentRequests {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
         }
-        InputStream bytes;
-        try {
-            bytes = services.content().openContent(document);
-        } catch (IOException e) {
-            throw new UncheckedIOException("document content missing", e);
+        // opened before any header is set: if it fails, the error answer must not carry the document's headers
+        InputStream bytes = null;
+        if (media.sendsBody()) {
+            try {
+                bytes = services.content().openContent(document);
+            } catch (IOException e) {
+                throw new UncheckedIOException("document content missing", e);
+            }
         }
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, document.contentType());
         response.setHeader(HttpHeader.CONTENT_LENGTH, Long.toString(document.fileSizeBytes()));
         response.setHeader("Content-Disposition", FileNames.attachment(document.fileName()));
-        media.send(response, bytes);
+        if (bytes != null) {
+            media.send(response, bytes);
+        }
     }
 
     /**

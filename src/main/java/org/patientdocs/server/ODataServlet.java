@@ -18,6 +18,7 @@ import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.odata.AllowedMethods;
 import org.patientdocs.odata.BatchResponder;
 import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each request to Olingo with this service's processors. Olingo's handler keeps per-request state, so one is
- * made per request; the parsed model is shared.
+ * made per request; the parsed model is shared. HEAD and OPTIONS, which Olingo does not know, are answered here
+ * ({@link HttpMethods}).
  */
 final class ODataServlet extends HttpServlet {
 
@@ -51,13 +53,20 @@ final class ODataServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) {
-        Caller caller = Caller.of(request);
+    protected void service(HttpServletRequest request, HttpServletResponse servletResponse) {
+        HttpServletResponse response = HttpMethods.allowOn405(servletResponse,
+                () -> AllowedMethods.of(services.model().metadata().getEdm(), request.getRequestURI()));
         try {
             ServiceException refused = OperationHeaders.refusal(request::getHeader);
             if (refused != null) {
                 throw refused;
             }
+            if ("OPTIONS".equals(request.getMethod())) {
+                HttpMethods.answerOptions(response,
+                        AllowedMethods.of(services.model().metadata().getEdm(), request.getRequestURI()));
+                return;
+            }
+            Caller caller = Caller.of(request);
             String base = baseUrls.baseFor(request);
             HttpServletRequest effective = base == null ? request : new PublicUrl(request, base);
             String query = request.getQueryString();
@@ -68,8 +77,12 @@ final class ODataServlet extends HttpServlet {
             HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(effective));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, caller);
+            } else if ("HEAD".equals(request.getMethod())) {
+                HttpMethods.Bodiless bodiless = new HttpMethods.Bodiless(response);
+                process(HttpMethods.asGet(odataRequest), bodiless, caller, MediaResponse.headersOnly());
+                bodiless.finish();
             } else {
-                process(odataRequest, response, caller);
+                process(odataRequest, response, caller, MediaResponse.direct());
             }
         } catch (ServiceException e) {
             ErrorMapper.write(response, ErrorMapper.map(e));
@@ -89,10 +102,12 @@ final class ODataServlet extends HttpServlet {
         }
     }
 
-    /** Olingo answers the request; a download's bytes are then copied here, through a larger buffer than Olingo's. */
-    private void process(HttpServletRequest request, HttpServletResponse response, Caller caller)
-            throws IOException {
-        MediaResponse media = MediaResponse.direct();
+    /**
+     * Olingo answers the request; a download's bytes are then copied here, through a larger buffer than Olingo's
+     * (or, for HEAD, never opened).
+     */
+    private void process(HttpServletRequest request, HttpServletResponse response, Caller caller,
+                         MediaResponse media) throws IOException {
         try {
             handler(caller, media).process(request, response);
             media.copyTo(response);

@@ -72,6 +72,10 @@ class SecurityHeadersIT {
         answers.put("download", service.request(doc + "/$value").GET().build());
         answers.put("download not modified", service.request(doc + "/$value").header("If-None-Match", contentTag)
                 .GET().build());
+        answers.put("head", service.request(doc).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        answers.put("head of download", service.request(doc + "/$value")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        answers.put("options", service.request(doc).method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
         answers.put("upload", service.request("/Patients(h-1)/Documents").header("Content-Type", form.contentType())
                 .POST(form.publisher()).build());
         answers.put("create", json("/Patients", "POST", "{\"id\":\"h-2\"}").build());
