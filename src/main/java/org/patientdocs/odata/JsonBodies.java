@@ -129,7 +129,10 @@ final class JsonBodies {
     private static String check(EdmEntityType type, String name, Set<String> bindable, String relationships) {
         int at = name.indexOf('@');
         String subject = at < 0 ? name : name.substring(0, at);
-        if (name.endsWith(BIND) && type.getNavigationProperty(subject) != null) {
+        if (name.endsWith(BIND)) {
+            if (type.getNavigationProperty(subject) == null) {
+                throw invalid(name, type.getName() + " has no relationship " + subject + " to bind");
+            }
             if (bindable.contains(subject) && !type.getNavigationProperty(subject).isCollection()) {
                 return subject;
             }

@@ -198,6 +198,8 @@ class RequestBodiesIT {
         }
         assertRefused(service.postJson("/Patients", "{\"id\":\"b-unknown\",\"nickname\":\"x\"}"), "INVALID_BODY",
                 "nickname");
+        assertRefused(service.postJson("/Patients", "{\"id\":\"b-unknown\",\"Doctor@odata.bind\":\"Patients('b-1')\"}"),
+                "INVALID_BODY", "Doctor@odata.bind");
         assertRefused(service.postJson("/Patients", "{\"id\":\"b-unknown\",\"@Org.Example.Flag\":true}"),
                 "INVALID_BODY", "@Org.Example.Flag");
         assertEquals(404, service.get("/Patients('b-unknown')").statusCode());
