@@ -139,7 +139,12 @@ final class JsonBodies {
             throw relationship(name, name + " is not accepted: " + relationships);
         }
         if (at >= 0 && name.startsWith(CONTROL, at)) {
-            return null;
+            // as the service writes it: of the entity, of a relationship, or a property's type
+            if (subject.isEmpty() || type.getNavigationProperty(subject) != null
+                    || type.getProperty(subject) != null && name.endsWith("@odata.type")) {
+                return null;
+            }
+            throw invalid(name, name + " is not control information of " + type.getName());
         }
         if (at >= 0) {
             throw invalid(name, "The service keeps no instance annotations; " + name + " cannot be stored");

@@ -195,6 +195,8 @@ class RequestBodiesIT {
             assertRefused(send(method, path, "{\"description@Core.Description\":\"note\"}"), "INVALID_BODY",
                     "description@Core.Description");
             assertRefused(send(method, "/Patients(b-2)", "{\"nickname\":\"x\"}"), "INVALID_BODY", "nickname");
+            assertRefused(send(method, path, "{\"description@odata.mediaReadLink\":\"x\"}"), "INVALID_BODY",
+                    "description@odata.mediaReadLink");
         }
         assertRefused(service.postJson("/Patients", "{\"id\":\"b-unknown\",\"nickname\":\"x\"}"), "INVALID_BODY",
                 "nickname");
