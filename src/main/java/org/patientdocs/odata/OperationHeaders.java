@@ -3,6 +3,7 @@ package org.patientdocs.odata;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.olingo.commons.api.http.HttpHeader;
@@ -22,13 +23,13 @@ import org.patientdocs.query.FormatParameters;
  * <li>{@code Prefer: return=minimal} / {@code return=representation} on POST, PUT and PATCH: Olingo's dispatcher
  * refuses these exact header values on every request to a media entity (creating or changing a document), taking
  * them for requests to its stream. The service honours them ({@link EntityRequestProcessor}), so the value is
- * handed on quoted, {@code return="minimal"}, which RFC 7240 defines as the same preference and Olingo's parser
- * reads as such. On GET and DELETE Olingo's refusal (400) stays.</li>
+ * handed on quoted (and in lower case), {@code return="minimal"}, which RFC 7240 defines as the same preference and
+ * Olingo's parser reads as such. On GET and DELETE Olingo's refusal (400) stays.</li>
  * </ul>
  */
 public final class OperationHeaders {
 
-    private static final Pattern RETURN = Pattern.compile("(?i)(^|,)(\\s*)return(\\s*)=(\\s*)(minimal|representation)"
+    private static final Pattern RETURN = Pattern.compile("(?i)((?:^|,)\\s*return\\s*=\\s*)(minimal|representation)"
             + "(?=\\s*(?:[,;]|$))");
 
     private OperationHeaders() {
@@ -53,7 +54,10 @@ public final class OperationHeaders {
             return values.stream().map(FormatParameters::normalise).toList();
         }
         if (name.equalsIgnoreCase(HttpHeader.PREFER) && changesData(method)) {
-            return values.stream().map(value -> RETURN.matcher(value).replaceAll("$1$2return$3=$4\"$5\"")).toList();
+            // OData's grammar compares the values ignoring case, Olingo's parser does not
+            return values.stream().map(value -> RETURN.matcher(value).replaceAll(
+                    m -> Matcher.quoteReplacement(m.group(1) + '"' + m.group(2).toLowerCase(Locale.ROOT) + '"')))
+                    .toList();
         }
         return values;
     }
