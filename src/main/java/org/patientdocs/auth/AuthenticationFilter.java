@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Lets a request through only with an accepted API key and a valid bearer token, storing the {@link Caller} as
  * request attribute {@link Caller#ATTRIBUTE}. Refuses everything else, OPTIONS included, with 401, the OData error
- * body and an RFC 6750 challenge: {@code error="invalid_token"} only when a token was presented and rejected.
+ * body and an RFC 6750 challenge: {@code error="invalid_token"} only when a token was presented and rejected. (A CORS
+ * preflight from an allowed origin, which carries no credentials, is answered before it reaches this filter.)
  */
 public final class AuthenticationFilter implements Filter {
 

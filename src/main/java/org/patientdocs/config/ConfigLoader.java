@@ -81,7 +81,7 @@ public final class ConfigLoader {
         }
         return new ServiceConfig(
                 new ServiceConfig.Http(required("http.host"), intIn("http.port", 0, 65535), baseUrl(),
-                        Set.copyOf(list("http.trusted-proxies"))),
+                        Set.copyOf(list("http.trusted-proxies")), corsOrigins()),
                 new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500),
                         Duration.ofMillis(longIn("db.connect-timeout-ms", 250, 600_000))),
                 new ServiceConfig.Storage(dataDir),
@@ -157,6 +157,33 @@ public final class ConfigLoader {
             return uri;
         } catch (URISyntaxException e) {
             throw invalid("http.public-base-url", "must be an absolute http(s) URL", value);
+        }
+    }
+
+    /** Origins as browsers send them: scheme, host and port, nothing after; or {@code *} alone. */
+    private List<String> corsOrigins() {
+        String key = "http.cors.allowed-origins";
+        List<String> origins = list(key);
+        if (origins.equals(List.of("*"))) {
+            return origins;
+        }
+        for (String origin : origins) {
+            if (!isOrigin(origin)) {
+                throw invalid(key, "must list origins such as https://app.example.org (scheme, host and port, no"
+                        + " path, not even /), or be * alone", origin);
+            }
+        }
+        return origins;
+    }
+
+    private static boolean isOrigin(String text) {
+        try {
+            URI uri = new URI(text);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawPath().isEmpty() && uri.getRawQuery() == null && uri.getRawFragment() == null
+                    && uri.getRawUserInfo() == null;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

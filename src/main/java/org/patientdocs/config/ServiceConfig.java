@@ -18,8 +18,10 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      *                       or null to derive it from the request
      * @param trustedProxies addresses of reverse proxies whose {@code Forwarded} / {@code X-Forwarded-*} headers
      *                       are believed when no public base URL is configured
+     * @param corsOrigins    the origins ({@code https://app.example.org}) whose browser scripts may call the
+     *                       service (CORS), or {@code *} for any; empty: no CORS headers at all
      */
-    public record Http(String host, int port, URI publicBaseUrl, Set<String> trustedProxies) {
+    public record Http(String host, int port, URI publicBaseUrl, Set<String> trustedProxies, List<String> corsOrigins) {
     }
 
     /**

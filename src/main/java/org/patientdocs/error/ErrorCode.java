@@ -17,6 +17,8 @@ public enum ErrorCode {
     CONTENT_TYPE_MISMATCH,
     EMPTY_FILE,
     PROPERTY_NOT_WRITABLE,
+    /** A body that binds or nests related entities the service cannot relate that way (400). */
+    RELATIONSHIP_NOT_WRITABLE,
     METHOD_OVERRIDE_REFUSED,
     BATCH_TOO_MANY_OPERATIONS,
     BATCH_OPERATION_REFUSED,

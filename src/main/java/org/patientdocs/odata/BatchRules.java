@@ -80,10 +80,15 @@ final class BatchRules {
     }
 
     /**
-     * Makes an operation ready to run as a request of its own would be: refuses document content, then prepares the
-     * query. Runs after the operation's {@code $<id>} references are resolved, so it sees the URL that runs.
+     * Makes an operation ready to run as a request of its own would be: checks and prepares its headers
+     * ({@link OperationHeaders}), refuses document content, then prepares the query. Runs after the operation's
+     * {@code $<id>} references are resolved, so it sees the URL that runs.
      */
     void admit(ODataRequest request) {
+        ServiceException refused = OperationHeaders.prepare(request);
+        if (refused != null) {
+            throw refused;
+        }
         if (carriesContent(request)) {
             throw new ServiceException.BadRequest(ErrorCode.BATCH_OPERATION_REFUSED, "$batch", CONTENT_REFUSED);
         }

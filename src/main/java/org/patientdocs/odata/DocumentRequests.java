@@ -5,11 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Objects;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.Property;
+import org.apache.olingo.commons.api.edm.EdmEntityType;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
@@ -17,8 +17,8 @@ import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
+import org.apache.olingo.server.api.uri.UriResourceEntitySet;
 import org.patientdocs.auth.Caller;
-import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.storage.ContentSniffer;
 import org.patientdocs.storage.DocumentIds;
@@ -36,6 +36,10 @@ final class DocumentRequests {
 
     /** The properties a client may change; every other one is set by the service. */
     private static final Set<String> WRITABLE = Set.of("document_type", "description");
+    /** A document's one relationship, which a body may name only as it is. */
+    private static final String PATIENT = "Patient";
+    private static final String RELATIONSHIPS = "a document belongs to the patient it was uploaded to and cannot"
+            + " move to another";
 
     private final Services services;
     private final UploadReader uploads;
@@ -75,43 +79,66 @@ final class DocumentRequests {
         DocumentRecord document = find(target);
         String etag = "\"" + document.contentSha256() + "\"";
         response.setHeader(HttpHeader.ETAG, etag);
-        response.setHeader(HttpHeader.CACHE_CONTROL, "no-store");
-        response.setHeader("X-Content-Type-Options", "nosniff");
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag)) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
         }
-        InputStream bytes;
-        try {
-            bytes = services.content().openContent(document);
-        } catch (IOException e) {
-            throw new UncheckedIOException("document content missing", e);
+        // opened before any header is set: if it fails, the error answer must not carry the document's headers
+        InputStream bytes = null;
+        if (media.sendsBody()) {
+            try {
+                bytes = services.content().openContent(document);
+            } catch (IOException e) {
+                throw new UncheckedIOException("document content missing", e);
+            }
         }
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, document.contentType());
         response.setHeader(HttpHeader.CONTENT_LENGTH, Long.toString(document.fileSizeBytes()));
         response.setHeader("Content-Disposition", FileNames.attachment(document.fileName()));
-        media.send(response, bytes);
+        if (bytes != null) {
+            media.send(response, bytes);
+        }
     }
 
-    /** Changes the labels if the row is still at {@code version} (the version the caller checked If-Match on). */
+    /**
+     * Changes the labels if the row is still at {@code version} (the version the caller checked If-Match on). The
+     * body may repeat the other properties, and bind the document to its own patient, as they are.
+     */
     void update(OData odata, ODataRequest request, ContentType format, Target target, boolean replace, long version)
             throws DeserializerException {
         DocumentRecord current = find(target);
-        Entity body = JsonBodies.entity(odata, request, format, services.model().documentType());
-        for (Property property : body.getProperties()) {
-            if (!WRITABLE.contains(property.getName())
-                    && !Objects.equals(Entities.row(current).get(property.getName()), property.getValue())) {
-                throw new ServiceException.BadRequest(ErrorCode.PROPERTY_NOT_WRITABLE, property.getName(),
-                        "The property " + property.getName() + " is set by the service and cannot be changed");
-            }
+        EdmEntityType type = services.model().documentType();
+        JsonBodies.Body body = JsonBodies.entity(odata, request, format, type, Set.of(PATIENT), RELATIONSHIPS);
+        body.requireEtag(ETags.of(version));
+        body.requireUnchanged(type, WRITABLE, Entities.row(current));
+        String patient = body.bindings().get(PATIENT);
+        if (patient != null && !current.patientId().equals(boundPatient(odata, request, patient))) {
+            throw JsonBodies.relationship(PATIENT + "@odata.bind", "A document cannot move to another patient; "
+                    + "upload it to that patient instead");
         }
-        String documentType = labelOrCurrent(body, "document_type", replace, current.documentType());
-        String description = labelOrCurrent(body, "description", replace, current.description());
+        String documentType = labelOrCurrent(body.entity(), "document_type", replace, current.documentType());
+        String description = labelOrCurrent(body.entity(), "description", replace, current.description());
         if (!services.documents().updateLabels(current.id(), documentType, description, version)) {
             throw services.documents().exists(current.id()) ? ETags.changedMeanwhile()
                     : new ServiceException.NotFound("The document does not exist");
         }
+    }
+
+    /** The id of the patient a {@code Patient@odata.bind} URL names, relative to the service root or absolute. */
+    private String boundPatient(OData odata, ODataRequest request, String url) {
+        String name = PATIENT + "@odata.bind";
+        UriResourceEntitySet entity;
+        try {
+            entity = odata.createUriHelper().parseEntityId(services.model().metadata().getEdm(), url,
+                    request.getRawBaseUri() + "/");
+        } catch (DeserializerException e) {
+            throw JsonBodies.relationship(name, name + " must name a patient, e.g. Patients('12345')");
+        }
+        if (!Model.PATIENTS.equals(entity.getEntitySet().getName())) {
+            throw JsonBodies.relationship(name, name + " must name a patient, e.g. Patients('12345')");
+        }
+        return Literals.stringKey(entity.getKeyPredicates().get(0).getText());
     }
 
     void delete(Target target) {

@@ -18,6 +18,8 @@ import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
+import org.apache.olingo.server.api.prefer.Preferences.Return;
+import org.apache.olingo.server.api.prefer.PreferencesApplied;
 import org.apache.olingo.server.api.processor.MediaEntityProcessor;
 import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
@@ -102,14 +104,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
         Entity created = patients.create(odata, request, requestFormat);
-        String location = absoluteUrl(request, target.set(), created);
-        response.setHeader(HttpHeader.LOCATION, location);
-        if (asksForAShape(uriInfo)) {
-            response.setHeader(HttpHeader.ODATA_ENTITY_ID, location);
-            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
-            return;
-        }
-        writeEntity(request, response, target.set(), created, responseFormat, null, HttpStatusCode.CREATED);
+        answerCreated(request, response, uriInfo, target.set(), created, responseFormat);
     }
 
     @Override
@@ -117,7 +112,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        long version = ETags.version(checkIfMatch(request, read(target, null)));
+        long version = ETags.version(checkPreconditions(request, read(target, null)));
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (target.isDocuments()) {
             documents.update(odata, request, requestFormat, target, replace, version);
@@ -126,7 +121,9 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         }
         Entity updated = read(target, null);
         response.setHeader(HttpHeader.ETAG, updated.getETag());
-        if (asksForAShape(uriInfo)) {
+        Return preferred = preferredReturn(request);
+        applied(response, preferred);
+        if (answersMinimally(preferred, uriInfo)) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
@@ -134,19 +131,20 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     }
 
     /**
-     * Whether a create or update asks for its answer shaped by $select or $expand. The service does not shape those
-     * answers, and a service that cannot apply them "MUST return 204 No Content" rather than fail (OData 4.01
-     * Protocol 11.4.1.5) or, as an unshaped 200 would, pretend to have applied them.
+     * Whether a create or change answers 204 without the entity: the client prefers {@code return=minimal}, or asks
+     * for the answer shaped by $select or $expand. The service does not shape those answers, and a service that
+     * cannot apply them "MUST return 204 No Content" rather than fail (OData 4.01 Protocol 11.4.1.5) or, as an
+     * unshaped 200 would, pretend to have applied them.
      */
-    private static boolean asksForAShape(UriInfo uriInfo) {
-        return uriInfo.getSelectOption() != null || uriInfo.getExpandOption() != null;
+    private static boolean answersMinimally(Return preferred, UriInfo uriInfo) {
+        return preferred == Return.MINIMAL || uriInfo.getSelectOption() != null || uriInfo.getExpandOption() != null;
     }
 
     @Override
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        checkIfMatch(request, read(target, null));
+        checkPreconditions(request, read(target, null));
         if (target.isDocuments()) {
             documents.delete(target);
         } else {
@@ -171,10 +169,9 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         DocumentRequests.Upload upload = documents.upload(request, target.patientScope(), caller);
         DocumentRecord record = upload.record();
         Entity entity = Entities.fromRow(odata, services.model().documents(), Entities.row(record));
-        response.setHeader(HttpHeader.LOCATION, absoluteUrl(request, services.model().documents(), entity));
         ContentType format = upload.fromForm() && !Negotiation.asksForMetadata(request)
                 ? ContentType.JSON_NO_METADATA : responseFormat;
-        writeEntity(request, response, services.model().documents(), entity, format, null, HttpStatusCode.CREATED);
+        answerCreated(request, response, uriInfo, services.model().documents(), entity, format);
     }
 
     @Override
@@ -189,11 +186,52 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         throw new ServiceException.MethodNotAllowed("Delete the document itself, not its $value");
     }
 
-    /** The entity's current ETag, once an If-Match header (if any) has been found to name it; else 412. */
-    private static String checkIfMatch(ODataRequest request, Entity current) {
+    /**
+     * The answer to every create, of a patient or a document (whichever form its upload took): {@code 201} with the
+     * entity, or {@code 204} without it ({@link #answersMinimally}); both with the entity's URL in
+     * {@code Location} (and in {@code OData-EntityId} when no body says which entity it is) and its ETag, and a
+     * {@code return} preference confirmed in {@code Preference-Applied}.
+     */
+    private void answerCreated(ODataRequest request, ODataResponse response, UriInfo uriInfo, EdmEntitySet set,
+                               Entity entity, ContentType format) throws SerializerException {
+        String url = absoluteUrl(request, set, entity);
+        response.setHeader(HttpHeader.LOCATION, url);
+        response.setHeader(HttpHeader.ETAG, entity.getETag());
+        Return preferred = preferredReturn(request);
+        applied(response, preferred);
+        if (answersMinimally(preferred, uriInfo)) {
+            response.setHeader(HttpHeader.ODATA_ENTITY_ID, url);
+            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
+            return;
+        }
+        writeEntity(request, response, set, entity, format, null, HttpStatusCode.CREATED);
+    }
+
+    /** The client's {@code return} preference, or null. */
+    private Return preferredReturn(ODataRequest request) {
+        return odata.createPreferences(request.getHeaders(HttpHeader.PREFER)).getReturn();
+    }
+
+    private static void applied(ODataResponse response, Return preferred) {
+        if (preferred != null) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED,
+                    PreferencesApplied.with().returnRepresentation(preferred).build().toValueString());
+        }
+    }
+
+    /**
+     * The entity's current ETag, once the conditions of a change have been found to hold: an If-Match header (if
+     * any) names it, an If-None-Match header (if any) neither names it nor is {@code *}; else 412, and nothing
+     * changes.
+     */
+    private static String checkPreconditions(ODataRequest request, Entity current) {
         if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), current.getETag())) {
             throw new ServiceException.PreconditionFailed("If-Match names an older version of the entity; "
                     + "read it again and retry");
+        }
+        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), current.getETag())) {
+            throw new ServiceException.PreconditionFailed("If-None-Match names the entity's current version (or is *,"
+                    + " and the entity exists); nothing was changed");
         }
         return current.getETag();
     }

@@ -31,20 +31,32 @@ public final class MediaResponse {
     private static final BlockingQueue<ByteBuffer> DIRECT_BUFFERS = new ArrayBlockingQueue<>(32);
 
     private final boolean direct;
+    private final boolean body;
     private InputStream pending;
 
-    private MediaResponse(boolean direct) {
+    private MediaResponse(boolean direct, boolean body) {
         this.direct = direct;
+        this.body = body;
     }
 
     /** For a request of its own: the servlet copies the body after Olingo is done ({@link #copyTo}). */
     public static MediaResponse direct() {
-        return new MediaResponse(true);
+        return new MediaResponse(true, true);
+    }
+
+    /** For a HEAD request: the answer's headers only, so the content is never opened. */
+    public static MediaResponse headersOnly() {
+        return new MediaResponse(true, false);
     }
 
     /** For the operations of a batch: every body is Olingo's (though document content is refused there). */
     public static MediaResponse viaOlingo() {
-        return new MediaResponse(false);
+        return new MediaResponse(false, true);
+    }
+
+    /** Whether the answer carries the content; if not, a processor sets the headers and does not open it. */
+    boolean sendsBody() {
+        return body;
     }
 
     /** Sends {@code body} as the response's content; the stream is closed once sent (or once discarded). */

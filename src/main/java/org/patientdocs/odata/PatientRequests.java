@@ -3,11 +3,12 @@ package org.patientdocs.odata;
 import java.time.LocalDate;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
-import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.Property;
+import org.apache.olingo.commons.api.edm.EdmEntityType;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
@@ -22,6 +23,11 @@ final class PatientRequests {
     /** Patient numbers as clinics' systems issue them: letters, digits, '.', '_' and '-'. */
     static final Pattern PATIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+    /** The properties a client may change; the id is chosen once, at creation. */
+    private static final Set<String> WRITABLE = Set.of("first_name", "last_name", "birth_date");
+    private static final String RELATIONSHIPS = "documents are created by uploading their content to POST"
+            + " Patients('{id}')/Documents, and cannot move from one patient to another";
+
     private final Services services;
 
     PatientRequests(Services services) {
@@ -29,7 +35,8 @@ final class PatientRequests {
     }
 
     Entity create(OData odata, ODataRequest request, ContentType format) throws DeserializerException {
-        Entity body = JsonBodies.entity(odata, request, format, services.model().patientType());
+        Entity body = JsonBodies.entity(odata, request, format, services.model().patientType(), Set.of(),
+                RELATIONSHIPS).entity();
         String id = text(body, "id");
         if (id == null || !PATIENT_ID.matcher(id).matches()) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "id",
@@ -44,12 +51,13 @@ final class PatientRequests {
     /** Changes the patient if its row is still at {@code version} (the version the caller checked If-Match on). */
     void update(OData odata, ODataRequest request, ContentType format, String id, boolean replace, long version)
             throws DeserializerException {
-        Entity body = JsonBodies.entity(odata, request, format, services.model().patientType());
-        if (body.getProperty("id") != null && !Objects.equals(id, text(body, "id"))) {
-            throw new ServiceException.BadRequest(ErrorCode.PROPERTY_NOT_WRITABLE, "id", "The id cannot be changed");
-        }
+        EdmEntityType type = services.model().patientType();
+        JsonBodies.Body sent = JsonBodies.entity(odata, request, format, type, Set.of(), RELATIONSHIPS);
         PatientRecord current = services.patients().find(id)
                 .orElseThrow(() -> new ServiceException.NotFound("The patient does not exist"));
+        sent.requireEtag(ETags.of(version));
+        sent.requireUnchanged(type, WRITABLE, Entities.row(current));
+        Entity body = sent.entity();
         PatientRecord changed = new PatientRecord(id,
                 pick(body, "first_name", replace, current.firstName()),
                 pick(body, "last_name", replace, current.lastName()),

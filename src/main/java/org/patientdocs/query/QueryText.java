@@ -27,6 +27,7 @@ import org.patientdocs.error.ServiceException;
  * becomes {@code substringof(}, which the translator then reads as matchesPattern. OData 2's own
  * {@code substringof} is refused (501) so it can never be confused with it; {@link #restore} undoes the renaming
  * for next links.</li>
+ * <li>{@code $format}: JSON format parameters as {@link FormatParameters} writes them for the parser.</li>
  * </ul>
  * Text inside string literals and {@code $search} phrases is never changed.
  */
@@ -67,14 +68,16 @@ public final class QueryText {
                 params.add(param);
                 continue;
             }
-            char quote = name.equals("$search") ? '"' : '\'';
+            String key = option != null ? option : name;
+            char quote = key.equals("$search") ? '"' : '\'';
             int depth = depth(value, quote);
             if (depth > maxNestingDepth) {
                 throw new ServiceException.BadRequest(ErrorCode.QUERY_LIMIT_EXCEEDED, name, "The option " + name
                         + " nests parentheses " + depth + " deep; the limit query.max-nesting-depth is "
                         + maxNestingDepth);
             }
-            String rewritten = isExpression(name) ? rewrite(value, name) : value;
+            String rewritten = isExpression(key) ? rewrite(value, key)
+                    : key.equals("$format") ? FormatParameters.normalise(value) : value;
             if (rewritten.equals(value)) {
                 params.add(param);
             } else {

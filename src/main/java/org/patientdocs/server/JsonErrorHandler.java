@@ -25,7 +25,9 @@ final class JsonErrorHandler extends ErrorHandler {
                                     Callback callback) {
         byte[] body = ErrorMapper.ofStatus(code, HttpStatus.getMessage(code)).json().getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorMapper.ERROR_CONTENT_TYPE);
+        // the security headers filter has not run for an error decided before any context; put replaces its values
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
         response.getHeaders().put("OData-Version", "4.0");
         response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         response.write(true, ByteBuffer.wrap(body), callback);

@@ -1,6 +1,8 @@
 package org.patientdocs.server;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Objects;
 
 import jakarta.servlet.ReadListener;
@@ -16,6 +18,7 @@ import org.patientdocs.error.ErrorMapper;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.odata.AllowedMethods;
 import org.patientdocs.odata.Batches;
 import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
@@ -23,6 +26,7 @@ import org.patientdocs.odata.ErrorResponder;
 import org.patientdocs.odata.JsonBatch;
 import org.patientdocs.odata.MediaResponse;
 import org.patientdocs.odata.MetadataResponder;
+import org.patientdocs.odata.OperationHeaders;
 import org.patientdocs.odata.PropertyProcessor;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each request to Olingo with this service's processors. Olingo's handler keeps per-request state, so one is
- * made per request; the parsed model is shared.
+ * made per request; the parsed model is shared. HEAD and OPTIONS, which Olingo does not know, are answered here
+ * ({@link HttpMethods}).
  */
 final class ODataServlet extends HttpServlet {
 
@@ -50,9 +55,20 @@ final class ODataServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) {
-        Caller caller = Caller.of(request);
+    protected void service(HttpServletRequest request, HttpServletResponse servletResponse) {
+        HttpServletResponse response = HttpMethods.allowOn405(servletResponse,
+                () -> AllowedMethods.of(services.model().metadata().getEdm(), request.getRequestURI()));
         try {
+            ServiceException refused = OperationHeaders.refusal(request::getHeader);
+            if (refused != null) {
+                throw refused;
+            }
+            if ("OPTIONS".equals(request.getMethod())) {
+                HttpMethods.answerOptions(response,
+                        AllowedMethods.of(services.model().metadata().getEdm(), request.getRequestURI()));
+                return;
+            }
+            Caller caller = Caller.of(request);
             String base = baseUrls.baseFor(request);
             HttpServletRequest effective = base == null ? request : new PublicUrl(request, base);
             String query = request.getQueryString();
@@ -60,11 +76,15 @@ final class ODataServlet extends HttpServlet {
             if (!Objects.equals(prepared, query)) {
                 effective = new PreparedQuery(effective, prepared);
             }
-            HttpServletRequest odataRequest = new LazyBody(effective);
+            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(effective));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, caller);
+            } else if ("HEAD".equals(request.getMethod())) {
+                HttpMethods.Bodiless bodiless = new HttpMethods.Bodiless(response);
+                process(HttpMethods.asGet(odataRequest), bodiless, caller, MediaResponse.headersOnly());
+                bodiless.finish();
             } else {
-                process(odataRequest, response, caller);
+                process(odataRequest, response, caller, MediaResponse.direct());
             }
         } catch (ServiceException e) {
             ErrorMapper.write(response, ErrorMapper.map(e));
@@ -84,10 +104,12 @@ final class ODataServlet extends HttpServlet {
         }
     }
 
-    /** Olingo answers the request; a download's bytes are then copied here, through a larger buffer than Olingo's. */
-    private void process(HttpServletRequest request, HttpServletResponse response, Caller caller)
-            throws IOException {
-        MediaResponse media = MediaResponse.direct();
+    /**
+     * Olingo answers the request; a download's bytes are then copied here, through a larger buffer than Olingo's
+     * (or, for HEAD, never opened).
+     */
+    private void process(HttpServletRequest request, HttpServletResponse response, Caller caller,
+                         MediaResponse media) throws IOException {
         try {
             handler(caller, media).process(request, response);
             media.copyTo(response);
@@ -175,6 +197,29 @@ final class ODataServlet extends HttpServlet {
                     }
                 }
             };
+        }
+    }
+
+    /** The request with the headers {@link OperationHeaders#forOlingo} rewrites. */
+    private static final class OlingoHeaders extends HttpServletRequestWrapper {
+
+        OlingoHeaders(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            Enumeration<String> values = getHeaders(name);
+            return values.hasMoreElements() ? values.nextElement() : null;
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            Enumeration<String> values = super.getHeaders(name);
+            if (values == null || !values.hasMoreElements()) {
+                return values;
+            }
+            return Collections.enumeration(OperationHeaders.forOlingo(getMethod(), name, Collections.list(values)));
         }
     }
 

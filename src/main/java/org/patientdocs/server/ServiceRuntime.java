@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with the
- * filter chain (request id and access log → security headers → authentication → key compatibility → Olingo).
+ * filter chain (CORS, when configured → request id and access log → security headers → authentication → key
+ * compatibility → Olingo).
  * Wiring only; started by {@link Main} and by the integration tests.
  */
 public final class ServiceRuntime implements AutoCloseable {
@@ -172,7 +173,7 @@ public final class ServiceRuntime implements AutoCloseable {
         odata.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
         ServletContextHandler vocabularies = context("/vocabularies", routes);
         vocabularies.addServlet(new ServletHolder(new VocabularyServlet()), "/*");
-        server.setHandler(new ContextHandlerCollection(vocabularies, odata));
+        server.setHandler(Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins()));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         return server;

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -72,8 +73,25 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(1), config.documents().orphanMinAge());
     }
 
+    @Test
+    void corsIsOffUnlessOriginsAreListed() {
+        assertEquals(List.of(), load().http().corsOrigins());
+        assertEquals(List.of("https://app.example.org", "http://localhost:3000"),
+                load("http.cors.allowed-origins", " https://app.example.org, http://localhost:3000 ").http()
+                        .corsOrigins());
+        assertEquals(List.of("*"), load("http.cors.allowed-origins", "*").http().corsOrigins());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "http.cors.allowed-origins | https://app.example.org/ | http.cors.allowed-origins must list origins such as"
+                + " https://app.example.org (scheme, host and port, no path, not even /), or be * alone,"
+                + " was 'https://app.example.org/'",
+        "http.cors.allowed-origins | app.example.org | http.cors.allowed-origins must list origins such as"
+                + " https://app.example.org (scheme, host and port, no path, not even /), or be * alone,"
+                + " was 'app.example.org'",
+        "http.cors.allowed-origins | \"*, https://a.example\" | http.cors.allowed-origins must list origins such as"
+                + " https://app.example.org (scheme, host and port, no path, not even /), or be * alone, was '*'",
         "documents.store | s3 | documents.store must be filesystem or database, was 's3'",
         "db.connect-timeout-ms | 100 | db.connect-timeout-ms must be an integer in 250..600000, was '100'",
         "db.connect-timeout-ms | soon | db.connect-timeout-ms must be an integer in 250..600000, was 'soon'",

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every entity carries an ETag; stale If-Match is 412, matching If-None-Match is 304. */
+/**
+ * Every entity carries an ETag; a stale If-Match is 412, a matching If-None-Match is 304 on a read and 412 on a
+ * change.
+ */
 class ETagIT {
 
     private static TestService service;
@@ -102,5 +105,52 @@ class ETagIT {
         assertEquals(304, again.statusCode());
         assertEquals("", again.body());
         assertEquals(200, send("GET", "/Patients('e-3')", null, "If-None-Match", "W/\"999\"").statusCode());
+    }
+
+    @Test
+    void ifNoneMatchNamingThePatientRefusesEveryChangeAndChangesNothing() throws Exception {
+        service.postJson("/Patients", "{\"id\":\"e-4\",\"last_name\":\"Kept\"}");
+        String etag = service.get("/Patients('e-4')").headers().firstValue("ETag").orElseThrow();
+        for (String condition : new String[] {"*", etag, "W/\"999\", " + etag}) {
+            for (String method : new String[] {"PATCH", "PUT"}) {
+                HttpResponse<String> refused = send(method, "/Patients('e-4')", "{\"last_name\":\"Changed\"}",
+                        "If-None-Match", condition);
+                assertEquals(412, refused.statusCode(), method + " " + condition + ": " + refused.body());
+                assertEquals("PRECONDITION_FAILED", TestService.json(refused).get("error").get("code").asText());
+            }
+            assertEquals(412, send("DELETE", "/Patients('e-4')", null, "If-None-Match", condition).statusCode());
+        }
+        HttpResponse<String> after = service.get("/Patients('e-4')");
+        assertEquals("Kept", TestService.json(after).get("last_name").asText());
+        assertEquals(etag, after.headers().firstValue("ETag").orElseThrow());
+
+        HttpResponse<String> otherVersion = send("PATCH", "/Patients('e-4')", "{\"last_name\":\"Changed\"}",
+                "If-None-Match", "W/\"999\"");
+        assertEquals(200, otherVersion.statusCode(), otherVersion.body());
+        assertEquals(204, send("DELETE", "/Patients('e-4')", null, "If-None-Match", etag).statusCode());
+    }
+
+    @Test
+    void ifNoneMatchNamingTheDocumentRefusesEveryChangeAndChangesNothing() throws Exception {
+        service.postJson("/Patients", "{\"id\":\"e-5\"}");
+        Multipart form = new Multipart().file("file", "c.pdf", Samples.PDF, Samples.pdf(200))
+                .field("document_type", "Kept");
+        String id = TestService.json(service.send(service.request("/Patients(e-5)/Documents")
+                .header("Content-Type", form.contentType()).POST(form.publisher()).build())).get("id").asText();
+        String path = "/Patients(e-5)/Documents(" + id + ")";
+        String etag = service.get(path).headers().firstValue("ETag").orElseThrow();
+        for (String condition : new String[] {"*", etag}) {
+            for (String method : new String[] {"PATCH", "PUT"}) {
+                HttpResponse<String> refused = send(method, path, "{\"document_type\":\"Changed\"}",
+                        "If-None-Match", condition);
+                assertEquals(412, refused.statusCode(), method + " " + condition + ": " + refused.body());
+            }
+            assertEquals(412, send("DELETE", path, null, "If-None-Match", condition).statusCode());
+        }
+        HttpResponse<String> after = service.get(path);
+        assertEquals("Kept", TestService.json(after).get("document_type").asText());
+        assertEquals(etag, after.headers().firstValue("ETag").orElseThrow());
+        assertEquals(200, service.getBytes(path + "/$value").statusCode());
+        assertEquals(204, send("DELETE", path, null, "If-None-Match", "W/\"999\"").statusCode());
     }
 }
