@@ -9,7 +9,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;
@@ -56,7 +56,7 @@ public final class AuthenticationFilter implements Filter {
             return;
         } catch (ServiceUnavailable e) {
             LOG.warn("cannot load the token signing keys from auth.jwks: {}", e.getCause().getClass().getName());
-            ErrorMapper.write(response, ErrorMapper.map(e));
+            ErrorResponse.of(e).write(response);
             return;
         }
         request.setAttribute(Caller.ATTRIBUTE, caller);
@@ -69,7 +69,7 @@ public final class AuthenticationFilter implements Filter {
         LOG.debug("refused {}: {}", request.getMethod(), e.getMessage());
         // before the body: writing a body of its full Content-Length commits the response
         response.setHeader("WWW-Authenticate", challenge);
-        ErrorMapper.write(response, ErrorMapper.map(e));
+        ErrorResponse.of(e).write(response);
     }
 
     static String invalidTokenChallenge(String description) {

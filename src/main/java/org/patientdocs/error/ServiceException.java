@@ -2,7 +2,7 @@ package org.patientdocs.error;
 
 /**
  * The one unchecked root of every error the service reports to a client. The throw site picks the meaning
- * (a subclass) and an {@link ErrorCode}; only {@link ErrorMapper} turns it into a status and a body.
+ * (a subclass) and an {@link ErrorCode}; only {@link ErrorResponse} turns it into a status, headers and a body.
  * Messages are shown to the client, so they must never contain SQL, file paths or stack traces.
  */
 public abstract class ServiceException extends RuntimeException {

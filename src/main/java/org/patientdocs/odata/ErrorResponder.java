@@ -1,7 +1,6 @@
 package org.patientdocs.odata;
 
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -20,7 +19,7 @@ import org.apache.olingo.server.core.uri.parser.UriParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchTokenizerException;
 import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
@@ -57,7 +56,7 @@ public final class ErrorResponder implements ErrorProcessor {
             // Olingo answers 406 for a request body it cannot read; that is 415 (RFC 9110 §15.5.16).
             status = 415;
         }
-        ErrorMapper.ErrorBody unimplemented = unimplementedResource(request, serverError.getException());
+        ErrorResponse unimplemented = unimplementedResource(request, serverError.getException());
         write(response, unimplemented != null ? unimplemented
                 : toBody(serverError.getException(), status, serverError.getMessage()));
     }
@@ -68,12 +67,12 @@ public final class ErrorResponder implements ErrorProcessor {
      * {@code /$each} and {@code /$filter(…)} (set-based operations) it cannot parse at all, and calls the URI
      * malformed: those are named too.
      */
-    private static ErrorMapper.ErrorBody unimplementedResource(ODataRequest request, Exception exception) {
+    private static ErrorResponse unimplementedResource(ODataRequest request, Exception exception) {
         String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
         if (exception instanceof UriParserException) {
             for (String segment : UNIMPLEMENTED_SEGMENTS) {
                 if (("/" + path + "/").contains("/" + segment + "/") || path.contains("/" + segment + "(")) {
-                    return ErrorMapper.ofStatus(501, "The service does not implement the path segment /" + segment
+                    return ErrorResponse.ofStatus(501, "The service does not implement the path segment /" + segment
                             + " (set-based operations)");
                 }
             }
@@ -84,7 +83,7 @@ public final class ErrorResponder implements ErrorProcessor {
             return null;
         }
         String resource = path.replaceFirst("^/", "").split("[/(?]", 2)[0];
-        return ErrorMapper.ofStatus(501, UNIMPLEMENTED_RESOURCES.contains(resource)
+        return ErrorResponse.ofStatus(501, UNIMPLEMENTED_RESOURCES.contains(resource)
                 ? "The service does not implement " + resource + " requests"
                 : "The service does not implement this kind of request");
     }
@@ -97,10 +96,10 @@ public final class ErrorResponder implements ErrorProcessor {
                         || request.getMethod() == HttpMethod.PATCH);
     }
 
-    static ErrorMapper.ErrorBody toBody(Throwable exception, int status, String message) {
+    static ErrorResponse toBody(Throwable exception, int status, String message) {
         ServiceException known = find(exception);
         if (known != null) {
-            ErrorMapper.ErrorBody body = ErrorMapper.map(known);
+            ErrorResponse body = ErrorResponse.of(known);
             if (body.status() >= 500) {
                 LOG.warn("request {} answered {}: {}", RequestIds.current(), body.status(),
                         SafeTrace.describe(known));
@@ -109,31 +108,31 @@ public final class ErrorResponder implements ErrorProcessor {
         }
         if (exception instanceof SearchParserException || exception instanceof SearchTokenizerException) {
             // Olingo's own message speaks of its tokenizer's states
-            return ErrorMapper.map(new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$search",
+            return ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$search",
                     "The $search expression is not valid: use words, \"quoted phrases\", AND, OR, NOT and"
                             + " parentheses"));
         }
         if (status >= 400 && status < 500 && message != null) {
-            return ErrorMapper.ofStatus(status, message);
+            return ErrorResponse.ofStatus(status, message);
         }
         if (exception instanceof ODataHandlerException handler
                 && handler.getMessageKey() == ODataHandlerException.MessageKeys.PROCESSOR_NOT_IMPLEMENTED) {
             // Olingo's own message names the processor interface that is missing
-            return ErrorMapper.ofStatus(501, "The service does not implement this kind of request (entity references,"
+            return ErrorResponse.ofStatus(501, "The service does not implement this kind of request (entity references,"
                     + " $ref, for example)");
         }
         if (status == 501 && message != null) {
-            return ErrorMapper.ofStatus(501, message);
+            return ErrorResponse.ofStatus(501, message);
         }
         if (failedInUriParser(exception)) {
             // Olingo's URI parser fails with an unchecked exception on some input, valid or not (null in (1) is one):
             // the service cannot read the request, which is no failure of its own; logged to be found and fixed
             LOG.info("request {} could not be parsed: {}", RequestIds.current(), SafeTrace.describe(exception));
-            return ErrorMapper.ofStatus(400, "The service could not parse the request's URL or query options");
+            return ErrorResponse.ofStatus(400, "The service could not parse the request's URL or query options");
         }
         String requestId = RequestIds.current();
         LOG.error("request {} failed: {}", requestId, SafeTrace.describe(exception));
-        return ErrorMapper.internal(requestId);
+        return ErrorResponse.internal(requestId);
     }
 
     /**
@@ -167,13 +166,10 @@ public final class ErrorResponder implements ErrorProcessor {
         return null;
     }
 
-    /** Writes an error answer: for Olingo's requests here, and for the requests of a batch ({@link BatchAnswer}). */
-    static void write(ODataResponse response, ErrorMapper.ErrorBody body) {
-        response.setStatusCode(body.status());
-        response.setHeader(HttpHeader.CONTENT_TYPE, ErrorMapper.ERROR_CONTENT_TYPE);
-        if (body.status() == 503) {
-            response.setHeader(HttpHeader.RETRY_AFTER, "5");
-        }
-        response.setContent(new ByteArrayInputStream(body.json().getBytes(StandardCharsets.UTF_8)));
+    /** Puts an error answer into Olingo's response: for Olingo's requests here, and for those of a batch. */
+    static void write(ODataResponse response, ErrorResponse error) {
+        response.setStatusCode(error.status());
+        error.headers().forEach(response::setHeader);
+        response.setContent(new ByteArrayInputStream(error.body()));
     }
 }

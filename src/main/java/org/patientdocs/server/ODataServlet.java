@@ -14,7 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataHttpHandler;
 import org.patientdocs.auth.Caller;
-import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
@@ -87,7 +87,7 @@ final class ODataServlet extends HttpServlet {
                 process(odataRequest, response, caller, MediaResponse.direct());
             }
         } catch (ServiceException e) {
-            ErrorMapper.write(response, ErrorMapper.map(e));
+            ErrorResponse.of(e).write(response);
         } catch (IOException | RuntimeException e) {
             // A failure while a response body is sent: mostly a client that went away mid-download (an I/O failure),
             // else the service failed midway, leaving the body unfinished.
@@ -99,7 +99,7 @@ final class ODataServlet extends HttpServlet {
                         SafeTrace.describe(e));
             } else {
                 LOG.error("request {} failed: {}", RequestIds.current(), SafeTrace.describe(e));
-                ErrorMapper.write(response, ErrorMapper.internal(RequestIds.current()));
+                ErrorResponse.internal(RequestIds.current()).write(response);
             }
         }
     }

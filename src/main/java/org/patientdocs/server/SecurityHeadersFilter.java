@@ -10,7 +10,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.ServiceException;
 
 /**
@@ -27,8 +27,8 @@ public final class SecurityHeadersFilter implements Filter {
         out.setHeader("Cache-Control", "no-store");
         out.setHeader("X-Content-Type-Options", "nosniff");
         if (http.getHeader("X-HTTP-Method") != null || http.getHeader("X-HTTP-Method-Override") != null) {
-            ErrorMapper.write(out, ErrorMapper.map(new ServiceException.BadRequest(ErrorCode.METHOD_OVERRIDE_REFUSED,
-                    null, "X-HTTP-Method and X-HTTP-Method-Override are not accepted; send the real method")));
+            ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.METHOD_OVERRIDE_REFUSED, null,
+                    "X-HTTP-Method and X-HTTP-Method-Override are not accepted; send the real method")).write(out);
             return;
         }
         chain.doFilter(request, response);
