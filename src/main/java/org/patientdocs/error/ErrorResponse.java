@@ -27,6 +27,8 @@ public final class ErrorResponse {
      * database, the token signing keys) is mostly back within seconds.
      */
     public static final String RETRY_AFTER_SECONDS = "5";
+    /** The RFC 6750 challenge of every 401. */
+    static final String CHALLENGE = "Bearer realm=\"patientdocs\"";
 
     private static final Map<Class<? extends ServiceException>, Integer> STATUS = Map.ofEntries(
             Map.entry(ServiceException.BadRequest.class, 400),
@@ -47,28 +49,31 @@ public final class ErrorResponse {
     private final String code;
     private final String message;
     private final String target;
+    private final boolean tokenRejected;
 
-    private ErrorResponse(int status, String code, String message, String target) {
+    private ErrorResponse(int status, String code, String message, String target, boolean tokenRejected) {
         this.status = status;
         this.code = code;
         this.message = message;
         this.target = target;
+        this.tokenRejected = tokenRejected;
     }
 
     /** The answer to a failure whose meaning the service knows. */
     public static ErrorResponse of(ServiceException e) {
-        return new ErrorResponse(STATUS.getOrDefault(e.getClass(), 500), e.code().name(), e.getMessage(), e.target());
+        return new ErrorResponse(STATUS.getOrDefault(e.getClass(), 500), e.code().name(), e.getMessage(), e.target(),
+                e instanceof ServiceException.Unauthorized unauthorized && unauthorized.tokenRejected());
     }
 
     /** The answer to an unexpected failure: a generic message that names the request id, nothing else. */
     public static ErrorResponse internal(String requestId) {
         return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(),
-                "An unexpected error occurred; quote request id " + requestId + " when reporting it.", null);
+                "An unexpected error occurred; quote request id " + requestId + " when reporting it.", null, false);
     }
 
     /** An error decided by the protocol layer (Olingo or Jetty) with only a status and a client-safe message. */
     public static ErrorResponse ofStatus(int status, String message) {
-        return new ErrorResponse(status, codeFor(status).name(), message, null);
+        return new ErrorResponse(status, codeFor(status).name(), message, null, false);
     }
 
     private static ErrorCode codeFor(int status) {
@@ -108,7 +113,8 @@ public final class ErrorResponse {
 
     /**
      * The headers of the answer, in the order they are written: every error says what its body is and in which
-     * OData version; a 503 says when to try again.
+     * OData version; a 503 says when to try again; a 401 challenges the client to authenticate (RFC 6750), saying
+     * {@code error="invalid_token"} only when a token was presented and rejected.
      */
     public Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -117,7 +123,26 @@ public final class ErrorResponse {
         if (status == 503) {
             headers.put("Retry-After", RETRY_AFTER_SECONDS);
         }
+        if (status == 401) {
+            headers.put("WWW-Authenticate", challenge());
+        }
         return Collections.unmodifiableMap(headers);
+    }
+
+    private String challenge() {
+        if (!tokenRejected) {
+            return CHALLENGE;
+        }
+        return CHALLENGE + ", error=\"invalid_token\", error_description=\"" + quotable(message) + "\"";
+    }
+
+    /** RFC 6750 §3: error_description allows only %x20-21 / %x23-5B / %x5D-7E, i.e. no quote or backslash. */
+    private static String quotable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? c : '\'');
+        }
+        return out.toString();
     }
 
     /** The OData JSON error body. */

@@ -30,6 +30,19 @@ class ErrorResponseTest {
     }
 
     @Test
+    void everyRefusalOfCredentialsIsAChallengeThatSaysInvalidTokenOnlyForARejectedToken() {
+        assertEquals("Bearer realm=\"patientdocs\"",
+                ErrorResponse.of(new ServiceException.Unauthorized("The x-api-key header is required")).headers()
+                        .get("WWW-Authenticate"));
+        assertEquals("Bearer realm=\"patientdocs\", error=\"invalid_token\", error_description=\"The 'token' is'"
+                        + "not valid\"",
+                ErrorResponse.of(ServiceException.Unauthorized.invalidToken("The \"token\" is\nnot valid")).headers()
+                        .get("WWW-Authenticate"));
+        assertEquals("Bearer realm=\"patientdocs\"", ErrorResponse.ofStatus(401, "Unauthorized").headers()
+                .get("WWW-Authenticate"));
+    }
+
+    @Test
     void theBodyIsTheODataErrorWithTheTargetWhenThereIsOne() {
         assertEquals("{\"error\":{\"code\":\"INVALID_QUERY_OPTION\",\"message\":\"a \\\"b\\\"\",\"target\":\"$top\"}}",
                 ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$top", "a \"b\""))
