@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -50,30 +51,43 @@ public final class ErrorResponse {
     private final String message;
     private final String target;
     private final boolean tokenRejected;
+    private final Supplier<String> allow;
 
-    private ErrorResponse(int status, String code, String message, String target, boolean tokenRejected) {
+    private ErrorResponse(int status, String code, String message, String target, boolean tokenRejected,
+                          Supplier<String> allow) {
         this.status = status;
         this.code = code;
         this.message = message;
         this.target = target;
         this.tokenRejected = tokenRejected;
+        this.allow = allow;
     }
 
     /** The answer to a failure whose meaning the service knows. */
     public static ErrorResponse of(ServiceException e) {
         return new ErrorResponse(STATUS.getOrDefault(e.getClass(), 500), e.code().name(), e.getMessage(), e.target(),
-                e instanceof ServiceException.Unauthorized unauthorized && unauthorized.tokenRejected());
+                e instanceof ServiceException.Unauthorized unauthorized && unauthorized.tokenRejected(), null);
     }
 
     /** The answer to an unexpected failure: a generic message that names the request id, nothing else. */
     public static ErrorResponse internal(String requestId) {
         return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(),
-                "An unexpected error occurred; quote request id " + requestId + " when reporting it.", null, false);
+                "An unexpected error occurred; quote request id " + requestId + " when reporting it.", null, false, null);
     }
 
     /** An error decided by the protocol layer (Olingo or Jetty) with only a status and a client-safe message. */
     public static ErrorResponse ofStatus(int status, String message) {
-        return new ErrorResponse(status, codeFor(status).name(), message, null, false);
+        return new ErrorResponse(status, codeFor(status).name(), message, null, false, null);
+    }
+
+    /**
+     * The answer, told which methods the addressed resource supports: a 405 names them in {@code Allow}. Asked only
+     * for a 405; a supplier without an answer (null) leaves {@code Allow} out.
+     *
+     * @param methods the {@code Allow} value, e.g. {@code GET, HEAD, OPTIONS}
+     */
+    public ErrorResponse allowing(Supplier<String> methods) {
+        return new ErrorResponse(status, code, message, target, tokenRejected, methods);
     }
 
     private static ErrorCode codeFor(int status) {
@@ -114,7 +128,8 @@ public final class ErrorResponse {
     /**
      * The headers of the answer, in the order they are written: every error says what its body is and in which
      * OData version; a 503 says when to try again; a 401 challenges the client to authenticate (RFC 6750), saying
-     * {@code error="invalid_token"} only when a token was presented and rejected.
+     * {@code error="invalid_token"} only when a token was presented and rejected; a 405 names the methods the
+     * resource supports, when it was told them ({@link #allowing}).
      */
     public Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -125,6 +140,10 @@ public final class ErrorResponse {
         }
         if (status == 401) {
             headers.put("WWW-Authenticate", challenge());
+        }
+        String methods = status == 405 && allow != null ? allow.get() : null;
+        if (methods != null) {
+            headers.put("Allow", methods);
         }
         return Collections.unmodifiableMap(headers);
     }

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.olingo.commons.api.edm.Edm;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpMethod;
@@ -43,9 +44,20 @@ public final class ErrorResponder implements ErrorProcessor {
     /** In the order they are looked for: {@code Patients/$filter(…)/$each} names $each. */
     private static final List<String> UNIMPLEMENTED_SEGMENTS = List.of("$each", "$filter");
 
+    private final String requestPath;
+    private Edm edm;
+
+    /**
+     * @param requestPath the path of the HTTP request being served, for a 405 to name its methods when Olingo could
+     *                    not read the request's own path (it stops at an HTTP method it does not know)
+     */
+    public ErrorResponder(String requestPath) {
+        this.requestPath = requestPath;
+    }
+
     @Override
     public void init(OData odata, ServiceMetadata serviceMetadata) {
-        // stateless
+        this.edm = serviceMetadata.getEdm();
     }
 
     @Override
@@ -57,8 +69,10 @@ public final class ErrorResponder implements ErrorProcessor {
             status = 415;
         }
         ErrorResponse unimplemented = unimplementedResource(request, serverError.getException());
-        write(response, unimplemented != null ? unimplemented
-                : toBody(serverError.getException(), status, serverError.getMessage()));
+        ErrorResponse error = unimplemented != null ? unimplemented
+                : toBody(serverError.getException(), status, serverError.getMessage());
+        String path = request.getRawODataPath() != null ? request.getRawODataPath() : requestPath;
+        write(response, error.allowing(() -> AllowedMethods.forRefusal(edm, path)));
     }
 
     /**

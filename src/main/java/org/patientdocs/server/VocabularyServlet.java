@@ -29,9 +29,8 @@ final class VocabularyServlet extends HttpServlet {
             case "GET", "HEAD" -> super.service(request, response);
             case "OPTIONS" -> HttpMethods.answerOptions(response, ALLOWED);
             default -> {
-                response.setHeader(HttpMethods.ALLOW, ALLOWED);
                 ErrorResponse.of(new ServiceException.MethodNotAllowed("The vocabularies are read-only"))
-                        .write(response);
+                        .allowing(() -> ALLOWED).write(response);
             }
         }
     }
