@@ -71,8 +71,8 @@ public final class ErrorResponse {
 
     /** The answer to an unexpected failure: a generic message that names the request id, nothing else. */
     public static ErrorResponse internal(String requestId) {
-        return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(),
-                "An unexpected error occurred; quote request id " + requestId + " when reporting it.", null, false, null);
+        String message = "An unexpected error occurred; quote request id " + requestId + " when reporting it.";
+        return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(), message, null, false, null);
     }
 
     /** An error decided by the protocol layer (Olingo or Jetty) with only a status and a client-safe message. */
