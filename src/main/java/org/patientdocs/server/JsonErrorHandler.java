@@ -27,8 +27,7 @@ final class JsonErrorHandler extends ErrorHandler {
         response.setStatus(error.status());
         error.headers().forEach(response.getHeaders()::put);
         // the security headers filter has not run for an error decided before any context; put replaces its values
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        SecurityHeadersFilter.HEADERS.forEach(response.getHeaders()::put);
         response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         response.write(true, ByteBuffer.wrap(error.body()), callback);
     }
