@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database server stops in the middle of a run and starts again: meanwhile requests are answered 503 with
- * Retry-After and an OData error, promptly; an upload in flight fails and leaves nothing; afterwards the same
- * service answers again, without a restart.
+ * Retry-After and an OData error, promptly, alone and inside batches of either format; an upload in flight fails and
+ * leaves nothing; afterwards the same service answers again, without a restart.
  */
 class DatabaseOutageIT {
 
