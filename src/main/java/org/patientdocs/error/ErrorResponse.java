@@ -20,16 +20,16 @@ import jakarta.servlet.http.HttpServletResponse;
 public final class ErrorResponse {
 
     /** The media type of every error body. */
-    public static final String CONTENT_TYPE = "application/json;odata.metadata=minimal";
+    private static final String CONTENT_TYPE = "application/json;odata.metadata=minimal";
     /** The OData version every error answer is written in. */
-    public static final String ODATA_VERSION = "4.0";
+    private static final String ODATA_VERSION = "4.0";
     /**
      * How long a client should wait after a 503 before it tries again. What the service reports as unavailable (its
      * database, the token signing keys) is mostly back within seconds.
      */
-    public static final String RETRY_AFTER_SECONDS = "5";
+    private static final String RETRY_AFTER_SECONDS = "5";
     /** The RFC 6750 challenge of every 401. */
-    static final String CHALLENGE = "Bearer realm=\"patientdocs\"";
+    private static final String CHALLENGE = "Bearer realm=\"patientdocs\"";
 
     private static final Map<Class<? extends ServiceException>, Integer> STATUS = Map.ofEntries(
             Map.entry(ServiceException.BadRequest.class, 400),
