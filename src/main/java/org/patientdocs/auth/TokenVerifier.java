@@ -111,7 +111,7 @@ public final class TokenVerifier {
      */
     public Caller verify(String compactJwt) {
         if (compactJwt == null || compactJwt.isBlank()) {
-            throw new Unauthorized(NOT_VALID);
+            throw Unauthorized.invalidToken(NOT_VALID);
         }
         JWTClaimsSet claims;
         try {
@@ -125,12 +125,12 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             // the parser's message may quote decoded token parts, so it is not logged
             LOG.debug("access token rejected: malformed");
-            throw new Unauthorized(NOT_VALID);
+            throw Unauthorized.invalidToken(NOT_VALID);
         }
         String subject = claims.getSubject();
         if (subject == null || subject.isBlank()) {
             LOG.debug("access token rejected: blank sub");
-            throw new Unauthorized(NOT_VALID);
+            throw Unauthorized.invalidToken(NOT_VALID);
         }
         return new Caller(subject);
     }
@@ -138,6 +138,6 @@ public final class TokenVerifier {
     private static Unauthorized rejected(String message, Exception cause) {
         // nimbus messages name the failed check (and claim values), never the serialized token
         LOG.debug("access token rejected: {}", cause.getMessage());
-        return new Unauthorized(message);
+        return Unauthorized.invalidToken(message);
     }
 }

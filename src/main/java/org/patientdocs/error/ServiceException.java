@@ -2,7 +2,7 @@ package org.patientdocs.error;
 
 /**
  * The one unchecked root of every error the service reports to a client. The throw site picks the meaning
- * (a subclass) and an {@link ErrorCode}; only {@link ErrorMapper} turns it into a status and a body.
+ * (a subclass) and an {@link ErrorCode}; only {@link ErrorResponse} turns it into a status, headers and a body.
  * Messages are shown to the client, so they must never contain SQL, file paths or stack traces.
  */
 public abstract class ServiceException extends RuntimeException {
@@ -35,9 +35,26 @@ public abstract class ServiceException extends RuntimeException {
         }
     }
 
+    /** Credentials missing or not accepted; {@link #tokenRejected} when a bearer token was presented and refused. */
     public static final class Unauthorized extends ServiceException {
+        private final boolean tokenRejected;
+
         public Unauthorized(String message) {
+            this(message, false);
+        }
+
+        private Unauthorized(String message, boolean tokenRejected) {
             super(ErrorCode.UNAUTHORIZED, null, message, null);
+            this.tokenRejected = tokenRejected;
+        }
+
+        /** The bearer token the request presented is not valid (expired, not signed by a trusted key, …). */
+        public static Unauthorized invalidToken(String message) {
+            return new Unauthorized(message, true);
+        }
+
+        public boolean tokenRejected() {
+            return tokenRejected;
         }
     }
 

@@ -53,6 +53,18 @@ public final class AllowedMethods {
         return String.join(", ", methods);
     }
 
+    /**
+     * The {@code Allow} value of a 405 for a resource path; null for a path that names no resource the service
+     * serves, whose error says what is wrong with it rather than which methods it has.
+     */
+    public static String forRefusal(Edm edm, String path) {
+        try {
+            return of(edm, path);
+        } catch (ServiceException e) {
+            return null;
+        }
+    }
+
     private static List<String> resource(UriInfo uri) {
         List<UriResource> parts = uri.getUriResourceParts();
         Target target = Target.of(uri);

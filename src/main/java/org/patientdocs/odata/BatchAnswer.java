@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.apache.olingo.server.api.ODataResponse;
 import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.ServiceException;
 
 /**
@@ -36,7 +36,7 @@ record BatchAnswer(BatchOperation operation, int status, Map<String, List<String
     /** An error answer, written by the same code as every other error answer of the service. */
     static BatchAnswer error(BatchOperation operation, ServiceException error) {
         ODataResponse response = new ODataResponse();
-        ErrorResponder.write(response, ErrorMapper.map(error));
+        ErrorResponder.write(response, ErrorResponse.of(error));
         return of(operation, response);
     }
 

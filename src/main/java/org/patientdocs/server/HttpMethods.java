@@ -3,7 +3,6 @@ package org.patientdocs.server;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -11,16 +10,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import org.patientdocs.error.ServiceException;
 
 /**
  * The HTTP methods Olingo does not know, and what every refused method owes the client (RFC 9110 §9.3, §15.5.6):
- * HEAD is answered as the GET of the same resource without its body, OPTIONS with {@code Allow} and
- * {@code OData-Version}, and every 405 names the allowed methods in {@code Allow}.
+ * HEAD is answered as the GET of the same resource without its body, and OPTIONS with {@code Allow} and
+ * {@code OData-Version}. (Every 405 names the allowed methods in {@code Allow} too: see
+ * {@link org.patientdocs.error.ErrorResponse#allowing}.)
  */
 final class HttpMethods {
 
-    static final String ALLOW = "Allow";
+    private static final String ALLOW = "Allow";
 
     private HttpMethods() {
     }
@@ -39,26 +38,6 @@ final class HttpMethods {
             @Override
             public String getMethod() {
                 return "GET";
-            }
-        };
-    }
-
-    /**
-     * The response, whose 405 names the methods {@code allow} supplies (none when the resource cannot be named: a
-     * 405 for a path that does not parse is rare, and its error says what is wrong).
-     */
-    static HttpServletResponse allowOn405(HttpServletResponse response, Supplier<String> allow) {
-        return new HttpServletResponseWrapper(response) {
-            @Override
-            public void setStatus(int status) {
-                super.setStatus(status);
-                if (status == HttpServletResponse.SC_METHOD_NOT_ALLOWED && !isCommitted() && !containsHeader(ALLOW)) {
-                    try {
-                        setHeader(ALLOW, allow.get());
-                    } catch (ServiceException e) {
-                        // the error answer says why this resource has no methods to name
-                    }
-                }
             }
         };
     }

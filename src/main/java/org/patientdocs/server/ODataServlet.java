@@ -14,7 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataHttpHandler;
 import org.patientdocs.auth.Caller;
-import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
@@ -55,9 +55,7 @@ final class ODataServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse servletResponse) {
-        HttpServletResponse response = HttpMethods.allowOn405(servletResponse,
-                () -> AllowedMethods.of(services.model().metadata().getEdm(), request.getRequestURI()));
+    protected void service(HttpServletRequest request, HttpServletResponse response) {
         try {
             ServiceException refused = OperationHeaders.refusal(request::getHeader);
             if (refused != null) {
@@ -87,7 +85,8 @@ final class ODataServlet extends HttpServlet {
                 process(odataRequest, response, caller, MediaResponse.direct());
             }
         } catch (ServiceException e) {
-            ErrorMapper.write(response, ErrorMapper.map(e));
+            ErrorResponse.of(e).allowing(() -> AllowedMethods.forRefusal(services.model().metadata().getEdm(),
+                    request.getRequestURI())).write(response);
         } catch (IOException | RuntimeException e) {
             // A failure while a response body is sent: mostly a client that went away mid-download (an I/O failure),
             // else the service failed midway, leaving the body unfinished.
@@ -99,7 +98,7 @@ final class ODataServlet extends HttpServlet {
                         SafeTrace.describe(e));
             } else {
                 LOG.error("request {} failed: {}", RequestIds.current(), SafeTrace.describe(e));
-                ErrorMapper.write(response, ErrorMapper.internal(RequestIds.current()));
+                ErrorResponse.internal(RequestIds.current()).write(response);
             }
         }
     }
@@ -111,23 +110,27 @@ final class ODataServlet extends HttpServlet {
     private void process(HttpServletRequest request, HttpServletResponse response, Caller caller,
                          MediaResponse media) throws IOException {
         try {
-            handler(caller, media).process(request, response);
+            handler(caller, media, request.getRequestURI()).process(request, response);
             media.copyTo(response);
         } finally {
             media.discard();
         }
     }
 
-    /** A handler with this service's processors acting for the caller; Olingo's handlers serve one request. */
-    private ODataHttpHandler handler(Caller caller, MediaResponse media) {
+    /**
+     * A handler with this service's processors acting for the caller; Olingo's handlers serve one request.
+     *
+     * @param path the path of the HTTP request, which a batch's operations share
+     */
+    private ODataHttpHandler handler(Caller caller, MediaResponse media, String path) {
         ODataHttpHandler handler = odata.createHandler(services.model().metadata());
         handler.register(new CollectionProcessor(services));
         handler.register(new EntityRequestProcessor(services, caller, media));
         handler.register(new PropertyProcessor(services));
         handler.register(new ServiceDocumentResponder());
         handler.register(new MetadataResponder());
-        handler.register(batches.multipart(() -> handler(caller, MediaResponse.viaOlingo())));
-        handler.register(new ErrorResponder());
+        handler.register(batches.multipart(() -> handler(caller, MediaResponse.viaOlingo(), path)));
+        handler.register(new ErrorResponder(path));
         return handler;
     }
 
@@ -135,7 +138,8 @@ final class ODataServlet extends HttpServlet {
             throws IOException {
         String url = request.getRequestURL().toString();
         String base = url.substring(0, url.length() - request.getRequestURI().length());
-        batches.json(() -> handler(caller, MediaResponse.viaOlingo())).process(request, response, base);
+        batches.json(() -> handler(caller, MediaResponse.viaOlingo(), request.getRequestURI()))
+                .process(request, response, base);
     }
 
     /**

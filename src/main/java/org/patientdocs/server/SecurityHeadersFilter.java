@@ -1,6 +1,7 @@
 package org.patientdocs.server;
 
 import java.io.IOException;
+import java.util.Map;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -10,7 +11,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.ServiceException;
 
 /**
@@ -19,16 +20,18 @@ import org.patientdocs.error.ServiceException;
  */
 public final class SecurityHeadersFilter implements Filter {
 
+    /** What every response says, errors Jetty answers before any filter runs included ({@link JsonErrorHandler}). */
+    static final Map<String, String> HEADERS = Map.of("Cache-Control", "no-store", "X-Content-Type-Options", "nosniff");
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) request;
         HttpServletResponse out = (HttpServletResponse) response;
-        out.setHeader("Cache-Control", "no-store");
-        out.setHeader("X-Content-Type-Options", "nosniff");
+        HEADERS.forEach(out::setHeader);
         if (http.getHeader("X-HTTP-Method") != null || http.getHeader("X-HTTP-Method-Override") != null) {
-            ErrorMapper.write(out, ErrorMapper.map(new ServiceException.BadRequest(ErrorCode.METHOD_OVERRIDE_REFUSED,
-                    null, "X-HTTP-Method and X-HTTP-Method-Override are not accepted; send the real method")));
+            ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.METHOD_OVERRIDE_REFUSED, null,
+                    "X-HTTP-Method and X-HTTP-Method-Override are not accepted; send the real method")).write(out);
             return;
         }
         chain.doFilter(request, response);

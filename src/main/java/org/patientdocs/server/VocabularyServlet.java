@@ -8,7 +8,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.patientdocs.error.ErrorMapper;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.ServiceException;
 
 /**
@@ -29,9 +29,8 @@ final class VocabularyServlet extends HttpServlet {
             case "GET", "HEAD" -> super.service(request, response);
             case "OPTIONS" -> HttpMethods.answerOptions(response, ALLOWED);
             default -> {
-                response.setHeader(HttpMethods.ALLOW, ALLOWED);
-                ErrorMapper.write(response, ErrorMapper.map(new ServiceException.MethodNotAllowed(
-                        "The vocabularies are read-only")));
+                ErrorResponse.of(new ServiceException.MethodNotAllowed("The vocabularies are read-only"))
+                        .allowing(() -> ALLOWED).write(response);
             }
         }
     }
@@ -40,7 +39,7 @@ final class VocabularyServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String name = request.getPathInfo() == null ? "" : request.getPathInfo().substring(1);
         if (!NAMES.contains(name)) {
-            ErrorMapper.write(response, ErrorMapper.map(new ServiceException.NotFound("No such vocabulary")));
+            ErrorResponse.of(new ServiceException.NotFound("No such vocabulary")).write(response);
             return;
         }
         try (InputStream in = VocabularyServlet.class.getResourceAsStream("/vocabularies/" + name)) {

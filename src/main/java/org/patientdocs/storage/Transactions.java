@@ -69,22 +69,36 @@ public final class Transactions {
                     connection.commit();
                     committed = afterCommit.get();
                 } else {
-                    connection.rollback();
+                    rollback(connection);
                 }
                 value = outcome.value();
             } catch (RuntimeException | Error e) {
-                connection.rollback();
+                rollback(connection);
                 throw e;
             } finally {
                 current.remove();
                 afterCommit.remove();
-                connection.setAutoCommit(true);
+                if (!connection.isClosed()) {
+                    connection.setAutoCommit(true);
+                }
             }
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }
         committed.forEach(Transactions::runCommitted);
         return value;
+    }
+
+    /**
+     * Rolls back, unless the pool has closed the connection as broken (a statement of the work met a database that
+     * went away): nothing is left to roll back then, since the database ends a transaction whose connection is gone,
+     * and the work's own failure says what happened. Touching the closed connection would fail with a message that
+     * says nothing of the database (and so read as an unexpected failure, not an outage).
+     */
+    private static void rollback(Connection connection) throws SQLException {
+        if (!connection.isClosed()) {
+            connection.rollback();
+        }
     }
 
     /**

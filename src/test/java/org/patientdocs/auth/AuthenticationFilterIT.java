@@ -32,6 +32,7 @@ import org.patientdocs.config.ServiceConfig;
 /** The filter in front of a servlet on a real Jetty, called over HTTP. */
 class AuthenticationFilterIT {
 
+    private static final String PLAIN_CHALLENGE = "Bearer realm=\"patientdocs\"";
     private static final String INVALID_TOKEN_PREFIX =
             "Bearer realm=\"patientdocs\", error=\"invalid_token\", error_description=\"";
 
@@ -80,7 +81,7 @@ class AuthenticationFilterIT {
     void missingApiKeyIsUnauthorizedWithAPlainChallenge() throws Exception {
         HttpResponse<String> response = send(request().header("Authorization", "Bearer " + token("user-456")));
         assertUnauthorized(response, Authenticator.API_KEY_MISSING);
-        assertEquals(AuthenticationFilter.CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(PLAIN_CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
     }
 
     @Test
@@ -88,14 +89,22 @@ class AuthenticationFilterIT {
         HttpResponse<String> response = send(request().header("x-api-key", "wrong")
                 .header("Authorization", "Bearer " + token("user-456")));
         assertUnauthorized(response, Authenticator.API_KEY_INVALID);
-        assertEquals(AuthenticationFilter.CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(PLAIN_CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
     }
 
     @Test
     void missingTokenIsUnauthorizedWithAPlainChallenge() throws Exception {
         HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey()));
         assertUnauthorized(response, Authenticator.TOKEN_MISSING);
-        assertEquals(AuthenticationFilter.CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(PLAIN_CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
+    void malformedAuthorizationIsUnauthorizedWithAPlainChallenge() throws Exception {
+        HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
+                .header("Authorization", "Bearer " + token("user-456") + " more"));
+        assertUnauthorized(response, Authenticator.AUTHORIZATION_MALFORMED);
+        assertEquals(PLAIN_CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
     }
 
     @Test

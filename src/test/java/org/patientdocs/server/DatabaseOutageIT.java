@@ -3,8 +3,6 @@ package org.patientdocs.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database server stops in the middle of a run and starts again: meanwhile requests are answered 503 with
- * Retry-After and an OData error, promptly; an upload in flight fails and leaves nothing; afterwards the same
- * service answers again, without a restart.
+ * Retry-After and an OData error, promptly, alone and inside batches of either format; an upload in flight fails and
+ * leaves nothing; afterwards the same service answers again, without a restart.
  */
 class DatabaseOutageIT {
 
@@ -77,6 +75,7 @@ class DatabaseOutageIT {
             Multipart another = new Multipart().file("file", "later.pdf", Samples.PDF, Samples.pdf(1000));
             assertUnavailable(service.send(service.request("/Patients(" + PATIENT + ")/Documents").timeout(PROMPTLY)
                     .header("Content-Type", another.contentType()).POST(another.publisher()).build()));
+            assertBatchAnswersUnavailable(service);
 
             release.countDown();
             HttpResponse<String> failed = inFlight.get(2, TimeUnit.MINUTES);
@@ -121,13 +120,36 @@ class DatabaseOutageIT {
     }
 
     private static void assertUnavailable(HttpResponse<String> response) {
-        assertEquals(503, response.statusCode(), response.body());
-        assertNotNull(response.headers().firstValue("Retry-After").orElse(null), "Retry-After");
-        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
-        JsonNode error = TestService.json(response).get("error");
-        assertEquals("SERVICE_UNAVAILABLE", error.get("code").asText());
+        ErrorAnswer.of(response).assertUnavailable();
         for (String leak : List.of("Exception", "SQL", "jdbc", "\tat ", "postgres")) {
             assertFalse(response.body().contains(leak), response.body());
+        }
+    }
+
+    /**
+     * Inside a batch of either format, a request alone (answered by Olingo's handler) and a request of an atomicity
+     * group (whose transaction cannot begin) are answered as a request of their own is: 503 with Retry-After.
+     */
+    private static void assertBatchAnswersUnavailable(TestService service) throws Exception {
+        String patient = "Patients('" + PATIENT + "')";
+        BatchCalls batch = new BatchCalls(service);
+        HttpResponse<String> json = batch.json("{\"requests\":["
+                + "{\"id\":\"alone\",\"method\":\"get\",\"url\":\"" + patient + "\"},"
+                + "{\"id\":\"grouped\",\"atomicityGroup\":\"g\",\"method\":\"patch\",\"url\":\"" + patient
+                + "\",\"body\":{\"last_name\":\"Later\"}}]}");
+        assertEquals(200, json.statusCode(), json.body());
+        assertEquals(2, BatchCalls.responses(json).size(), json.body());
+        for (JsonNode answer : BatchCalls.responses(json)) {
+            ErrorAnswer.ofJsonBatch(answer).assertUnavailable();
+        }
+        HttpResponse<String> multipart = batch.multipart(List.of("Prefer", "continue-on-error"),
+                BatchCalls.request("alone", "GET", patient, null),
+                BatchCalls.changeSet(BatchCalls.request("grouped", "PATCH", patient, "{\"last_name\":\"Later\"}")));
+        assertEquals(200, multipart.statusCode(), multipart.body());
+        List<BatchCalls.Part> parts = BatchCalls.parts(multipart);
+        assertEquals(2, parts.size(), multipart.body());
+        for (BatchCalls.Part part : parts) {
+            ErrorAnswer.ofMultipart(part).assertUnavailable();
         }
     }
 

@@ -1,0 +1,68 @@
+package org.patientdocs.error;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class ErrorResponseTest {
+
+    @Test
+    void everyUnavailableAnswerSaysWhenToTryAgain() {
+        for (ErrorResponse unavailable : new ErrorResponse[] {
+                ErrorResponse.of(new ServiceException.ServiceUnavailable("down", new IOException())),
+                ErrorResponse.ofStatus(503, "Service Unavailable")}) {
+            assertEquals(503, unavailable.status());
+            assertEquals("SERVICE_UNAVAILABLE", unavailable.code());
+            assertEquals("5", unavailable.headers().get("Retry-After"), unavailable.toString());
+        }
+    }
+
+    @Test
+    void everyErrorSaysItsMediaTypeAndODataVersion() {
+        Map<String, String> headers = ErrorResponse.of(new ServiceException.NotFound("No such patient")).headers();
+        assertEquals(Map.of("Content-Type", "application/json;odata.metadata=minimal", "OData-Version", "4.0"),
+                headers);
+        assertFalse(ErrorResponse.internal("abc").headers().containsKey("Retry-After"));
+    }
+
+    @Test
+    void everyRefusalOfCredentialsIsAChallengeThatSaysInvalidTokenOnlyForARejectedToken() {
+        assertEquals("Bearer realm=\"patientdocs\"",
+                ErrorResponse.of(new ServiceException.Unauthorized("The x-api-key header is required")).headers()
+                        .get("WWW-Authenticate"));
+        assertEquals("Bearer realm=\"patientdocs\", error=\"invalid_token\", error_description=\"The 'token' is'"
+                        + "not valid\"",
+                ErrorResponse.of(ServiceException.Unauthorized.invalidToken("The \"token\" is\nnot valid")).headers()
+                        .get("WWW-Authenticate"));
+        assertEquals("Bearer realm=\"patientdocs\"", ErrorResponse.ofStatus(401, "Unauthorized").headers()
+                .get("WWW-Authenticate"));
+    }
+
+    @Test
+    void theBodyIsTheODataErrorWithTheTargetWhenThereIsOne() {
+        assertEquals("{\"error\":{\"code\":\"INVALID_QUERY_OPTION\",\"message\":\"a \\\"b\\\"\",\"target\":\"$top\"}}",
+                ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$top", "a \"b\""))
+                        .json());
+        assertEquals("{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"gone\"}}",
+                ErrorResponse.of(new ServiceException.NotFound("gone")).json());
+    }
+
+    @Test
+    void anUnexpectedFailureNamesOnlyTheRequestId() {
+        ErrorResponse internal = ErrorResponse.internal("0123abcd");
+        assertEquals(500, internal.status());
+        assertEquals("{\"error\":{\"code\":\"INTERNAL_ERROR\",\"message\":\"An unexpected error occurred; quote request"
+                + " id 0123abcd when reporting it.\"}}", internal.json());
+    }
+
+    @Test
+    void aStatusDecidedByTheProtocolLayerGetsTheCodeOfItsMeaning() {
+        assertEquals("METHOD_NOT_ALLOWED", ErrorResponse.ofStatus(405, "m").code());
+        assertEquals("BAD_REQUEST", ErrorResponse.ofStatus(431, "m").code());
+        assertEquals("INTERNAL_ERROR", ErrorResponse.ofStatus(502, "m").code());
+    }
+}

@@ -1,0 +1,115 @@
+package org.patientdocs.odata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+
+import org.apache.olingo.commons.api.http.HttpMethod;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.ODataServerError;
+import org.apache.olingo.server.core.ContentNegotiatorException;
+import org.apache.olingo.server.core.ODataExceptionHelper;
+import org.apache.olingo.server.core.ODataHandlerException;
+import org.apache.olingo.server.core.uri.parser.UriParserSyntaxException;
+import org.apache.olingo.server.core.uri.parser.search.SearchParserException;
+import org.junit.jupiter.api.Test;
+import org.patientdocs.error.ErrorResponse;
+import org.patientdocs.error.ServiceException;
+
+/** Olingo's failures as its handler reports them ({@link ODataExceptionHelper}), and what the service answers. */
+class OlingoFailuresTest {
+
+    @Test
+    void theServicesOwnFailureKeepsItsMeaningWhereverItWasWrapped() {
+        ErrorResponse answer = answer(request(HttpMethod.GET, "/Patients"),
+                ODataExceptionHelper.createServerErrorObject(new IllegalStateException(
+                        new ServiceException.ServiceUnavailable("The database is unavailable", new IOException()))));
+        assertEquals(503, answer.status());
+        assertEquals("The database is unavailable", answer.message());
+        assertEquals("5", answer.headers().get("Retry-After"));
+    }
+
+    @Test
+    void aRequestBodyOfATypeOlingoCannotReadIsUnsupportedRatherThanUnacceptable() {
+        ContentNegotiatorException unreadable = new ContentNegotiatorException("unsupported",
+                ContentNegotiatorException.MessageKeys.UNSUPPORTED_CONTENT_TYPE, "text/csv");
+        ODataRequest post = request(HttpMethod.POST, "/Patients");
+        post.addHeader("Content-Type", "text/csv");
+        assertEquals(415, answer(post, ODataExceptionHelper.createServerErrorObject(unreadable, null)).status());
+        ODataRequest get = request(HttpMethod.GET, "/Patients");
+        get.addHeader("Content-Type", "text/csv");
+        assertEquals(406, answer(get, ODataExceptionHelper.createServerErrorObject(unreadable, null)).status());
+    }
+
+    @Test
+    void whatOlingoDoesNotImplementIsNamed() {
+        ODataServerError unimplemented = ODataExceptionHelper.createServerErrorObject(new ODataHandlerException("x",
+                ODataHandlerException.MessageKeys.FUNCTIONALITY_NOT_IMPLEMENTED), null);
+        ErrorResponse crossjoin = answer(request(HttpMethod.GET, "/$crossjoin(Patients,Documents)"), unimplemented);
+        assertEquals(501, crossjoin.status());
+        assertEquals("The service does not implement $crossjoin requests", crossjoin.message());
+        ErrorResponse each = answer(request(HttpMethod.GET, "/Patients/$filter(true)/$each"),
+                ODataExceptionHelper.createServerErrorObject(new UriParserSyntaxException("x",
+                        UriParserSyntaxException.MessageKeys.SYNTAX), null));
+        assertEquals(501, each.status());
+        assertEquals("The service does not implement the path segment /$each (set-based operations)", each.message());
+        ErrorResponse reference = answer(request(HttpMethod.GET, "/Patients/$ref"),
+                ODataExceptionHelper.createServerErrorObject(new ODataHandlerException("x",
+                        ODataHandlerException.MessageKeys.PROCESSOR_NOT_IMPLEMENTED, "ReferenceProcessor"), null));
+        assertEquals(501, reference.status());
+        assertTrue(reference.message().contains("$ref"), reference.message());
+    }
+
+    @Test
+    void anUnreadableSearchIsRefusedWithoutOlingosTokenizerStates() {
+        ErrorResponse search = answer(request(HttpMethod.GET, "/Patients"),
+                ODataExceptionHelper.createServerErrorObject(
+                        new SearchParserException("x", SearchParserException.MessageKeys.MISSING_CLOSE), null));
+        assertEquals(400, search.status());
+        assertEquals("INVALID_QUERY_OPTION", search.code());
+        assertEquals("$search", search.target());
+    }
+
+    @Test
+    void olingosOtherRefusalsKeepItsStatusAndMessage() {
+        ErrorResponse refused = answer(request(HttpMethod.PATCH, "/Patients"),
+                ODataExceptionHelper.createServerErrorObject(new ODataHandlerException("x",
+                        ODataHandlerException.MessageKeys.HTTP_METHOD_NOT_ALLOWED, "PATCH"), null));
+        assertEquals(405, refused.status());
+        assertEquals("METHOD_NOT_ALLOWED", refused.code());
+        assertEquals("HTTP method 'PATCH' not allowed for this resource.", refused.message());
+    }
+
+    @Test
+    void anUncheckedFailureInsideTheUriParserIsABadRequest() {
+        NullPointerException inParser = new NullPointerException();
+        inParser.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("org.apache.olingo.server.core.uri.parser.ExpressionParser", "parse", null, 1),
+            new StackTraceElement("org.patientdocs.server.ODataServlet", "service", null, 1)});
+        ErrorResponse answer = answer(request(HttpMethod.GET, "/Patients"),
+                ODataExceptionHelper.createServerErrorObject(inParser));
+        assertEquals(400, answer.status());
+        assertEquals("The service could not parse the request's URL or query options", answer.message());
+    }
+
+    @Test
+    void anyOtherFailureIsAnInternalErrorThatNamesOnlyTheRequestId() {
+        ErrorResponse answer = answer(request(HttpMethod.GET, "/Patients"),
+                ODataExceptionHelper.createServerErrorObject(new IllegalStateException("SELECT secret FROM x")));
+        assertEquals(500, answer.status());
+        assertEquals("INTERNAL_ERROR", answer.code());
+        assertTrue(answer.message().startsWith("An unexpected error occurred; quote request id"), answer.message());
+    }
+
+    private static ErrorResponse answer(ODataRequest request, ODataServerError error) {
+        return OlingoFailures.answer(request, error);
+    }
+
+    private static ODataRequest request(HttpMethod method, String path) {
+        ODataRequest request = new ODataRequest();
+        request.setMethod(method);
+        request.setRawODataPath(path);
+        return request;
+    }
+}
