@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.patientdocs.config.ConfigLoader.ConfigException;
+import org.patientdocs.config.ConfigException;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;

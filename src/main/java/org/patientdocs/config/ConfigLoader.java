@@ -1,5 +1,7 @@
 package org.patientdocs.config;
 
+import static org.patientdocs.config.ConfigException.invalid;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -216,10 +218,6 @@ public final class ConfigLoader {
         throw invalid(key, "must be an integer in " + min + ".." + max, value);
     }
 
-    private static ConfigException invalid(String key, String rule, String value) {
-        return new ConfigException(key + " " + rule + ", was '" + value + "'");
-    }
-
     private static Properties readDefaults(String file) {
         Path path = Path.of(file == null || file.isBlank() ? DEFAULT_FILE : file);
         if (Files.isRegularFile(path)) {
@@ -248,12 +246,5 @@ public final class ConfigLoader {
             throw new UncheckedIOException(e);
         }
         return props;
-    }
-
-    /** A configuration value broke its rule; the message names the key, the rule and the value. */
-    public static final class ConfigException extends RuntimeException {
-        public ConfigException(String message) {
-            super(message);
-        }
     }
 }

@@ -21,7 +21,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.patientdocs.config.ConfigLoader.ConfigException;
+import org.patientdocs.config.ConfigException;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;

@@ -103,7 +103,7 @@ class ConfigLoaderTest {
                 + " was 'jdbc:mysql://db/documents'",
     })
     void invalidValuesStopTheStartWithTheKeyAndTheRule(String key, String value, String message) {
-        ConfigLoader.ConfigException e = assertThrows(ConfigLoader.ConfigException.class, () -> load(key, value));
+        ConfigException e = assertThrows(ConfigException.class, () -> load(key, value));
         assertEquals(message, e.getMessage());
     }
 }
