@@ -53,13 +53,6 @@ class AuthenticatorTest {
     }
 
     @Test
-    void developmentModeWithoutEs256FailsAtStart() {
-        ServiceConfig config = TestTokens.config(dataDir, "auth.algorithms", "RS256");
-        ConfigException e = assertThrows(ConfigException.class, () -> Authenticator.create(config));
-        assertTrue(e.getMessage().startsWith("auth.algorithms"));
-    }
-
-    @Test
     void productionModeVerifiesTokensAgainstAJwksFile() throws Exception {
         Path jwks = dataDir.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(key).toString());

@@ -101,9 +101,44 @@ class ConfigLoaderTest {
                 + " was 'x'",
         "db.url | jdbc:mysql://db/documents | db.url must be a jdbc:h2: or jdbc:postgresql: URL,"
                 + " was 'jdbc:mysql://db/documents'",
+        "http.host | \"\" | http.host must be set, was ''",
+        "http.port | 70000 | http.port must be an integer in 0..65535, was '70000'",
+        "http.port | \"\" | http.port must be set, was ''",
+        "http.port | 4294975376 | http.port must be an integer in 0..65535, was '4294975376'",
+        "http.public-base-url | ftp://files.example.org | http.public-base-url must be an absolute http(s) URL"
+                + " without query, was 'ftp://files.example.org'",
+        "http.public-base-url | https://api.example.org/?x=1 | http.public-base-url must be an absolute http(s) URL"
+                + " without query, was 'https://api.example.org/?x=1'",
+        "http.public-base-url | https://api example.org | http.public-base-url must be an absolute http(s) URL,"
+                + " was 'https://api example.org'",
+        "http.public-base-url | https://api.example.org// | http.public-base-url must not end with /,"
+                + " was 'https://api.example.org/'",
+        "data.dir | \"\" | data.dir must be set, was ''",
+        "db.pool-size | 0 | db.pool-size must be an integer in 1..500, was '0'",
+        "upload.max-bytes | 0 | upload.max-bytes must be an integer in 1..9223372036854775807, was '0'",
+        "auth.mode | staging | auth.mode must be development or production, was 'staging'",
+        "auth.issuer | \"\" | auth.issuer must be set, was ''",
+        "auth.audience | \"\" | auth.audience must be set, was ''",
+        "auth.algorithms | \" , \" | auth.algorithms must name at least one JWS algorithm, was ''",
+        "auth.algorithms | \"ES256,HS256\" | auth.algorithms allows only asymmetric JWS algorithms (RS*, PS*, ES*,"
+                + " EdDSA), was 'HS256'",
+        "auth.algorithms | RS256 | auth.algorithms must include ES256 in development mode, was 'RS256'",
+        "auth.api-key-sha256 | the-key-itself | auth.api-key-sha256 must be hex SHA-256 hashes (64 hex digits),"
+                + " comma-separated, was '(a value of length 14)'",
+        "auth.mode | production | auth.jwks is required in production mode, was ''",
+        "auth.clock-skew-seconds | 601 | auth.clock-skew-seconds must be an integer in 0..600, was '601'",
+        "batch.max-bytes | 1023 | batch.max-bytes must be an integer in 1024..67108864, was '1023'",
+        "batch.max-operations | 10001 | batch.max-operations must be an integer in 1..10000, was '10001'",
     })
     void invalidValuesStopTheStartWithTheKeyAndTheRule(String key, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(key, value));
         assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void productionNeedsApiKeyHashesToo() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("auth.mode", "production",
+                "auth.jwks", "jwks.json"));
+        assertEquals("auth.api-key-sha256 is required in production mode, was ''", e.getMessage());
     }
 }
