@@ -19,11 +19,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads {@code config/application.properties} (or the copy bundled in the jar when the file is absent), then lets
  * environment variables ({@code http.port} → {@code HTTP_PORT}) and system properties ({@code -Dhttp.port=…})
- * override each key, in that order. Turns the text into the {@link ServiceConfig} parts, which check their own rules;
+ * override each key, in that order. The keys are those of the bundled file: a file or a test naming any other key
+ * is refused, since a misspelt key silently ignored leaves its setting at the default. The environment and the
+ * system properties hold much besides (the JVM's own {@code http.agent}, say), so they are searched only for the
+ * known keys. Turns the text into the {@link ServiceConfig} parts, which check their own rules;
  * text that is no number or no known choice fails here, with the key and the rule too.
  */
 public final class ConfigLoader {
@@ -33,6 +37,7 @@ public final class ConfigLoader {
     static final String DEFAULT_FILE = "config/application.properties";
     static final String BUNDLED_RESOURCE = "/application.properties";
 
+    private final Set<String> keys = readBundled().stringPropertyNames();
     private final Properties defaults;
     private final Map<String, String> environment;
     private final Properties systemProperties;
@@ -45,14 +50,21 @@ public final class ConfigLoader {
 
     /** Loads the configuration of this process: its file, its environment and its system properties. */
     public static ServiceConfig load() {
-        Map<String, String> env = System.getenv();
-        Properties system = System.getProperties();
+        return load(System.getenv(), System.getProperties());
+    }
+
+    static ServiceConfig load(Map<String, String> env, Properties system) {
         String file = system.getProperty(CONFIG_FILE_KEY, env.get(envName(CONFIG_FILE_KEY)));
         return new ConfigLoader(readDefaults(file), env, system).toConfig();
     }
 
-    /** Builds a configuration from the bundled defaults and the given overrides only (used by tests). */
+    /**
+     * Builds a configuration from the bundled defaults and the given overrides only (used by tests).
+     *
+     * @throws ConfigException if an override names no key of the service, as a file would
+     */
     public static ServiceConfig fromOverrides(Map<String, String> overrides) {
+        requireKnown(overrides.keySet(), "the overrides");
         Properties props = new Properties();
         props.putAll(overrides);
         return new ConfigLoader(readBundled(), Map.of(), props).toConfig();
@@ -64,6 +76,10 @@ public final class ConfigLoader {
     }
 
     String get(String key) {
+        if (!keys.contains(key)) {
+            // every key has its default and its comment in the bundled file, and only those keys are accepted
+            throw new IllegalStateException(key + " is read but missing from the bundled " + BUNDLED_RESOURCE);
+        }
         String value = systemProperties.getProperty(key);
         if (value == null) {
             value = environment.get(envName(key));
@@ -164,12 +180,23 @@ public final class ConfigLoader {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + path, e);
             }
+            requireKnown(props.stringPropertyNames(), path.toString());
             return props;
         }
         if (file != null && !file.isBlank()) {
             throw new ConfigException(CONFIG_FILE_KEY + " names a file that does not exist: " + path);
         }
         return readBundled();
+    }
+
+    /** @throws ConfigException naming every key of {@code source} that is not a key of the service */
+    private static void requireKnown(Set<String> keys, String source) {
+        Set<String> unknown = new TreeSet<>(keys);
+        unknown.removeAll(readBundled().stringPropertyNames());
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown configuration key" + (unknown.size() == 1 ? "" : "s") + " in "
+                    + source + ": " + String.join(", ", unknown) + " (misspelt? the keys are listed in the README)");
+        }
     }
 
     private static Properties readBundled() {
