@@ -10,8 +10,9 @@ import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;
 
 /**
- * Decides whether a request's credentials are good: an accepted {@code x-api-key} first, then exactly one valid
- * bearer token in {@code Authorization}. Every failure is an {@link Unauthorized} with a client-facing message.
+ * Decides whether a request's credentials are good: an accepted {@code x-api-key}, and exactly one valid bearer
+ * token in {@code Authorization} ({@link AuthenticationFilter} checks them in that order). Every failure is an
+ * {@link Unauthorized} with a client-facing message.
  */
 public final class Authenticator {
 
@@ -44,17 +45,6 @@ public final class Authenticator {
         List<String> hashes = new ArrayList<>(auth.apiKeySha256());
         hashes.add(ApiKeys.sha256Hex(dev.apiKey()));
         return new Authenticator(new ApiKeys(hashes), TokenVerifier.trusting(dev.publicKeys(), auth));
-    }
-
-    /**
-     * The caller named by the credentials, checking the API key before the token.
-     *
-     * @throws Unauthorized       if the API key or the token is missing or not accepted
-     * @throws ServiceUnavailable if the token signing keys cannot be fetched
-     */
-    public Caller authenticate(String apiKeyHeader, String authorizationHeader) {
-        checkApiKey(apiKeyHeader);
-        return verifyToken(bearerToken(authorizationHeader));
     }
 
     /** @throws Unauthorized if the key is missing or not one of the accepted keys */
