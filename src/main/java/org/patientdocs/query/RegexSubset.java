@@ -12,8 +12,9 @@ import org.patientdocs.error.ServiceException;
  * {@code (?:…)}), alternation and the quantifiers {@code * + ? {n} {n,} {n,m}} (greedy or lazy, bounds up to 255).
  * Anything else (back references, look-around, word boundaries, flags, POSIX classes) is refused with 501 rather
  * than given a different meaning on one store, and so are repeated groups that repeat inside ({@code (a+)*}), which
- * make a backtracking engine take exponential time, and patterns over 256 characters. Matching is case-sensitive, {@code .} matches any character and
- * {@code $} only the end of the text.
+ * make a backtracking engine take exponential time, and patterns over 256 characters. A pattern no engine would read
+ * (an unclosed group, a quantifier with nothing to repeat, a reversed bound {@code a{3,1}}) is a 400. Matching is
+ * case-sensitive, {@code .} matches any character and {@code $} only the end of the text.
  */
 final class RegexSubset {
 
@@ -193,8 +194,12 @@ final class RegexSubset {
             String[] parts = bounds.split(",", -1);
             int min = Integer.parseInt(parts[0]);
             int max = parts.length > 1 && !parts[1].isEmpty() ? Integer.parseInt(parts[1]) : min;
-            if (min > MAX_REPEAT || max > MAX_REPEAT || max < min) {
-                throw unsupported("repetition bounds above " + MAX_REPEAT + " or reversed");
+            if (max < min) {
+                // no engine reads {3,1}: it is an error in the pattern, not a feature the service lacks
+                throw malformed("a repetition {" + bounds + "} whose lower bound exceeds its upper one");
+            }
+            if (min > MAX_REPEAT || max > MAX_REPEAT) {
+                throw unsupported("repetition bounds above " + MAX_REPEAT);
             }
             java.append(pattern, pos, close + 1);
             pos = close + 1;
