@@ -1,5 +1,6 @@
 package org.patientdocs.query;
 
+import java.math.BigInteger;
 import java.util.ArrayDeque;
 
 import org.patientdocs.error.ErrorCode;
@@ -19,7 +20,7 @@ import org.patientdocs.error.ServiceException;
 final class RegexSubset {
 
     private static final String METAS = "\\^$.|?*+()[]{}/-";
-    private static final int MAX_REPEAT = 255;
+    private static final BigInteger MAX_REPEAT = BigInteger.valueOf(255);
     private static final int MAX_LENGTH = 256;
 
     /** A pattern of the subset, as each store needs it. */
@@ -188,17 +189,17 @@ final class RegexSubset {
         if (c == '{') {
             int close = pattern.indexOf('}', pos);
             String bounds = close < 0 ? "" : pattern.substring(pos + 1, close);
-            if (!bounds.matches("[0-9]{1,3}(,([0-9]{1,3})?)?")) {
+            if (!bounds.matches("[0-9]+(,([0-9]+)?)?")) {
                 throw malformed("a repetition other than {n}, {n,} or {n,m}");
             }
             String[] parts = bounds.split(",", -1);
-            int min = Integer.parseInt(parts[0]);
-            int max = parts.length > 1 && !parts[1].isEmpty() ? Integer.parseInt(parts[1]) : min;
-            if (max < min) {
+            BigInteger min = new BigInteger(parts[0]);
+            BigInteger max = parts.length > 1 && !parts[1].isEmpty() ? new BigInteger(parts[1]) : min;
+            if (max.compareTo(min) < 0) {
                 // no engine reads {3,1}: it is an error in the pattern, not a feature the service lacks
                 throw malformed("a repetition {" + bounds + "} whose lower bound exceeds its upper one");
             }
-            if (min > MAX_REPEAT || max > MAX_REPEAT) {
+            if (max.compareTo(MAX_REPEAT) > 0) {
                 throw unsupported("repetition bounds above " + MAX_REPEAT);
             }
             java.append(pattern, pos, close + 1);

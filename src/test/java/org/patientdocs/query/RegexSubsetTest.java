@@ -52,6 +52,8 @@ class RegexSubsetTest {
         "a{300}       | repetition bounds above 255",
         "a{256}       | repetition bounds above 255",
         "a{1,256}     | repetition bounds above 255",
+        "a{1000}      | repetition bounds above 255",
+        "a{2,99999999999999999999} | repetition bounds above 255",
         // nested repetition, which makes Java's backtracking engine (H2) take exponential time
         "(a+)+b       | a repeated group that itself repeats",
         "((a*))*      | a repeated group that itself repeats",
@@ -95,6 +97,8 @@ class RegexSubsetTest {
         "a{,2}  | a repetition other than {n}, {n,} or {n,m} at position 1",
         "a{3,1}x | a repetition {3,1} whose lower bound exceeds its upper one at position 1",
         "a{300,1} | a repetition {300,1} whose lower bound exceeds its upper one at position 1",
+        "a{99999999999999999999,1} | a repetition {99999999999999999999,1} whose lower bound exceeds its upper one"
+                + " at position 1",
         "}      | an unescaped '}' at position 0",
         "]      | an unescaped ']' at position 0",
     })
