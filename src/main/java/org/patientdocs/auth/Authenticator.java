@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.patientdocs.config.ConfigLoader.ConfigException;
+import org.patientdocs.config.ConfigException;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;
@@ -33,16 +33,12 @@ public final class Authenticator {
      * In development mode: the development credentials under {@code data.dir} (created on first use) plus any
      * configured API key hashes. In production mode: the configured JWKS and API key hashes.
      *
-     * @throws ConfigException if development mode is configured without ES256, or the JWKS file is unusable
+     * @throws ConfigException if the JWKS file is unusable
      */
     public static Authenticator create(ServiceConfig config) {
         ServiceConfig.Auth auth = config.auth();
         if (auth.mode() == ServiceConfig.Auth.Mode.PRODUCTION) {
             return new Authenticator(new ApiKeys(auth.apiKeySha256()), TokenVerifier.fromJwks(auth));
-        }
-        if (!auth.algorithms().contains("ES256")) {
-            throw new ConfigException("auth.algorithms must include ES256 in development mode, was '"
-                    + String.join(",", auth.algorithms()) + "'");
         }
         DevCredentials dev = DevCredentials.ensure(config.storage().devDir());
         List<String> hashes = new ArrayList<>(auth.apiKeySha256());

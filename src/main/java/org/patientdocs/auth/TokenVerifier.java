@@ -27,7 +27,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
-import org.patientdocs.config.ConfigLoader.ConfigException;
+import org.patientdocs.config.ConfigException;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;

@@ -1,5 +1,7 @@
 package org.patientdocs.config;
 
+import static org.patientdocs.config.ConfigException.invalid;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -17,11 +19,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads {@code config/application.properties} (or the copy bundled in the jar when the file is absent), then lets
  * environment variables ({@code http.port} → {@code HTTP_PORT}) and system properties ({@code -Dhttp.port=…})
- * override each key, in that order. Validates every value and fails with the key and the rule.
+ * override each key, in that order. The keys are those of the bundled file: a file or a test naming any other key
+ * is refused, since a misspelt key silently ignored leaves its setting at the default. The environment and the
+ * system properties hold much besides (the JVM's own {@code http.agent}, say), so they are searched only for the
+ * known keys. Turns the text into the {@link ServiceConfig} parts, which check their own rules;
+ * text that is no number or no known choice fails here, with the key and the rule too.
  */
 public final class ConfigLoader {
 
@@ -30,6 +37,7 @@ public final class ConfigLoader {
     static final String DEFAULT_FILE = "config/application.properties";
     static final String BUNDLED_RESOURCE = "/application.properties";
 
+    private final Set<String> keys = readBundled().stringPropertyNames();
     private final Properties defaults;
     private final Map<String, String> environment;
     private final Properties systemProperties;
@@ -42,14 +50,21 @@ public final class ConfigLoader {
 
     /** Loads the configuration of this process: its file, its environment and its system properties. */
     public static ServiceConfig load() {
-        Map<String, String> env = System.getenv();
-        Properties system = System.getProperties();
+        return load(System.getenv(), System.getProperties());
+    }
+
+    static ServiceConfig load(Map<String, String> env, Properties system) {
         String file = system.getProperty(CONFIG_FILE_KEY, env.get(envName(CONFIG_FILE_KEY)));
         return new ConfigLoader(readDefaults(file), env, system).toConfig();
     }
 
-    /** Builds a configuration from the bundled defaults and the given overrides only (used by tests). */
+    /**
+     * Builds a configuration from the bundled defaults and the given overrides only (used by tests).
+     *
+     * @throws ConfigException if an override names no key of the service, as a file would
+     */
     public static ServiceConfig fromOverrides(Map<String, String> overrides) {
+        requireKnown(overrides.keySet(), "the overrides");
         Properties props = new Properties();
         props.putAll(overrides);
         return new ConfigLoader(readBundled(), Map.of(), props).toConfig();
@@ -61,6 +76,10 @@ public final class ConfigLoader {
     }
 
     String get(String key) {
+        if (!keys.contains(key)) {
+            // every key has its default and its comment in the bundled file, and only those keys are accepted
+            throw new IllegalStateException(key + " is read but missing from the bundled " + BUNDLED_RESOURCE);
+        }
         String value = systemProperties.getProperty(key);
         if (value == null) {
             value = environment.get(envName(key));
@@ -76,114 +95,53 @@ public final class ConfigLoader {
         String dbUrl = get("db.url");
         if (dbUrl.isEmpty()) {
             dbUrl = "jdbc:h2:file:" + dataDir.resolve("db").resolve("documents") + ";WRITE_DELAY=0";
-        } else if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
-            throw invalid("db.url", "must be a jdbc:h2: or jdbc:postgresql: URL", dbUrl);
         }
         return new ServiceConfig(
-                new ServiceConfig.Http(required("http.host"), intIn("http.port", 0, 65535), baseUrl(),
-                        Set.copyOf(list("http.trusted-proxies")), corsOrigins()),
-                new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"), intIn("db.pool-size", 1, 500),
-                        Duration.ofMillis(longIn("db.connect-timeout-ms", 250, 600_000))),
+                new ServiceConfig.Http(get("http.host"), (int) number(ServiceConfig.Http.PORT), baseUrl(),
+                        Set.copyOf(list("http.trusted-proxies")), list("http.cors.allowed-origins")),
+                new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"),
+                        (int) number(ServiceConfig.Database.POOL_SIZE),
+                        Duration.ofMillis(number(ServiceConfig.Database.CONNECT_TIMEOUT_MS))),
                 new ServiceConfig.Storage(dataDir),
-                documents(),
-                new ServiceConfig.Upload(longIn("upload.max-bytes", 1, Long.MAX_VALUE)),
-                auth(),
-                new ServiceConfig.Batch(longIn("batch.max-bytes", 1024, 64L * 1024 * 1024),
-                        intIn("batch.max-operations", 1, 10_000)),
-                new ServiceConfig.Query(intIn("query.max-page-size", 1, 100_000),
-                        intIn("query.max-top", 1, Integer.MAX_VALUE), intIn("query.max-filter-nodes", 1, 100_000),
-                        intIn("query.max-nesting-depth", 1, 1000), intIn("query.max-expand-depth", 1, 10)));
+                new ServiceConfig.Documents(choice("documents.store", ServiceConfig.Documents.Store.class),
+                        Duration.ofSeconds(number(ServiceConfig.Documents.SWEEP_INTERVAL_SECONDS)),
+                        Duration.ofSeconds(number(ServiceConfig.Documents.ORPHAN_MIN_AGE_SECONDS))),
+                new ServiceConfig.Upload(number(ServiceConfig.Upload.MAX_BYTES)),
+                new ServiceConfig.Auth(choice("auth.mode", ServiceConfig.Auth.Mode.class), get("auth.issuer"),
+                        get("auth.audience"), get("auth.jwks"), new LinkedHashSet<>(list("auth.algorithms")),
+                        list("auth.api-key-sha256").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
+                        Duration.ofSeconds(number(ServiceConfig.Auth.CLOCK_SKEW_SECONDS))),
+                new ServiceConfig.Batch(number(ServiceConfig.Batch.MAX_BYTES),
+                        (int) number(ServiceConfig.Batch.MAX_OPERATIONS)),
+                new ServiceConfig.Query((int) number(ServiceConfig.Query.MAX_PAGE_SIZE),
+                        (int) number(ServiceConfig.Query.MAX_TOP), (int) number(ServiceConfig.Query.MAX_FILTER_NODES),
+                        (int) number(ServiceConfig.Query.MAX_NESTING_DEPTH),
+                        (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)));
     }
 
-    private ServiceConfig.Documents documents() {
-        String storeText = required("documents.store");
-        ServiceConfig.Documents.Store store = switch (storeText.toLowerCase(Locale.ROOT)) {
-            case "filesystem" -> ServiceConfig.Documents.Store.FILESYSTEM;
-            case "database" -> ServiceConfig.Documents.Store.DATABASE;
-            default -> throw invalid("documents.store", "must be filesystem or database", storeText);
-        };
-        return new ServiceConfig.Documents(store,
-                Duration.ofSeconds(longIn("documents.orphan-sweep-interval-seconds", 0, 7 * 24 * 3600)),
-                Duration.ofSeconds(longIn("documents.orphan-min-age-seconds", 0, 7 * 24 * 3600)));
+    /** The constant of {@code type} the key names, ignoring case: {@code filesystem} is {@code FILESYSTEM}. */
+    private <E extends Enum<E>> E choice(String key, Class<E> type) {
+        String value = required(key);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                .toList();
+        throw invalid(key, "must be " + String.join(" or ", names), value);
     }
 
-    private ServiceConfig.Auth auth() {
-        String modeText = required("auth.mode");
-        ServiceConfig.Auth.Mode mode = switch (modeText.toLowerCase(Locale.ROOT)) {
-            case "development" -> ServiceConfig.Auth.Mode.DEVELOPMENT;
-            case "production" -> ServiceConfig.Auth.Mode.PRODUCTION;
-            default -> throw invalid("auth.mode", "must be development or production", modeText);
-        };
-        Set<String> algorithms = new LinkedHashSet<>(list("auth.algorithms"));
-        if (algorithms.isEmpty()) {
-            throw invalid("auth.algorithms", "must name at least one JWS algorithm", "");
-        }
-        for (String alg : algorithms) {
-            if (!alg.matches("(RS|PS|ES)(256|384|512)|EdDSA")) {
-                throw invalid("auth.algorithms", "allows only asymmetric JWS algorithms (RS*, PS*, ES*, EdDSA)", alg);
-            }
-        }
-        List<String> hashes = list("auth.api-key-sha256").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
-        for (String hash : hashes) {
-            if (!hash.matches("[0-9a-f]{64}")) {
-                throw invalid("auth.api-key-sha256", "must be hex SHA-256 hashes (64 hex digits), comma-separated",
-                        "(a value of length " + hash.length() + ")");
-            }
-        }
-        String jwks = get("auth.jwks");
-        if (mode == ServiceConfig.Auth.Mode.PRODUCTION) {
-            if (jwks.isEmpty()) {
-                throw invalid("auth.jwks", "is required in production mode", "");
-            }
-            if (hashes.isEmpty()) {
-                throw invalid("auth.api-key-sha256", "is required in production mode", "");
-            }
-        }
-        return new ServiceConfig.Auth(mode, required("auth.issuer"), required("auth.audience"), jwks,
-                Set.copyOf(algorithms), hashes, Duration.ofSeconds(longIn("auth.clock-skew-seconds", 0, 600)));
-    }
-
+    /** The URL as given, less one trailing slash; whether it can serve as the base is {@link ServiceConfig.Http}'s. */
     private URI baseUrl() {
-        String value = get("http.public-base-url");
+        String value = get(ServiceConfig.Http.PUBLIC_BASE_URL);
         if (value.isEmpty()) {
             return null;
         }
         try {
-            URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null
-                    || uri.getQuery() != null || uri.getFragment() != null) {
-                throw invalid("http.public-base-url", "must be an absolute http(s) URL without query", value);
-            }
-            return uri;
+            return new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
         } catch (URISyntaxException e) {
-            throw invalid("http.public-base-url", "must be an absolute http(s) URL", value);
-        }
-    }
-
-    /** Origins as browsers send them: scheme, host and port, nothing after; or {@code *} alone. */
-    private List<String> corsOrigins() {
-        String key = "http.cors.allowed-origins";
-        List<String> origins = list(key);
-        if (origins.equals(List.of("*"))) {
-            return origins;
-        }
-        for (String origin : origins) {
-            if (!isOrigin(origin)) {
-                throw invalid(key, "must list origins such as https://app.example.org (scheme, host and port, no"
-                        + " path, not even /), or be * alone", origin);
-            }
-        }
-        return origins;
-    }
-
-    private static boolean isOrigin(String text) {
-        try {
-            URI uri = new URI(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getRawPath().isEmpty() && uri.getRawQuery() == null && uri.getRawFragment() == null
-                    && uri.getRawUserInfo() == null;
-        } catch (URISyntaxException e) {
-            return false;
+            throw invalid(ServiceConfig.Http.PUBLIC_BASE_URL, "must be an absolute http(s) URL", value);
         }
     }
 
@@ -199,25 +157,18 @@ public final class ConfigLoader {
         return value;
     }
 
-    private int intIn(String key, int min, int max) {
-        return (int) longIn(key, min, max);
-    }
-
-    private long longIn(String key, long min, long max) {
-        String value = required(key);
+    /** The integer the key holds; the range is checked here too, before an int setting could overflow. */
+    private long number(Range range) {
+        String value = required(range.key());
         try {
             long parsed = Long.parseLong(value);
-            if (parsed >= min && parsed <= max) {
+            if (range.contains(parsed)) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // reported below with the rule
         }
-        throw invalid(key, "must be an integer in " + min + ".." + max, value);
-    }
-
-    private static ConfigException invalid(String key, String rule, String value) {
-        return new ConfigException(key + " " + rule + ", was '" + value + "'");
+        throw range.broken(value);
     }
 
     private static Properties readDefaults(String file) {
@@ -229,12 +180,23 @@ public final class ConfigLoader {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + path, e);
             }
+            requireKnown(props.stringPropertyNames(), path.toString());
             return props;
         }
         if (file != null && !file.isBlank()) {
             throw new ConfigException(CONFIG_FILE_KEY + " names a file that does not exist: " + path);
         }
         return readBundled();
+    }
+
+    /** @throws ConfigException naming every key of {@code source} that is not a key of the service */
+    private static void requireKnown(Set<String> keys, String source) {
+        Set<String> unknown = new TreeSet<>(keys);
+        unknown.removeAll(readBundled().stringPropertyNames());
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown configuration key" + (unknown.size() == 1 ? "" : "s") + " in "
+                    + source + ": " + String.join(", ", unknown) + " (misspelt? the keys are listed in the README)");
+        }
     }
 
     private static Properties readBundled() {
@@ -248,12 +210,5 @@ public final class ConfigLoader {
             throw new UncheckedIOException(e);
         }
         return props;
-    }
-
-    /** A configuration value broke its rule; the message names the key, the rule and the value. */
-    public static final class ConfigException extends RuntimeException {
-        public ConfigException(String message) {
-            super(message);
-        }
     }
 }

@@ -1,14 +1,18 @@
 package org.patientdocs.config;
 
+import static org.patientdocs.config.ConfigException.invalid;
+
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The whole runtime configuration, validated at load time by {@link ConfigLoader}. Passed through constructors;
- * nothing reads configuration statically.
+ * The whole runtime configuration. Each part checks its own rules when it is made and refuses a broken value with a
+ * {@link ConfigException} naming the key and the rule, so that a configuration read by {@link ConfigLoader} and one
+ * a test builds obey the same rules. Passed through constructors; nothing reads configuration statically.
  */
 public record ServiceConfig(Http http, Database database, Storage storage, Documents documents, Upload upload,
                             Auth auth, Batch batch, Query query) {
@@ -22,6 +26,45 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      *                       service (CORS), or {@code *} for any; empty: no CORS headers at all
      */
     public record Http(String host, int port, URI publicBaseUrl, Set<String> trustedProxies, List<String> corsOrigins) {
+
+        static final Range PORT = new Range("http.port", 0, 65535);
+        static final String PUBLIC_BASE_URL = "http.public-base-url";
+
+        public Http {
+            requireText("http.host", host);
+            PORT.check(port);
+            if (publicBaseUrl != null && !isHttpUrl(publicBaseUrl)) {
+                throw invalid(PUBLIC_BASE_URL, "must be an absolute http(s) URL without query", publicBaseUrl);
+            }
+            if (publicBaseUrl != null && publicBaseUrl.getRawPath().endsWith("/")) {
+                throw invalid(PUBLIC_BASE_URL, "must not end with /", publicBaseUrl);
+            }
+            trustedProxies = Set.copyOf(trustedProxies);
+            corsOrigins = List.copyOf(corsOrigins);
+            if (!corsOrigins.equals(List.of("*"))) {
+                for (String origin : corsOrigins) {
+                    if (!isOrigin(origin)) {
+                        throw invalid("http.cors.allowed-origins", "must list origins such as https://app.example.org"
+                                + " (scheme, host and port, no path, not even /), or be * alone", origin);
+                    }
+                }
+            }
+        }
+
+        private static boolean isHttpUrl(URI uri) {
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        }
+
+        /** An origin as browsers send it: scheme, host and port, nothing after. */
+        private static boolean isOrigin(String text) {
+            try {
+                URI uri = new URI(text);
+                return isHttpUrl(uri) && uri.getRawPath().isEmpty() && uri.getRawUserInfo() == null;
+            } catch (URISyntaxException e) {
+                return false;
+            }
+        }
     }
 
     /**
@@ -31,6 +74,17 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      */
     public record Database(String url, String user, String password, int poolSize, Duration connectTimeout) {
 
+        static final Range POOL_SIZE = new Range("db.pool-size", 1, 500);
+        static final Range CONNECT_TIMEOUT_MS = new Range("db.connect-timeout-ms", 250, 600_000);
+
+        public Database {
+            if (url == null || !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+                throw invalid("db.url", "must be a jdbc:h2: or jdbc:postgresql: URL", url);
+            }
+            POOL_SIZE.check(poolSize);
+            CONNECT_TIMEOUT_MS.check(connectTimeout.toMillis());
+        }
+
         public boolean isPostgres() {
             return url.startsWith("jdbc:postgresql:");
         }
@@ -38,6 +92,12 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
 
     /** @param dataDir where the embedded database, the document bytes and the development keys live */
     public record Storage(Path dataDir) {
+
+        public Storage {
+            if (dataDir == null) {
+                throw invalid("data.dir", "must be set", "");
+            }
+        }
 
         public Path documentsDir() {
             return dataDir.resolve("documents");
@@ -61,12 +121,30 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      */
     public record Documents(Store store, Duration sweepInterval, Duration orphanMinAge) {
 
+        static final Range SWEEP_INTERVAL_SECONDS =
+                new Range("documents.orphan-sweep-interval-seconds", 0, 7 * 24 * 3600);
+        static final Range ORPHAN_MIN_AGE_SECONDS = new Range("documents.orphan-min-age-seconds", 0, 7 * 24 * 3600);
+
+        public Documents {
+            if (store == null) {
+                throw invalid("documents.store", "must be filesystem or database", "");
+            }
+            SWEEP_INTERVAL_SECONDS.check(sweepInterval.toSeconds());
+            ORPHAN_MIN_AGE_SECONDS.check(orphanMinAge.toSeconds());
+        }
+
         /** {@code filesystem}: files under the data directory; {@code database}: chunked rows in the database. */
         public enum Store { FILESYSTEM, DATABASE }
     }
 
     /** @param maxBytes the largest document accepted, in bytes */
     public record Upload(long maxBytes) {
+
+        static final Range MAX_BYTES = new Range("upload.max-bytes", 1, Long.MAX_VALUE);
+
+        public Upload {
+            MAX_BYTES.check(maxBytes);
+        }
     }
 
     /**
@@ -80,6 +158,47 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
     public record Auth(Mode mode, String issuer, String audience, String jwksLocation, Set<String> algorithms,
                        List<String> apiKeySha256, Duration clockSkew) {
 
+        static final Range CLOCK_SKEW_SECONDS = new Range("auth.clock-skew-seconds", 0, 600);
+        private static final String ALGORITHMS = "auth.algorithms";
+        private static final String API_KEYS = "auth.api-key-sha256";
+
+        public Auth {
+            if (mode == null) {
+                throw invalid("auth.mode", "must be development or production", "");
+            }
+            requireText("auth.issuer", issuer);
+            requireText("auth.audience", audience);
+            jwksLocation = jwksLocation == null ? "" : jwksLocation;
+            algorithms = Set.copyOf(algorithms);
+            apiKeySha256 = List.copyOf(apiKeySha256);
+            if (algorithms.isEmpty()) {
+                throw invalid(ALGORITHMS, "must name at least one JWS algorithm", "");
+            }
+            for (String alg : algorithms) {
+                if (!alg.matches("(RS|PS|ES)(256|384|512)|EdDSA")) {
+                    throw invalid(ALGORITHMS, "allows only asymmetric JWS algorithms (RS*, PS*, ES*, EdDSA)", alg);
+                }
+            }
+            for (String hash : apiKeySha256) {
+                if (!hash.matches("[0-9a-fA-F]{64}")) {
+                    // the value itself is not echoed: it may be a key pasted where its hash belongs
+                    throw invalid(API_KEYS, "must be hex SHA-256 hashes (64 hex digits), comma-separated",
+                            "(a value of length " + hash.length() + ")");
+                }
+            }
+            if (mode == Mode.PRODUCTION && jwksLocation.isEmpty()) {
+                throw invalid("auth.jwks", "is required in production mode", "");
+            }
+            if (mode == Mode.PRODUCTION && apiKeySha256.isEmpty()) {
+                throw invalid(API_KEYS, "is required in production mode", "");
+            }
+            if (mode == Mode.DEVELOPMENT && !algorithms.contains("ES256")) {
+                // the development signing key is an EC P-256 key
+                throw invalid(ALGORITHMS, "must include ES256 in development mode", String.join(",", algorithms));
+            }
+            CLOCK_SKEW_SECONDS.check(clockSkew.toSeconds());
+        }
+
         public enum Mode { DEVELOPMENT, PRODUCTION }
     }
 
@@ -88,6 +207,14 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      * @param maxOperations the most operations one $batch may hold
      */
     public record Batch(long maxBytes, int maxOperations) {
+
+        static final Range MAX_BYTES = new Range("batch.max-bytes", 1024, 64L * 1024 * 1024);
+        static final Range MAX_OPERATIONS = new Range("batch.max-operations", 1, 10_000);
+
+        public Batch {
+            MAX_BYTES.check(maxBytes);
+            MAX_OPERATIONS.check(maxOperations);
+        }
     }
 
     /**
@@ -101,5 +228,25 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      * @param maxExpandDepth  the deepest {@code $expand} nesting
      */
     public record Query(int maxPageSize, int maxTop, int maxFilterNodes, int maxNestingDepth, int maxExpandDepth) {
+
+        static final Range MAX_PAGE_SIZE = new Range("query.max-page-size", 1, 100_000);
+        static final Range MAX_TOP = new Range("query.max-top", 1, Integer.MAX_VALUE);
+        static final Range MAX_FILTER_NODES = new Range("query.max-filter-nodes", 1, 100_000);
+        static final Range MAX_NESTING_DEPTH = new Range("query.max-nesting-depth", 1, 1000);
+        static final Range MAX_EXPAND_DEPTH = new Range("query.max-expand-depth", 1, 10);
+
+        public Query {
+            MAX_PAGE_SIZE.check(maxPageSize);
+            MAX_TOP.check(maxTop);
+            MAX_FILTER_NODES.check(maxFilterNodes);
+            MAX_NESTING_DEPTH.check(maxNestingDepth);
+            MAX_EXPAND_DEPTH.check(maxExpandDepth);
+        }
+    }
+
+    private static void requireText(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw invalid(key, "must be set", value == null ? "" : value);
+        }
     }
 }

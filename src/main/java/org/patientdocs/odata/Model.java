@@ -32,14 +32,6 @@ public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySe
         return new Model(metadata, patients, documents, columns);
     }
 
-    public ColumnMap.Table patientTable() {
-        return columns.table(patients.getEntityType());
-    }
-
-    public ColumnMap.Table documentTable() {
-        return columns.table(documents.getEntityType());
-    }
-
     public EdmEntityType documentType() {
         return documents.getEntityType();
     }

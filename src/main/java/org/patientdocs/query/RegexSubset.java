@@ -1,5 +1,6 @@
 package org.patientdocs.query;
 
+import java.math.BigInteger;
 import java.util.ArrayDeque;
 
 import org.patientdocs.error.ErrorCode;
@@ -12,13 +13,14 @@ import org.patientdocs.error.ServiceException;
  * {@code (?:…)}), alternation and the quantifiers {@code * + ? {n} {n,} {n,m}} (greedy or lazy, bounds up to 255).
  * Anything else (back references, look-around, word boundaries, flags, POSIX classes) is refused with 501 rather
  * than given a different meaning on one store, and so are repeated groups that repeat inside ({@code (a+)*}), which
- * make a backtracking engine take exponential time, and patterns over 256 characters. Matching is case-sensitive, {@code .} matches any character and
- * {@code $} only the end of the text.
+ * make a backtracking engine take exponential time, and patterns over 256 characters. A pattern no engine would read
+ * (an unclosed group, a quantifier with nothing to repeat, a reversed bound {@code a{3,1}}) is a 400. Matching is
+ * case-sensitive, {@code .} matches any character and {@code $} only the end of the text.
  */
 final class RegexSubset {
 
     private static final String METAS = "\\^$.|?*+()[]{}/-";
-    private static final int MAX_REPEAT = 255;
+    private static final BigInteger MAX_REPEAT = BigInteger.valueOf(255);
     private static final int MAX_LENGTH = 256;
 
     /** A pattern of the subset, as each store needs it. */
@@ -187,14 +189,18 @@ final class RegexSubset {
         if (c == '{') {
             int close = pattern.indexOf('}', pos);
             String bounds = close < 0 ? "" : pattern.substring(pos + 1, close);
-            if (!bounds.matches("[0-9]{1,3}(,([0-9]{1,3})?)?")) {
+            if (!bounds.matches("[0-9]+(,([0-9]+)?)?")) {
                 throw malformed("a repetition other than {n}, {n,} or {n,m}");
             }
             String[] parts = bounds.split(",", -1);
-            int min = Integer.parseInt(parts[0]);
-            int max = parts.length > 1 && !parts[1].isEmpty() ? Integer.parseInt(parts[1]) : min;
-            if (min > MAX_REPEAT || max > MAX_REPEAT || max < min) {
-                throw unsupported("repetition bounds above " + MAX_REPEAT + " or reversed");
+            BigInteger min = new BigInteger(parts[0]);
+            BigInteger max = parts.length > 1 && !parts[1].isEmpty() ? new BigInteger(parts[1]) : min;
+            if (max.compareTo(min) < 0) {
+                // no engine reads {3,1}: it is an error in the pattern, not a feature the service lacks
+                throw malformed("a repetition {" + bounds + "} whose lower bound exceeds its upper one");
+            }
+            if (max.compareTo(MAX_REPEAT) > 0) {
+                throw unsupported("repetition bounds above " + MAX_REPEAT);
             }
             java.append(pattern, pos, close + 1);
             pos = close + 1;

@@ -3,6 +3,7 @@ package org.patientdocs.server;
 import java.io.PrintStream;
 
 import org.patientdocs.auth.DevCommands;
+import org.patientdocs.config.ConfigException;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 
@@ -19,7 +20,7 @@ public final class Main {
         ServiceConfig config;
         try {
             config = ConfigLoader.load();
-        } catch (ConfigLoader.ConfigException e) {
+        } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             System.exit(2);
             return;

@@ -85,6 +85,13 @@ class AuthenticationFilterIT {
     }
 
     @Test
+    void theApiKeyIsCheckedBeforeTheToken() throws Exception {
+        HttpResponse<String> response = send(request().header("Authorization", "Bearer not-a-token"));
+        assertUnauthorized(response, Authenticator.API_KEY_MISSING);
+        assertEquals(PLAIN_CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
     void wrongApiKeyIsUnauthorizedWithAPlainChallenge() throws Exception {
         HttpResponse<String> response = send(request().header("x-api-key", "wrong")
                 .header("Authorization", "Bearer " + token("user-456")));

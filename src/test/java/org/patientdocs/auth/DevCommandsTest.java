@@ -62,7 +62,8 @@ class DevCommandsTest {
         String apiKey = singleLine();
         out.reset();
         run(config, "token", "--subject", "user-456");
-        assertEquals("user-456", server.authenticate(apiKey, "Bearer " + singleLine()).subject());
+        server.checkApiKey(apiKey);
+        assertEquals("user-456", server.verifyToken(singleLine()).subject());
     }
 
     @ParameterizedTest

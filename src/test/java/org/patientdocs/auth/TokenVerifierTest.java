@@ -165,7 +165,9 @@ class TokenVerifierTest {
 
     @Test
     void algorithmOutsideTheAllowListIsRejected() {
-        ServiceConfig.Auth rsaOnly = TestTokens.config(dataDir, "auth.algorithms", "RS256").auth();
+        // production: development mode needs ES256 for its own key
+        ServiceConfig.Auth rsaOnly = TestTokens.config(dataDir, "auth.mode", "production", "auth.jwks", "jwks.json",
+                "auth.api-key-sha256", ApiKeys.sha256Hex("key"), "auth.algorithms", "RS256").auth();
         TokenVerifier strict = TokenVerifier.trusting(new JWKSet(key), rsaOnly);
         String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
         assertThrows(Unauthorized.class, () -> strict.verify(token));

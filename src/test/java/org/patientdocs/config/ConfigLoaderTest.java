@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,6 +33,30 @@ class ConfigLoaderTest {
             overrides.put(keyValues[i], keyValues[i + 1]);
         }
         return ConfigLoader.fromOverrides(overrides);
+    }
+
+    /** A copy of the bundled file with {@code data.dir} in the test's directory, plus the given lines. */
+    private Path configFile(String... lines) throws IOException {
+        Properties props = bundled();
+        props.setProperty("data.dir", dataDir.toString());
+        StringWriter text = new StringWriter();
+        props.store(text, null);
+        Path file = dataDir.resolve("application.properties");
+        Files.writeString(file, text + String.join("\n", lines) + "\n");
+        return file;
+    }
+
+    private static ServiceConfig loadFile(Path file, Map<String, String> env, Properties system) {
+        system.setProperty(ConfigLoader.CONFIG_FILE_KEY, file.toString());
+        return ConfigLoader.load(env, system);
+    }
+
+    private static Properties bundled() throws IOException {
+        Properties props = new Properties();
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(ConfigLoader.BUNDLED_RESOURCE)) {
+            props.load(in);
+        }
+        return props;
     }
 
     @Test
@@ -59,10 +85,7 @@ class ConfigLoaderTest {
 
     @Test
     void environmentVariablesOverrideTheNewKeys() throws IOException {
-        Properties defaults = new Properties();
-        try (InputStream in = ConfigLoader.class.getResourceAsStream(ConfigLoader.BUNDLED_RESOURCE)) {
-            defaults.load(in);
-        }
+        Properties defaults = bundled();
         defaults.setProperty("data.dir", dataDir.toString());
         ServiceConfig config = new ConfigLoader(defaults, Map.of("DB_CONNECT_TIMEOUT_MS", "800",
                 "DOCUMENTS_STORE", "DATABASE", "DOCUMENTS_ORPHAN_SWEEP_INTERVAL_SECONDS", "0",
@@ -101,9 +124,103 @@ class ConfigLoaderTest {
                 + " was 'x'",
         "db.url | jdbc:mysql://db/documents | db.url must be a jdbc:h2: or jdbc:postgresql: URL,"
                 + " was 'jdbc:mysql://db/documents'",
+        "http.host | \"\" | http.host must be set, was ''",
+        "http.port | 70000 | http.port must be an integer in 0..65535, was '70000'",
+        "http.port | \"\" | http.port must be set, was ''",
+        "http.port | 4294975376 | http.port must be an integer in 0..65535, was '4294975376'",
+        "http.public-base-url | ftp://files.example.org | http.public-base-url must be an absolute http(s) URL"
+                + " without query, was 'ftp://files.example.org'",
+        "http.public-base-url | https://api.example.org/?x=1 | http.public-base-url must be an absolute http(s) URL"
+                + " without query, was 'https://api.example.org/?x=1'",
+        "http.public-base-url | https://api example.org | http.public-base-url must be an absolute http(s) URL,"
+                + " was 'https://api example.org'",
+        "http.public-base-url | https://api.example.org// | http.public-base-url must not end with /,"
+                + " was 'https://api.example.org/'",
+        "data.dir | \"\" | data.dir must be set, was ''",
+        "db.pool-size | 0 | db.pool-size must be an integer in 1..500, was '0'",
+        "upload.max-bytes | 0 | upload.max-bytes must be an integer in 1..9223372036854775807, was '0'",
+        "auth.mode | staging | auth.mode must be development or production, was 'staging'",
+        "auth.issuer | \"\" | auth.issuer must be set, was ''",
+        "auth.audience | \"\" | auth.audience must be set, was ''",
+        "auth.algorithms | \" , \" | auth.algorithms must name at least one JWS algorithm, was ''",
+        "auth.algorithms | \"ES256,HS256\" | auth.algorithms allows only asymmetric JWS algorithms (RS*, PS*, ES*,"
+                + " EdDSA), was 'HS256'",
+        "auth.algorithms | RS256 | auth.algorithms must include ES256 in development mode, was 'RS256'",
+        "auth.api-key-sha256 | the-key-itself | auth.api-key-sha256 must be hex SHA-256 hashes (64 hex digits),"
+                + " comma-separated, was '(a value of length 14)'",
+        "auth.mode | production | auth.jwks is required in production mode, was ''",
+        "auth.clock-skew-seconds | 601 | auth.clock-skew-seconds must be an integer in 0..600, was '601'",
+        "batch.max-bytes | 1023 | batch.max-bytes must be an integer in 1024..67108864, was '1023'",
+        "batch.max-operations | 10001 | batch.max-operations must be an integer in 1..10000, was '10001'",
     })
     void invalidValuesStopTheStartWithTheKeyAndTheRule(String key, String value, String message) {
-        ConfigLoader.ConfigException e = assertThrows(ConfigLoader.ConfigException.class, () -> load(key, value));
+        ConfigException e = assertThrows(ConfigException.class, () -> load(key, value));
         assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyInTheFileStopsTheStartNamingIt() throws IOException {
+        Path file = configFile("http.port=9090", "htp.host=0.0.0.0");
+        ConfigException e = assertThrows(ConfigException.class, () -> loadFile(file, Map.of(), new Properties()));
+        assertEquals("unknown configuration key in " + file + ": htp.host (misspelt? the keys are listed in the"
+                + " README)", e.getMessage());
+    }
+
+    @Test
+    void everyUnknownKeyInTheFileIsNamed() throws IOException {
+        Path file = configFile("db.poolsize=5", "upload.max_bytes=100", "http.port=9090");
+        ConfigException e = assertThrows(ConfigException.class, () -> loadFile(file, Map.of(), new Properties()));
+        assertEquals("unknown configuration keys in " + file + ": db.poolsize, upload.max_bytes (misspelt? the keys"
+                + " are listed in the README)", e.getMessage());
+    }
+
+    @Test
+    void aFileOfKnownKeysIsReadAndTheEnvironmentAndSystemPropertiesOverrideIt() throws IOException {
+        Properties system = new Properties();
+        system.setProperty("upload.max-bytes", "300");
+        ServiceConfig config = loadFile(configFile("http.port=9090", "upload.max-bytes=100", "batch.max-operations=7"),
+                Map.of("UPLOAD_MAX_BYTES", "200", "BATCH_MAX_OPERATIONS", "8"), system);
+        assertEquals(9090, config.http().port());
+        assertEquals(8, config.batch().maxOperations());
+        assertEquals(300, config.upload().maxBytes());
+    }
+
+    @Test
+    void unknownSystemPropertiesAndEnvironmentVariablesAreLeftAlone() throws IOException {
+        // the JVM's own (http.agent, java.home) and anything else of the process: they are not ours to judge
+        Properties system = new Properties();
+        system.setProperty("http.agent", "x");
+        system.setProperty("htp.port", "1");
+        ServiceConfig config = loadFile(configFile("http.port=9090"), Map.of("HTP_PORT", "1", "PATH", "/bin"),
+                system);
+        assertEquals(9090, config.http().port());
+    }
+
+    @Test
+    void anUnknownOverrideIsRefusedAsInAFile() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("http.prot", "9090"));
+        assertEquals("unknown configuration key in the overrides: http.prot (misspelt? the keys are listed in the"
+                + " README)", e.getMessage());
+    }
+
+    @Test
+    void everyKeyOfTheBundledFileIsRead() throws IOException {
+        ServiceConfig defaults = load();
+        for (String key : bundled().stringPropertyNames()) {
+            ServiceConfig changed;
+            try {
+                changed = load(key, "changed-value");
+            } catch (ConfigException refused) {
+                continue;
+            }
+            assertFalse(defaults.equals(changed), key + " is accepted but changes nothing");
+        }
+    }
+
+    @Test
+    void productionNeedsApiKeyHashesToo() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("auth.mode", "production",
+                "auth.jwks", "jwks.json"));
+        assertEquals("auth.api-key-sha256 is required in production mode, was ''", e.getMessage());
     }
 }

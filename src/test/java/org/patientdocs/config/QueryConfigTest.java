@@ -36,7 +36,7 @@ class QueryConfigTest {
         "query.max-expand-depth, 11",
     })
     void anInvalidLimitStopsTheStartNamingTheKey(String key, String value) {
-        ConfigLoader.ConfigException e = assertThrows(ConfigLoader.ConfigException.class,
+        ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.fromOverrides(Map.of(key, value)));
         assertTrue(e.getMessage().startsWith(key + " must be an integer in"), e.getMessage());
     }

@@ -18,7 +18,7 @@ import org.patientdocs.error.ServiceException;
 
 class BatchRulesTest {
 
-    private static final BatchRules RULES = new BatchRules(new ServiceConfig.Batch(1000, 3), 50, OData.newInstance(),
+    private static final BatchRules RULES = new BatchRules(new ServiceConfig.Batch(1024, 3), 50, OData.newInstance(),
             EdmLoader.load().getEdm());
 
     @ParameterizedTest

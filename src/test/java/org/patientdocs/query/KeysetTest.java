@@ -1,16 +1,23 @@
 package org.patientdocs.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
@@ -72,10 +79,42 @@ class KeysetTest {
         assertEquals(ErrorCode.INVALID_SKIPTOKEN, e.code());
     }
 
+    /** The parts a collection request's fingerprint is made of: path, $filter, $search, $orderby, aliases. */
+    private static final List<String> PARTS = Arrays.asList("Patients('p-1')/Documents", "file_size_bytes gt 5",
+            null, "uploaded_at desc,id", "{@p=1}");
+
     @Test
-    void theFingerprintDependsOnEveryPart() {
-        assertEquals(Keyset.fingerprint(List.of("a", "b")), Keyset.fingerprint(List.of("a", "b")));
-        assertEquals(false, Keyset.fingerprint(List.of("ab", "")).equals(Keyset.fingerprint(List.of("a", "b"))));
+    void theFingerprintIsTheSameForTheSameParts() {
+        String fingerprint = Keyset.fingerprint(PARTS);
+        assertEquals(fingerprint, Keyset.fingerprint(new ArrayList<>(PARTS)));
+        assertTrue(fingerprint.matches("[A-Za-z0-9_-]{16}"), fingerprint);
+    }
+
+    static Stream<Arguments> changedParts() {
+        return Stream.of(
+                Arguments.of("another path", 0, "Patients('p-2')/Documents"),
+                Arguments.of("a filter one character longer", 1, "file_size_bytes gt 50"),
+                Arguments.of("a filter differing in its first character", 1, "File_size_bytes gt 5"),
+                Arguments.of("an empty search instead of none", 2, ""),
+                Arguments.of("a search instead of none", 2, "x"),
+                Arguments.of("another order", 3, "uploaded_at asc,id"),
+                Arguments.of("no order", 3, null),
+                Arguments.of("another alias value", 4, "{@p=2}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("changedParts")
+    void theFingerprintDependsOnEveryPart(String change, int index, String value) {
+        List<String> changed = new ArrayList<>(PARTS);
+        changed.set(index, value);
+        assertNotEquals(Keyset.fingerprint(PARTS), Keyset.fingerprint(changed));
+    }
+
+    @Test
+    void theFingerprintTellsWhereOnePartEndsAndWhichComesFirst() {
+        assertNotEquals(Keyset.fingerprint(List.of("ab", "")), Keyset.fingerprint(List.of("a", "b")));
+        assertNotEquals(Keyset.fingerprint(List.of("a", "b")), Keyset.fingerprint(List.of("b", "a")));
+        assertNotEquals(Keyset.fingerprint(List.of("a")), Keyset.fingerprint(Arrays.asList("a", null)));
     }
 
     @Test

@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -107,6 +109,7 @@ class CapabilitiesIT {
         return null;
     }
 
+    /** Every claim of $metadata, on the container, the entity sets and the entity types. */
     private static List<String> allClaims() {
         List<String> claims = new ArrayList<>();
         Element container = (Element) metadata.getElementsByTagNameNS(EDM, "EntityContainer").item(0);
@@ -128,70 +131,88 @@ class CapabilitiesIT {
         return service.get(path).statusCode();
     }
 
-    @Test
-    void everyClaimInMetadataHoldsOnTheRunningService() throws Exception {
-        Set<String> checked = new TreeSet<>();
-        for (String claim : allClaims()) {
-            checked.add(claim);
-            String set = claim.substring(0, claim.indexOf(' '));
-            String term = claim.substring(claim.indexOf(' ') + 1);
-            String key = set.equals("Patients") ? "'cap-1'" : "'doc-none'";
-            switch (term) {
-                case "Capabilities.FilterRestrictions/Filterable=true" ->
-                        assertEquals(200, status("/" + set + "?$filter=id ne 'x'"), claim);
-                case "Capabilities.SortRestrictions/Sortable=true" ->
-                        assertEquals(200, status("/" + set + "?$orderby=id desc"), claim);
-                case "Capabilities.TopSupported=true" -> {
-                    JsonNode page = TestService.json(service.get("/" + set + "?$top=1"));
-                    assertTrue(page.get("value").size() <= 1, claim);
-                }
-                case "Capabilities.SkipSupported=true" -> assertEquals(200, status("/" + set + "?$skip=1"), claim);
-                case "Capabilities.CountRestrictions/Countable=true" -> {
-                    assertTrue(TestService.json(service.get("/" + set + "?$count=true")).has("@odata.count"), claim);
-                    assertEquals(200, status("/" + set + "/$count"), claim);
-                }
-                case "Capabilities.SearchRestrictions/Searchable=true" ->
-                        assertEquals(200, status("/" + set + "?$search=name"), claim);
-                case "Capabilities.ExpandRestrictions/Expandable=true" -> assertEquals(200,
-                        status("/" + set + "?$expand=" + (set.equals("Patients") ? "Documents" : "Patient")), claim);
-                case "Capabilities.InsertRestrictions/Insertable=true" ->
-                        assertEquals(201, service.postJson("/" + set, "{\"id\":\"cap-new\"}").statusCode(), claim);
-                case "Capabilities.InsertRestrictions/Insertable=false" -> assertEquals(405,
-                        service.send(service.request("/" + set).header("Content-Type", Samples.PDF)
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(10))).build()).statusCode(),
-                        claim);
-                case "Capabilities.NavigationRestrictions/Insertable=true" ->
-                        assertEquals(201, upload("cap-2", "n.pdf", Samples.PDF, Samples.pdf(50)).statusCode(), claim);
-                case "Capabilities.UpdateRestrictions/Updatable=true" -> {
-                    String target = set.equals("Patients") ? key : "'" + anyDocument() + "'";
-                    assertEquals(200, service.patchJson("/" + set + "(" + target + ")",
-                            set.equals("Patients") ? "{\"first_name\":\"X\"}" : "{\"description\":\"x\"}")
-                            .statusCode(), claim);
-                }
-                case "Capabilities.DeleteRestrictions/Deletable=true" -> {
-                    String target = set.equals("Patients") ? "'cap-3'" : "'" + anyDocument() + "'";
-                    assertEquals(204, service.delete("/" + set + "(" + target + ")").statusCode(), claim);
-                }
-                case "Capabilities.BatchSupported=true" -> assertEquals(200, service.send(service.request("/$batch")
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"requests\":[]}")).build()).statusCode(), claim);
-                case "PatientDocs.MaxPageSize=" + PAGE_SIZE -> {
-                    JsonNode page = TestService.json(service.get("/Patients"));
-                    assertEquals(PAGE_SIZE, page.get("value").size(), claim);
-                    assertTrue(page.has("@odata.nextLink"), claim);
-                }
-                case "PatientDocs.MaxUploadBytes=" + UPLOAD_LIMIT -> {
-                    assertEquals(201, upload("cap-2", "max.pdf", Samples.PDF, Samples.pdf(UPLOAD_LIMIT)).statusCode());
-                    assertEquals(413, upload("cap-2", "over.pdf", Samples.PDF, Samples.pdf(UPLOAD_LIMIT + 1))
-                            .statusCode(), claim);
-                }
-                case "Core.AcceptableMediaTypes" -> checkAcceptableMediaTypes();
-                default -> throw new AssertionError("an annotation without a check: " + claim);
-            }
+    /** One case per claim, named by it: "Patients Capabilities.TopSupported=true". */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allClaims")
+    void everyClaimInMetadataHoldsOnTheRunningService(String claim) throws Exception {
+        String set = claim.substring(0, claim.indexOf(' '));
+        String term = claim.substring(claim.indexOf(' ') + 1);
+        switch (term) {
+            case "Capabilities.FilterRestrictions/Filterable=true" ->
+                    assertEquals(200, status("/" + set + "?$filter=id ne 'x'"), claim);
+            case "Capabilities.SortRestrictions/Sortable=true" ->
+                    assertEquals(200, status("/" + set + "?$orderby=id desc"), claim);
+            case "Capabilities.TopSupported=true" -> topIsHonoured(set, claim);
+            case "Capabilities.SkipSupported=true" -> assertEquals(200, status("/" + set + "?$skip=1"), claim);
+            case "Capabilities.CountRestrictions/Countable=true" -> bothCountsAnswer(set, claim);
+            case "Capabilities.SearchRestrictions/Searchable=true" ->
+                    assertEquals(200, status("/" + set + "?$search=name"), claim);
+            case "Capabilities.ExpandRestrictions/Expandable=true" -> assertEquals(200,
+                    status("/" + set + "?$expand=" + (set.equals("Patients") ? "Documents" : "Patient")), claim);
+            case "Capabilities.InsertRestrictions/Insertable=true" ->
+                    assertEquals(201, service.postJson("/" + set, "{\"id\":\"cap-new\"}").statusCode(), claim);
+            case "Capabilities.InsertRestrictions/Insertable=false" -> aPostedMediaEntityIsRefused(set, claim);
+            case "Capabilities.NavigationRestrictions/Insertable=true" ->
+                    assertEquals(201, upload("cap-2", "n.pdf", Samples.PDF, Samples.pdf(50)).statusCode(), claim);
+            case "Capabilities.UpdateRestrictions/Updatable=true" -> anEntityIsUpdated(set, claim);
+            case "Capabilities.DeleteRestrictions/Deletable=true" -> anEntityIsDeleted(set, claim);
+            case "Capabilities.BatchSupported=true" -> anEmptyJsonBatchIsAnswered(claim);
+            case "PatientDocs.MaxPageSize=" + PAGE_SIZE -> aFullPageHasANextLink(claim);
+            case "PatientDocs.MaxUploadBytes=" + UPLOAD_LIMIT -> theUploadLimitIsExact(claim);
+            case "Core.AcceptableMediaTypes" -> checkAcceptableMediaTypes();
+            default -> throw new AssertionError("an annotation without a check: " + claim);
         }
-        assertTrue(checked.stream().anyMatch(c -> c.contains("MaxUploadBytes")), checked.toString());
-        assertTrue(checked.stream().anyMatch(c -> c.contains("MaxPageSize")), checked.toString());
-        assertTrue(checked.stream().anyMatch(c -> c.contains("BatchSupported")), checked.toString());
+    }
+
+    @Test
+    void theMetadataClaimsTheLimitsAndBatches() {
+        List<String> claims = allClaims();
+        assertTrue(claims.stream().anyMatch(c -> c.contains("MaxUploadBytes")), claims.toString());
+        assertTrue(claims.stream().anyMatch(c -> c.contains("MaxPageSize")), claims.toString());
+        assertTrue(claims.stream().anyMatch(c -> c.contains("BatchSupported")), claims.toString());
+    }
+
+    private static void topIsHonoured(String set, String claim) throws Exception {
+        JsonNode page = TestService.json(service.get("/" + set + "?$top=1"));
+        assertTrue(page.get("value").size() <= 1, claim);
+    }
+
+    private static void bothCountsAnswer(String set, String claim) throws Exception {
+        assertTrue(TestService.json(service.get("/" + set + "?$count=true")).has("@odata.count"), claim);
+        assertEquals(200, status("/" + set + "/$count"), claim);
+    }
+
+    private static void aPostedMediaEntityIsRefused(String set, String claim) throws Exception {
+        assertEquals(405, service.send(service.request("/" + set).header("Content-Type", Samples.PDF)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(10))).build()).statusCode(), claim);
+    }
+
+    private static void anEntityIsUpdated(String set, String claim) throws Exception {
+        String target = set.equals("Patients") ? "'cap-1'" : "'" + anyDocument() + "'";
+        assertEquals(200, service.patchJson("/" + set + "(" + target + ")",
+                set.equals("Patients") ? "{\"first_name\":\"X\"}" : "{\"description\":\"x\"}").statusCode(), claim);
+    }
+
+    private static void anEntityIsDeleted(String set, String claim) throws Exception {
+        String target = set.equals("Patients") ? "'cap-3'" : "'" + anyDocument() + "'";
+        assertEquals(204, service.delete("/" + set + "(" + target + ")").statusCode(), claim);
+    }
+
+    private static void anEmptyJsonBatchIsAnswered(String claim) throws Exception {
+        assertEquals(200, service.send(service.request("/$batch").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"requests\":[]}")).build()).statusCode(), claim);
+    }
+
+    private static void aFullPageHasANextLink(String claim) throws Exception {
+        JsonNode page = TestService.json(service.get("/Patients"));
+        assertEquals(PAGE_SIZE, page.get("value").size(), claim);
+        assertTrue(page.has("@odata.nextLink"), claim);
+    }
+
+    private static void theUploadLimitIsExact(String claim) throws Exception {
+        assertEquals(201, upload("cap-2", "max.pdf", Samples.PDF, Samples.pdf(UPLOAD_LIMIT)).statusCode());
+        assertEquals(413, upload("cap-2", "over.pdf", Samples.PDF, Samples.pdf(UPLOAD_LIMIT + 1)).statusCode(),
+                claim);
     }
 
     @Test

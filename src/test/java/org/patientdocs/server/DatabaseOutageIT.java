@@ -47,55 +47,68 @@ class DatabaseOutageIT {
             byte[] before = Samples.pdf(1_500_000);
             String beforeId = upload(service, before);
             long storedBefore = service.storedFiles();
-
-            byte[] interrupted = Samples.pdf(2_000_000);
-            Multipart form = new Multipart().file("file", "interrupted.pdf", Samples.PDF, interrupted);
-            byte[] body = form.bytes();
-            int held = 1_000_000;
             CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<HttpResponse<String>> inFlight;
-            try (WatchService watch = FileSystems.getDefault().newWatchService()) {
-                Path spool = service.config.storage().spoolDir();
-                spool.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
-                inFlight = service.http.sendAsync(service.request("/Patients(" + PATIENT + ")/Documents")
-                        .header("Content-Type", form.contentType())
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
-                                new ByteArrayInputStream(body, 0, body.length - held),
-                                new Gated(release, Arrays.copyOfRange(body, body.length - held, body.length)))))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                awaitSpoolFile(watch);
-            }
+            CompletableFuture<HttpResponse<String>> inFlight = anUploadHeldBeforeItsLastMegabyte(service, release);
 
             database.stop();
 
-            for (String path : List.of("/Patients(" + PATIENT + ")/Documents", "/Documents('" + beforeId + "')",
-                    "/Documents('" + beforeId + "')/$value", "/Patients?$count=true")) {
-                assertUnavailable(service.send(service.request(path).timeout(PROMPTLY).GET().build()));
-            }
-            Multipart another = new Multipart().file("file", "later.pdf", Samples.PDF, Samples.pdf(1000));
-            assertUnavailable(service.send(service.request("/Patients(" + PATIENT + ")/Documents").timeout(PROMPTLY)
-                    .header("Content-Type", another.contentType()).POST(another.publisher()).build()));
-            assertBatchAnswersUnavailable(service);
-
+            everyRequestIsTurnedAwayPromptly(service, beforeId);
             release.countDown();
-            HttpResponse<String> failed = inFlight.get(2, TimeUnit.MINUTES);
-            assertUnavailable(failed);
+            assertUnavailable(inFlight.get(2, TimeUnit.MINUTES));
 
             database.start();
 
-            HttpResponse<String> list = awaitAnswer(service, "/Patients(" + PATIENT + ")/Documents");
-            assertEquals(200, list.statusCode(), list.body());
-            assertEquals(storedBefore, service.storedFiles(), "the interrupted upload left no bytes");
-            JsonNode documents = TestService.json(list);
-            assertEquals(1, documents.get("@odata.count").asInt(), "the interrupted upload left no row");
-            assertEquals(beforeId, documents.get("value").get(0).get("id").asText());
-            assertArrayEquals(before, service.getBytes("/Documents('" + beforeId + "')/$value").body());
-            byte[] after = Samples.pdf(1_200_000);
-            assertArrayEquals(after, service.getBytes("/Documents('" + upload(service, after) + "')/$value").body());
-
-            service.runtime.sweepOrphans();
-            assertEquals(storedBefore + 1, service.storedFiles(), "the two documents, and nothing else");
+            theServiceAnswersAgainAndTheInterruptedUploadLeftNothing(service, before, beforeId, storedBefore);
         }
+    }
+
+    /** An upload the service has begun receiving into its spool, whose last megabyte waits for {@code release}. */
+    private static CompletableFuture<HttpResponse<String>> anUploadHeldBeforeItsLastMegabyte(TestService service,
+            CountDownLatch release) throws Exception {
+        byte[] interrupted = Samples.pdf(2_000_000);
+        Multipart form = new Multipart().file("file", "interrupted.pdf", Samples.PDF, interrupted);
+        byte[] body = form.bytes();
+        int held = 1_000_000;
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            Path spool = service.config.storage().spoolDir();
+            spool.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            CompletableFuture<HttpResponse<String>> inFlight = service.http.sendAsync(
+                    service.request("/Patients(" + PATIENT + ")/Documents")
+                    .header("Content-Type", form.contentType())
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
+                            new ByteArrayInputStream(body, 0, body.length - held),
+                            new Gated(release, Arrays.copyOfRange(body, body.length - held, body.length)))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            awaitSpoolFile(watch);
+            return inFlight;
+        }
+    }
+
+    private static void everyRequestIsTurnedAwayPromptly(TestService service, String documentId) throws Exception {
+        for (String path : List.of("/Patients(" + PATIENT + ")/Documents", "/Documents('" + documentId + "')",
+                "/Documents('" + documentId + "')/$value", "/Patients?$count=true")) {
+            assertUnavailable(service.send(service.request(path).timeout(PROMPTLY).GET().build()));
+        }
+        Multipart another = new Multipart().file("file", "later.pdf", Samples.PDF, Samples.pdf(1000));
+        assertUnavailable(service.send(service.request("/Patients(" + PATIENT + ")/Documents").timeout(PROMPTLY)
+                .header("Content-Type", another.contentType()).POST(another.publisher()).build()));
+        assertBatchAnswersUnavailable(service);
+    }
+
+    private static void theServiceAnswersAgainAndTheInterruptedUploadLeftNothing(TestService service, byte[] before,
+            String beforeId, long storedBefore) throws Exception {
+        HttpResponse<String> list = awaitAnswer(service, "/Patients(" + PATIENT + ")/Documents");
+        assertEquals(200, list.statusCode(), list.body());
+        assertEquals(storedBefore, service.storedFiles(), "the interrupted upload left no bytes");
+        JsonNode documents = TestService.json(list);
+        assertEquals(1, documents.get("@odata.count").asInt(), "the interrupted upload left no row");
+        assertEquals(beforeId, documents.get("value").get(0).get("id").asText());
+        assertArrayEquals(before, service.getBytes("/Documents('" + beforeId + "')/$value").body());
+        byte[] after = Samples.pdf(1_200_000);
+        assertArrayEquals(after, service.getBytes("/Documents('" + upload(service, after) + "')/$value").body());
+
+        service.runtime.sweepOrphans();
+        assertEquals(storedBefore + 1, service.storedFiles(), "the two documents, and nothing else");
     }
 
     private static String upload(TestService service, byte[] pdf) throws Exception {

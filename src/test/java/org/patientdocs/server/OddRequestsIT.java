@@ -13,10 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.patientdocs.query.QueryText;
 
 /**
@@ -46,26 +50,56 @@ class OddRequestsIT {
         service.close();
     }
 
-    @Test
-    void oddBodiesAreRefusedClearly() throws Exception {
-        List<String> bodies = List.of("{}", "[]", "null", "1", "\"x\"", "{\"id\":null}", "{\"id\":1}",
-                "{\"id\":\"a\",\"last_name\":1}", "{\"id\":\"a\",\"birth_date\":\"2026-13-01\"}",
-                "{\"id\":\"a\",\"birth_date\":\"x\"}", "{\"id\":\"a\",\"unknown\":1}", "{\"id\":\"" + "a".repeat(300) + "\"}",
-                "{\"id\":\"a\",\"last_name\":\"" + "b".repeat(5000) + "\"}", "{\"id\":\"a\\u0000\"}",
-                "{\"id\":\"a\",\"Documents\":[]}", "{\"id\":\"a\",\"@odata.type\":\"#PatientDocs.Document\"}", "{",
-                "{\"id\":\"a\",}", "{\"id\":\"a\",\"last_name\":{\"x\":1}}", "{\"id\":\"a\",\"last_name\":[1]}",
-                "{\"id\":\"\",\"last_name\":\"x\"}", "{\"id\":\"a/b\"}", "{\"id\":\"a'b\"}", "{\"id\":\"%2F\"}",
-                "{\"file_name\":\"x.exe\",\"document_type\":1}", "{\"content_type\":\"text/html\"}",
-                "{\"file_size_bytes\":-1}", "{\"uploaded_at\":\"yesterday\"}");
+    /** Each odd body named by what is odd about it. */
+    static Stream<Named<String>> oddBodies() {
+        return Stream.of(
+                Named.of("an empty object", "{}"),
+                Named.of("an array", "[]"),
+                Named.of("null", "null"),
+                Named.of("a number", "1"),
+                Named.of("a string", "\"x\""),
+                Named.of("a null key", "{\"id\":null}"),
+                Named.of("a number for the key", "{\"id\":1}"),
+                Named.of("a number for a string", "{\"id\":\"a\",\"last_name\":1}"),
+                Named.of("a thirteenth month", "{\"id\":\"a\",\"birth_date\":\"2026-13-01\"}"),
+                Named.of("a date that is no date", "{\"id\":\"a\",\"birth_date\":\"x\"}"),
+                Named.of("an unknown property", "{\"id\":\"a\",\"unknown\":1}"),
+                Named.of("a key of 300 characters", "{\"id\":\"" + "a".repeat(300) + "\"}"),
+                Named.of("a name of 5000 characters",
+                        "{\"id\":\"a\",\"last_name\":\"" + "b".repeat(5000) + "\"}"),
+                Named.of("a NUL in the key", "{\"id\":\"a\\u0000\"}"),
+                Named.of("an empty deep insert", "{\"id\":\"a\",\"Documents\":[]}"),
+                Named.of("another entity type", "{\"id\":\"a\",\"@odata.type\":\"#PatientDocs.Document\"}"),
+                Named.of("an unclosed object", "{"),
+                Named.of("a trailing comma", "{\"id\":\"a\",}"),
+                Named.of("an object for a string", "{\"id\":\"a\",\"last_name\":{\"x\":1}}"),
+                Named.of("an array for a string", "{\"id\":\"a\",\"last_name\":[1]}"),
+                Named.of("an empty key", "{\"id\":\"\",\"last_name\":\"x\"}"),
+                Named.of("a slash in the key", "{\"id\":\"a/b\"}"),
+                Named.of("a quote in the key", "{\"id\":\"a'b\"}"),
+                Named.of("an encoded slash in the key", "{\"id\":\"%2F\"}"),
+                Named.of("a program's name and a number for a type", "{\"file_name\":\"x.exe\",\"document_type\":1}"),
+                Named.of("a content type of HTML", "{\"content_type\":\"text/html\"}"),
+                Named.of("a negative size", "{\"file_size_bytes\":-1}"),
+                Named.of("a time that is no time", "{\"uploaded_at\":\"yesterday\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oddBodies")
+    void oddBodiesAreRefusedClearly(String body) throws Exception {
         List<String> failures = new ArrayList<>();
-        for (String body : bodies) {
-            check(failures, "POST", "/Patients", body, Map.of("Content-Type", "application/json"));
-            for (String method : List.of("PATCH", "PUT")) {
-                check(failures, method, "/Patients(odd-2)", body, Map.of("Content-Type", "application/json"));
-                check(failures, method, "/Patients(odd-1)/Documents(" + document + ")", body,
-                        Map.of("Content-Type", "application/json"));
-            }
+        check(failures, "POST", "/Patients", body, Map.of("Content-Type", "application/json"));
+        for (String method : List.of("PATCH", "PUT")) {
+            check(failures, method, "/Patients(odd-2)", body, Map.of("Content-Type", "application/json"));
+            check(failures, method, "/Patients(odd-1)/Documents(" + document + ")", body,
+                    Map.of("Content-Type", "application/json"));
         }
+        assertEquals("", String.join("\n", failures));
+    }
+
+    @Test
+    void aByteOrderMarkReadAsLatin1IsRefusedClearly() throws Exception {
+        List<String> failures = new ArrayList<>();
         check(failures, "POST", "/Patients", "\u00ff\u00fe", Map.of("Content-Type", "application/json"));
         assertEquals("", String.join("\n", failures));
     }

@@ -13,10 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every kind of answer, success or error, from Olingo, the service's own code or Jetty, carries
@@ -52,8 +55,8 @@ class SecurityHeadersIT {
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
 
-    @Test
-    void everyAnswerCarriesEachSecurityHeaderExactlyOnce() throws Exception {
+    /** One request for each kind of answer, named by it; built after the service started, sent in this order. */
+    static Stream<Named<HttpRequest>> answers() throws Exception {
         String doc = "/Patients(h-1)/Documents(" + document + ")";
         String entityTag = service.get(doc).headers().firstValue("ETag").orElseThrow();
         String contentTag = service.getBytes(doc + "/$value").headers().firstValue("ETag").orElseThrow();
@@ -97,14 +100,31 @@ class SecurityHeadersIT {
         answers.put("precondition failed", service.request(doc).header("If-Match", "W/\"999\"").DELETE().build());
         answers.put("method override refused", service.request("/Patients").header("X-HTTP-Method", "DELETE")
                 .GET().build());
+        return answers.entrySet().stream().map(answer -> Named.of(answer.getKey(), answer.getValue()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("answers")
+    void everyAnswerCarriesEachSecurityHeaderExactlyOnce(HttpRequest request) throws Exception {
+        HttpResponse<String> response = service.send(request);
         List<String> failures = new ArrayList<>();
-        for (Map.Entry<String, HttpRequest> answer : answers.entrySet()) {
-            HttpResponse<String> response = service.send(answer.getValue());
-            check(failures, answer.getKey() + " (" + response.statusCode() + ")", response.headers().map());
-        }
-        check(failures, "rejected by Jetty", rawHeaders("GET /Patients('%00') HTTP/1.1\r\nHost: x\r\n\r\n"));
-        check(failures, "headers too large", rawHeaders("GET /Patients HTTP/1.1\r\nHost: x\r\nX-Big: "
-                + "x".repeat(20_000) + "\r\n\r\n"));
+        check(failures, "the answer (" + response.statusCode() + ")", response.headers().map());
+        assertEquals("", String.join("\n", failures));
+    }
+
+    /** Requests Jetty answers itself, before the service sees them, written on a socket as they are. */
+    static Stream<Named<String>> requestsJettyRefuses() {
+        return Stream.of(
+                Named.of("rejected by Jetty", "GET /Patients('%00') HTTP/1.1\r\nHost: x\r\n\r\n"),
+                Named.of("headers too large", "GET /Patients HTTP/1.1\r\nHost: x\r\nX-Big: " + "x".repeat(20_000)
+                        + "\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requestsJettyRefuses")
+    void jettysOwnAnswersCarryEachSecurityHeaderExactlyOnce(String request) throws Exception {
+        List<String> failures = new ArrayList<>();
+        check(failures, "Jetty's answer", rawHeaders(request));
         assertEquals("", String.join("\n", failures));
     }
 

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,7 +26,7 @@ import org.patientdocs.config.ServiceConfig;
 
 /**
  * Starting the service as an operator does ({@code java -jar target/documents-odata.jar}): what it prints on a
- * normal start and when its port is taken.
+ * normal start, when its port is taken and when its configuration file names an unknown key.
  */
 class StartupIT {
 
@@ -43,6 +45,20 @@ class StartupIT {
             assertEquals(List.of("http.port " + taken.getLocalPort() + " is in use on 127.0.0.1;"
                     + " set HTTP_PORT or -Dhttp.port"), output);
             assertEquals(1, service.exitCode());
+        }
+    }
+
+    @Test
+    void aMisspeltKeyInTheFileIsOneLineNamingIt() throws Exception {
+        // the operator's copy of the shipped file, with one key misspelt: without the check it would run on port 8080
+        Path config = Files.createDirectories(dataDir.resolve("config")).resolve("application.properties");
+        Files.writeString(config, Files.readString(Path.of(System.getProperty("basedir", "."), "config",
+                "application.properties")) + "\nhttp.prot=0\n");
+        try (JarProcess service = JarProcess.start(dataDir, Map.of("data.dir", dataDir.toString()), Map.of())) {
+            assertEquals(List.of("configuration error: unknown configuration key in config" + File.separator
+                    + "application.properties: http.prot (misspelt? the keys are listed in the README)"),
+                    service.remainingLines());
+            assertEquals(2, service.exitCode());
         }
     }
 

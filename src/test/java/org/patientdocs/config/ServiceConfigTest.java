@@ -1,0 +1,144 @@
+package org.patientdocs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A configuration a test builds directly obeys the rules the loader's does, with the same messages. */
+class ServiceConfigTest {
+
+    private static final String HASH = "a".repeat(64);
+
+    static Stream<Arguments> brokenParts() {
+        return Stream.of(
+                broken("a port beyond 65535", () -> http("127.0.0.1", 70000, null, List.of()),
+                        "http.port must be an integer in 0..65535, was '70000'"),
+                broken("no host", () -> http(" ", 8080, null, List.of()), "http.host must be set, was ' '"),
+                broken("a base URL with a query", () -> http("h", 1, URI.create("https://a.example/x?y"), List.of()),
+                        "http.public-base-url must be an absolute http(s) URL without query,"
+                                + " was 'https://a.example/x?y'"),
+                broken("a relative base URL", () -> http("h", 1, URI.create("/documents"), List.of()),
+                        "http.public-base-url must be an absolute http(s) URL without query, was '/documents'"),
+                broken("a base URL ending in a slash", () -> http("h", 1, URI.create("https://a.example/"), List.of()),
+                        "http.public-base-url must not end with /, was 'https://a.example/'"),
+                broken("an origin with a path", () -> http("h", 1, null, List.of("https://a.example/")),
+                        "http.cors.allowed-origins must list origins such as https://app.example.org (scheme, host"
+                                + " and port, no path, not even /), or be * alone, was 'https://a.example/'"),
+                broken("* beside an origin", () -> http("h", 1, null, List.of("*", "https://a.example")),
+                        "http.cors.allowed-origins must list origins such as https://app.example.org (scheme, host"
+                                + " and port, no path, not even /), or be * alone, was '*'"),
+                broken("a MySQL URL", () -> database("jdbc:mysql://db/x", 10, 5000),
+                        "db.url must be a jdbc:h2: or jdbc:postgresql: URL, was 'jdbc:mysql://db/x'"),
+                broken("an empty pool", () -> database("jdbc:h2:mem:x", 0, 5000),
+                        "db.pool-size must be an integer in 1..500, was '0'"),
+                broken("a connect timeout under 250 ms", () -> database("jdbc:h2:mem:x", 10, 249),
+                        "db.connect-timeout-ms must be an integer in 250..600000, was '249'"),
+                broken("no data directory", () -> new ServiceConfig.Storage(null), "data.dir must be set, was ''"),
+                broken("no document store", () -> documents(null, 0, 0),
+                        "documents.store must be filesystem or database, was ''"),
+                broken("a negative sweep interval", () -> documents(ServiceConfig.Documents.Store.FILESYSTEM, -1, 0),
+                        "documents.orphan-sweep-interval-seconds must be an integer in 0..604800, was '-1'"),
+                broken("an orphan age over a week", () -> documents(ServiceConfig.Documents.Store.DATABASE, 0,
+                        604801), "documents.orphan-min-age-seconds must be an integer in 0..604800, was '604801'"),
+                broken("an upload limit of nothing", () -> new ServiceConfig.Upload(0),
+                        "upload.max-bytes must be an integer in 1..9223372036854775807, was '0'"),
+                broken("no auth mode", () -> auth(null, "i", "", Set.of("ES256"), List.of(), 60),
+                        "auth.mode must be development or production, was ''"),
+                broken("no issuer", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "", "", Set.of("ES256"),
+                        List.of(), 60), "auth.issuer must be set, was ''"),
+                broken("no algorithm", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "", Set.of(), List.of(),
+                        60), "auth.algorithms must name at least one JWS algorithm, was ''"),
+                broken("a symmetric algorithm", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
+                        Set.of("HS256"), List.of(), 60), "auth.algorithms allows only asymmetric JWS algorithms"
+                                + " (RS*, PS*, ES*, EdDSA), was 'HS256'"),
+                broken("development without ES256", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
+                        Set.of("RS256"), List.of(), 60), "auth.algorithms must include ES256 in development mode,"
+                                + " was 'RS256'"),
+                broken("a key where its hash belongs", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
+                        Set.of("ES256"), List.of("secret"), 60), "auth.api-key-sha256 must be hex SHA-256 hashes"
+                                + " (64 hex digits), comma-separated, was '(a value of length 6)'"),
+                broken("production without a JWKS", () -> auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "",
+                        Set.of("RS256"), List.of(HASH), 60), "auth.jwks is required in production mode, was ''"),
+                broken("production without API keys", () -> auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "jwks.json",
+                        Set.of("RS256"), List.of(), 60), "auth.api-key-sha256 is required in production mode, was ''"),
+                broken("a clock skew over ten minutes", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
+                        Set.of("ES256"), List.of(), 601), "auth.clock-skew-seconds must be an integer in 0..600,"
+                                + " was '601'"),
+                broken("a batch body under 1 KiB", () -> new ServiceConfig.Batch(1023, 10),
+                        "batch.max-bytes must be an integer in 1024..67108864, was '1023'"),
+                broken("a batch of no operations", () -> new ServiceConfig.Batch(1024, 0),
+                        "batch.max-operations must be an integer in 1..10000, was '0'"),
+                broken("an empty page", () -> new ServiceConfig.Query(0, 1, 1, 1, 1),
+                        "query.max-page-size must be an integer in 1..100000, was '0'"),
+                broken("no $top", () -> new ServiceConfig.Query(1, 0, 1, 1, 1),
+                        "query.max-top must be an integer in 1..2147483647, was '0'"),
+                broken("a filter of no nodes", () -> new ServiceConfig.Query(1, 1, 0, 1, 1),
+                        "query.max-filter-nodes must be an integer in 1..100000, was '0'"),
+                broken("nesting beyond 1000", () -> new ServiceConfig.Query(1, 1, 1, 1001, 1),
+                        "query.max-nesting-depth must be an integer in 1..1000, was '1001'"),
+                broken("expansions beyond 10 levels", () -> new ServiceConfig.Query(1, 1, 1, 1, 11),
+                        "query.max-expand-depth must be an integer in 1..10, was '11'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenParts")
+    void aBrokenPartIsRefusedWithTheKeyAndTheRule(String what, Executable make, String message) {
+        assertEquals(message, assertThrows(ConfigException.class, make).getMessage());
+    }
+
+    @Test
+    void theBoundsThemselvesAreAccepted() {
+        http("h", 0, URI.create("https://a.example/documents"), List.of("*"));
+        http("h", 65535, null, List.of("http://localhost:3000", "https://a.example"));
+        database("jdbc:postgresql://db/x", 500, 600_000);
+        documents(ServiceConfig.Documents.Store.FILESYSTEM, 604800, 604800);
+        auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "jwks.json", Set.of("PS512", "EdDSA"),
+                List.of(HASH.toUpperCase(Locale.ROOT)), 0);
+        new ServiceConfig.Batch(64L * 1024 * 1024, 10_000);
+        new ServiceConfig.Query(100_000, Integer.MAX_VALUE, 100_000, 1000, 10);
+    }
+
+    @Test
+    void thePartsKeepNoReferenceToTheCallersCollections() {
+        List<String> origins = new ArrayList<>(List.of("https://a.example"));
+        ServiceConfig.Http http = http("h", 1, null, origins);
+        origins.add("not an origin");
+        assertEquals(List.of("https://a.example"), http.corsOrigins());
+    }
+
+    private static Arguments broken(String what, Executable make, String message) {
+        return Arguments.of(what, make, message);
+    }
+
+    private static ServiceConfig.Http http(String host, int port, URI baseUrl, List<String> origins) {
+        return new ServiceConfig.Http(host, port, baseUrl, Set.of(), origins);
+    }
+
+    private static ServiceConfig.Database database(String url, int poolSize, long timeoutMillis) {
+        return new ServiceConfig.Database(url, "", "", poolSize, Duration.ofMillis(timeoutMillis));
+    }
+
+    private static ServiceConfig.Documents documents(ServiceConfig.Documents.Store store, long sweepSeconds,
+                                                     long minAgeSeconds) {
+        return new ServiceConfig.Documents(store, Duration.ofSeconds(sweepSeconds), Duration.ofSeconds(minAgeSeconds));
+    }
+
+    private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String issuer, String jwks,
+                                           Set<String> algorithms, List<String> hashes, long skewSeconds) {
+        return new ServiceConfig.Auth(mode, issuer, "audience", jwks, algorithms, hashes,
+                Duration.ofSeconds(skewSeconds));
+    }
+}
