@@ -30,6 +30,7 @@ import org.patientdocs.query.ExpandText;
 import org.patientdocs.query.QueryContext;
 import org.patientdocs.query.QueryText;
 import org.patientdocs.storage.EntityStore;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * Runs {@code $expand}: one statement per expanded navigation and level (per {@value #CHUNK} parents), never one
@@ -259,7 +260,7 @@ final class Expansion {
         List<String> params = new ArrayList<>();
         text.forEach((name, value) -> {
             if (!name.equals("$top") && !name.equals("$skip")) {
-                params.add(QueryText.encode(name) + "=" + QueryText.encode(value));
+                params.add(PercentCoding.encode(name) + "=" + PercentCoding.encode(value));
             }
         });
         int skip = options.skip() == null ? 0 : options.skip();
@@ -269,7 +270,7 @@ final class Expansion {
         }
         for (AliasQueryOption alias : aliases) {
             if (alias.getText() != null) {
-                params.add(QueryText.encode(alias.getName()) + "=" + QueryText.encode(alias.getText()));
+                params.add(PercentCoding.encode(alias.getName()) + "=" + PercentCoding.encode(alias.getText()));
             }
         }
         String path = Entities.canonicalUrl(odata, set, parent) + "/" + navigation.name();

@@ -1,7 +1,5 @@
 package org.patientdocs.query;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +8,7 @@ import java.util.Set;
 
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * Work on the raw query string before the OData parser sees it.
@@ -55,8 +54,8 @@ public final class QueryText {
         boolean changed = false;
         for (String param : rawQuery.split("&", -1)) {
             int eq = param.indexOf('=');
-            String name = decode(eq < 0 ? param : param.substring(0, eq));
-            String value = eq < 0 ? null : decode(param.substring(eq + 1));
+            String name = PercentCoding.decode(eq < 0 ? param : param.substring(0, eq));
+            String value = eq < 0 ? null : PercentCoding.decode(param.substring(eq + 1));
             String option = name == null ? null : systemOption(name);
             refuseUnimplemented(option, value);
             if (SCHEMA_VERSION.equals(option)) {
@@ -81,7 +80,7 @@ public final class QueryText {
             if (rewritten.equals(value)) {
                 params.add(param);
             } else {
-                params.add(param.substring(0, eq + 1) + encode(rewritten));
+                params.add(param.substring(0, eq + 1) + PercentCoding.encode(rewritten));
                 changed = true;
             }
         }
@@ -152,14 +151,14 @@ public final class QueryText {
         List<String> params = new ArrayList<>();
         for (String param : preparedQuery.split("&", -1)) {
             int eq = param.indexOf('=');
-            String value = eq < 0 ? null : decode(param.substring(eq + 1));
-            String name = decode(eq < 0 ? param : param.substring(0, eq));
+            String value = eq < 0 ? null : PercentCoding.decode(param.substring(eq + 1));
+            String name = PercentCoding.decode(eq < 0 ? param : param.substring(0, eq));
             if (value == null || name == null || !isExpression(name)) {
                 params.add(param);
                 continue;
             }
             String restored = replaceCalls(value, SUBSTRINGOF, MATCHES_PATTERN);
-            params.add(restored.equals(value) ? param : param.substring(0, eq + 1) + encode(restored));
+            params.add(restored.equals(value) ? param : param.substring(0, eq + 1) + PercentCoding.encode(restored));
         }
         return String.join("&", params);
     }
@@ -251,49 +250,5 @@ public final class QueryText {
         }
         char c = text.charAt(at);
         return call ? c == '(' : c == ' ';
-    }
-
-    /** Percent-decoding as the OData parser does it ('+' stays '+'); null when the text is malformed. */
-    static String decode(String text) {
-        if (text.indexOf('%') < 0) {
-            return text;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= text.length()) {
-                    return null;
-                }
-                int high = Character.digit(text.charAt(i + 1), 16);
-                int low = Character.digit(text.charAt(i + 2), 16);
-                if (high < 0 || low < 0) {
-                    return null;
-                }
-                bytes.write(high * 16 + low);
-                i += 2;
-            } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    /** Percent-encodes all but the characters OData syntax uses unencoded. */
-    public static String encode(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            boolean plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || "-._~'()*,:@$/!;=".indexOf(c) >= 0;
-            if (plain) {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return out.toString();
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * Odd bodies, keys and headers, sent with every method to patients and documents: each answer is a success or a
@@ -81,7 +81,7 @@ class OddRequestsIT {
         List<String> failures = new ArrayList<>();
         for (String key : keys) {
             for (String method : METHODS) {
-                check(failures, method, "/Patients" + QueryText.encode(key).replace("%25", "%"), "{}",
+                check(failures, method, "/Patients" + PercentCoding.encode(key).replace("%25", "%"), "{}",
                         Map.of("Content-Type", "application/json"));
             }
         }
