@@ -26,11 +26,11 @@ import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.CollectionQuery;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.ExpandQuery;
-import org.patientdocs.query.ExpandText;
 import org.patientdocs.query.QueryContext;
-import org.patientdocs.query.QueryText;
 import org.patientdocs.storage.EntityStore;
+import org.patientdocs.url.ExpandText;
 import org.patientdocs.url.PercentCoding;
+import org.patientdocs.url.QueryText;
 
 /**
  * Runs {@code $expand}: one statement per expanded navigation and level (per {@value #CHUNK} parents), never one

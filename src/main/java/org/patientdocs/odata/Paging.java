@@ -16,7 +16,7 @@ import org.apache.olingo.server.api.prefer.PreferencesApplied;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.AliasQueryOption;
 import org.apache.olingo.server.api.uri.queryoption.QueryOption;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.QueryText;
 
 /**
  * Server-driven paging: a page holds at most {@code query.max-page-size} entities, or fewer when the client prefers

@@ -30,7 +30,7 @@ import org.patientdocs.odata.OperationHeaders;
 import org.patientdocs.odata.PropertyProcessor;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.QueryText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,7 +14,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.QueryText;
 
 /**
  * Rewrites URL forms Olingo does not parse into the standard ones, before it sees them:

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.patientdocs.odata.EdmLoader;
-import org.patientdocs.query.QueryText;
 import org.patientdocs.url.PercentCoding;
+import org.patientdocs.url.QueryText;
 
 /**
  * One answer on both stores: the same dataset is loaded into H2 and into a real PostgreSQL database created with a

@@ -1,4 +1,4 @@
-package org.patientdocs.query;
+package org.patientdocs.url;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,6 @@ import java.util.Set;
 
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.url.PercentCoding;
 
 /**
  * Work on the raw query string before the OData parser sees it.
