@@ -21,18 +21,15 @@ import org.patientdocs.error.ServiceException;
  * nested parentheses cannot exhaust the parser's stack.</li>
  * <li>OData 4.01 syntax the parser (Olingo 5) lacks: operator and function names in any case and duration
  * literals without their prefix ({@link ExpressionText}); {@code a divby b} becomes {@code a mul 1.0 div b} (the
- * same decimal division: both operators are left-associative at one precedence), and {@code matchesPattern(}
- * becomes {@code substringof(}, which the translator then reads as matchesPattern. OData 2's own
- * {@code substringof} is refused (501) so it can never be confused with it; {@link #restore} undoes the renaming
- * for next links.</li>
+ * same decimal division: both operators are left-associative at one precedence), and {@code matchesPattern}
+ * passes the parser as {@code substringof} ({@link MatchesPattern}), which {@link #restore} undoes for next
+ * links.</li>
  * <li>{@code $format}: JSON format parameters as {@link FormatParameters} writes them for the parser.</li>
  * </ul>
  * Text inside string literals and {@code $search} phrases is never changed.
  */
 public final class QueryText {
 
-    private static final String MATCHES_PATTERN = "matchesPattern";
-    private static final String SUBSTRINGOF = "substringof";
     private static final Set<String> SYSTEM_OPTIONS = Set.of("filter", "select", "expand", "orderby", "top", "skip",
             "count", "search", "format", "skiptoken", "deltatoken", "levels", "apply", "compute", "index",
             "schemaversion", "id");
@@ -144,7 +141,7 @@ public final class QueryText {
 
     /** A prepared query string as the client wrote it, for links that repeat the request. */
     public static String restore(String preparedQuery) {
-        if (preparedQuery == null || !preparedQuery.contains(SUBSTRINGOF)) {
+        if (preparedQuery == null || !MatchesPattern.mayBeRenamed(preparedQuery)) {
             return preparedQuery;
         }
         List<String> params = new ArrayList<>();
@@ -156,7 +153,7 @@ public final class QueryText {
                 params.add(param);
                 continue;
             }
-            String restored = replaceCalls(value, SUBSTRINGOF, MATCHES_PATTERN);
+            String restored = MatchesPattern.fromParser(value);
             params.add(restored.equals(value) ? param : param.substring(0, eq + 1) + PercentCoding.encode(restored));
         }
         return String.join("&", params);
@@ -185,69 +182,14 @@ public final class QueryText {
     }
 
     private static String rewrite(String value, String option) {
-        String normal = ExpressionText.normalise(value);
-        if (containsCall(normal, SUBSTRINGOF)) {
-            throw new ServiceException.NotImplemented(ErrorCode.FILTER_FUNCTION_UNSUPPORTED, option,
-                    "substringof is OData 2; use contains(text,'part')");
-        }
+        String normal = MatchesPattern.toParser(ExpressionText.normalise(value), option);
         String lower = normal.toLowerCase(Locale.ROOT);
         for (String function : UNSUPPORTED_FUNCTIONS) {
-            if (containsCall(lower, function)) {
+            if (ExpressionWords.containsCall(lower, function)) {
                 throw new ServiceException.NotImplemented(ErrorCode.FILTER_FUNCTION_UNSUPPORTED, option,
                         "The function " + function + " is not supported");
             }
         }
-        return replaceWords(replaceCalls(normal, MATCHES_PATTERN, SUBSTRINGOF), "divby", "mul 1.0 div");
-    }
-
-    private static boolean containsCall(String text, String name) {
-        return !replaceCalls(text, name, "").equals(text);
-    }
-
-    /** Replaces {@code name(} by {@code replacement(} where name is a whole identifier outside string literals. */
-    private static String replaceCalls(String text, String name, String replacement) {
-        return replace(text, name, replacement, true);
-    }
-
-    /** Replaces the operator word where it stands between spaces outside string literals. */
-    private static String replaceWords(String text, String word, String replacement) {
-        return replace(text, word, replacement, false);
-    }
-
-    private static String replace(String text, String word, String replacement, boolean call) {
-        StringBuilder out = new StringBuilder(text.length());
-        boolean quoted = false;
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '\'') {
-                quoted = !quoted;
-            }
-            if (!quoted && text.startsWith(word, i) && boundaryBefore(text, i, call)
-                    && boundaryAfter(text, i + word.length(), call)) {
-                out.append(replacement);
-                i += word.length();
-                continue;
-            }
-            out.append(c);
-            i++;
-        }
-        return out.toString();
-    }
-
-    private static boolean boundaryBefore(String text, int at, boolean call) {
-        if (at == 0) {
-            return call;
-        }
-        char c = text.charAt(at - 1);
-        return call ? !Character.isLetterOrDigit(c) && c != '_' && c != '.' && c != '/' : c == ' ';
-    }
-
-    private static boolean boundaryAfter(String text, int at, boolean call) {
-        if (at >= text.length()) {
-            return false;
-        }
-        char c = text.charAt(at);
-        return call ? c == '(' : c == ' ';
+        return ExpressionWords.replaceWords(normal, "divby", "mul 1.0 div");
     }
 }
