@@ -134,6 +134,22 @@ class OddRequestsIT {
     }
 
     /**
+     * A malformed escape in the name of a query option is read as the parser reads it: refused as the client's error,
+     * or, for a trailing {@code %} the parser drops, a custom option like any other; never a server failure.
+     */
+    @Test
+    void malformedEscapesInOptionNamesAreReadAsTheParserReadsThem() throws Exception {
+        String headers = "Authorization: Bearer " + service.token("user-456") + "\r\n"
+                + "x-api-key: " + TestService.API_KEY + "\r\n\r\n";
+        Map<String, String> answers = Map.of("%zz=1", "HTTP/1.1 400 Bad Request",
+                "%4=1&$top=1", "HTTP/1.1 400 Bad Request", "a%=1", "HTTP/1.1 200 OK");
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            assertEquals(answer.getValue(), answerHead("GET /Patients?" + answer.getKey(), headers).get(0),
+                    answer.getKey());
+        }
+    }
+
+    /**
      * The status line of the answer to a request sent over a socket, and whether it closes the connection.
      *
      * @param rest the request after its Host header: the other headers, the blank line and any body

@@ -1,0 +1,42 @@
+package org.patientdocs.url;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CanonicalUrlsTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/Patients(12345)/Documents(doc-abc123)/$value | /Patients('12345')/Documents('doc-abc123')/$value",
+        "/Patients('12345') | /Patients('12345')",
+        "/Patients(%2712345%27) | /Patients(%2712345%27)",
+        "/Patients(@k) | /Patients(@k)",
+        "/Patients(%40k) | /Patients(%40k)",
+        "/Patients(id='1') | /Patients(id='1')",
+        "/Other(12345) | /Other(12345)",
+        "/Documents | /Documents"})
+    void unquotedKeysAreQuotedAndEveryOtherPathPassesUnchanged(String path, String canonical) {
+        assertEquals(canonical, CanonicalUrls.path(path));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "FILTER=a&Top=2&$OrderBy=b | $filter=a&$top=2&$orderby=b",
+        "%24filter=a | $filter=a",
+        "$filter=a+eq+'x%2By' | $filter=a%20eq%20'x%2By'",
+        "custom=1&@a='x'&$filter | custom=1&@a='x'&$filter",
+        "%zz=1&a%=2&$top=1 | %zz=1&a%=2&$top=1"})
+    void optionNamesBecomeCanonicalAndPlusIsASpace(String query, String canonical) {
+        assertEquals(canonical, CanonicalUrls.query(query));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"''", "NULL"}, nullValues = "NULL")
+    void anEmptyQueryStaysEmpty(String query) {
+        assertEquals(query, CanonicalUrls.query(query));
+        assertNull(CanonicalUrls.query(null));
+    }
+}
