@@ -14,7 +14,7 @@ import org.patientdocs.url.CanonicalUrls;
 
 /**
  * Hands Olingo each request with its URL in the standard forms it parses ({@link CanonicalUrls}): the spec's
- * unquoted keys quoted, system query option names canonical, '+' in the query string a space.
+ * unquoted keys quoted, '+' in the query string a space.
  */
 public final class UrlCompatibilityFilter implements Filter {
 

@@ -8,12 +8,11 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>the spec's unquoted keys, {@code Patients(12345)} and {@code Documents(doc-abc123)}, become the quoted forms
  * ({@code Patients('12345')}); both keys are strings, so an unquoted key can only mean the string it spells;</li>
- * <li>system query options in any case and without the {@code $} prefix ({@code $FILTER=}, {@code filter=}), as
- * OData 4.01 requires, become {@code $filter=};</li>
  * <li>a {@code +} in the query string means a space, as form encoding (curl's {@code --data-urlencode}, Python's
  * {@code requests}) writes it; a literal plus must be sent as {@code %2B}, as OData tells clients to.</li>
  * </ul>
- * Quoted and named keys, parameter aliases as keys and custom query options pass unchanged.
+ * Quoted and named keys and parameter aliases as keys pass unchanged. The names of system query options are made
+ * canonical with the rest of the query's preparation ({@link QueryText#prepare}), which batch operations get too.
  */
 public final class CanonicalUrls {
 
@@ -22,21 +21,12 @@ public final class CanonicalUrls {
     private CanonicalUrls() {
     }
 
-    /** The query string with '+' as a space and system query option names in their canonical {@code $name} form. */
+    /**
+     * The query string with each {@code +} a space, as form encoding means it; the OData parser would read it as a
+     * plus.
+     */
     public static String query(String query) {
-        if (query == null || query.isEmpty()) {
-            return query;
-        }
-        String[] params = query.replace("+", "%20").split("&", -1);
-        for (int i = 0; i < params.length; i++) {
-            int eq = params[i].indexOf('=');
-            String name = PercentCoding.decode(eq < 0 ? params[i] : params[i].substring(0, eq));
-            String option = name == null ? null : QueryText.systemOption(name);
-            if (option != null) {
-                params[i] = option + (eq < 0 ? "" : params[i].substring(eq));
-            }
-        }
-        return String.join("&", params);
+        return query == null ? null : query.replace("+", "%20");
     }
 
     /** The path with every unquoted string key quoted. */

@@ -10,8 +10,11 @@ import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /**
- * Work on the raw query string before the OData parser sees it.
+ * Work on the raw query string before the OData parser sees it. The servlet and both batch formats hand every
+ * request's query string here.
  * <ul>
+ * <li>System query options may be written in any case and without their {@code $} ({@code FILTER=},
+ * {@code filter=}), as OData 4.01 requires; the parser knows only {@code $filter=}, which they become.</li>
  * <li>Options the service does not implement ({@code $apply}, {@code $compute}, {@code $deltatoken},
  * {@code $index}, also inside {@code $expand}) are refused with 501 naming them, never ignored.
  * {@code $schemaversion=*} asks for the current schema, which is the only one this service has (its
@@ -47,47 +50,51 @@ public final class QueryText {
             return rawQuery;
         }
         List<String> params = new ArrayList<>();
-        boolean changed = false;
         for (String param : rawQuery.split("&", -1)) {
-            int eq = param.indexOf('=');
-            String name = PercentCoding.decode(eq < 0 ? param : param.substring(0, eq));
-            String value = eq < 0 ? null : PercentCoding.decode(param.substring(eq + 1));
-            String option = name == null ? null : systemOption(name);
-            refuseUnimplemented(option, value);
-            if (SCHEMA_VERSION.equals(option)) {
-                schemaVersion(value);
-                changed = true;
-                continue;
-            }
-            if (name == null || value == null) {
-                params.add(param);
-                continue;
-            }
-            String key = option != null ? option : name;
-            char quote = key.equals("$search") ? '"' : '\'';
-            int depth = depth(value, quote);
-            if (depth > maxNestingDepth) {
-                throw new ServiceException.BadRequest(ErrorCode.QUERY_LIMIT_EXCEEDED, name, "The option " + name
-                        + " nests parentheses " + depth + " deep; the limit query.max-nesting-depth is "
-                        + maxNestingDepth);
-            }
-            String rewritten = isExpression(key) ? rewrite(value, key)
-                    : key.equals("$format") ? FormatParameters.normalise(value) : value;
-            if (rewritten.equals(value)) {
-                params.add(param);
-            } else {
-                params.add(param.substring(0, eq + 1) + PercentCoding.encode(rewritten));
-                changed = true;
+            String prepared = prepareParam(param, maxNestingDepth);
+            if (prepared != null) {
+                params.add(prepared);
             }
         }
-        return changed ? String.join("&", params) : rawQuery;
+        String prepared = String.join("&", params);
+        return prepared.equals(rawQuery) ? rawQuery : prepared;
+    }
+
+    /** One {@code name=value} of the query string as the parser should see it; null when it is to be left out. */
+    private static String prepareParam(String param, int maxNestingDepth) {
+        int eq = param.indexOf('=');
+        String rawName = eq < 0 ? param : param.substring(0, eq);
+        String name = PercentCoding.decode(rawName);
+        String value = eq < 0 ? null : PercentCoding.decode(param.substring(eq + 1));
+        String option = name == null ? null : systemOption(name);
+        refuseUnimplemented(option, value);
+        if (SCHEMA_VERSION.equals(option)) {
+            schemaVersion(value);
+            return null;
+        }
+        String preparedName = option != null ? option : rawName;
+        if (name == null || value == null) {
+            return preparedName + (eq < 0 ? "" : param.substring(eq));
+        }
+        String key = option != null ? option : name;
+        char quote = key.equals("$search") ? '"' : '\'';
+        int depth = depth(value, quote);
+        if (depth > maxNestingDepth) {
+            throw new ServiceException.BadRequest(ErrorCode.QUERY_LIMIT_EXCEEDED, key, "The option " + key
+                    + " nests parentheses " + depth + " deep; the limit query.max-nesting-depth is "
+                    + maxNestingDepth);
+        }
+        String rewritten = isExpression(key) ? rewrite(value, key)
+                : key.equals("$format") ? FormatParameters.normalise(value) : value;
+        String preparedValue = rewritten.equals(value) ? param.substring(eq + 1) : PercentCoding.encode(rewritten);
+        return preparedName + "=" + preparedValue;
     }
 
     /**
      * The canonical {@code $name} of a system query option written in any case, with or without {@code $}
      * ({@code FILTER}, {@code $Filter}), as OData 4.01 requires; null for custom options and aliases.
      */
-    public static String systemOption(String name) {
+    static String systemOption(String name) {
         String bare = (name.startsWith("$") ? name.substring(1) : name).toLowerCase(Locale.ROOT);
         return SYSTEM_OPTIONS.contains(bare) ? "$" + bare : null;
     }

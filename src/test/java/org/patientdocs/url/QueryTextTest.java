@@ -20,6 +20,24 @@ class QueryTextTest {
         assertSame(query, QueryText.prepare(query, 32));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "FILTER=a%20eq%201&Top=2&$OrderBy=b | $filter=a%20eq%201&$top=2&$orderby=b",
+        "%24filter=a | $filter=a",
+        "$COUNT | $count",
+        "custom=1&@a='x'&Custom | custom=1&@a='x'&Custom",
+        "%zz=1&a%=2 | %zz=1&a%=2"})
+    void systemOptionNamesBecomeCanonical(String query, String prepared) {
+        assertEquals(prepared, QueryText.prepare(query, 32));
+    }
+
+    @Test
+    void aLimitBreachNamesTheOptionCanonically() {
+        ServiceException e = assertThrows(ServiceException.BadRequest.class,
+                () -> QueryText.prepare("FILTER=" + "(".repeat(40) + "true" + ")".repeat(40), 32));
+        assertEquals("$filter", e.target());
+    }
+
     @Test
     void nestingBeyondTheLimitIsRefusedBeforeParsing() {
         String deep = "$filter=" + "(".repeat(1000) + "true" + ")".repeat(1000);
