@@ -22,7 +22,7 @@ import org.apache.olingo.server.core.uri.parser.Parser;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.QueryText;
 
 /**
  * The rules every {@code $batch} follows, multipart or JSON: the body is parsed in memory, so it is bounded

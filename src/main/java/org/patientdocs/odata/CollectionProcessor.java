@@ -37,6 +37,7 @@ import org.patientdocs.query.Keyset;
 import org.patientdocs.query.QueryContext;
 import org.patientdocs.query.QueryLimits;
 import org.patientdocs.storage.StoreFailure;
+import org.patientdocs.url.NextLinks;
 
 /**
  * Reads of entity collections ({@code Patients}, {@code Documents}, {@code Patients(id)/Documents}) and their
@@ -93,7 +94,8 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         if (page.hasMore(rows.size())) {
             long deliveredSoFar = (position == null ? 0 : position.delivered()) + delivered.size();
             Keyset.Position after = page.positionAfter(delivered.get(delivered.size() - 1), deliveredSoFar);
-            next = Paging.nextLink(request, Keyset.encode(fingerprint, after));
+            next = NextLinks.page(request.getRawBaseUri(), request.getRawODataPath(), request.getRawQueryPath(),
+                    Keyset.encode(fingerprint, after));
         }
         ContextURL contextUrl = ContextUrls.collection(odata, request, set, uriInfo.getExpandOption(),
                 uriInfo.getSelectOption());

@@ -26,10 +26,10 @@ import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.CollectionQuery;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.ExpandQuery;
-import org.patientdocs.query.ExpandText;
 import org.patientdocs.query.QueryContext;
-import org.patientdocs.query.QueryText;
 import org.patientdocs.storage.EntityStore;
+import org.patientdocs.url.ExpandText;
+import org.patientdocs.url.NextLinks;
 
 /**
  * Runs {@code $expand}: one statement per expanded navigation and level (per {@value #CHUNK} parents), never one
@@ -256,24 +256,15 @@ final class Expansion {
     /** The navigation's own URL with the expand's options, continuing after the rows delivered inline. */
     private URI nextLink(EdmEntitySet set, Map<String, Object> parent, ColumnMap.Navigation navigation,
                          Map<String, String> text, CollectionQuery.Options options) {
-        List<String> params = new ArrayList<>();
-        text.forEach((name, value) -> {
-            if (!name.equals("$top") && !name.equals("$skip")) {
-                params.add(QueryText.encode(name) + "=" + QueryText.encode(value));
-            }
-        });
-        int skip = options.skip() == null ? 0 : options.skip();
-        params.add("$skip=" + (skip + perParent));
-        if (options.top() != null) {
-            params.add("$top=" + (options.top() - perParent));
-        }
+        Map<String, String> aliasTexts = new LinkedHashMap<>();
         for (AliasQueryOption alias : aliases) {
             if (alias.getText() != null) {
-                params.add(QueryText.encode(alias.getName()) + "=" + QueryText.encode(alias.getText()));
+                aliasTexts.put(alias.getName(), alias.getText());
             }
         }
         String path = Entities.canonicalUrl(odata, set, parent) + "/" + navigation.name();
-        return Paging.absolute(request.getRawBaseUri() + "/" + path + "?"
-                + QueryText.restore(String.join("&", params)));
+        int skip = options.skip() == null ? 0 : options.skip();
+        return NextLinks.expanded(request.getRawBaseUri() + "/" + path, text, skip + perParent,
+                options.top() == null ? null : options.top() - perParent, aliasTexts);
     }
 }

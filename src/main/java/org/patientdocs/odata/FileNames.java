@@ -1,18 +1,13 @@
 package org.patientdocs.odata;
 
-import java.nio.charset.StandardCharsets;
-
 import org.patientdocs.storage.FileKind;
+import org.patientdocs.url.PercentCoding;
 
 /** File names as stored and as offered back in {@code Content-Disposition}. */
 final class FileNames {
 
     /** The model's MaxLength, which Olingo checks in UTF-16 code units: a character above U+FFFF counts twice. */
     static final int MAX_LENGTH = 255;
-    /** RFC 8187 attr-char: the octets that need no percent-encoding in an extended value. */
-    private static final String ATTR_CHARS =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~";
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private FileNames() {
     }
@@ -50,15 +45,6 @@ final class FileNames {
         StringBuilder ascii = new StringBuilder(fileName.length());
         fileName.codePoints().forEach(cp -> ascii.append(
                 cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\' && cp != '%' && cp != ';' ? (char) cp : '_'));
-        StringBuilder extended = new StringBuilder();
-        for (byte b : fileName.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c < 0x80 && ATTR_CHARS.indexOf(c) >= 0) {
-                extended.append((char) c);
-            } else {
-                extended.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
-        }
-        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + extended;
+        return "attachment; filename=\"" + ascii + "\"; filename*=" + PercentCoding.extendedValue(fileName);
     }
 }

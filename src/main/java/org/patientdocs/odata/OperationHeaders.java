@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.server.api.ODataRequest;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.FormatParameters;
+import org.patientdocs.url.FormatParameters;
 
 /**
  * The request headers of every operation, alone or inside a {@code $batch}, before Olingo's dispatcher sees them:

@@ -1,7 +1,5 @@
 package org.patientdocs.odata;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -16,16 +14,14 @@ import org.apache.olingo.server.api.prefer.PreferencesApplied;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.AliasQueryOption;
 import org.apache.olingo.server.api.uri.queryoption.QueryOption;
-import org.patientdocs.query.QueryText;
 
 /**
  * Server-driven paging: a page holds at most {@code query.max-page-size} entities, or fewer when the client prefers
- * ({@code Prefer: odata.maxpagesize=N}, answered with {@code Preference-Applied}); the next link repeats the request
- * with every option and a keyset {@code $skiptoken} (see {@link org.patientdocs.query.Keyset}).
+ * ({@code Prefer: odata.maxpagesize=N}, answered with {@code Preference-Applied}); the next link
+ * ({@link org.patientdocs.url.NextLinks}) repeats the request with every option and a keyset {@code $skiptoken} (see
+ * {@link org.patientdocs.query.Keyset}).
  */
 final class Paging {
-
-    static final String SKIPTOKEN = "$skiptoken";
 
     /** @param preferred whether the client asked for a page size, to be confirmed in Preference-Applied */
     record Size(int rows, boolean preferred) {
@@ -76,35 +72,5 @@ final class Paging {
 
     private static String text(QueryOption option) {
         return option == null ? null : option.getText();
-    }
-
-    /** The request's own absolute URL with every option kept and the skip token replaced. */
-    static URI nextLink(ODataRequest request, String token) {
-        List<String> params = new ArrayList<>();
-        String query = QueryText.restore(request.getRawQueryPath());
-        if (query != null && !query.isEmpty()) {
-            for (String param : query.split("&")) {
-                String name = param.split("=", 2)[0].replace("%24", "$");
-                if (!param.isEmpty() && !name.equalsIgnoreCase(SKIPTOKEN)) {
-                    params.add(param);
-                }
-            }
-        }
-        params.add(SKIPTOKEN + "=" + token);
-        return absolute(request.getRawBaseUri() + request.getRawODataPath() + "?" + String.join("&", params));
-    }
-
-    /** A URI of text that may hold characters a client sent unencoded: those are percent-encoded here. */
-    static URI absolute(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c > 0x20 && c < 0x7f && "\"<>\\^`{|}".indexOf(c) < 0) {
-                out.append((char) c);
-            } else {
-                out.append('%').append(String.format("%02X", c));
-            }
-        }
-        return URI.create(out.toString());
     }
 }

@@ -13,6 +13,7 @@ import org.patientdocs.storage.ContentDisposition;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.MultipartFormReader;
 import org.patientdocs.storage.PendingContent;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * Reads an upload in either form the service accepts, streaming the file into the document store's local spool:
@@ -97,7 +98,9 @@ final class UploadReader {
 
     private Received readRaw(ODataRequest request, InputStream body, String contentType, DocumentStore store)
             throws IOException {
-        String fileName = Slugs.decode(request.getHeader("Slug"));
+        // Slug (RFC 5023 section 9.7): UTF-8 text with percent-encoded octets; a stray % is text.
+        String slug = request.getHeader("Slug");
+        String fileName = slug == null || slug.isBlank() ? null : PercentCoding.decodeLeniently(slug);
         if (fileName == null) {
             fileName = ContentDisposition.fileName(request.getHeader("Content-Disposition"));
         }

@@ -7,12 +7,12 @@ import java.util.Locale;
 import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKind;
 
 /**
- * {@code add sub mul div mod} (and {@code divby}, which arrives as {@code mul 1.0 div}, see {@link QueryText}).
- * Integer operands give integer results ({@code div} truncates towards zero, {@code mod} takes the dividend's sign,
- * as in both stores); a decimal operand makes the result a decimal with 18 fractional digits, rounded half away
- * from zero on both stores. Division and modulo by zero give null, so a comparison with them is false: a query
- * whose answer depends on the data never fails half-way on one store and not on the other. A timestamp plus or
- * minus a duration is a timestamp; the difference of two timestamps is a duration.
+ * {@code add sub mul div mod} (and {@code divby}, which arrives as {@code mul 1.0 div}: see
+ * {@link org.patientdocs.url.QueryText}). Integer operands give integer results ({@code div} truncates towards zero,
+ * {@code mod} takes the dividend's sign, as in both stores); a decimal operand makes the result a decimal with 18
+ * fractional digits, rounded half away from zero on both stores. Division and modulo by zero give null, so a
+ * comparison with them is false: a query whose answer depends on the data never fails half-way on one store and not
+ * on the other. A timestamp plus or minus a duration is a timestamp; the difference of two timestamps is a duration.
  */
 final class Arithmetic {
 

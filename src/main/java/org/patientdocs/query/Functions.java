@@ -119,7 +119,7 @@ final class Functions {
         return out.toString();
     }
 
-    /** matchesPattern, which {@link QueryText} hands to the parser as substringof. */
+    /** matchesPattern, which reaches the translator as substringof: see {@link org.patientdocs.url.MatchesPattern}. */
     private static Operand matchesPattern(List<Operand> args, FilterTranslator translator) {
         Operand subject = args.get(0);
         if (!(args.get(1).literal() instanceof String pattern)) {

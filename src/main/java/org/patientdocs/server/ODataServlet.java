@@ -30,7 +30,8 @@ import org.patientdocs.odata.OperationHeaders;
 import org.patientdocs.odata.PropertyProcessor;
 import org.patientdocs.odata.ServiceDocumentResponder;
 import org.patientdocs.odata.Services;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.BaseUrls;
+import org.patientdocs.url.QueryText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,8 @@ final class ODataServlet extends HttpServlet {
 
     ODataServlet(Services services) {
         this.services = services;
-        this.baseUrls = new BaseUrls(services.config().http());
+        this.baseUrls = new BaseUrls(services.config().http().publicBaseUrl(),
+                services.config().http().trustedProxies());
         this.batches = new Batches(services, odata);
     }
 
@@ -67,7 +69,7 @@ final class ODataServlet extends HttpServlet {
                 return;
             }
             Caller caller = Caller.of(request);
-            String base = baseUrls.baseFor(request);
+            String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
             HttpServletRequest effective = base == null ? request : new PublicUrl(request, base);
             String query = request.getQueryString();
             String prepared = QueryText.prepare(query, services.config().query().maxNestingDepth());

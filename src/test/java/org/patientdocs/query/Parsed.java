@@ -9,6 +9,7 @@ import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.core.uri.parser.Parser;
 import org.patientdocs.odata.EdmLoader;
 import org.patientdocs.odata.Model;
+import org.patientdocs.url.QueryText;
 
 /** Real URIs parsed against the real EDM, and the translation of their options, for the translator's unit tests. */
 final class Parsed {

@@ -152,16 +152,27 @@ class BatchIT {
 
     @Test
     void collectionsAnswerWithTheirEntitiesInBothBatchFormats() throws Exception {
-        HttpResponse<String> multipart = batch.multipart(request(null, "GET",
-                "Patients?$filter=id%20eq%20'b-1'&$count=true", null));
+        assertOnlyB1WithItsCountIn("$filter=id%20eq%20'b-1'&$count=true");
+    }
+
+    @Test
+    void systemQueryOptionsInAnyCaseAreHonouredInBothBatchFormats() throws Exception {
+        assertOnlyB1WithItsCountIn("FILTER=id%20eq%20'b-1'&count=true");
+        assertOnlyB1WithItsCountIn("$Filter=id%20eq%20'b-1'&$COUNT=true");
+    }
+
+    /** Asks for Patients with the query in both batch formats: the answer is patient b-1 alone, and a count of 1. */
+    private static void assertOnlyB1WithItsCountIn(String query) throws Exception {
+        HttpResponse<String> multipart = batch.multipart(request(null, "GET", "Patients?" + query, null));
         assertEquals(List.of(200), statuses(multipart), multipart.body());
         assertTrue(multipart.body().contains("\"@odata.count\":1,\"value\":[{"), multipart.body());
         assertTrue(multipart.body().contains("\"id\":\"b-1\""), multipart.body());
 
-        HttpResponse<String> json = batch.json("""
-                {"requests":[{"id":"c","method":"get","url":"Patients?$filter=id%20eq%20'b-1'&$count=true"}]}""");
+        HttpResponse<String> json = batch.json("{\"requests\":[{\"id\":\"c\",\"method\":\"get\",\"url\":\"Patients?"
+                + query + "\"}]}");
         JsonNode body = responses(json).get(0).get("body");
         assertEquals(1, body.get("@odata.count").asInt(), json.body());
+        assertEquals(1, body.get("value").size(), json.body());
         assertEquals("b-1", body.get("value").get(0).get("id").asText(), json.body());
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * The refusals of {@code src/docs/odata-conformance.md}, sent to the real service: every requirement of the OData
@@ -266,7 +266,7 @@ class ConformanceRefusalsIT {
             return path.substring(0, query + 1) + Arrays.stream(path.substring(query + 1).split("&"))
                     .map(option -> {
                         int equals = option.indexOf('=');
-                        return option.substring(0, equals + 1) + QueryText.encode(option.substring(equals + 1));
+                        return option.substring(0, equals + 1) + PercentCoding.encode(option.substring(equals + 1));
                     })
                     .collect(Collectors.joining("&"));
         }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.patientdocs.odata.EdmLoader;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.PercentCoding;
+import org.patientdocs.url.QueryText;
 
 /**
  * One answer on both stores: the same dataset is loaded into H2 and into a real PostgreSQL database created with a
@@ -125,7 +126,8 @@ class DifferentialQueryIT {
         StringBuilder url = new StringBuilder(request.path());
         String separator = "?";
         for (String[] option : request.options()) {
-            url.append(separator).append(QueryText.encode(option[0])).append('=').append(QueryText.encode(option[1]));
+            url.append(separator).append(PercentCoding.encode(option[0])).append('=')
+                    .append(PercentCoding.encode(option[1]));
             separator = "&";
         }
         return url.toString();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * Odd, malformed and extreme query options on every collection path: whatever the client sends, the answer is a
@@ -62,8 +62,8 @@ class OddQueriesIT {
     private static String encode(String query) {
         return Stream.of(query.split("&")).map(option -> {
             int equals = option.indexOf('=');
-            return equals < 0 ? QueryText.encode(option)
-                    : option.substring(0, equals + 1) + QueryText.encode(option.substring(equals + 1));
+            return equals < 0 ? PercentCoding.encode(option)
+                    : option.substring(0, equals + 1) + PercentCoding.encode(option.substring(equals + 1));
         }).collect(Collectors.joining("&"));
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * Odd bodies, keys and headers, sent with every method to patients and documents: each answer is a success or a
@@ -115,7 +115,7 @@ class OddRequestsIT {
         List<String> failures = new ArrayList<>();
         for (String key : keys) {
             for (String method : METHODS) {
-                check(failures, method, "/Patients" + QueryText.encode(key).replace("%25", "%"), "{}",
+                check(failures, method, "/Patients" + PercentCoding.encode(key).replace("%25", "%"), "{}",
                         Map.of("Content-Type", "application/json"));
             }
         }
@@ -165,6 +165,22 @@ class OddRequestsIT {
                 credentials + key + upload));
         assertEquals(List.of("HTTP/1.1 404 Not Found", "keep-alive"), answerHead("GET /Patients(nobody)",
                 credentials + key + "\r\n"));
+    }
+
+    /**
+     * A malformed escape in the name of a query option is read as the parser reads it: refused as the client's error,
+     * or, for a trailing {@code %} the parser drops, a custom option like any other; never a server failure.
+     */
+    @Test
+    void malformedEscapesInOptionNamesAreReadAsTheParserReadsThem() throws Exception {
+        String headers = "Authorization: Bearer " + service.token("user-456") + "\r\n"
+                + "x-api-key: " + TestService.API_KEY + "\r\n\r\n";
+        Map<String, String> answers = Map.of("%zz=1", "HTTP/1.1 400 Bad Request",
+                "%4=1&$top=1", "HTTP/1.1 400 Bad Request", "a%=1", "HTTP/1.1 200 OK");
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            assertEquals(answer.getValue(), answerHead("GET /Patients?" + answer.getKey(), headers).get(0),
+                    answer.getKey());
+        }
     }
 
     /**

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * What an OData conformance audit over HTTP asks of the query language (OData 4.01 Part 1 and Part 2): each option
@@ -45,7 +45,7 @@ class QueryConformanceIT {
     private static HttpResponse<String> get(String path, String... options) throws Exception {
         StringBuilder url = new StringBuilder(path);
         for (int i = 0; i < options.length; i += 2) {
-            url.append(i == 0 ? '?' : '&').append(options[i]).append('=').append(QueryText.encode(options[i + 1]));
+            url.append(i == 0 ? '?' : '&').append(options[i]).append('=').append(PercentCoding.encode(options[i + 1]));
         }
         return service.get(url.toString());
     }

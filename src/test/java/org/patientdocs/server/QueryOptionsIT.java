@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.PercentCoding;
 
 /** The query options over HTTP: paging and next links, limits, errors. */
 class QueryOptionsIT {
@@ -44,7 +44,7 @@ class QueryOptionsIT {
     private static String path(String path, String... options) {
         StringBuilder url = new StringBuilder(path);
         for (int i = 0; i < options.length; i += 2) {
-            url.append(i == 0 ? '?' : '&').append(options[i]).append('=').append(QueryText.encode(options[i + 1]));
+            url.append(i == 0 ? '?' : '&').append(options[i]).append('=').append(PercentCoding.encode(options[i + 1]));
         }
         return url.toString();
     }
@@ -172,7 +172,7 @@ class QueryOptionsIT {
         "eA",
     })
     void aForgedSkipTokenIsABadRequest(String token) throws Exception {
-        HttpResponse<String> response = get("/Documents?$skiptoken=" + QueryText.encode(token), 0);
+        HttpResponse<String> response = get("/Documents?$skiptoken=" + PercentCoding.encode(token), 0);
         assertError(response, 400, "INVALID_SKIPTOKEN");
     }
 
@@ -230,7 +230,7 @@ class QueryOptionsIT {
         String query = request.substring(request.indexOf('?') + 1);
         int eq = query.indexOf('=');
         HttpResponse<String> response = get(path + query.substring(0, eq + 1)
-                + QueryText.encode(query.substring(eq + 1)), 0);
+                + PercentCoding.encode(query.substring(eq + 1)), 0);
         assertEquals(status, response.statusCode(), response.body());
         assertFalse(response.body().toUpperCase().contains("SELECT "), response.body());
         assertFalse(response.body().contains("Exception"), response.body());

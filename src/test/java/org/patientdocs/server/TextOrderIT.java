@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.patientdocs.query.QueryText;
+import org.patientdocs.url.PercentCoding;
 
 /**
  * Text is compared by code point and its case mapped for ASCII letters only, on every store: on PostgreSQL even though
@@ -120,8 +120,8 @@ class TextOrderIT {
         StringBuilder query = new StringBuilder();
         for (String option : options.split("&")) {
             int eq = option.indexOf('=');
-            query.append(query.isEmpty() ? "?" : "&").append(QueryText.encode(option.substring(0, eq))).append('=')
-                    .append(QueryText.encode(option.substring(eq + 1)));
+            query.append(query.isEmpty() ? "?" : "&").append(PercentCoding.encode(option.substring(0, eq))).append('=')
+                    .append(PercentCoding.encode(option.substring(eq + 1)));
         }
         URI next = service.uri("Documents" + query);
         for (int pages = 0; next != null; pages++) {

@@ -1,4 +1,4 @@
-package org.patientdocs.query;
+package org.patientdocs.url;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

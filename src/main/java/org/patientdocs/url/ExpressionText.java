@@ -1,4 +1,4 @@
-package org.patientdocs.query;
+package org.patientdocs.url;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,19 +1,17 @@
-package org.patientdocs.server;
+package org.patientdocs.url;
 
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-
-import jakarta.servlet.http.HttpServletRequest;
-import org.patientdocs.config.ServiceConfig;
 
 /**
  * The service root as clients see it, for absolute links ({@code @odata.context}, {@code @odata.nextLink},
  * {@code Location}): the configured public base URL; else, for a request from a trusted proxy, the scheme, host and
  * port it forwarded ({@code Forwarded}, RFC 7239, or {@code X-Forwarded-Proto/-Host/-Port}); else the request's own.
  */
-final class BaseUrls {
+public final class BaseUrls {
 
     /** A host name or IPv4 or bracketed IPv6 address, with an optional port; nothing else reaches a link. */
     private static final Pattern AUTHORITY =
@@ -22,22 +20,32 @@ final class BaseUrls {
     private final URI publicBaseUrl;
     private final Set<String> trustedProxies;
 
-    BaseUrls(ServiceConfig.Http http) {
-        this.publicBaseUrl = http.publicBaseUrl();
-        this.trustedProxies = http.trustedProxies();
+    /**
+     * @param publicBaseUrl  the configured base ({@code http.public-base-url}), or null
+     * @param trustedProxies the addresses of proxies whose forwarding headers are believed
+     */
+    public BaseUrls(URI publicBaseUrl, Set<String> trustedProxies) {
+        this.publicBaseUrl = publicBaseUrl;
+        this.trustedProxies = trustedProxies;
     }
 
-    /** The base without a trailing slash, or null when the request's own applies. */
-    String baseFor(HttpServletRequest request) {
+    /**
+     * The base without a trailing slash, or null when the request's own applies.
+     *
+     * @param remoteAddress the address the request came from
+     * @param scheme        the scheme it arrived with
+     * @param header        its header values by name (the first of several), null for an absent one
+     */
+    public String baseFor(String remoteAddress, String scheme, UnaryOperator<String> header) {
         if (publicBaseUrl != null) {
             return publicBaseUrl.toString();
         }
-        if (!trustedProxies.contains(request.getRemoteAddr())) {
+        if (!trustedProxies.contains(remoteAddress)) {
             return null;
         }
         String proto = null;
         String host = null;
-        String forwarded = request.getHeader("Forwarded");
+        String forwarded = header.apply("Forwarded");
         if (forwarded != null) {
             // The first element is the one the client's request reached the first proxy with.
             for (String pair : forwarded.split(",")[0].split(";")) {
@@ -53,11 +61,11 @@ final class BaseUrls {
             }
         }
         if (proto == null) {
-            proto = first(request.getHeader("X-Forwarded-Proto"));
+            proto = first(header.apply("X-Forwarded-Proto"));
         }
         if (host == null) {
-            host = first(request.getHeader("X-Forwarded-Host"));
-            String port = first(request.getHeader("X-Forwarded-Port"));
+            host = first(header.apply("X-Forwarded-Host"));
+            String port = first(header.apply("X-Forwarded-Port"));
             if (host != null && port != null && !host.contains(":") && port.matches("[0-9]{1,5}")) {
                 host = host + ":" + port;
             }
@@ -65,15 +73,15 @@ final class BaseUrls {
         if (proto == null && host == null) {
             return null;
         }
-        String scheme = proto == null ? request.getScheme() : proto.toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
+        String forwardedScheme = proto == null ? scheme : proto.toLowerCase(Locale.ROOT);
+        if (!forwardedScheme.equals("http") && !forwardedScheme.equals("https")) {
             return null;
         }
-        String authority = host == null ? request.getHeader("Host") : host;
+        String authority = host == null ? header.apply("Host") : host;
         if (authority == null || !AUTHORITY.matcher(authority).matches()) {
             return null;
         }
-        return scheme + "://" + stripDefaultPort(scheme, authority);
+        return forwardedScheme + "://" + stripDefaultPort(forwardedScheme, authority);
     }
 
     private static String first(String header) {

@@ -1,0 +1,37 @@
+package org.patientdocs.url;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CanonicalUrlsTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/Patients(12345)/Documents(doc-abc123)/$value | /Patients('12345')/Documents('doc-abc123')/$value",
+        "/Patients('12345') | /Patients('12345')",
+        "/Patients(%2712345%27) | /Patients(%2712345%27)",
+        "/Patients(@k) | /Patients(@k)",
+        "/Patients(%40k) | /Patients(%40k)",
+        "/Patients(id='1') | /Patients(id='1')",
+        "/Other(12345) | /Other(12345)",
+        "/Documents | /Documents"})
+    void unquotedKeysAreQuotedAndEveryOtherPathPassesUnchanged(String path, String canonical) {
+        assertEquals(canonical, CanonicalUrls.path(path));
+    }
+
+    @Test
+    void aPlusInTheQueryIsASpaceAndAnEncodedPlusAPlus() {
+        assertEquals("$filter=a%20eq%20'x%2By'&FILTER=1", CanonicalUrls.query("$filter=a+eq+'x%2By'&FILTER=1"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"''", "NULL"}, nullValues = "NULL")
+    void anEmptyQueryStaysEmpty(String query) {
+        assertEquals(query, CanonicalUrls.query(query));
+        assertNull(CanonicalUrls.query(null));
+    }
+}
