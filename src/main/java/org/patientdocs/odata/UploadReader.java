@@ -9,9 +9,7 @@ import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.server.api.ODataRequest;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.storage.ContentDisposition;
 import org.patientdocs.storage.DocumentStore;
-import org.patientdocs.storage.MultipartFormReader;
 import org.patientdocs.storage.PendingContent;
 
 /**

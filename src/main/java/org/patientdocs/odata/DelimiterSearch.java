@@ -1,4 +1,4 @@
-package org.patientdocs.storage;
+package org.patientdocs.odata;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package org.patientdocs.storage;
+package org.patientdocs.odata;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,7 @@ import org.patientdocs.error.ServiceException;
  * {@value #MAX_PARTS} parts, each with at most {@value #MAX_HEADER_BYTES} bytes of headers. After an exception
  * the reader is not usable any more. Not thread-safe.
  */
-public final class MultipartFormReader {
+final class MultipartFormReader {
 
     public static final int MAX_PARTS = 50;
     public static final int MAX_HEADER_BYTES = 16 * 1024;

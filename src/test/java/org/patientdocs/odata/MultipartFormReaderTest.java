@@ -1,4 +1,4 @@
-package org.patientdocs.storage;
+package org.patientdocs.odata;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.patientdocs.storage;
+package org.patientdocs.odata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,7 +1,7 @@
-package org.patientdocs.storage;
+package org.patientdocs.odata;
 
 /** Reads the file name out of a {@code Content-Disposition} header value (RFC 6266, RFC 7578). */
-public final class ContentDisposition {
+final class ContentDisposition {
 
     private ContentDisposition() {
     }

@@ -1,4 +1,4 @@
-package org.patientdocs.storage;
+package org.patientdocs.odata;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
