@@ -48,9 +48,15 @@ final class UploadReader {
             throw new ServiceException.UnsupportedMediaType(
                     "Upload as multipart/form-data or as the raw file; " + contentType.split(";")[0] + " is not accepted");
         }
-        rejectDeclaredLength(request, multipart ? maxBytes + FORM_OVERHEAD : maxBytes);
+        long limit = multipart ? maxBytes + FORM_OVERHEAD : maxBytes;
+        rejectDeclaredLength(request, limit);
         InputStream body = new ClientBody(request.getBody());
-        return multipart ? readForm(body, contentType, store) : readRaw(request, body, contentType, store);
+        if (!multipart) {
+            return readRaw(request, body, contentType, store);
+        }
+        // A form's file is limited as it arrives like a raw body; the whole form is limited too, so that a chunked
+        // form with endless other fields is cut off just like one whose Content-Length says so.
+        return readForm(new LimitedInput(body, limit, () -> tooLarge(limit)), contentType, store);
     }
 
     private Received readForm(InputStream body, String contentType, DocumentStore store) throws IOException {
