@@ -1,47 +1,53 @@
 package org.patientdocs.odata;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartCompliance;
+import org.eclipse.jetty.io.Content;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /**
- * A streaming {@code multipart/form-data} parser (RFC 7578, RFC 2046) with a pull API: {@link #next()} returns each
- * part in turn, and the part's {@link Part#body()} streams its bytes straight from a fixed 64 KiB buffer, so a part
- * of any size passes through without being held in memory.
+ * Reads a {@code multipart/form-data} body (RFC 7578, RFC 2046) part by part on Jetty's streaming
+ * {@link MultiPart.Parser}: {@link #next()} returns each part in turn, and the part's {@link Part#body()} streams
+ * its bytes as they arrive through one 64 KiB buffer, so a part of any size passes without being held in memory.
  *
- * <p>Malformed input is a {@link ServiceException.BadRequest} with {@link ErrorCode#INVALID_BODY}; an
- * {@link IOException} of the underlying stream (a client that went away) propagates unchanged. Limits: at most
- * {@value #MAX_PARTS} parts, each with at most {@value #MAX_HEADER_BYTES} bytes of headers. After an exception
- * the reader is not usable any more. Not thread-safe.
+ * <p>Jetty's parser is pushed: each buffer read from the request is handed to it, and it answers with events (a
+ * part's headers, slices of its content, its end), which wait in a queue until the caller pulls them. The buffer is
+ * refilled only once the queue is empty, so the slices stay valid while they wait.
+ *
+ * <p>Malformed input is a {@link ServiceException.BadRequest} with {@link ErrorCode#INVALID_BODY}, reported once the
+ * events before it are consumed; an {@link IOException} of the underlying stream (a client that went away)
+ * propagates unchanged. Limits: at most {@value #MAX_PARTS} parts, each with at most {@value #MAX_HEADER_BYTES}
+ * bytes of headers. After an exception the reader is not usable any more. Not thread-safe.
  */
 final class MultipartFormReader {
 
-    public static final int MAX_PARTS = 50;
-    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    static final int MAX_PARTS = 50;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final int MAX_BOUNDARY_LENGTH = 70;
     private static final String BOUNDARY_CHARS =
             "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ";
 
     private final InputStream in;
-    /** Finds CRLF "--" boundary: what ends every body, the preamble included. */
-    private final DelimiterSearch delimiter;
+    private final Events events = new Events();
+    private final MultiPart.Parser parser;
     private final byte[] buffer = new byte[BUFFER_SIZE];
-    private int position;
-    private int limit;
-    /** The bytes in [position, safeLimit) are body bytes: no delimiter starts among them. */
-    private int safeLimit;
-    /** Whether a complete delimiter starts at safeLimit. */
-    private boolean delimiterAtSafeLimit;
-    private int partCount;
-    private boolean finished;
-    private Part current;
+    /** Whether the last read ended with a CR, kept back at the start of the buffer for the next one. */
+    private boolean carriedCr;
+    private boolean inputEnded;
+    private PartBody currentBody;
 
     /**
      * @param in          the request body; not closed by this reader
@@ -49,15 +55,13 @@ final class MultipartFormReader {
      * @throws ServiceException.UnsupportedMediaType when the content type is not multipart/form-data
      * @throws ServiceException.BadRequest           when the boundary is missing or invalid
      */
-    public MultipartFormReader(InputStream in, String contentType) {
+    MultipartFormReader(InputStream in, String contentType) {
         this.in = in;
-        String boundary = boundaryOf(contentType);
-        this.delimiter = new DelimiterSearch(("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1));
-        // The first delimiter may open the body without a CRLF before it; a virtual CRLF makes it look like the
-        // others, so the preamble is simply a body to skip.
-        buffer[0] = '\r';
-        buffer[1] = '\n';
-        limit = 2;
+        // Strict, without RFC 7578's allowance for bare LFs: the lenient parser ends a part at a delimiter after a
+        // bare LF, where RFC 2046 (and so other readers of the same form) see content. Refused instead.
+        this.parser = new MultiPart.Parser(boundaryOf(contentType), MultiPartCompliance.RFC7578_STRICT, events);
+        parser.setMaxParts(MAX_PARTS);
+        parser.setPartHeadersMaxLength(MAX_HEADER_BYTES);
     }
 
     private static String boundaryOf(String contentType) {
@@ -78,43 +82,23 @@ final class MultipartFormReader {
     }
 
     /**
-     * The next part, or null after the closing delimiter. Whatever the caller left unread of the previous part's
-     * body is skipped, and that body's stream can no longer be read.
+     * The next part, or null once the form is complete (its closing delimiter and the end of the input read).
+     * Whatever the caller left unread of the previous part's body is skipped, and that body's stream can no longer
+     * be read.
      */
-    public Part next() throws IOException {
-        if (finished) {
-            return null;
+    Part next() throws IOException {
+        if (currentBody != null) {
+            currentBody.detached = true;
+            currentBody = null;
         }
-        if (current != null) {
-            current.detach();
-            current = null;
-        }
-        skipBody();
-        position += delimiter.length();
-        while (true) {
-            requireBytes(1);
-            if (buffer[position] != ' ' && buffer[position] != '\t') {
-                break;
+        for (Event event = peek(); event != null; event = peek()) {
+            events.queue.remove();
+            if (event instanceof Headers headers) {
+                currentBody = new PartBody();
+                return Part.of(headers.fields(), currentBody);
             }
-            position++;
         }
-        requireBytes(2);
-        if (buffer[position] == '-' && buffer[position + 1] == '-') {
-            position += 2;
-            finished = true;
-            return null;
-        }
-        if (buffer[position] != '\r' || buffer[position + 1] != '\n') {
-            throw invalid("A multipart boundary line is malformed.");
-        }
-        position += 2;
-        if (++partCount > MAX_PARTS) {
-            throw invalid("The multipart body has more than " + MAX_PARTS + " parts.");
-        }
-        current = new Part(PartHeaders.parse(readHeaders()), new PartBody());
-        safeLimit = position;
-        delimiterAtSafeLimit = false;
-        return current;
+        return null;
     }
 
     /**
@@ -122,7 +106,7 @@ final class MultipartFormReader {
      *
      * @throws ServiceException.BadRequest when the field is longer than {@code maxChars} characters
      */
-    public String readText(Part part, int maxChars) throws IOException {
+    String readText(Part part, int maxChars) throws IOException {
         long maxBytes = 4L * maxChars;
         byte[] bytes = part.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         String text = new String(bytes, StandardCharsets.UTF_8);
@@ -133,140 +117,138 @@ final class MultipartFormReader {
         return text;
     }
 
-    private List<String> readHeaders() throws IOException {
-        List<String> lines = new ArrayList<>();
-        int used = 0;
-        int searched = 0;
-        while (true) {
-            int end = indexOfCrlf(position + searched);
-            if (end < 0) {
-                if (used + limit - position > MAX_HEADER_BYTES) {
-                    throw headersTooLarge();
-                }
-                // a CR at the end may be followed by its LF in the next read, so it is searched again
-                searched = Math.max(0, limit - position - 1);
-                requireBytes(limit - position + 1);
-                continue;
+    /** The first event not yet taken, reading input until there is one; null once the form is complete. */
+    private Event peek() throws IOException {
+        while (events.queue.isEmpty()) {
+            if (events.failure != null) {
+                throw events.failure;
             }
-            searched = 0;
-            used += end - position + 2;
-            if (used > MAX_HEADER_BYTES) {
-                throw headersTooLarge();
+            if (events.complete) {
+                return null;
             }
-            if (end == position) {
-                position += 2;
-                return lines;
+            if (inputEnded) {
+                throw new IllegalStateException("the multipart parser neither completed nor failed at the end");
             }
-            String line = new String(buffer, position, end - position, StandardCharsets.UTF_8);
-            position = end + 2;
-            boolean folded = line.charAt(0) == ' ' || line.charAt(0) == '\t';
-            if (folded && !lines.isEmpty()) {
-                lines.set(lines.size() - 1, lines.get(lines.size() - 1) + " " + line.trim());
-            } else {
-                lines.add(line);
-            }
+            feed();
         }
+        return events.queue.element();
     }
 
-    private int indexOfCrlf(int from) {
-        for (int i = from; i < limit - 1; i++) {
-            if (buffer[i] == '\r' && buffer[i + 1] == '\n') {
-                return i;
-            }
+    /** Reads the next bytes of the input into the buffer and hands them to the parser. */
+    private void feed() throws IOException {
+        int start = 0;
+        if (carriedCr) {
+            buffer[0] = '\r';
+            start = 1;
         }
-        return -1;
-    }
-
-    /** Moves past the rest of the current body (or the preamble) up to the delimiter, which is then buffered. */
-    private void skipBody() throws IOException {
-        while (hasBodyBytes()) {
-            position = safeLimit;
-        }
-    }
-
-    /**
-     * Whether body bytes are buffered at the position (then up to safeLimit), reading more input when undecided.
-     * False means the delimiter starts at the position.
-     */
-    private boolean hasBodyBytes() throws IOException {
-        while (true) {
-            if (position < safeLimit) {
-                return true;
-            }
-            if (delimiterAtSafeLimit) {
-                return false;
-            }
-            scan();
-            if (position == safeLimit && !delimiterAtSafeLimit && !fill()) {
-                throw endedEarly();
-            }
-        }
-    }
-
-    /** Sets safeLimit at the first delimiter, or at the start of one cut off by the end of the buffer. */
-    private void scan() {
-        safeLimit = delimiter.find(buffer, position, limit);
-        delimiterAtSafeLimit = safeLimit + delimiter.length() <= limit;
-    }
-
-    /** Reads input until at least {@code count} bytes are buffered at the position. */
-    private void requireBytes(int count) throws IOException {
-        while (limit - position < count) {
-            if (!fill()) {
-                throw endedEarly();
-            }
-        }
-    }
-
-    /**
-     * Moves the unread bytes to the start of the buffer and reads more after them; false at the end of the input.
-     * Only called with no decided body bytes pending, so safeLimit restarts at the position.
-     */
-    private boolean fill() throws IOException {
-        int remaining = limit - position;
-        if (remaining == buffer.length) {
-            throw new IllegalStateException("multipart buffer full");
-        }
-        System.arraycopy(buffer, position, buffer, 0, remaining);
-        position = 0;
-        limit = remaining;
-        safeLimit = 0;
-        delimiterAtSafeLimit = false;
         int read;
         do {
-            read = in.read(buffer, limit, buffer.length - limit);
+            read = in.read(buffer, start, buffer.length - start);
         } while (read == 0);
         if (read < 0) {
-            return false;
+            inputEnded = true;
+            parser.parse(Content.Chunk.from(ByteBuffer.wrap(buffer, 0, start), true));
+            return;
         }
-        limit += read;
-        return true;
+        int end = start + read;
+        // Jetty's strict parser mistakes a delimiter whose CR ends one buffer and whose LF starts the next for one
+        // after a bare LF, so a CR at the end waits for the bytes after it.
+        carriedCr = buffer[end - 1] == '\r';
+        parser.parse(Content.Chunk.from(ByteBuffer.wrap(buffer, 0, carriedCr ? end - 1 : end), false));
     }
 
     static ServiceException.BadRequest invalid(String message) {
         return new ServiceException.BadRequest(ErrorCode.INVALID_BODY, null, message);
     }
 
-    private static ServiceException.BadRequest endedEarly() {
-        return invalid("The multipart body ended early.");
+    /** What the parser said, in order: a part's headers, slices of its content, its end. */
+    private sealed interface Event permits Headers, Bytes, End {
     }
 
-    private static ServiceException.BadRequest headersTooLarge() {
-        return invalid("The headers of a multipart part exceed " + MAX_HEADER_BYTES + " bytes.");
+    private record Headers(HttpFields fields) implements Event {
+    }
+
+    /** Content bytes: a slice of the reader's buffer (or of the parser's own), consumed as it is read. */
+    private record Bytes(ByteBuffer buffer) implements Event {
+    }
+
+    private enum End implements Event {
+        PART
+    }
+
+    /** Collects the parser's events; runs inside {@link MultiPart.Parser#parse}, which ignores what it throws. */
+    private static final class Events implements MultiPart.Parser.Listener {
+
+        private final ArrayDeque<Event> queue = new ArrayDeque<>();
+        private HttpFields.Mutable headers;
+        private boolean inHeaders;
+        private boolean complete;
+        private ServiceException.BadRequest failure;
+
+        @Override
+        public void onPartBegin() {
+            headers = HttpFields.build();
+            inHeaders = true;
+        }
+
+        @Override
+        public void onPartHeader(String name, String value) {
+            headers.add(name, value);
+        }
+
+        @Override
+        public void onPartHeaders() {
+            inHeaders = false;
+            queue.add(new Headers(headers.asImmutable()));
+        }
+
+        @Override
+        public void onPartContent(Content.Chunk chunk) {
+            if (chunk.hasRemaining()) {
+                queue.add(new Bytes(chunk.getByteBuffer()));
+            }
+        }
+
+        @Override
+        public void onPartEnd() {
+            queue.add(End.PART);
+        }
+
+        @Override
+        public void onComplete() {
+            complete = true;
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            failure = new ServiceException.BadRequest(ErrorCode.INVALID_BODY, null, describe(cause), cause);
+        }
+
+        private String describe(Throwable cause) {
+            if (cause instanceof EOFException) {
+                return "The multipart body ended early.";
+            }
+            // the parser's two limits are its only IllegalStateExceptions; the headers' while a part's are read
+            if (cause instanceof IllegalStateException) {
+                return inHeaders ? "The headers of a multipart part exceed " + MAX_HEADER_BYTES + " bytes."
+                        : "The multipart body has more than " + MAX_PARTS + " parts.";
+            }
+            if (cause instanceof HttpException http && http.getReason() != null) {
+                return "The multipart body is malformed (" + http.getReason() + ").";
+            }
+            return "The multipart body is malformed.";
+        }
     }
 
     /** The body of the current part; unusable once the reader has moved on. */
     private final class PartBody extends InputStream {
 
+        private final byte[] one = new byte[1];
         private boolean detached;
 
         @Override
         public int read() throws IOException {
-            checkAttached();
-            if (!hasBodyBytes()) {
-                return -1;
-            }
-            return buffer[position++] & 0xFF;
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
         }
 
         @Override
@@ -276,29 +258,43 @@ final class MultipartFormReader {
             if (len == 0) {
                 return 0;
             }
-            if (!hasBodyBytes()) {
+            ByteBuffer bytes = nextBytes();
+            if (bytes == null) {
                 return -1;
             }
-            int count = Math.min(len, safeLimit - position);
-            System.arraycopy(buffer, position, b, off, count);
-            position += count;
+            int count = Math.min(len, bytes.remaining());
+            bytes.get(b, off, count);
+            consumed(bytes);
             return count;
         }
 
         @Override
         public long skip(long n) throws IOException {
             checkAttached();
-            if (n <= 0 || !hasBodyBytes()) {
+            ByteBuffer bytes = n <= 0 ? null : nextBytes();
+            if (bytes == null) {
                 return 0;
             }
-            int count = (int) Math.min(n, safeLimit - position);
-            position += count;
+            int count = (int) Math.min(n, bytes.remaining());
+            bytes.position(bytes.position() + count);
+            consumed(bytes);
             return count;
         }
 
         @Override
         public int available() {
-            return detached ? 0 : safeLimit - position;
+            return !detached && events.queue.peek() instanceof Bytes bytes ? bytes.buffer().remaining() : 0;
+        }
+
+        /** The bytes waiting in the queue, or null at the end of the part. */
+        private ByteBuffer nextBytes() throws IOException {
+            return peek() instanceof Bytes bytes ? bytes.buffer() : null;
+        }
+
+        private void consumed(ByteBuffer bytes) {
+            if (!bytes.hasRemaining()) {
+                events.queue.remove();
+            }
         }
 
         private void checkAttached() {
@@ -308,42 +304,26 @@ final class MultipartFormReader {
         }
     }
 
-    /** One part of the form: a plain field when {@link #fileName()} is null, otherwise a file. */
-    public static final class Part {
+    /**
+     * One part of the form: a plain field when {@link #fileName()} is null, otherwise a file.
+     *
+     * @param name        the form field name
+     * @param fileName    the file name as the client gave it, see {@link ContentDisposition#fileName(String)}; ""
+     *                    when a browser sent an empty file input, null for a plain field
+     * @param contentType the part's Content-Type header as sent, or null when absent
+     * @param body        the part's bytes, ending just before the next delimiter; closing it does nothing
+     */
+    record Part(String name, String fileName, String contentType, InputStream body) {
 
-        private final PartHeaders headers;
-        private final PartBody body;
-
-        private Part(PartHeaders headers, PartBody body) {
-            this.headers = headers;
-            this.body = body;
-        }
-
-        /** The form field name. */
-        public String name() {
-            return headers.name();
-        }
-
-        /**
-         * The file name as the client gave it, see {@link ContentDisposition#fileName(String)}; "" when a browser
-         * sent an empty file input, null for a plain field.
-         */
-        public String fileName() {
-            return headers.fileName();
-        }
-
-        /** The part's Content-Type header as sent, or null when absent. */
-        public String contentType() {
-            return headers.contentType();
-        }
-
-        /** The part's bytes, ending just before the next delimiter. Closing it does nothing. */
-        public InputStream body() {
-            return body;
-        }
-
-        private void detach() {
-            body.detached = true;
+        /** The part a header block describes; unknown headers are ignored. */
+        private static Part of(HttpFields fields, InputStream body) {
+            String disposition = fields.get(HttpHeader.CONTENT_DISPOSITION);
+            HeaderParameters parameters = HeaderParameters.parse(disposition == null ? "" : disposition);
+            String name = parameters.get("name");
+            if (!parameters.value().equals("form-data") || name == null) {
+                throw invalid("Every multipart part needs a Content-Disposition: form-data header with a name.");
+            }
+            return new Part(name, ContentDisposition.fileNameOf(parameters), fields.get(HttpHeader.CONTENT_TYPE), body);
         }
     }
 }
