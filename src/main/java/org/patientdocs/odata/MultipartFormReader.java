@@ -65,7 +65,7 @@ final class MultipartFormReader {
     }
 
     private static String boundaryOf(String contentType) {
-        HeaderParameters header = HeaderParameters.parse(contentType == null ? "" : contentType);
+        HeaderParameters header = HeaderParameters.parse("Content-Type", contentType == null ? "" : contentType);
         if (!header.value().equals("multipart/form-data")) {
             throw new ServiceException.UnsupportedMediaType("The request body must be multipart/form-data.");
         }
@@ -318,7 +318,8 @@ final class MultipartFormReader {
         /** The part a header block describes; unknown headers are ignored. */
         private static Part of(HttpFields fields, InputStream body) {
             String disposition = fields.get(HttpHeader.CONTENT_DISPOSITION);
-            HeaderParameters parameters = HeaderParameters.parse(disposition == null ? "" : disposition);
+            HeaderParameters parameters = HeaderParameters.parse(ContentDisposition.HEADER,
+                    disposition == null ? "" : disposition);
             String name = parameters.get("name");
             if (!parameters.value().equals("form-data") || name == null) {
                 throw invalid("Every multipart part needs a Content-Disposition: form-data header with a name.");
