@@ -11,8 +11,9 @@ import org.patientdocs.error.ServiceException;
 
 /**
  * A header value of the form {@code value; name=token; name="quoted string"}, as Content-Type and
- * Content-Disposition carry it. The value and the parameter names are lower-cased (they are case-insensitive);
- * the first occurrence of a name wins.
+ * Content-Disposition carry it. The value and the parameter names are lower-cased (they are case-insensitive).
+ * A parameter named twice is refused: which one counts would be a guess, and another reader of the same request
+ * (a proxy that scans uploads, an audit trail) may guess otherwise.
  */
 record HeaderParameters(String value, Map<String, String> parameters) {
 
@@ -23,7 +24,7 @@ record HeaderParameters(String value, Map<String, String> parameters) {
     /**
      * @param headerName what the header is called, for the message of a refusal
      * @param header     the header's value
-     * @throws ServiceException.BadRequest when a quoted string is not closed
+     * @throws ServiceException.BadRequest when a quoted string is not closed or a parameter is named twice
      */
     static HeaderParameters parse(String headerName, String header) {
         // the value is a token (a media type, a disposition type), never quoted: it ends at the first semicolon
@@ -38,15 +39,21 @@ record HeaderParameters(String value, Map<String, String> parameters) {
                     int equals = parameter.indexOf('=');
                     if (equals > 0) {
                         String name = parameter.substring(0, equals).trim().toLowerCase(Locale.ROOT);
-                        parameters.putIfAbsent(name, unquote(parameter.substring(equals + 1).trim()));
+                        if (parameters.putIfAbsent(name, unquote(parameter.substring(equals + 1).trim())) != null) {
+                            throw refused(headerName, "names the parameter '" + name + "' twice");
+                        }
                     }
                 }
             } catch (IllegalArgumentException unterminatedQuote) {
-                throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, null,
-                        "The " + headerName + " header has a quoted string without its closing quote.");
+                throw refused(headerName, "has a quoted string without its closing quote");
             }
         }
         return new HeaderParameters(value, parameters);
+    }
+
+    private static ServiceException.BadRequest refused(String headerName, String problem) {
+        return new ServiceException.BadRequest(ErrorCode.INVALID_BODY, null,
+                "The " + headerName + " header " + problem + ".");
     }
 
     String get(String name) {

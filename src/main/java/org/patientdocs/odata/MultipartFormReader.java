@@ -315,8 +315,13 @@ final class MultipartFormReader {
      */
     record Part(String name, String fileName, String contentType, InputStream body) {
 
-        /** The part a header block describes; unknown headers are ignored. */
+        /** The part a header block describes; unknown headers are ignored, the two it reads must come once. */
         private static Part of(HttpFields fields, InputStream body) {
+            for (HttpHeader header : new HttpHeader[] {HttpHeader.CONTENT_DISPOSITION, HttpHeader.CONTENT_TYPE}) {
+                if (fields.getValuesList(header).size() > 1) {
+                    throw invalid("A multipart part has more than one " + header.asString() + " header.");
+                }
+            }
             String disposition = fields.get(HttpHeader.CONTENT_DISPOSITION);
             HeaderParameters parameters = HeaderParameters.parse(ContentDisposition.HEADER,
                     disposition == null ? "" : disposition);

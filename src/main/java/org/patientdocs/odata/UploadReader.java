@@ -3,6 +3,8 @@ package org.patientdocs.odata;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
@@ -24,6 +26,8 @@ final class UploadReader {
     static final long FORM_OVERHEAD = 64 * 1024;
     static final int MAX_DOCUMENT_TYPE = 100;
     static final int MAX_DESCRIPTION = 2000;
+    /** The form fields the service reads; any other is ignored. */
+    private static final Set<String> FIELDS = Set.of("file", "document_type", "description");
 
     private final long maxBytes;
 
@@ -66,14 +70,16 @@ final class UploadReader {
         String fileName = null;
         String documentType = null;
         String description = null;
+        Set<String> seen = new HashSet<>();
         try {
             for (MultipartFormReader.Part part = form.next(); part != null; part = form.next()) {
-                switch (part.name() == null ? "" : part.name()) {
+                if (FIELDS.contains(part.name()) && !seen.add(part.name())) {
+                    // which one counts would be a guess another reader of the same form may guess otherwise
+                    throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, part.name(),
+                            "The form has more than one '" + part.name() + "' field; send each field once");
+                }
+                switch (part.name()) {
                     case "file" -> {
-                        if (content != null) {
-                            throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "file",
-                                    "Send exactly one file per upload");
-                        }
                         declaredType = part.contentType();
                         fileName = part.fileName();
                         content = store.receive(part.body(), maxBytes);

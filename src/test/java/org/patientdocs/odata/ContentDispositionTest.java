@@ -54,4 +54,17 @@ class ContentDispositionTest {
         assertEquals(ErrorCode.INVALID_BODY, e.code());
         assertTrue(e.getMessage().contains("Content-Disposition"), e.getMessage());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "attachment; filename=\"a.pdf\"; filename=\"b.exe\"",
+        "attachment; filename=a.pdf; FileName=b.exe",
+        "attachment; filename*=UTF-8''a.pdf; filename*=UTF-8''b.exe",
+    })
+    void aParameterNamedTwiceIsRefused(String header) {
+        ServiceException.BadRequest e = assertThrows(ServiceException.BadRequest.class,
+                () -> ContentDisposition.fileName(header));
+        assertEquals(ErrorCode.INVALID_BODY, e.code());
+        assertTrue(e.getMessage().contains("names the parameter"), e.getMessage());
+    }
 }

@@ -284,7 +284,26 @@ class MultipartFormReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
+        "Content-Disposition: form-data; name=\"f\"\r\nContent-Disposition: form-data; name=\"g\"\r\n",
+        "Content-Disposition: form-data; name=\"f\"\r\ncontent-type: text/plain\r\nContent-Type: image/png\r\n",
+        "Content-Disposition: form-data; name=\"f\"; name=\"g\"\r\n",
+        "Content-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"; filename=\"b.exe\"\r\n",
+    })
+    void aPartThatSaysOneThingTwiceIsInvalid(String headers) {
+        String body = "--b\r\n" + headers + "\r\nv\r\n--b--";
+        invalidBody(() -> reader(bytes(body), "multipart/form-data; boundary=b").next());
+    }
+
+    @Test
+    void otherPartHeadersMayRepeat() throws IOException {
+        String body = "--b\r\nContent-Disposition: form-data; name=\"f\"\r\nX-A: 1\r\nX-A: 2\r\n\r\nv\r\n--b--";
+        assertEquals("f", reader(bytes(body), "multipart/form-data; boundary=b").next().name());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
         "multipart/form-data",
+        "multipart/form-data; boundary=b; boundary=c",
         "multipart/form-data; boundary=",
         "multipart/form-data; boundary=\"\"",
         "multipart/form-data; boundary=a{b}",
