@@ -1,5 +1,6 @@
 package org.patientdocs.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Upload forms that say one thing twice: refused, since which one counts would be a guess another reader of the
- * same form may guess otherwise.
+ * The spec's upload form byte for byte as its Python and Node.js examples send it, and forms that say one thing
+ * twice: refused, since which one counts would be a guess another reader of the same form may guess otherwise.
  */
 class UploadFormsIT {
 
@@ -68,6 +70,55 @@ class UploadFormsIT {
 
     private static HttpResponse<String> post(String contentType, byte[] body) throws Exception {
         return post("Content-Type", contentType, HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private static void assertSpecDocument(HttpResponse<String> response) throws Exception {
+        assertEquals(201, response.statusCode(), response.body());
+        JsonNode body = TestService.json(response);
+        assertEquals("document.pdf", body.get("file_name").asText());
+        assertEquals("application/pdf", body.get("content_type").asText());
+        assertEquals("Referral", body.get("document_type").asText());
+        assertEquals("Referral from Dr. Smith", body.get("description").asText());
+        HttpResponse<byte[]> download = service.getBytes("/Documents(" + body.get("id").asText() + ")/$value");
+        assertArrayEquals(pdf, download.body());
+    }
+
+    /** The fields and then the file, with a Content-Length, as requests 2.34 (urllib3 2.7) writes them. */
+    @Test
+    void theSpecsPythonRequestsFormIsAccepted() throws Exception {
+        byte[] body = concat(bytes("--" + BOUNDARY + "\r\n"
+                        + "Content-Disposition: form-data; name=\"document_type\"\r\n\r\n"
+                        + "Referral\r\n"
+                        + "--" + BOUNDARY + "\r\n"
+                        + "Content-Disposition: form-data; name=\"description\"\r\n\r\n"
+                        + "Referral from Dr. Smith\r\n"
+                        + "--" + BOUNDARY + "\r\n"
+                        + "Content-Disposition: form-data; name=\"file\"; filename=\"document.pdf\"\r\n"
+                        + "Content-Type: application/pdf\r\n\r\n"),
+                pdf, bytes("\r\n--" + BOUNDARY + "--\r\n"));
+        assertSpecDocument(post("multipart/form-data; boundary=" + BOUNDARY, body));
+    }
+
+    /**
+     * The file and then the fields, as form-data 4.0 writes them; axios sends the stream chunked, with the header
+     * names of {@code form.getHeaders()} in lower case.
+     */
+    @Test
+    void theSpecsNodeFormDataFormIsAccepted() throws Exception {
+        String boundary = "--------------------------05031c7d48eaa2d4f258ab22";
+        List<byte[]> chunks = List.of(bytes("--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"file\"; filename=\"document.pdf\"\r\n"
+                        + "Content-Type: application/pdf\r\n\r\n"),
+                pdf, bytes("\r\n"),
+                bytes("--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"document_type\"\r\n\r\n"
+                        + "Referral\r\n"),
+                bytes("--" + boundary + "\r\n"
+                        + "Content-Disposition: form-data; name=\"description\"\r\n\r\n"
+                        + "Referral from Dr. Smith\r\n"),
+                bytes("--" + boundary + "--\r\n"));
+        assertSpecDocument(post("content-type", "multipart/form-data; boundary=" + boundary,
+                HttpRequest.BodyPublishers.ofByteArrays(chunks)));
     }
 
     private static byte[] form(String fileHeaders, String... fields) {
