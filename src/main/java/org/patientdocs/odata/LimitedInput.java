@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 import org.patientdocs.error.ServiceException;
 
 /**
- * A request body that fails as soon as more than a limit has been read, for bodies that are read whole (JSON
- * entities, batches) and may come without a Content-Length.
+ * A request body that fails as soon as more than a limit has been read, for bodies that may come without a
+ * Content-Length: those read whole (JSON entities, batches) and upload forms.
  */
 final class LimitedInput extends FilterInputStream {
 

@@ -3,15 +3,15 @@ package org.patientdocs.odata;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.server.api.ODataRequest;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.storage.ContentDisposition;
 import org.patientdocs.storage.DocumentStore;
-import org.patientdocs.storage.MultipartFormReader;
 import org.patientdocs.storage.PendingContent;
 import org.patientdocs.url.PercentCoding;
 
@@ -27,6 +27,8 @@ final class UploadReader {
     static final long FORM_OVERHEAD = 64 * 1024;
     static final int MAX_DOCUMENT_TYPE = 100;
     static final int MAX_DESCRIPTION = 2000;
+    /** The form fields the service reads; any other is ignored. */
+    private static final Set<String> FIELDS = Set.of("file", "document_type", "description");
 
     private final long maxBytes;
 
@@ -51,9 +53,15 @@ final class UploadReader {
             throw new ServiceException.UnsupportedMediaType(
                     "Upload as multipart/form-data or as the raw file; " + contentType.split(";")[0] + " is not accepted");
         }
-        rejectDeclaredLength(request, multipart ? maxBytes + FORM_OVERHEAD : maxBytes);
+        long limit = multipart ? maxBytes + FORM_OVERHEAD : maxBytes;
+        rejectDeclaredLength(request, limit);
         InputStream body = new ClientBody(request.getBody());
-        return multipart ? readForm(body, contentType, store) : readRaw(request, body, contentType, store);
+        if (!multipart) {
+            return readRaw(request, body, contentType, store);
+        }
+        // A form's file is limited as it arrives like a raw body; the whole form is limited too, so that a chunked
+        // form with endless other fields is cut off just like one whose Content-Length says so.
+        return readForm(new LimitedInput(body, limit, () -> tooLarge(limit)), contentType, store);
     }
 
     private Received readForm(InputStream body, String contentType, DocumentStore store) throws IOException {
@@ -63,14 +71,16 @@ final class UploadReader {
         String fileName = null;
         String documentType = null;
         String description = null;
+        Set<String> seen = new HashSet<>();
         try {
             for (MultipartFormReader.Part part = form.next(); part != null; part = form.next()) {
-                switch (part.name() == null ? "" : part.name()) {
+                if (FIELDS.contains(part.name()) && !seen.add(part.name())) {
+                    // which one counts would be a guess another reader of the same form may guess otherwise
+                    throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, part.name(),
+                            "The form has more than one '" + part.name() + "' field; send each field once");
+                }
+                switch (part.name()) {
                     case "file" -> {
-                        if (content != null) {
-                            throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "file",
-                                    "Send exactly one file per upload");
-                        }
                         declaredType = part.contentType();
                         fileName = part.fileName();
                         content = store.receive(part.body(), maxBytes);

@@ -98,6 +98,18 @@ class UploadLimitsIT {
     }
 
     @Test
+    void chunkedFormWhoseOtherFieldsPassTheFormLimitIsTooLarge() throws Exception {
+        // 64 KiB of room for the form around the file, as for a declared length; the ignored field overflows it
+        Multipart form = new Multipart().file("file", "small.pdf", Samples.PDF, Samples.pdf(1000))
+                .field("padding", "p".repeat(LIMIT + 64 * 1024));
+        HttpResponse<String> response = post(documents().header("Content-Type", form.contentType())
+                .POST(form.chunkedPublisher()));
+        assertEquals(413, response.statusCode(), response.body());
+        assertEquals("PAYLOAD_TOO_LARGE", TestService.json(response).get("error").get("code").asText());
+        assertEquals(filesBefore, service.storedFiles(), "nothing may stay in the document store");
+    }
+
+    @Test
     void rawBodyWithExactlyTheLimitIsAccepted() throws Exception {
         HttpResponse<String> response = post(documents().header("Content-Type", Samples.PDF)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(atLimit)));

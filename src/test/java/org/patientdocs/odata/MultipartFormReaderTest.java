@@ -1,4 +1,4 @@
-package org.patientdocs.storage;
+package org.patientdocs.odata;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,6 +156,31 @@ class MultipartFormReaderTest {
     }
 
     @Test
+    void everySplitOfTheBodyBetweenTwoReadsIsReadAlike() throws IOException {
+        byte[] pdf = bytes("%PDF-1.7\r\n\r\r\n--" + CURL_BOUNDARY.substring(0, 20) + "\r\n%%EOF\r");
+        byte[] body = curlBody(pdf);
+        List<String[]> whole = readAll(reader(body, CURL_TYPE));
+        assertEquals(new String(pdf, StandardCharsets.ISO_8859_1), whole.get(0)[3]);
+        for (int cut = 1; cut < body.length; cut++) {
+            InputStream twoReads = new SequenceInputStream(new ByteArrayInputStream(body, 0, cut),
+                    new ByteArrayInputStream(body, cut, body.length - cut));
+            List<String[]> parts = readAll(new MultipartFormReader(twoReads, CURL_TYPE));
+            assertEquals(whole.size(), parts.size(), "cut at " + cut);
+            for (int i = 0; i < whole.size(); i++) {
+                assertArrayEquals(whole.get(i), parts.get(i), "cut at " + cut);
+            }
+        }
+    }
+
+    @Test
+    void aDelimiterAfterABareLineFeedIsRefused() {
+        // RFC 2046 sees content here, a lenient reader the end of the part: refused rather than guessed
+        String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n"
+                + "%PDF\n--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--b--\r\n";
+        invalidBody(() -> readAll(reader(bytes(body), "multipart/form-data; boundary=b")));
+    }
+
+    @Test
     void anEmptyBodyAndAPartWithoutHeadersAreRead() throws IOException {
         String body = "--b\r\nContent-Disposition: form-data; name=\"empty\"\r\n\r\n\r\n--b--";
         List<String[]> parts = readAll(reader(bytes(body), "multipart/form-data; boundary=b"));
@@ -249,6 +275,8 @@ class MultipartFormReaderTest {
         "--b\r\nContent-Disposition: attachment; name=\"f\"\r\n\r\nv\r\n--b--",
         "--b\r\nNoColonHere\r\n\r\nv\r\n--b--",
         "--bX\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n--b--",
+        "--b\r\nContent-Disposition: form-data;\r\n name=\"f\"\r\n\r\nv\r\n--b--",
+        "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n--b\r\nv\r\n--b--",
     })
     void malformedPartsAreInvalid(String body) {
         invalidBody(() -> readAll(reader(bytes(body), "multipart/form-data; boundary=b")));
@@ -256,7 +284,26 @@ class MultipartFormReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
+        "Content-Disposition: form-data; name=\"f\"\r\nContent-Disposition: form-data; name=\"g\"\r\n",
+        "Content-Disposition: form-data; name=\"f\"\r\ncontent-type: text/plain\r\nContent-Type: image/png\r\n",
+        "Content-Disposition: form-data; name=\"f\"; name=\"g\"\r\n",
+        "Content-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"; filename=\"b.exe\"\r\n",
+    })
+    void aPartThatSaysOneThingTwiceIsInvalid(String headers) {
+        String body = "--b\r\n" + headers + "\r\nv\r\n--b--";
+        invalidBody(() -> reader(bytes(body), "multipart/form-data; boundary=b").next());
+    }
+
+    @Test
+    void otherPartHeadersMayRepeat() throws IOException {
+        String body = "--b\r\nContent-Disposition: form-data; name=\"f\"\r\nX-A: 1\r\nX-A: 2\r\n\r\nv\r\n--b--";
+        assertEquals("f", reader(bytes(body), "multipart/form-data; boundary=b").next().name());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
         "multipart/form-data",
+        "multipart/form-data; boundary=b; boundary=c",
         "multipart/form-data; boundary=",
         "multipart/form-data; boundary=\"\"",
         "multipart/form-data; boundary=a{b}",
@@ -347,11 +394,18 @@ class MultipartFormReaderTest {
             }
         }
         byte[] content = Arrays.copyOf(out.toByteArray(), size);
-        // A real delimiter cannot occur inside a part; break any that chance produced ('Z' is in no boundary).
-        for (int i = 0; i + delimiter.length <= content.length; i++) {
-            if (Arrays.equals(content, i, i + delimiter.length, delimiter, 0, delimiter.length)) {
-                content[i + delimiter.length - 1] = 'Z';
+        // A delimiter cannot occur inside a part, nor one after a bare LF, which is refused (see
+        // aDelimiterAfterABareLineFeedIsRefused), nor the boundary at the start of a part, which would follow the
+        // headers' last LF: break any that chance produced ('Z' is in no boundary).
+        byte[] afterLf = bytes("\n--" + boundary);
+        for (int i = 0; i + afterLf.length <= content.length; i++) {
+            if (Arrays.equals(content, i, i + afterLf.length, afterLf, 0, afterLf.length)) {
+                content[i + afterLf.length - 1] = 'Z';
             }
+        }
+        int atStart = afterLf.length - 1;
+        if (content.length >= atStart && Arrays.equals(content, 0, atStart, afterLf, 1, afterLf.length)) {
+            content[atStart - 1] = 'Z';
         }
         return content;
     }

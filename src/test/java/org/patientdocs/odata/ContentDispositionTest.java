@@ -1,11 +1,16 @@
-package org.patientdocs.storage;
+package org.patientdocs.odata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
 
 class ContentDispositionTest {
 
@@ -23,6 +28,11 @@ class ContentDispositionTest {
         "attachment; filename=\"a.pdf\"; filename*=koi8-r''abc                 | a.pdf",
         "attachment; filename=\"a.pdf\"; filename*=UTF-8''a%2                  | a.pdf",
         "attachment; filename=\"a.pdf\"; filename*=no-quotes                   | a.pdf",
+        "attachment; filename=\"a+b.pdf\"; filename*=UTF-8''a+b%2Bc.pdf        | a+b+c.pdf",
+        "attachment; filename=\"C:\\scans\\x.pdf\"                           | C:\\scans\\x.pdf",
+        "; filename=untyped.pdf                                                | untyped.pdf",
+        "attachment; filename=\"C:\\\\dir\\\\x.pdf\"                          | C:\\dir\\x.pdf",
+        "attachment; filename=\"Brief \"Dr\" 50%.pdf\"; size=1                  | Brief \"Dr\" 50%.pdf",
     })
     void theExtendedFileNameWinsWhenItIsValid(String header, String expected) {
         assertEquals(expected, ContentDisposition.fileName(header));
@@ -34,5 +44,27 @@ class ContentDispositionTest {
         assertNull(ContentDisposition.fileName("attachment"));
         assertNull(ContentDisposition.fileName("form-data; name=\"description\""));
         assertNull(ContentDisposition.fileName("attachment; filename*=UTF-8''%ZZ"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"attachment; filename=\"a.pdf", "attachment; filename=\"a.pdf\\\""})
+    void aQuotedStringWithoutItsClosingQuoteIsRefused(String header) {
+        ServiceException.BadRequest e = assertThrows(ServiceException.BadRequest.class,
+                () -> ContentDisposition.fileName(header));
+        assertEquals(ErrorCode.INVALID_BODY, e.code());
+        assertTrue(e.getMessage().contains("Content-Disposition"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "attachment; filename=\"a.pdf\"; filename=\"b.exe\"",
+        "attachment; filename=a.pdf; FileName=b.exe",
+        "attachment; filename*=UTF-8''a.pdf; filename*=UTF-8''b.exe",
+    })
+    void aParameterNamedTwiceIsRefused(String header) {
+        ServiceException.BadRequest e = assertThrows(ServiceException.BadRequest.class,
+                () -> ContentDisposition.fileName(header));
+        assertEquals(ErrorCode.INVALID_BODY, e.code());
+        assertTrue(e.getMessage().contains("names the parameter"), e.getMessage());
     }
 }
