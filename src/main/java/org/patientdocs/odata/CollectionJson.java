@@ -39,6 +39,7 @@ import org.apache.olingo.server.core.serializer.utils.ContentTypeHelper;
 import org.apache.olingo.server.core.serializer.utils.ContextURLBuilder;
 import org.apache.olingo.server.core.serializer.utils.ExpandSelectHelper;
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Row;
 
 /**
  * A page of rows written as an OData JSON entity collection straight to the response, byte for byte what Olingo's
@@ -78,10 +79,10 @@ final class CollectionJson implements ODataContent {
     private enum Shape { STRING, NUMBER, BOOLEAN, DATE_TIME_OFFSET, OTHER }
 
     /**
-     * A property to write, with its name (as a row key and encoded for JSON) and the shape of its values worked out
-     * once per answer.
+     * A property to write, with its stored column (where a row holds its value), its name encoded for JSON and the
+     * shape of its values worked out once per answer.
      */
-    private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape, String key,
+    private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape, ColumnMap.Column stored,
                           SerializedString name) {
     }
 
@@ -100,13 +101,14 @@ final class CollectionJson implements ODataContent {
      * A page of a collection answer, whoever writes it.
      *
      * @param context  the {@code @odata.context}
+     * @param table    where the entities are stored
      * @param selected the properties to write, the key among them
-     * @param rows     the entities' rows: their properties, {@link ColumnMap#VERSION} and columns for the service
+     * @param rows     the entities' rows
      * @param count    {@code @odata.count}, or null for none
      * @param next     {@code @odata.nextLink}, or null on the last page
      * @param expanded the expanded navigations of the rows, none when nothing is expanded
      */
-    record Page(ContextURL context, Set<String> selected, List<Map<String, Object>> rows, Long count, URI next,
+    record Page(ContextURL context, ColumnMap.Table table, Set<String> selected, List<Row> rows, Long count, URI next,
                 List<Expansion.Navigated> expanded) {
     }
 
@@ -114,20 +116,21 @@ final class CollectionJson implements ODataContent {
         this.withMetadata = !ContentTypeHelper.isODataMetadataNone(format);
         this.wideNumbersAsStrings = ContentTypeHelper.isODataIEEE754Compatible(format);
         this.page = page;
-        this.columns = columns(type, page.selected());
+        this.columns = columns(type, page.table(), page.selected());
         for (String name : type.getNavigationPropertyNames()) {
             page.expanded().stream().filter(n -> n.navigation().name().equals(name)).findFirst().ifPresent(n ->
-                    expanded.add(new Navigation(n, columns(n.targetSet().getEntityType(), n.selected()))));
+                    expanded.add(new Navigation(n, columns(n.targetSet().getEntityType(), n.target(), n.selected()))));
         }
     }
 
-    private List<Column> columns(EdmEntityType type, Set<String> selected) {
+    private List<Column> columns(EdmEntityType type, ColumnMap.Table table, Set<String> selected) {
         List<Column> list = new ArrayList<>();
         for (String name : type.getPropertyNames()) {
             if (selected.contains(name)) {
                 EdmProperty property = type.getStructuralProperty(name);
                 EdmPrimitiveType primitive = (EdmPrimitiveType) property.getType();
-                list.add(new Column(property, primitive, shape(primitive), name, new SerializedString(name)));
+                list.add(new Column(property, primitive, shape(primitive), table.column(name),
+                        new SerializedString(name)));
             }
         }
         return list;
@@ -203,7 +206,7 @@ final class CollectionJson implements ODataContent {
                 writeCount("@odata.count", page.count(), json);
             }
             json.writeArrayFieldStart("value");
-            List<Map<String, Object>> rows = page.rows();
+            List<Row> rows = page.rows();
             for (int i = 0; i < rows.size(); i++) {
                 json.writeStartObject();
                 writeProperties(rows.get(i), columns, json);
@@ -226,16 +229,15 @@ final class CollectionJson implements ODataContent {
     }
 
     /** The ETag and the properties: an entity's members up to its navigations. */
-    private void writeProperties(Map<String, Object> row, List<Column> columns, JsonGenerator json)
+    private void writeProperties(Row row, List<Column> columns, JsonGenerator json)
             throws IOException, EdmPrimitiveTypeException {
-        Object version = row.get(ColumnMap.VERSION);
-        if (withMetadata && version != null) {
+        if (withMetadata) {
             json.writeFieldName(ETAG);
-            json.writeString(ETags.of((Long) version));
+            json.writeString(ETags.of(row.version()));
         }
         for (Column column : columns) {
             json.writeFieldName(column.name());
-            writeValue(column, row.get(column.key()), json);
+            writeValue(column, row.get(column.stored()), json);
         }
     }
 
@@ -258,7 +260,7 @@ final class CollectionJson implements ODataContent {
             writeCount(name + "@odata.count", inline.count(), json);
         }
         json.writeArrayFieldStart(name);
-        for (Map<String, Object> row : inline.rows()) {
+        for (Row row : inline.rows()) {
             json.writeStartObject();
             writeProperties(row, columns, json);
             json.writeEndObject();

@@ -36,6 +36,7 @@ import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.Keyset;
 import org.patientdocs.query.QueryContext;
 import org.patientdocs.query.QueryLimits;
+import org.patientdocs.query.Row;
 import org.patientdocs.storage.StoreFailure;
 
 /**
@@ -80,8 +81,8 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
                 : Keyset.decode(uriInfo.getSkipTokenOption().getValue(), fingerprint, query.keys());
         CollectionQuery.Page page = query.page(size.rows(), position);
 
-        List<Map<String, Object>> rows = evaluate(() -> services.entities().query(page.rows(), page.columns()));
-        List<Map<String, Object>> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
+        List<Row> rows = evaluate(() -> services.entities().rows(page.rows(), page.layout()));
+        List<Row> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
 
         // The spec's list of a patient's documents carries its count unless $count=false says otherwise; elsewhere
         // only on request.
@@ -104,10 +105,10 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
             List<Expansion.Navigated> expanded = evaluate(() -> expansion.fetch(set, table, delivered, expand,
                     expand == null ? null : expand.getText()));
             response.setODataContent(new CollectionJson(format, set.getEntityType(),
-                    new CollectionJson.Page(contextUrl, query.selected(), delivered, count, next, expanded)));
+                    new CollectionJson.Page(contextUrl, table, query.selected(), delivered, count, next, expanded)));
         } else {
             response.setContent(serialize(request, uriInfo, format, expansion,
-                    new CollectionJson.Page(contextUrl, query.selected(), delivered, count, next, List.of())));
+                    new CollectionJson.Page(contextUrl, table, query.selected(), delivered, count, next, List.of())));
         }
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
@@ -121,8 +122,8 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         ColumnMap.Table table = services.model().columns().table(set.getEntityType());
         List<Entity> entities = new ArrayList<>();
         Set<String> kept = Entities.withMediaProperties(answer.selected(), format, set.getEntityType());
-        for (Map<String, Object> row : answer.rows()) {
-            entities.add(Entities.fromRow(odata, set, Entities.only(row, kept)));
+        for (Row row : answer.rows()) {
+            entities.add(Entities.fromRow(odata, set, row, kept));
         }
         evaluate(() -> {
             expansion.expand(set, table, entities, answer.rows(), uriInfo.getExpandOption(),

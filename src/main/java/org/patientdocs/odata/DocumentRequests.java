@@ -111,7 +111,7 @@ final class DocumentRequests {
         EdmEntityType type = services.model().documentType();
         JsonBodies.Body body = JsonBodies.entity(odata, request, format, type, Set.of(PATIENT), RELATIONSHIPS);
         body.requireEtag(ETags.of(version));
-        body.requireUnchanged(type, WRITABLE, Entities.row(current));
+        body.requireUnchanged(type, WRITABLE, Entities.row(services.model().columns().table(type), current));
         String patient = body.bindings().get(PATIENT);
         if (patient != null && !current.patientId().equals(boundPatient(odata, request, patient))) {
             throw JsonBodies.relationship(PATIENT + "@odata.bind", "A document cannot move to another patient; "

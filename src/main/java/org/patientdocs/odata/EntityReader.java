@@ -1,13 +1,13 @@
 package org.patientdocs.odata;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.EntityQuery;
+import org.patientdocs.query.Row;
 import org.patientdocs.query.SqlFragment;
 
 /** Reads the one entity a resource path addresses, or answers 404. */
@@ -20,7 +20,7 @@ final class EntityReader {
     }
 
     /** The addressed entity's row, with the selected properties, the required ones and its version. */
-    Map<String, Object> row(Target target, SelectOption select, Set<String> required) {
+    Row row(Target target, SelectOption select, Set<String> required) {
         ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
         EntityQuery query;
         if (target.viaDocument() != null) {
@@ -32,7 +32,7 @@ final class EntityReader {
                     : SqlFragment.of("patient_id = ?", target.patientScope());
             query = EntityQuery.byKey(table, SqlFragment.param(target.key()), scope, select, required);
         }
-        List<Map<String, Object>> rows = services.entities().query(query.sql(), query.columns());
+        List<Row> rows = services.entities().rows(query.sql(), query.layout());
         if (rows.isEmpty()) {
             throw new ServiceException.NotFound(target.isDocuments()
                     ? "The document does not exist" : "The patient does not exist");

@@ -3,7 +3,6 @@ package org.patientdocs.odata;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.Map;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Entity;
@@ -31,6 +30,7 @@ import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.EntityQuery;
 import org.patientdocs.query.QueryLimits;
+import org.patientdocs.query.Row;
 import org.patientdocs.storage.DocumentRecord;
 
 /**
@@ -73,11 +73,11 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         ExpandOption expand = uriInfo.getExpandOption();
         ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
         EdmEntityType type = target.set().getEntityType();
-        Map<String, Object> row = reader.row(target, uriInfo.getSelectOption(),
+        Row row = reader.row(target, uriInfo.getSelectOption(),
                 Entities.withMediaProperties(Expansion.required(table, expand), format, type));
         Set<String> kept = Entities.withMediaProperties(
                 new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption())), format, type);
-        Entity entity = Entities.fromRow(odata, target.set(), Entities.only(row, kept));
+        Entity entity = Entities.fromRow(odata, target.set(), row, kept);
         response.setHeader(HttpHeader.ETAG, entity.getETag());
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
@@ -168,7 +168,8 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         }
         DocumentRequests.Upload upload = documents.upload(request, target.patientScope(), caller);
         DocumentRecord record = upload.record();
-        Entity entity = Entities.fromRow(odata, services.model().documents(), Entities.row(record));
+        Entity entity = Entities.fromRow(odata, services.model().documents(),
+                Entities.row(services.model().columns().table(services.model().documentType()), record));
         ContentType format = upload.fromForm() && !Negotiation.asksForMetadata(request)
                 ? ContentType.JSON_NO_METADATA : responseFormat;
         answerCreated(request, response, uriInfo, services.model().documents(), entity, format);

@@ -29,6 +29,7 @@ import org.patientdocs.query.ExpandQuery;
 import org.patientdocs.query.ExpandText;
 import org.patientdocs.query.QueryContext;
 import org.patientdocs.query.QueryText;
+import org.patientdocs.query.Row;
 import org.patientdocs.storage.EntityStore;
 
 /**
@@ -62,7 +63,7 @@ final class Expansion {
      * @param count all matching entities, when counted
      * @param next  where the rest of a collection continues, or null
      */
-    record Inline(List<Map<String, Object>> rows, Long count, URI next) {
+    record Inline(List<Row> rows, Long count, URI next) {
     }
 
     private final OData odata;
@@ -102,7 +103,7 @@ final class Expansion {
      * @param text the $expand value as the client wrote it, for next links (the parser keeps no text of the
      *             options inside it)
      */
-    void expand(EdmEntitySet set, ColumnMap.Table table, List<Entity> entities, List<Map<String, Object>> rows,
+    void expand(EdmEntitySet set, ColumnMap.Table table, List<Entity> entities, List<Row> rows,
                 ExpandOption expand, String text) {
         for (Navigated navigated : fetch(set, table, rows, expand, text)) {
             attach(entities, navigated);
@@ -110,7 +111,7 @@ final class Expansion {
     }
 
     /** The rows each expanded navigation of the given rows holds: one level, in the order of the $expand. */
-    List<Navigated> fetch(EdmEntitySet set, ColumnMap.Table table, List<Map<String, Object>> rows,
+    List<Navigated> fetch(EdmEntitySet set, ColumnMap.Table table, List<Row> rows,
                           ExpandOption expand, String text) {
         List<Navigated> navigated = new ArrayList<>();
         if (expand == null || rows.isEmpty()) {
@@ -148,10 +149,10 @@ final class Expansion {
         return List.of(table.navigation(navigation.getProperty().getName()));
     }
 
-    private Navigated navigate(EdmEntitySet set, ColumnMap.Table table, List<Map<String, Object>> rows,
+    private Navigated navigate(EdmEntitySet set, ColumnMap.Table table, List<Row> rows,
                                ColumnMap.Navigation navigation, EdmEntitySet targetSet, ExpandItem item,
                                Map<String, String> text) {
-        String source = table.columnNamed(navigation.sourceColumn()).property();
+        ColumnMap.Column source = table.columnNamed(navigation.sourceColumn());
         List<Object> parents = distinct(rows, source);
         CollectionQuery.Options options = item == null ? new CollectionQuery.Options(null, null, null, null, null, null)
                 : new CollectionQuery.Options(item.getFilterOption(), item.getSearchOption(), item.getOrderByOption(),
@@ -165,12 +166,12 @@ final class Expansion {
                 || item != null && item.getCountOption() != null && item.getCountOption().getValue();
 
         Map<Object, Long> counts = counted && navigation.collection() ? counts(query, parents) : Map.of();
-        Map<Object, List<Map<String, Object>>> children = countOnly ? Map.of() : children(query, parents);
+        Map<Object, List<Row>> children = countOnly ? Map.of() : children(query, parents);
 
         List<Inline> inline = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
+        for (Row row : rows) {
             Object value = row.get(source);
-            List<Map<String, Object>> found = value == null ? List.of() : children.getOrDefault(value, List.of());
+            List<Row> found = value == null ? List.of() : children.getOrDefault(value, List.of());
             if (navigation.collection()) {
                 boolean more = found.size() > perParent;
                 inline.add(new Inline(more ? found.subList(0, perParent) : found,
@@ -187,7 +188,7 @@ final class Expansion {
     void attach(List<Entity> entities, Navigated navigated) {
         ColumnMap.Navigation navigation = navigated.navigation();
         List<Entity> childEntities = new ArrayList<>();
-        List<Map<String, Object>> childRows = new ArrayList<>();
+        List<Row> childRows = new ArrayList<>();
         for (int i = 0; i < entities.size(); i++) {
             Entity parent = entities.get(i);
             Inline inline = navigated.inline().get(i);
@@ -197,8 +198,8 @@ final class Expansion {
             // Clients (Olingo's among them) resolve an inline entity against its navigation link.
             link.setHref(parent.getId() + "/" + navigation.name());
             List<Entity> children = new ArrayList<>();
-            for (Map<String, Object> row : inline.rows()) {
-                children.add(Entities.fromRow(odata, navigated.targetSet(), Entities.only(row, navigated.selected())));
+            for (Row row : inline.rows()) {
+                children.add(Entities.fromRow(odata, navigated.targetSet(), row, navigated.selected()));
                 childRows.add(row);
             }
             childEntities.addAll(children);
@@ -219,12 +220,12 @@ final class Expansion {
                 navigated.text().get("$expand"));
     }
 
-    private Map<Object, List<Map<String, Object>>> children(ExpandQuery query, List<Object> parents) {
-        Map<Object, List<Map<String, Object>>> children = new LinkedHashMap<>();
+    private Map<Object, List<Row>> children(ExpandQuery query, List<Object> parents) {
+        Map<Object, List<Row>> children = new LinkedHashMap<>();
         for (int from = 0; from < parents.size(); from += CHUNK) {
             List<Object> chunk = parents.subList(from, Math.min(parents.size(), from + CHUNK));
-            for (Map<String, Object> row : store.query(query.rows(chunk, perParent), query.columns())) {
-                children.computeIfAbsent(row.get(ExpandQuery.PARENT), k -> new ArrayList<>()).add(row);
+            for (Row row : store.rows(query.rows(chunk, perParent), query.layout())) {
+                children.computeIfAbsent(row.parent(), k -> new ArrayList<>()).add(row);
             }
         }
         return children;
@@ -234,18 +235,16 @@ final class Expansion {
         Map<Object, Long> counts = new LinkedHashMap<>();
         for (int from = 0; from < parents.size(); from += CHUNK) {
             List<Object> chunk = parents.subList(from, Math.min(parents.size(), from + CHUNK));
-            for (Map<String, Object> row : store.query(query.counts(chunk), query.countColumns())) {
-                counts.put(row.get(ExpandQuery.PARENT), (Long) row.get(ExpandQuery.COUNT));
-            }
+            counts.putAll(store.counts(query.counts(chunk), query.parentKind()));
         }
         return counts;
     }
 
-    private static List<Object> distinct(List<Map<String, Object>> rows, String property) {
+    private static List<Object> distinct(List<Row> rows, ColumnMap.Column column) {
         Set<Object> seen = new HashSet<>();
         List<Object> values = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
-            Object value = row.get(property);
+        for (Row row : rows) {
+            Object value = row.get(column);
             if (value != null && seen.add(value)) {
                 values.add(value);
             }
@@ -254,7 +253,7 @@ final class Expansion {
     }
 
     /** The navigation's own URL with the expand's options, continuing after the rows delivered inline. */
-    private URI nextLink(EdmEntitySet set, Map<String, Object> parent, ColumnMap.Navigation navigation,
+    private URI nextLink(EdmEntitySet set, Row parent, ColumnMap.Navigation navigation,
                          Map<String, String> text, CollectionQuery.Options options) {
         List<String> params = new ArrayList<>();
         text.forEach((name, value) -> {

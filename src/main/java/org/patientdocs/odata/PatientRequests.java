@@ -45,7 +45,8 @@ final class PatientRequests {
         PatientRecord patient = new PatientRecord(id, text(body, "first_name"), text(body, "last_name"),
                 date(body, "birth_date"));
         services.patients().insert(patient);
-        return Entities.fromRow(odata, services.model().patients(), Entities.row(patient));
+        return Entities.fromRow(odata, services.model().patients(),
+                Entities.row(services.model().columns().table(services.model().patientType()), patient));
     }
 
     /** Changes the patient if its row is still at {@code version} (the version the caller checked If-Match on). */
@@ -56,7 +57,7 @@ final class PatientRequests {
         PatientRecord current = services.patients().find(id)
                 .orElseThrow(() -> new ServiceException.NotFound("The patient does not exist"));
         sent.requireEtag(ETags.of(version));
-        sent.requireUnchanged(type, WRITABLE, Entities.row(current));
+        sent.requireUnchanged(type, WRITABLE, Entities.row(services.model().columns().table(type), current));
         Entity body = sent.entity();
         PatientRecord changed = new PatientRecord(id,
                 pick(body, "first_name", replace, current.firstName()),

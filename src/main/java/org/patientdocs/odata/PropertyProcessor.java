@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.data.ContextURL;
@@ -28,6 +27,7 @@ import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceProperty;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Row;
 
 /**
  * One property of an entity, {@code Patients('12345')/last_name}, and its raw value,
@@ -55,7 +55,7 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
             throws SerializerException {
         Target target = Target.of(uriInfo);
         EdmProperty property = property(uriInfo);
-        Map<String, Object> row = row(target);
+        Row row = row(target);
         Object value = row.get(property.getName());
         if (value == null) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
@@ -96,7 +96,7 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
         response.setHeader(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
     }
 
-    private Map<String, Object> row(Target target) {
+    private Row row(Target target) {
         if (target.isCollection()) {
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "Address a property of a single entity");

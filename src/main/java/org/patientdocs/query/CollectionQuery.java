@@ -14,8 +14,8 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 /**
  * One collection request as SQL: the rows of a page ({@link #page}) and, with the same WHERE, their total count
  * ({@link #count()}). Filtering, searching, ordering, paging and counting all happen in the database. A page
- * continues after a keyset {@link Keyset.Position}; each row also carries its sort-key values (properties
- * {@code $k0, $k1, …}) so the last row of a page can become the next token.
+ * continues after a keyset {@link Keyset.Position}; each row also carries its sort-key values, so the last row of a
+ * page can become the next token.
  */
 public final class CollectionQuery {
 
@@ -27,10 +27,10 @@ public final class CollectionQuery {
     /**
      * One page of rows.
      *
-     * @param columns  the readers of the SELECT list, in order: the selected and required properties, then the keys
+     * @param layout   the statement's result: the selected and required properties, the version, then the sort keys
      * @param pageRows the most rows this page delivers; the statement may return one more, meaning more follow
      */
-    public record Page(SqlFragment rows, List<ColumnMap.Column> columns, List<SortKey> keys, int pageRows) {
+    public record Page(SqlFragment rows, RowLayout layout, int pageRows) {
 
         /** Whether the database returned more rows than this page delivers. */
         public boolean hasMore(int rowsRead) {
@@ -38,12 +38,8 @@ public final class CollectionQuery {
         }
 
         /** The position after a delivered row: its sort-key values and the rows delivered up to it. */
-        public Keyset.Position positionAfter(Map<String, Object> row, long deliveredSoFar) {
-            List<Object> values = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i++) {
-                values.add(row.get(Selection.keyProperty(i)));
-            }
-            return new Keyset.Position(values, deliveredSoFar);
+        public Keyset.Position positionAfter(Row row, long deliveredSoFar) {
+            return new Keyset.Position(row.sortKey(), deliveredSoFar);
         }
     }
 
@@ -111,8 +107,7 @@ public final class CollectionQuery {
                         + selection.orderByOutput() + " LIMIT {} OFFSET {}", selection.columnList(),
                 selection.keyList(), selection.where(conditions), SqlFragment.param(limit),
                 SqlFragment.param(offset));
-        List<ColumnMap.Column> readers = new ArrayList<>(selection.columns());
-        readers.addAll(selection.keyReaders());
-        return new Page(rows, List.copyOf(readers), selection.keys(), pageRows);
+        return new Page(rows, RowLayout.of(selection.root().table(), selection.columns())
+                .withSortKeys(selection.keys()), pageRows);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Set;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 
 /** The SQL that reads one entity by its key, with only the selected columns. */
-public record EntityQuery(SqlFragment sql, List<ColumnMap.Column> columns) {
+public record EntityQuery(SqlFragment sql, RowLayout layout) {
 
     /**
      * @param key      the key value, or a subquery that selects it
@@ -25,7 +25,7 @@ public record EntityQuery(SqlFragment sql, List<ColumnMap.Column> columns) {
             where = SqlFragment.format("{} AND {}", where, scope);
         }
         return new EntityQuery(SqlFragment.format("SELECT " + selectList + " FROM " + table.name() + " WHERE {}", where),
-                List.copyOf(columns));
+                RowLayout.of(table, List.copyOf(columns)));
     }
 
     /** The properties a client's {@code $select} asks for (all without one), the key always among them. */

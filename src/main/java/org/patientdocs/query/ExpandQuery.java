@@ -10,14 +10,9 @@ import java.util.Set;
  * parents' keys ({@code WHERE patient_id IN (?, ?, …)}), with the expand's own {@code $filter}, {@code $search},
  * {@code $select} and {@code $orderby}. For a collection, {@code $skip} and {@code $top} apply per parent through
  * {@code ROW_NUMBER() OVER (PARTITION BY …)}; at most {@code perParent} rows come back per parent, plus one that
- * tells whether more follow. Each row carries the parent's value under {@link #PARENT}.
+ * tells whether more follow. Each row carries the parent's value, which ties it to its parent.
  */
 public final class ExpandQuery {
-
-    /** The property under which each row carries the value that ties it to its parent. */
-    public static final String PARENT = "$parent";
-    /** The property of the count in {@link #counts}. */
-    public static final String COUNT = "$count";
 
     private final Selection selection;
     private final ColumnMap.Navigation navigation;
@@ -50,16 +45,14 @@ public final class ExpandQuery {
         return selected;
     }
 
-    /** The readers of {@link #rows}: the columns, then the parent value. */
-    public List<ColumnMap.Column> columns() {
-        List<ColumnMap.Column> readers = new ArrayList<>(selection.columns());
-        readers.add(parentReader());
-        return List.copyOf(readers);
+    /** The result of {@link #rows}: the columns, then the parent value. */
+    public RowLayout layout() {
+        return RowLayout.of(selection.root().table(), selection.columns()).withParent(parentKind());
     }
 
-    private ColumnMap.Column parentReader() {
-        ColumnMap.Column column = selection.root().table().columnNamed(navigation.targetColumn());
-        return new ColumnMap.Column(PARENT, "p_", column.kind(), false);
+    /** How the parent values are read, in {@link #rows} and as the first column of {@link #counts}. */
+    public ColumnMap.Kind parentKind() {
+        return selection.root().table().columnNamed(navigation.targetColumn()).kind();
     }
 
     /** The rows for these parent values, at most {@code perParent} (+1) each, in order within each parent. */
@@ -87,16 +80,14 @@ public final class ExpandQuery {
                 SqlFragment.param(skip), SqlFragment.param(skip + wanted));
     }
 
-    /** For a collection: the number of matching rows per parent value ({@code $count} inside the expand). */
+    /**
+     * For a collection: the number of matching rows per parent value ({@code $count} inside the expand), as rows of
+     * the parent value and the count.
+     */
     public SqlFragment counts(List<Object> parentValues) {
         SqlFragment parent = parentColumn();
         return SqlFragment.format("SELECT {} AS p_, COUNT(*) AS n_ FROM " + selection.block().from() + "{} GROUP BY {}",
                 parent, selection.where(List.of(in(parent, parentValues))), parent);
-    }
-
-    /** The readers of {@link #counts}. */
-    public List<ColumnMap.Column> countColumns() {
-        return List.of(parentReader(), new ColumnMap.Column(COUNT, "n_", ColumnMap.Kind.INT64, false));
     }
 
     private SqlFragment parentColumn() {

@@ -213,18 +213,4 @@ final class Selection {
         }
         return SqlFragment.join(", ", list);
     }
-
-    /** Readers for the sort-key output columns, under the property names {@code $k0, $k1, …}. */
-    List<ColumnMap.Column> keyReaders() {
-        List<ColumnMap.Column> readers = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            SortKey key = keys.get(i);
-            readers.add(new ColumnMap.Column(keyProperty(i), "k" + i, key.type().readKind(), key.nullable()));
-        }
-        return readers;
-    }
-
-    static String keyProperty(int index) {
-        return "$k" + index;
-    }
 }

@@ -7,19 +7,21 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Row;
+import org.patientdocs.query.RowLayout;
 import org.patientdocs.query.SqlFragment;
 
 /**
  * Runs translated queries: each call takes a pooled connection, runs one parameterised statement and returns the
- * connection before any byte goes to the client. Rows come back as property name → Java value (String, Long,
- * Integer, Boolean, BigDecimal, Double, LocalDate, Instant).
+ * connection before any byte goes to the client. Values come back as String, Long, Integer, Boolean, BigDecimal,
+ * Double, LocalDate or Instant.
  */
 public final class EntityStore {
 
@@ -29,27 +31,36 @@ public final class EntityStore {
         this.dataSource = dataSource;
     }
 
-    public List<Map<String, Object>> query(SqlFragment sql, List<ColumnMap.Column> columns) {
+    /** The rows of a statement, each column read as the layout says. */
+    public List<Row> rows(SqlFragment sql, RowLayout layout) {
+        List<ColumnMap.Kind> kinds = layout.kinds();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql);
              ResultSet rs = statement.executeQuery()) {
-            String[] names = new String[columns.size()];
-            Map<String, Integer> positions = new HashMap<>();
-            for (int i = 0; i < names.length; i++) {
-                names[i] = columns.get(i).property();
-                if (positions.putIfAbsent(names[i], i) != null) {
-                    throw new IllegalArgumentException("two columns read as " + names[i]);
-                }
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
+            List<Row> rows = new ArrayList<>();
             while (rs.next()) {
-                Object[] values = new Object[names.length];
+                Object[] values = new Object[kinds.size()];
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = read(rs, i + 1, columns.get(i).kind());
+                    values[i] = read(rs, i + 1, kinds.get(i));
                 }
-                rows.add(new ResultRow(positions, names, values));
+                rows.add(new Row(layout, values));
             }
             return rows;
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
+    /** The counts of a statement that answers a group's value (read as {@code group}) and its count per row. */
+    public Map<Object, Long> counts(SqlFragment sql, ColumnMap.Kind group) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = prepare(connection, sql);
+             ResultSet rs = statement.executeQuery()) {
+            Map<Object, Long> counts = new LinkedHashMap<>();
+            while (rs.next()) {
+                counts.put(read(rs, 1, group), rs.getLong(2));
+            }
+            return counts;
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }

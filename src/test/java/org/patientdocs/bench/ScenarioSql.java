@@ -83,7 +83,7 @@ final class ScenarioSql {
         for (ExpandItem item : expands) {
             ColumnMap.Navigation navigation = navigation(table, item);
             String source = table.columnNamed(navigation.sourceColumn()).property();
-            int column = page.columns().stream().map(ColumnMap.Column::property).toList().indexOf(source);
+            int column = page.layout().indexOf(table.column(source));
             List<Object> parents = jdbc.distinctValues(page.rows(), column + 1, page.pageRows());
             ExpandQuery expand = ExpandQuery.of(context, navigation, new CollectionQuery.Options(
                     item.getFilterOption(), item.getSearchOption(), item.getOrderByOption(), item.getSelectOption(),

@@ -149,7 +149,10 @@ class CollectionQueryTest {
     @Test
     void theLastRowGivesTheNextPosition() {
         CollectionQuery.Page page = Parsed.collection("Documents", "$orderby=file_name").page(10, null);
-        Keyset.Position next = page.positionAfter(Map.of("$k0", "b.pdf", "$k1", "doc-2"), 10);
+        Object[] values = new Object[page.layout().kinds().size()];
+        values[values.length - 2] = "b.pdf";
+        values[values.length - 1] = "doc-2";
+        Keyset.Position next = page.positionAfter(new Row(page.layout(), values), 10);
         assertEquals(List.of("b.pdf", "doc-2"), next.values());
         assertEquals(10, next.delivered());
     }
