@@ -4,12 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Entity;
@@ -37,7 +35,6 @@ import org.patientdocs.query.Keyset;
 import org.patientdocs.query.QueryContext;
 import org.patientdocs.query.QueryLimits;
 import org.patientdocs.query.Row;
-import org.patientdocs.storage.StoreFailure;
 
 /**
  * Reads of entity collections ({@code Patients}, {@code Documents}, {@code Patients(id)/Documents}) and their
@@ -45,9 +42,6 @@ import org.patientdocs.storage.StoreFailure;
  * per expanded navigation.
  */
 public final class CollectionProcessor implements CountEntityCollectionProcessor {
-
-    /** SQLSTATE class 22: data exceptions, e.g. an overflow in arithmetic the client asked for. */
-    private static final String DATA_EXCEPTION = "22";
 
     private final Services services;
     private OData odata;
@@ -81,15 +75,14 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
                 : Keyset.decode(uriInfo.getSkipTokenOption().getValue(), fingerprint, query.keys());
         CollectionQuery.Page page = query.page(size.rows(), position);
 
-        List<Row> rows = evaluate(() -> services.entities().rows(page.rows(), page.layout()));
+        List<Row> rows = services.entities().rows(page.rows(), page.layout());
         List<Row> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
 
         // The spec's list of a patient's documents carries its count unless $count=false says otherwise; elsewhere
         // only on request.
         CountOption countOption = uriInfo.getCountOption();
         boolean withCount = countOption != null ? countOption.getValue() : target.patientScope() != null;
-        Long count = withCount ? Math.min(Integer.MAX_VALUE, evaluate(() -> services.entities().count(query.count())))
-                : null;
+        Long count = withCount ? Math.min(Integer.MAX_VALUE, services.entities().count(query.count())) : null;
         URI next = null;
         if (page.hasMore(rows.size())) {
             long deliveredSoFar = (position == null ? 0 : position.delivered()) + delivered.size();
@@ -102,8 +95,8 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         Expansion expansion = new Expansion(odata, services.entities(), context, request, uriInfo.getAliases(),
                 size.rows());
         if (CollectionJson.writes(format, expand, uriInfo.getSelectOption(), set.getEntityType())) {
-            List<Expansion.Navigated> expanded = evaluate(() -> expansion.fetch(set, table, delivered, expand,
-                    expand == null ? null : expand.getText()));
+            List<Expansion.Navigated> expanded = expansion.fetch(set, table, delivered, expand,
+                    expand == null ? null : expand.getText());
             response.setODataContent(new CollectionJson(format, set.getEntityType(),
                     new CollectionJson.Page(contextUrl, table, query.selected(), delivered, count, next, expanded)));
         } else {
@@ -125,11 +118,8 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         for (Row row : answer.rows()) {
             entities.add(Entities.fromRow(odata, set, row, kept));
         }
-        evaluate(() -> {
-            expansion.expand(set, table, entities, answer.rows(), uriInfo.getExpandOption(),
-                    uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
-            return null;
-        });
+        expansion.expand(set, table, entities, answer.rows(), uriInfo.getExpandOption(),
+                uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
         Entities.describeMediaForXml(format, metadata.getEdm(), entities);
         EntityCollection collection = new EntityCollection();
         collection.getEntities().addAll(entities);
@@ -156,7 +146,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         CollectionQuery query = CollectionQuery.of(context(uriInfo), table, scope(target),
                 new CollectionQuery.Options(uriInfo.getFilterOption(), uriInfo.getSearchOption(), null, null, null,
                         null), Set.of());
-        long count = evaluate(() -> services.entities().count(query.count()));
+        long count = services.entities().count(query.count());
         response.setContent(new ByteArrayInputStream(Long.toString(count).getBytes(StandardCharsets.UTF_8)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, ContentType.TEXT_PLAIN.toContentTypeString());
@@ -171,23 +161,6 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
                 uriInfo.getOrderByOption(), uriInfo.getSelectOption(),
                 uriInfo.getTopOption() == null ? null : uriInfo.getTopOption().getValue(),
                 uriInfo.getSkipOption() == null ? null : uriInfo.getSkipOption().getValue());
-    }
-
-    /**
-     * Runs a statement; a data exception (an overflow, a value a cast cannot hold) comes from the values the client
-     * asked to compute, so it is a 400 rather than a failure of the service.
-     */
-    private static <T> T evaluate(Supplier<T> statement) {
-        try {
-            return statement.get();
-        } catch (StoreFailure.Unexpected e) {
-            if (e.getCause() instanceof SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith(DATA_EXCEPTION)) {
-                throw new ServiceException.BadRequest(ErrorCode.QUERY_NOT_EVALUABLE, null,
-                        "The query cannot be evaluated over the data: a computed value is out of range or invalid", e);
-            }
-            throw e;
-        }
     }
 
     /** The condition that ties a navigation's rows to their parent, checked to exist first. */

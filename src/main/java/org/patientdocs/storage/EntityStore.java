@@ -20,7 +20,7 @@ import org.patientdocs.query.SqlFragment;
 
 /**
  * Runs translated queries: each call takes a pooled connection, runs one parameterised statement and returns the
- * connection before any byte goes to the client. Values come back as String, Long, Integer, Boolean, BigDecimal,
+ * connection before any byte goes to the client. Failures are mapped as {@link StoreFailure#ofQuery} says. Values come back as String, Long, Integer, Boolean, BigDecimal,
  * Double, LocalDate or Instant.
  */
 public final class EntityStore {
@@ -47,7 +47,7 @@ public final class EntityStore {
             }
             return rows;
         } catch (SQLException e) {
-            throw StoreFailure.of(e);
+            throw StoreFailure.ofQuery(e);
         }
     }
 
@@ -62,7 +62,7 @@ public final class EntityStore {
             }
             return counts;
         } catch (SQLException e) {
-            throw StoreFailure.of(e);
+            throw StoreFailure.ofQuery(e);
         }
     }
 
@@ -73,7 +73,7 @@ public final class EntityStore {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw StoreFailure.of(e);
+            throw StoreFailure.ofQuery(e);
         }
     }
 
