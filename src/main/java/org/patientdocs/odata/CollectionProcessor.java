@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.data.ContextURL;
@@ -35,6 +34,7 @@ import org.patientdocs.query.Keyset;
 import org.patientdocs.query.QueryContext;
 import org.patientdocs.query.QueryLimits;
 import org.patientdocs.query.Row;
+import org.patientdocs.query.Target;
 
 /**
  * Reads of entity collections ({@code Patients}, {@code Documents}, {@code Patients(id)/Documents}) and their
@@ -65,9 +65,10 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         ColumnMap.Table table = services.model().columns().table(set.getEntityType());
         QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
         QueryContext context = context(uriInfo);
-        Map.Entry<String, Object> scope = scope(target);
-        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo), Entities.withMediaProperties(
-                Expansion.required(table, uriInfo.getExpandOption()), format, set.getEntityType()));
+        requireParent(target);
+        CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.of(uriInfo),
+                Entities.withMediaProperties(Expansion.required(table, uriInfo.getExpandOption()), format,
+                        set.getEntityType()));
 
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
         String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
@@ -81,7 +82,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         // The spec's list of a patient's documents carries its count unless $count=false says otherwise; elsewhere
         // only on request.
         CountOption countOption = uriInfo.getCountOption();
-        boolean withCount = countOption != null ? countOption.getValue() : target.patientScope() != null;
+        boolean withCount = countOption != null ? countOption.getValue() : target.parent() != null;
         Long count = withCount ? Math.min(Integer.MAX_VALUE, services.entities().count(query.count())) : null;
         URI next = null;
         if (page.hasMore(rows.size())) {
@@ -143,9 +144,10 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         Target target = Target.of(uriInfo);
         ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
         QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
-        CollectionQuery query = CollectionQuery.of(context(uriInfo), table, scope(target),
-                new CollectionQuery.Options(uriInfo.getFilterOption(), uriInfo.getSearchOption(), null, null, null,
-                        null), Set.of());
+        QueryContext context = context(uriInfo);
+        requireParent(target);
+        CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.counting(uriInfo),
+                Set.of());
         long count = services.entities().count(query.count());
         response.setContent(new ByteArrayInputStream(Long.toString(count).getBytes(StandardCharsets.UTF_8)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
@@ -156,26 +158,15 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         return services.queryContext(uriInfo.getAliases());
     }
 
-    private static CollectionQuery.Options options(UriInfo uriInfo) {
-        return new CollectionQuery.Options(uriInfo.getFilterOption(), uriInfo.getSearchOption(),
-                uriInfo.getOrderByOption(), uriInfo.getSelectOption(),
-                uriInfo.getTopOption() == null ? null : uriInfo.getTopOption().getValue(),
-                uriInfo.getSkipOption() == null ? null : uriInfo.getSkipOption().getValue());
-    }
-
-    /** The condition that ties a navigation's rows to their parent, checked to exist first. */
-    private Map.Entry<String, Object> scope(Target target) {
-        if (target.viaDocument() != null) {
+    /** A collection reached from a parent entity exists only while the parent does. */
+    private void requireParent(Target target) {
+        if (!target.isCollection()) {
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
-                    "Documents(id)/Patient is a single entity, not a collection");
+                    "The path addresses a single entity, not a collection");
         }
-        if (target.patientScope() == null) {
-            return null;
-        }
-        if (!services.patients().exists(target.patientScope())) {
+        if (target.parent() != null && !services.patients().exists(target.parent().key())) {
             throw new ServiceException.NotFound("The patient does not exist");
         }
-        return Map.entry("patient_id", target.patientScope());
     }
 
     private static CountOption countOption() {

@@ -20,6 +20,8 @@ import org.apache.olingo.server.api.deserializer.DeserializerException;
 import org.apache.olingo.server.api.uri.UriResourceEntitySet;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Literals;
+import org.patientdocs.query.Target;
 import org.patientdocs.storage.ContentSniffer;
 import org.patientdocs.storage.DocumentIds;
 import org.patientdocs.storage.DocumentRecord;
@@ -150,8 +152,9 @@ final class DocumentRequests {
 
     /** The addressed document; one reached through another patient's URL is as missing as one that never was. */
     private DocumentRecord find(Target target) {
+        String patient = target.parent() == null ? null : target.parent().key();
         return services.documents().find(target.key())
-                .filter(d -> target.patientScope() == null || d.patientId().equals(target.patientScope()))
+                .filter(d -> patient == null || d.patientId().equals(patient))
                 .orElseThrow(() -> new ServiceException.NotFound("The document does not exist"));
     }
 

@@ -5,10 +5,9 @@ import java.util.Set;
 
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.EntityQuery;
 import org.patientdocs.query.Row;
-import org.patientdocs.query.SqlFragment;
+import org.patientdocs.query.Target;
 
 /** Reads the one entity a resource path addresses, or answers 404. */
 final class EntityReader {
@@ -21,20 +20,10 @@ final class EntityReader {
 
     /** The addressed entity's row, with the selected properties, the required ones and its version. */
     Row row(Target target, SelectOption select, Set<String> required) {
-        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
-        EntityQuery query;
-        if (target.viaDocument() != null) {
-            query = EntityQuery.byKey(table,
-                    SqlFragment.of("(SELECT patient_id FROM document WHERE id = ?)", target.viaDocument()),
-                    null, select, required);
-        } else {
-            SqlFragment scope = target.patientScope() == null ? null
-                    : SqlFragment.of("patient_id = ?", target.patientScope());
-            query = EntityQuery.byKey(table, SqlFragment.param(target.key()), scope, select, required);
-        }
+        EntityQuery query = EntityQuery.of(services.queryContext(null), target, select, required);
         List<Row> rows = services.entities().rows(query.sql(), query.layout());
         if (rows.isEmpty()) {
-            throw new ServiceException.NotFound(target.isDocuments()
+            throw new ServiceException.NotFound(Model.isDocuments(target.set())
                     ? "The document does not exist" : "The patient does not exist");
         }
         return rows.get(0);

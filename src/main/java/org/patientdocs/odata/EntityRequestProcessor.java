@@ -31,6 +31,7 @@ import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.EntityQuery;
 import org.patientdocs.query.QueryLimits;
 import org.patientdocs.query.Row;
+import org.patientdocs.query.Target;
 import org.patientdocs.storage.DocumentRecord;
 
 /**
@@ -100,7 +101,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void createEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat,
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
-        if (target.isDocuments()) {
+        if (Model.isDocuments(target.set())) {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
         Entity created = patients.create(odata, request, requestFormat);
@@ -114,7 +115,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         requireEntity(target);
         long version = ETags.version(checkPreconditions(request, read(target, null)));
         boolean replace = request.getMethod() == HttpMethod.PUT;
-        if (target.isDocuments()) {
+        if (Model.isDocuments(target.set())) {
             documents.update(odata, request, requestFormat, target, replace, version);
         } else {
             patients.update(odata, request, requestFormat, target.key(), replace, version);
@@ -145,7 +146,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         Target target = Target.of(uriInfo);
         requireEntity(target);
         checkPreconditions(request, read(target, null));
-        if (target.isDocuments()) {
+        if (Model.isDocuments(target.set())) {
             documents.delete(target);
         } else {
             patients.delete(target.key());
@@ -162,11 +163,11 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void createMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo,
                                   ContentType requestFormat, ContentType responseFormat) throws SerializerException {
         Target target = Target.of(uriInfo);
-        if (target.patientScope() == null) {
+        if (target.parent() == null) {
             throw new ServiceException.MethodNotAllowed(
                     "Upload a document to its patient: POST /Patients('{id}')/Documents");
         }
-        DocumentRequests.Upload upload = documents.upload(request, target.patientScope(), caller);
+        DocumentRequests.Upload upload = documents.upload(request, target.parent().key(), caller);
         DocumentRecord record = upload.record();
         Entity entity = Entities.fromRow(odata, services.model().documents(),
                 Entities.row(services.model().columns().table(services.model().documentType()), record));

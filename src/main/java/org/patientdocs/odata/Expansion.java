@@ -154,10 +154,7 @@ final class Expansion {
                                Map<String, String> text) {
         ColumnMap.Column source = table.columnNamed(navigation.sourceColumn());
         List<Object> parents = distinct(rows, source);
-        CollectionQuery.Options options = item == null ? new CollectionQuery.Options(null, null, null, null, null, null)
-                : new CollectionQuery.Options(item.getFilterOption(), item.getSearchOption(), item.getOrderByOption(),
-                        item.getSelectOption(), item.getTopOption() == null ? null : item.getTopOption().getValue(),
-                        item.getSkipOption() == null ? null : item.getSkipOption().getValue());
+        CollectionQuery.Options options = CollectionQuery.Options.of(item);
         ColumnMap.Table target = context.columns().table(navigation.target());
         ExpandOption nested = item == null ? null : item.getExpandOption();
         ExpandQuery query = ExpandQuery.of(context, navigation, options, required(target, nested));

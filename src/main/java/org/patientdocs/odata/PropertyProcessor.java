@@ -28,6 +28,7 @@ import org.apache.olingo.server.api.uri.UriResourceProperty;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Row;
+import org.patientdocs.query.Target;
 
 /**
  * One property of an entity, {@code Patients('12345')/last_name}, and its raw value,

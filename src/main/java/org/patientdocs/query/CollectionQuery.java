@@ -3,9 +3,10 @@ package org.patientdocs.query;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
+import org.apache.olingo.server.api.uri.UriInfoResource;
+import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.FilterOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
 import org.apache.olingo.server.api.uri.queryoption.SearchOption;
@@ -22,6 +23,29 @@ public final class CollectionQuery {
     /** The query options of a collection request. */
     public record Options(FilterOption filter, SearchOption search, OrderByOption orderBy, SelectOption select,
                           Integer top, Integer skip) {
+
+        /** No options: every row, in the order of the key. */
+        public static final Options NONE = new Options(null, null, null, null, null, null);
+
+        /** A request's options. */
+        public static Options of(UriInfoResource request) {
+            return new Options(request.getFilterOption(), request.getSearchOption(), request.getOrderByOption(),
+                    request.getSelectOption(), request.getTopOption() == null ? null : request.getTopOption().getValue(),
+                    request.getSkipOption() == null ? null : request.getSkipOption().getValue());
+        }
+
+        /** The options inside an item of $expand; none for an item of {@code *}, which has none. */
+        public static Options of(ExpandItem item) {
+            return item == null ? NONE : new Options(item.getFilterOption(), item.getSearchOption(),
+                    item.getOrderByOption(), item.getSelectOption(),
+                    item.getTopOption() == null ? null : item.getTopOption().getValue(),
+                    item.getSkipOption() == null ? null : item.getSkipOption().getValue());
+        }
+
+        /** Only the options that decide which rows a count counts: $filter and $search. */
+        public static Options counting(UriInfoResource request) {
+            return new Options(request.getFilterOption(), request.getSearchOption(), null, null, null, null);
+        }
     }
 
     /**
@@ -56,21 +80,17 @@ public final class CollectionQuery {
     }
 
     /**
-     * @param scope    rows must hold this value in this column (a patient's documents), or null
-     * @param required columns read even when {@code $select} leaves them out (for {@code $expand})
+     * @param target   the collection the rows belong to (a patient's documents, all documents)
+     * @param required properties read even when {@code $select} leaves them out (for {@code $expand})
      */
-    public static CollectionQuery of(QueryContext context, ColumnMap.Table table, Map.Entry<String, Object> scope,
-                                     Options options, Set<String> required) {
+    public static CollectionQuery of(QueryContext context, Target target, Options options, Set<String> required) {
+        ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         Selection selection = Selection.of(context, table, options.filter(), options.search(), options.orderBy(),
                 options.select(), required);
-        List<SqlFragment> scoped = new ArrayList<>();
-        if (scope != null) {
-            scoped.add(SqlFragment.format(selection.root().alias() + "." + table.columnNamed(scope.getKey()).name()
-                    + " = {}", SqlFragment.param(scope.getValue())));
-        }
+        List<SqlFragment> scope = TargetRows.conditions(target, selection.block());
         Set<String> selected = new LinkedHashSet<>();
         Selection.selectedColumns(table, options.select()).forEach(c -> selected.add(c.property()));
-        return new CollectionQuery(selection, options, List.copyOf(scoped), Set.copyOf(selected));
+        return new CollectionQuery(selection, options, List.copyOf(scope), Set.copyOf(selected));
     }
 
     /** The sort keys, the last being the entity key: what a skip token must carry. */

@@ -175,7 +175,7 @@ final class Selection {
     SqlFragment where(List<SqlFragment> extra) {
         List<SqlFragment> all = new ArrayList<>(extra);
         all.addAll(conditions);
-        return all.isEmpty() ? SqlFragment.of("") : SqlFragment.format(" WHERE {}", SqlFragment.join(" AND ", all));
+        return block.where(all);
     }
 
     /** The read columns, qualified by the root alias. */

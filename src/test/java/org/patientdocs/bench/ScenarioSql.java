@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.server.api.OData;
@@ -19,7 +18,6 @@ import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.core.uri.parser.Parser;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.odata.Model;
-import org.patientdocs.odata.Target;
 import org.patientdocs.query.CollectionQuery;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.Dialect;
@@ -27,6 +25,7 @@ import org.patientdocs.query.ExpandQuery;
 import org.patientdocs.query.Keyset;
 import org.patientdocs.query.QueryContext;
 import org.patientdocs.query.SqlFragment;
+import org.patientdocs.query.Target;
 
 /**
  * The statements the service runs for a collection request, obtained from the service's own translator as the
@@ -57,27 +56,22 @@ final class ScenarioSql {
         QueryContext context = new QueryContext(Dialect.fromJdbcUrl(config.database().url()), model.columns(),
                 uri.getAliases(), OffsetDateTime.now(ZoneOffset.UTC));
         List<SqlFragment> statements = new ArrayList<>();
-        Map.Entry<String, Object> scope = null;
-        if (target.patientScope() != null) {
-            statements.add(SqlFragment.of("SELECT 1 FROM patient WHERE id = ?", target.patientScope()));
-            scope = Map.entry("patient_id", target.patientScope());
+        if (target.parent() != null) {
+            statements.add(SqlFragment.of("SELECT 1 FROM patient WHERE id = ?", target.parent().key()));
         }
         List<ExpandItem> expands = uri.getExpandOption() == null ? List.of() : uri.getExpandOption().getExpandItems();
         Set<String> required = new LinkedHashSet<>();
         for (ExpandItem item : expands) {
             required.add(table.columnNamed(navigation(table, item).sourceColumn()).property());
         }
-        CollectionQuery query = CollectionQuery.of(context, table, scope, new CollectionQuery.Options(
-                uri.getFilterOption(), uri.getSearchOption(), uri.getOrderByOption(), uri.getSelectOption(),
-                uri.getTopOption() == null ? null : uri.getTopOption().getValue(),
-                uri.getSkipOption() == null ? null : uri.getSkipOption().getValue()), required);
+        CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.of(uri), required);
         String token = uri.getSkipTokenOption() == null ? null : uri.getSkipTokenOption().getValue();
         Keyset.Position position = token == null ? null : Keyset.decode(token, fingerprintOf(token), query.keys());
         int pageSize = config.query().maxPageSize();
         CollectionQuery.Page page = query.page(pageSize, position);
         statements.add(page.rows());
         boolean counted = uri.getCountOption() != null && uri.getCountOption().getValue();
-        if (counted || target.patientScope() != null) {
+        if (counted || target.parent() != null) {
             statements.add(query.count());
         }
         for (ExpandItem item : expands) {
@@ -85,10 +79,7 @@ final class ScenarioSql {
             String source = table.columnNamed(navigation.sourceColumn()).property();
             int column = page.layout().indexOf(table.column(source));
             List<Object> parents = jdbc.distinctValues(page.rows(), column + 1, page.pageRows());
-            ExpandQuery expand = ExpandQuery.of(context, navigation, new CollectionQuery.Options(
-                    item.getFilterOption(), item.getSearchOption(), item.getOrderByOption(), item.getSelectOption(),
-                    item.getTopOption() == null ? null : item.getTopOption().getValue(),
-                    item.getSkipOption() == null ? null : item.getSkipOption().getValue()), Set.of());
+            ExpandQuery expand = ExpandQuery.of(context, navigation, CollectionQuery.Options.of(item), Set.of());
             statements.add(expand.rows(parents, pageSize));
         }
         return statements;

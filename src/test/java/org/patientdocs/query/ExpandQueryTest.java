@@ -15,9 +15,7 @@ class ExpandQueryTest {
         UriInfo uri = Parsed.parse(set, query);
         ExpandItem item = uri.getExpandOption().getExpandItems().get(0);
         return ExpandQuery.of(Parsed.context(Dialect.H2, uri), Parsed.table(set).navigation(navigation),
-                new CollectionQuery.Options(item.getFilterOption(), item.getSearchOption(), item.getOrderByOption(),
-                        item.getSelectOption(), item.getTopOption() == null ? null : item.getTopOption().getValue(),
-                        item.getSkipOption() == null ? null : item.getSkipOption().getValue()), Set.of());
+                CollectionQuery.Options.of(item), Set.of());
     }
 
     @Test

@@ -50,9 +50,6 @@ final class Parsed {
 
     static CollectionQuery collection(String set, String query) {
         UriInfo uri = parse(set, query);
-        return CollectionQuery.of(context(Dialect.H2, uri), table(set), null, new CollectionQuery.Options(
-                uri.getFilterOption(), uri.getSearchOption(), uri.getOrderByOption(), uri.getSelectOption(),
-                uri.getTopOption() == null ? null : uri.getTopOption().getValue(),
-                uri.getSkipOption() == null ? null : uri.getSkipOption().getValue()), Set.of());
+        return CollectionQuery.of(context(Dialect.H2, uri), Target.of(uri), CollectionQuery.Options.of(uri), Set.of());
     }
 }
