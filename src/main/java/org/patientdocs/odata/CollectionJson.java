@@ -39,6 +39,8 @@ import org.apache.olingo.server.core.serializer.utils.ContentTypeHelper;
 import org.apache.olingo.server.core.serializer.utils.ContextURLBuilder;
 import org.apache.olingo.server.core.serializer.utils.ExpandSelectHelper;
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Page;
 import org.patientdocs.query.Row;
 
 /**
@@ -87,39 +89,37 @@ final class CollectionJson implements ODataContent {
     }
 
     /** An expanded navigation with the columns of its entities. */
-    private record Navigation(Expansion.Navigated navigated, List<Column> columns) {
+    private record Navigation(Expanded expanded, List<Column> columns) {
     }
 
     private final boolean withMetadata;
     private final boolean wideNumbersAsStrings;
+    private final Answer answer;
     private final Page page;
     private final List<Column> columns;
     /** The expanded navigations in the model's order, which is Olingo's. */
     private final List<Navigation> expanded = new ArrayList<>();
 
     /**
-     * A page of a collection answer, whoever writes it.
+     * A collection answer, whoever writes it.
      *
-     * @param context  the {@code @odata.context}
-     * @param table    where the entities are stored
-     * @param selected the properties to write, the key among them
-     * @param rows     the entities' rows
-     * @param count    {@code @odata.count}, or null for none
-     * @param next     {@code @odata.nextLink}, or null on the last page
-     * @param expanded the expanded navigations of the rows, none when nothing is expanded
+     * @param context   the {@code @odata.context}
+     * @param page      the entities, their count ({@code @odata.count}, or none) and their expanded navigations
+     * @param next      {@code @odata.nextLink}, or null on the last page
+     * @param expansion the expanded navigations' links
      */
-    record Page(ContextURL context, ColumnMap.Table table, Set<String> selected, List<Row> rows, Long count, URI next,
-                List<Expansion.Navigated> expanded) {
+    record Answer(ContextURL context, Page page, URI next, Expansion expansion) {
     }
 
-    CollectionJson(ContentType format, EdmEntityType type, Page page) {
+    CollectionJson(ContentType format, EdmEntityType type, Answer answer) {
         this.withMetadata = !ContentTypeHelper.isODataMetadataNone(format);
         this.wideNumbersAsStrings = ContentTypeHelper.isODataIEEE754Compatible(format);
-        this.page = page;
+        this.answer = answer;
+        this.page = answer.page();
         this.columns = columns(type, page.table(), page.selected());
         for (String name : type.getNavigationPropertyNames()) {
             page.expanded().stream().filter(n -> n.navigation().name().equals(name)).findFirst().ifPresent(n ->
-                    expanded.add(new Navigation(n, columns(n.targetSet().getEntityType(), n.target(), n.selected()))));
+                    expanded.add(new Navigation(n, columns(n.set().getEntityType(), n.table(), n.selected()))));
         }
     }
 
@@ -200,7 +200,7 @@ final class CollectionJson implements ODataContent {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             if (withMetadata) {
-                json.writeStringField("@odata.context", ContextURLBuilder.create(page.context()).toASCIIString());
+                json.writeStringField("@odata.context", ContextURLBuilder.create(answer.context()).toASCIIString());
             }
             if (page.count() != null) {
                 writeCount("@odata.count", page.count(), json);
@@ -211,14 +211,14 @@ final class CollectionJson implements ODataContent {
                 json.writeStartObject();
                 writeProperties(rows.get(i), columns, json);
                 for (Navigation navigation : expanded) {
-                    writeNavigation(navigation.navigated(), navigation.navigated().inline().get(i),
+                    writeNavigation(rows.get(i), navigation.expanded(), navigation.expanded().inline().get(i),
                             navigation.columns(), json);
                 }
                 json.writeEndObject();
             }
             json.writeEndArray();
-            if (page.next() != null) {
-                json.writeStringField("@odata.nextLink", page.next().toASCIIString());
+            if (answer.next() != null) {
+                json.writeStringField("@odata.nextLink", answer.next().toASCIIString());
             }
             json.writeEndObject();
         } catch (IOException e) {
@@ -242,7 +242,7 @@ final class CollectionJson implements ODataContent {
     }
 
     /** An expanded navigation of one entity: its count, its entities and its next link, as Olingo orders them. */
-    private void writeNavigation(Expansion.Navigated navigated, Expansion.Inline inline, List<Column> columns,
+    private void writeNavigation(Row parent, Expanded navigated, Expanded.Inline inline, List<Column> columns,
                                  JsonGenerator json) throws IOException, EdmPrimitiveTypeException {
         String name = navigated.navigation().name();
         if (!navigated.navigation().collection()) {
@@ -267,7 +267,8 @@ final class CollectionJson implements ODataContent {
         }
         json.writeEndArray();
         if (inline.next() != null) {
-            json.writeStringField(name + "@odata.nextLink", inline.next().toASCIIString());
+            json.writeStringField(name + "@odata.nextLink",
+                    answer.expansion().nextLink(navigated, parent, inline.next()).toASCIIString());
         }
     }
 

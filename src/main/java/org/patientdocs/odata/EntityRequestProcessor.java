@@ -1,6 +1,5 @@
 package org.patientdocs.odata;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -27,10 +26,8 @@ import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.ColumnMap;
-import org.patientdocs.query.EntityQuery;
-import org.patientdocs.query.QueryLimits;
-import org.patientdocs.query.Row;
+import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Single;
 import org.patientdocs.query.Target;
 import org.patientdocs.storage.DocumentRecord;
 
@@ -43,7 +40,6 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     private final Services services;
     private final PatientRequests patients;
     private final DocumentRequests documents;
-    private final EntityReader reader;
     private final Caller caller;
     private OData odata;
     private ServiceMetadata metadata;
@@ -57,7 +53,6 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         this.caller = caller;
         this.patients = new PatientRequests(services);
         this.documents = new DocumentRequests(services, media);
-        this.reader = new EntityReader(services);
     }
 
     @Override
@@ -70,31 +65,29 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void readEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
             throws SerializerException {
         Target target = Target.of(uriInfo);
-        QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
-        ExpandOption expand = uriInfo.getExpandOption();
-        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
         EdmEntityType type = target.set().getEntityType();
-        Row row = reader.row(target, uriInfo.getSelectOption(),
-                Entities.withMediaProperties(Expansion.required(table, expand), format, type));
-        Set<String> kept = Entities.withMediaProperties(
-                new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption())), format, type);
-        Entity entity = Entities.fromRow(odata, target.set(), row, kept);
+        Single found = services.queries().entity(caller, uriInfo, Entities.withMediaProperties(Set.of(), format, type));
+        Entity entity = Entities.fromRow(odata, target.set(), found.row(),
+                Entities.withMediaProperties(found.selected(), format, type));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
         }
+        ExpandOption expand = uriInfo.getExpandOption();
         if (expand != null) {
-            new Expansion(odata, services.entities(), services.queryContext(uriInfo.getAliases()), request,
-                    uriInfo.getAliases(), services.config().query().maxPageSize())
-                    .expand(target.set(), table, List.of(entity), List.of(row), expand, expand.getText());
+            List<Expanded> expanded = services.queries().expand(caller, uriInfo, List.of(found.row()),
+                    services.config().query().maxPageSize());
+            new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded, expand.getText())
+                    .attach(List.of(entity));
         }
         writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), expand,
                 HttpStatusCode.OK);
     }
 
-    private Entity read(Target target, SelectOption select) {
-        return Entities.fromRow(odata, target.set(), reader.row(target, select, Set.of()));
+    /** The addressed entity with every property, as it is now. */
+    private Entity read(Target target) {
+        return Entities.fromRow(odata, target.set(), services.queries().entity(caller, target));
     }
 
     @Override
@@ -113,14 +106,14 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        long version = ETags.version(checkPreconditions(request, read(target, null)));
+        long version = ETags.version(checkPreconditions(request, read(target)));
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (Model.isDocuments(target.set())) {
             documents.update(odata, request, requestFormat, target, replace, version);
         } else {
             patients.update(odata, request, requestFormat, target.key(), replace, version);
         }
-        Entity updated = read(target, null);
+        Entity updated = read(target);
         response.setHeader(HttpHeader.ETAG, updated.getETag());
         Return preferred = preferredReturn(request);
         applied(response, preferred);
@@ -145,7 +138,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        checkPreconditions(request, read(target, null));
+        checkPreconditions(request, read(target));
         if (Model.isDocuments(target.set())) {
             documents.delete(target);
         } else {

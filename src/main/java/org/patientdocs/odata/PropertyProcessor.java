@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Property;
@@ -25,6 +24,7 @@ import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceProperty;
+import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Row;
@@ -37,12 +37,15 @@ import org.patientdocs.query.Target;
  */
 public final class PropertyProcessor implements PrimitiveValueProcessor {
 
-    private final EntityReader reader;
+    private final Services services;
+    private final Caller caller;
     private OData odata;
     private ServiceMetadata metadata;
 
-    public PropertyProcessor(Services services) {
-        this.reader = new EntityReader(services);
+    /** @param caller the authenticated caller of this request (processors are made per request) */
+    public PropertyProcessor(Services services, Caller caller) {
+        this.services = services;
+        this.caller = caller;
     }
 
     @Override
@@ -102,7 +105,7 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "Address a property of a single entity");
         }
-        return reader.row(target, null, Set.of());
+        return services.queries().entity(caller, target);
     }
 
     private static EdmProperty property(UriInfo uriInfo) {

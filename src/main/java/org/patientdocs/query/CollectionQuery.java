@@ -18,24 +18,25 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
  * continues after a keyset {@link Keyset.Position}; each row also carries its sort-key values, so the last row of a
  * page can become the next token.
  */
-public final class CollectionQuery {
+final class CollectionQuery {
 
     /** The query options of a collection request. */
-    public record Options(FilterOption filter, SearchOption search, OrderByOption orderBy, SelectOption select,
+    record Options(FilterOption filter, SearchOption search, OrderByOption orderBy, SelectOption select,
                           Integer top, Integer skip) {
 
         /** No options: every row, in the order of the key. */
-        public static final Options NONE = new Options(null, null, null, null, null, null);
+        static final Options NONE = new Options(null, null, null, null, null, null);
 
         /** A request's options. */
-        public static Options of(UriInfoResource request) {
+        static Options of(UriInfoResource request) {
             return new Options(request.getFilterOption(), request.getSearchOption(), request.getOrderByOption(),
-                    request.getSelectOption(), request.getTopOption() == null ? null : request.getTopOption().getValue(),
+                    request.getSelectOption(),
+                    request.getTopOption() == null ? null : request.getTopOption().getValue(),
                     request.getSkipOption() == null ? null : request.getSkipOption().getValue());
         }
 
         /** The options inside an item of $expand; none for an item of {@code *}, which has none. */
-        public static Options of(ExpandItem item) {
+        static Options of(ExpandItem item) {
             return item == null ? NONE : new Options(item.getFilterOption(), item.getSearchOption(),
                     item.getOrderByOption(), item.getSelectOption(),
                     item.getTopOption() == null ? null : item.getTopOption().getValue(),
@@ -43,7 +44,7 @@ public final class CollectionQuery {
         }
 
         /** Only the options that decide which rows a count counts: $filter and $search. */
-        public static Options counting(UriInfoResource request) {
+        static Options counting(UriInfoResource request) {
             return new Options(request.getFilterOption(), request.getSearchOption(), null, null, null, null);
         }
     }
@@ -54,15 +55,15 @@ public final class CollectionQuery {
      * @param layout   the statement's result: the selected and required properties, the version, then the sort keys
      * @param pageRows the most rows this page delivers; the statement may return one more, meaning more follow
      */
-    public record Page(SqlFragment rows, RowLayout layout, int pageRows) {
+    record Page(SqlFragment rows, RowLayout layout, int pageRows) {
 
         /** Whether the database returned more rows than this page delivers. */
-        public boolean hasMore(int rowsRead) {
+        boolean hasMore(int rowsRead) {
             return rowsRead > pageRows;
         }
 
         /** The position after a delivered row: its sort-key values and the rows delivered up to it. */
-        public Keyset.Position positionAfter(Row row, long deliveredSoFar) {
+        Keyset.Position positionAfter(Row row, long deliveredSoFar) {
             return new Keyset.Position(row.sortKey(), deliveredSoFar);
         }
     }
@@ -83,7 +84,7 @@ public final class CollectionQuery {
      * @param target   the collection the rows belong to (a patient's documents, all documents)
      * @param required properties read even when {@code $select} leaves them out (for {@code $expand})
      */
-    public static CollectionQuery of(QueryContext context, Target target, Options options, Set<String> required) {
+    static CollectionQuery of(QueryContext context, Target target, Options options, Set<String> required) {
         ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         Selection selection = Selection.of(context, table, options.filter(), options.search(), options.orderBy(),
                 options.select(), required);
@@ -94,17 +95,17 @@ public final class CollectionQuery {
     }
 
     /** The sort keys, the last being the entity key: what a skip token must carry. */
-    public List<SortKey> keys() {
+    List<SortKey> keys() {
         return selection.keys();
     }
 
     /** The properties the client selected; other columns read are for the service's own use. */
-    public Set<String> selected() {
+    Set<String> selected() {
         return selected;
     }
 
     /** The number of rows the request's conditions match, ignoring $top, $skip and paging. */
-    public SqlFragment count() {
+    SqlFragment count() {
         return SqlFragment.format("SELECT COUNT(*) FROM " + selection.block().from() + "{}", selection.where(scope));
     }
 
@@ -112,7 +113,7 @@ public final class CollectionQuery {
      * The page of at most {@code pageSize} rows that starts at {@code position} (null: the first page, which
      * applies $skip). With $top, the rows delivered by earlier pages count against it.
      */
-    public Page page(int pageSize, Keyset.Position position) {
+    Page page(int pageSize, Keyset.Position position) {
         List<SqlFragment> conditions = new ArrayList<>(scope);
         if (position != null) {
             conditions.add(Keyset.after(selection.keys(), position.values()));

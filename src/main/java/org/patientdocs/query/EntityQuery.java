@@ -1,7 +1,6 @@
 package org.patientdocs.query;
 
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
@@ -11,13 +10,13 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
  *
  * @param selected the properties the client selected, the key among them; the row holds more when others are required
  */
-public record EntityQuery(SqlFragment sql, RowLayout layout, Set<String> selected) {
+record EntityQuery(SqlFragment sql, RowLayout layout, Set<String> selected) {
 
     /**
      * @param select   the client's {@code $select}, or null for every property
      * @param required properties read even when {@code $select} leaves them out (a navigation's foreign key)
      */
-    public static EntityQuery of(QueryContext context, Target target, SelectOption select, Set<String> required) {
+    static EntityQuery of(QueryContext context, Target target, SelectOption select, Set<String> required) {
         ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         Selection selection = Selection.of(context, table, null, null, null, select, required);
         SqlFragment where = selection.where(TargetRows.conditions(target, selection.block()));
@@ -26,10 +25,5 @@ public record EntityQuery(SqlFragment sql, RowLayout layout, Set<String> selecte
         Set<String> selected = new LinkedHashSet<>();
         Selection.selectedColumns(table, select).forEach(column -> selected.add(column.property()));
         return new EntityQuery(sql, RowLayout.of(table, selection.columns()), Set.copyOf(selected));
-    }
-
-    /** The properties a client's {@code $select} asks for (all without one), the key always among them. */
-    public static List<String> selectedProperties(ColumnMap.Table table, SelectOption select) {
-        return Selection.selectedColumns(table, select).stream().map(ColumnMap.Column::property).toList();
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code ROW_NUMBER() OVER (PARTITION BY …)}; at most {@code perParent} rows come back per parent, plus one that
  * tells whether more follow. Each row carries the parent's value, which ties it to its parent.
  */
-public final class ExpandQuery {
+final class ExpandQuery {
 
     private final Selection selection;
     private final ColumnMap.Navigation navigation;
@@ -31,7 +31,7 @@ public final class ExpandQuery {
      * @param navigation the navigation being expanded
      * @param required   columns of the target read even when not selected (for the next expand level)
      */
-    public static ExpandQuery of(QueryContext context, ColumnMap.Navigation navigation,
+    static ExpandQuery of(QueryContext context, ColumnMap.Navigation navigation,
                                  CollectionQuery.Options options, Set<String> required) {
         ColumnMap.Table target = context.columns().table(navigation.target());
         Selection selection = Selection.of(context, target, options.filter(), options.search(),
@@ -41,22 +41,22 @@ public final class ExpandQuery {
         return new ExpandQuery(selection, navigation, options, Set.copyOf(selected));
     }
 
-    public Set<String> selected() {
+    Set<String> selected() {
         return selected;
     }
 
     /** The result of {@link #rows}: the columns, then the parent value. */
-    public RowLayout layout() {
+    RowLayout layout() {
         return RowLayout.of(selection.root().table(), selection.columns()).withParent(parentKind());
     }
 
     /** How the parent values are read, in {@link #rows} and as the first column of {@link #counts}. */
-    public ColumnMap.Kind parentKind() {
+    ColumnMap.Kind parentKind() {
         return selection.root().table().columnNamed(navigation.targetColumn()).kind();
     }
 
     /** The rows for these parent values, at most {@code perParent} (+1) each, in order within each parent. */
-    public SqlFragment rows(List<Object> parentValues, int perParent) {
+    SqlFragment rows(List<Object> parentValues, int perParent) {
         SqlFragment parent = parentColumn();
         SqlFragment where = selection.where(List.of(in(parent, parentValues)));
         if (!navigation.collection()) {
@@ -84,7 +84,7 @@ public final class ExpandQuery {
      * For a collection: the number of matching rows per parent value ({@code $count} inside the expand), as rows of
      * the parent value and the count.
      */
-    public SqlFragment counts(List<Object> parentValues) {
+    SqlFragment counts(List<Object> parentValues) {
         SqlFragment parent = parentColumn();
         return SqlFragment.format("SELECT {} AS p_, COUNT(*) AS n_ FROM " + selection.block().from() + "{} GROUP BY {}",
                 parent, selection.where(List.of(in(parent, parentValues))), parent);

@@ -60,7 +60,7 @@ public final class Row {
     }
 
     /** The value that ties an expanded row to its parent row. */
-    public Object parent() {
+    Object parent() {
         return values[layout.parent()];
     }
 

@@ -121,9 +121,9 @@ final class ODataServlet extends HttpServlet {
     /** A handler with this service's processors acting for the caller; Olingo's handlers serve one request. */
     private ODataHttpHandler handler(Caller caller, MediaResponse media) {
         ODataHttpHandler handler = odata.createHandler(services.model().metadata());
-        handler.register(new CollectionProcessor(services));
+        handler.register(new CollectionProcessor(services, caller));
         handler.register(new EntityRequestProcessor(services, caller, media));
-        handler.register(new PropertyProcessor(services));
+        handler.register(new PropertyProcessor(services, caller));
         handler.register(new ServiceDocumentResponder());
         handler.register(new MetadataResponder());
         handler.register(batches.multipart(() -> handler(caller, MediaResponse.viaOlingo())));

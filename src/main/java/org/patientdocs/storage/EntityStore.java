@@ -17,13 +17,14 @@ import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.Row;
 import org.patientdocs.query.RowLayout;
 import org.patientdocs.query.SqlFragment;
+import org.patientdocs.query.StatementRunner;
 
 /**
- * Runs translated queries: each call takes a pooled connection, runs one parameterised statement and returns the
- * connection before any byte goes to the client. Failures are mapped as {@link StoreFailure#ofQuery} says. Values come back as String, Long, Integer, Boolean, BigDecimal,
- * Double, LocalDate or Instant.
+ * Runs the statements of the query service: each call takes a pooled connection, runs one parameterised statement
+ * and returns the connection before any byte goes to the client. Values come back as String, Long, Integer, Boolean,
+ * BigDecimal, Double, LocalDate or Instant; failures as {@link StoreFailure#ofQuery} maps them.
  */
-public final class EntityStore {
+public final class EntityStore implements StatementRunner {
 
     private final DataSource dataSource;
 
@@ -31,7 +32,7 @@ public final class EntityStore {
         this.dataSource = dataSource;
     }
 
-    /** The rows of a statement, each column read as the layout says. */
+    @Override
     public List<Row> rows(SqlFragment sql, RowLayout layout) {
         List<ColumnMap.Kind> kinds = layout.kinds();
         try (Connection connection = dataSource.getConnection();
@@ -51,7 +52,7 @@ public final class EntityStore {
         }
     }
 
-    /** The counts of a statement that answers a group's value (read as {@code group}) and its count per row. */
+    @Override
     public Map<Object, Long> counts(SqlFragment sql, ColumnMap.Kind group) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql);
@@ -66,6 +67,7 @@ public final class EntityStore {
         }
     }
 
+    @Override
     public long count(SqlFragment sql) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql);

@@ -28,6 +28,7 @@ import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.core.edm.primitivetype.EdmPrimitiveTypeFactory;
 import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions;
 import org.apache.olingo.server.api.uri.UriInfo;
@@ -38,6 +39,8 @@ import org.apache.olingo.server.core.uri.parser.Parser;
 import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
 import org.junit.jupiter.api.Test;
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Page;
 import org.patientdocs.query.Row;
 
 /** The direct writer against Olingo's serializer: the same entities must come out byte for byte the same. */
@@ -113,12 +116,12 @@ class CollectionJsonTest {
         List<Row> patients = List.of(patient("12345", "Ann"), patient("p.2", null),
                 patient("p.3", "Bo"));
         Instant at = Instant.parse("2026-02-21T14:30:00.123Z");
-        List<Expansion.Inline> documents = List.of(
-                new Expansion.Inline(List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
+        List<Expanded.Inline> documents = List.of(
+                new Expanded.Inline(List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
                         document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, at, 2)), 5L,
-                        URI.create("http://h/Patients('12345')/Documents?$skip=2")),
-                new Expansion.Inline(List.of(), 0L, null),
-                new Expansion.Inline(List.of(document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab", "é \"q\"", at, 3)), 1L,
+                        new Expanded.Continuation(2, null)),
+                new Expanded.Inline(List.of(), 0L, null),
+                new Expanded.Inline(List.of(document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab", "é \"q\"", at, 3)), 1L,
                         null));
         for (String query : List.of("$expand=Documents", "$expand=Documents($count=true)",
                 "$expand=Documents($select=id,file_name;$count=true)", "$select=id,last_name&$expand=Documents")) {
@@ -126,6 +129,9 @@ class CollectionJsonTest {
                 assertExpandedSame(PATIENTS, "Documents", query, format, patients, documents);
             }
         }
+        assertTrue(assertExpandedSame(PATIENTS, "Documents", "$expand=Documents($count=true)", ContentType.JSON,
+                patients, documents).contains("\"Documents@odata.nextLink\":"
+                + "\"http://h/Patients('12345')/Documents?$count=true&$skip=2\""), "the expand's options continue");
     }
 
     @Test
@@ -133,8 +139,8 @@ class CollectionJsonTest {
         Instant at = Instant.parse("2026-02-21T14:30:00Z");
         List<Row> documents = List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
                 document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, at, 2));
-        List<Expansion.Inline> patient = List.of(new Expansion.Inline(List.of(patient("12345", "Ann")), null, null),
-                new Expansion.Inline(List.of(), null, null));
+        List<Expanded.Inline> patient = List.of(new Expanded.Inline(List.of(patient("12345", "Ann")), null, null),
+                new Expanded.Inline(List.of(), null, null));
         for (String query : List.of("$expand=Patient", "$expand=Patient($select=id,birth_date)")) {
             for (ContentType format : FORMATS) {
                 assertExpandedSame(DOCUMENTS, "Patient", query, format, documents, patient);
@@ -149,10 +155,11 @@ class CollectionJsonTest {
         Row broken = Row.of(table(DOCUMENTS), properties, 2);
         ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(DOCUMENTS).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CollectionJson page = new CollectionJson(ContentType.JSON, DOCUMENTS.getEntityType(), new CollectionJson.Page(
-                context, table(DOCUMENTS), Set.copyOf(DOCUMENTS.getEntityType().getPropertyNames()),
+        Page rows = new Page(table(DOCUMENTS), Set.copyOf(DOCUMENTS.getEntityType().getPropertyNames()),
                 List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "x", "y", Instant.EPOCH, 1), broken), null, null,
-                List.of()));
+                List.of());
+        CollectionJson page = new CollectionJson(ContentType.JSON, DOCUMENTS.getEntityType(),
+                new CollectionJson.Answer(context, rows, null, expansion(DOCUMENTS, List.of(), null)));
         assertThrows(IllegalStateException.class, () -> page.write(out));
         String written = out.toString(StandardCharsets.UTF_8);
         assertTrue(written.contains("doc-AAAAAAAAAAAAAAAAAAAAAA"), written);
@@ -185,9 +192,9 @@ class CollectionJsonTest {
         assertTrue(CollectionJson.writes(format, null, uri.getSelectOption(), set.getEntityType()));
 
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
-        new CollectionJson(format, set.getEntityType(), new CollectionJson.Page(context, table(set), selected, rows,
-                count, next, List.of()))
-                .write(Channels.newChannel(direct));
+        Page page = new Page(table(set), selected, rows, count, null, List.of());
+        new CollectionJson(format, set.getEntityType(), new CollectionJson.Answer(context, page, next,
+                expansion(set, List.of(), null))).write(Channels.newChannel(direct));
 
         EntityCollection collection = new EntityCollection();
         for (Row row : rows) {
@@ -209,19 +216,18 @@ class CollectionJsonTest {
 
     /**
      * Both writers over parents with one expanded navigation, whose rows per parent are given; the expand's own
-     * options (its select and count) come from the query.
+     * options (its select and count) come from the query. Answers what they wrote.
      */
-    private static void assertExpandedSame(EdmEntitySet set, String navigationName, String query, ContentType format,
-                                           List<Row> parents, List<Expansion.Inline> inline)
+    private static String assertExpandedSame(EdmEntitySet set, String navigationName, String query,
+                                             ContentType format, List<Row> parents, List<Expanded.Inline> inline)
             throws Exception {
         UriInfo uri = parse(set, query);
         ExpandItem item = uri.getExpandOption().getExpandItems().get(0);
         EdmEntitySet targetSet = (EdmEntitySet) set.getRelatedBindingTarget(navigationName);
-        ColumnMap.Table target = table(targetSet);
-        Expansion.Navigated navigated = new Expansion.Navigated(
-                table(set).navigation(navigationName), targetSet, target,
+        Expanded navigated = new Expanded(table(set).navigation(navigationName), targetSet, table(targetSet), item,
                 selected(targetSet, item.getSelectOption()),
-                item.getCountOption() != null && item.getCountOption().getValue(), inline, null, Map.of());
+                item.getCountOption() != null && item.getCountOption().getValue(), inline, List.of());
+        Expansion expansion = expansion(set, List.of(navigated), uri.getExpandOption().getText());
         ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(set)
                 .selectList(ODATA.createUriHelper().buildContextURLSelectList(set.getEntityType(), null,
                         uri.getSelectOption()))
@@ -230,14 +236,15 @@ class CollectionJsonTest {
         assertTrue(CollectionJson.writes(format, uri.getExpandOption(), uri.getSelectOption(), set.getEntityType()));
 
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
-        new CollectionJson(format, set.getEntityType(), new CollectionJson.Page(context, table(set), selected, parents,
-                null, null, List.of(navigated))).write(direct);
+        Page page = new Page(table(set), selected, parents, null, null, List.of(navigated));
+        new CollectionJson(format, set.getEntityType(), new CollectionJson.Answer(context, page, null, expansion))
+                .write(direct);
 
         EntityCollection collection = new EntityCollection();
         for (Row row : parents) {
             collection.getEntities().add(Entities.fromRow(ODATA, set, row, selected));
         }
-        new Expansion(ODATA, null, null, null, List.of(), 1000).attach(collection.getEntities(), navigated);
+        expansion.attach(collection.getEntities());
         EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with().id("http://h/x")
                 .contextURL(context).select(uri.getSelectOption()).expand(uri.getExpandOption()).build();
         try (InputStream olingo = ODATA.createSerializer(format)
@@ -245,6 +252,14 @@ class CollectionJsonTest {
             assertEquals(new String(olingo.readAllBytes(), StandardCharsets.UTF_8),
                     direct.toString(StandardCharsets.UTF_8), set.getName() + "?" + query + " as " + format);
         }
+        return direct.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The links of expanded navigations of a request to {@code http://h/}. */
+    private static Expansion expansion(EdmEntitySet set, List<Expanded> expanded, String text) {
+        ODataRequest request = new ODataRequest();
+        request.setRawBaseUri("http://h");
+        return new Expansion(ODATA, request, List.of(), set, expanded, text);
     }
 
     private static Set<String> selected(EdmEntitySet set, UriInfo uri) {

@@ -7,6 +7,7 @@ import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.core.uri.parser.Parser;
+import org.patientdocs.auth.Caller;
 import org.patientdocs.odata.EdmLoader;
 import org.patientdocs.odata.Model;
 
@@ -16,6 +17,7 @@ final class Parsed {
     static final ServiceMetadata METADATA = EdmLoader.load();
     static final ColumnMap COLUMNS = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
     static final OffsetDateTime NOW = OffsetDateTime.parse("2026-03-01T12:00:00Z");
+    static final Caller CALLER = new Caller("user-456");
 
     private Parsed() {
     }
@@ -34,7 +36,7 @@ final class Parsed {
     }
 
     static QueryContext context(Dialect dialect, UriInfo uri) {
-        return new QueryContext(dialect, COLUMNS, uri.getAliases(), NOW);
+        return new QueryContext(dialect, COLUMNS, CALLER, uri.getAliases(), NOW);
     }
 
     /** The WHERE condition of {@code $filter} over the set, on H2. */
