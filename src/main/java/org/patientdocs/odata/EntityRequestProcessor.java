@@ -27,6 +27,7 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Row;
 import org.patientdocs.query.Single;
 import org.patientdocs.query.Target;
 import org.patientdocs.storage.DocumentRecord;
@@ -106,12 +107,13 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        long version = ETags.version(checkPreconditions(request, read(target)));
+        Row current = services.queries().entity(caller, target);
+        checkPreconditions(request, current);
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (Model.isDocuments(target.set())) {
-            documents.update(odata, request, requestFormat, target, replace, version);
+            documents.update(odata, request, requestFormat, current, replace);
         } else {
-            patients.update(odata, request, requestFormat, target.key(), replace, version);
+            patients.update(odata, request, requestFormat, current, replace);
         }
         Entity updated = read(target);
         response.setHeader(HttpHeader.ETAG, updated.getETag());
@@ -138,9 +140,9 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        checkPreconditions(request, read(target));
+        checkPreconditions(request, services.queries().entity(caller, target));
         if (Model.isDocuments(target.set())) {
-            documents.delete(target);
+            documents.delete(target.key());
         } else {
             patients.delete(target.key());
         }
@@ -149,7 +151,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
 
     @Override
     public void readMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
-        documents.download(request, response, Target.of(uriInfo));
+        documents.download(request, response, Target.of(uriInfo), caller);
     }
 
     @Override
@@ -160,7 +162,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
             throw new ServiceException.MethodNotAllowed(
                     "Upload a document to its patient: POST /Patients('{id}')/Documents");
         }
-        DocumentRequests.Upload upload = documents.upload(request, target.parent().key(), caller);
+        DocumentRequests.Upload upload = documents.upload(request, target.parent(), caller);
         DocumentRecord record = upload.record();
         Entity entity = Entities.fromRow(odata, services.model().documents(),
                 Entities.row(services.model().columns().table(services.model().documentType()), record));
@@ -215,20 +217,19 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     }
 
     /**
-     * The entity's current ETag, once the conditions of a change have been found to hold: an If-Match header (if
-     * any) names it, an If-None-Match header (if any) neither names it nor is {@code *}; else 412, and nothing
-     * changes.
+     * Refuses a change with 412, and nothing changes, unless its conditions hold for the entity as it is: an If-Match
+     * header (if any) names its ETag, an If-None-Match header (if any) neither names it nor is {@code *}.
      */
-    private static String checkPreconditions(ODataRequest request, Entity current) {
-        if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), current.getETag())) {
+    private static void checkPreconditions(ODataRequest request, Row current) {
+        String etag = ETags.of(current.version());
+        if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), etag)) {
             throw new ServiceException.PreconditionFailed("If-Match names an older version of the entity; "
                     + "read it again and retry");
         }
-        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), current.getETag())) {
+        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag)) {
             throw new ServiceException.PreconditionFailed("If-None-Match names the entity's current version (or is *,"
                     + " and the entity exists); nothing was changed");
         }
-        return current.getETag();
     }
 
     private static void requireEntity(Target target) {

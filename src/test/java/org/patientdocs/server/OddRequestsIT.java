@@ -96,7 +96,8 @@ class OddRequestsIT {
     void aKeyNoRowCanHoldIsRefusedClearly() throws Exception {
         List<String> failures = new ArrayList<>();
         for (String path : List.of("/Patients(@k)", "/Patients(@k)/first_name", "/Patients(@k)/first_name/$value",
-                "/Documents(@k)", "/Documents(@k)/Patient", "/Patients(odd-1)/Documents(@k)")) {
+                "/Patients(@k)/Documents", "/Patients(@k)/Documents/$count", "/Documents(@k)", "/Documents(@k)/$value",
+                "/Documents(@k)/Patient", "/Patients(odd-1)/Documents(@k)")) {
             for (String method : METHODS) {
                 check(failures, method, path + "?@k='a%00b'", "{}", Map.of("Content-Type", "application/json"));
             }
