@@ -1,6 +1,5 @@
 package org.patientdocs.query;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -17,7 +16,7 @@ import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
  * @param selected   the targets' properties to write, the key among them
  * @param counted    whether each parent's count is asked for ({@code $count=true} inside the expand)
  * @param inline     per parent row, in the same order: what the navigation holds for it
- * @param nested     the navigations expanded below this one, over {@link #rows()}
+ * @param nested     the navigations expanded below this one, over the targets of every parent in order
  */
 public record Expanded(ColumnMap.Navigation navigation, EdmEntitySet set, ColumnMap.Table table, ExpandItem options,
                        Set<String> selected, boolean counted, List<Inline> inline, List<Expanded> nested) {
@@ -39,12 +38,5 @@ public record Expanded(ColumnMap.Navigation navigation, EdmEntitySet set, Column
      * @param top null when the expand has no {@code $top}
      */
     public record Continuation(int skip, Integer top) {
-    }
-
-    /** The targets of every parent, in order: the parents of the level below. */
-    public List<Row> rows() {
-        List<Row> rows = new ArrayList<>();
-        inline.forEach(entry -> rows.addAll(entry.rows()));
-        return rows;
     }
 }

@@ -65,7 +65,7 @@ public final class RowLayout {
         return new RowLayout(table, all, properties, version, kinds.size(), firstKey);
     }
 
-    public ColumnMap.Table table() {
+    ColumnMap.Table table() {
         return table;
     }
 
@@ -75,7 +75,7 @@ public final class RowLayout {
     }
 
     /** The result column (from 0) that holds the property, or -1 when the statement does not read it. */
-    public int indexOf(ColumnMap.Column column) {
+    int indexOf(ColumnMap.Column column) {
         return column.position() < 0 ? version : properties[column.position()];
     }
 

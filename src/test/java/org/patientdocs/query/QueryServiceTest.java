@@ -150,7 +150,8 @@ class QueryServiceTest {
         assertEquals(3, store.statements.size(), "the page, then one statement per level");
         Expanded documents = page.expanded().get(0);
         Expanded patients = documents.nested().get(0);
-        assertEquals(List.of("d1", "d2"), documents.rows().stream().map(row -> row.get("id")).toList());
+        assertEquals(List.of("d1", "d2"), documents.inline().stream().flatMap(entry -> entry.rows().stream())
+                .map(row -> row.get("id")).toList());
         assertEquals(2, patients.inline().size(), "one entry per document of the level above");
         assertEquals(Set.of("id", "last_name"), patients.selected());
         assertEquals(List.of("p1", "p2"), store.statements.get(2).params());
