@@ -122,7 +122,7 @@ final class Entities {
         }
     }
 
-    /** The row of a document as stored, e.g. just created. */
+    /** The row of a document just created: its first version. */
     static Row row(ColumnMap.Table table, DocumentRecord d) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", d.id());
@@ -137,7 +137,7 @@ final class Entities {
         return Row.of(table, row, CREATED_VERSION);
     }
 
-    /** The row of a patient as stored, e.g. just created. */
+    /** The row of a patient just created: its first version. */
     static Row row(ColumnMap.Table table, PatientRecord p) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", p.id());
