@@ -13,6 +13,7 @@ import org.apache.olingo.server.core.uri.parser.UriParserSyntaxException;
 import org.apache.olingo.server.core.uri.validator.UriValidationException;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Target;
 
 /**
  * The methods a resource supports, for {@code Allow} (the answer to OPTIONS, and every 405): decided by the
@@ -75,7 +76,7 @@ public final class AllowedMethods {
                     yield ENTITY;
                 }
                 // documents are created only by uploading them to their patient
-                yield target.viaDocument() != null || target.isDocuments() && target.patientScope() == null
+                yield !target.isCollection() || Model.isDocuments(target.set()) && target.parent() == null
                         ? READ : READ_AND_CREATE;
             }
             default -> throw notServed();

@@ -29,7 +29,6 @@ import org.apache.olingo.commons.api.edm.EdmProperty;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.core.edm.primitivetype.EdmPrimitiveTypeFactory;
 import org.apache.olingo.server.api.ODataContent;
-import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
@@ -39,6 +38,9 @@ import org.apache.olingo.server.core.serializer.utils.ContentTypeHelper;
 import org.apache.olingo.server.core.serializer.utils.ContextURLBuilder;
 import org.apache.olingo.server.core.serializer.utils.ExpandSelectHelper;
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Page;
+import org.patientdocs.query.Row;
 
 /**
  * A page of rows written as an OData JSON entity collection straight to the response, byte for byte what Olingo's
@@ -78,56 +80,56 @@ final class CollectionJson implements ODataContent {
     private enum Shape { STRING, NUMBER, BOOLEAN, DATE_TIME_OFFSET, OTHER }
 
     /**
-     * A property to write, with its name (as a row key and encoded for JSON) and the shape of its values worked out
-     * once per answer.
+     * A property to write, with its stored column (where a row holds its value), its name encoded for JSON and the
+     * shape of its values worked out once per answer.
      */
-    private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape, String key,
+    private record Column(EdmProperty property, EdmPrimitiveType type, Shape shape, ColumnMap.Column stored,
                           SerializedString name) {
     }
 
     /** An expanded navigation with the columns of its entities. */
-    private record Navigation(Expansion.Navigated navigated, List<Column> columns) {
+    private record Navigation(Expanded expanded, List<Column> columns) {
     }
 
     private final boolean withMetadata;
     private final boolean wideNumbersAsStrings;
+    private final Answer answer;
     private final Page page;
     private final List<Column> columns;
     /** The expanded navigations in the model's order, which is Olingo's. */
     private final List<Navigation> expanded = new ArrayList<>();
 
     /**
-     * A page of a collection answer, whoever writes it.
+     * A collection answer, whoever writes it.
      *
-     * @param context  the {@code @odata.context}
-     * @param selected the properties to write, the key among them
-     * @param rows     the entities' rows: their properties, {@link ColumnMap#VERSION} and columns for the service
-     * @param count    {@code @odata.count}, or null for none
-     * @param next     {@code @odata.nextLink}, or null on the last page
-     * @param expanded the expanded navigations of the rows, none when nothing is expanded
+     * @param context   the {@code @odata.context}
+     * @param page      the entities, their count ({@code @odata.count}, or none) and their expanded navigations
+     * @param next      {@code @odata.nextLink}, or null on the last page
+     * @param expansion the expanded navigations' links
      */
-    record Page(ContextURL context, Set<String> selected, List<Map<String, Object>> rows, Long count, URI next,
-                List<Expansion.Navigated> expanded) {
+    record Answer(ContextURL context, Page page, URI next, Expansion expansion) {
     }
 
-    CollectionJson(ContentType format, EdmEntityType type, Page page) {
+    CollectionJson(ContentType format, EdmEntityType type, Answer answer) {
         this.withMetadata = !ContentTypeHelper.isODataMetadataNone(format);
         this.wideNumbersAsStrings = ContentTypeHelper.isODataIEEE754Compatible(format);
-        this.page = page;
-        this.columns = columns(type, page.selected());
+        this.answer = answer;
+        this.page = answer.page();
+        this.columns = columns(type, page.table(), page.selected());
         for (String name : type.getNavigationPropertyNames()) {
             page.expanded().stream().filter(n -> n.navigation().name().equals(name)).findFirst().ifPresent(n ->
-                    expanded.add(new Navigation(n, columns(n.targetSet().getEntityType(), n.selected()))));
+                    expanded.add(new Navigation(n, columns(n.set().getEntityType(), n.table(), n.selected()))));
         }
     }
 
-    private List<Column> columns(EdmEntityType type, Set<String> selected) {
+    private List<Column> columns(EdmEntityType type, ColumnMap.Table table, Set<String> selected) {
         List<Column> list = new ArrayList<>();
         for (String name : type.getPropertyNames()) {
             if (selected.contains(name)) {
                 EdmProperty property = type.getStructuralProperty(name);
                 EdmPrimitiveType primitive = (EdmPrimitiveType) property.getType();
-                list.add(new Column(property, primitive, shape(primitive), name, new SerializedString(name)));
+                list.add(new Column(property, primitive, shape(primitive), table.column(name),
+                        new SerializedString(name)));
             }
         }
         return list;
@@ -197,25 +199,25 @@ final class CollectionJson implements ODataContent {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             if (withMetadata) {
-                json.writeStringField("@odata.context", ContextURLBuilder.create(page.context()).toASCIIString());
+                json.writeStringField("@odata.context", ContextURLBuilder.create(answer.context()).toASCIIString());
             }
             if (page.count() != null) {
                 writeCount("@odata.count", page.count(), json);
             }
             json.writeArrayFieldStart("value");
-            List<Map<String, Object>> rows = page.rows();
+            List<Row> rows = page.rows();
             for (int i = 0; i < rows.size(); i++) {
                 json.writeStartObject();
                 writeProperties(rows.get(i), columns, json);
                 for (Navigation navigation : expanded) {
-                    writeNavigation(navigation.navigated(), navigation.navigated().inline().get(i),
+                    writeNavigation(rows.get(i), navigation.expanded(), navigation.expanded().inline().get(i),
                             navigation.columns(), json);
                 }
                 json.writeEndObject();
             }
             json.writeEndArray();
-            if (page.next() != null) {
-                json.writeStringField("@odata.nextLink", page.next().toASCIIString());
+            if (answer.next() != null) {
+                json.writeStringField("@odata.nextLink", answer.next().toASCIIString());
             }
             json.writeEndObject();
         } catch (IOException e) {
@@ -226,21 +228,20 @@ final class CollectionJson implements ODataContent {
     }
 
     /** The ETag and the properties: an entity's members up to its navigations. */
-    private void writeProperties(Map<String, Object> row, List<Column> columns, JsonGenerator json)
+    private void writeProperties(Row row, List<Column> columns, JsonGenerator json)
             throws IOException, EdmPrimitiveTypeException {
-        Object version = row.get(ColumnMap.VERSION);
-        if (withMetadata && version != null) {
+        if (withMetadata) {
             json.writeFieldName(ETAG);
-            json.writeString(ETags.of((Long) version));
+            json.writeString(ETags.of(row.version()));
         }
         for (Column column : columns) {
             json.writeFieldName(column.name());
-            writeValue(column, row.get(column.key()), json);
+            writeValue(column, row.get(column.stored()), json);
         }
     }
 
     /** An expanded navigation of one entity: its count, its entities and its next link, as Olingo orders them. */
-    private void writeNavigation(Expansion.Navigated navigated, Expansion.Inline inline, List<Column> columns,
+    private void writeNavigation(Row parent, Expanded navigated, Expanded.Inline inline, List<Column> columns,
                                  JsonGenerator json) throws IOException, EdmPrimitiveTypeException {
         String name = navigated.navigation().name();
         if (!navigated.navigation().collection()) {
@@ -258,14 +259,15 @@ final class CollectionJson implements ODataContent {
             writeCount(name + "@odata.count", inline.count(), json);
         }
         json.writeArrayFieldStart(name);
-        for (Map<String, Object> row : inline.rows()) {
+        for (Row row : inline.rows()) {
             json.writeStartObject();
             writeProperties(row, columns, json);
             json.writeEndObject();
         }
         json.writeEndArray();
         if (inline.next() != null) {
-            json.writeStringField(name + "@odata.nextLink", inline.next().toASCIIString());
+            json.writeStringField(name + "@odata.nextLink",
+                    answer.expansion().nextLink(navigated, parent, inline.next()).toASCIIString());
         }
     }
 

@@ -4,12 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Entity;
@@ -29,32 +26,30 @@ import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.CountOption;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
-import org.patientdocs.error.ErrorCode;
-import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.CollectionQuery;
-import org.patientdocs.query.ColumnMap;
+import org.patientdocs.auth.Caller;
 import org.patientdocs.query.Keyset;
-import org.patientdocs.query.QueryContext;
-import org.patientdocs.query.QueryLimits;
-import org.patientdocs.storage.StoreFailure;
+import org.patientdocs.query.Page;
+import org.patientdocs.query.Row;
+import org.patientdocs.query.Target;
 import org.patientdocs.url.NextLinks;
 
 /**
  * Reads of entity collections ({@code Patients}, {@code Documents}, {@code Patients(id)/Documents}) and their
- * {@code /$count}: the query options become one SQL statement for the page, one for the count when asked and one
- * per expanded navigation.
+ * {@code /$count}: the query service reads the page, its count and its expanded navigations; this processor sizes
+ * the page, links the next one and writes the answer, with {@link CollectionJson} where it can and Olingo's
+ * serializer otherwise.
  */
 public final class CollectionProcessor implements CountEntityCollectionProcessor {
 
-    /** SQLSTATE class 22: data exceptions, e.g. an overflow in arithmetic the client asked for. */
-    private static final String DATA_EXCEPTION = "22";
-
     private final Services services;
+    private final Caller caller;
     private OData odata;
     private ServiceMetadata metadata;
 
-    public CollectionProcessor(Services services) {
+    /** @param caller the authenticated caller of this request (processors are made per request) */
+    public CollectionProcessor(Services services, Caller caller) {
         this.services = services;
+        this.caller = caller;
     }
 
     @Override
@@ -66,50 +61,22 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
     @Override
     public void readEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo,
                                      ContentType format) throws SerializerException {
-        Target target = Target.of(uriInfo);
-        EdmEntitySet set = target.set();
-        ColumnMap.Table table = services.model().columns().table(set.getEntityType());
-        QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
-        QueryContext context = context(uriInfo);
-        Map.Entry<String, Object> scope = scope(target);
-        CollectionQuery query = CollectionQuery.of(context, table, scope, options(uriInfo), Entities.withMediaProperties(
-                Expansion.required(table, uriInfo.getExpandOption()), format, set.getEntityType()));
-
+        EdmEntitySet set = Target.of(uriInfo).set();
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
         String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
-        Keyset.Position position = uriInfo.getSkipTokenOption() == null ? null
-                : Keyset.decode(uriInfo.getSkipTokenOption().getValue(), fingerprint, query.keys());
-        CollectionQuery.Page page = query.page(size.rows(), position);
-
-        List<Map<String, Object>> rows = evaluate(() -> services.entities().query(page.rows(), page.columns()));
-        List<Map<String, Object>> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
-
-        // The spec's list of a patient's documents carries its count unless $count=false says otherwise; elsewhere
-        // only on request.
-        CountOption countOption = uriInfo.getCountOption();
-        boolean withCount = countOption != null ? countOption.getValue() : target.patientScope() != null;
-        Long count = withCount ? Math.min(Integer.MAX_VALUE, evaluate(() -> services.entities().count(query.count())))
-                : null;
-        URI next = null;
-        if (page.hasMore(rows.size())) {
-            long deliveredSoFar = (position == null ? 0 : position.delivered()) + delivered.size();
-            Keyset.Position after = page.positionAfter(delivered.get(delivered.size() - 1), deliveredSoFar);
-            next = NextLinks.page(request.getRawBaseUri(), request.getRawODataPath(), request.getRawQueryPath(),
-                    Keyset.encode(fingerprint, after));
-        }
-        ContextURL contextUrl = ContextUrls.collection(odata, request, set, uriInfo.getExpandOption(),
-                uriInfo.getSelectOption());
+        Page page = services.queries().page(caller, uriInfo, size.rows(), fingerprint,
+                Entities.withMediaProperties(Set.of(), format, set.getEntityType()));
+        URI next = page.next() == null ? null : NextLinks.page(request.getRawBaseUri(), request.getRawODataPath(),
+                request.getRawQueryPath(), Keyset.encode(fingerprint, page.next()));
         ExpandOption expand = uriInfo.getExpandOption();
-        Expansion expansion = new Expansion(odata, services.entities(), context, request, uriInfo.getAliases(),
-                size.rows());
+        ContextURL contextUrl = ContextUrls.collection(odata, request, set, expand, uriInfo.getSelectOption());
+        Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), set, page.expanded(),
+                expand == null ? null : expand.getText());
+        CollectionJson.Answer answer = new CollectionJson.Answer(contextUrl, page, next, expansion);
         if (CollectionJson.writes(format, expand, uriInfo.getSelectOption(), set.getEntityType())) {
-            List<Expansion.Navigated> expanded = evaluate(() -> expansion.fetch(set, table, delivered, expand,
-                    expand == null ? null : expand.getText()));
-            response.setODataContent(new CollectionJson(format, set.getEntityType(),
-                    new CollectionJson.Page(contextUrl, query.selected(), delivered, count, next, expanded)));
+            response.setODataContent(new CollectionJson(format, set.getEntityType(), answer));
         } else {
-            response.setContent(serialize(request, uriInfo, format, expansion,
-                    new CollectionJson.Page(contextUrl, query.selected(), delivered, count, next, List.of())));
+            response.setContent(serialize(request, uriInfo, format, set, answer));
         }
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
@@ -117,25 +84,20 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
     }
 
     /** The page through Olingo's serializer: what {@link CollectionJson#writes} leaves to it. */
-    private InputStream serialize(ODataRequest request, UriInfo uriInfo, ContentType format, Expansion expansion,
-                                  CollectionJson.Page answer) throws SerializerException {
-        EdmEntitySet set = Target.of(uriInfo).set();
-        ColumnMap.Table table = services.model().columns().table(set.getEntityType());
+    private InputStream serialize(ODataRequest request, UriInfo uriInfo, ContentType format, EdmEntitySet set,
+                                  CollectionJson.Answer answer) throws SerializerException {
         List<Entity> entities = new ArrayList<>();
-        Set<String> kept = Entities.withMediaProperties(answer.selected(), format, set.getEntityType());
-        for (Map<String, Object> row : answer.rows()) {
-            entities.add(Entities.fromRow(odata, set, Entities.only(row, kept)));
+        Set<String> kept = Entities.withMediaProperties(answer.page().selected(), format, set.getEntityType());
+        for (Row row : answer.page().rows()) {
+            entities.add(Entities.fromRow(odata, set, row, kept));
         }
-        evaluate(() -> {
-            expansion.expand(set, table, entities, answer.rows(), uriInfo.getExpandOption(),
-                    uriInfo.getExpandOption() == null ? null : uriInfo.getExpandOption().getText());
-            return null;
-        });
+        answer.expansion().attach(entities);
         Entities.describeMediaForXml(format, metadata.getEdm(), entities);
         EntityCollection collection = new EntityCollection();
         collection.getEntities().addAll(entities);
-        if (answer.count() != null) {
-            collection.setCount(answer.count().intValue());
+        Long count = answer.page().count();
+        if (count != null) {
+            collection.setCount(count.intValue());
         }
         collection.setNext(answer.next());
         EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with()
@@ -143,7 +105,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
                 .contextURL(answer.context())
                 .select(uriInfo.getSelectOption())
                 .expand(uriInfo.getExpandOption())
-                .count(answer.count() != null ? countOption() : null)
+                .count(count != null ? countOption() : null)
                 .build();
         return odata.createSerializer(format).entityCollection(metadata, set.getEntityType(), collection, options)
                 .getContent();
@@ -151,59 +113,10 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
 
     @Override
     public void countEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
-        Target target = Target.of(uriInfo);
-        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
-        QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
-        CollectionQuery query = CollectionQuery.of(context(uriInfo), table, scope(target),
-                new CollectionQuery.Options(uriInfo.getFilterOption(), uriInfo.getSearchOption(), null, null, null,
-                        null), Set.of());
-        long count = evaluate(() -> services.entities().count(query.count()));
+        long count = services.queries().count(caller, uriInfo);
         response.setContent(new ByteArrayInputStream(Long.toString(count).getBytes(StandardCharsets.UTF_8)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, ContentType.TEXT_PLAIN.toContentTypeString());
-    }
-
-    private QueryContext context(UriInfo uriInfo) {
-        return services.queryContext(uriInfo.getAliases());
-    }
-
-    private static CollectionQuery.Options options(UriInfo uriInfo) {
-        return new CollectionQuery.Options(uriInfo.getFilterOption(), uriInfo.getSearchOption(),
-                uriInfo.getOrderByOption(), uriInfo.getSelectOption(),
-                uriInfo.getTopOption() == null ? null : uriInfo.getTopOption().getValue(),
-                uriInfo.getSkipOption() == null ? null : uriInfo.getSkipOption().getValue());
-    }
-
-    /**
-     * Runs a statement; a data exception (an overflow, a value a cast cannot hold) comes from the values the client
-     * asked to compute, so it is a 400 rather than a failure of the service.
-     */
-    private static <T> T evaluate(Supplier<T> statement) {
-        try {
-            return statement.get();
-        } catch (StoreFailure.Unexpected e) {
-            if (e.getCause() instanceof SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith(DATA_EXCEPTION)) {
-                throw new ServiceException.BadRequest(ErrorCode.QUERY_NOT_EVALUABLE, null,
-                        "The query cannot be evaluated over the data: a computed value is out of range or invalid", e);
-            }
-            throw e;
-        }
-    }
-
-    /** The condition that ties a navigation's rows to their parent, checked to exist first. */
-    private Map.Entry<String, Object> scope(Target target) {
-        if (target.viaDocument() != null) {
-            throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
-                    "Documents(id)/Patient is a single entity, not a collection");
-        }
-        if (target.patientScope() == null) {
-            return null;
-        }
-        if (!services.patients().exists(target.patientScope())) {
-            throw new ServiceException.NotFound("The patient does not exist");
-        }
-        return Map.entry("patient_id", target.patientScope());
     }
 
     private static CountOption countOption() {

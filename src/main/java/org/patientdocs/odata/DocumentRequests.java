@@ -20,6 +20,9 @@ import org.apache.olingo.server.api.deserializer.DeserializerException;
 import org.apache.olingo.server.api.uri.UriResourceEntitySet;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Literals;
+import org.patientdocs.query.Row;
+import org.patientdocs.query.Target;
 import org.patientdocs.storage.ContentSniffer;
 import org.patientdocs.storage.DocumentIds;
 import org.patientdocs.storage.DocumentRecord;
@@ -55,10 +58,10 @@ final class DocumentRequests {
     record Upload(DocumentRecord record, boolean fromForm) {
     }
 
-    Upload upload(ODataRequest request, String patientId, Caller caller) {
-        if (!services.patients().exists(patientId)) {
-            throw new ServiceException.NotFound("The patient does not exist");
-        }
+    /** @param patient the patient the document is uploaded to, found before any byte is read */
+    Upload upload(ODataRequest request, Target patient, Caller caller) {
+        services.queries().entity(caller, patient);
+        String patientId = patient.key();
         DocumentStore store = services.content();
         try (UploadReader.Received received = uploads.read(request, store)) {
             PendingContent pending = received.content();
@@ -75,8 +78,8 @@ final class DocumentRequests {
         }
     }
 
-    void download(ODataRequest request, ODataResponse response, Target target) {
-        DocumentRecord document = find(target);
+    void download(ODataRequest request, ODataResponse response, Target target, Caller caller) {
+        DocumentRecord document = find(target, caller);
         String etag = "\"" + document.contentSha256() + "\"";
         response.setHeader(HttpHeader.ETAG, etag);
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag)) {
@@ -102,25 +105,27 @@ final class DocumentRequests {
     }
 
     /**
-     * Changes the labels if the row is still at {@code version} (the version the caller checked If-Match on). The
-     * body may repeat the other properties, and bind the document to its own patient, as they are.
+     * Changes the labels if the row is still as {@code current} (the document as the caller checked If-Match on).
+     * The body may repeat the other properties, and bind the document to its own patient, as they are.
      */
-    void update(OData odata, ODataRequest request, ContentType format, Target target, boolean replace, long version)
+    void update(OData odata, ODataRequest request, ContentType format, Row current, boolean replace)
             throws DeserializerException {
-        DocumentRecord current = find(target);
         EdmEntityType type = services.model().documentType();
         JsonBodies.Body body = JsonBodies.entity(odata, request, format, type, Set.of(PATIENT), RELATIONSHIPS);
-        body.requireEtag(ETags.of(version));
-        body.requireUnchanged(type, WRITABLE, Entities.row(current));
+        body.requireEtag(ETags.of(current.version()));
+        body.requireUnchanged(type, WRITABLE, current);
         String patient = body.bindings().get(PATIENT);
-        if (patient != null && !current.patientId().equals(boundPatient(odata, request, patient))) {
+        if (patient != null && !current.get("patient_id").equals(boundPatient(odata, request, patient))) {
             throw JsonBodies.relationship(PATIENT + "@odata.bind", "A document cannot move to another patient; "
                     + "upload it to that patient instead");
         }
-        String documentType = labelOrCurrent(body.entity(), "document_type", replace, current.documentType());
-        String description = labelOrCurrent(body.entity(), "description", replace, current.description());
-        if (!services.documents().updateLabels(current.id(), documentType, description, version)) {
-            throw services.documents().exists(current.id()) ? ETags.changedMeanwhile()
+        String id = (String) current.get("id");
+        String documentType = labelOrCurrent(body.entity(), "document_type", replace,
+                (String) current.get("document_type"));
+        String description = labelOrCurrent(body.entity(), "description", replace,
+                (String) current.get("description"));
+        if (!services.documents().updateLabels(id, documentType, description, current.version())) {
+            throw services.documents().exists(id) ? ETags.changedMeanwhile()
                     : new ServiceException.NotFound("The document does not exist");
         }
     }
@@ -141,17 +146,20 @@ final class DocumentRequests {
         return Literals.stringKey(entity.getKeyPredicates().get(0).getText());
     }
 
-    void delete(Target target) {
-        DocumentRecord document = find(target);
-        if (!services.content().delete(document.id())) {
+    /** Deletes the document the caller found, row and bytes. */
+    void delete(String id) {
+        if (!services.content().delete(id)) {
             throw new ServiceException.NotFound("The document does not exist");
         }
     }
 
-    /** The addressed document; one reached through another patient's URL is as missing as one that never was. */
-    private DocumentRecord find(Target target) {
+    /**
+     * The addressed document as stored, its content's digest included. The query service finds it (one reached
+     * through another patient's URL is as missing as one that never was); then the stored record is read by its key.
+     */
+    private DocumentRecord find(Target target, Caller caller) {
+        services.queries().entity(caller, target);
         return services.documents().find(target.key())
-                .filter(d -> target.patientScope() == null || d.patientId().equals(target.patientScope()))
                 .orElseThrow(() -> new ServiceException.NotFound("The document does not exist"));
     }
 

@@ -13,11 +13,6 @@ final class ETags {
         return "W/\"" + version + "\"";
     }
 
-    /** The version inside an ETag made by {@link #of}. */
-    static long version(String etag) {
-        return Long.parseLong(etag.substring(3, etag.length() - 1));
-    }
-
     static ServiceException changedMeanwhile() {
         return new ServiceException.PreconditionFailed(
                 "The entity was changed by another request meanwhile; read it again and retry");

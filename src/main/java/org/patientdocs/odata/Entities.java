@@ -20,6 +20,7 @@ import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Row;
 import org.patientdocs.storage.DocumentRecord;
 import org.patientdocs.storage.PatientRecord;
 
@@ -34,15 +35,23 @@ final class Entities {
     private Entities() {
     }
 
-    static Entity fromRow(OData odata, EdmEntitySet set, Map<String, Object> row) {
+    /** The entity a row holds, with every property. */
+    static Entity fromRow(OData odata, EdmEntitySet set, Row row) {
+        return fromRow(odata, set, row, null);
+    }
+
+    /**
+     * The entity a row holds, with the given properties only (a row may carry columns read for the service), or
+     * with every property when {@code properties} is null.
+     */
+    static Entity fromRow(OData odata, EdmEntitySet set, Row row, Set<String> properties) {
         Entity entity = new Entity();
-        row.forEach((name, value) -> {
-            if (name.equals(ColumnMap.VERSION)) {
-                entity.setETag(ETags.of((Long) value));
-            } else {
-                entity.addProperty(new Property(null, name, ValueType.PRIMITIVE, value));
+        entity.setETag(ETags.of(row.version()));
+        for (ColumnMap.Column column : row.table().allColumns()) {
+            if (properties == null || properties.contains(column.property())) {
+                entity.addProperty(new Property(null, column.property(), ValueType.PRIMITIVE, row.get(column)));
             }
-        });
+        }
         entity.setType(set.getEntityType().getFullQualifiedName().getFullQualifiedNameAsString());
         entity.setId(URI.create(canonicalUrl(odata, set, entity)));
         return entity;
@@ -95,19 +104,8 @@ final class Entities {
                 || format.isCompatible(ContentType.APPLICATION_ATOM_XML);
     }
 
-    /** The row reduced to the given properties, in the row's order (a row may carry columns read for the service). */
-    static Map<String, Object> only(Map<String, Object> row, Set<String> properties) {
-        Map<String, Object> kept = new LinkedHashMap<>();
-        row.forEach((name, value) -> {
-            if (properties.contains(name) || name.equals(ColumnMap.VERSION)) {
-                kept.put(name, value);
-            }
-        });
-        return kept;
-    }
-
     /** The canonical URL of the entity a row holds, relative to the service root. */
-    static String canonicalUrl(OData odata, EdmEntitySet set, Map<String, Object> row) {
+    static String canonicalUrl(OData odata, EdmEntitySet set, Row row) {
         Entity keys = new Entity();
         for (String key : set.getEntityType().getKeyPredicateNames()) {
             keys.addProperty(new Property(null, key, ValueType.PRIMITIVE, row.get(key)));
@@ -124,7 +122,8 @@ final class Entities {
         }
     }
 
-    static Map<String, Object> row(DocumentRecord d) {
+    /** The row of a document just created: its first version. */
+    static Row row(ColumnMap.Table table, DocumentRecord d) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", d.id());
         row.put("patient_id", d.patientId());
@@ -135,17 +134,16 @@ final class Entities {
         row.put("description", d.description());
         row.put("uploaded_by_id", d.uploadedById());
         row.put("uploaded_at", d.uploadedAt());
-        row.put(ColumnMap.VERSION, CREATED_VERSION);
-        return row;
+        return Row.of(table, row, CREATED_VERSION);
     }
 
-    static Map<String, Object> row(PatientRecord p) {
+    /** The row of a patient just created: its first version. */
+    static Row row(ColumnMap.Table table, PatientRecord p) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", p.id());
         row.put("first_name", p.firstName());
         row.put("last_name", p.lastName());
         row.put("birth_date", p.birthDate());
-        row.put(ColumnMap.VERSION, CREATED_VERSION);
-        return row;
+        return Row.of(table, row, CREATED_VERSION);
     }
 }

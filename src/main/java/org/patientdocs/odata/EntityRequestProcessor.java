@@ -1,9 +1,7 @@
 package org.patientdocs.odata;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.Map;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Entity;
@@ -28,9 +26,10 @@ import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.query.ColumnMap;
-import org.patientdocs.query.EntityQuery;
-import org.patientdocs.query.QueryLimits;
+import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Row;
+import org.patientdocs.query.Single;
+import org.patientdocs.query.Target;
 import org.patientdocs.storage.DocumentRecord;
 
 /**
@@ -42,7 +41,6 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     private final Services services;
     private final PatientRequests patients;
     private final DocumentRequests documents;
-    private final EntityReader reader;
     private final Caller caller;
     private OData odata;
     private ServiceMetadata metadata;
@@ -56,7 +54,6 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         this.caller = caller;
         this.patients = new PatientRequests(services);
         this.documents = new DocumentRequests(services, media);
-        this.reader = new EntityReader(services);
     }
 
     @Override
@@ -69,38 +66,36 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void readEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
             throws SerializerException {
         Target target = Target.of(uriInfo);
-        QueryLimits.check(uriInfo, uriInfo.getAliases(), services.config().query());
-        ExpandOption expand = uriInfo.getExpandOption();
-        ColumnMap.Table table = services.model().columns().table(target.set().getEntityType());
         EdmEntityType type = target.set().getEntityType();
-        Map<String, Object> row = reader.row(target, uriInfo.getSelectOption(),
-                Entities.withMediaProperties(Expansion.required(table, expand), format, type));
-        Set<String> kept = Entities.withMediaProperties(
-                new HashSet<>(EntityQuery.selectedProperties(table, uriInfo.getSelectOption())), format, type);
-        Entity entity = Entities.fromRow(odata, target.set(), Entities.only(row, kept));
+        Single found = services.queries().entity(caller, uriInfo, Entities.withMediaProperties(Set.of(), format, type));
+        Entity entity = Entities.fromRow(odata, target.set(), found.row(),
+                Entities.withMediaProperties(found.selected(), format, type));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
         }
+        ExpandOption expand = uriInfo.getExpandOption();
         if (expand != null) {
-            new Expansion(odata, services.entities(), services.queryContext(uriInfo.getAliases()), request,
-                    uriInfo.getAliases(), services.config().query().maxPageSize())
-                    .expand(target.set(), table, List.of(entity), List.of(row), expand, expand.getText());
+            List<Expanded> expanded = services.queries().expand(caller, uriInfo, List.of(found.row()),
+                    services.config().query().maxPageSize());
+            new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded, expand.getText())
+                    .attach(List.of(entity));
         }
         writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), expand,
                 HttpStatusCode.OK);
     }
 
-    private Entity read(Target target, SelectOption select) {
-        return Entities.fromRow(odata, target.set(), reader.row(target, select, Set.of()));
+    /** The addressed entity with every property, as it is now. */
+    private Entity read(Target target) {
+        return Entities.fromRow(odata, target.set(), services.queries().entity(caller, target));
     }
 
     @Override
     public void createEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat,
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
-        if (target.isDocuments()) {
+        if (Model.isDocuments(target.set())) {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
         Entity created = patients.create(odata, request, requestFormat);
@@ -112,14 +107,15 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        long version = ETags.version(checkPreconditions(request, read(target, null)));
+        Row current = services.queries().entity(caller, target);
+        checkPreconditions(request, current);
         boolean replace = request.getMethod() == HttpMethod.PUT;
-        if (target.isDocuments()) {
-            documents.update(odata, request, requestFormat, target, replace, version);
+        if (Model.isDocuments(target.set())) {
+            documents.update(odata, request, requestFormat, current, replace);
         } else {
-            patients.update(odata, request, requestFormat, target.key(), replace, version);
+            patients.update(odata, request, requestFormat, current, replace);
         }
-        Entity updated = read(target, null);
+        Entity updated = read(target);
         response.setHeader(HttpHeader.ETAG, updated.getETag());
         Return preferred = preferredReturn(request);
         applied(response, preferred);
@@ -144,9 +140,9 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        checkPreconditions(request, read(target, null));
-        if (target.isDocuments()) {
-            documents.delete(target);
+        checkPreconditions(request, services.queries().entity(caller, target));
+        if (Model.isDocuments(target.set())) {
+            documents.delete(target.key());
         } else {
             patients.delete(target.key());
         }
@@ -155,20 +151,21 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
 
     @Override
     public void readMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
-        documents.download(request, response, Target.of(uriInfo));
+        documents.download(request, response, Target.of(uriInfo), caller);
     }
 
     @Override
     public void createMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo,
                                   ContentType requestFormat, ContentType responseFormat) throws SerializerException {
         Target target = Target.of(uriInfo);
-        if (target.patientScope() == null) {
+        if (target.parent() == null) {
             throw new ServiceException.MethodNotAllowed(
                     "Upload a document to its patient: POST /Patients('{id}')/Documents");
         }
-        DocumentRequests.Upload upload = documents.upload(request, target.patientScope(), caller);
+        DocumentRequests.Upload upload = documents.upload(request, target.parent(), caller);
         DocumentRecord record = upload.record();
-        Entity entity = Entities.fromRow(odata, services.model().documents(), Entities.row(record));
+        Entity entity = Entities.fromRow(odata, services.model().documents(),
+                Entities.row(services.model().columns().table(services.model().documentType()), record));
         ContentType format = upload.fromForm() && !Negotiation.asksForMetadata(request)
                 ? ContentType.JSON_NO_METADATA : responseFormat;
         answerCreated(request, response, uriInfo, services.model().documents(), entity, format);
@@ -220,20 +217,19 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     }
 
     /**
-     * The entity's current ETag, once the conditions of a change have been found to hold: an If-Match header (if
-     * any) names it, an If-None-Match header (if any) neither names it nor is {@code *}; else 412, and nothing
-     * changes.
+     * Refuses a change with 412, and nothing changes, unless its conditions hold for the entity as it is: an If-Match
+     * header (if any) names its ETag, an If-None-Match header (if any) neither names it nor is {@code *}.
      */
-    private static String checkPreconditions(ODataRequest request, Entity current) {
-        if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), current.getETag())) {
+    private static void checkPreconditions(ODataRequest request, Row current) {
+        String etag = ETags.of(current.version());
+        if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), etag)) {
             throw new ServiceException.PreconditionFailed("If-Match names an older version of the entity; "
                     + "read it again and retry");
         }
-        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), current.getETag())) {
+        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag)) {
             throw new ServiceException.PreconditionFailed("If-None-Match names the entity's current version (or is *,"
                     + " and the entity exists); nothing was changed");
         }
-        return current.getETag();
     }
 
     private static void requireEntity(Target target) {

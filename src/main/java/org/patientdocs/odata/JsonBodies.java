@@ -27,6 +27,7 @@ import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Row;
 
 /**
  * Reads small JSON entity bodies (patients, document labels), bounded in size, and refuses whatever in them the
@@ -78,7 +79,7 @@ final class JsonBodies {
          * Refuses a value for a property outside {@code writable} that differs from the entity's current value (a
          * key, or one the service computes). An unchanged value is ignored, so an entity can be sent back as read.
          */
-        void requireUnchanged(EdmEntityType type, Set<String> writable, Map<String, Object> current) {
+        void requireUnchanged(EdmEntityType type, Set<String> writable, Row current) {
             for (Property property : entity.getProperties()) {
                 String name = property.getName();
                 if (!writable.contains(name) && !sameValue((EdmProperty) type.getProperty(name),

@@ -17,6 +17,11 @@ public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySe
     public static final String PATIENTS = "Patients";
     public static final String DOCUMENTS = "Documents";
 
+    /** Whether the entity set holds the documents, which are media entities with rules of their own. */
+    public static boolean isDocuments(EdmEntitySet set) {
+        return DOCUMENTS.equals(set.getName());
+    }
+
     /** How each entity type is stored; {@code $search} looks into the listed properties. */
     public static final List<ColumnMap.TableSpec> TABLES = List.of(
             new ColumnMap.TableSpec("Patient", "patient", Map.of(), List.of("first_name", "last_name"), "version"),

@@ -15,6 +15,7 @@ import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Row;
 import org.patientdocs.storage.PatientRecord;
 
 /** Creating, changing and deleting patients. */
@@ -45,24 +46,25 @@ final class PatientRequests {
         PatientRecord patient = new PatientRecord(id, text(body, "first_name"), text(body, "last_name"),
                 date(body, "birth_date"));
         services.patients().insert(patient);
-        return Entities.fromRow(odata, services.model().patients(), Entities.row(patient));
+        return Entities.fromRow(odata, services.model().patients(),
+                Entities.row(services.model().columns().table(services.model().patientType()), patient));
     }
 
-    /** Changes the patient if its row is still at {@code version} (the version the caller checked If-Match on). */
-    void update(OData odata, ODataRequest request, ContentType format, String id, boolean replace, long version)
+    /** Changes the patient if its row is still as {@code current} (the patient as the caller checked If-Match on). */
+    void update(OData odata, ODataRequest request, ContentType format, Row current, boolean replace)
             throws DeserializerException {
         EdmEntityType type = services.model().patientType();
         JsonBodies.Body sent = JsonBodies.entity(odata, request, format, type, Set.of(), RELATIONSHIPS);
-        PatientRecord current = services.patients().find(id)
-                .orElseThrow(() -> new ServiceException.NotFound("The patient does not exist"));
-        sent.requireEtag(ETags.of(version));
-        sent.requireUnchanged(type, WRITABLE, Entities.row(current));
+        sent.requireEtag(ETags.of(current.version()));
+        sent.requireUnchanged(type, WRITABLE, current);
         Entity body = sent.entity();
+        String id = (String) current.get("id");
         PatientRecord changed = new PatientRecord(id,
-                pick(body, "first_name", replace, current.firstName()),
-                pick(body, "last_name", replace, current.lastName()),
-                body.getProperty("birth_date") != null || replace ? date(body, "birth_date") : current.birthDate());
-        if (!services.patients().update(changed, version)) {
+                pick(body, "first_name", replace, (String) current.get("first_name")),
+                pick(body, "last_name", replace, (String) current.get("last_name")),
+                body.getProperty("birth_date") != null || replace ? date(body, "birth_date")
+                        : (LocalDate) current.get("birth_date"));
+        if (!services.patients().update(changed, current.version())) {
             throw services.patients().exists(id) ? ETags.changedMeanwhile()
                     : new ServiceException.NotFound("The patient does not exist");
         }

@@ -4,8 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Property;
@@ -26,8 +24,11 @@ import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceProperty;
+import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Row;
+import org.patientdocs.query.Target;
 
 /**
  * One property of an entity, {@code Patients('12345')/last_name}, and its raw value,
@@ -36,12 +37,15 @@ import org.patientdocs.error.ServiceException;
  */
 public final class PropertyProcessor implements PrimitiveValueProcessor {
 
-    private final EntityReader reader;
+    private final Services services;
+    private final Caller caller;
     private OData odata;
     private ServiceMetadata metadata;
 
-    public PropertyProcessor(Services services) {
-        this.reader = new EntityReader(services);
+    /** @param caller the authenticated caller of this request (processors are made per request) */
+    public PropertyProcessor(Services services, Caller caller) {
+        this.services = services;
+        this.caller = caller;
     }
 
     @Override
@@ -55,7 +59,7 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
             throws SerializerException {
         Target target = Target.of(uriInfo);
         EdmProperty property = property(uriInfo);
-        Map<String, Object> row = row(target);
+        Row row = row(target);
         Object value = row.get(property.getName());
         if (value == null) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
@@ -96,12 +100,12 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
         response.setHeader(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
     }
 
-    private Map<String, Object> row(Target target) {
+    private Row row(Target target) {
         if (target.isCollection()) {
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "Address a property of a single entity");
         }
-        return reader.row(target, null, Set.of());
+        return services.queries().entity(caller, target);
     }
 
     private static EdmProperty property(UriInfo uriInfo) {

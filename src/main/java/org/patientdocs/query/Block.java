@@ -52,6 +52,16 @@ final class Block {
         return joined;
     }
 
+    /**
+     * {@code " WHERE c1 AND c2 …"} over the block's rows, or nothing when there are no conditions. Every statement and
+     * subquery of the service takes its WHERE from here, and its tables from {@link #from()}: a condition that every
+     * row of every table read must meet (the caller's scope) belongs in these two methods.
+     */
+    SqlFragment where(List<SqlFragment> conditions) {
+        return conditions.isEmpty() ? SqlFragment.of("")
+                : SqlFragment.format(" WHERE {}", SqlFragment.join(" AND ", conditions));
+    }
+
     /** {@code table alias [LEFT JOIN …]}: identifiers only, no parameters. */
     String from() {
         return root.table().name() + " " + root.alias() + joinSql;

@@ -3,9 +3,10 @@ package org.patientdocs.query;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
+import org.apache.olingo.server.api.uri.UriInfoResource;
+import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.FilterOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
 import org.apache.olingo.server.api.uri.queryoption.SearchOption;
@@ -14,36 +15,56 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 /**
  * One collection request as SQL: the rows of a page ({@link #page}) and, with the same WHERE, their total count
  * ({@link #count()}). Filtering, searching, ordering, paging and counting all happen in the database. A page
- * continues after a keyset {@link Keyset.Position}; each row also carries its sort-key values (properties
- * {@code $k0, $k1, …}) so the last row of a page can become the next token.
+ * continues after a keyset {@link Keyset.Position}; each row also carries its sort-key values, so the last row of a
+ * page can become the next token.
  */
-public final class CollectionQuery {
+final class CollectionQuery {
 
     /** The query options of a collection request. */
-    public record Options(FilterOption filter, SearchOption search, OrderByOption orderBy, SelectOption select,
+    record Options(FilterOption filter, SearchOption search, OrderByOption orderBy, SelectOption select,
                           Integer top, Integer skip) {
+
+        /** No options: every row, in the order of the key. */
+        static final Options NONE = new Options(null, null, null, null, null, null);
+
+        /** A request's options. */
+        static Options of(UriInfoResource request) {
+            return new Options(request.getFilterOption(), request.getSearchOption(), request.getOrderByOption(),
+                    request.getSelectOption(),
+                    request.getTopOption() == null ? null : request.getTopOption().getValue(),
+                    request.getSkipOption() == null ? null : request.getSkipOption().getValue());
+        }
+
+        /** The options inside an item of $expand; none for an item of {@code *}, which has none. */
+        static Options of(ExpandItem item) {
+            return item == null ? NONE : new Options(item.getFilterOption(), item.getSearchOption(),
+                    item.getOrderByOption(), item.getSelectOption(),
+                    item.getTopOption() == null ? null : item.getTopOption().getValue(),
+                    item.getSkipOption() == null ? null : item.getSkipOption().getValue());
+        }
+
+        /** Only the options that decide which rows a count counts: $filter and $search. */
+        static Options counting(UriInfoResource request) {
+            return new Options(request.getFilterOption(), request.getSearchOption(), null, null, null, null);
+        }
     }
 
     /**
      * One page of rows.
      *
-     * @param columns  the readers of the SELECT list, in order: the selected and required properties, then the keys
+     * @param layout   the statement's result: the selected and required properties, the version, then the sort keys
      * @param pageRows the most rows this page delivers; the statement may return one more, meaning more follow
      */
-    public record Page(SqlFragment rows, List<ColumnMap.Column> columns, List<SortKey> keys, int pageRows) {
+    record Page(SqlFragment rows, RowLayout layout, int pageRows) {
 
         /** Whether the database returned more rows than this page delivers. */
-        public boolean hasMore(int rowsRead) {
+        boolean hasMore(int rowsRead) {
             return rowsRead > pageRows;
         }
 
         /** The position after a delivered row: its sort-key values and the rows delivered up to it. */
-        public Keyset.Position positionAfter(Map<String, Object> row, long deliveredSoFar) {
-            List<Object> values = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i++) {
-                values.add(row.get(Selection.keyProperty(i)));
-            }
-            return new Keyset.Position(values, deliveredSoFar);
+        Keyset.Position positionAfter(Row row, long deliveredSoFar) {
+            return new Keyset.Position(row.sortKey(), deliveredSoFar);
         }
     }
 
@@ -60,35 +81,31 @@ public final class CollectionQuery {
     }
 
     /**
-     * @param scope    rows must hold this value in this column (a patient's documents), or null
-     * @param required columns read even when {@code $select} leaves them out (for {@code $expand})
+     * @param target   the collection the rows belong to (a patient's documents, all documents)
+     * @param required properties read even when {@code $select} leaves them out (for {@code $expand})
      */
-    public static CollectionQuery of(QueryContext context, ColumnMap.Table table, Map.Entry<String, Object> scope,
-                                     Options options, Set<String> required) {
+    static CollectionQuery of(QueryContext context, Target target, Options options, Set<String> required) {
+        ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         Selection selection = Selection.of(context, table, options.filter(), options.search(), options.orderBy(),
                 options.select(), required);
-        List<SqlFragment> scoped = new ArrayList<>();
-        if (scope != null) {
-            scoped.add(SqlFragment.format(selection.root().alias() + "." + table.columnNamed(scope.getKey()).name()
-                    + " = {}", SqlFragment.param(scope.getValue())));
-        }
+        List<SqlFragment> scope = TargetRows.conditions(target, selection.block());
         Set<String> selected = new LinkedHashSet<>();
         Selection.selectedColumns(table, options.select()).forEach(c -> selected.add(c.property()));
-        return new CollectionQuery(selection, options, List.copyOf(scoped), Set.copyOf(selected));
+        return new CollectionQuery(selection, options, List.copyOf(scope), Set.copyOf(selected));
     }
 
     /** The sort keys, the last being the entity key: what a skip token must carry. */
-    public List<SortKey> keys() {
+    List<SortKey> keys() {
         return selection.keys();
     }
 
     /** The properties the client selected; other columns read are for the service's own use. */
-    public Set<String> selected() {
+    Set<String> selected() {
         return selected;
     }
 
     /** The number of rows the request's conditions match, ignoring $top, $skip and paging. */
-    public SqlFragment count() {
+    SqlFragment count() {
         return SqlFragment.format("SELECT COUNT(*) FROM " + selection.block().from() + "{}", selection.where(scope));
     }
 
@@ -96,7 +113,7 @@ public final class CollectionQuery {
      * The page of at most {@code pageSize} rows that starts at {@code position} (null: the first page, which
      * applies $skip). With $top, the rows delivered by earlier pages count against it.
      */
-    public Page page(int pageSize, Keyset.Position position) {
+    Page page(int pageSize, Keyset.Position position) {
         List<SqlFragment> conditions = new ArrayList<>(scope);
         if (position != null) {
             conditions.add(Keyset.after(selection.keys(), position.values()));
@@ -111,8 +128,7 @@ public final class CollectionQuery {
                         + selection.orderByOutput() + " LIMIT {} OFFSET {}", selection.columnList(),
                 selection.keyList(), selection.where(conditions), SqlFragment.param(limit),
                 SqlFragment.param(offset));
-        List<ColumnMap.Column> readers = new ArrayList<>(selection.columns());
-        readers.addAll(selection.keyReaders());
-        return new Page(rows, List.copyOf(readers), selection.keys(), pageRows);
+        return new Page(rows, RowLayout.of(selection.root().table(), selection.columns())
+                .withSortKeys(selection.keys()), pageRows);
     }
 }

@@ -27,14 +27,16 @@ public final class ColumnMap {
     /** The value kinds the store reads and writes. */
     public enum Kind { STRING, INT64, INT32, BOOLEAN, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET }
 
-    public record Column(String property, String name, Kind kind, boolean nullable) {
-    }
-
     /**
-     * The row key under which a table's version column is read: not a property of the model, so no query option can
-     * name it; it becomes the entity's ETag.
+     * A stored property, or a table's version column.
+     *
+     * @param property the property's name; null for the version column, which is no property of the model, so that
+     *                 no query option can name it
+     * @param position the property's place among its type's properties, which is where a {@link Row} holds its
+     *                 value; -1 for the version column
      */
-    public static final String VERSION = "@version";
+    public record Column(String property, String name, Kind kind, boolean nullable, int position) {
+    }
 
     /**
      * How one entity type reaches another: rows of {@code target} whose {@code targetColumn} equals this table's
@@ -61,7 +63,7 @@ public final class ColumnMap {
                             List<String> searchProperties, String versionColumn) {
     }
 
-    /** @param version the row's change counter, read with every entity as {@link #VERSION} */
+    /** @param version the row's change counter, read with every entity: its ETag */
     public record Table(FullQualifiedName entityType, String name, Column key, Map<String, Column> columns,
                         Map<String, Navigation> navigations, List<Column> searchColumns, Column version) {
 
@@ -134,7 +136,7 @@ public final class ColumnMap {
             }
             tables.put(name, new Table(name, identifier(spec.table()), columns.get(keys.get(0)), columns,
                     Map.copyOf(navigations), List.copyOf(search),
-                    new Column(VERSION, identifier(spec.versionColumn()), Kind.INT64, false)));
+                    new Column(null, identifier(spec.versionColumn()), Kind.INT64, false, -1)));
         });
         return new ColumnMap(Map.copyOf(tables));
     }
@@ -146,7 +148,8 @@ public final class ColumnMap {
             if (!property.isPrimitive() || property.isCollection()) {
                 throw new IllegalStateException("only single primitive properties are mapped: " + name);
             }
-            columns.put(name, new Column(name, identifier(name), kindOf(property), property.isNullable()));
+            columns.put(name, new Column(name, identifier(name), kindOf(property), property.isNullable(),
+                    columns.size()));
         }
         return columns;
     }

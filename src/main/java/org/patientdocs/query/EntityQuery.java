@@ -1,35 +1,29 @@
 package org.patientdocs.query;
 
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 
-/** The SQL that reads one entity by its key, with only the selected columns. */
-public record EntityQuery(SqlFragment sql, List<ColumnMap.Column> columns) {
+/**
+ * The statement that reads the one entity a {@link Target} addresses, with only the selected columns.
+ *
+ * @param selected the properties the client selected, the key among them; the row holds more when others are required
+ */
+record EntityQuery(SqlFragment sql, RowLayout layout, Set<String> selected) {
 
     /**
-     * @param key      the key value, or a subquery that selects it
-     * @param scope    an extra condition the row must meet (e.g. its patient), or null
+     * @param select   the client's {@code $select}, or null for every property
      * @param required properties read even when {@code $select} leaves them out (a navigation's foreign key)
      */
-    public static EntityQuery byKey(ColumnMap.Table table, SqlFragment key, SqlFragment scope, SelectOption select,
-                                    Set<String> required) {
-        Set<ColumnMap.Column> columns = new LinkedHashSet<>(Selection.selectedColumns(table, select));
-        required.forEach(property -> columns.add(table.column(property)));
-        columns.add(table.version());
-        String selectList = String.join(", ", columns.stream().map(ColumnMap.Column::name).toList());
-        SqlFragment where = SqlFragment.format(table.key().name() + " = {}", key);
-        if (scope != null) {
-            where = SqlFragment.format("{} AND {}", where, scope);
-        }
-        return new EntityQuery(SqlFragment.format("SELECT " + selectList + " FROM " + table.name() + " WHERE {}", where),
-                List.copyOf(columns));
-    }
-
-    /** The properties a client's {@code $select} asks for (all without one), the key always among them. */
-    public static List<String> selectedProperties(ColumnMap.Table table, SelectOption select) {
-        return Selection.selectedColumns(table, select).stream().map(ColumnMap.Column::property).toList();
+    static EntityQuery of(QueryContext context, Target target, SelectOption select, Set<String> required) {
+        ColumnMap.Table table = context.columns().table(target.set().getEntityType());
+        Selection selection = Selection.of(context, table, null, null, null, select, required);
+        SqlFragment where = selection.where(TargetRows.conditions(target, selection.block()));
+        SqlFragment sql = SqlFragment.format("SELECT {} FROM " + selection.block().from() + "{}",
+                selection.columnList(), where);
+        Set<String> selected = new LinkedHashSet<>();
+        Selection.selectedColumns(table, select).forEach(column -> selected.add(column.property()));
+        return new EntityQuery(sql, RowLayout.of(table, selection.columns()), Set.copyOf(selected));
     }
 }

@@ -10,14 +10,9 @@ import java.util.Set;
  * parents' keys ({@code WHERE patient_id IN (?, ?, …)}), with the expand's own {@code $filter}, {@code $search},
  * {@code $select} and {@code $orderby}. For a collection, {@code $skip} and {@code $top} apply per parent through
  * {@code ROW_NUMBER() OVER (PARTITION BY …)}; at most {@code perParent} rows come back per parent, plus one that
- * tells whether more follow. Each row carries the parent's value under {@link #PARENT}.
+ * tells whether more follow. Each row carries the parent's value, which ties it to its parent.
  */
-public final class ExpandQuery {
-
-    /** The property under which each row carries the value that ties it to its parent. */
-    public static final String PARENT = "$parent";
-    /** The property of the count in {@link #counts}. */
-    public static final String COUNT = "$count";
+final class ExpandQuery {
 
     private final Selection selection;
     private final ColumnMap.Navigation navigation;
@@ -36,7 +31,7 @@ public final class ExpandQuery {
      * @param navigation the navigation being expanded
      * @param required   columns of the target read even when not selected (for the next expand level)
      */
-    public static ExpandQuery of(QueryContext context, ColumnMap.Navigation navigation,
+    static ExpandQuery of(QueryContext context, ColumnMap.Navigation navigation,
                                  CollectionQuery.Options options, Set<String> required) {
         ColumnMap.Table target = context.columns().table(navigation.target());
         Selection selection = Selection.of(context, target, options.filter(), options.search(),
@@ -46,24 +41,22 @@ public final class ExpandQuery {
         return new ExpandQuery(selection, navigation, options, Set.copyOf(selected));
     }
 
-    public Set<String> selected() {
+    Set<String> selected() {
         return selected;
     }
 
-    /** The readers of {@link #rows}: the columns, then the parent value. */
-    public List<ColumnMap.Column> columns() {
-        List<ColumnMap.Column> readers = new ArrayList<>(selection.columns());
-        readers.add(parentReader());
-        return List.copyOf(readers);
+    /** The result of {@link #rows}: the columns, then the parent value. */
+    RowLayout layout() {
+        return RowLayout.of(selection.root().table(), selection.columns()).withParent(parentKind());
     }
 
-    private ColumnMap.Column parentReader() {
-        ColumnMap.Column column = selection.root().table().columnNamed(navigation.targetColumn());
-        return new ColumnMap.Column(PARENT, "p_", column.kind(), false);
+    /** How the parent values are read, in {@link #rows} and as the first column of {@link #counts}. */
+    ColumnMap.Kind parentKind() {
+        return selection.root().table().columnNamed(navigation.targetColumn()).kind();
     }
 
     /** The rows for these parent values, at most {@code perParent} (+1) each, in order within each parent. */
-    public SqlFragment rows(List<Object> parentValues, int perParent) {
+    SqlFragment rows(List<Object> parentValues, int perParent) {
         SqlFragment parent = parentColumn();
         SqlFragment where = selection.where(List.of(in(parent, parentValues)));
         if (!navigation.collection()) {
@@ -87,16 +80,14 @@ public final class ExpandQuery {
                 SqlFragment.param(skip), SqlFragment.param(skip + wanted));
     }
 
-    /** For a collection: the number of matching rows per parent value ({@code $count} inside the expand). */
-    public SqlFragment counts(List<Object> parentValues) {
+    /**
+     * For a collection: the number of matching rows per parent value ({@code $count} inside the expand), as rows of
+     * the parent value and the count.
+     */
+    SqlFragment counts(List<Object> parentValues) {
         SqlFragment parent = parentColumn();
         return SqlFragment.format("SELECT {} AS p_, COUNT(*) AS n_ FROM " + selection.block().from() + "{} GROUP BY {}",
                 parent, selection.where(List.of(in(parent, parentValues))), parent);
-    }
-
-    /** The readers of {@link #counts}. */
-    public List<ColumnMap.Column> countColumns() {
-        return List.of(parentReader(), new ColumnMap.Column(COUNT, "n_", ColumnMap.Kind.INT64, false));
     }
 
     private SqlFragment parentColumn() {

@@ -9,23 +9,27 @@ import java.util.Map;
 
 import org.apache.olingo.server.api.uri.queryoption.AliasQueryOption;
 import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
+import org.patientdocs.auth.Caller;
 
 /**
  * What the translation of one request shares across its expressions and statements: the store's dialect, the
- * schema mapping, the parameter aliases ({@code @p=…}), the request's {@code now()} and the counter that names
- * table aliases.
+ * schema mapping, the caller the statements read for, the parameter aliases ({@code @p=…}), the request's
+ * {@code now()} and the counter that names table aliases.
  */
-public final class QueryContext {
+final class QueryContext {
 
     private final Dialect dialect;
     private final ColumnMap columns;
+    private final Caller caller;
     private final Map<String, Expression> aliases;
     private final OffsetDateTime now;
     private int tableAliases;
 
-    public QueryContext(Dialect dialect, ColumnMap columns, List<AliasQueryOption> aliases, OffsetDateTime now) {
+    QueryContext(Dialect dialect, ColumnMap columns, Caller caller, List<AliasQueryOption> aliases,
+                        OffsetDateTime now) {
         this.dialect = dialect;
         this.columns = columns;
+        this.caller = caller;
         this.aliases = new HashMap<>();
         if (aliases != null) {
             for (AliasQueryOption alias : aliases) {
@@ -35,12 +39,17 @@ public final class QueryContext {
         this.now = now.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 
-    public Dialect dialect() {
+    Dialect dialect() {
         return dialect;
     }
 
-    public ColumnMap columns() {
+    ColumnMap columns() {
         return columns;
+    }
+
+    /** Whom the statements read for: what {@link Block} will limit every table to, once callers see less than all. */
+    Caller caller() {
+        return caller;
     }
 
     /** The value of a parameter alias; null when the alias is absent or explicitly null. */

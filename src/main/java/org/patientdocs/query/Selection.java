@@ -175,7 +175,7 @@ final class Selection {
     SqlFragment where(List<SqlFragment> extra) {
         List<SqlFragment> all = new ArrayList<>(extra);
         all.addAll(conditions);
-        return all.isEmpty() ? SqlFragment.of("") : SqlFragment.format(" WHERE {}", SqlFragment.join(" AND ", all));
+        return block.where(all);
     }
 
     /** The read columns, qualified by the root alias. */
@@ -212,19 +212,5 @@ final class Selection {
             list.add(SqlFragment.format("{}" + key.orderBy(""), key.sql()));
         }
         return SqlFragment.join(", ", list);
-    }
-
-    /** Readers for the sort-key output columns, under the property names {@code $k0, $k1, …}. */
-    List<ColumnMap.Column> keyReaders() {
-        List<ColumnMap.Column> readers = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            SortKey key = keys.get(i);
-            readers.add(new ColumnMap.Column(keyProperty(i), "k" + i, key.type().readKind(), key.nullable()));
-        }
-        return readers;
-    }
-
-    static String keyProperty(int index) {
-        return "$k" + index;
     }
 }

@@ -126,9 +126,9 @@ final class ODataServlet extends HttpServlet {
      */
     private ODataHttpHandler handler(Caller caller, MediaResponse media, String path) {
         ODataHttpHandler handler = odata.createHandler(services.model().metadata());
-        handler.register(new CollectionProcessor(services));
+        handler.register(new CollectionProcessor(services, caller));
         handler.register(new EntityRequestProcessor(services, caller, media));
-        handler.register(new PropertyProcessor(services));
+        handler.register(new PropertyProcessor(services, caller));
         handler.register(new ServiceDocumentResponder());
         handler.register(new MetadataResponder());
         handler.register(batches.multipart(() -> handler(caller, MediaResponse.viaOlingo(), path)));

@@ -28,6 +28,8 @@ import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.odata.Model;
 import org.patientdocs.odata.Services;
+import org.patientdocs.query.Dialect;
+import org.patientdocs.query.QueryService;
 import org.patientdocs.storage.DataSources;
 import org.patientdocs.storage.DatabaseDocumentStore;
 import org.patientdocs.storage.DocumentRecords;
@@ -114,8 +116,10 @@ public final class ServiceRuntime implements AutoCloseable {
                 case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records, transactions);
                 case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), pool, records);
             };
-            return new Services(Model.load(config.query().maxPageSize(), config.upload().maxBytes()), new EntityStore(dataSource),
-                    new PatientStore(dataSource), records, content, transactions, config);
+            Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
+            QueryService queries = new QueryService(model.columns(), Dialect.fromJdbcUrl(config.database().url()),
+                    config.query(), new EntityStore(dataSource));
+            return new Services(model, queries, new PatientStore(dataSource), records, content, transactions, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
         }

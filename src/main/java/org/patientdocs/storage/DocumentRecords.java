@@ -12,7 +12,11 @@ import javax.sql.DataSource;
 
 import org.patientdocs.error.ServiceException;
 
-/** The document metadata table: inserts, single-row lookups, updates and deletes. */
+/**
+ * The document metadata table: inserts, and lookups, updates and deletes by key. Which document a request addresses,
+ * and that it exists, the query service finds first; here the row is read for what only storage keeps (the content's
+ * digest) or changed.
+ */
 public final class DocumentRecords {
 
     private static final String COLUMNS = "id, patient_id, file_name, content_type, file_size_bytes, document_type,"

@@ -7,21 +7,24 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Row;
+import org.patientdocs.query.RowLayout;
 import org.patientdocs.query.SqlFragment;
+import org.patientdocs.query.StatementRunner;
 
 /**
- * Runs translated queries: each call takes a pooled connection, runs one parameterised statement and returns the
- * connection before any byte goes to the client. Rows come back as property name → Java value (String, Long,
- * Integer, Boolean, BigDecimal, Double, LocalDate, Instant).
+ * Runs the statements of the query service: each call takes a pooled connection, runs one parameterised statement
+ * and returns the connection before any byte goes to the client. Values come back as String, Long, Integer, Boolean,
+ * BigDecimal, Double, LocalDate or Instant; failures as {@link StoreFailure#ofQuery} maps them.
  */
-public final class EntityStore {
+public final class EntityStore implements StatementRunner {
 
     private final DataSource dataSource;
 
@@ -29,32 +32,42 @@ public final class EntityStore {
         this.dataSource = dataSource;
     }
 
-    public List<Map<String, Object>> query(SqlFragment sql, List<ColumnMap.Column> columns) {
+    @Override
+    public List<Row> rows(SqlFragment sql, RowLayout layout) {
+        List<ColumnMap.Kind> kinds = layout.kinds();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql);
              ResultSet rs = statement.executeQuery()) {
-            String[] names = new String[columns.size()];
-            Map<String, Integer> positions = new HashMap<>();
-            for (int i = 0; i < names.length; i++) {
-                names[i] = columns.get(i).property();
-                if (positions.putIfAbsent(names[i], i) != null) {
-                    throw new IllegalArgumentException("two columns read as " + names[i]);
-                }
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
+            List<Row> rows = new ArrayList<>();
             while (rs.next()) {
-                Object[] values = new Object[names.length];
+                Object[] values = new Object[kinds.size()];
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = read(rs, i + 1, columns.get(i).kind());
+                    values[i] = read(rs, i + 1, kinds.get(i));
                 }
-                rows.add(new ResultRow(positions, names, values));
+                rows.add(new Row(layout, values));
             }
             return rows;
         } catch (SQLException e) {
-            throw StoreFailure.of(e);
+            throw StoreFailure.ofQuery(e);
         }
     }
 
+    @Override
+    public Map<Object, Long> counts(SqlFragment sql, ColumnMap.Kind group) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = prepare(connection, sql);
+             ResultSet rs = statement.executeQuery()) {
+            Map<Object, Long> counts = new LinkedHashMap<>();
+            while (rs.next()) {
+                counts.put(read(rs, 1, group), rs.getLong(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw StoreFailure.ofQuery(e);
+        }
+    }
+
+    @Override
     public long count(SqlFragment sql) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql);
@@ -62,7 +75,7 @@ public final class EntityStore {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw StoreFailure.of(e);
+            throw StoreFailure.ofQuery(e);
         }
     }
 

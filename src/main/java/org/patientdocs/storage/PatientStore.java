@@ -4,15 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
-import java.util.Optional;
 
 import javax.sql.DataSource;
 
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
-/** Writes of patients; reads go through {@link EntityStore} with translated queries. */
+/**
+ * Writes of patients, by key; reads go through the query service, which finds the patient a request addresses first.
+ */
 public final class PatientStore {
 
     private final DataSource dataSource;
@@ -27,22 +27,6 @@ public final class PatientStore {
             statement.setString(1, id);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next();
-            }
-        } catch (SQLException e) {
-            throw StoreFailure.of(e);
-        }
-    }
-
-    public Optional<PatientRecord> find(String id) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT id, first_name, last_name, birth_date FROM patient WHERE id = ?")) {
-            statement.setString(1, id);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new PatientRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getObject(4, LocalDate.class)))
-                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw StoreFailure.of(e);

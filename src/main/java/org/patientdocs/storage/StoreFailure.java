@@ -5,16 +5,20 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 
+import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /**
- * Turns a database failure into what the client should see: a busy or unreachable database is 503 (try again),
- * anything else an internal error. The SQL and its message travel only as the cause, for the log.
+ * Turns a database failure into what the client should see: a busy or unreachable database is 503 (try again), a
+ * value the client's query cannot compute over the data is 400, anything else an internal error. The SQL and its
+ * message travel only as the cause, for the log.
  */
 public final class StoreFailure {
 
     /** SQLSTATE class 08: connection exceptions. */
     private static final String CONNECTION_CLASS = "08";
+    /** SQLSTATE class 22: data exceptions, e.g. an overflow in arithmetic, a value a cast cannot hold. */
+    private static final String DATA_EXCEPTION_CLASS = "22";
     /**
      * Other states of a database that is going away or not back yet: PostgreSQL's admin_shutdown (57P01),
      * crash_shutdown (57P02) and cannot_connect_now (57P03, still starting), and H2's "connection is broken" (90067),
@@ -36,6 +40,21 @@ public final class StoreFailure {
             return new ServiceException.ServiceUnavailable("The database is unavailable; try again shortly", e);
         }
         return new Unexpected(e);
+    }
+
+    /**
+     * The failure of a statement translated from the client's query options: as {@link #of}, except that a data
+     * exception comes from the values the client asked to compute (an overflow, an impossible cast), so it is a 400
+     * rather than a failure of the service.
+     */
+    static RuntimeException ofQuery(SQLException e) {
+        RuntimeException failure = of(e);
+        if (failure instanceof Unexpected && e.getSQLState() != null
+                && e.getSQLState().startsWith(DATA_EXCEPTION_CLASS)) {
+            return new ServiceException.BadRequest(ErrorCode.QUERY_NOT_EVALUABLE, null,
+                    "The query cannot be evaluated over the data: a computed value is out of range or invalid", e);
+        }
+        return failure;
     }
 
     /** Whether the failure, or a cause of it, says the database cannot be reached right now. */

@@ -5,9 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+
+import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -75,21 +75,9 @@ final class JdbcFloor implements AutoCloseable {
         return lines;
     }
 
-    /** The distinct non-null values of one column (1-based) in the first {@code rows} rows the query returns. */
-    List<Object> distinctValues(SqlFragment sql, int column, int rows) throws SQLException {
-        Set<Object> values = new LinkedHashSet<>();
-        try (Connection connection = pool.getConnection();
-             PreparedStatement statement = prepare(connection, sql)) {
-            try (ResultSet rs = statement.executeQuery()) {
-                for (int read = 0; read < rows && rs.next(); read++) {
-                    Object value = rs.getObject(column);
-                    if (value != null) {
-                        values.add(value);
-                    }
-                }
-            }
-        }
-        return List.copyOf(values);
+    /** The floor's own pool to the service's database. */
+    DataSource dataSource() {
+        return pool;
     }
 
     /** Prepares the statement and binds its values as the service does ({@code setObject} in order). */

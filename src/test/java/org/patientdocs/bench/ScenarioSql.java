@@ -1,106 +1,78 @@
 package org.patientdocs.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.uri.UriInfo;
-import org.apache.olingo.server.api.uri.UriResource;
-import org.apache.olingo.server.api.uri.UriResourceNavigation;
-import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.core.uri.parser.Parser;
+import org.patientdocs.auth.Caller;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.odata.Model;
-import org.patientdocs.odata.Target;
-import org.patientdocs.query.CollectionQuery;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.Dialect;
-import org.patientdocs.query.ExpandQuery;
 import org.patientdocs.query.Keyset;
-import org.patientdocs.query.QueryContext;
+import org.patientdocs.query.QueryService;
+import org.patientdocs.query.Row;
+import org.patientdocs.query.RowLayout;
 import org.patientdocs.query.SqlFragment;
+import org.patientdocs.query.StatementRunner;
+import org.patientdocs.storage.EntityStore;
 
 /**
- * The statements the service runs for a collection request, obtained from the service's own translator as the
- * collection processor drives it: the URL is parsed by Olingo against the service's EDM, the page comes from
- * {@link CollectionQuery} (continuing after the position of a {@code $skiptoken}, decoded by {@link Keyset}), the
- * count with it when asked for (always for a patient's documents, after the patient's existence check), and one
- * {@link ExpandQuery} per expanded navigation, bound to the parents the page returns. Handles the shapes the
- * benchmark sends: collections, scoped to a patient or not, with one level of {@code $expand}.
+ * The statements the service runs for a collection request, recorded from the service's own {@link QueryService} as
+ * the collection processor drives it: the URL is parsed by Olingo against the service's EDM, and the query service
+ * reads the page (continuing after the position of a {@code $skiptoken}, decoded by {@link Keyset}) with every
+ * statement that takes (the existence of the patient whose documents are listed, the page, its count, one per
+ * expanded navigation), each recorded as it runs on the floor's pool.
  */
 final class ScenarioSql {
 
+    private static final Caller CALLER = new Caller("benchmark");
+
     private final Model model;
     private final ServiceConfig config;
-    private final JdbcFloor jdbc;
+    private final EntityStore store;
 
-    /** @param jdbc runs a page once to learn the parents an expansion is bound to */
+    /** @param jdbc runs the statements once, as the service would, to bind each to what the one before read */
     ScenarioSql(ServiceConfig config, JdbcFloor jdbc) {
         this.model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
         this.config = config;
-        this.jdbc = jdbc;
+        this.store = new EntityStore(jdbc.dataSource());
     }
 
     /** @param relativeUrl a URL relative to the service root, query percent-encoded as sent */
-    List<SqlFragment> statements(String relativeUrl) throws SQLException {
+    List<SqlFragment> statements(String relativeUrl) {
         UriInfo uri = parse(relativeUrl);
-        Target target = Target.of(uri);
-        ColumnMap.Table table = model.columns().table(target.set().getEntityType());
-        QueryContext context = new QueryContext(Dialect.fromJdbcUrl(config.database().url()), model.columns(),
-                uri.getAliases(), OffsetDateTime.now(ZoneOffset.UTC));
-        List<SqlFragment> statements = new ArrayList<>();
-        Map.Entry<String, Object> scope = null;
-        if (target.patientScope() != null) {
-            statements.add(SqlFragment.of("SELECT 1 FROM patient WHERE id = ?", target.patientScope()));
-            scope = Map.entry("patient_id", target.patientScope());
-        }
-        List<ExpandItem> expands = uri.getExpandOption() == null ? List.of() : uri.getExpandOption().getExpandItems();
-        Set<String> required = new LinkedHashSet<>();
-        for (ExpandItem item : expands) {
-            required.add(table.columnNamed(navigation(table, item).sourceColumn()).property());
-        }
-        CollectionQuery query = CollectionQuery.of(context, table, scope, new CollectionQuery.Options(
-                uri.getFilterOption(), uri.getSearchOption(), uri.getOrderByOption(), uri.getSelectOption(),
-                uri.getTopOption() == null ? null : uri.getTopOption().getValue(),
-                uri.getSkipOption() == null ? null : uri.getSkipOption().getValue()), required);
         String token = uri.getSkipTokenOption() == null ? null : uri.getSkipTokenOption().getValue();
-        Keyset.Position position = token == null ? null : Keyset.decode(token, fingerprintOf(token), query.keys());
-        int pageSize = config.query().maxPageSize();
-        CollectionQuery.Page page = query.page(pageSize, position);
-        statements.add(page.rows());
-        boolean counted = uri.getCountOption() != null && uri.getCountOption().getValue();
-        if (counted || target.patientScope() != null) {
-            statements.add(query.count());
-        }
-        for (ExpandItem item : expands) {
-            ColumnMap.Navigation navigation = navigation(table, item);
-            String source = table.columnNamed(navigation.sourceColumn()).property();
-            int column = page.columns().stream().map(ColumnMap.Column::property).toList().indexOf(source);
-            List<Object> parents = jdbc.distinctValues(page.rows(), column + 1, page.pageRows());
-            ExpandQuery expand = ExpandQuery.of(context, navigation, new CollectionQuery.Options(
-                    item.getFilterOption(), item.getSearchOption(), item.getOrderByOption(), item.getSelectOption(),
-                    item.getTopOption() == null ? null : item.getTopOption().getValue(),
-                    item.getSkipOption() == null ? null : item.getSkipOption().getValue()), Set.of());
-            statements.add(expand.rows(parents, pageSize));
-        }
-        return statements;
-    }
+        List<SqlFragment> statements = new ArrayList<>();
+        StatementRunner recorder = new StatementRunner() {
+            @Override
+            public List<Row> rows(SqlFragment statement, RowLayout layout) {
+                statements.add(statement);
+                return store.rows(statement, layout);
+            }
 
-    private static ColumnMap.Navigation navigation(ColumnMap.Table table, ExpandItem item) {
-        List<UriResource> parts = item.getResourcePath().getUriResourceParts();
-        if (parts.size() != 1 || !(parts.get(0) instanceof UriResourceNavigation navigation)
-                || item.getExpandOption() != null) {
-            throw new IllegalArgumentException("the benchmark expands one navigation property, one level deep");
-        }
-        return table.navigation(navigation.getProperty().getName());
+            @Override
+            public long count(SqlFragment statement) {
+                statements.add(statement);
+                return store.count(statement);
+            }
+
+            @Override
+            public Map<Object, Long> counts(SqlFragment statement, ColumnMap.Kind group) {
+                statements.add(statement);
+                return store.counts(statement, group);
+            }
+        };
+        new QueryService(model.columns(), Dialect.fromJdbcUrl(config.database().url()), config.query(), recorder)
+                .page(CALLER, uri, config.query().maxPageSize(), token == null ? null : fingerprintOf(token),
+                        Set.of());
+        return statements;
     }
 
     /**

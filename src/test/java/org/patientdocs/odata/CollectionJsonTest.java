@@ -28,6 +28,7 @@ import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.core.edm.primitivetype.EdmPrimitiveTypeFactory;
 import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions;
 import org.apache.olingo.server.api.uri.UriInfo;
@@ -38,6 +39,9 @@ import org.apache.olingo.server.core.uri.parser.Parser;
 import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
 import org.junit.jupiter.api.Test;
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Page;
+import org.patientdocs.query.Row;
 
 /** The direct writer against Olingo's serializer: the same entities must come out byte for byte the same. */
 class CollectionJsonTest {
@@ -46,6 +50,7 @@ class CollectionJsonTest {
     private static final ServiceMetadata METADATA = EdmLoader.load();
     private static final EdmEntitySet DOCUMENTS = METADATA.getEdm().getEntityContainer().getEntitySet("Documents");
     private static final EdmEntitySet PATIENTS = METADATA.getEdm().getEntityContainer().getEntitySet("Patients");
+    private static final ColumnMap COLUMNS = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
     private static final List<ContentType> FORMATS = List.of(
             ContentType.JSON,
             ContentType.JSON_NO_METADATA,
@@ -55,7 +60,7 @@ class CollectionJsonTest {
 
     @Test
     void documentsComeOutAsOlingoWritesThem() throws Exception {
-        List<Map<String, Object>> rows = List.of(
+        List<Row> rows = List.of(
                 document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "plain", Instant.parse("2026-02-21T14:30:00Z"), 1),
                 document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, Instant.parse("2026-02-21T14:30:00.120Z"), 7),
                 document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab \"result\"", "é ü 中文 😀 </script> \\ \u0001 \t\n",
@@ -92,18 +97,13 @@ class CollectionJsonTest {
 
     @Test
     void patientsComeOutAsOlingoWritesThem() throws Exception {
-        Map<String, Object> full = new LinkedHashMap<>();
-        full.put("id", "12345");
-        full.put("first_name", "Ann");
-        full.put("last_name", "O'Neil");
-        full.put("birth_date", LocalDate.of(1961, 2, 28));
-        full.put(ColumnMap.VERSION, 3L);
-        Map<String, Object> sparse = new LinkedHashMap<>();
-        sparse.put("id", "p.2");
-        sparse.put("first_name", null);
-        sparse.put("last_name", null);
-        sparse.put("birth_date", null);
-        sparse.put(ColumnMap.VERSION, 1L);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("id", "12345");
+        properties.put("first_name", "Ann");
+        properties.put("last_name", "O'Neil");
+        properties.put("birth_date", LocalDate.of(1961, 2, 28));
+        Row full = Row.of(table(PATIENTS), properties, 3L);
+        Row sparse = Row.of(table(PATIENTS), Map.of("id", "p.2"), 1L);
         for (ContentType format : FORMATS) {
             assertSame(PATIENTS, "", format, List.of(full, sparse), 2L, null);
             assertSame(PATIENTS, "$select=birth_date,id", format, List.of(full, sparse), null, null);
@@ -113,15 +113,15 @@ class CollectionJsonTest {
 
     @Test
     void expandedCollectionsComeOutAsOlingoWritesThem() throws Exception {
-        List<Map<String, Object>> patients = List.of(patient("12345", "Ann"), patient("p.2", null),
+        List<Row> patients = List.of(patient("12345", "Ann"), patient("p.2", null),
                 patient("p.3", "Bo"));
         Instant at = Instant.parse("2026-02-21T14:30:00.123Z");
-        List<Expansion.Inline> documents = List.of(
-                new Expansion.Inline(List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
+        List<Expanded.Inline> documents = List.of(
+                new Expanded.Inline(List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
                         document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, at, 2)), 5L,
-                        URI.create("http://h/Patients('12345')/Documents?$skip=2")),
-                new Expansion.Inline(List.of(), 0L, null),
-                new Expansion.Inline(List.of(document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab", "é \"q\"", at, 3)), 1L,
+                        new Expanded.Continuation(2, null)),
+                new Expanded.Inline(List.of(), 0L, null),
+                new Expanded.Inline(List.of(document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab", "é \"q\"", at, 3)), 1L,
                         null));
         for (String query : List.of("$expand=Documents", "$expand=Documents($count=true)",
                 "$expand=Documents($select=id,file_name;$count=true)", "$select=id,last_name&$expand=Documents")) {
@@ -129,15 +129,18 @@ class CollectionJsonTest {
                 assertExpandedSame(PATIENTS, "Documents", query, format, patients, documents);
             }
         }
+        assertTrue(assertExpandedSame(PATIENTS, "Documents", "$expand=Documents($count=true)", ContentType.JSON,
+                patients, documents).contains("\"Documents@odata.nextLink\":"
+                + "\"http://h/Patients('12345')/Documents?$count=true&$skip=2\""), "the expand's options continue");
     }
 
     @Test
     void expandedSingleEntitiesComeOutAsOlingoWritesThem() throws Exception {
         Instant at = Instant.parse("2026-02-21T14:30:00Z");
-        List<Map<String, Object>> documents = List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
+        List<Row> documents = List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "x", at, 1),
                 document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, at, 2));
-        List<Expansion.Inline> patient = List.of(new Expansion.Inline(List.of(patient("12345", "Ann")), null, null),
-                new Expansion.Inline(List.of(), null, null));
+        List<Expanded.Inline> patient = List.of(new Expanded.Inline(List.of(patient("12345", "Ann")), null, null),
+                new Expanded.Inline(List.of(), null, null));
         for (String query : List.of("$expand=Patient", "$expand=Patient($select=id,birth_date)")) {
             for (ContentType format : FORMATS) {
                 assertExpandedSame(DOCUMENTS, "Patient", query, format, documents, patient);
@@ -147,14 +150,16 @@ class CollectionJsonTest {
 
     @Test
     void aFailureMidwayLeavesThePageUnfinished() {
-        Map<String, Object> broken = document("doc-BBBBBBBBBBBBBBBBBBBBBB", "x", "y", Instant.EPOCH, 2);
-        broken.put("uploaded_at", "not an instant");
+        Map<String, Object> properties = documentProperties("doc-BBBBBBBBBBBBBBBBBBBBBB", "x", "y", Instant.EPOCH, 2);
+        properties.put("uploaded_at", "not an instant");
+        Row broken = Row.of(table(DOCUMENTS), properties, 2);
         ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(DOCUMENTS).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CollectionJson page = new CollectionJson(ContentType.JSON, DOCUMENTS.getEntityType(), new CollectionJson.Page(
-                context, Set.copyOf(DOCUMENTS.getEntityType().getPropertyNames()),
+        Page rows = new Page(table(DOCUMENTS), Set.copyOf(DOCUMENTS.getEntityType().getPropertyNames()),
                 List.of(document("doc-AAAAAAAAAAAAAAAAAAAAAA", "x", "y", Instant.EPOCH, 1), broken), null, null,
-                List.of()));
+                List.of());
+        CollectionJson page = new CollectionJson(ContentType.JSON, DOCUMENTS.getEntityType(),
+                new CollectionJson.Answer(context, rows, null, expansion(DOCUMENTS, List.of(), null)));
         assertThrows(IllegalStateException.class, () -> page.write(out));
         String written = out.toString(StandardCharsets.UTF_8);
         assertTrue(written.contains("doc-AAAAAAAAAAAAAAAAAAAAAA"), written);
@@ -177,7 +182,7 @@ class CollectionJsonTest {
     }
 
     private static void assertSame(EdmEntitySet set, String query, ContentType format,
-                                   List<Map<String, Object>> rows, Long count, URI next) throws Exception {
+                                   List<Row> rows, Long count, URI next) throws Exception {
         UriInfo uri = parse(set, query);
         ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(set)
                 .selectList(ODATA.createUriHelper().buildContextURLSelectList(set.getEntityType(), null,
@@ -187,13 +192,13 @@ class CollectionJsonTest {
         assertTrue(CollectionJson.writes(format, null, uri.getSelectOption(), set.getEntityType()));
 
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
-        new CollectionJson(format, set.getEntityType(), new CollectionJson.Page(context, selected, rows, count, next,
-                List.of()))
-                .write(Channels.newChannel(direct));
+        Page page = new Page(table(set), selected, rows, count, null, List.of());
+        new CollectionJson(format, set.getEntityType(), new CollectionJson.Answer(context, page, next,
+                expansion(set, List.of(), null))).write(Channels.newChannel(direct));
 
         EntityCollection collection = new EntityCollection();
-        for (Map<String, Object> row : rows) {
-            collection.getEntities().add(Entities.fromRow(ODATA, set, Entities.only(row, selected)));
+        for (Row row : rows) {
+            collection.getEntities().add(Entities.fromRow(ODATA, set, row, selected));
         }
         if (count != null) {
             collection.setCount(count.intValue());
@@ -211,20 +216,18 @@ class CollectionJsonTest {
 
     /**
      * Both writers over parents with one expanded navigation, whose rows per parent are given; the expand's own
-     * options (its select and count) come from the query.
+     * options (its select and count) come from the query. Answers what they wrote.
      */
-    private static void assertExpandedSame(EdmEntitySet set, String navigationName, String query, ContentType format,
-                                           List<Map<String, Object>> parents, List<Expansion.Inline> inline)
+    private static String assertExpandedSame(EdmEntitySet set, String navigationName, String query,
+                                             ContentType format, List<Row> parents, List<Expanded.Inline> inline)
             throws Exception {
         UriInfo uri = parse(set, query);
         ExpandItem item = uri.getExpandOption().getExpandItems().get(0);
         EdmEntitySet targetSet = (EdmEntitySet) set.getRelatedBindingTarget(navigationName);
-        ColumnMap columns = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
-        ColumnMap.Table target = columns.table(targetSet.getEntityType());
-        Expansion.Navigated navigated = new Expansion.Navigated(
-                columns.table(set.getEntityType()).navigation(navigationName), targetSet, target,
+        Expanded navigated = new Expanded(table(set).navigation(navigationName), targetSet, table(targetSet), item,
                 selected(targetSet, item.getSelectOption()),
-                item.getCountOption() != null && item.getCountOption().getValue(), inline, null, Map.of());
+                item.getCountOption() != null && item.getCountOption().getValue(), inline, List.of());
+        Expansion expansion = expansion(set, List.of(navigated), uri.getExpandOption().getText());
         ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(set)
                 .selectList(ODATA.createUriHelper().buildContextURLSelectList(set.getEntityType(), null,
                         uri.getSelectOption()))
@@ -233,14 +236,15 @@ class CollectionJsonTest {
         assertTrue(CollectionJson.writes(format, uri.getExpandOption(), uri.getSelectOption(), set.getEntityType()));
 
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
-        new CollectionJson(format, set.getEntityType(), new CollectionJson.Page(context, selected, parents, null, null,
-                List.of(navigated))).write(direct);
+        Page page = new Page(table(set), selected, parents, null, null, List.of(navigated));
+        new CollectionJson(format, set.getEntityType(), new CollectionJson.Answer(context, page, null, expansion))
+                .write(direct);
 
         EntityCollection collection = new EntityCollection();
-        for (Map<String, Object> row : parents) {
-            collection.getEntities().add(Entities.fromRow(ODATA, set, Entities.only(row, selected)));
+        for (Row row : parents) {
+            collection.getEntities().add(Entities.fromRow(ODATA, set, row, selected));
         }
-        new Expansion(ODATA, null, null, null, List.of(), 1000).attach(collection.getEntities(), navigated);
+        expansion.attach(collection.getEntities());
         EntityCollectionSerializerOptions options = EntityCollectionSerializerOptions.with().id("http://h/x")
                 .contextURL(context).select(uri.getSelectOption()).expand(uri.getExpandOption()).build();
         try (InputStream olingo = ODATA.createSerializer(format)
@@ -248,6 +252,14 @@ class CollectionJsonTest {
             assertEquals(new String(olingo.readAllBytes(), StandardCharsets.UTF_8),
                     direct.toString(StandardCharsets.UTF_8), set.getName() + "?" + query + " as " + format);
         }
+        return direct.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The links of expanded navigations of a request to {@code http://h/}. */
+    private static Expansion expansion(EdmEntitySet set, List<Expanded> expanded, String text) {
+        ODataRequest request = new ODataRequest();
+        request.setRawBaseUri("http://h");
+        return new Expansion(ODATA, request, List.of(), set, expanded, text);
     }
 
     private static Set<String> selected(EdmEntitySet set, UriInfo uri) {
@@ -264,18 +276,25 @@ class CollectionJsonTest {
         return selected;
     }
 
-    private static Map<String, Object> patient(String id, String name) {
+    private static ColumnMap.Table table(EdmEntitySet set) {
+        return COLUMNS.table(set.getEntityType());
+    }
+
+    private static Row patient(String id, String name) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", id);
         row.put("first_name", name);
         row.put("last_name", name == null ? null : name + "son");
         row.put("birth_date", name == null ? null : LocalDate.of(1970, 1, 1));
-        row.put(ColumnMap.VERSION, 4L);
-        return row;
+        return Row.of(table(PATIENTS), row, 4L);
     }
 
-    private static Map<String, Object> document(String id, String type, String description, Instant uploadedAt,
-                                                long version) {
+    private static Row document(String id, String type, String description, Instant uploadedAt, long version) {
+        return Row.of(table(DOCUMENTS), documentProperties(id, type, description, uploadedAt, version), version);
+    }
+
+    private static Map<String, Object> documentProperties(String id, String type, String description,
+                                                          Instant uploadedAt, long version) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", id);
         row.put("patient_id", "12345");
@@ -286,8 +305,6 @@ class CollectionJsonTest {
         row.put("description", description);
         row.put("uploaded_by_id", "user-1");
         row.put("uploaded_at", uploadedAt);
-        row.put(ColumnMap.VERSION, version);
-        row.put("$k0", "a sort key read for the skip token");
         return row;
     }
 

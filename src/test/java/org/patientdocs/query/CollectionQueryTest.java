@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.server.api.uri.UriInfo;
@@ -17,12 +16,9 @@ class CollectionQueryTest {
             + " t0.file_size_bytes, t0.document_type, t0.description, t0.uploaded_by_id, t0.uploaded_at, t0.version";
 
     private static CollectionQuery scoped(String query) {
-        UriInfo uri = Parsed.parse("Documents", query);
-        return CollectionQuery.of(Parsed.context(Dialect.H2, uri), Parsed.table("Documents"),
-                Map.entry("patient_id", "p1"), new CollectionQuery.Options(uri.getFilterOption(),
-                        uri.getSearchOption(), uri.getOrderByOption(), uri.getSelectOption(),
-                        uri.getTopOption() == null ? null : uri.getTopOption().getValue(),
-                        uri.getSkipOption() == null ? null : uri.getSkipOption().getValue()), Set.of());
+        UriInfo uri = Parsed.parse("Patients('p1')/Documents", query);
+        return CollectionQuery.of(Parsed.context(Dialect.H2, uri), Target.of(uri), CollectionQuery.Options.of(uri),
+                Set.of());
     }
 
     @Test
@@ -54,7 +50,7 @@ class CollectionQueryTest {
     @Test
     void requiredColumnsAreReadButNotSelected() {
         UriInfo uri = Parsed.parse("Documents", "$select=file_name");
-        CollectionQuery query = CollectionQuery.of(Parsed.context(Dialect.H2, uri), Parsed.table("Documents"), null,
+        CollectionQuery query = CollectionQuery.of(Parsed.context(Dialect.H2, uri), Target.of(uri),
                 new CollectionQuery.Options(null, null, null, uri.getSelectOption(), null, null), Set.of("patient_id"));
         assertTrue(query.page(10, null).rows().sql().startsWith("SELECT t0.id, t0.file_name, t0.patient_id,"));
         assertEquals(Set.of("id", "file_name"), query.selected());
@@ -149,7 +145,10 @@ class CollectionQueryTest {
     @Test
     void theLastRowGivesTheNextPosition() {
         CollectionQuery.Page page = Parsed.collection("Documents", "$orderby=file_name").page(10, null);
-        Keyset.Position next = page.positionAfter(Map.of("$k0", "b.pdf", "$k1", "doc-2"), 10);
+        Object[] values = new Object[page.layout().kinds().size()];
+        values[values.length - 2] = "b.pdf";
+        values[values.length - 1] = "doc-2";
+        Keyset.Position next = page.positionAfter(new Row(page.layout(), values), 10);
         assertEquals(List.of("b.pdf", "doc-2"), next.values());
         assertEquals(10, next.delivered());
     }

@@ -15,9 +15,7 @@ class ExpandQueryTest {
         UriInfo uri = Parsed.parse(set, query);
         ExpandItem item = uri.getExpandOption().getExpandItems().get(0);
         return ExpandQuery.of(Parsed.context(Dialect.H2, uri), Parsed.table(set).navigation(navigation),
-                new CollectionQuery.Options(item.getFilterOption(), item.getSearchOption(), item.getOrderByOption(),
-                        item.getSelectOption(), item.getTopOption() == null ? null : item.getTopOption().getValue(),
-                        item.getSkipOption() == null ? null : item.getSkipOption().getValue()), Set.of());
+                CollectionQuery.Options.of(item), Set.of());
     }
 
     @Test
@@ -31,8 +29,8 @@ class ExpandQueryTest {
                 + " FROM document t0 WHERE t0.patient_id IN (?, ?) AND (t0.file_size_bytes > ?)) x"
                 + " WHERE x.r_ > ? AND x.r_ <= ? ORDER BY x.p_, x.r_", rows.sql());
         assertEquals(List.of("p1", "p2", 5L, 1L, 3L), rows.params());
-        assertEquals(List.of("id", "file_name", ColumnMap.VERSION, ExpandQuery.PARENT),
-                query.columns().stream().map(ColumnMap.Column::property).toList());
+        assertEquals(List.of(ColumnMap.Kind.STRING, ColumnMap.Kind.STRING, ColumnMap.Kind.INT64, ColumnMap.Kind.STRING),
+                query.layout().kinds(), "the columns, the version and the parent's key");
     }
 
     @Test

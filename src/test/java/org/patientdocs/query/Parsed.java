@@ -7,6 +7,7 @@ import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.core.uri.parser.Parser;
+import org.patientdocs.auth.Caller;
 import org.patientdocs.odata.EdmLoader;
 import org.patientdocs.odata.Model;
 import org.patientdocs.url.QueryText;
@@ -17,6 +18,7 @@ final class Parsed {
     static final ServiceMetadata METADATA = EdmLoader.load();
     static final ColumnMap COLUMNS = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
     static final OffsetDateTime NOW = OffsetDateTime.parse("2026-03-01T12:00:00Z");
+    static final Caller CALLER = new Caller("user-456");
 
     private Parsed() {
     }
@@ -35,7 +37,7 @@ final class Parsed {
     }
 
     static QueryContext context(Dialect dialect, UriInfo uri) {
-        return new QueryContext(dialect, COLUMNS, uri.getAliases(), NOW);
+        return new QueryContext(dialect, COLUMNS, CALLER, uri.getAliases(), NOW);
     }
 
     /** The WHERE condition of {@code $filter} over the set, on H2. */
@@ -51,9 +53,6 @@ final class Parsed {
 
     static CollectionQuery collection(String set, String query) {
         UriInfo uri = parse(set, query);
-        return CollectionQuery.of(context(Dialect.H2, uri), table(set), null, new CollectionQuery.Options(
-                uri.getFilterOption(), uri.getSearchOption(), uri.getOrderByOption(), uri.getSelectOption(),
-                uri.getTopOption() == null ? null : uri.getTopOption().getValue(),
-                uri.getSkipOption() == null ? null : uri.getSkipOption().getValue()), Set.of());
+        return CollectionQuery.of(context(Dialect.H2, uri), Target.of(uri), CollectionQuery.Options.of(uri), Set.of());
     }
 }

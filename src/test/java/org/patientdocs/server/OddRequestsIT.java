@@ -122,6 +122,23 @@ class OddRequestsIT {
         assertEquals("", String.join("\n", failures));
     }
 
+    /**
+     * A key that no row can hold, which PostgreSQL refuses to even compare (a NUL character: its text holds none), is
+     * refused clearly by every request that reads the entity, never a server failure.
+     */
+    @Test
+    void aKeyNoRowCanHoldIsRefusedClearly() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (String path : List.of("/Patients(@k)", "/Patients(@k)/first_name", "/Patients(@k)/first_name/$value",
+                "/Patients(@k)/Documents", "/Patients(@k)/Documents/$count", "/Documents(@k)", "/Documents(@k)/$value",
+                "/Documents(@k)/Patient", "/Patients(odd-1)/Documents(@k)")) {
+            for (String method : METHODS) {
+                check(failures, method, path + "?@k='a%00b'", "{}", Map.of("Content-Type", "application/json"));
+            }
+        }
+        assertEquals("", String.join("\n", failures));
+    }
+
     @Test
     void oddHeadersAreRefusedClearly() throws Exception {
         List<Map<String, String>> headers = List.of(Map.of("Prefer", "odata.maxpagesize=0"),

@@ -1,5 +1,6 @@
 package org.patientdocs.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -10,6 +11,7 @@ import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 class StoreFailureTest {
@@ -47,6 +49,21 @@ class StoreFailureTest {
     @ValueSource(strings = {"42P01", "23505", "22001", "40001"})
     void otherFailuresAreUnexpected(String state) {
         assertInstanceOf(StoreFailure.Unexpected.class, StoreFailure.of(new SQLException("broken", state)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"22003", "22007", "22008", "22012", "22021"})
+    void aValueTheClientsQueryCannotComputeIsItsBadRequest(String state) {
+        RuntimeException mapped = StoreFailure.ofQuery(new SQLException("numeric value out of range", state));
+        ServiceException.BadRequest refused = assertInstanceOf(ServiceException.BadRequest.class, mapped);
+        assertEquals(ErrorCode.QUERY_NOT_EVALUABLE, refused.code());
+    }
+
+    @Test
+    void aQueryMeetsTheOtherFailuresAsEveryStatementDoes() {
+        assertInstanceOf(StoreFailure.Unexpected.class, StoreFailure.ofQuery(new SQLException("broken", "42P01")));
+        assertInstanceOf(ServiceException.ServiceUnavailable.class,
+                StoreFailure.ofQuery(new SQLException("gone", "08006")));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.patientdocs.odata;
+package org.patientdocs.query;
 
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeException;
 import org.apache.olingo.commons.core.edm.primitivetype.EdmString;
@@ -7,8 +7,8 @@ import org.apache.olingo.server.api.uri.queryoption.expression.Literal;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
-/** Conversions of URI literals the processors need. */
-final class Literals {
+/** Conversions of URI literals of keys. */
+public final class Literals {
 
     private Literals() {
     }
@@ -17,7 +17,7 @@ final class Literals {
      * The value of a string key predicate, written as a literal ({@code Patients('12345')}) or as a parameter alias
      * ({@code Patients(@k)?@k='12345'}), whose value the parser has already found and checked for the key's type.
      */
-    static String stringKey(UriParameter predicate) {
+    public static String stringKey(UriParameter predicate) {
         if (predicate.getAlias() == null) {
             return stringKey(predicate.getText());
         }
@@ -29,7 +29,7 @@ final class Literals {
     }
 
     /** The value of a string key literal such as {@code 'doc-abc'} (with {@code ''} unescaped). */
-    static String stringKey(String literal) {
+    public static String stringKey(String literal) {
         try {
             return EdmString.getInstance().fromUriLiteral(literal);
         } catch (EdmPrimitiveTypeException e) {

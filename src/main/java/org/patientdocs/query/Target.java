@@ -1,8 +1,9 @@
-package org.patientdocs.odata;
+package org.patientdocs.query;
 
 import java.util.List;
 
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
+import org.apache.olingo.commons.api.edm.EdmNavigationProperty;
 import org.apache.olingo.server.api.uri.UriInfoResource;
 import org.apache.olingo.server.api.uri.UriParameter;
 import org.apache.olingo.server.api.uri.UriResource;
@@ -12,24 +13,22 @@ import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /**
- * What a resource path addresses, reduced to the shapes this service has:
- * {@code Patients}, {@code Patients(id)}, {@code Patients(id)/Documents}, {@code Patients(id)/Documents(id)},
- * {@code Documents}, {@code Documents(id)} and {@code Documents(id)/Patient}, each optionally followed by
- * {@code $value} or {@code $count}, which the dispatcher has already decided on.
+ * What a resource path addresses, reduced to the shapes this service has: an entity set ({@code Patients}), one
+ * entity by its key ({@code Patients('12345')}), or one navigation step from one entity, to a collection
+ * ({@code Patients('12345')/Documents}), one of its members ({@code Patients('12345')/Documents('doc-1')}) or a
+ * single entity ({@code Documents('doc-1')/Patient}); each optionally followed by {@code $value}, {@code $count} or a
+ * property, which the dispatcher has already decided on.
  *
- * @param set          the entity set of the addressed entities
- * @param key          the addressed entity's key, or null for a collection
- * @param patientScope for documents reached through a patient: that patient's id (the document must belong to it)
- * @param viaDocument  for {@code Documents(id)/Patient}: the document whose patient is addressed
+ * @param set        the entity set of the addressed entities
+ * @param key        the addressed entity's key, or null
+ * @param parent     the entity the path navigates from (with its key), or null
+ * @param navigation the navigation property followed from the parent, or null
  */
-public record Target(EdmEntitySet set, String key, String patientScope, String viaDocument) {
+public record Target(EdmEntitySet set, String key, Target parent, EdmNavigationProperty navigation) {
 
-    public boolean isDocuments() {
-        return Model.DOCUMENTS.equals(set.getName());
-    }
-
+    /** Whether the path addresses a collection rather than one entity. */
     public boolean isCollection() {
-        return key == null && viaDocument == null;
+        return key == null && (navigation == null || navigation.isCollection());
     }
 
     public static Target of(UriInfoResource uriInfo) {
@@ -40,17 +39,14 @@ public record Target(EdmEntitySet set, String key, String patientScope, String v
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "This kind of resource path is not supported");
         }
-        String rootKey = key(root.getKeyPredicates());
+        Target rooted = new Target(root.getEntitySet(), key(root.getKeyPredicates()), null, null);
         if (parts.size() == 1) {
-            return new Target(root.getEntitySet(), rootKey, null, null);
+            return rooted;
         }
-        if (parts.size() == 2 && parts.get(1) instanceof UriResourceNavigation nav && rootKey != null) {
+        if (parts.size() == 2 && parts.get(1) instanceof UriResourceNavigation nav && rooted.key() != null) {
             EdmEntitySet targetSet = (EdmEntitySet) root.getEntitySet()
                     .getRelatedBindingTarget(nav.getProperty().getName());
-            if (Model.PATIENTS.equals(root.getEntitySet().getName())) {
-                return new Target(targetSet, key(nav.getKeyPredicates()), rootKey, null);
-            }
-            return new Target(targetSet, null, null, rootKey);
+            return new Target(targetSet, key(nav.getKeyPredicates()), rooted, nav.getProperty());
         }
         throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                 "Navigation deeper than one step is not supported");

@@ -1,0 +1,159 @@
+package org.patientdocs.query;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.queryoption.AliasQueryOption;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+
+/**
+ * Every read of entities, for every kind of request: a parsed request and its caller in, typed rows out. It checks the
+ * configured limits, builds each statement (in {@link Block}s, which every table a statement reads passes through)
+ * and runs it through the {@link StatementRunner}; processors never see SQL. The store's dialect is fixed for the life
+ * of the service.
+ *
+ * <p>The caller is a parameter of every read so that what a caller may see can be decided where the statements are
+ * built: each read's {@link QueryContext} carries it to the blocks.
+ */
+public final class QueryService {
+
+    private final ColumnMap columns;
+    private final Dialect dialect;
+    private final ServiceConfig.Query limits;
+    private final StatementRunner store;
+
+    public QueryService(ColumnMap columns, Dialect dialect, ServiceConfig.Query limits, StatementRunner store) {
+        this.columns = columns;
+        this.dialect = dialect;
+        this.limits = limits;
+        this.store = store;
+    }
+
+    /**
+     * A page of the collection a request addresses ({@code Patients}, {@code Documents},
+     * {@code Patients('12345')/Documents}), with its count when asked for (a patient's documents carry it unless
+     * {@code $count=false}) and its expanded navigations. A page continues where the request's {@code $skiptoken}
+     * says.
+     *
+     * @param pageSize    the most entities on the page, and in each expanded collection per parent
+     * @param fingerprint what the request's skip token must have been issued for (see {@link Keyset})
+     * @param alsoRead    properties to read beyond the selected ones, e.g. for the answer's format
+     * @throws ServiceException.NotFound when the entity the collection belongs to does not exist
+     */
+    public Page page(Caller caller, UriInfo uri, int pageSize, String fingerprint, Set<String> alsoRead) {
+        Target target = Target.of(uri);
+        QueryLimits.check(uri, uri.getAliases(), limits);
+        requireParent(caller, target);
+        QueryContext context = context(caller, uri.getAliases());
+        ColumnMap.Table table = table(target);
+        Set<String> required = new LinkedHashSet<>(Expander.required(table, uri.getExpandOption()));
+        required.addAll(alsoRead);
+        CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.of(uri), required);
+        Keyset.Position position = uri.getSkipTokenOption() == null ? null
+                : Keyset.decode(uri.getSkipTokenOption().getValue(), fingerprint, query.keys());
+        CollectionQuery.Page page = query.page(pageSize, position);
+
+        List<Row> rows = store.rows(page.rows(), page.layout());
+        List<Row> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
+        boolean counted = uri.getCountOption() != null ? uri.getCountOption().getValue() : target.parent() != null;
+        // Olingo's entity collections count in an int; both writers answer alike.
+        Long count = counted ? Math.min(Integer.MAX_VALUE, store.count(query.count())) : null;
+        Keyset.Position next = null;
+        if (page.hasMore(rows.size())) {
+            long deliveredSoFar = (position == null ? 0 : position.delivered()) + delivered.size();
+            next = page.positionAfter(delivered.get(delivered.size() - 1), deliveredSoFar);
+        }
+        List<Expanded> expanded = new Expander(context, store, pageSize).expand(target.set(), table, delivered,
+                uri.getExpandOption());
+        return new Page(table, query.selected(), delivered, count, next, expanded);
+    }
+
+    /**
+     * How many entities of the collection a request addresses its {@code $filter} and {@code $search} keep
+     * ({@code Documents/$count}).
+     *
+     * @throws ServiceException.NotFound when the entity the collection belongs to does not exist
+     */
+    public long count(Caller caller, UriInfo uri) {
+        Target target = Target.of(uri);
+        QueryLimits.check(uri, uri.getAliases(), limits);
+        requireParent(caller, target);
+        return store.count(CollectionQuery.of(context(caller, uri.getAliases()), target,
+                CollectionQuery.Options.counting(uri), Set.of()).count());
+    }
+
+    /**
+     * The one entity a request addresses, with the properties its {@code $select} asks for and those its
+     * {@code $expand} needs; {@link #expand} reads the expanded navigations.
+     *
+     * @param alsoRead properties to read beyond the selected ones, e.g. for the answer's format
+     * @throws ServiceException.NotFound when there is no such entity
+     */
+    public Single entity(Caller caller, UriInfo uri, Set<String> alsoRead) {
+        Target target = Target.of(uri);
+        QueryLimits.check(uri, uri.getAliases(), limits);
+        Set<String> required = new LinkedHashSet<>(Expander.required(table(target), uri.getExpandOption()));
+        required.addAll(alsoRead);
+        EntityQuery query = EntityQuery.of(context(caller, uri.getAliases()), target, uri.getSelectOption(),
+                required);
+        return new Single(one(target, query), query.selected());
+    }
+
+    /**
+     * The one entity a path addresses, with every property: what a change, a property or a download reads.
+     *
+     * @throws ServiceException.NotFound when there is no such entity
+     */
+    public Row entity(Caller caller, Target target) {
+        return one(target, EntityQuery.of(context(caller, null), target, null, Set.of()));
+    }
+
+    /**
+     * The navigations a request's {@code $expand} asks for, of rows of the entity set its path addresses, at every
+     * level.
+     *
+     * @param perParent the most entities an expanded collection holds for one parent
+     */
+    public List<Expanded> expand(Caller caller, UriInfo uri, List<Row> rows, int perParent) {
+        Target target = Target.of(uri);
+        return new Expander(context(caller, uri.getAliases()), store, perParent).expand(target.set(), table(target),
+                rows, uri.getExpandOption());
+    }
+
+    /** A collection reached from an entity exists only while that entity does. */
+    private void requireParent(Caller caller, Target target) {
+        if (!target.isCollection()) {
+            throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
+                    "The path addresses a single entity, not a collection");
+        }
+        if (target.parent() != null) {
+            entity(caller, target.parent());
+        }
+    }
+
+    private Row one(Target target, EntityQuery query) {
+        List<Row> rows = store.rows(query.sql(), query.layout());
+        if (rows.isEmpty()) {
+            throw new ServiceException.NotFound("The " + target.set().getEntityType().getName().toLowerCase(Locale.ROOT)
+                    + " does not exist");
+        }
+        return rows.get(0);
+    }
+
+    private ColumnMap.Table table(Target target) {
+        return columns.table(target.set().getEntityType());
+    }
+
+    /** What the statements of one read share: the dialect, the caller, the request's aliases and its now(). */
+    private QueryContext context(Caller caller, List<AliasQueryOption> aliases) {
+        return new QueryContext(dialect, columns, caller, aliases, OffsetDateTime.now(ZoneOffset.UTC));
+    }
+}

@@ -1,0 +1,14 @@
+package org.patientdocs.query;
+
+import java.util.Set;
+
+/**
+ * The one entity a request addresses, as {@link QueryService#entity(org.patientdocs.auth.Caller,
+ * org.apache.olingo.server.api.uri.UriInfo, Set)} reads it.
+ *
+ * @param row      the entity
+ * @param selected the properties the client selected, the key among them; the row may hold more, read for the
+ *                 service
+ */
+public record Single(Row row, Set<String> selected) {
+}

@@ -1,0 +1,46 @@
+package org.patientdocs.query;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The conditions that keep, of a block's table, the rows a {@link Target} addresses: the entity with the key, and
+ * those the navigation from the parent reaches. The parent is named by its key alone when the navigation starts from
+ * the key ({@code Patients('p1')/Documents}: {@code patient_id = ?}); otherwise a subquery reads the value it starts
+ * from ({@code Documents('d1')/Patient}: {@code id = (SELECT patient_id FROM document WHERE id = ?)}), in a block of
+ * its own, so that it is built as every other statement is.
+ */
+final class TargetRows {
+
+    private TargetRows() {
+    }
+
+    static List<SqlFragment> conditions(Target target, Block block) {
+        List<SqlFragment> conditions = new ArrayList<>();
+        Block.Binding root = block.root();
+        if (target.key() != null) {
+            conditions.add(SqlFragment.format("{} = {}", root.column(root.table().key(), false),
+                    SqlFragment.param(target.key())));
+        }
+        if (target.parent() != null) {
+            ColumnMap.Table parent = block.context().columns().table(target.parent().set().getEntityType());
+            ColumnMap.Navigation navigation = parent.navigation(target.navigation().getName());
+            conditions.add(SqlFragment.format("{} = {}",
+                    root.column(root.table().columnNamed(navigation.targetColumn()), false),
+                    startOf(target.parent(), parent, navigation, block.context())));
+        }
+        return conditions;
+    }
+
+    /** The value of the parent's column that the navigation starts from. */
+    private static SqlFragment startOf(Target parent, ColumnMap.Table table, ColumnMap.Navigation navigation,
+                                       QueryContext context) {
+        if (parent.parent() == null && navigation.sourceColumn().equals(table.key().name())) {
+            return SqlFragment.param(parent.key());
+        }
+        Block block = new Block(context, table);
+        SqlFragment where = block.where(conditions(parent, block));
+        return SqlFragment.format("(SELECT {} FROM " + block.from() + "{})",
+                block.root().column(table.columnNamed(navigation.sourceColumn()), false), where);
+    }
+}
