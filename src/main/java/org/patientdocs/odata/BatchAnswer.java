@@ -36,7 +36,7 @@ record BatchAnswer(BatchOperation operation, int status, Map<String, List<String
     /** An error answer, written by the same code as every other error answer of the service. */
     static BatchAnswer error(BatchOperation operation, ServiceException error) {
         ODataResponse response = new ODataResponse();
-        ErrorResponder.write(response, ErrorResponse.of(error));
+        ErrorAnswerProcessor.write(response, ErrorResponse.of(error));
         return of(operation, response);
     }
 

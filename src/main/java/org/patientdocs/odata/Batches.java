@@ -25,8 +25,8 @@ public final class Batches {
      *
      * @param handlers a fresh handler with the processors of the calling request, for each operation
      */
-    public BatchResponder multipart(Supplier<ODataHandler> handlers) {
-        return new BatchResponder(rules, handlers, services.transactions());
+    public MultipartBatchProcessor multipart(Supplier<ODataHandler> handlers) {
+        return new MultipartBatchProcessor(rules, handlers, services.transactions());
     }
 
     /**

@@ -64,7 +64,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
         EdmEntitySet set = Target.of(uriInfo).set();
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
         String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
-        Page page = services.queries().page(caller, uriInfo, size.rows(), fingerprint,
+        Page page = services.queryService().page(caller, uriInfo, size.rows(), fingerprint,
                 Entities.withMediaProperties(Set.of(), format, set.getEntityType()));
         URI next = page.next() == null ? null : NextLinks.page(request.getRawBaseUri(), request.getRawODataPath(),
                 request.getRawQueryPath(), Keyset.encode(fingerprint, page.next()));
@@ -113,7 +113,7 @@ public final class CollectionProcessor implements CountEntityCollectionProcessor
 
     @Override
     public void countEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
-        long count = services.queries().count(caller, uriInfo);
+        long count = services.queryService().count(caller, uriInfo);
         response.setContent(new ByteArrayInputStream(Long.toString(count).getBytes(StandardCharsets.UTF_8)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, ContentType.TEXT_PLAIN.toContentTypeString());

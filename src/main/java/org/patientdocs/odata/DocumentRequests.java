@@ -60,9 +60,9 @@ final class DocumentRequests {
 
     /** @param patient the patient the document is uploaded to, found before any byte is read */
     Upload upload(ODataRequest request, Target patient, Caller caller) {
-        services.queries().entity(caller, patient);
+        services.queryService().entity(caller, patient);
         String patientId = patient.key();
-        DocumentStore store = services.content();
+        DocumentStore store = services.documentStore();
         try (UploadReader.Received received = uploads.read(request, store)) {
             PendingContent pending = received.content();
             FileKind kind = ContentSniffer.verify(received.declaredType(), pending.head(), pending.head().length,
@@ -90,7 +90,7 @@ final class DocumentRequests {
         InputStream bytes = null;
         if (media.sendsBody()) {
             try {
-                bytes = services.content().openContent(document);
+                bytes = services.documentStore().openContent(document);
             } catch (IOException e) {
                 throw new UncheckedIOException("document content missing", e);
             }
@@ -124,8 +124,8 @@ final class DocumentRequests {
                 (String) current.get("document_type"));
         String description = labelOrCurrent(body.entity(), "description", replace,
                 (String) current.get("description"));
-        if (!services.documents().updateLabels(id, documentType, description, current.version())) {
-            throw services.documents().exists(id) ? ETags.changedMeanwhile()
+        if (!services.documentRecords().updateLabels(id, documentType, description, current.version())) {
+            throw services.documentRecords().exists(id) ? ETags.changedMeanwhile()
                     : new ServiceException.NotFound("The document does not exist");
         }
     }
@@ -148,7 +148,7 @@ final class DocumentRequests {
 
     /** Deletes the document the caller found, row and bytes. */
     void delete(String id) {
-        if (!services.content().delete(id)) {
+        if (!services.documentStore().delete(id)) {
             throw new ServiceException.NotFound("The document does not exist");
         }
     }
@@ -158,8 +158,8 @@ final class DocumentRequests {
      * through another patient's URL is as missing as one that never was); then the stored record is read by its key.
      */
     private DocumentRecord find(Target target, Caller caller) {
-        services.queries().entity(caller, target);
-        return services.documents().find(target.key())
+        services.queryService().entity(caller, target);
+        return services.documentRecords().find(target.key())
                 .orElseThrow(() -> new ServiceException.NotFound("The document does not exist"));
     }
 

@@ -67,7 +67,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
             throws SerializerException {
         Target target = Target.of(uriInfo);
         EdmEntityType type = target.set().getEntityType();
-        Single found = services.queries().entity(caller, uriInfo, Entities.withMediaProperties(Set.of(), format, type));
+        Single found = services.queryService().entity(caller, uriInfo, Entities.withMediaProperties(Set.of(), format, type));
         Entity entity = Entities.fromRow(odata, target.set(), found.row(),
                 Entities.withMediaProperties(found.selected(), format, type));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
@@ -77,7 +77,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
         }
         ExpandOption expand = uriInfo.getExpandOption();
         if (expand != null) {
-            List<Expanded> expanded = services.queries().expand(caller, uriInfo, List.of(found.row()),
+            List<Expanded> expanded = services.queryService().expand(caller, uriInfo, List.of(found.row()),
                     services.config().query().maxPageSize());
             new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded, expand.getText())
                     .attach(List.of(entity));
@@ -88,7 +88,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
 
     /** The addressed entity with every property, as it is now. */
     private Entity read(Target target) {
-        return Entities.fromRow(odata, target.set(), services.queries().entity(caller, target));
+        return Entities.fromRow(odata, target.set(), services.queryService().entity(caller, target));
     }
 
     @Override
@@ -107,7 +107,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        Row current = services.queries().entity(caller, target);
+        Row current = services.queryService().entity(caller, target);
         checkPreconditions(request, current);
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (Model.isDocuments(target.set())) {
@@ -140,7 +140,7 @@ public final class EntityRequestProcessor implements MediaEntityProcessor {
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        checkPreconditions(request, services.queries().entity(caller, target));
+        checkPreconditions(request, services.queryService().entity(caller, target));
         if (Model.isDocuments(target.set())) {
             documents.delete(target.key());
         } else {

@@ -45,7 +45,7 @@ final class PatientRequests {
         }
         PatientRecord patient = new PatientRecord(id, text(body, "first_name"), text(body, "last_name"),
                 date(body, "birth_date"));
-        services.patients().insert(patient);
+        services.patientStore().insert(patient);
         return Entities.fromRow(odata, services.model().patients(),
                 Entities.row(services.model().columns().table(services.model().patientType()), patient));
     }
@@ -64,14 +64,14 @@ final class PatientRequests {
                 pick(body, "last_name", replace, (String) current.get("last_name")),
                 body.getProperty("birth_date") != null || replace ? date(body, "birth_date")
                         : (LocalDate) current.get("birth_date"));
-        if (!services.patients().update(changed, current.version())) {
-            throw services.patients().exists(id) ? ETags.changedMeanwhile()
+        if (!services.patientStore().update(changed, current.version())) {
+            throw services.patientStore().exists(id) ? ETags.changedMeanwhile()
                     : new ServiceException.NotFound("The patient does not exist");
         }
     }
 
     void delete(String id) {
-        if (!services.patients().delete(id)) {
+        if (!services.patientStore().delete(id)) {
             throw new ServiceException.NotFound("The patient does not exist");
         }
     }

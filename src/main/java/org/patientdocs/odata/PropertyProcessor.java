@@ -105,7 +105,7 @@ public final class PropertyProcessor implements PrimitiveValueProcessor {
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "Address a property of a single entity");
         }
-        return services.queries().entity(caller, target);
+        return services.queryService().entity(caller, target);
     }
 
     private static EdmProperty property(UriInfo uriInfo) {

@@ -7,7 +7,18 @@ import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.PatientStore;
 import org.patientdocs.storage.Transactions;
 
-/** What the processors need, built once at start-up and shared by all requests. */
-public record Services(Model model, QueryService queries, PatientStore patients, DocumentRecords documents,
-                       DocumentStore content, Transactions transactions, ServiceConfig config) {
+/**
+ * What the processors need, built once at start-up and shared by all requests; each part is named for what it gives.
+ *
+ * @param model           the EDM and the mapping of its properties to columns
+ * @param queryService    every read of entities, for a caller
+ * @param patientStore    writes of patient rows by key
+ * @param documentRecords writes and keyed lookups of document rows (metadata only)
+ * @param documentStore   a document's bytes together with its row: uploads, downloads, deletes
+ * @param transactions    shared transactions for the change sets of a {@code $batch}
+ * @param config          the service's configuration
+ */
+public record Services(Model model, QueryService queryService, PatientStore patientStore,
+                       DocumentRecords documentRecords, DocumentStore documentStore, Transactions transactions,
+                       ServiceConfig config) {
 }

@@ -22,13 +22,13 @@ import org.patientdocs.odata.AllowedMethods;
 import org.patientdocs.odata.Batches;
 import org.patientdocs.odata.CollectionProcessor;
 import org.patientdocs.odata.EntityRequestProcessor;
-import org.patientdocs.odata.ErrorResponder;
+import org.patientdocs.odata.ErrorAnswerProcessor;
 import org.patientdocs.odata.JsonBatch;
 import org.patientdocs.odata.MediaResponse;
-import org.patientdocs.odata.MetadataResponder;
+import org.patientdocs.odata.MetadataDocumentProcessor;
 import org.patientdocs.odata.OperationHeaders;
 import org.patientdocs.odata.PropertyProcessor;
-import org.patientdocs.odata.ServiceDocumentResponder;
+import org.patientdocs.odata.ServiceRootProcessor;
 import org.patientdocs.odata.Services;
 import org.patientdocs.url.BaseUrls;
 import org.patientdocs.url.QueryText;
@@ -129,10 +129,10 @@ final class ODataServlet extends HttpServlet {
         handler.register(new CollectionProcessor(services, caller));
         handler.register(new EntityRequestProcessor(services, caller, media));
         handler.register(new PropertyProcessor(services, caller));
-        handler.register(new ServiceDocumentResponder());
-        handler.register(new MetadataResponder());
+        handler.register(new ServiceRootProcessor());
+        handler.register(new MetadataDocumentProcessor());
         handler.register(batches.multipart(() -> handler(caller, MediaResponse.viaOlingo(), path)));
-        handler.register(new ErrorResponder(path));
+        handler.register(new ErrorAnswerProcessor(path));
         return handler;
     }
 

@@ -148,7 +148,7 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     private static int sweepOrphans(Services services) throws IOException {
-        int removed = services.content().deleteOrphans(services.config().documents().orphanMinAge());
+        int removed = services.documentStore().deleteOrphans(services.config().documents().orphanMinAge());
         if (removed > 0) {
             LOG.info("removed {} unreferenced stored files left by interrupted uploads", removed);
         }

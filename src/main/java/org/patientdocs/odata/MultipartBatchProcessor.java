@@ -40,7 +40,7 @@ import org.patientdocs.storage.Transactions;
  * rather than by Olingo, whose writer drops the {@code Content-ID} of requests outside change sets (which the
  * specification requires in the answer) and knows no 424.
  */
-public final class BatchResponder implements BatchProcessor {
+public final class MultipartBatchProcessor implements BatchProcessor {
 
     private static final String CRLF = "\r\n";
 
@@ -49,7 +49,7 @@ public final class BatchResponder implements BatchProcessor {
     private final Transactions transactions;
 
     /** @param handlers a fresh handler with the processors of the calling request, for each operation */
-    BatchResponder(BatchRules rules, Supplier<ODataHandler> handlers, Transactions transactions) {
+    MultipartBatchProcessor(BatchRules rules, Supplier<ODataHandler> handlers, Transactions transactions) {
         this.rules = rules;
         this.handlers = handlers;
         this.transactions = transactions;

@@ -17,7 +17,7 @@ import org.apache.olingo.server.api.uri.UriInfo;
  * The service document, with an absolute {@code @odata.context} (Olingo's default writes a relative one, which
  * clients such as Power Query reject).
  */
-public final class ServiceDocumentResponder implements ServiceDocumentProcessor {
+public final class ServiceRootProcessor implements ServiceDocumentProcessor {
 
     private OData odata;
     private ServiceMetadata metadata;

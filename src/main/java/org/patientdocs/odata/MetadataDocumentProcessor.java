@@ -26,7 +26,7 @@ import org.patientdocs.error.ServiceException;
  * Olingo's own negotiation would answer JSON there. Vocabulary references are made absolute, pointing at the copies
  * this service serves under {@code /vocabularies/}.
  */
-public final class MetadataResponder implements MetadataProcessor {
+public final class MetadataDocumentProcessor implements MetadataProcessor {
 
     /** How the CSDL file writes vocabulary references: relative to the service root. */
     private static final String RELATIVE_REFERENCE = "\"vocabularies/";

@@ -16,7 +16,7 @@ import org.patientdocs.error.ErrorResponse;
  * Every error that reaches Olingo, for a request of its own or one of a batch, leaves here: {@link OlingoFailures}
  * says what it means, {@link ErrorResponse} how it is answered, and this puts the answer into Olingo's response.
  */
-public final class ErrorResponder implements ErrorProcessor {
+public final class ErrorAnswerProcessor implements ErrorProcessor {
 
     private final String requestPath;
     private Edm edm;
@@ -25,7 +25,7 @@ public final class ErrorResponder implements ErrorProcessor {
      * @param requestPath the path of the HTTP request being served, for a 405 to name its methods when Olingo could
      *                    not read the request's own path (it stops at an HTTP method it does not know)
      */
-    public ErrorResponder(String requestPath) {
+    public ErrorAnswerProcessor(String requestPath) {
         this.requestPath = requestPath;
     }
 
