@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lets a request through only with an accepted API key and a valid bearer token, storing the {@link Caller} as
- * request attribute {@link Caller#ATTRIBUTE}. Refuses everything else, OPTIONS included, with 401 and an RFC 6750
+ * request attribute read by {@link #callerOf}. Refuses everything else, OPTIONS included, with 401 and an RFC 6750
  * challenge ({@link ErrorResponse} writes both), or with 503 when the token signing keys cannot be loaded. (A CORS
  * preflight from an allowed origin, which carries no credentials, is answered before it reaches this filter.)
  */
@@ -25,6 +25,8 @@ public final class AuthenticationFilter implements Filter {
 
     public static final String API_KEY_HEADER = "x-api-key";
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationFilter.class);
+    /** The request attribute under which the filter stores the caller. */
+    private static final String CALLER = Caller.class.getName();
 
     private final Authenticator authenticator;
 
@@ -50,7 +52,19 @@ public final class AuthenticationFilter implements Filter {
             ErrorResponse.of(e).write(response);
             return;
         }
-        request.setAttribute(Caller.ATTRIBUTE, caller);
+        request.setAttribute(CALLER, caller);
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The caller of a request that passed this filter.
+     *
+     * @throws IllegalStateException if the request was not authenticated, i.e. the filter is not installed
+     */
+    public static Caller callerOf(HttpServletRequest request) {
+        if (request.getAttribute(CALLER) instanceof Caller caller) {
+            return caller;
+        }
+        throw new IllegalStateException("the request has no authenticated caller; is AuthenticationFilter installed?");
     }
 }

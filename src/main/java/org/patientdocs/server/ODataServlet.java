@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataHttpHandler;
+import org.patientdocs.auth.AuthenticationFilter;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.RequestIds;
@@ -68,7 +69,7 @@ final class ODataServlet extends HttpServlet {
                         AllowedMethods.of(services.model().metadata().getEdm(), request.getRequestURI()));
                 return;
             }
-            Caller caller = Caller.of(request);
+            Caller caller = AuthenticationFilter.callerOf(request);
             String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
             HttpServletRequest effective = base == null ? request : new PublicUrl(request, base);
             String query = request.getQueryString();

@@ -72,10 +72,12 @@ public final class ServiceRuntime implements AutoCloseable {
      * @throws CannotListen when the configured address cannot be bound, e.g. because the port is in use
      */
     public static ServiceRuntime start(ServiceConfig config) throws Exception {
-        HikariDataSource dataSource = DataSources.open(config.database());
+        // decided once: the migrations, the start-up checks and every statement follow the same store
+        Dialect dialect = Dialect.fromJdbcUrl(config.database().url());
+        HikariDataSource dataSource = DataSources.open(config.database(), dialect);
         Server server = null;
         try {
-            Services services = services(config, dataSource);
+            Services services = services(config, dataSource, dialect);
             sweepOrphans(services);
             server = jetty(config, services, Authenticator.create(config));
             listen(server, config.http());
@@ -106,7 +108,7 @@ public final class ServiceRuntime implements AutoCloseable {
         }
     }
 
-    private static Services services(ServiceConfig config, HikariDataSource pool) {
+    private static Services services(ServiceConfig config, HikariDataSource pool, Dialect dialect) {
         // Metadata goes through Transactions so that a $batch change set can share one transaction.
         Transactions transactions = new Transactions(pool);
         DataSource dataSource = transactions.dataSource();
@@ -117,7 +119,7 @@ public final class ServiceRuntime implements AutoCloseable {
                 case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), pool, records);
             };
             Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
-            QueryService queries = new QueryService(model.columns(), Dialect.fromJdbcUrl(config.database().url()),
+            QueryService queries = new QueryService(model.columns(), dialect,
                     config.query(), new EntityStore(dataSource));
             return new Services(model, queries, new PatientStore(dataSource), records, content, transactions, config);
         } catch (IOException e) {

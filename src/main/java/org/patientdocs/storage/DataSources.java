@@ -24,11 +24,14 @@ public final class DataSources {
     private DataSources() {
     }
 
-    /** A pool over the configured database, migrated to the latest schema. The caller closes it. */
-    public static HikariDataSource open(ServiceConfig.Database database) {
+    /**
+     * A pool over the configured database, migrated to the latest schema. The caller closes it.
+     *
+     * @param dialect the store the URL names, as the caller decided it once
+     */
+    public static HikariDataSource open(ServiceConfig.Database database, Dialect dialect) {
         HikariDataSource pool = new HikariDataSource(poolConfig(database));
         try {
-            Dialect dialect = Dialect.fromJdbcUrl(database.url());
             Flyway flyway = flyway(pool, dialect);
             flyway.migrate();
             Collation.verify(pool, dialect, flyway.getConfiguration().getTable());

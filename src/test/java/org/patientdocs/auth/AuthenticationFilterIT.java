@@ -168,7 +168,7 @@ class AuthenticationFilterIT {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             response.setContentType("text/plain;charset=utf-8");
-            response.getWriter().write(Caller.of(request).subject());
+            response.getWriter().write(AuthenticationFilter.callerOf(request).subject());
         }
     }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.patientdocs.storage.ContentSpool;
+import org.patientdocs.query.Dialect;
 import org.patientdocs.storage.DataSources;
 import org.patientdocs.storage.DatabaseDocumentStore;
 import org.patientdocs.storage.DocumentIds;
@@ -99,7 +100,8 @@ public final class TransferSuite {
 
     private TransferReport.StoreResult measure(BenchDatabase database, String store, Path dataDir) throws Exception {
         try (BenchService service = BenchService.start(database, store, dataDir);
-             HikariDataSource probePool = store.equals("database") ? DataSources.open(service.config.database())
+             HikariDataSource probePool = store.equals("database")
+                     ? DataSources.open(service.config.database(), Dialect.fromJdbcUrl(service.config.database().url()))
                      : null) {
             DatabaseDocumentStore probeStore = probePool == null ? null : new DatabaseDocumentStore(
                     dataDir.resolve("database-probe"), probePool, new DocumentRecords(probePool));
