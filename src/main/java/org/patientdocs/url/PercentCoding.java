@@ -1,5 +1,10 @@
 package org.patientdocs.url;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.function.IntPredicate;
 
 import org.apache.olingo.commons.core.Decoder;
@@ -14,7 +19,8 @@ import org.apache.olingo.commons.core.Encoder;
  * encoding; the '+'-as-space of form-encoded queries is {@link CanonicalUrls}'s step, before this one).</li>
  * <li>{@link #decodeLeniently}: header values such as {@code Slug} (RFC 5023), where a malformed escape is text.</li>
  * <li>{@link #encode}: names and values in OData query strings and links.</li>
- * <li>{@link #extendedValue}: RFC 8187 extended header parameters ({@code filename*}).</li>
+ * <li>{@link #extendedValue}, {@link #decodeExtendedValue}: RFC 8187 extended header parameters
+ * ({@code filename*}).</li>
  * </ul>
  */
 public final class PercentCoding {
@@ -80,6 +86,52 @@ public final class PercentCoding {
      */
     public static String extendedValue(String text) {
         return "UTF-8''" + encode(text, ATTR_CHAR_PLAIN);
+    }
+
+    /**
+     * Decodes an RFC 8187 extended value ({@code UTF-8''na%C3%AFve.pdf}; UTF-8 and ISO-8859-1 are supported), or
+     * null when it is malformed (a caller then falls back to the plain parameter). Unlike form encoding, a {@code +} is
+     * itself (RFC 8187 attr-char), so Jetty's UrlEncoded does not fit; Olingo's {@link Decoder} knows UTF-8 only and
+     * replaces invalid octets instead of refusing them, so the octets are read here and decoded strictly.
+     */
+    public static String decodeExtendedValue(String text) {
+        int firstQuote = text.indexOf('\'');
+        int secondQuote = firstQuote < 0 ? -1 : text.indexOf('\'', firstQuote + 1);
+        if (secondQuote < 0) {
+            return null;
+        }
+        Charset charset;
+        String charsetName = text.substring(0, firstQuote).trim();
+        if (charsetName.equalsIgnoreCase("UTF-8")) {
+            charset = StandardCharsets.UTF_8;
+        } else if (charsetName.equalsIgnoreCase("ISO-8859-1")) {
+            charset = StandardCharsets.ISO_8859_1;
+        } else {
+            return null;
+        }
+        String encoded = text.substring(secondQuote + 1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+                int low = high < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+                if (low < 0) {
+                    return null;
+                }
+                bytes.write(high << 4 | low);
+                i += 2;
+            } else if (c > ' ' && c < 0x7F) {
+                bytes.write(c);
+            } else {
+                return null;
+            }
+        }
+        try {
+            return charset.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException malformed) {
+            return null;
+        }
     }
 
     /**

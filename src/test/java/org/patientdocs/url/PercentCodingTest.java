@@ -68,4 +68,23 @@ class PercentCodingTest {
         assertEquals("http://h/a?$filter=a%20eq%20'x%7Cy'%20and%20b%20eq%20'%C3%BC'&x=%25",
                 PercentCoding.escapeForUri("http://h/a?$filter=a eq 'x|y' and b%20eq%20'ü'&x=%25"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"naïve résumé.pdf", "a+b c.pdf", "日本語.pdf", "50%_off's.pdf"})
+    void anExtendedValueDecodesToWhatWasEncoded(String text) {
+        assertEquals(text, PercentCoding.decodeExtendedValue(PercentCoding.extendedValue(text)));
+    }
+
+    @Test
+    void anExtendedValueNamesItsCharset() {
+        assertEquals("\u00e4.pdf", PercentCoding.decodeExtendedValue("ISO-8859-1''%E4.pdf"));
+        assertEquals("\u00e4.pdf", PercentCoding.decodeExtendedValue("utf-8'en'%C3%A4.pdf"));
+        assertEquals("a+b.pdf", PercentCoding.decodeExtendedValue("UTF-8''a+b.pdf"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-8''%C3", "UTF-8''%ZZ.pdf", "UTF-8''a b.pdf", "UTF-16''a.pdf", "a.pdf", "UTF-8'a.pdf"})
+    void aMalformedExtendedValueIsNull(String text) {
+        assertNull(PercentCoding.decodeExtendedValue(text));
+    }
 }
