@@ -39,8 +39,27 @@ final class BatchExecution {
         this.rules = rules;
     }
 
-    /** Runs the operations, adjacent members of one group together; stops after a failure unless told to go on. */
-    List<Unit> run(List<BatchOperation> operations, boolean continueOnError) {
+    /**
+     * What a batch answered: a unit per request alone or group that ran, and the {@code Preference-Applied} value for
+     * the continue-on-error preference (null when none was applied).
+     */
+    record Outcome(List<Unit> units, String preferenceApplied) {
+    }
+
+    /**
+     * Checks the operations against the rules, then runs them, adjacent members of one group together, stopping after
+     * a failure unless the batch continues on error.
+     *
+     * @param preferHeaders      the batch's {@code Prefer} headers
+     * @param continueByDefault  whether the batch's format continues after a failure when the batch does not say
+     */
+    Outcome run(List<BatchOperation> operations, List<String> preferHeaders, boolean continueByDefault) {
+        rules.check(operations);
+        BatchRules.ContinueOnError continueOnError = rules.continueOnError(preferHeaders, continueByDefault);
+        return new Outcome(run(operations, continueOnError.value()), continueOnError.applied());
+    }
+
+    private List<Unit> run(List<BatchOperation> operations, boolean continueOnError) {
         List<Unit> units = new ArrayList<>();
         for (int start = 0, end; start < operations.size(); start = end) {
             String group = operations.get(start).group();

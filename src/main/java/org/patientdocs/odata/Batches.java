@@ -26,7 +26,7 @@ public final class Batches {
      * @param handlers a fresh handler with the processors of the calling request, for each operation
      */
     public MultipartBatchProcessor multipart(Supplier<ODataHandler> handlers) {
-        return new MultipartBatchProcessor(rules, handlers, services.transactions());
+        return new MultipartBatchProcessor(rules, new BatchExecution(handlers, services.transactions(), rules));
     }
 
     /**
@@ -35,6 +35,6 @@ public final class Batches {
      * @param handlers a fresh handler with the processors of the calling request, for each operation
      */
     public JsonBatch json(Supplier<ODataHandler> handlers) {
-        return new JsonBatch(rules, handlers, services.transactions());
+        return new JsonBatch(rules, new BatchExecution(handlers, services.transactions(), rules));
     }
 }

@@ -15,10 +15,8 @@ import org.apache.olingo.commons.api.edm.EdmEntitySet;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
-import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
-import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.CountEntityCollectionProcessor;
 import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
@@ -39,23 +37,11 @@ import org.patientdocs.url.NextLinks;
  * the page, links the next one and writes the answer, with {@link CollectionJson} where it can and Olingo's
  * serializer otherwise.
  */
-public final class CollectionProcessor implements CountEntityCollectionProcessor {
-
-    private final Services services;
-    private final Caller caller;
-    private OData odata;
-    private ServiceMetadata metadata;
+public final class CollectionProcessor extends CallerProcessor implements CountEntityCollectionProcessor {
 
     /** @param caller the authenticated caller of this request (processors are made per request) */
     public CollectionProcessor(Services services, Caller caller) {
-        this.services = services;
-        this.caller = caller;
-    }
-
-    @Override
-    public void init(OData odata, ServiceMetadata serviceMetadata) {
-        this.odata = odata;
-        this.metadata = serviceMetadata;
+        super(services, caller);
     }
 
     @Override

@@ -32,21 +32,20 @@ final class ContextUrls {
 
     static ContextURL collection(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
                                  SelectOption select) throws SerializerException {
-        return ContextURL.with()
-                .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
-                .entitySet(set)
-                .selectList(selectList(odata, set.getEntityType(), expand, select))
-                .build();
+        return of(odata, request, set, expand, select).build();
     }
 
     static ContextURL entity(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
                              SelectOption select) throws SerializerException {
+        return of(odata, request, set, expand, select).suffix(ContextURL.Suffix.ENTITY).build();
+    }
+
+    private static ContextURL.Builder of(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
+                                         SelectOption select) throws SerializerException {
         return ContextURL.with()
                 .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
                 .entitySet(set)
-                .selectList(selectList(odata, set.getEntityType(), expand, select))
-                .suffix(ContextURL.Suffix.ENTITY)
-                .build();
+                .selectList(selectList(odata, set.getEntityType(), expand, select));
     }
 
     /** The select list of the 4.0 form, or null when the response holds every property and nothing is nested. */

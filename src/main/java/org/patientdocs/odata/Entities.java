@@ -1,12 +1,15 @@
 package org.patientdocs.odata;
 
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.Link;
@@ -21,8 +24,6 @@ import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.Row;
-import org.patientdocs.storage.DocumentRecord;
-import org.patientdocs.storage.PatientRecord;
 
 /** Builds Olingo entities from stored rows and records. */
 final class Entities {
@@ -31,6 +32,9 @@ final class Entities {
     private static final long CREATED_VERSION = 1L;
     /** A document's media type, which its Atom entry names. */
     private static final String MEDIA_TYPE_PROPERTY = "content_type";
+
+    /** Where a camel-case record component name has a word boundary: before each capital letter. */
+    private static final Pattern SNAKE_CASE_BOUNDARY = Pattern.compile("(?<=[a-z0-9])([A-Z])");
 
     private Entities() {
     }
@@ -122,28 +126,24 @@ final class Entities {
         }
     }
 
-    /** The row of a document just created: its first version. */
-    static Row row(ColumnMap.Table table, DocumentRecord d) {
+    /**
+     * The row of an entity just created (its first version) from the record the store was given: each record
+     * component whose name, in the model's snake case ({@code uploadedById} → {@code uploaded_by_id}), is a property of
+     * the table; the others (a document's content digest) are the service's own.
+     */
+    static Row row(ColumnMap.Table table, Record record) {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", d.id());
-        row.put("patient_id", d.patientId());
-        row.put("file_name", d.fileName());
-        row.put("content_type", d.contentType());
-        row.put("file_size_bytes", d.fileSizeBytes());
-        row.put("document_type", d.documentType());
-        row.put("description", d.description());
-        row.put("uploaded_by_id", d.uploadedById());
-        row.put("uploaded_at", d.uploadedAt());
-        return Row.of(table, row, CREATED_VERSION);
-    }
-
-    /** The row of a patient just created: its first version. */
-    static Row row(ColumnMap.Table table, PatientRecord p) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", p.id());
-        row.put("first_name", p.firstName());
-        row.put("last_name", p.lastName());
-        row.put("birth_date", p.birthDate());
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            String property = SNAKE_CASE_BOUNDARY.matcher(component.getName()).replaceAll("_$1")
+                    .toLowerCase(Locale.ROOT);
+            if (table.columns().containsKey(property)) {
+                try {
+                    row.put(property, component.getAccessor().invoke(record));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("a record component cannot be read", e);
+                }
+            }
+        }
         return Row.of(table, row, CREATED_VERSION);
     }
 }

@@ -14,7 +14,6 @@ import org.apache.olingo.commons.api.http.HttpStatusCode;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
-import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
 import org.apache.olingo.server.api.prefer.Preferences.Return;
 import org.apache.olingo.server.api.prefer.PreferencesApplied;
@@ -36,30 +35,19 @@ import org.patientdocs.storage.DocumentRecord;
  * Every request on a single entity, media or not: Olingo hands all of them to one processor, so this class routes
  * by entity set to {@link PatientRequests} and {@link DocumentRequests} and does the shared serialisation.
  */
-public final class EntityRequestProcessor implements MediaEntityProcessor {
+public final class EntityRequestProcessor extends CallerProcessor implements MediaEntityProcessor {
 
-    private final Services services;
     private final PatientRequests patients;
     private final DocumentRequests documents;
-    private final Caller caller;
-    private OData odata;
-    private ServiceMetadata metadata;
 
     /**
      * @param caller the authenticated caller of this request (processors are made per request)
      * @param media  how this request's download, if any, is sent
      */
     public EntityRequestProcessor(Services services, Caller caller, MediaResponse media) {
-        this.services = services;
-        this.caller = caller;
+        super(services, caller);
         this.patients = new PatientRequests(services);
         this.documents = new DocumentRequests(services, media);
-    }
-
-    @Override
-    public void init(OData odata, ServiceMetadata serviceMetadata) {
-        this.odata = odata;
-        this.metadata = serviceMetadata;
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,11 +25,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpMethod;
-import org.apache.olingo.server.api.ODataHandler;
 import org.apache.olingo.server.api.ODataRequest;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
-import org.patientdocs.storage.Transactions;
 
 /**
  * The JSON batch format of OData 4.01 ({@code POST $batch} with {@code Content-Type: application/json}), which Olingo
@@ -47,14 +44,12 @@ public final class JsonBatch {
     private static final BigDecimal V401 = new BigDecimal("4.01");
 
     private final BatchRules rules;
-    private final Supplier<ODataHandler> handlers;
-    private final Transactions transactions;
+    private final BatchExecution execution;
 
-    /** @param handlers a fresh handler with the processors of the calling request, for each operation */
-    JsonBatch(BatchRules rules, Supplier<ODataHandler> handlers, Transactions transactions) {
+    /** @param execution runs this batch's operations (one execution serves one batch) */
+    JsonBatch(BatchRules rules, BatchExecution execution) {
         this.rules = rules;
-        this.handlers = handlers;
-        this.transactions = transactions;
+        this.execution = execution;
     }
 
     /** Whether a request is a JSON batch. */
@@ -73,17 +68,14 @@ public final class JsonBatch {
         requireVersion401(request);
         byte[] bytes = rules.bounded(request.getInputStream(), request.getContentLengthLong()).readAllBytes();
         List<BatchOperation> operations = read(bytes, baseUri);
-        rules.check(operations);
-        BatchRules.ContinueOnError continueOnError =
-                rules.continueOnError(Collections.list(request.getHeaders(HttpHeader.PREFER)), true);
-        List<BatchExecution.Unit> units =
-                new BatchExecution(handlers, transactions, rules).run(operations, continueOnError.value());
-        byte[] body = write(units);
+        BatchExecution.Outcome outcome =
+                execution.run(operations, Collections.list(request.getHeaders(HttpHeader.PREFER)), true);
+        byte[] body = write(outcome.units());
         response.setStatus(200);
         response.setContentType("application/json");
         response.setHeader(HttpHeader.ODATA_VERSION, "4.01");
-        if (continueOnError.applied() != null) {
-            response.setHeader(HttpHeader.PREFERENCE_APPLIED, continueOnError.applied());
+        if (outcome.preferenceApplied() != null) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED, outcome.preferenceApplied());
         }
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

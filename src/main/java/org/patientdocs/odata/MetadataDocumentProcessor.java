@@ -10,10 +10,8 @@ import java.util.Locale;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
-import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
-import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.MetadataProcessor;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
@@ -26,19 +24,10 @@ import org.patientdocs.error.ServiceException;
  * Olingo's own negotiation would answer JSON there. Vocabulary references are made absolute, pointing at the copies
  * this service serves under {@code /vocabularies/}.
  */
-public final class MetadataDocumentProcessor implements MetadataProcessor {
+public final class MetadataDocumentProcessor extends OlingoProcessor implements MetadataProcessor {
 
     /** How the CSDL file writes vocabulary references: relative to the service root. */
     private static final String RELATIVE_REFERENCE = "\"vocabularies/";
-
-    private OData odata;
-    private ServiceMetadata metadata;
-
-    @Override
-    public void init(OData odata, ServiceMetadata serviceMetadata) {
-        this.odata = odata;
-        this.metadata = serviceMetadata;
-    }
 
     @Override
     public void readMetadata(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType negotiated)

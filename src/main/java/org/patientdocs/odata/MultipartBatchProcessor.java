@@ -10,14 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataApplicationException;
-import org.apache.olingo.server.api.ODataHandler;
 import org.apache.olingo.server.api.ODataLibraryException;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
@@ -31,7 +29,6 @@ import org.apache.olingo.server.core.deserializer.batch.BatchLineReader;
 import org.apache.olingo.server.core.deserializer.batch.BatchParserCommon;
 import org.apache.olingo.server.core.deserializer.batch.BatchRequestTransformator;
 import org.apache.olingo.server.core.deserializer.batch.Line;
-import org.patientdocs.storage.Transactions;
 
 /**
  * The multipart {@code $batch} of OData 4.0: read with Olingo's parser, run by {@link BatchExecution} under the
@@ -45,19 +42,17 @@ public final class MultipartBatchProcessor implements BatchProcessor {
     private static final String CRLF = "\r\n";
 
     private final BatchRules rules;
-    private final Supplier<ODataHandler> handlers;
-    private final Transactions transactions;
+    private final BatchExecution execution;
 
-    /** @param handlers a fresh handler with the processors of the calling request, for each operation */
-    MultipartBatchProcessor(BatchRules rules, Supplier<ODataHandler> handlers, Transactions transactions) {
+    /** @param execution runs this batch's operations (one execution serves one batch) */
+    MultipartBatchProcessor(BatchRules rules, BatchExecution execution) {
         this.rules = rules;
-        this.handlers = handlers;
-        this.transactions = transactions;
+        this.execution = execution;
     }
 
     @Override
     public void init(OData odata, ServiceMetadata serviceMetadata) {
-        // the rules and the handlers were given at construction
+        // the rules and the execution were given at construction
     }
 
     @Override
@@ -67,17 +62,13 @@ public final class MultipartBatchProcessor implements BatchProcessor {
         long declared = length != null && length.matches("[0-9]{1,18}") ? Long.parseLong(length) : -1;
         String boundary = facade.extractBoundaryFromContentType(request.getHeader(HttpHeader.CONTENT_TYPE));
         List<BatchOperation> operations = read(request, rules.bounded(request.getBody(), declared), boundary);
-        rules.check(operations);
-        BatchRules.ContinueOnError continueOnError =
-                rules.continueOnError(request.getHeaders(HttpHeader.PREFER), false);
-        List<BatchExecution.Unit> units =
-                new BatchExecution(handlers, transactions, rules).run(operations, continueOnError.value());
+        BatchExecution.Outcome outcome = execution.run(operations, request.getHeaders(HttpHeader.PREFER), false);
         String responseBoundary = "batchresponse_" + UUID.randomUUID();
-        response.setContent(new ByteArrayInputStream(write(units, responseBoundary)));
+        response.setContent(new ByteArrayInputStream(write(outcome.units(), responseBoundary)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, ContentType.MULTIPART_MIXED + ";boundary=" + responseBoundary);
-        if (continueOnError.applied() != null) {
-            response.setHeader(HttpHeader.PREFERENCE_APPLIED, continueOnError.applied());
+        if (outcome.preferenceApplied() != null) {
+            response.setHeader(HttpHeader.PREFERENCE_APPLIED, outcome.preferenceApplied());
         }
     }
 

@@ -14,10 +14,8 @@ import org.apache.olingo.commons.api.edm.EdmProperty;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
-import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
-import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.PrimitiveValueProcessor;
 import org.apache.olingo.server.api.serializer.PrimitiveSerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
@@ -35,23 +33,11 @@ import org.patientdocs.query.Target;
  * {@code Patients('12345')/last_name/$value}. A null value is 204 No Content. Properties are changed through their
  * entity (PATCH), not one by one.
  */
-public final class PropertyProcessor implements PrimitiveValueProcessor {
-
-    private final Services services;
-    private final Caller caller;
-    private OData odata;
-    private ServiceMetadata metadata;
+public final class PropertyProcessor extends CallerProcessor implements PrimitiveValueProcessor {
 
     /** @param caller the authenticated caller of this request (processors are made per request) */
     public PropertyProcessor(Services services, Caller caller) {
-        this.services = services;
-        this.caller = caller;
-    }
-
-    @Override
-    public void init(OData odata, ServiceMetadata serviceMetadata) {
-        this.odata = odata;
-        this.metadata = serviceMetadata;
+        super(services, caller);
     }
 
     @Override

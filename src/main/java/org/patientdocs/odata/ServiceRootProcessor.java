@@ -5,10 +5,8 @@ import java.net.URI;
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
-import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
-import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.processor.ServiceDocumentProcessor;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
@@ -17,16 +15,7 @@ import org.apache.olingo.server.api.uri.UriInfo;
  * The service document, with an absolute {@code @odata.context} (Olingo's default writes a relative one, which
  * clients such as Power Query reject).
  */
-public final class ServiceRootProcessor implements ServiceDocumentProcessor {
-
-    private OData odata;
-    private ServiceMetadata metadata;
-
-    @Override
-    public void init(OData odata, ServiceMetadata serviceMetadata) {
-        this.odata = odata;
-        this.metadata = serviceMetadata;
-    }
+public final class ServiceRootProcessor extends OlingoProcessor implements ServiceDocumentProcessor {
 
     @Override
     public void readServiceDocument(ODataRequest request, ODataResponse response, UriInfo uriInfo,

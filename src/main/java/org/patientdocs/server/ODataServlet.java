@@ -3,7 +3,6 @@ package org.patientdocs.server;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.Objects;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -71,13 +70,8 @@ final class ODataServlet extends HttpServlet {
             }
             Caller caller = AuthenticationFilter.callerOf(request);
             String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
-            HttpServletRequest effective = base == null ? request : new PublicUrl(request, base);
-            String query = request.getQueryString();
-            String prepared = QueryText.prepare(query, services.config().query().maxNestingDepth());
-            if (!Objects.equals(prepared, query)) {
-                effective = new PreparedQuery(effective, prepared);
-            }
-            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(effective));
+            String prepared = QueryText.prepare(request.getQueryString(), services.config().query().maxNestingDepth());
+            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(new RewrittenRequest(request, base, request.getRequestURI(), prepared)));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, caller);
             } else if ("HEAD".equals(request.getMethod())) {
@@ -227,36 +221,6 @@ final class ODataServlet extends HttpServlet {
                 return values;
             }
             return Collections.enumeration(OperationHeaders.forOlingo(getMethod(), name, Collections.list(values)));
-        }
-    }
-
-    /** The request with its query string as {@link QueryText#prepare} rewrote it for the parser. */
-    private static final class PreparedQuery extends HttpServletRequestWrapper {
-        private final String query;
-
-        PreparedQuery(HttpServletRequest request, String query) {
-            super(request);
-            this.query = query;
-        }
-
-        @Override
-        public String getQueryString() {
-            return query;
-        }
-    }
-
-    /** Presents the request as if it had arrived at the configured public base URL, for absolute links. */
-    private static final class PublicUrl extends HttpServletRequestWrapper {
-        private final String base;
-
-        PublicUrl(HttpServletRequest request, String base) {
-            super(request);
-            this.base = base;
-        }
-
-        @Override
-        public StringBuffer getRequestURL() {
-            return new StringBuffer(base).append(getRequestURI());
         }
     }
 }

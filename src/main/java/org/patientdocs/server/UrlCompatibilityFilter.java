@@ -9,7 +9,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import org.patientdocs.url.CanonicalUrls;
 
 /**
@@ -26,35 +25,6 @@ public final class UrlCompatibilityFilter implements Filter {
         String path = CanonicalUrls.path(uri);
         String query = CanonicalUrls.query(http.getQueryString());
         boolean unchanged = path.equals(uri) && Objects.equals(query, http.getQueryString());
-        chain.doFilter(unchanged ? request : new Rewritten(http, path, query), response);
-    }
-
-    private static final class Rewritten extends HttpServletRequestWrapper {
-        private final String uri;
-        private final String query;
-
-        Rewritten(HttpServletRequest request, String uri, String query) {
-            super(request);
-            this.uri = uri;
-            this.query = query;
-        }
-
-        @Override
-        public String getQueryString() {
-            return query;
-        }
-
-        @Override
-        public String getRequestURI() {
-            return uri;
-        }
-
-        @Override
-        public StringBuffer getRequestURL() {
-            StringBuffer url = super.getRequestURL();
-            String original = super.getRequestURI();
-            url.setLength(url.length() - original.length());
-            return url.append(uri);
-        }
+        chain.doFilter(unchanged ? request : new RewrittenRequest(http, null, path, query), response);
     }
 }

@@ -21,6 +21,8 @@ import org.patientdocs.query.Dialect;
  */
 public final class DataSources {
 
+    private static final Object H2_MIGRATIONS = new Object();
+
     private DataSources() {
     }
 
@@ -33,13 +35,29 @@ public final class DataSources {
         HikariDataSource pool = new HikariDataSource(poolConfig(database));
         try {
             Flyway flyway = flyway(pool, dialect);
-            flyway.migrate();
+            migrate(flyway, dialect);
             Collation.verify(pool, dialect, flyway.getConfiguration().getTable());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
         return pool;
+    }
+
+    /**
+     * Migrates. PostgreSQL serialises concurrent migrations itself (Flyway holds an advisory lock); H2 has no lock that
+     * outlives Flyway's DDL, which commits, so two instances migrating one H2 database at once could both apply a
+     * version. Only instances in one process can share an H2 database (its file is locked by the process that opened
+     * it), so a lock of the process serialises them.
+     */
+    private static void migrate(Flyway flyway, Dialect dialect) {
+        if (dialect == Dialect.POSTGRESQL) {
+            flyway.migrate();
+            return;
+        }
+        synchronized (H2_MIGRATIONS) {
+            flyway.migrate();
+        }
     }
 
     static HikariConfig poolConfig(ServiceConfig.Database database) {
@@ -82,7 +100,7 @@ public final class DataSources {
     }
 
     static void migrate(DataSource dataSource, Dialect dialect) {
-        flyway(dataSource, dialect).migrate();
+        migrate(flyway(dataSource, dialect), dialect);
     }
 
     private static Flyway flyway(DataSource dataSource, Dialect dialect) {

@@ -39,20 +39,10 @@ public final class DocumentRecords {
 
     /** Inserts the row in the connection's transaction; the caller maps failures with {@link #failure}. */
     static void insert(Connection connection, DocumentRecord d) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO document (" + COLUMNS + ", version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
-            statement.setString(1, d.id());
-            statement.setString(2, d.patientId());
-            statement.setString(3, d.fileName());
-            statement.setString(4, d.contentType());
-            statement.setLong(5, d.fileSizeBytes());
-            statement.setString(6, d.documentType());
-            statement.setString(7, d.description());
-            statement.setString(8, d.uploadedById());
-            statement.setObject(9, OffsetDateTime.ofInstant(d.uploadedAt(), ZoneOffset.UTC));
-            statement.setString(10, d.contentSha256());
-            statement.executeUpdate();
-        }
+        Statements.update(connection, "INSERT INTO document (" + COLUMNS + ", version)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", d.id(), d.patientId(), d.fileName(),
+                d.contentType(), d.fileSizeBytes(), d.documentType(), d.description(), d.uploadedById(),
+                OffsetDateTime.ofInstant(d.uploadedAt(), ZoneOffset.UTC), d.contentSha256());
     }
 
     /** What a failed insert means for the client: a vanished patient is 404, the rest as {@link StoreFailure}. */
@@ -83,12 +73,8 @@ public final class DocumentRecords {
     }
 
     public boolean exists(String id) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM document WHERE id = ?")) {
-            statement.setString(1, id);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next();
-            }
+        try {
+            return Statements.exists(dataSource, "SELECT 1 FROM document WHERE id = ?", id);
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }
@@ -96,15 +82,9 @@ public final class DocumentRecords {
 
     /** Sets the two client-writable properties if the row is still at {@code version}; false otherwise. */
     public boolean updateLabels(String id, String documentType, String description, long version) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "UPDATE document SET document_type = ?, description = ?, version = version + 1"
-                             + " WHERE id = ? AND version = ?")) {
-            statement.setString(1, documentType);
-            statement.setString(2, description);
-            statement.setString(3, id);
-            statement.setLong(4, version);
-            return statement.executeUpdate() == 1;
+        try {
+            return Statements.update(dataSource, "UPDATE document SET document_type = ?, description = ?,"
+                    + " version = version + 1 WHERE id = ? AND version = ?", documentType, description, id, version) == 1;
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }
@@ -112,10 +92,8 @@ public final class DocumentRecords {
 
     /** Deletes the row (and, through the foreign key, any stored chunks); false when there was none. */
     public boolean delete(String id) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("DELETE FROM document WHERE id = ?")) {
-            statement.setString(1, id);
-            return statement.executeUpdate() == 1;
+        try {
+            return Statements.update(dataSource, "DELETE FROM document WHERE id = ?", id) == 1;
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }

@@ -1,8 +1,5 @@
 package org.patientdocs.storage;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import javax.sql.DataSource;
@@ -22,26 +19,18 @@ public final class PatientStore {
     }
 
     public boolean exists(String id) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM patient WHERE id = ?")) {
-            statement.setString(1, id);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next();
-            }
+        try {
+            return Statements.exists(dataSource, "SELECT 1 FROM patient WHERE id = ?", id);
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }
     }
 
     public void insert(PatientRecord patient) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "INSERT INTO patient (id, first_name, last_name, birth_date, version) VALUES (?, ?, ?, ?, 1)")) {
-            statement.setString(1, patient.id());
-            statement.setString(2, patient.firstName());
-            statement.setString(3, patient.lastName());
-            statement.setObject(4, patient.birthDate());
-            statement.executeUpdate();
+        try {
+            Statements.update(dataSource,
+                    "INSERT INTO patient (id, first_name, last_name, birth_date, version) VALUES (?, ?, ?, ?, 1)",
+                    patient.id(), patient.firstName(), patient.lastName(), patient.birthDate());
         } catch (SQLException e) {
             if (StoreFailure.isState(e, StoreFailure.UNIQUE_VIOLATION)) {
                 throw new ServiceException.Conflict(ErrorCode.CONFLICT, "A patient with this id already exists");
@@ -55,16 +44,10 @@ public final class PatientStore {
      * or it changed meanwhile.
      */
     public boolean update(PatientRecord patient, long version) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "UPDATE patient SET first_name = ?, last_name = ?, birth_date = ?, version = version + 1"
-                             + " WHERE id = ? AND version = ?")) {
-            statement.setString(1, patient.firstName());
-            statement.setString(2, patient.lastName());
-            statement.setObject(3, patient.birthDate());
-            statement.setString(4, patient.id());
-            statement.setLong(5, version);
-            return statement.executeUpdate() == 1;
+        try {
+            return Statements.update(dataSource, "UPDATE patient SET first_name = ?, last_name = ?, birth_date = ?,"
+                            + " version = version + 1 WHERE id = ? AND version = ?",
+                    patient.firstName(), patient.lastName(), patient.birthDate(), patient.id(), version) == 1;
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }
@@ -72,10 +55,8 @@ public final class PatientStore {
 
     /** Deletes a patient without documents; false when there is no such patient, 409 while documents remain. */
     public boolean delete(String id) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("DELETE FROM patient WHERE id = ?")) {
-            statement.setString(1, id);
-            return statement.executeUpdate() == 1;
+        try {
+            return Statements.update(dataSource, "DELETE FROM patient WHERE id = ?", id) == 1;
         } catch (SQLException e) {
             if (StoreFailure.isState(e, StoreFailure.FOREIGN_KEY_VIOLATION)) {
                 throw new ServiceException.Conflict(ErrorCode.PATIENT_HAS_DOCUMENTS,
