@@ -13,6 +13,9 @@ import java.util.List;
  */
 public final class ApiKeys {
 
+    /** How much of a key's hash identifies it (in logs of the audit trail, say): 48 bits, not the key. */
+    static final int ID_HEX_DIGITS = 12;
+
     private final List<byte[]> hashes;
 
     /** @param sha256Hex hex SHA-256 hashes (64 hex digits, any case) of the accepted keys */
@@ -22,16 +25,26 @@ public final class ApiKeys {
 
     /** Whether the presented key is one of the accepted keys; null or empty is never accepted. */
     public boolean accepts(String presented) {
+        return identify(presented) != null;
+    }
+
+    /**
+     * A non-secret identifier of the presented key, if it is one of the accepted keys: the first
+     * {@value #ID_HEX_DIGITS} hex digits of its SHA-256 (what {@code auth.api-key-sha256} lists); null otherwise.
+     */
+    public String identify(String presented) {
         if (presented == null || presented.isEmpty()) {
-            return false;
+            return null;
         }
         byte[] digest = sha256(presented);
-        boolean accepted = false;
+        byte[] accepted = null;
         for (byte[] hash : hashes) {
             // no early exit: every hash is compared whatever the outcome
-            accepted |= MessageDigest.isEqual(hash, digest);
+            if (MessageDigest.isEqual(hash, digest)) {
+                accepted = hash;
+            }
         }
-        return accepted;
+        return accepted == null ? null : HexFormat.of().formatHex(accepted).substring(0, ID_HEX_DIGITS);
     }
 
     /** The lower-case hex SHA-256 of a key's UTF-8 bytes, the form {@code auth.api-key-sha256} expects. */

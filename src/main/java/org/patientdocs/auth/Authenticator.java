@@ -1,6 +1,7 @@
 package org.patientdocs.auth;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,18 +54,25 @@ public final class Authenticator {
      * @throws ServiceUnavailable if the token signing keys cannot be fetched
      */
     public Caller authenticate(String apiKeyHeader, String authorizationHeader) {
-        checkApiKey(apiKeyHeader);
-        return verifyToken(bearerToken(authorizationHeader));
+        String apiKeyId = checkApiKey(apiKeyHeader);
+        String subject = verifyToken(bearerToken(authorizationHeader)).subject();
+        return new Caller(subject, Caller.DEFAULT_TENANT, apiKeyId, EnumSet.allOf(Scope.class));
     }
 
-    /** @throws Unauthorized if the key is missing or not one of the accepted keys */
-    public void checkApiKey(String apiKeyHeader) {
+    /**
+     * The identifier of the presented key ({@link ApiKeys#identify}).
+     *
+     * @throws Unauthorized if the key is missing or not one of the accepted keys
+     */
+    public String checkApiKey(String apiKeyHeader) {
         if (apiKeyHeader == null || apiKeyHeader.isBlank()) {
             throw new Unauthorized(API_KEY_MISSING);
         }
-        if (!apiKeys.accepts(apiKeyHeader)) {
+        String id = apiKeys.identify(apiKeyHeader);
+        if (id == null) {
             throw new Unauthorized(API_KEY_INVALID);
         }
+        return id;
     }
 
     /**
@@ -87,12 +95,12 @@ public final class Authenticator {
     }
 
     /**
-     * The caller named by a bearer token.
+     * The claims of a valid bearer token.
      *
      * @throws Unauthorized       if the token is not valid
      * @throws ServiceUnavailable if the token signing keys cannot be fetched
      */
-    public Caller verifyToken(String token) {
+    public TokenVerifier.Verified verifyToken(String token) {
         return tokens.verify(token);
     }
 }

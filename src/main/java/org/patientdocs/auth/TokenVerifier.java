@@ -104,12 +104,20 @@ public final class TokenVerifier {
     }
 
     /**
-     * The caller named by a valid token.
+     * A token that passed every check: its subject and all its claims.
+     *
+     * @param subject the {@code sub} claim, never blank
+     */
+    public record Verified(String subject, JWTClaimsSet claims) {
+    }
+
+    /**
+     * The subject and claims of a valid token.
      *
      * @throws Unauthorized       with a client-facing message that never repeats the token
      * @throws ServiceUnavailable if the signing keys cannot be fetched from the JWKS URL
      */
-    public Caller verify(String compactJwt) {
+    public Verified verify(String compactJwt) {
         if (compactJwt == null || compactJwt.isBlank()) {
             throw Unauthorized.invalidToken(NOT_VALID);
         }
@@ -132,7 +140,7 @@ public final class TokenVerifier {
             LOG.debug("access token rejected: blank sub");
             throw Unauthorized.invalidToken(NOT_VALID);
         }
-        return new Caller(subject);
+        return new Verified(subject, claims);
     }
 
     private static Unauthorized rejected(String message, Exception cause) {

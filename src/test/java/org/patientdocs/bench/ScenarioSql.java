@@ -1,5 +1,6 @@
 package org.patientdocs.bench;
 
+import java.util.EnumSet;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,6 +12,7 @@ import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.core.uri.parser.Parser;
 import org.patientdocs.auth.Caller;
+import org.patientdocs.auth.Scope;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.odata.Model;
 import org.patientdocs.query.ColumnMap;
@@ -32,7 +34,7 @@ import org.patientdocs.storage.EntityStore;
  */
 final class ScenarioSql {
 
-    private static final Caller CALLER = new Caller("benchmark");
+    private static final Caller CALLER = new Caller("benchmark", Caller.DEFAULT_TENANT, "benchmark", EnumSet.allOf(Scope.class));
 
     private final Model model;
     private final ServiceConfig config;

@@ -1,5 +1,6 @@
 package org.patientdocs.query;
 
+import java.util.EnumSet;
 import java.time.OffsetDateTime;
 import java.util.Set;
 
@@ -8,6 +9,7 @@ import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.core.uri.parser.Parser;
 import org.patientdocs.auth.Caller;
+import org.patientdocs.auth.Scope;
 import org.patientdocs.odata.EdmLoader;
 import org.patientdocs.odata.Model;
 import org.patientdocs.url.QueryText;
@@ -18,7 +20,7 @@ final class Parsed {
     static final ServiceMetadata METADATA = EdmLoader.load();
     static final ColumnMap COLUMNS = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
     static final OffsetDateTime NOW = OffsetDateTime.parse("2026-03-01T12:00:00Z");
-    static final Caller CALLER = new Caller("user-456");
+    static final Caller CALLER = new Caller("user-456", Caller.DEFAULT_TENANT, "test-key", EnumSet.allOf(Scope.class));
 
     private Parsed() {
     }
