@@ -86,7 +86,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         if (Model.isDocuments(target.set())) {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
-        Entity created = patients.create(odata, request, requestFormat);
+        Entity created = patients.create(odata, request, requestFormat, caller);
         answerCreated(request, response, uriInfo, target.set(), created, responseFormat);
     }
 
@@ -99,9 +99,9 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         checkPreconditions(request, current);
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (Model.isDocuments(target.set())) {
-            documents.update(odata, request, requestFormat, current, replace);
+            documents.update(odata, request, requestFormat, caller, current, replace);
         } else {
-            patients.update(odata, request, requestFormat, current, replace);
+            patients.update(odata, request, requestFormat, caller, current, replace);
         }
         Entity updated = read(target);
         response.setHeader(HttpHeader.ETAG, updated.getETag());
@@ -130,9 +130,9 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         requireEntity(target);
         checkPreconditions(request, services.queryService().entity(caller, target));
         if (Model.isDocuments(target.set())) {
-            documents.delete(target.key());
+            documents.delete(caller, target.key());
         } else {
-            patients.delete(target.key());
+            patients.delete(caller, target.key());
         }
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
     }

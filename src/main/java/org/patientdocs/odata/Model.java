@@ -22,10 +22,14 @@ public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySe
         return DOCUMENTS.equals(set.getName());
     }
 
-    /** How each entity type is stored; {@code $search} looks into the listed properties. */
+    /**
+     * How each entity type is stored; every row of both tables belongs to a tenant, and {@code $search} looks into
+     * the listed properties.
+     */
     public static final List<ColumnMap.TableSpec> TABLES = List.of(
-            new ColumnMap.TableSpec("Patient", "patient", Map.of(), List.of("first_name", "last_name"), "version"),
-            new ColumnMap.TableSpec("Document", "document", Map.of("Patient", "patient_id"),
+            new ColumnMap.TableSpec("Patient", "patient", "tenant_id", Map.of(), List.of("first_name", "last_name"),
+                    "version"),
+            new ColumnMap.TableSpec("Document", "document", "tenant_id", Map.of("Patient", "patient_id"),
                     List.of("file_name", "description", "document_type"), "version"));
 
     public static Model load(int maxPageSize, long maxUploadBytes) {

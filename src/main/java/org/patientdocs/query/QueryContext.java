@@ -47,7 +47,7 @@ final class QueryContext {
         return columns;
     }
 
-    /** Whom the statements read for: what {@link Block} will limit every table to, once callers see less than all. */
+    /** Whom the statements read for: {@link Block} reads every table with a tenant column in its tenant only. */
     Caller caller() {
         return caller;
     }

@@ -39,8 +39,8 @@ final class TargetRows {
             return SqlFragment.param(parent.key());
         }
         Block block = new Block(context, table);
-        SqlFragment where = block.where(conditions(parent, block));
-        return SqlFragment.format("(SELECT {} FROM " + block.from() + "{})",
-                block.root().column(table.columnNamed(navigation.sourceColumn()), false), where);
+        return SqlFragment.format("(SELECT {}{})",
+                block.root().column(table.columnNamed(navigation.sourceColumn()), false),
+                block.from(conditions(parent, block)));
     }
 }

@@ -88,11 +88,14 @@ class QueryServiceTest {
         Page page = page(store, "Patients('p1')/Documents", "$filter=file_size_bytes gt 10", 100);
 
         assertEquals(List.of(
-                "SELECT t0.id, t0.first_name, t0.last_name, t0.birth_date, t0.version FROM patient t0 WHERE t0.id = ?",
+                "SELECT t0.id, t0.first_name, t0.last_name, t0.birth_date, t0.version FROM patient t0"
+                        + " WHERE t0.tenant_id = ? AND t0.id = ?",
                 "SELECT t0.id, t0.patient_id, t0.file_name, t0.content_type, t0.file_size_bytes, t0.document_type,"
                         + " t0.description, t0.uploaded_by_id, t0.uploaded_at, t0.version, t0.id AS k0 FROM document t0"
-                        + " WHERE t0.patient_id = ? AND (t0.file_size_bytes > ?) ORDER BY k0 ASC LIMIT ? OFFSET ?",
-                "SELECT COUNT(*) FROM document t0 WHERE t0.patient_id = ? AND (t0.file_size_bytes > ?)"),
+                        + " WHERE t0.tenant_id = ? AND t0.patient_id = ? AND (t0.file_size_bytes > ?)"
+                        + " ORDER BY k0 ASC LIMIT ? OFFSET ?",
+                "SELECT COUNT(*) FROM document t0 WHERE t0.tenant_id = ? AND t0.patient_id = ?"
+                        + " AND (t0.file_size_bytes > ?)"),
                 store.sql());
         assertEquals("d1", page.rows().get(0).get("id"));
         assertEquals(1L, page.count(), "a patient's documents carry their count");
@@ -122,7 +125,8 @@ class QueryServiceTest {
         assertEquals(1, page.next().delivered());
         assertNull(page.count(), "counted only on request");
         assertTrue(store.sql().get(0).endsWith("LIMIT ? OFFSET ?"));
-        assertEquals(List.of(2, 0), store.statements.get(0).params(), "one row more than the page tells of more");
+        assertEquals(List.of(Parsed.TENANT, 2, 0), store.statements.get(0).params(),
+                "one row more than the page tells of more");
     }
 
     @Test
@@ -154,7 +158,7 @@ class QueryServiceTest {
                 .map(row -> row.get("id")).toList());
         assertEquals(2, patients.inline().size(), "one entry per document of the level above");
         assertEquals(Set.of("id", "last_name"), patients.selected());
-        assertEquals(List.of("p1", "p2"), store.statements.get(2).params());
+        assertEquals(List.of(Parsed.TENANT, "p1", "p2"), store.statements.get(2).params());
     }
 
     @Test
@@ -172,7 +176,7 @@ class QueryServiceTest {
                 () -> service(Dialect.H2, store).entity(Parsed.CALLER,
                         Target.of(Parsed.parse("Patients('p1')/Documents('d1')", null))));
         assertEquals("The document does not exist", missing.getMessage());
-        assertEquals(List.of("d1", "p1"), store.statements.get(0).params());
+        assertEquals(List.of(Parsed.TENANT, "d1", "p1"), store.statements.get(0).params());
     }
 
     @Test
