@@ -30,6 +30,8 @@ public enum ErrorCode {
     ODATA_VERSION_UNSUPPORTED,
     UNAUTHORIZED,
     FORBIDDEN,
+    /** The access token lacks the scope the request needs; the challenge names it (403). */
+    INSUFFICIENT_SCOPE,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,

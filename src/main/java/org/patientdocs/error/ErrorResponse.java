@@ -51,33 +51,37 @@ public final class ErrorResponse {
     private final String message;
     private final String target;
     private final boolean tokenRejected;
+    /** The scope a 403 names in its challenge, or null. */
+    private final String requiredScope;
     private final Supplier<String> allow;
 
     private ErrorResponse(int status, String code, String message, String target, boolean tokenRejected,
-                          Supplier<String> allow) {
+                          String requiredScope, Supplier<String> allow) {
         this.status = status;
         this.code = code;
         this.message = message;
         this.target = target;
         this.tokenRejected = tokenRejected;
+        this.requiredScope = requiredScope;
         this.allow = allow;
     }
 
     /** The answer to a failure whose meaning the service knows. */
     public static ErrorResponse of(ServiceException e) {
         return new ErrorResponse(STATUS.getOrDefault(e.getClass(), 500), e.code().name(), e.getMessage(), e.target(),
-                e instanceof ServiceException.Unauthorized unauthorized && unauthorized.tokenRejected(), null);
+                e instanceof ServiceException.Unauthorized unauthorized && unauthorized.tokenRejected(),
+                e instanceof ServiceException.Forbidden forbidden ? forbidden.scope() : null, null);
     }
 
     /** The answer to an unexpected failure: a generic message that names the request id, nothing else. */
     public static ErrorResponse internal(String requestId) {
         String message = "An unexpected error occurred; quote request id " + requestId + " when reporting it.";
-        return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(), message, null, false, null);
+        return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(), message, null, false, null, null);
     }
 
     /** An error decided by the protocol layer (Olingo or Jetty) with only a status and a client-safe message. */
     public static ErrorResponse ofStatus(int status, String message) {
-        return new ErrorResponse(status, codeFor(status).name(), message, null, false, null);
+        return new ErrorResponse(status, codeFor(status).name(), message, null, false, null, null);
     }
 
     /**
@@ -87,7 +91,7 @@ public final class ErrorResponse {
      * @param methods the {@code Allow} value, e.g. {@code GET, HEAD, OPTIONS}
      */
     public ErrorResponse allowing(Supplier<String> methods) {
-        return new ErrorResponse(status, code, message, target, tokenRejected, methods);
+        return new ErrorResponse(status, code, message, target, tokenRejected, requiredScope, methods);
     }
 
     private static ErrorCode codeFor(int status) {
@@ -128,8 +132,9 @@ public final class ErrorResponse {
     /**
      * The headers of the answer, in the order they are written: every error says what its body is and in which
      * OData version; a 503 says when to try again; a 401 challenges the client to authenticate (RFC 6750), saying
-     * {@code error="invalid_token"} only when a token was presented and rejected; a 405 names the methods the
-     * resource supports, when it was told them ({@link #allowing}).
+     * {@code error="invalid_token"} only when a token was presented and rejected; a 403 for want of a scope says
+     * {@code error="insufficient_scope"} and names the scope (RFC 6750 §3.1); a 405 names the methods the resource
+     * supports, when it was told them ({@link #allowing}).
      */
     public Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -140,6 +145,10 @@ public final class ErrorResponse {
         }
         if (status == 401) {
             headers.put("WWW-Authenticate", challenge());
+        }
+        if (status == 403 && requiredScope != null) {
+            headers.put("WWW-Authenticate", CHALLENGE + ", error=\"insufficient_scope\", error_description=\""
+                    + quotable(message) + "\", scope=\"" + quotable(requiredScope) + "\"");
         }
         String methods = status == 405 && allow != null ? allow.get() : null;
         if (methods != null) {

@@ -33,6 +33,8 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.patientdocs.auth.ApiKeys;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.auth.ScopeNames;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 
@@ -115,13 +117,27 @@ final class TestService implements AutoCloseable {
         return new TestService(dataDir, config, ServiceRuntime.start(config), key, owned);
     }
 
+    /** A token of the default tenant (the tenant of {@link #API_KEY}) with every scope. */
     String token(String subject) {
         return token(subject, Instant.now().plus(Duration.ofMinutes(10)));
     }
 
     String token(String subject, Instant expiry) {
+        return token(subject, Caller.DEFAULT_TENANT, ScopeNames.DEFAULT.all(), expiry);
+    }
+
+    /**
+     * A token naming a tenant in its {@code tenant} claim and granting the scopes of a {@code scope} claim (none
+     * when null).
+     */
+    String token(String subject, String tenant, String scope) {
+        return token(subject, tenant, scope, Instant.now().plus(Duration.ofMinutes(10)));
+    }
+
+    private String token(String subject, String tenant, String scope, Instant expiry) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER).audience(AUDIENCE).subject(subject)
+                .claim("tenant", tenant).claim("scope", scope)
                 .issueTime(Date.from(Instant.now().minusSeconds(5))).expirationTime(Date.from(expiry))
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID())
