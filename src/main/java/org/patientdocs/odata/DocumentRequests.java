@@ -58,9 +58,12 @@ final class DocumentRequests {
     record Upload(DocumentRecord record, boolean fromForm) {
     }
 
-    /** @param patient the patient the document is uploaded to, found before any byte is read */
+    /**
+     * @param patient the patient the document is uploaded to, found (in the caller's tenant) before any byte is read;
+     *                uploading needs no scope reading patients
+     */
     Upload upload(ODataRequest request, Target patient, Caller caller) {
-        services.queryService().entity(caller, patient);
+        services.queryService().entityToChange(caller, patient);
         String patientId = patient.key();
         DocumentStore store = services.documentStore();
         try (UploadReader.Received received = uploads.read(request, store)) {

@@ -13,7 +13,10 @@ import java.util.Map;
  * Every statement and subquery the service runs takes its {@code FROM} and {@code WHERE} from {@link #from}, and every
  * table it reads is the root of a block or joined through {@link #joinToOne}. So this is where what a caller may see
  * is decided, once for all: each table with a tenant column is read only where that column holds the caller's tenant,
- * a bound value, in the {@code WHERE} for the root and in the {@code ON} for a joined table.
+ * a bound value, in the {@code WHERE} for the root and in the {@code ON} for a joined table; and a table is read only
+ * for a caller with the scope reading it needs ({@link QueryContext#requireRead}), checked as the block binds it,
+ * before any statement runs. The one exception is the entity a path navigates from ({@link #addressing}): the path's
+ * last segment decides what the request reads.
  */
 final class Block {
 
@@ -30,9 +33,25 @@ final class Block {
     private final Map<String, Binding> joined = new LinkedHashMap<>();
     private final List<SqlFragment> joins = new ArrayList<>();
 
+    /** A block reading the table's rows for the caller: the caller needs the scope reading them. */
     Block(QueryContext context, ColumnMap.Table table) {
+        this(context, table, true);
+    }
+
+    private Block(QueryContext context, ColumnMap.Table table, boolean read) {
+        if (read) {
+            context.requireRead(table);
+        }
         this.context = context;
         this.root = new Binding(table, context.nextAlias(), this);
+    }
+
+    /**
+     * A block over the entity a path navigates from ({@code Documents('d1')} in {@code Documents('d1')/Patient}),
+     * which only addresses what the request reads: in the caller's tenant, but without the scope reading it.
+     */
+    static Block addressing(QueryContext context, ColumnMap.Table table) {
+        return new Block(context, table, false);
     }
 
     Binding root() {
@@ -49,6 +68,7 @@ final class Block {
         Binding binding = joined.get(key);
         if (binding == null) {
             ColumnMap.Table target = context.columns().table(navigation.target());
+            context.requireRead(target);
             binding = new Binding(target, context.nextAlias(), this);
             joined.put(key, binding);
             List<SqlFragment> on = new ArrayList<>();

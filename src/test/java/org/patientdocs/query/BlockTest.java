@@ -34,7 +34,8 @@ class BlockTest {
     void aTableThatDeclaresNoTenantColumnIsSharedByAllTenants() {
         ColumnMap.Table documents = Parsed.table("Documents");
         ColumnMap.Table shared = new ColumnMap.Table(documents.entityType(), documents.name(), documents.key(),
-                documents.columns(), documents.navigations(), documents.searchColumns(), documents.version(), null);
+                documents.columns(), documents.navigations(), documents.searchColumns(), documents.version(), null,
+                documents.access());
         Block block = new Block(Parsed.context(Dialect.H2, Parsed.parse("Documents", null)), shared);
         assertEquals(" FROM document t0", block.from(List.of()).sql());
     }

@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.auth.Scope;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ServiceException;
 
@@ -187,5 +191,80 @@ class QueryServiceTest {
                         "$expand=Documents($expand=Patient($expand=Documents($expand=Patient)))"),
                 Set.of()));
         assertEquals(List.of(), store.statements);
+    }
+
+    /** A caller of the same tenant as {@link Parsed#CALLER} with only these scopes. */
+    private static Caller only(Scope... scopes) {
+        return new Caller("user-1", Parsed.TENANT, "key-1", scopes.length == 0 ? Set.of() : EnumSet.of(scopes[0],
+                scopes));
+    }
+
+    private static void assertNeeds(String scope, Executable read) {
+        ServiceException.Forbidden refused = assertThrows(ServiceException.Forbidden.class, read);
+        assertEquals(scope, refused.scope());
+    }
+
+    @Test
+    void aCollectionIsReadOnlyWithTheScopeReadingItAndNothingRunsWithout() {
+        Store store = new Store();
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Documents", null), 10, "fingerprint", Set.of()));
+        assertNeeds("patients.read", () -> service(Dialect.H2, store).count(only(Scope.DOCUMENTS_READ),
+                Parsed.parse("Patients/$count", null)));
+        assertEquals(List.of(), store.statements);
+    }
+
+    @Test
+    void aPatientsDocumentsNeedTheDocumentsScopeBeforeThePatientIsLookedUpAndNoPatientsScope() {
+        Store store = new Store();
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Patients('p1')/Documents", null), 10, "fingerprint", Set.of()));
+        assertEquals(List.of(), store.statements, "whether the patient exists is not told either");
+
+        store.rows(layout -> List.of(row(layout, Map.of("id", "p1")))).rows(layout -> List.of()).count(0);
+        service(Dialect.H2, store).page(only(Scope.DOCUMENTS_READ), Parsed.parse("Patients('p1')/Documents", null), 10,
+                "fingerprint", Set.of());
+        assertEquals(3, store.statements.size(), "the patient, the page, the count");
+    }
+
+    @Test
+    void everyTableAQueryOptionReadsNeedsItsReadScope() {
+        Store store = new Store();
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Patients", "$filter=Documents/any(d:d/document_type eq 'HIV')"), 10, "fingerprint",
+                Set.of()));
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Patients", "$filter=Documents/$count gt 2"), 10, "fingerprint", Set.of()));
+        assertNeeds("patients.read", () -> service(Dialect.H2, store).page(only(Scope.DOCUMENTS_READ),
+                Parsed.parse("Documents", "$orderby=Patient/last_name"), 10, "fingerprint", Set.of()));
+        assertEquals(List.of(), store.statements);
+    }
+
+    @Test
+    void expandingNeedsTheReadScopeOfEveryLevel() {
+        Store store = new Store().rows(layout -> List.of(row(layout, Map.of("id", "p1"), "p1")));
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Patients", "$expand=Documents"), 10, "fingerprint", Set.of()));
+        Store documents = new Store().rows(layout -> List.of(row(layout, Map.of("id", "d1", "patient_id", "p1"),
+                "d1")));
+        assertNeeds("patients.read", () -> service(Dialect.H2, documents).page(only(Scope.DOCUMENTS_READ),
+                Parsed.parse("Documents", "$expand=Patient"), 10, "fingerprint", Set.of()));
+    }
+
+    @Test
+    void theEntityAPathNavigatesFromNeedsNoScopeOfItsOwn() {
+        Store store = new Store().rows(layout -> List.of(row(layout, Map.of("id", "p1"))));
+        service(Dialect.H2, store).entity(only(Scope.PATIENTS_READ),
+                Target.of(Parsed.parse("Documents('d1')/Patient", null)));
+        assertTrue(store.sql().get(0).contains("(SELECT t1.patient_id FROM document t1"), store.sql().get(0));
+    }
+
+    @Test
+    void theEntityAChangeAddressesIsFoundWithoutAReadScopeInTheCallersTenant() {
+        Store store = new Store().rows(layout -> List.of(row(layout, Map.of("id", "d1"))));
+        Target target = Target.of(Parsed.parse("Documents('d1')", null));
+        service(Dialect.H2, store).entityToChange(only(), target);
+        assertEquals(List.of(Parsed.TENANT, "d1"), store.statements.get(0).params());
+        assertNeeds("documents.read", () -> service(Dialect.H2, new Store()).entity(only(), target));
     }
 }

@@ -150,12 +150,26 @@ final class TestService implements AutoCloseable {
         return jwt.serialize();
     }
 
+    /** An API key and a bearer token, as a request presents them. */
+    record Credentials(String apiKey, String token) {
+    }
+
+    /** The credentials of {@link #request(String)}: {@link #API_KEY} and a token of its tenant with every scope. */
+    Credentials credentials() {
+        return new Credentials(API_KEY, token("user-456"));
+    }
+
     /** A request to a path relative to the service root (as written in the spec), with valid credentials. */
     HttpRequest.Builder request(String path) {
+        return request(path, credentials());
+    }
+
+    /** A request to a path relative to the service root with the given credentials. */
+    HttpRequest.Builder request(String path, Credentials credentials) {
         return HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token("user-456"))
-                .header("x-api-key", API_KEY);
+                .header("Authorization", "Bearer " + credentials.token())
+                .header("x-api-key", credentials.apiKey());
     }
 
     /** The URI of a path as written in the spec; '$' and quotes need no escaping, spaces become %20. */
