@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,7 +24,9 @@ import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
@@ -35,10 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies a compact signed JWT: an allowed asymmetric algorithm, a signature by one of the trusted keys (chosen
- * by {@code kid}), {@code typ} JWT or absent, the exact issuer, the audience, and {@code sub} and {@code exp}
- * present, with {@code exp}/{@code nbf} checked within the configured clock skew. Claims are checked only after
- * the signature, so an unsigned token never learns which claim was wrong.
+ * Verifies a compact signed JWT: an allowed asymmetric algorithm, a {@code kid} naming one of the trusted keys and
+ * a signature by it, {@code typ} JWT or absent, the exact issuer, the audience, {@code sub} a non-blank string and
+ * {@code exp} present, with {@code exp}/{@code nbf} checked within the configured clock skew. Claims are checked
+ * only after the signature, so an unsigned token never learns which claim was wrong.
  */
 public final class TokenVerifier {
 
@@ -55,7 +58,10 @@ public final class TokenVerifier {
         Set<JWSAlgorithm> algorithms = auth.algorithms().stream().map(JWSAlgorithm::parse)
                 .collect(Collectors.toUnmodifiableSet());
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+        JWSVerificationKeySelector<SecurityContext> byKeyId = new JWSVerificationKeySelector<>(algorithms, keys);
+        // without a kid, nimbus would try every trusted key of the algorithm's type: a token must say which key
+        processor.setJWSKeySelector((header, context) -> header.getKeyID() == null || header.getKeyID().isBlank()
+                ? List.of() : byKeyId.selectJWSKeys(header, context));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(auth.audience(),
                 new JWTClaimsSet.Builder().issuer(auth.issuer()).build(), Set.of("sub", "exp"));
         claims.setMaxClockSkew(Math.toIntExact(auth.clockSkew().toSeconds()));
@@ -121,9 +127,11 @@ public final class TokenVerifier {
         if (compactJwt == null || compactJwt.isBlank()) {
             throw Unauthorized.invalidToken(NOT_VALID);
         }
+        SignedJWT jwt;
         JWTClaimsSet claims;
         try {
-            claims = processor.process(compactJwt, null);
+            jwt = SignedJWT.parse(compactJwt);
+            claims = processor.process(jwt, null);
         } catch (ExpiredJWTException e) {
             throw rejected(EXPIRED, e);
         } catch (KeySourceException e) {
@@ -135,9 +143,11 @@ public final class TokenVerifier {
             LOG.debug("access token rejected: malformed");
             throw Unauthorized.invalidToken(NOT_VALID);
         }
-        String subject = claims.getSubject();
-        if (subject == null || subject.isBlank()) {
-            LOG.debug("access token rejected: blank sub");
+        // nimbus turns a numeric sub into text (for lenient interop); RFC 7519 §4.1.2 says a string, and a number
+        // could name a different principal than the same digits issued as a string
+        if (!(jwt.getPayload().toJSONObject().get(JWTClaimNames.SUBJECT) instanceof String subject)
+                || subject.isBlank()) {
+            LOG.debug("access token rejected: sub is not a non-blank string");
             throw Unauthorized.invalidToken(NOT_VALID);
         }
         return new Verified(subject, claims);

@@ -120,6 +120,28 @@ class TokenVerifierTest {
     }
 
     @Test
+    void numericSubjectIsRejected() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().claim("sub", 456).build()),
+                TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void tokenWithoutKeyIdIsRejected() {
+        // the token is signed by a trusted key; only the kid naming it is missing
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build();
+        assertRejected(sign(key, header, validClaims().build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void tokenWithABlankKeyIdIsRejected() {
+        ECKey blankId = new ECKey.Builder(key).keyID("").build();
+        TokenVerifier trustingBlankId = TokenVerifier.trusting(new JWKSet(blankId), auth);
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("").build();
+        String token = sign(blankId, header, validClaims().build());
+        assertThrows(Unauthorized.class, () -> trustingBlankId.verify(token));
+    }
+
+    @Test
     void missingExpiryIsRejected() {
         assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().expirationTime(null).build()),
                 TokenVerifier.NOT_VALID);
