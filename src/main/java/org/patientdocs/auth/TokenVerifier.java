@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,6 +29,7 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
@@ -40,8 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Verifies a compact signed JWT: an allowed asymmetric algorithm, a {@code kid} naming one of the trusted keys and
  * a signature by it, {@code typ} JWT or absent, the exact issuer, the audience, {@code sub} a non-blank string and
- * {@code exp} present, with {@code exp}/{@code nbf} checked within the configured clock skew. Claims are checked
- * only after the signature, so an unsigned token never learns which claim was wrong.
+ * {@code exp} present, with {@code exp}/{@code nbf} checked within the configured clock skew, {@code iat} not in the
+ * future and a lifetime ({@code exp - iat}) within the configured maximum. Claims are checked only after the
+ * signature, so an unsigned token never learns which claim was wrong.
  */
 public final class TokenVerifier {
 
@@ -62,10 +66,7 @@ public final class TokenVerifier {
         // without a kid, nimbus would try every trusted key of the algorithm's type: a token must say which key
         processor.setJWSKeySelector((header, context) -> header.getKeyID() == null || header.getKeyID().isBlank()
                 ? List.of() : byKeyId.selectJWSKeys(header, context));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(auth.audience(),
-                new JWTClaimsSet.Builder().issuer(auth.issuer()).build(), Set.of("sub", "exp"));
-        claims.setMaxClockSkew(Math.toIntExact(auth.clockSkew().toSeconds()));
-        processor.setJWTClaimsSetVerifier(claims);
+        processor.setJWTClaimsSetVerifier(new ClaimsVerifier(auth));
     }
 
     /** A verifier trusting a fixed key set (the development keys, a JWKS file, a test key). */
@@ -151,6 +152,43 @@ public final class TokenVerifier {
             throw Unauthorized.invalidToken(NOT_VALID);
         }
         return new Verified(subject, claims);
+    }
+
+    /**
+     * The claims rules: nimbus's (issuer, audience, required claims, {@code exp} and {@code nbf} within the skew),
+     * then {@code iat} not in the future beyond the skew and, when a maximum lifetime is configured, {@code iat}
+     * present and {@code exp - iat} within it. A token without {@code iat} could claim any lifetime, so it is refused
+     * whenever the lifetime is limited.
+     */
+    private static final class ClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext> {
+
+        private final Duration skew;
+        private final Duration maxLifetime;
+
+        ClaimsVerifier(ServiceConfig.Auth auth) {
+            super(auth.audience(), new JWTClaimsSet.Builder().issuer(auth.issuer()).build(),
+                    auth.maxTokenLifetime().isZero() ? Set.of("sub", "exp") : Set.of("sub", "exp", "iat"));
+            setMaxClockSkew(Math.toIntExact(auth.clockSkew().toSeconds()));
+            this.skew = auth.clockSkew();
+            this.maxLifetime = auth.maxTokenLifetime();
+        }
+
+        @Override
+        public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+            super.verify(claims, context);
+            Date issued = claims.getIssueTime();
+            if (issued == null) {
+                return;
+            }
+            if (issued.toInstant().isAfter(currentTime().toInstant().plus(skew))) {
+                throw new BadJWTException("JWT issued in the future");
+            }
+            Duration lifetime = Duration.between(issued.toInstant(), claims.getExpirationTime().toInstant());
+            if (!maxLifetime.isZero() && lifetime.compareTo(maxLifetime) > 0) {
+                throw new BadJWTException("JWT lifetime of " + lifetime.toSeconds() + " s exceeds "
+                        + maxLifetime.toSeconds() + " s");
+            }
+        }
     }
 
     private static Unauthorized rejected(String message, Exception cause) {

@@ -153,12 +153,14 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      * @param jwksLocation   a JWKS file path or an http(s) URL with the token signing keys (production)
      * @param algorithms     the JWS algorithms accepted, e.g. RS256, ES256
      * @param apiKeySha256   hex SHA-256 hashes of the accepted API keys (production)
-     * @param clockSkew      tolerance when checking exp and nbf
+     * @param clockSkew        tolerance when checking exp, nbf and iat
+     * @param maxTokenLifetime the longest {@code exp - iat} accepted; zero: no limit, and {@code iat} optional
      */
     public record Auth(Mode mode, String issuer, String audience, String jwksLocation, Set<String> algorithms,
-                       List<String> apiKeySha256, Duration clockSkew) {
+                       List<String> apiKeySha256, Duration clockSkew, Duration maxTokenLifetime) {
 
         static final Range CLOCK_SKEW_SECONDS = new Range("auth.clock-skew-seconds", 0, 600);
+        static final Range MAX_TOKEN_LIFETIME_SECONDS = new Range("auth.max-token-lifetime-seconds", 0, 86_400);
         private static final String ALGORITHMS = "auth.algorithms";
         private static final String API_KEYS = "auth.api-key-sha256";
 
@@ -197,6 +199,7 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
                 throw invalid(ALGORITHMS, "must include ES256 in development mode", String.join(",", algorithms));
             }
             CLOCK_SKEW_SECONDS.check(clockSkew.toSeconds());
+            MAX_TOKEN_LIFETIME_SECONDS.check(maxTokenLifetime.toSeconds());
         }
 
         public enum Mode { DEVELOPMENT, PRODUCTION }

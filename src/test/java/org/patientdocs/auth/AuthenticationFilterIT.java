@@ -125,6 +125,16 @@ class AuthenticationFilterIT {
     }
 
     @Test
+    void overlongTokenIsUnauthorizedWithAnInvalidTokenChallenge() throws Exception {
+        String overlong = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofHours(2));
+        HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
+                .header("Authorization", "Bearer " + overlong));
+        assertUnauthorized(response, TokenVerifier.NOT_VALID);
+        assertEquals(INVALID_TOKEN_PREFIX + TokenVerifier.NOT_VALID + "\"",
+                response.headers().firstValue("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
     void tokenFromAnotherKeyIsUnauthorizedWithAnInvalidTokenChallenge() throws Exception {
         String foreign = TestTokens.sign(TestTokens.ecKey(dev.keyId()), JWSAlgorithm.ES256,
                 TestTokens.validClaims().build());

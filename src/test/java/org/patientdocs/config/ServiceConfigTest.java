@@ -77,6 +77,9 @@ class ServiceConfigTest {
                 broken("a clock skew over ten minutes", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
                         Set.of("ES256"), List.of(), 601), "auth.clock-skew-seconds must be an integer in 0..600,"
                                 + " was '601'"),
+                broken("a token lifetime over a day", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
+                        Set.of("ES256"), List.of(), 60, 86_401), "auth.max-token-lifetime-seconds must be an integer"
+                                + " in 0..86400, was '86401'"),
                 broken("a batch body under 1 KiB", () -> new ServiceConfig.Batch(1023, 10),
                         "batch.max-bytes must be an integer in 1024..67108864, was '1023'"),
                 broken("a batch of no operations", () -> new ServiceConfig.Batch(1024, 0),
@@ -106,7 +109,8 @@ class ServiceConfigTest {
         database("jdbc:postgresql://db/x", 500, 600_000);
         documents(ServiceConfig.Documents.Store.FILESYSTEM, 604800, 604800);
         auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "jwks.json", Set.of("PS512", "EdDSA"),
-                List.of(HASH.toUpperCase(Locale.ROOT)), 0);
+                List.of(HASH.toUpperCase(Locale.ROOT)), 0, 0);
+        auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "", Set.of("ES256"), List.of(), 600, 86_400);
         new ServiceConfig.Batch(64L * 1024 * 1024, 10_000);
         new ServiceConfig.Query(100_000, Integer.MAX_VALUE, 100_000, 1000, 10);
     }
@@ -138,7 +142,13 @@ class ServiceConfigTest {
 
     private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String issuer, String jwks,
                                            Set<String> algorithms, List<String> hashes, long skewSeconds) {
+        return auth(mode, issuer, jwks, algorithms, hashes, skewSeconds, 3600);
+    }
+
+    private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String issuer, String jwks,
+                                           Set<String> algorithms, List<String> hashes, long skewSeconds,
+                                           long maxLifetimeSeconds) {
         return new ServiceConfig.Auth(mode, issuer, "audience", jwks, algorithms, hashes,
-                Duration.ofSeconds(skewSeconds));
+                Duration.ofSeconds(skewSeconds), Duration.ofSeconds(maxLifetimeSeconds));
     }
 }
