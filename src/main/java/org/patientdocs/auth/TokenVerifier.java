@@ -1,15 +1,9 @@
 package org.patientdocs.auth;
 
-import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URL;
-import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -20,12 +14,10 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -51,8 +43,6 @@ public final class TokenVerifier {
 
     static final String NOT_VALID = "The access token is not valid";
     static final String EXPIRED = "The access token has expired";
-    private static final int HTTP_TIMEOUT_MILLIS = 2_000;
-    private static final int JWKS_SIZE_LIMIT_BYTES = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
@@ -75,39 +65,13 @@ public final class TokenVerifier {
     }
 
     /**
-     * A verifier trusting the keys at {@code auth.jwks}: a file, read now, or an http(s) URL, fetched on first use
-     * with short timeouts, cached and refreshed when a token names an unknown key id (rate limited).
+     * A verifier trusting the keys at {@code auth.jwks}: a file, read now, or an https URL, fetched on first use and
+     * cached ({@link SigningKeys}).
      *
-     * @throws ConfigException if the location is empty, or the file cannot be read as a JWKS
+     * @throws ConfigException if the location is empty, an unusable URL, or a file that cannot be read as a JWKS
      */
     public static TokenVerifier fromJwks(ServiceConfig.Auth auth) {
-        String location = auth.jwksLocation();
-        if (location == null || location.isBlank()) {
-            throw new ConfigException("auth.jwks must be set, was ''");
-        }
-        String lower = location.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return new TokenVerifier(urlSource(location), auth);
-        }
-        Path file = Path.of(location).toAbsolutePath();
-        try {
-            return trusting(JWKSet.load(file.toFile()), auth);
-        } catch (IOException | ParseException e) {
-            throw new ConfigException("auth.jwks must name a readable JWKS file, was '" + file + "' ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private static JWKSource<SecurityContext> urlSource(String location) {
-        URL url;
-        try {
-            url = URI.create(location).toURL();
-        } catch (IllegalArgumentException | MalformedURLException e) {
-            throw new ConfigException("auth.jwks must be a valid http(s) URL, was '" + location + "'");
-        }
-        DefaultResourceRetriever retriever =
-                new DefaultResourceRetriever(HTTP_TIMEOUT_MILLIS, HTTP_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT_BYTES);
-        return JWKSourceBuilder.<SecurityContext>create(url, retriever).retrying(true).build();
+        return new TokenVerifier(SigningKeys.of(auth), auth);
     }
 
     /**
