@@ -26,6 +26,7 @@ public final class Authenticator {
     static final String API_KEY_INVALID = "The API key is not valid";
     static final String TOKEN_MISSING = "A bearer token is required in the Authorization header";
     static final String AUTHORIZATION_MALFORMED = "The Authorization header must be 'Bearer' and one token";
+    static final String AUTHORIZATION_REPEATED = "The Authorization header must be sent once";
     static final String TOKEN_IN_URL = "An access token is accepted only in the Authorization header, never as an"
             + " access_token parameter of the URL, which logs and browser histories keep";
     private static final String ACCESS_TOKEN_PARAMETER = "access_token";
@@ -86,15 +87,21 @@ public final class Authenticator {
     }
 
     /**
-     * Refuses a query string with an {@code access_token} parameter (the name in any case, percent-encoded or not),
-     * whatever else the request carries: RFC 6750 §2.3 advises against tokens in URLs, which proxies, access logs and
-     * browser histories keep, and a token there beside one in the header is the "more than one method" of §2 either
-     * way. Checked before the credentials, so that the answer does not depend on them.
+     * Refuses a request that presents a token other than in one {@code Authorization} header, whatever else it
+     * carries: with the header repeated (a server and a proxy in front of it might each read another of them), or
+     * with an {@code access_token} parameter in the query string (the name in any case, percent-encoded or not).
+     * RFC 6750 §2.3 advises against tokens in URLs, which proxies, access logs and browser histories keep, and a
+     * token there beside one in the header is the "more than one method" of §2 either way. Checked before the
+     * credentials, so that the answer does not depend on them.
      *
-     * @param rawQuery the query string as received, or null
-     * @throws BadRequest ({@link ErrorCode#INVALID_AUTHORIZATION_REQUEST}) if the query has such a parameter
+     * @param rawQuery             the query string as received, or null
+     * @param authorizationHeaders how many {@code Authorization} header fields the request has
+     * @throws BadRequest ({@link ErrorCode#INVALID_AUTHORIZATION_REQUEST}) if the token is presented wrongly
      */
-    public static void refuseTokenInQuery(String rawQuery) {
+    public static void checkTokenPresentation(String rawQuery, int authorizationHeaders) {
+        if (authorizationHeaders > 1) {
+            throw new BadRequest(ErrorCode.INVALID_AUTHORIZATION_REQUEST, null, AUTHORIZATION_REPEATED);
+        }
         if (rawQuery == null || rawQuery.isEmpty()) {
             return;
         }

@@ -114,6 +114,15 @@ class AuthenticationFilterIT {
     }
 
     @Test
+    void aRepeatedAuthorizationHeaderIsAnInvalidRequest() throws Exception {
+        // a proxy that checks one of them and a service that uses the other would disagree on the caller
+        HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
+                .header("Authorization", "Bearer " + token("user-456"))
+                .header("Authorization", "Bearer " + token("admin")));
+        assertInvalidRequest(response, Authenticator.AUTHORIZATION_REPEATED);
+    }
+
+    @Test
     void twoBearerTokensAreAnInvalidRequest() throws Exception {
         HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
                 .header("Authorization", "Bearer " + token("user-456") + " more"));

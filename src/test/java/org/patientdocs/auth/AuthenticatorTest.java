@@ -162,7 +162,7 @@ class AuthenticatorTest {
     @ValueSource(strings = {"access_token=abc", "$top=1&access_token=abc", "ACCESS_TOKEN=abc", "access%5Ftoken=abc",
             "access_token", "access_token=", "a=1&&access_token=b"})
     void anAccessTokenParameterIsAnInvalidRequest(String query) {
-        BadRequest e = assertThrows(BadRequest.class, () -> Authenticator.refuseTokenInQuery(query));
+        BadRequest e = assertThrows(BadRequest.class, () -> Authenticator.checkTokenPresentation(query, 1));
         assertEquals(ErrorCode.INVALID_AUTHORIZATION_REQUEST, e.code());
         assertEquals("access_token", e.target());
         assertFalse(e.getMessage().contains("abc"));
@@ -172,8 +172,15 @@ class AuthenticatorTest {
     @ValueSource(strings = {"", "$top=1", "my_access_token=1", "access_token_hint=1", "$filter=x%20eq%20'access_token'",
             "access%ZZtoken=1"})
     void otherQueriesAreLetThrough(String query) {
-        Authenticator.refuseTokenInQuery(query);
-        Authenticator.refuseTokenInQuery(null);
+        Authenticator.checkTokenPresentation(query, 1);
+        Authenticator.checkTokenPresentation(null, 0);
+    }
+
+    @Test
+    void aRepeatedAuthorizationHeaderIsAnInvalidRequest() {
+        BadRequest e = assertThrows(BadRequest.class, () -> Authenticator.checkTokenPresentation(null, 2));
+        assertEquals(ErrorCode.INVALID_AUTHORIZATION_REQUEST, e.code());
+        assertEquals(Authenticator.AUTHORIZATION_REPEATED, e.getMessage());
     }
 
     private Authenticator development() {
