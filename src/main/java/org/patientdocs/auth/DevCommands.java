@@ -50,6 +50,13 @@ public final class DevCommands {
             err.print(USAGE_TEXT);
             return USAGE;
         }
+        Duration maxLifetime = config.auth().maxTokenLifetime();
+        if (request != null && !maxLifetime.isZero()
+                && Duration.ofMinutes(request.ttlMinutes()).compareTo(maxLifetime) > 0) {
+            err.println("--ttl-minutes " + request.ttlMinutes() + " is longer than auth.max-token-lifetime-seconds ("
+                    + maxLifetime.toSeconds() + ") allows: the service would refuse the token.");
+            return USAGE;
+        }
         DevCredentials dev;
         try {
             dev = DevCredentials.ensure(config.storage().devDir());

@@ -110,7 +110,12 @@ public final class ConfigLoader {
                 new ServiceConfig.Auth(choice("auth.mode", ServiceConfig.Auth.Mode.class), get("auth.issuer"),
                         get("auth.audience"), get("auth.jwks"), new LinkedHashSet<>(list("auth.algorithms")),
                         list("auth.api-key-sha256").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
-                        Duration.ofSeconds(number(ServiceConfig.Auth.CLOCK_SKEW_SECONDS))),
+                        Duration.ofSeconds(number(ServiceConfig.Auth.CLOCK_SKEW_SECONDS)),
+                        Duration.ofSeconds(number(ServiceConfig.Auth.MAX_TOKEN_LIFETIME_SECONDS)),
+                        new ServiceConfig.Auth.JwksCache(
+                                Duration.ofSeconds(number(ServiceConfig.Auth.JwksCache.SECONDS)),
+                                Duration.ofSeconds(number(ServiceConfig.Auth.JwksCache.RATE_LIMIT_SECONDS)),
+                                Duration.ofSeconds(number(ServiceConfig.Auth.JwksCache.OUTAGE_TOLERANCE_SECONDS)))),
                 new ServiceConfig.Batch(number(ServiceConfig.Batch.MAX_BYTES),
                         (int) number(ServiceConfig.Batch.MAX_OPERATIONS)),
                 new ServiceConfig.Query((int) number(ServiceConfig.Query.MAX_PAGE_SIZE),
