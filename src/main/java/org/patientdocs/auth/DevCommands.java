@@ -54,6 +54,13 @@ public final class DevCommands {
             err.print(USAGE_TEXT);
             return USAGE;
         }
+        Duration maxLifetime = config.auth().maxTokenLifetime();
+        if (TOKEN.equals(args[0]) && !maxLifetime.isZero()
+                && Duration.ofMinutes(options.ttlMinutes()).compareTo(maxLifetime) > 0) {
+            err.println("--ttl-minutes " + options.ttlMinutes() + " is longer than auth.max-token-lifetime-seconds ("
+                    + maxLifetime.toSeconds() + ") allows: the service would refuse the token.");
+            return USAGE;
+        }
         String value;
         try {
             DevCredentials dev = DevCredentials.ensure(config.storage().devDir());

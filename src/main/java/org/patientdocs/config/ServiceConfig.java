@@ -151,19 +151,23 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
     }
 
     /**
-     * @param mode           {@code development} creates a signing key and an API key under the data directory;
-     *                       {@code production} takes everything from configuration
-     * @param jwksLocation   a JWKS file path or an http(s) URL with the token signing keys (production)
-     * @param algorithms     the JWS algorithms accepted, e.g. RS256, ES256
-     * @param apiKeys        the accepted API keys (production), each as its hash and its tenant
-     * @param clockSkew      tolerance when checking exp and nbf
-     * @param tenantClaim    the token claim naming the caller's tenant, which must be the API key's tenant
-     * @param scopes         the names tokens give the scopes in {@code scope} or {@code scp}
+     * @param mode             {@code development} creates a signing key and an API key under the data directory;
+     *                         {@code production} takes everything from configuration
+     * @param jwksLocation     a JWKS file path or an http(s) URL with the token signing keys (production)
+     * @param algorithms       the JWS algorithms accepted, e.g. RS256, ES256
+     * @param apiKeys          the accepted API keys (production), each as its hash and its tenant
+     * @param clockSkew        tolerance when checking exp, nbf and iat
+     * @param maxTokenLifetime the longest {@code exp - iat} accepted; zero: no limit, and {@code iat} optional
+     * @param jwksCache        how keys fetched from an http(s) {@code jwksLocation} are kept
+     * @param tenantClaim      the token claim naming the caller's tenant, which must be the API key's tenant
+     * @param scopes           the names tokens give the scopes in {@code scope} or {@code scp}
      */
     public record Auth(Mode mode, String issuer, String audience, String jwksLocation, Set<String> algorithms,
-                       List<ApiKey> apiKeys, Duration clockSkew, String tenantClaim, Scopes scopes) {
+                       List<ApiKey> apiKeys, Duration clockSkew, Duration maxTokenLifetime, JwksCache jwksCache,
+                       String tenantClaim, Scopes scopes) {
 
         static final Range CLOCK_SKEW_SECONDS = new Range("auth.clock-skew-seconds", 0, 600);
+        static final Range MAX_TOKEN_LIFETIME_SECONDS = new Range("auth.max-token-lifetime-seconds", 0, 86_400);
         /** The tenant of an API key whose hash is listed without one, and of rows written before tenants existed. */
         public static final String DEFAULT_TENANT = "default";
         /** A tenant's name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64. */
@@ -210,6 +214,10 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
                 throw invalid(ALGORITHMS, "must include ES256 in development mode", String.join(",", algorithms));
             }
             CLOCK_SKEW_SECONDS.check(clockSkew.toSeconds());
+            MAX_TOKEN_LIFETIME_SECONDS.check(maxTokenLifetime.toSeconds());
+            if (jwksCache == null) {
+                throw invalid("auth.jwks-cache-seconds", "must be set", "");
+            }
         }
 
         public enum Mode { DEVELOPMENT, PRODUCTION }
@@ -264,6 +272,31 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
                 if (!SCOPE_TOKEN.matcher(name).matches()) {
                     throw invalid(key, "must be one OAuth scope (printable ASCII without spaces, quotes or"
                             + " backslashes)", name);
+                }
+            }
+        }
+
+        /**
+         * How the keys fetched from a JWKS URL are kept: used for {@code timeToLive}, then fetched again (or a little
+         * before, in the background, while requests go on); fetched early when a token names a key id they lack, but
+         * at most twice per {@code rateLimit}, so that tokens with made-up key ids cannot hammer the key server; and
+         * while the key server cannot be reached, the keys of the last successful fetch keep serving for
+         * {@code outageTolerance} after it (zero: not at all).
+         */
+        public record JwksCache(Duration timeToLive, Duration rateLimit, Duration outageTolerance) {
+
+            static final Range SECONDS = new Range("auth.jwks-cache-seconds", 60, 86_400);
+            static final Range RATE_LIMIT_SECONDS = new Range("auth.jwks-rate-limit-seconds", 1, 3_600);
+            static final Range OUTAGE_TOLERANCE_SECONDS = new Range("auth.jwks-outage-tolerance-seconds", 0, 604_800);
+
+            public JwksCache {
+                SECONDS.check(timeToLive.toSeconds());
+                RATE_LIMIT_SECONDS.check(rateLimit.toSeconds());
+                OUTAGE_TOLERANCE_SECONDS.check(outageTolerance.toSeconds());
+                if (rateLimit.compareTo(timeToLive) >= 0) {
+                    // else the cache would expire before a refresh is allowed again
+                    throw invalid(RATE_LIMIT_SECONDS.key(), "must be less than auth.jwks-cache-seconds ("
+                            + timeToLive.toSeconds() + ")", rateLimit.toSeconds());
                 }
             }
         }

@@ -30,6 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patientdocs.config.ConfigException;
 import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException.BadRequest;
 import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;
 
@@ -164,12 +166,37 @@ class AuthenticatorTest {
         assertEquals("abc.def.ghi", Authenticator.bearerToken("BEARER  abc.def.ghi "));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer", "Bearer ", "bearer \t", "Bearer a b"})
+    void bearerWithoutExactlyOneTokenIsAnInvalidRequest(String header) {
+        BadRequest e = assertThrows(BadRequest.class, () -> Authenticator.bearerToken(header));
+        assertEquals(ErrorCode.INVALID_AUTHORIZATION_REQUEST, e.code());
+        assertEquals(Authenticator.AUTHORIZATION_MALFORMED, e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"access_token=abc", "$top=1&access_token=abc", "ACCESS_TOKEN=abc", "access%5Ftoken=abc",
+            "access_token", "access_token=", "a=1&&access_token=b"})
+    void anAccessTokenParameterIsAnInvalidRequest(String query) {
+        BadRequest e = assertThrows(BadRequest.class, () -> Authenticator.checkTokenPresentation(query, 1));
+        assertEquals(ErrorCode.INVALID_AUTHORIZATION_REQUEST, e.code());
+        assertEquals("access_token", e.target());
+        assertFalse(e.getMessage().contains("abc"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "$top=1", "my_access_token=1", "access_token_hint=1", "$filter=x%20eq%20'access_token'",
+            "access%ZZtoken=1"})
+    void otherQueriesAreLetThrough(String query) {
+        Authenticator.checkTokenPresentation(query, 1);
+        Authenticator.checkTokenPresentation(null, 0);
+    }
+
     @Test
-    void authorizationWithoutExactlyOneTokenIsRejected() {
-        assertEquals(Authenticator.AUTHORIZATION_MALFORMED,
-                assertThrows(Unauthorized.class, () -> Authenticator.bearerToken("Bearer a b")).getMessage());
-        assertEquals(Authenticator.AUTHORIZATION_MALFORMED,
-                assertThrows(Unauthorized.class, () -> Authenticator.bearerToken("Bearer")).getMessage());
+    void aRepeatedAuthorizationHeaderIsAnInvalidRequest() {
+        BadRequest e = assertThrows(BadRequest.class, () -> Authenticator.checkTokenPresentation(null, 2));
+        assertEquals(ErrorCode.INVALID_AUTHORIZATION_REQUEST, e.code());
+        assertEquals(Authenticator.AUTHORIZATION_REPEATED, e.getMessage());
     }
 
     @Test

@@ -89,6 +89,16 @@ class DevCommandsTest {
     }
 
     @Test
+    void tokenCommandRefusesALifetimeTheServerWouldRefuse() {
+        ServiceConfig config = TestTokens.config(dataDir, "auth.max-token-lifetime-seconds", "600");
+        assertEquals(2, run(config, "token", "--subject", "user-456", "--ttl-minutes", "11"));
+        assertEquals("", out());
+        assertTrue(err().contains("auth.max-token-lifetime-seconds"), err());
+        assertEquals(0, run(config, "token", "--subject", "user-456", "--ttl-minutes", "10"));
+        assertEquals("user-456", Authenticator.create(config).verifyToken(singleLine()).subject());
+    }
+
+    @Test
     void apiKeyCommandPrintsOneLineThatTheServerAccepts() {
         ServiceConfig config = TestTokens.config(dataDir);
         assertEquals(0, run(config, "api-key"));

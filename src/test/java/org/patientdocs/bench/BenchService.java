@@ -73,6 +73,8 @@ final class BenchService implements AutoCloseable {
         settings.put("auth.issuer", ISSUER);
         settings.put("auth.audience", AUDIENCE);
         settings.put("auth.jwks", jwks.toString());
+        // one token serves the whole run, which may outlast the default hour
+        settings.put("auth.max-token-lifetime-seconds", "86400");
         settings.put("auth.algorithms", "RS256");
         settings.put("auth.api-key-sha256", ApiKeys.sha256Hex(apiKey));
         ServiceConfig config = ConfigLoader.fromOverrides(settings);

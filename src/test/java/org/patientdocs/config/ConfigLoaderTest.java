@@ -158,6 +158,13 @@ class ConfigLoaderTest {
                 + " without spaces, quotes or backslashes), was 'audit read'",
         "auth.mode | production | auth.jwks is required in production mode, was ''",
         "auth.clock-skew-seconds | 601 | auth.clock-skew-seconds must be an integer in 0..600, was '601'",
+        "auth.max-token-lifetime-seconds | -1 | auth.max-token-lifetime-seconds must be an integer in 0..86400,"
+                + " was '-1'",
+        "auth.jwks-cache-seconds | 59 | auth.jwks-cache-seconds must be an integer in 60..86400, was '59'",
+        "auth.jwks-rate-limit-seconds | 300 | auth.jwks-rate-limit-seconds must be less than auth.jwks-cache-seconds"
+                + " (300), was '300'",
+        "auth.jwks-outage-tolerance-seconds | x | auth.jwks-outage-tolerance-seconds must be an integer in"
+                + " 0..604800, was 'x'",
         "batch.max-bytes | 1023 | batch.max-bytes must be an integer in 1024..67108864, was '1023'",
         "batch.max-operations | 10001 | batch.max-operations must be an integer in 1..10000, was '10001'",
     })

@@ -58,6 +58,17 @@ class ErrorResponseTest {
     }
 
     @Test
+    void aTokenPresentedWronglyIsABadRequestWithAnInvalidRequestChallenge() {
+        ErrorResponse answer = ErrorResponse.of(new ServiceException.BadRequest(
+                ErrorCode.INVALID_AUTHORIZATION_REQUEST, null, "One token, please"));
+        assertEquals(400, answer.status());
+        assertEquals("Bearer realm=\"patientdocs\", error=\"invalid_request\","
+                + " error_description=\"One token, please\"", answer.headers().get("WWW-Authenticate"));
+        assertFalse(ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.BAD_REQUEST, null, "no"))
+                .headers().containsKey("WWW-Authenticate"));
+    }
+
+    @Test
     void theBodyIsTheODataErrorWithTheTargetWhenThereIsOne() {
         assertEquals("{\"error\":{\"code\":\"INVALID_QUERY_OPTION\",\"message\":\"a \\\"b\\\"\",\"target\":\"$top\"}}",
                 ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$top", "a \"b\""))
