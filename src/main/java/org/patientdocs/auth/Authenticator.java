@@ -3,7 +3,6 @@ package org.patientdocs.auth;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,12 +12,15 @@ import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException.BadRequest;
 import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether a request's credentials are good: an accepted {@code x-api-key} first, then exactly one valid
- * bearer token in {@code Authorization}. Missing or refused credentials are an {@link Unauthorized}, a token
- * presented wrongly a {@link BadRequest} ({@link ErrorCode#INVALID_AUTHORIZATION_REQUEST}), each with a
- * client-facing message.
+ * Decides whether a request's credentials are good and whose they are: an accepted {@code x-api-key} first, which
+ * names the tenant, then exactly one valid bearer token in {@code Authorization}, whose tenant claim must name the same
+ * tenant and whose {@code scope}/{@code scp} claims say what the caller may do. Missing or refused credentials are an
+ * {@link Unauthorized}, a token presented wrongly a {@link BadRequest} ({@link ErrorCode#INVALID_AUTHORIZATION_REQUEST}),
+ * each with a client-facing message.
  */
 public final class Authenticator {
 
@@ -26,64 +28,89 @@ public final class Authenticator {
     static final String API_KEY_INVALID = "The API key is not valid";
     static final String TOKEN_MISSING = "A bearer token is required in the Authorization header";
     static final String AUTHORIZATION_MALFORMED = "The Authorization header must be 'Bearer' and one token";
+    static final String OTHER_TENANT = "The access token is not valid for the API key's tenant";
     static final String AUTHORIZATION_REPEATED = "The Authorization header must be sent once";
     static final String TOKEN_IN_URL = "An access token is accepted only in the Authorization header, never as an"
             + " access_token parameter of the URL, which logs and browser histories keep";
     private static final String ACCESS_TOKEN_PARAMETER = "access_token";
     private static final String BEARER = "bearer";
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     private final ApiKeys apiKeys;
     private final TokenVerifier tokens;
+    private final String tenantClaim;
+    private final ScopeNames scopeNames;
 
-    public Authenticator(ApiKeys apiKeys, TokenVerifier tokens) {
+    /**
+     * @param tenantClaim the token claim that must name the API key's tenant
+     * @param scopeNames  the names tokens give the scopes
+     */
+    public Authenticator(ApiKeys apiKeys, TokenVerifier tokens, String tenantClaim, ScopeNames scopeNames) {
         this.apiKeys = apiKeys;
         this.tokens = tokens;
+        this.tenantClaim = tenantClaim;
+        this.scopeNames = scopeNames;
     }
 
     /**
-     * In development mode: the development credentials under {@code data.dir} (created on first use) plus any
-     * configured API key hashes. In production mode: the configured JWKS and API key hashes.
+     * In development mode: the development credentials under {@code data.dir} (created on first use; a tenant's
+     * API key made later, by {@code api-key --tenant}, is accepted as soon as it is presented) plus any configured
+     * API keys. In production mode: the configured JWKS and API keys.
      *
      * @throws ConfigException if the JWKS file is unusable
      */
     public static Authenticator create(ServiceConfig config) {
         ServiceConfig.Auth auth = config.auth();
+        ScopeNames names = ScopeNames.of(auth.scopes());
         if (auth.mode() == ServiceConfig.Auth.Mode.PRODUCTION) {
-            return new Authenticator(new ApiKeys(auth.apiKeySha256()), TokenVerifier.fromJwks(auth));
+            return new Authenticator(new ApiKeys(auth.apiKeys()), TokenVerifier.fromJwks(auth), auth.tenantClaim(),
+                    names);
         }
         DevCredentials dev = DevCredentials.ensure(config.storage().devDir());
-        List<String> hashes = new ArrayList<>(auth.apiKeySha256());
-        hashes.add(ApiKeys.sha256Hex(dev.apiKey()));
-        return new Authenticator(new ApiKeys(hashes), TokenVerifier.trusting(dev.publicKeys(), auth));
+        ApiKeys keys = ApiKeys.reloading(() -> {
+            List<ServiceConfig.Auth.ApiKey> all = new ArrayList<>(auth.apiKeys());
+            dev.apiKeys().forEach((tenant, key) -> all.add(new ServiceConfig.Auth.ApiKey(ApiKeys.sha256Hex(key),
+                    tenant)));
+            return all;
+        });
+        return new Authenticator(keys, TokenVerifier.trusting(dev.publicKeys(), auth), auth.tenantClaim(), names);
     }
 
     /**
-     * The caller named by the credentials, checking the API key before the token.
+     * The caller named by the credentials, checking the API key before the token: the token's subject, the key's
+     * tenant (which the token's tenant claim must name), the key's identifier and the scopes the token grants.
      *
-     * @throws Unauthorized       if the API key or the token is missing or not accepted
+     * @throws Unauthorized       if the API key or the token is missing or not accepted, or the token is for
+     *                            another tenant than the key
      * @throws BadRequest         if the Authorization header does not hold exactly one bearer token
      * @throws ServiceUnavailable if the token signing keys cannot be fetched
      */
     public Caller authenticate(String apiKeyHeader, String authorizationHeader) {
-        String apiKeyId = checkApiKey(apiKeyHeader);
-        String subject = verifyToken(bearerToken(authorizationHeader)).subject();
-        return new Caller(subject, Caller.DEFAULT_TENANT, apiKeyId, EnumSet.allOf(Scope.class));
+        ApiKeys.Key key = checkApiKey(apiKeyHeader);
+        TokenVerifier.Verified token = verifyToken(bearerToken(authorizationHeader));
+        Object tenant = token.claims().getClaim(tenantClaim);
+        if (!key.tenant().equals(tenant)) {
+            // neither tenant is logged: the key's is configuration, the token's whatever the caller sent
+            LOG.debug("access token rejected: its {} claim does not name the API key's tenant", tenantClaim);
+            throw Unauthorized.invalidToken(OTHER_TENANT);
+        }
+        return new Caller(token.subject(), key.tenant(), key.id(), scopeNames.granted(token.claims()), scopeNames);
     }
 
     /**
-     * The identifier of the presented key ({@link ApiKeys#identify}).
+     * The presented key, with its identifier and tenant ({@link ApiKeys#identify}).
      *
      * @throws Unauthorized if the key is missing or not one of the accepted keys
      */
-    public String checkApiKey(String apiKeyHeader) {
+    public ApiKeys.Key checkApiKey(String apiKeyHeader) {
         if (apiKeyHeader == null || apiKeyHeader.isBlank()) {
             throw new Unauthorized(API_KEY_MISSING);
         }
-        String id = apiKeys.identify(apiKeyHeader);
-        if (id == null) {
+        ApiKeys.Key key = apiKeys.identify(apiKeyHeader);
+        if (key == null) {
             throw new Unauthorized(API_KEY_INVALID);
         }
-        return id;
+        return key;
     }
 
     /**

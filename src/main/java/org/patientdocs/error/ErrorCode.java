@@ -35,6 +35,8 @@ public enum ErrorCode {
     INVALID_AUTHORIZATION_REQUEST,
     UNAUTHORIZED,
     FORBIDDEN,
+    /** The access token lacks the scope the request needs; the challenge names it (403). */
+    INSUFFICIENT_SCOPE,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,

@@ -74,9 +74,9 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                 HttpStatusCode.OK);
     }
 
-    /** The addressed entity with every property, as it is now. */
-    private Entity read(Target target) {
-        return Entities.fromRow(odata, target.set(), services.queryService().entity(caller, target));
+    /** The changed entity with every property, as it is now. */
+    private Entity changed(Target target) {
+        return Entities.fromRow(odata, target.set(), services.queryService().entityToChange(caller, target));
     }
 
     @Override
@@ -86,7 +86,8 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         if (Model.isDocuments(target.set())) {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
-        Entity created = patients.create(odata, request, requestFormat);
+        caller.require(access(target.set()).write());
+        Entity created = patients.create(odata, request, requestFormat, caller);
         answerCreated(request, response, uriInfo, target.set(), created, responseFormat);
     }
 
@@ -95,19 +96,23 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        Row current = services.queryService().entity(caller, target);
+        caller.require(access(target.set()).write());
+        Row current = services.queryService().entityToChange(caller, target);
         checkPreconditions(request, current);
         boolean replace = request.getMethod() == HttpMethod.PUT;
         if (Model.isDocuments(target.set())) {
-            documents.update(odata, request, requestFormat, current, replace);
+            documents.update(odata, request, requestFormat, caller, current, replace);
         } else {
-            patients.update(odata, request, requestFormat, current, replace);
+            patients.update(odata, request, requestFormat, caller, current, replace);
         }
-        Entity updated = read(target);
+        Entity updated = changed(target);
         response.setHeader(HttpHeader.ETAG, updated.getETag());
-        Return preferred = preferredReturn(request);
+        // the entity's other properties are shown only to a caller who may read them: 204 otherwise, which a change
+        // may always answer (OData 4.01 Protocol 11.4.3), and without claiming a return=representation preference
+        boolean shown = caller.may(access(target.set()).read());
+        Return preferred = shown ? preferredReturn(request) : null;
         applied(response, preferred);
-        if (answersMinimally(preferred, uriInfo)) {
+        if (!shown || answersMinimally(preferred, uriInfo)) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
@@ -128,11 +133,12 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
         requireEntity(target);
-        checkPreconditions(request, services.queryService().entity(caller, target));
+        caller.require(access(target.set()).delete());
+        checkPreconditions(request, services.queryService().entityToChange(caller, target));
         if (Model.isDocuments(target.set())) {
-            documents.delete(target.key());
+            documents.delete(caller, target.key());
         } else {
-            patients.delete(target.key());
+            patients.delete(caller, target.key());
         }
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
     }
@@ -150,6 +156,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
             throw new ServiceException.MethodNotAllowed(
                     "Upload a document to its patient: POST /Patients('{id}')/Documents");
         }
+        caller.require(access(target.set()).write());
         DocumentRequests.Upload upload = documents.upload(request, target.parent(), caller);
         DocumentRecord record = upload.record();
         Entity entity = Entities.fromRow(odata, services.model().documents(),

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import jakarta.servlet.DispatcherType;
@@ -131,7 +132,8 @@ class AuthenticationFilterIT {
 
     @Test
     void expiredTokenIsUnauthorizedWithAnInvalidTokenChallenge() throws Exception {
-        String expired = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofMinutes(-10));
+        String expired = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofMinutes(-10),
+                Map.of("tenant", Caller.DEFAULT_TENANT));
         HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
                 .header("Authorization", "Bearer " + expired));
         assertUnauthorized(response, TokenVerifier.EXPIRED);
@@ -141,7 +143,8 @@ class AuthenticationFilterIT {
 
     @Test
     void overlongTokenIsUnauthorizedWithAnInvalidTokenChallenge() throws Exception {
-        String overlong = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofHours(2));
+        String overlong = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofHours(2),
+                Map.of("tenant", Caller.DEFAULT_TENANT));
         HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
                 .header("Authorization", "Bearer " + overlong));
         assertUnauthorized(response, TokenVerifier.NOT_VALID);
@@ -168,7 +171,8 @@ class AuthenticationFilterIT {
     }
 
     private String token(String subject) {
-        return dev.mintToken(subject, config.auth().issuer(), config.auth().audience(), Duration.ofMinutes(5));
+        return dev.mintToken(subject, config.auth().issuer(), config.auth().audience(), Duration.ofMinutes(5),
+                Map.of("tenant", Caller.DEFAULT_TENANT, "scope", ScopeNames.DEFAULT.all()));
     }
 
     private HttpRequest.Builder request() {

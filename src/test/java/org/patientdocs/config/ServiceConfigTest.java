@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServiceConfigTest {
 
     private static final String HASH = "a".repeat(64);
+    private static final ServiceConfig.Auth.Scopes SCOPES = new ServiceConfig.Auth.Scopes("documents.read",
+            "documents.write", "documents.delete", "patients.read", "patients.write", "audit.read");
 
     static Stream<Arguments> brokenParts() {
         return Stream.of(
@@ -69,7 +71,26 @@ class ServiceConfigTest {
                                 + " was 'RS256'"),
                 broken("a key where its hash belongs", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
                         Set.of("ES256"), List.of("secret"), 60), "auth.api-key-sha256 must be hex SHA-256 hashes"
-                                + " (64 hex digits), comma-separated, was '(a value of length 6)'"),
+                                + " (64 hex digits), each optionally followed by :tenant, comma-separated,"
+                                + " was '(a value of length 6)'"),
+                broken("a tenant that is no name", () -> new ServiceConfig.Auth.ApiKey(HASH, "clinic a"),
+                        "auth.api-key-sha256 must name tenants of 1 to 64 letters, digits, '.', '_' or '-', starting"
+                                + " with a letter or digit, was 'clinic a'"),
+                broken("one key for two tenants", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "tenant",
+                        SCOPES, new ServiceConfig.Auth.ApiKey(HASH, "clinic-a"),
+                        new ServiceConfig.Auth.ApiKey(HASH.toUpperCase(Locale.ROOT), "clinic-b")),
+                        "auth.api-key-sha256 must list each key once (a key belongs to one tenant), was '"
+                                + HASH.substring(0, 12) + "…'"),
+                broken("no tenant claim", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "", SCOPES),
+                        "auth.tenant-claim must be set, was ''"),
+                broken("a scope of two words", () -> new ServiceConfig.Auth.Scopes("documents read", "w", "d", "r",
+                        "w", "a"), "auth.scope.documents-read must be one OAuth scope (printable ASCII without spaces,"
+                                + " quotes or backslashes), was 'documents read'"),
+                broken("a scope with a quote", () -> new ServiceConfig.Auth.Scopes("r", "w", "d", "r", "w",
+                        "audit\"read"), "auth.scope.audit-read must be one OAuth scope (printable ASCII without"
+                                + " spaces, quotes or backslashes), was 'audit\"read'"),
+                broken("no scope name", () -> new ServiceConfig.Auth.Scopes("r", "w", "d", "", "w", "a"),
+                        "auth.scope.patients-read must be set, was ''"),
                 broken("production without a JWKS", () -> auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "",
                         Set.of("RS256"), List.of(HASH), 60), "auth.jwks is required in production mode, was ''"),
                 broken("production without API keys", () -> auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "jwks.json",
@@ -158,8 +179,17 @@ class ServiceConfigTest {
     private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String issuer, String jwks,
                                            Set<String> algorithms, List<String> hashes, long skewSeconds,
                                            long maxLifetimeSeconds) {
-        return new ServiceConfig.Auth(mode, issuer, "audience", jwks, algorithms, hashes,
-                Duration.ofSeconds(skewSeconds), Duration.ofSeconds(maxLifetimeSeconds), jwksCache(300, 30, 3600));
+        List<ServiceConfig.Auth.ApiKey> keys = hashes.stream()
+                .map(hash -> new ServiceConfig.Auth.ApiKey(hash, ServiceConfig.Auth.DEFAULT_TENANT)).toList();
+        return new ServiceConfig.Auth(mode, issuer, "audience", jwks, algorithms, keys,
+                Duration.ofSeconds(skewSeconds), Duration.ofSeconds(maxLifetimeSeconds), jwksCache(300, 30, 3600),
+                "tenant", SCOPES);
+    }
+
+    private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String tenantClaim,
+                                           ServiceConfig.Auth.Scopes scopes, ServiceConfig.Auth.ApiKey... keys) {
+        return new ServiceConfig.Auth(mode, "i", "audience", "", Set.of("ES256"), List.of(keys),
+                Duration.ofSeconds(60), Duration.ofSeconds(3600), jwksCache(300, 30, 3600), tenantClaim, scopes);
     }
 
     private static ServiceConfig.Auth.JwksCache jwksCache(long seconds, long rateLimitSeconds, long outageSeconds) {
