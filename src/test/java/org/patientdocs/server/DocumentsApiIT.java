@@ -245,7 +245,7 @@ class DocumentsApiIT {
         // 130 emoji are 260 UTF-16 code units: more than file_name's MaxLength of 255, which Olingo checks in those
         String emoji = "\uD83D\uDE00".repeat(130);
         HttpResponse<String> created = upload("12345",
-                new Multipart().file("file", emoji + ".pdf", Samples.PDF, Samples.pdf(100)));
+                new Multipart().file("file", emoji + ".pdf", Samples.PDF, Samples.pdf(400)));
         assertEquals(201, created.statusCode(), created.body());
         String id = TestService.json(created).get("id").asText();
         HttpResponse<String> read = service.get("/Documents('" + id + "')");
@@ -254,7 +254,7 @@ class DocumentsApiIT {
         assertEquals("\uD83D\uDE00".repeat(127), stored, "cut to whole characters within 255 code units");
 
         HttpResponse<String> tooLong = upload("12345", new Multipart().file("file", "a.pdf", Samples.PDF,
-                Samples.pdf(100)).field("document_type", "\uD83D\uDE00".repeat(51)));
+                Samples.pdf(400)).field("document_type", "\uD83D\uDE00".repeat(51)));
         assertEquals(400, tooLong.statusCode(), tooLong.body());
         assertEquals("INVALID_BODY", TestService.json(tooLong).get("error").get("code").asText());
     }
@@ -325,7 +325,7 @@ class DocumentsApiIT {
     @Test
     void uploadToAnUnknownPatientIsNotFound() throws Exception {
         HttpResponse<String> response = upload("no-such-patient",
-                new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(100)));
+                new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(400)));
         assertEquals(404, response.statusCode());
         assertEquals("NOT_FOUND", TestService.json(response).get("error").get("code").asText());
     }
@@ -452,13 +452,13 @@ class DocumentsApiIT {
 
         HttpResponse<String> notAllowed = service.send(service.request("/Documents")
                 .header("Content-Type", "application/pdf")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(100))).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build());
         assertEquals(405, notAllowed.statusCode());
         assertError(notAllowed, "METHOD_NOT_ALLOWED");
 
         HttpResponse<String> replaceContent = service.send(service.request("/Documents(doc-AAAAAAAAAAAAAAAAAAAAAA)/$value")
                 .header("Content-Type", "application/pdf")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(100))).build());
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build());
         assertEquals(405, replaceContent.statusCode());
 
         HttpResponse<String> notAcceptable = service.send(service.request("/Patients(12345)")
