@@ -69,7 +69,7 @@ final class DocumentRequests {
             PendingContent pending = received.content();
             FileKind kind = contents.verify(received.declaredType(), pending);
             DocumentRecord record = new DocumentRecord(DocumentIds.newId(), patientId,
-                    FileNames.clean(received.fileName(), kind), kind.mimeType(), pending.size(),
+                    FileNames.checked(received.fileName(), kind), kind.mimeType(), pending.size(),
                     received.documentType(), received.description(), caller.subject(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS), pending.sha256Hex());
             store.create(pending, record);
