@@ -19,7 +19,7 @@ import org.patientdocs.error.ServiceException;
  * <p>
  * Apache Tika's {@code tika-core} is not used: it only matches signatures (not a structure), it cannot tell a DOCX
  * from any other ZIP without its parser modules (which unpack the archive), and its rule for PDF also matches
- * {@code %PDF-} anywhere in the first 512 bytes. See the README's "Uploads" for the measurement.
+ * {@code %PDF-} anywhere in the first 512 bytes. The README's "What an upload must be" says more.
  */
 public final class ContentSniffer {
 
