@@ -140,13 +140,24 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
         public enum Store { FILESYSTEM, DATABASE }
     }
 
-    /** @param maxBytes the largest document accepted, in bytes */
-    public record Upload(long maxBytes) {
+    /**
+     * @param maxBytes                the largest document accepted, in bytes
+     * @param maxArchiveEntries       the most entries a DOCX (a ZIP archive) may list in its central directory
+     * @param maxUnpackedBytes        the most bytes all entries of a DOCX may unpack to, as its directory says
+     * @param maxCompressionRatio     the highest ratio of unpacked to packed size of one entry over 1 MiB unpacked
+     */
+    public record Upload(long maxBytes, int maxArchiveEntries, long maxUnpackedBytes, int maxCompressionRatio) {
 
         static final Range MAX_BYTES = new Range("upload.max-bytes", 1, Long.MAX_VALUE);
+        static final Range MAX_ARCHIVE_ENTRIES = new Range("upload.docx.max-entries", 1, 1_000_000);
+        static final Range MAX_UNPACKED_BYTES = new Range("upload.docx.max-unpacked-bytes", 1, Long.MAX_VALUE);
+        static final Range MAX_COMPRESSION_RATIO = new Range("upload.docx.max-compression-ratio", 1, 100_000);
 
         public Upload {
             MAX_BYTES.check(maxBytes);
+            MAX_ARCHIVE_ENTRIES.check(maxArchiveEntries);
+            MAX_UNPACKED_BYTES.check(maxUnpackedBytes);
+            MAX_COMPRESSION_RATIO.check(maxCompressionRatio);
         }
     }
 

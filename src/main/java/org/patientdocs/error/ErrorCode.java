@@ -14,8 +14,17 @@ public enum ErrorCode {
     INVALID_BODY,
     MISSING_FILE,
     UNSUPPORTED_FILE_TYPE,
+    /** The content is not the declared type, or the file name's extension is not one of the content's type (400). */
     CONTENT_TYPE_MISMATCH,
     EMPTY_FILE,
+    /** Content that starts as an accepted type but is not built as one, e.g. a PNG signature without IHDR (400). */
+    MALFORMED_FILE,
+    /** An archive (DOCX) beyond a configured limit: entries, unpacked size or compression ratio (400). */
+    ARCHIVE_LIMIT_EXCEEDED,
+    /** A document with macros (a VBA project, a macro-enabled content type) (400). */
+    MACROS_NOT_ALLOWED,
+    /** A file name the service does not store: empty, too long, with control or bidirectional characters (400). */
+    INVALID_FILE_NAME,
     PROPERTY_NOT_WRITABLE,
     /** A body that binds or nests related entities the service cannot relate that way (400). */
     RELATIONSHIP_NOT_WRITABLE,

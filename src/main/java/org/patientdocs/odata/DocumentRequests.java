@@ -46,12 +46,14 @@ final class DocumentRequests {
 
     private final Services services;
     private final UploadReader uploads;
+    private final ContentSniffer contents;
     private final MediaResponse media;
 
     DocumentRequests(Services services, MediaResponse media) {
         this.services = services;
         this.media = media;
         this.uploads = new UploadReader(services.config().upload().maxBytes());
+        this.contents = new ContentSniffer(services.config().upload());
     }
 
     /** A stored upload, and whether it came as an HTML form (which answers in the spec's plain shape). */
@@ -68,10 +70,9 @@ final class DocumentRequests {
         DocumentStore store = services.documentStore();
         try (UploadReader.Received received = uploads.read(request, store)) {
             PendingContent pending = received.content();
-            FileKind kind = ContentSniffer.verify(received.declaredType(), pending.head(), pending.head().length,
-                    pending.tempFile());
+            FileKind kind = contents.verify(received.declaredType(), pending);
             DocumentRecord record = new DocumentRecord(caller.tenant(), DocumentIds.newId(), patientId,
-                    FileNames.clean(received.fileName(), kind), kind.mimeType(), pending.size(),
+                    FileNames.checked(received.fileName(), kind), kind.mimeType(), pending.size(),
                     received.documentType(), received.description(), caller.subject(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS), pending.sha256Hex());
             store.create(pending, record);

@@ -1,25 +1,31 @@
 package org.patientdocs.storage;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
+import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /**
- * Decides what kind of file an upload is from its leading bytes and checks that against the declared content type.
- * A DOCX is recognised as a ZIP whose central directory lists {@code [Content_Types].xml} and
- * {@code word/document.xml}; nothing is extracted.
+ * Decides what kind of file an upload is and that it is built as one, then checks that against the declared content
+ * type. The leading bytes name the kind (a PDF, PNG, JPEG or TIFF signature, or a ZIP archive that may be a DOCX);
+ * then the structure that kind must have is checked ({@link PdfStructure}, {@link PngStructure},
+ * {@link JpegStructure}, {@link TiffStructure}, {@link DocxStructure}), reading the spooled file at a few places:
+ * the time and memory the checks take are bounded whatever the file holds, and nothing is unpacked but a DOCX's
+ * list of content types.
+ * <p>
+ * Apache Tika's {@code tika-core} is not used: it only matches signatures (not a structure), it cannot tell a DOCX
+ * from any other ZIP without its parser modules (which unpack the archive), and its rule for PDF also matches
+ * {@code %PDF-} anywhere in the first 512 bytes. The README's "What an upload must be" says more.
  */
 public final class ContentSniffer {
 
     /** How many leading bytes {@link #sniff} needs at most. */
-    public static final int HEAD_LENGTH = 8;
+    private static final int HEAD_LENGTH = 8;
 
-    private static final String TARGET = "file";
     private static final String OCTET_STREAM = "application/octet-stream";
 
     private static final byte[] PDF = {'%', 'P', 'D', 'F', '-'};
@@ -29,14 +35,18 @@ public final class ContentSniffer {
     private static final byte[] TIFF_BIG_ENDIAN = {'M', 'M', 0, '*'};
     private static final byte[] ZIP = {'P', 'K', 3, 4};
 
-    private ContentSniffer() {
+    private final ServiceConfig.Upload limits;
+
+    /** @param limits the limits a DOCX's archive is held to */
+    public ContentSniffer(ServiceConfig.Upload limits) {
+        this.limits = limits;
     }
 
     /**
      * The kind the leading bytes announce, from the signature alone: DOCX here only means "a ZIP archive",
      * which {@link #verify} then checks against the archive's directory.
      */
-    public static Optional<FileKind> sniff(byte[] head, int length) {
+    static Optional<FileKind> sniff(byte[] head, int length) {
         if (startsWith(head, length, PDF)) {
             return Optional.of(FileKind.PDF);
         }
@@ -56,56 +66,73 @@ public final class ContentSniffer {
     }
 
     /**
-     * The kind of a stored upload, after checking that the declared content type and the bytes agree. With no
-     * declared type (null or blank) or {@code application/octet-stream}, the bytes alone decide.
+     * The kind of a received upload, after checking that its content is built as that kind and that the declared
+     * content type agrees. With no declared type (null or blank) or {@code application/octet-stream}, the content
+     * alone decides.
      *
      * @param declaredContentType the part's Content-Type as the client sent it, parameters allowed
-     * @param head                the file's leading bytes (at least {@link #HEAD_LENGTH} unless the file is shorter)
-     * @param headLength          how many bytes of {@code head} are valid; 0 for an empty file
-     * @param storedFile          the complete file, opened only to read a ZIP's central directory
-     * @throws ServiceException.BadRequest with {@link ErrorCode#UNSUPPORTED_FILE_TYPE} for a type that is not
-     *                                     accepted, {@link ErrorCode#EMPTY_FILE} for an empty file and
-     *                                     {@link ErrorCode#CONTENT_TYPE_MISMATCH} when the bytes are not what
-     *                                     was declared
-     * @throws IOException                 when the stored file cannot be read (a corrupt ZIP is not an error
-     *                                     here, it is "not a DOCX")
+     * @param content             the upload as spooled
+     * @throws ServiceException.BadRequest {@link ErrorCode#UNSUPPORTED_FILE_TYPE} for a type that is not accepted,
+     *                                     {@link ErrorCode#EMPTY_FILE} for an empty file,
+     *                                     {@link ErrorCode#MALFORMED_FILE} for content that starts as an accepted
+     *                                     type but is not built as one, {@link ErrorCode#ARCHIVE_LIMIT_EXCEEDED}
+     *                                     and {@link ErrorCode#MACROS_NOT_ALLOWED} for a DOCX beyond the limits or
+     *                                     with macros, {@link ErrorCode#CONTENT_TYPE_MISMATCH} when the content is
+     *                                     not what was declared
+     * @throws IOException                 when the spooled file cannot be read
      */
-    public static FileKind verify(String declaredContentType, byte[] head, int headLength, Path storedFile)
-            throws IOException {
+    public FileKind verify(String declaredContentType, PendingContent content) throws IOException {
+        return verify(declaredContentType, content.tempFile());
+    }
+
+    FileKind verify(String declaredContentType, Path spooled) throws IOException {
         String declaredBase = FileKind.baseMediaType(declaredContentType);
         boolean undeclared = declaredBase.isEmpty() || declaredBase.equals(OCTET_STREAM);
         Optional<FileKind> declared = FileKind.ofMimeType(declaredBase);
         if (!undeclared && declared.isEmpty()) {
             throw unsupported("The content type " + abbreviate(declaredBase) + " is not accepted. ");
         }
-        if (headLength <= 0) {
-            throw new ServiceException.BadRequest(ErrorCode.EMPTY_FILE, TARGET, "The file is empty.");
-        }
-        Optional<FileKind> actual = sniff(head, headLength);
-        if (actual.isPresent() && actual.get() == FileKind.DOCX && !isDocx(storedFile)) {
-            actual = Optional.empty();
+        Optional<FileKind> actual;
+        try (SpooledFile file = SpooledFile.open(spooled)) {
+            if (file.size() == 0) {
+                throw new ServiceException.BadRequest(ErrorCode.EMPTY_FILE, ContentRefusals.TARGET,
+                        "The file is empty.");
+            }
+            byte[] head = file.read(0, HEAD_LENGTH, ByteOrder.BIG_ENDIAN).array();
+            actual = sniff(head, head.length);
+            if (actual.isPresent()) {
+                actual = checkStructure(actual.get(), file);
+            }
         }
         if (undeclared) {
             return actual.orElseThrow(() -> unsupported("The file is not of an accepted type. "));
         }
         FileKind expected = declared.get();
         if (actual.isEmpty()) {
-            throw mismatch("The file was declared as " + expected.mimeType() + " but its content is not a valid "
-                    + expected.name() + " file.");
+            throw mismatch("The file was declared as " + expected.mimeType() + " but its content is not a "
+                    + expected.description() + ".");
         }
         if (actual.get() != expected) {
-            throw mismatch("The file was declared as " + expected.mimeType() + " but its content is "
-                    + actual.get().mimeType() + ".");
+            throw mismatch("The file was declared as " + expected.mimeType() + " but its content is a "
+                    + actual.get().description() + " (" + actual.get().mimeType() + ").");
         }
         return expected;
     }
 
-    private static boolean isDocx(Path storedFile) throws IOException {
-        try (ZipFile zip = new ZipFile(storedFile.toFile())) {
-            return zip.getEntry("[Content_Types].xml") != null && zip.getEntry("word/document.xml") != null;
-        } catch (ZipException corrupt) {
-            return false;
+    /** The kind, once its structure is checked; empty for a ZIP archive that is not a Word document. */
+    private Optional<FileKind> checkStructure(FileKind signature, SpooledFile file) throws IOException {
+        switch (signature) {
+            case PDF -> PdfStructure.check(file);
+            case PNG -> PngStructure.check(file);
+            case JPEG -> JpegStructure.check(file);
+            case TIFF -> TiffStructure.check(file);
+            case DOCX -> {
+                if (!DocxStructure.isWordDocument(file, limits)) {
+                    return Optional.empty();
+                }
+            }
         }
+        return Optional.of(signature);
     }
 
     private static boolean startsWith(byte[] head, int length, byte[] signature) {
@@ -126,11 +153,11 @@ public final class ContentSniffer {
     }
 
     private static ServiceException.BadRequest unsupported(String reason) {
-        return new ServiceException.BadRequest(ErrorCode.UNSUPPORTED_FILE_TYPE, TARGET,
+        return new ServiceException.BadRequest(ErrorCode.UNSUPPORTED_FILE_TYPE, ContentRefusals.TARGET,
                 reason + "Accepted types: PDF, PNG, JPEG, TIFF and DOCX (" + FileKind.allowedMimeTypes() + ").");
     }
 
     private static ServiceException.BadRequest mismatch(String message) {
-        return new ServiceException.BadRequest(ErrorCode.CONTENT_TYPE_MISMATCH, TARGET, message);
+        return new ServiceException.BadRequest(ErrorCode.CONTENT_TYPE_MISMATCH, ContentRefusals.TARGET, message);
     }
 }

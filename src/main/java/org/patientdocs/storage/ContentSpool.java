@@ -14,21 +14,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
 import org.patientdocs.error.ServiceException;
 
 /**
- * Receives uploads into temporary files on the local disk while their size, SHA-256 and leading bytes are computed,
+ * Receives uploads into temporary files on the local disk while their size and SHA-256 are computed,
  * so that a slow client never holds anything but a file open. Every document store takes its uploads from here.
  * Thread-safe: instances hold no mutable state.
  */
 public final class ContentSpool {
-
-    /** How many leading bytes {@link PendingContent#head()} keeps. */
-    public static final int HEAD_LENGTH = 16;
 
     static final String TEMP_SUFFIX = ".tmp";
     /**
@@ -62,7 +58,6 @@ public final class ContentSpool {
      */
     public PendingContent write(InputStream in, long maxBytes) throws IOException {
         byte[][] chunks = {new byte[CHUNK_SIZE], null};
-        byte[] head = null;
         long size = 0;
         Path tempFile = dir.resolve(DocumentIds.randomToken() + TEMP_SUFFIX);
         FileChannel channel = FileChannel.open(tempFile, CREATE_NEW_WRITE, ownerOnly());
@@ -76,9 +71,6 @@ public final class ContentSpool {
                 byte[] chunk = chunks[next];
                 int length = fill(in, chunk, size, maxBytes);
                 size += length;
-                if (head == null) {
-                    head = Arrays.copyOf(chunk, Math.min(length, HEAD_LENGTH));
-                }
                 if (length < chunk.length) {
                     sha256 = writer.finish(chunk, length);
                     break;
@@ -93,7 +85,7 @@ public final class ContentSpool {
             deleteQuietly(tempFile, e);
             throw e;
         }
-        return new PendingContent(tempFile, size, sha256, head);
+        return new PendingContent(tempFile, size, sha256);
     }
 
     /**

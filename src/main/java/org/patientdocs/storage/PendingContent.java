@@ -3,28 +3,25 @@ package org.patientdocs.storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * An upload written to a temporary file by {@link ContentSpool#write}, with its size, SHA-256 and leading bytes,
- * waiting to be {@linkplain DocumentStore#create stored}. Closing it deletes the temporary file unless the file itself
- * was committed as the document, so a try-with-resources block cleans up after any outcome.
+ * An upload written to a temporary file by {@link ContentSpool#write}, with its size and SHA-256, waiting to be
+ * {@linkplain DocumentStore#create stored}. Closing it deletes the temporary file unless the file itself was committed
+ * as the document, so a try-with-resources block cleans up after any outcome.
  */
 public final class PendingContent implements AutoCloseable {
 
     private final Path tempFile;
     private final long size;
     private final byte[] sha256;
-    private final byte[] head;
     private boolean committed;
     private boolean closed;
 
-    PendingContent(Path tempFile, long size, byte[] sha256, byte[] head) {
+    PendingContent(Path tempFile, long size, byte[] sha256) {
         this.tempFile = tempFile;
         this.size = size;
         this.sha256 = sha256;
-        this.head = head;
     }
 
     /** The number of bytes written. */
@@ -40,11 +37,6 @@ public final class PendingContent implements AutoCloseable {
     /** The SHA-256 digest in lower-case hex. */
     public String sha256Hex() {
         return HexFormat.of().formatHex(sha256);
-    }
-
-    /** The first bytes of the content, at most {@link ContentSpool#HEAD_LENGTH} (fewer for a shorter file). */
-    public byte[] head() {
-        return Arrays.copyOf(head, head.length);
     }
 
     /** The temporary file holding the content; gone after commit or close. */

@@ -82,19 +82,10 @@ public final class TransferSuite {
         System.exit(0);
     }
 
-    /** A valid PDF header followed by random bytes, written once per run. */
+    /** A valid PDF of random content, written once per run (not the bench's own {@link Samples}). */
     private static Path writeSource(Path file) throws IOException {
-        byte[] block = new byte[1 << 20];
-        Random random = new Random(25);
         try (OutputStream out = Files.newOutputStream(file)) {
-            for (int written = 0; written < DOCUMENT_BYTES; written += block.length) {
-                random.nextBytes(block);
-                if (written == 0) {
-                    byte[] header = "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII);
-                    System.arraycopy(header, 0, block, 0, header.length);
-                }
-                out.write(block);
-            }
+            org.patientdocs.server.Samples.writePdf(out, DOCUMENT_BYTES);
         }
         return file;
     }

@@ -110,7 +110,7 @@ class BatchDocumentsIT {
         Map.Entry<String, byte[]> document = upload();
         String id = document.getKey();
         int documents = documentCount();
-        String pdf = Base64.getUrlEncoder().encodeToString(Samples.pdf(100));
+        String pdf = Base64.getUrlEncoder().encodeToString(Samples.pdf(400));
         HttpResponse<String> response = batch.json("""
                 {"requests":[
                   {"id":"read","method":"get","url":"Documents('%1$s')/$value"},

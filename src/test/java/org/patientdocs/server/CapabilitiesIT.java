@@ -46,7 +46,7 @@ class CapabilitiesIT {
             assertEquals(201, service.postJson("/Patients", "{\"id\":\"cap-" + i + "\",\"last_name\":\"Name\"}")
                     .statusCode());
         }
-        assertEquals(201, upload("cap-0", "a.pdf", Samples.PDF, Samples.pdf(100)).statusCode());
+        assertEquals(201, upload("cap-0", "a.pdf", Samples.PDF, Samples.pdf(400)).statusCode());
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
         metadata = factory.newDocumentBuilder().parse(new InputSource(new StringReader(
@@ -153,7 +153,7 @@ class CapabilitiesIT {
                     assertEquals(201, service.postJson("/" + set, "{\"id\":\"cap-new\"}").statusCode(), claim);
             case "Capabilities.InsertRestrictions/Insertable=false" -> aPostedMediaEntityIsRefused(set, claim);
             case "Capabilities.NavigationRestrictions/Insertable=true" ->
-                    assertEquals(201, upload("cap-2", "n.pdf", Samples.PDF, Samples.pdf(50)).statusCode(), claim);
+                    assertEquals(201, upload("cap-2", "n.pdf", Samples.PDF, Samples.pdf(400)).statusCode(), claim);
             case "Capabilities.UpdateRestrictions/Updatable=true" -> anEntityIsUpdated(set, claim);
             case "Capabilities.DeleteRestrictions/Deletable=true" -> anEntityIsDeleted(set, claim);
             case "Capabilities.BatchSupported=true" -> anEmptyJsonBatchIsAnswered(claim);
@@ -184,7 +184,7 @@ class CapabilitiesIT {
 
     private static void aPostedMediaEntityIsRefused(String set, String claim) throws Exception {
         assertEquals(405, service.send(service.request("/" + set).header("Content-Type", Samples.PDF)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(10))).build()).statusCode(), claim);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build()).statusCode(), claim);
     }
 
     private static void anEntityIsUpdated(String set, String claim) throws Exception {
@@ -244,7 +244,7 @@ class CapabilitiesIT {
     }
 
     private static String anyDocument() throws Exception {
-        HttpResponse<String> created = upload("cap-2", "any.pdf", Samples.PDF, Samples.pdf(60));
+        HttpResponse<String> created = upload("cap-2", "any.pdf", Samples.PDF, Samples.pdf(400));
         return TestService.json(created).get("id").asText();
     }
 
@@ -264,10 +264,10 @@ class CapabilitiesIT {
         assertEquals(Set.of(Samples.PDF, Samples.PNG, Samples.JPEG, Samples.TIFF, Samples.DOCX), Set.copyOf(listed));
         for (String mediaType : listed) {
             byte[] content = switch (mediaType) {
-                case Samples.PDF -> Samples.pdf(100);
+                case Samples.PDF -> Samples.pdf(400);
                 case Samples.PNG -> Samples.png(100);
-                case Samples.JPEG -> Samples.jpeg(100);
-                case Samples.TIFF -> Samples.tiff(100);
+                case Samples.JPEG -> Samples.jpeg(1000);
+                case Samples.TIFF -> Samples.tiff(200);
                 default -> Samples.docx();
             };
             assertEquals(201, upload("cap-2", "f", mediaType, content).statusCode(), mediaType);

@@ -47,7 +47,7 @@ class ConformanceRefusalsIT {
         service = TestService.start(Map.of());
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"" + PATIENT + "\",\"last_name\":\"Conform\"}")
                 .statusCode());
-        Multipart form = new Multipart().file("file", "referral.pdf", Samples.PDF, Samples.pdf(300));
+        Multipart form = new Multipart().file("file", "referral.pdf", Samples.PDF, Samples.pdf(400));
         HttpResponse<String> uploaded = service.send(service.request("/Patients('" + PATIENT + "')/Documents")
                 .header("Content-Type", form.contentType()).POST(form.publisher()).build());
         assertEquals(201, uploaded.statusCode(), uploaded.body());

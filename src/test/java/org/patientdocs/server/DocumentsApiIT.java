@@ -242,19 +242,23 @@ class DocumentsApiIT {
 
     @Test
     void namesAndLabelsFitTheModelsMaxLengthCountedAsOlingoCountsIt() throws Exception {
-        // 130 emoji are 260 UTF-16 code units: more than file_name's MaxLength of 255, which Olingo checks in those
-        String emoji = "\uD83D\uDE00".repeat(130);
+        // 125 emoji and ".pdf" are 254 UTF-16 code units: within file_name's MaxLength of 255, which Olingo checks in
+        // those; one emoji more is 256, refused whole rather than cut
+        String emoji = "\uD83D\uDE00";
         HttpResponse<String> created = upload("12345",
-                new Multipart().file("file", emoji + ".pdf", Samples.PDF, Samples.pdf(100)));
+                new Multipart().file("file", emoji.repeat(125) + ".pdf", Samples.PDF, Samples.pdf(400)));
         assertEquals(201, created.statusCode(), created.body());
         String id = TestService.json(created).get("id").asText();
         HttpResponse<String> read = service.get("/Documents('" + id + "')");
         assertEquals(200, read.statusCode(), read.body());
-        String stored = TestService.json(read).get("file_name").asText();
-        assertEquals("\uD83D\uDE00".repeat(127), stored, "cut to whole characters within 255 code units");
+        assertEquals(emoji.repeat(125) + ".pdf", TestService.json(read).get("file_name").asText());
+        HttpResponse<String> tooLongName = upload("12345",
+                new Multipart().file("file", emoji.repeat(126) + ".pdf", Samples.PDF, Samples.pdf(400)));
+        assertEquals(400, tooLongName.statusCode(), tooLongName.body());
+        assertEquals("INVALID_FILE_NAME", TestService.json(tooLongName).get("error").get("code").asText());
 
         HttpResponse<String> tooLong = upload("12345", new Multipart().file("file", "a.pdf", Samples.PDF,
-                Samples.pdf(100)).field("document_type", "\uD83D\uDE00".repeat(51)));
+                Samples.pdf(400)).field("document_type", emoji.repeat(51)));
         assertEquals(400, tooLong.statusCode(), tooLong.body());
         assertEquals("INVALID_BODY", TestService.json(tooLong).get("error").get("code").asText());
     }
@@ -325,7 +329,7 @@ class DocumentsApiIT {
     @Test
     void uploadToAnUnknownPatientIsNotFound() throws Exception {
         HttpResponse<String> response = upload("no-such-patient",
-                new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(100)));
+                new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(400)));
         assertEquals(404, response.statusCode());
         assertEquals("NOT_FOUND", TestService.json(response).get("error").get("code").asText());
     }
@@ -452,13 +456,13 @@ class DocumentsApiIT {
 
         HttpResponse<String> notAllowed = service.send(service.request("/Documents")
                 .header("Content-Type", "application/pdf")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(100))).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build());
         assertEquals(405, notAllowed.statusCode());
         assertError(notAllowed, "METHOD_NOT_ALLOWED");
 
         HttpResponse<String> replaceContent = service.send(service.request("/Documents(doc-AAAAAAAAAAAAAAAAAAAAAA)/$value")
                 .header("Content-Type", "application/pdf")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(100))).build());
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build());
         assertEquals(405, replaceContent.statusCode());
 
         HttpResponse<String> notAcceptable = service.send(service.request("/Patients(12345)")

@@ -44,7 +44,7 @@ class ETagIT {
     @Test
     void everyEntityCarriesAnEtagAlsoInCollectionsAndProjections() throws Exception {
         service.postJson("/Patients", "{\"id\":\"e-list\"}");
-        Multipart form = new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(200));
+        Multipart form = new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(500));
         HttpResponse<String> uploaded = service.send(service.request("/Patients(e-list)/Documents")
                 .header("Content-Type", form.contentType()).header("Accept", "application/json;odata.metadata=minimal")
                 .POST(form.publisher()).build());
@@ -83,7 +83,7 @@ class ETagIT {
     @Test
     void staleIfMatchIsRefusedForDocumentsToo() throws Exception {
         service.postJson("/Patients", "{\"id\":\"e-2\"}");
-        Multipart form = new Multipart().file("file", "b.pdf", Samples.PDF, Samples.pdf(200));
+        Multipart form = new Multipart().file("file", "b.pdf", Samples.PDF, Samples.pdf(500));
         String id = TestService.json(service.send(service.request("/Patients(e-2)/Documents")
                 .header("Content-Type", form.contentType()).POST(form.publisher()).build())).get("id").asText();
         String etag = service.get("/Documents('" + id + "')").headers().firstValue("ETag").orElseThrow();
@@ -133,7 +133,7 @@ class ETagIT {
     @Test
     void ifNoneMatchNamingTheDocumentRefusesEveryChangeAndChangesNothing() throws Exception {
         service.postJson("/Patients", "{\"id\":\"e-5\"}");
-        Multipart form = new Multipart().file("file", "c.pdf", Samples.PDF, Samples.pdf(200))
+        Multipart form = new Multipart().file("file", "c.pdf", Samples.PDF, Samples.pdf(500))
                 .field("document_type", "Kept");
         String id = TestService.json(service.send(service.request("/Patients(e-5)/Documents")
                 .header("Content-Type", form.contentType()).POST(form.publisher()).build())).get("id").asText();

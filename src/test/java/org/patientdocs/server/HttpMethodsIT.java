@@ -161,7 +161,7 @@ class HttpMethodsIT {
             String[] request = refusal.getKey().split(" ");
             HttpResponse<byte[]> response = service.http.send(service.request(request[1])
                     .header("Content-Type", Samples.PDF)
-                    .method(request[0], HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(100))).build(),
+                    .method(request[0], HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(405, response.statusCode(), refusal.getKey());
             assertEquals(refusal.getValue(), response.headers().firstValue("Allow").orElse(null), refusal.getKey());

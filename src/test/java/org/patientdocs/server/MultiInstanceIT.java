@@ -97,7 +97,7 @@ class MultiInstanceIT {
                 work.add(clients.submit(() -> {
                     TestService uploader = n % 2 == 0 ? one : two;
                     TestService other = n % 2 == 0 ? two : one;
-                    byte[] content = Samples.withHead("%PDF-1.7\n".getBytes(), 10_000 + n * 53_000 + n % 7);
+                    byte[] content = Samples.pdf(10_000 + n * 53_000 + n % 7);
                     String id = upload(uploader, "shared-2", "doc-" + n + ".pdf", content);
                     if (n % 3 == 0) {
                         assertEquals(204, other.delete("/Documents(" + id + ")").statusCode());

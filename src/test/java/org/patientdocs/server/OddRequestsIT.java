@@ -38,7 +38,7 @@ class OddRequestsIT {
     static void start() throws Exception {
         service = TestService.start(Map.of());
         service.postJson("/Patients", "{\"id\":\"odd-1\",\"last_name\":\"X\"}");
-        Multipart form = new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(200));
+        Multipart form = new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(500));
         HttpResponse<String> uploaded = service.send(service.request("/Patients(odd-1)/Documents")
                 .header("Content-Type", form.contentType()).POST(form.publisher()).build());
         assertEquals(201, uploaded.statusCode(), uploaded.body());

@@ -35,7 +35,7 @@ class RequestBodiesIT {
                 "{\"id\":\"b-1\",\"first_name\":\"Ada\",\"last_name\":\"Smith\",\"birth_date\":\"1980-02-03\"}")
                 .statusCode());
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"b-2\",\"last_name\":\"Other\"}").statusCode());
-        Multipart form = new Multipart().file("file", "scan.pdf", Samples.PDF, Samples.pdf(300))
+        Multipart form = new Multipart().file("file", "scan.pdf", Samples.PDF, Samples.pdf(400))
                 .field("document_type", "Referral").field("description", "first");
         HttpResponse<String> uploaded = service.send(service.request("/Patients(b-1)/Documents")
                 .header("Content-Type", form.contentType()).POST(form.publisher()).build());
@@ -119,7 +119,7 @@ class RequestBodiesIT {
     @Test
     void aLabelChangedInABodyAsReadIsApplied() throws Exception {
         service.postJson("/Patients", "{\"id\":\"b-3\"}");
-        Multipart form = new Multipart().file("file", "x.pdf", Samples.PDF, Samples.pdf(200));
+        Multipart form = new Multipart().file("file", "x.pdf", Samples.PDF, Samples.pdf(500));
         String id = TestService.json(service.send(service.request("/Patients(b-3)/Documents")
                 .header("Content-Type", form.contentType()).POST(form.publisher()).build())).get("id").asText();
         String path = "/Documents('" + id + "')";

@@ -26,7 +26,7 @@ class ResourcePathsIT {
         service = TestService.start(Map.of());
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"path-1\",\"last_name\":\"Pathway\"}")
                 .statusCode());
-        Multipart form = new Multipart().file("file", "scan.pdf", Samples.PDF, Samples.pdf(120));
+        Multipart form = new Multipart().file("file", "scan.pdf", Samples.PDF, Samples.pdf(420));
         HttpResponse<String> uploaded = service.send(service.request("/Patients('path-1')/Documents")
                 .header("Content-Type", form.contentType()).POST(form.publisher()).build());
         assertEquals(201, uploaded.statusCode(), uploaded.body());

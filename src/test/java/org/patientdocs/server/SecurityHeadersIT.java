@@ -60,7 +60,7 @@ class SecurityHeadersIT {
         String doc = "/Patients(h-1)/Documents(" + document + ")";
         String entityTag = service.get(doc).headers().firstValue("ETag").orElseThrow();
         String contentTag = service.getBytes(doc + "/$value").headers().firstValue("ETag").orElseThrow();
-        Multipart form = new Multipart().file("file", "b.pdf", Samples.PDF, Samples.pdf(300));
+        Multipart form = new Multipart().file("file", "b.pdf", Samples.PDF, Samples.pdf(400));
         String batch = "--b\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n"
                 + "GET Patients('h-1') HTTP/1.1\r\n\r\n\r\n--b--\r\n";
         Map<String, HttpRequest> answers = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ class SecurityHeadersIT {
         answers.put("not found", service.request("/Patients(nobody)").GET().build());
         answers.put("bad query", service.request("/Patients?$filter=id eq").GET().build());
         answers.put("method not allowed", service.request(doc + "/$value").header("Content-Type", Samples.PDF)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(100))).build());
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build());
         answers.put("not acceptable", service.request(doc).header("Accept", "image/png").GET().build());
         answers.put("unsupported media type", json("/Patients", "POST", "x").header("Content-Type", "text/plain")
                 .build());
