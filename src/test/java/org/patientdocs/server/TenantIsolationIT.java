@@ -375,7 +375,7 @@ class TenantIsolationIT {
                     -1));
             forms.add(change("DELETE", "Documents('{doc}')/description", doc, List.of(), null, -1));
             forms.add(form("PUT", "Documents('{doc}')/$value", "", doc, List.of("Content-Type", Samples.PDF),
-                    Samples.pdf(300), -1, 0));
+                    Samples.pdf(Samples.MIN_PDF), -1, 0));
             String patch = BatchCalls.request("1", "PATCH", "Documents('" + doc + "')",
                     "{\"description\":\"hijacked\"}");
             String delete = BatchCalls.request("2", "DELETE", "Documents('" + doc + "')", null);
