@@ -47,4 +47,11 @@ class EntityQueryTest {
                 query.sql().sql());
         assertEquals(Set.of("id", "file_name"), query.selected());
     }
+
+    @Test
+    void anInt64KeyIsBoundAsANumber() {
+        EntityQuery query = read("AuditEvents(42)", "$select=action", Set.of());
+        assertEquals("SELECT t0.id, t0.action, t0.id FROM audit_event t0 WHERE t0.id = ?", query.sql().sql());
+        assertEquals(List.of(42L), query.sql().params());
+    }
 }
