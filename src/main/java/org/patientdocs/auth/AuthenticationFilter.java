@@ -1,6 +1,7 @@
 package org.patientdocs.auth;
 
 import java.io.IOException;
+import java.util.Collections;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -10,6 +11,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.patientdocs.error.ErrorResponse;
+import org.patientdocs.error.ServiceException.BadRequest;
 import org.patientdocs.error.ServiceException.ServiceUnavailable;
 import org.patientdocs.error.ServiceException.Unauthorized;
 import org.slf4j.Logger;
@@ -18,12 +20,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Lets a request through only with an accepted API key and a valid bearer token, storing the {@link Caller} as
  * request attribute read by {@link #callerOf}. Refuses everything else, OPTIONS included, with 401 and an RFC 6750
- * challenge ({@link ErrorResponse} writes both), or with 503 when the token signing keys cannot be loaded. (A CORS
- * preflight from an allowed origin, which carries no credentials, is answered before it reaches this filter.)
+ * challenge ({@link ErrorResponse} writes both), with 400 and an {@code invalid_request} challenge when the token is
+ * presented wrongly (an empty {@code Bearer}, the header repeated, an {@code access_token} in the URL), or with 503
+ * when the token signing keys cannot be loaded. (A CORS preflight from an allowed
+ * origin, which carries no credentials, is answered before it reaches this filter.)
  */
 public final class AuthenticationFilter implements Filter {
 
     public static final String API_KEY_HEADER = "x-api-key";
+    private static final String AUTHORIZATION = "Authorization";
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationFilter.class);
     /** The request attribute under which the filter stores the caller. */
     private static final String CALLER = Caller.class.getName();
@@ -41,8 +46,10 @@ public final class AuthenticationFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) servletResponse;
         Caller caller;
         try {
-            caller = authenticator.authenticate(request.getHeader(API_KEY_HEADER), request.getHeader("Authorization"));
-        } catch (Unauthorized e) {
+            Authenticator.checkTokenPresentation(request.getQueryString(),
+                    Collections.list(request.getHeaders(AUTHORIZATION)).size());
+            caller = authenticator.authenticate(request.getHeader(API_KEY_HEADER), request.getHeader(AUTHORIZATION));
+        } catch (Unauthorized | BadRequest e) {
             // the reason is one of our fixed messages; the URI is left out, as it may name a document
             LOG.debug("refused {}: {}", request.getMethod(), e.getMessage());
             ErrorResponse.of(e).write(response);

@@ -3,14 +3,17 @@ package org.patientdocs.auth;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
 
 import org.patientdocs.config.ServiceConfig;
 
 /**
  * The command-line helpers for local use in development mode, reading the same configuration (and so the same
- * data directory) as the server: {@code token --subject <sub> [--ttl-minutes N]} prints a token the server
- * accepts, {@code api-key} prints the development API key. Standard output gets only that value and a newline,
- * so {@code $(java -jar … token --subject user-456)} works; everything else goes to standard error.
+ * data directory) as the server: {@code token --subject <sub> [--tenant T] [--scope "…"] [--ttl-minutes N]} prints a
+ * token the server accepts (for the default tenant and with every scope unless told otherwise), {@code api-key
+ * [--tenant T]} prints the development API key of the default tenant or of tenant T (made on first use, and accepted
+ * by a running server at once). Standard output gets only that value and a newline, so
+ * {@code $(java -jar … token --subject user-456)} works; everything else goes to standard error.
  */
 public final class DevCommands {
 
@@ -22,9 +25,10 @@ public final class DevCommands {
     static final int DEFAULT_TTL_MINUTES = 60;
     static final int MAX_TTL_MINUTES = 24 * 60;
     static final String USAGE_TEXT = """
-            usage: java -jar documents-odata.jar token --subject <subject> [--ttl-minutes <1..%d, default %d>]
-                   java -jar documents-odata.jar api-key
-            """.formatted(MAX_TTL_MINUTES, DEFAULT_TTL_MINUTES);
+            usage: java -jar documents-odata.jar token --subject <subject> [--tenant <tenant, default %s>]
+                       [--scope "<scopes, space-separated; default: all>"] [--ttl-minutes <1..%d, default %d>]
+                   java -jar documents-odata.jar api-key [--tenant <tenant, default %s>]
+            """.formatted(Caller.DEFAULT_TENANT, MAX_TTL_MINUTES, DEFAULT_TTL_MINUTES, Caller.DEFAULT_TENANT);
 
     private DevCommands() {
     }
@@ -45,46 +49,70 @@ public final class DevCommands {
                     + "come from the identity provider and API keys from whoever configured auth.api-key-sha256.");
             return USAGE;
         }
-        TokenRequest request = TOKEN.equals(args[0]) ? TokenRequest.parse(args) : null;
-        if (TOKEN.equals(args[0]) && request == null || API_KEY.equals(args[0]) && args.length != 1) {
+        Options options = Options.parse(args);
+        if (options == null) {
             err.print(USAGE_TEXT);
             return USAGE;
         }
-        DevCredentials dev;
+        Duration maxLifetime = config.auth().maxTokenLifetime();
+        if (TOKEN.equals(args[0]) && !maxLifetime.isZero()
+                && Duration.ofMinutes(options.ttlMinutes()).compareTo(maxLifetime) > 0) {
+            err.println("--ttl-minutes " + options.ttlMinutes() + " is longer than auth.max-token-lifetime-seconds ("
+                    + maxLifetime.toSeconds() + ") allows: the service would refuse the token.");
+            return USAGE;
+        }
+        String value;
         try {
-            dev = DevCredentials.ensure(config.storage().devDir());
+            DevCredentials dev = DevCredentials.ensure(config.storage().devDir());
+            value = TOKEN.equals(args[0]) ? token(dev, options, config.auth()) : dev.apiKey(options.tenant());
         } catch (UncheckedIOException | IllegalStateException e) {
             err.println("cannot read or create the development credentials: " + e.getMessage());
             return FAILED;
         }
-        String value = request == null ? dev.apiKey() : dev.mintToken(request.subject(), config.auth().issuer(),
-                config.auth().audience(), Duration.ofMinutes(request.ttlMinutes()));
         // '\n' rather than println: exactly one line whatever the platform's separator
         out.print(value + "\n");
         out.flush();
         return OK;
     }
 
-    private record TokenRequest(String subject, int ttlMinutes) {
+    private static String token(DevCredentials dev, Options options, ServiceConfig.Auth auth) {
+        String scope = options.scope() != null ? options.scope() : ScopeNames.of(auth.scopes()).all();
+        return dev.mintToken(options.subject(), auth.issuer(), auth.audience(),
+                Duration.ofMinutes(options.ttlMinutes()), Map.of(auth.tenantClaim(), options.tenant(), "scope", scope));
+    }
 
-        /** The options after {@code token}, or null when they are wrong. */
-        static TokenRequest parse(String[] args) {
+    /**
+     * @param subject the token's subject; null for {@code api-key}
+     * @param scope   the token's {@code scope} claim, or null for every scope
+     */
+    private record Options(String subject, String tenant, String scope, int ttlMinutes) {
+
+        /** The options after the command, or null when they are wrong for it. */
+        static Options parse(String[] args) {
+            boolean token = TOKEN.equals(args[0]);
             String subject = null;
+            String tenant = Caller.DEFAULT_TENANT;
+            String scope = null;
             int ttl = DEFAULT_TTL_MINUTES;
             for (int i = 1; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     return null;
                 }
                 String value = args[i + 1];
-                switch (args[i]) {
+                switch (token ? args[i] : "api-key " + args[i]) {
                     case "--subject" -> subject = value;
+                    case "--scope" -> scope = value.trim();
                     case "--ttl-minutes" -> ttl = parseTtl(value);
+                    case "--tenant", "api-key --tenant" -> tenant = value;
                     default -> {
                         return null;
                     }
                 }
             }
-            return subject == null || subject.isBlank() || ttl < 1 ? null : new TokenRequest(subject, ttl);
+            if (token && (subject == null || subject.isBlank()) || ttl < 1 || !ServiceConfig.Auth.isTenant(tenant)) {
+                return null;
+            }
+            return new Options(subject, tenant, scope, ttl);
         }
 
         private static int parseTtl(String value) {

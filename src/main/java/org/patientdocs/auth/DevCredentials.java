@@ -3,6 +3,7 @@ package org.patientdocs.auth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -31,23 +34,29 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.patientdocs.config.ServiceConfig;
 
 /**
  * The development-mode credentials under the data directory: an EC P-256 signing key ({@value #SIGNING_KEY_FILE},
- * a private JWK with a key id) and an API key ({@value #API_KEY_FILE}), both readable by the owner only.
- * The first {@link #ensure} creates them, later calls (and other processes) reuse them. Never use in production.
+ * a private JWK with a key id), the default tenant's API key ({@value #API_KEY_FILE}) and any other tenant's API key
+ * ({@value #TENANT_KEYS_DIR}/&lt;tenant&gt;, made when first asked for), all readable by the owner only. The first
+ * {@link #ensure} creates the signing key and the default tenant's key, later calls (and other processes) reuse them.
+ * Never use in production.
  */
 public final class DevCredentials {
 
     static final String SIGNING_KEY_FILE = "signing-key.jwk";
     static final String API_KEY_FILE = "api-key";
+    static final String TENANT_KEYS_DIR = "api-keys";
     private static final int API_KEY_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final Path devDir;
     private final ECKey signingKey;
     private final String apiKey;
 
-    private DevCredentials(ECKey signingKey, String apiKey) {
+    private DevCredentials(Path devDir, ECKey signingKey, String apiKey) {
+        this.devDir = devDir;
         this.signingKey = signingKey;
         this.apiKey = apiKey;
     }
@@ -66,11 +75,7 @@ public final class DevCredentials {
         try {
             createPrivateDirectories(devDir);
             ECKey key = parseSigningKey(readOrCreate(keyFile, DevCredentials::newSigningKey), keyFile);
-            String apiKey = readOrCreate(apiKeyFile, DevCredentials::newApiKey).strip();
-            if (apiKey.isEmpty()) {
-                throw new IllegalStateException(apiKeyFile + " is empty; delete it to create a new API key");
-            }
-            return new DevCredentials(key, apiKey);
+            return new DevCredentials(devDir, key, readApiKey(apiKeyFile));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create or read the development credentials in " + devDir, e);
         }
@@ -86,33 +91,95 @@ public final class DevCredentials {
         return signingKey.getKeyID();
     }
 
-    /** The development API key, in clear. */
+    /** The default tenant's development API key, in clear. */
     public String apiKey() {
         return apiKey;
     }
 
-    /** A compact ES256 token with {@code kid}, {@code typ} JWT and sub, iss, aud, iat, exp and jti. */
-    public String mintToken(String subject, String issuer, String audience, Duration ttl) {
+    /**
+     * A tenant's development API key, in clear, made when first asked for.
+     *
+     * @throws IllegalArgumentException if the text cannot name a tenant
+     * @throws UncheckedIOException     if the key cannot be created or read
+     */
+    public String apiKey(String tenant) {
+        if (!ServiceConfig.Auth.isTenant(tenant)) {
+            throw new IllegalArgumentException("not a tenant name");
+        }
+        if (Caller.DEFAULT_TENANT.equals(tenant)) {
+            return apiKey;
+        }
+        Path dir = devDir.resolve(TENANT_KEYS_DIR);
+        try {
+            createPrivateDirectories(dir);
+            return readApiKey(dir.resolve(tenant));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create or read the development API key of a tenant", e);
+        }
+    }
+
+    /**
+     * Every development API key made so far, by tenant, read now: a key made by another process since (the
+     * {@code api-key --tenant} command while the service runs) is among them.
+     */
+    public Map<String, String> apiKeys() {
+        Map<String, String> keys = new TreeMap<>();
+        keys.put(Caller.DEFAULT_TENANT, apiKey);
+        Path dir = devDir.resolve(TENANT_KEYS_DIR);
+        if (!Files.isDirectory(dir)) {
+            return keys;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String tenant = file.getFileName().toString();
+                // the temporary files of a key being made start with '.', which no tenant does
+                if (ServiceConfig.Auth.isTenant(tenant)) {
+                    String key = Files.readString(file, StandardCharsets.UTF_8).strip();
+                    if (!key.isEmpty()) {
+                        keys.put(tenant, key);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the development API keys", e);
+        }
+        return keys;
+    }
+
+    /**
+     * A compact ES256 token with {@code kid}, {@code typ} JWT and sub, iss, aud, iat, exp and jti, plus the given
+     * claims (the tenant, the scopes).
+     */
+    public String mintToken(String subject, String issuer, String audience, Duration ttl, Map<String, ?> claims) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .subject(subject)
                 .issuer(issuer)
                 .audience(audience)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
+                .jwtID(UUID.randomUUID().toString());
+        claims.forEach(builder::claim);
+        JWTClaimsSet claimsSet = builder.build();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .keyID(signingKey.getKeyID())
                 .type(JOSEObjectType.JWT)
                 .build();
-        SignedJWT jwt = new SignedJWT(header, claims);
+        SignedJWT jwt = new SignedJWT(header, claimsSet);
         try {
             jwt.sign(new ECDSASigner(signingKey));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign with the development key", e);
         }
         return jwt.serialize();
+    }
+
+    private static String readApiKey(Path file) throws IOException {
+        String key = readOrCreate(file, DevCredentials::newApiKey).strip();
+        if (key.isEmpty()) {
+            throw new IllegalStateException(file + " is empty; delete it to create a new API key");
+        }
+        return key;
     }
 
     private static String readOrCreate(Path target, Supplier<String> content) throws IOException {

@@ -1,12 +1,9 @@
 package org.patientdocs.auth;
 
-import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URL;
-import java.nio.file.Path;
 import java.text.ParseException;
-import java.util.Locale;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -17,13 +14,14 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
@@ -35,17 +33,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies a compact signed JWT: an allowed asymmetric algorithm, a signature by one of the trusted keys (chosen
- * by {@code kid}), {@code typ} JWT or absent, the exact issuer, the audience, and {@code sub} and {@code exp}
- * present, with {@code exp}/{@code nbf} checked within the configured clock skew. Claims are checked only after
- * the signature, so an unsigned token never learns which claim was wrong.
+ * Verifies a compact signed JWT: an allowed asymmetric algorithm, a {@code kid} naming one of the trusted keys and
+ * a signature by it, {@code typ} JWT or absent, the exact issuer, the audience, {@code sub} a non-blank string and
+ * {@code exp} present, with {@code exp}/{@code nbf} checked within the configured clock skew, {@code iat} not in the
+ * future and a lifetime ({@code exp - iat}) within the configured maximum. Claims are checked only after the
+ * signature, so an unsigned token never learns which claim was wrong.
  */
 public final class TokenVerifier {
 
     static final String NOT_VALID = "The access token is not valid";
     static final String EXPIRED = "The access token has expired";
-    private static final int HTTP_TIMEOUT_MILLIS = 2_000;
-    private static final int JWKS_SIZE_LIMIT_BYTES = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
@@ -55,11 +52,11 @@ public final class TokenVerifier {
         Set<JWSAlgorithm> algorithms = auth.algorithms().stream().map(JWSAlgorithm::parse)
                 .collect(Collectors.toUnmodifiableSet());
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(auth.audience(),
-                new JWTClaimsSet.Builder().issuer(auth.issuer()).build(), Set.of("sub", "exp"));
-        claims.setMaxClockSkew(Math.toIntExact(auth.clockSkew().toSeconds()));
-        processor.setJWTClaimsSetVerifier(claims);
+        JWSVerificationKeySelector<SecurityContext> byKeyId = new JWSVerificationKeySelector<>(algorithms, keys);
+        // without a kid, nimbus would try every trusted key of the algorithm's type: a token must say which key
+        processor.setJWSKeySelector((header, context) -> header.getKeyID() == null || header.getKeyID().isBlank()
+                ? List.of() : byKeyId.selectJWSKeys(header, context));
+        processor.setJWTClaimsSetVerifier(new ClaimsVerifier(auth));
     }
 
     /** A verifier trusting a fixed key set (the development keys, a JWKS file, a test key). */
@@ -68,39 +65,13 @@ public final class TokenVerifier {
     }
 
     /**
-     * A verifier trusting the keys at {@code auth.jwks}: a file, read now, or an http(s) URL, fetched on first use
-     * with short timeouts, cached and refreshed when a token names an unknown key id (rate limited).
+     * A verifier trusting the keys at {@code auth.jwks}: a file, read now, or an https URL, fetched on first use and
+     * cached ({@link SigningKeys}).
      *
-     * @throws ConfigException if the location is empty, or the file cannot be read as a JWKS
+     * @throws ConfigException if the location is empty, an unusable URL, or a file that cannot be read as a JWKS
      */
     public static TokenVerifier fromJwks(ServiceConfig.Auth auth) {
-        String location = auth.jwksLocation();
-        if (location == null || location.isBlank()) {
-            throw new ConfigException("auth.jwks must be set, was ''");
-        }
-        String lower = location.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return new TokenVerifier(urlSource(location), auth);
-        }
-        Path file = Path.of(location).toAbsolutePath();
-        try {
-            return trusting(JWKSet.load(file.toFile()), auth);
-        } catch (IOException | ParseException e) {
-            throw new ConfigException("auth.jwks must name a readable JWKS file, was '" + file + "' ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private static JWKSource<SecurityContext> urlSource(String location) {
-        URL url;
-        try {
-            url = URI.create(location).toURL();
-        } catch (IllegalArgumentException | MalformedURLException e) {
-            throw new ConfigException("auth.jwks must be a valid http(s) URL, was '" + location + "'");
-        }
-        DefaultResourceRetriever retriever =
-                new DefaultResourceRetriever(HTTP_TIMEOUT_MILLIS, HTTP_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT_BYTES);
-        return JWKSourceBuilder.<SecurityContext>create(url, retriever).retrying(true).build();
+        return new TokenVerifier(SigningKeys.of(auth), auth);
     }
 
     /**
@@ -121,9 +92,11 @@ public final class TokenVerifier {
         if (compactJwt == null || compactJwt.isBlank()) {
             throw Unauthorized.invalidToken(NOT_VALID);
         }
+        SignedJWT jwt;
         JWTClaimsSet claims;
         try {
-            claims = processor.process(compactJwt, null);
+            jwt = SignedJWT.parse(compactJwt);
+            claims = processor.process(jwt, null);
         } catch (ExpiredJWTException e) {
             throw rejected(EXPIRED, e);
         } catch (KeySourceException e) {
@@ -135,12 +108,51 @@ public final class TokenVerifier {
             LOG.debug("access token rejected: malformed");
             throw Unauthorized.invalidToken(NOT_VALID);
         }
-        String subject = claims.getSubject();
-        if (subject == null || subject.isBlank()) {
-            LOG.debug("access token rejected: blank sub");
+        // nimbus turns a numeric sub into text (for lenient interop); RFC 7519 §4.1.2 says a string, and a number
+        // could name a different principal than the same digits issued as a string
+        if (!(jwt.getPayload().toJSONObject().get(JWTClaimNames.SUBJECT) instanceof String subject)
+                || subject.isBlank()) {
+            LOG.debug("access token rejected: sub is not a non-blank string");
             throw Unauthorized.invalidToken(NOT_VALID);
         }
         return new Verified(subject, claims);
+    }
+
+    /**
+     * The claims rules: nimbus's (issuer, audience, required claims, {@code exp} and {@code nbf} within the skew),
+     * then {@code iat} not in the future beyond the skew and, when a maximum lifetime is configured, {@code iat}
+     * present and {@code exp - iat} within it. A token without {@code iat} could claim any lifetime, so it is refused
+     * whenever the lifetime is limited.
+     */
+    private static final class ClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext> {
+
+        private final Duration skew;
+        private final Duration maxLifetime;
+
+        ClaimsVerifier(ServiceConfig.Auth auth) {
+            super(auth.audience(), new JWTClaimsSet.Builder().issuer(auth.issuer()).build(),
+                    auth.maxTokenLifetime().isZero() ? Set.of("sub", "exp") : Set.of("sub", "exp", "iat"));
+            setMaxClockSkew(Math.toIntExact(auth.clockSkew().toSeconds()));
+            this.skew = auth.clockSkew();
+            this.maxLifetime = auth.maxTokenLifetime();
+        }
+
+        @Override
+        public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+            super.verify(claims, context);
+            Date issued = claims.getIssueTime();
+            if (issued == null) {
+                return;
+            }
+            if (issued.toInstant().isAfter(currentTime().toInstant().plus(skew))) {
+                throw new BadJWTException("JWT issued in the future");
+            }
+            Duration lifetime = Duration.between(issued.toInstant(), claims.getExpirationTime().toInstant());
+            if (!maxLifetime.isZero() && lifetime.compareTo(maxLifetime) > 0) {
+                throw new BadJWTException("JWT lifetime of " + lifetime.toSeconds() + " s exceeds "
+                        + maxLifetime.toSeconds() + " s");
+            }
+        }
     }
 
     private static Unauthorized rejected(String message, Exception cause) {

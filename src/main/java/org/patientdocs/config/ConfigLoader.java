@@ -109,14 +109,32 @@ public final class ConfigLoader {
                 new ServiceConfig.Upload(number(ServiceConfig.Upload.MAX_BYTES)),
                 new ServiceConfig.Auth(choice("auth.mode", ServiceConfig.Auth.Mode.class), get("auth.issuer"),
                         get("auth.audience"), get("auth.jwks"), new LinkedHashSet<>(list("auth.algorithms")),
-                        list("auth.api-key-sha256").stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
-                        Duration.ofSeconds(number(ServiceConfig.Auth.CLOCK_SKEW_SECONDS))),
+                        list("auth.api-key-sha256").stream().map(ConfigLoader::apiKey).toList(),
+                        Duration.ofSeconds(number(ServiceConfig.Auth.CLOCK_SKEW_SECONDS)),
+                        Duration.ofSeconds(number(ServiceConfig.Auth.MAX_TOKEN_LIFETIME_SECONDS)),
+                        new ServiceConfig.Auth.JwksCache(
+                                Duration.ofSeconds(number(ServiceConfig.Auth.JwksCache.SECONDS)),
+                                Duration.ofSeconds(number(ServiceConfig.Auth.JwksCache.RATE_LIMIT_SECONDS)),
+                                Duration.ofSeconds(number(ServiceConfig.Auth.JwksCache.OUTAGE_TOLERANCE_SECONDS))),
+                        get("auth.tenant-claim"),
+                        new ServiceConfig.Auth.Scopes(get("auth.scope.documents-read"),
+                                get("auth.scope.documents-write"), get("auth.scope.documents-delete"),
+                                get("auth.scope.patients-read"), get("auth.scope.patients-write"),
+                                get("auth.scope.audit-read"))),
                 new ServiceConfig.Batch(number(ServiceConfig.Batch.MAX_BYTES),
                         (int) number(ServiceConfig.Batch.MAX_OPERATIONS)),
                 new ServiceConfig.Query((int) number(ServiceConfig.Query.MAX_PAGE_SIZE),
                         (int) number(ServiceConfig.Query.MAX_TOP), (int) number(ServiceConfig.Query.MAX_FILTER_NODES),
                         (int) number(ServiceConfig.Query.MAX_NESTING_DEPTH),
                         (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)));
+    }
+
+    /** An entry of {@code auth.api-key-sha256}: {@code hash:tenant}, or a bare hash of the default tenant's key. */
+    private static ServiceConfig.Auth.ApiKey apiKey(String entry) {
+        int colon = entry.indexOf(':');
+        String hash = colon < 0 ? entry : entry.substring(0, colon).trim();
+        String tenant = colon < 0 ? ServiceConfig.Auth.DEFAULT_TENANT : entry.substring(colon + 1).trim();
+        return new ServiceConfig.Auth.ApiKey(hash.toLowerCase(Locale.ROOT), tenant);
     }
 
     /** The constant of {@code type} the key names, ignoring case: {@code filesystem} is {@code FILESYSTEM}. */

@@ -6,8 +6,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The whole runtime configuration. Each part checks its own rules when it is made and refuses a broken value with a
@@ -148,17 +151,27 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
     }
 
     /**
-     * @param mode           {@code development} creates a signing key and an API key under the data directory;
-     *                       {@code production} takes everything from configuration
-     * @param jwksLocation   a JWKS file path or an http(s) URL with the token signing keys (production)
-     * @param algorithms     the JWS algorithms accepted, e.g. RS256, ES256
-     * @param apiKeySha256   hex SHA-256 hashes of the accepted API keys (production)
-     * @param clockSkew      tolerance when checking exp and nbf
+     * @param mode             {@code development} creates a signing key and an API key under the data directory;
+     *                         {@code production} takes everything from configuration
+     * @param jwksLocation     a JWKS file path or an http(s) URL with the token signing keys (production)
+     * @param algorithms       the JWS algorithms accepted, e.g. RS256, ES256
+     * @param apiKeys          the accepted API keys (production), each as its hash and its tenant
+     * @param clockSkew        tolerance when checking exp, nbf and iat
+     * @param maxTokenLifetime the longest {@code exp - iat} accepted; zero: no limit, and {@code iat} optional
+     * @param jwksCache        how keys fetched from an http(s) {@code jwksLocation} are kept
+     * @param tenantClaim      the token claim naming the caller's tenant, which must be the API key's tenant
+     * @param scopes           the names tokens give the scopes in {@code scope} or {@code scp}
      */
     public record Auth(Mode mode, String issuer, String audience, String jwksLocation, Set<String> algorithms,
-                       List<String> apiKeySha256, Duration clockSkew) {
+                       List<ApiKey> apiKeys, Duration clockSkew, Duration maxTokenLifetime, JwksCache jwksCache,
+                       String tenantClaim, Scopes scopes) {
 
         static final Range CLOCK_SKEW_SECONDS = new Range("auth.clock-skew-seconds", 0, 600);
+        static final Range MAX_TOKEN_LIFETIME_SECONDS = new Range("auth.max-token-lifetime-seconds", 0, 86_400);
+        /** The tenant of an API key whose hash is listed without one, and of rows written before tenants existed. */
+        public static final String DEFAULT_TENANT = "default";
+        /** A tenant's name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64. */
+        private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
         private static final String ALGORITHMS = "auth.algorithms";
         private static final String API_KEYS = "auth.api-key-sha256";
 
@@ -170,7 +183,7 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
             requireText("auth.audience", audience);
             jwksLocation = jwksLocation == null ? "" : jwksLocation;
             algorithms = Set.copyOf(algorithms);
-            apiKeySha256 = List.copyOf(apiKeySha256);
+            apiKeys = List.copyOf(apiKeys);
             if (algorithms.isEmpty()) {
                 throw invalid(ALGORITHMS, "must name at least one JWS algorithm", "");
             }
@@ -179,17 +192,21 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
                     throw invalid(ALGORITHMS, "allows only asymmetric JWS algorithms (RS*, PS*, ES*, EdDSA)", alg);
                 }
             }
-            for (String hash : apiKeySha256) {
-                if (!hash.matches("[0-9a-fA-F]{64}")) {
-                    // the value itself is not echoed: it may be a key pasted where its hash belongs
-                    throw invalid(API_KEYS, "must be hex SHA-256 hashes (64 hex digits), comma-separated",
-                            "(a value of length " + hash.length() + ")");
+            Set<String> hashes = new HashSet<>();
+            for (ApiKey key : apiKeys) {
+                if (!hashes.add(key.sha256().toLowerCase(Locale.ROOT))) {
+                    throw invalid(API_KEYS, "must list each key once (a key belongs to one tenant)",
+                            key.sha256().toLowerCase(Locale.ROOT).substring(0, 12) + "…");
                 }
+            }
+            requireText("auth.tenant-claim", tenantClaim);
+            if (scopes == null) {
+                throw invalid("auth.scope.*", "must be set", "");
             }
             if (mode == Mode.PRODUCTION && jwksLocation.isEmpty()) {
                 throw invalid("auth.jwks", "is required in production mode", "");
             }
-            if (mode == Mode.PRODUCTION && apiKeySha256.isEmpty()) {
+            if (mode == Mode.PRODUCTION && apiKeys.isEmpty()) {
                 throw invalid(API_KEYS, "is required in production mode", "");
             }
             if (mode == Mode.DEVELOPMENT && !algorithms.contains("ES256")) {
@@ -197,9 +214,92 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
                 throw invalid(ALGORITHMS, "must include ES256 in development mode", String.join(",", algorithms));
             }
             CLOCK_SKEW_SECONDS.check(clockSkew.toSeconds());
+            MAX_TOKEN_LIFETIME_SECONDS.check(maxTokenLifetime.toSeconds());
+            if (jwksCache == null) {
+                throw invalid("auth.jwks-cache-seconds", "must be set", "");
+            }
         }
 
         public enum Mode { DEVELOPMENT, PRODUCTION }
+
+        /** Whether the text can name a tenant (in {@code auth.api-key-sha256}, a token, a development key). */
+        public static boolean isTenant(String text) {
+            return text != null && TENANT.matcher(text).matches();
+        }
+
+        /**
+         * An accepted API key: the hex SHA-256 of the key and the tenant whose clinic it was given to.
+         *
+         * @param sha256 64 hex digits, any case
+         */
+        public record ApiKey(String sha256, String tenant) {
+
+            public ApiKey {
+                if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
+                    // the value itself is not echoed: it may be a key pasted where its hash belongs
+                    throw invalid(API_KEYS, "must be hex SHA-256 hashes (64 hex digits), each optionally followed"
+                            + " by :tenant, comma-separated", "(a value of length "
+                            + (sha256 == null ? 0 : sha256.length()) + ")");
+                }
+                if (!isTenant(tenant)) {
+                    throw invalid(API_KEYS, "must name tenants of 1 to 64 letters, digits, '.', '_' or '-',"
+                            + " starting with a letter or digit", tenant == null ? "" : tenant);
+                }
+            }
+        }
+
+        /**
+         * The names tokens give each scope, in {@code scope} (space-separated) or {@code scp}; several permissions may
+         * share a name. Each is an OAuth scope token (RFC 6749 §3.3: printable ASCII without space, quote or
+         * backslash), so that it can be quoted in a {@code WWW-Authenticate} challenge.
+         */
+        public record Scopes(String documentsRead, String documentsWrite, String documentsDelete, String patientsRead,
+                             String patientsWrite, String auditRead) {
+
+            private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+
+            public Scopes {
+                check("auth.scope.documents-read", documentsRead);
+                check("auth.scope.documents-write", documentsWrite);
+                check("auth.scope.documents-delete", documentsDelete);
+                check("auth.scope.patients-read", patientsRead);
+                check("auth.scope.patients-write", patientsWrite);
+                check("auth.scope.audit-read", auditRead);
+            }
+
+            private static void check(String key, String name) {
+                requireText(key, name);
+                if (!SCOPE_TOKEN.matcher(name).matches()) {
+                    throw invalid(key, "must be one OAuth scope (printable ASCII without spaces, quotes or"
+                            + " backslashes)", name);
+                }
+            }
+        }
+
+        /**
+         * How the keys fetched from a JWKS URL are kept: used for {@code timeToLive}, then fetched again (or a little
+         * before, in the background, while requests go on); fetched early when a token names a key id they lack, but
+         * at most twice per {@code rateLimit}, so that tokens with made-up key ids cannot hammer the key server; and
+         * while the key server cannot be reached, the keys of the last successful fetch keep serving for
+         * {@code outageTolerance} after it (zero: not at all).
+         */
+        public record JwksCache(Duration timeToLive, Duration rateLimit, Duration outageTolerance) {
+
+            static final Range SECONDS = new Range("auth.jwks-cache-seconds", 60, 86_400);
+            static final Range RATE_LIMIT_SECONDS = new Range("auth.jwks-rate-limit-seconds", 1, 3_600);
+            static final Range OUTAGE_TOLERANCE_SECONDS = new Range("auth.jwks-outage-tolerance-seconds", 0, 604_800);
+
+            public JwksCache {
+                SECONDS.check(timeToLive.toSeconds());
+                RATE_LIMIT_SECONDS.check(rateLimit.toSeconds());
+                OUTAGE_TOLERANCE_SECONDS.check(outageTolerance.toSeconds());
+                if (rateLimit.compareTo(timeToLive) >= 0) {
+                    // else the cache would expire before a refresh is allowed again
+                    throw invalid(RATE_LIMIT_SECONDS.key(), "must be less than auth.jwks-cache-seconds ("
+                            + timeToLive.toSeconds() + ")", rateLimit.toSeconds());
+                }
+            }
+        }
     }
 
     /**

@@ -28,8 +28,15 @@ public enum ErrorCode {
     FAILED_DEPENDENCY,
     /** A request in an OData version the service cannot read or answer in, e.g. a JSON batch limited to 4.0 (400). */
     ODATA_VERSION_UNSUPPORTED,
+    /**
+     * A request that presents its bearer token in a form the service refuses: an {@code Authorization: Bearer}
+     * header without exactly one token, or an {@code access_token} parameter (400, RFC 6750 {@code invalid_request}).
+     */
+    INVALID_AUTHORIZATION_REQUEST,
     UNAUTHORIZED,
     FORBIDDEN,
+    /** The access token lacks the scope the request needs; the challenge names it (403). */
+    INSUFFICIENT_SCOPE,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,

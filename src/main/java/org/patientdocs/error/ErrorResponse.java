@@ -28,7 +28,7 @@ public final class ErrorResponse {
      * database, the token signing keys) is mostly back within seconds.
      */
     private static final String RETRY_AFTER_SECONDS = "5";
-    /** The RFC 6750 challenge of every 401. */
+    /** The RFC 6750 challenge of every 401 and of a 400 for a token presented wrongly. */
     private static final String CHALLENGE = "Bearer realm=\"patientdocs\"";
 
     private static final Map<Class<? extends ServiceException>, Integer> STATUS = Map.ofEntries(
@@ -50,34 +50,52 @@ public final class ErrorResponse {
     private final String code;
     private final String message;
     private final String target;
-    private final boolean tokenRejected;
+    /** The RFC 6750 error code of the {@code WWW-Authenticate} challenge, or null for a plain one (or none). */
+    private final String bearerError;
+    /** The scope a 403 names in its challenge, or null. */
+    private final String requiredScope;
     private final Supplier<String> allow;
 
-    private ErrorResponse(int status, String code, String message, String target, boolean tokenRejected,
-                          Supplier<String> allow) {
+    private ErrorResponse(int status, String code, String message, String target, String bearerError,
+                          String requiredScope, Supplier<String> allow) {
         this.status = status;
         this.code = code;
         this.message = message;
         this.target = target;
-        this.tokenRejected = tokenRejected;
+        this.bearerError = bearerError;
+        this.requiredScope = requiredScope;
         this.allow = allow;
     }
 
     /** The answer to a failure whose meaning the service knows. */
     public static ErrorResponse of(ServiceException e) {
         return new ErrorResponse(STATUS.getOrDefault(e.getClass(), 500), e.code().name(), e.getMessage(), e.target(),
-                e instanceof ServiceException.Unauthorized unauthorized && unauthorized.tokenRejected(), null);
+                bearerError(e), e instanceof ServiceException.Forbidden forbidden ? forbidden.scope() : null, null);
+    }
+
+    /**
+     * RFC 6750 §3.1: a rejected token is {@code invalid_token}, a token presented wrongly {@code invalid_request}, a
+     * token lacking the scope an operation needs {@code insufficient_scope}.
+     */
+    private static String bearerError(ServiceException e) {
+        if (e instanceof ServiceException.Unauthorized unauthorized && unauthorized.tokenRejected()) {
+            return "invalid_token";
+        }
+        if (e instanceof ServiceException.Forbidden forbidden && forbidden.scope() != null) {
+            return "insufficient_scope";
+        }
+        return e.code() == ErrorCode.INVALID_AUTHORIZATION_REQUEST ? "invalid_request" : null;
     }
 
     /** The answer to an unexpected failure: a generic message that names the request id, nothing else. */
     public static ErrorResponse internal(String requestId) {
         String message = "An unexpected error occurred; quote request id " + requestId + " when reporting it.";
-        return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(), message, null, false, null);
+        return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(), message, null, null, null, null);
     }
 
     /** An error decided by the protocol layer (Olingo or Jetty) with only a status and a client-safe message. */
     public static ErrorResponse ofStatus(int status, String message) {
-        return new ErrorResponse(status, codeFor(status).name(), message, null, false, null);
+        return new ErrorResponse(status, codeFor(status).name(), message, null, null, null, null);
     }
 
     /**
@@ -87,7 +105,7 @@ public final class ErrorResponse {
      * @param methods the {@code Allow} value, e.g. {@code GET, HEAD, OPTIONS}
      */
     public ErrorResponse allowing(Supplier<String> methods) {
-        return new ErrorResponse(status, code, message, target, tokenRejected, methods);
+        return new ErrorResponse(status, code, message, target, bearerError, requiredScope, methods);
     }
 
     private static ErrorCode codeFor(int status) {
@@ -128,8 +146,10 @@ public final class ErrorResponse {
     /**
      * The headers of the answer, in the order they are written: every error says what its body is and in which
      * OData version; a 503 says when to try again; a 401 challenges the client to authenticate (RFC 6750), saying
-     * {@code error="invalid_token"} only when a token was presented and rejected; a 405 names the methods the
-     * resource supports, when it was told them ({@link #allowing}).
+     * {@code error="invalid_token"} only when a token was presented and rejected, and a 400 for a token presented
+     * wrongly does so with {@code error="invalid_request"}; a 403 for want of a scope says
+     * {@code error="insufficient_scope"} and names the scope (RFC 6750 §3.1); a 405 names the methods the resource
+     * supports, when it was told them ({@link #allowing}).
      */
     public Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -138,7 +158,7 @@ public final class ErrorResponse {
         if (status == 503) {
             headers.put("Retry-After", RETRY_AFTER_SECONDS);
         }
-        if (status == 401) {
+        if (status == 401 || bearerError != null) {
             headers.put("WWW-Authenticate", challenge());
         }
         String methods = status == 405 && allow != null ? allow.get() : null;
@@ -149,10 +169,11 @@ public final class ErrorResponse {
     }
 
     private String challenge() {
-        if (!tokenRejected) {
+        if (bearerError == null) {
             return CHALLENGE;
         }
-        return CHALLENGE + ", error=\"invalid_token\", error_description=\"" + quotable(message) + "\"";
+        String challenge = CHALLENGE + ", error=\"" + bearerError + "\", error_description=\"" + quotable(message) + "\"";
+        return requiredScope == null ? challenge : challenge + ", scope=\"" + quotable(requiredScope) + "\"";
     }
 
     /** RFC 6750 §3: error_description allows only %x20-21 / %x23-5B / %x5D-7E, i.e. no quote or backslash. */

@@ -58,9 +58,30 @@ public abstract class ServiceException extends RuntimeException {
         }
     }
 
+    /**
+     * The caller may not do this; {@link #insufficientScope} when its access token lacks the scope the request needs
+     * (RFC 6750 §3.1).
+     */
     public static final class Forbidden extends ServiceException {
+        private final String scope;
+
         public Forbidden(String message) {
-            super(ErrorCode.FORBIDDEN, null, message, null);
+            this(ErrorCode.FORBIDDEN, message, null);
+        }
+
+        private Forbidden(ErrorCode code, String message, String scope) {
+            super(code, null, message, null);
+            this.scope = scope;
+        }
+
+        /** @param scope the name of the scope the request needs, as tokens carry it */
+        public static Forbidden insufficientScope(String scope, String message) {
+            return new Forbidden(ErrorCode.INSUFFICIENT_SCOPE, message, scope);
+        }
+
+        /** The scope the request needs, or null when a scope would not help. */
+        public String scope() {
+            return scope;
         }
     }
 

@@ -2,13 +2,14 @@ package org.patientdocs.odata;
 
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
 import org.patientdocs.auth.Caller;
-import org.patientdocs.auth.Scope;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.ColumnMap;
 
 /**
  * An Olingo processor that reads or changes entities for the authenticated caller of its one request (processors are
- * made per request): everything it reads goes through {@link Services#queryService()} with that caller, and what it
- * reads or changes is recorded in the audit trail ({@link AccessAudit}).
+ * made per request): everything it reads goes through {@link Services#queryService()} with that caller, which also
+ * checks the caller's scope for reading each entity set read; a change checks the scope of the change first, before
+ * anything is read or changed. What it reads or changes is recorded in the audit trail ({@link AccessAudit}).
  */
 abstract class CallerProcessor extends OlingoProcessor {
 
@@ -22,19 +23,16 @@ abstract class CallerProcessor extends OlingoProcessor {
         this.audit = audit;
     }
 
-    /** The audit trail is read with the scope {@code audit.read} only. */
-    void requireMayRead(EdmEntitySet set) {
-        if (Model.isAuditEvents(set) && !caller.may(Scope.AUDIT_READ)) {
-            throw new ServiceException.Forbidden("Reading the audit trail needs the scope "
-                    + Scope.AUDIT_READ.defaultName());
-        }
-    }
-
     /** The audit trail is never changed through the service: 405, whatever the caller may do. */
     static void requireChangeable(EdmEntitySet set) {
         if (Model.isAuditEvents(set)) {
             throw new ServiceException.MethodNotAllowed("The audit trail is read-only: its events are never created,"
                     + " changed or deleted through the service");
         }
+    }
+
+    /** The scopes reading, changing and deleting the entity set's entities need. */
+    ColumnMap.Access access(EdmEntitySet set) {
+        return services.model().columns().table(set.getEntityType()).access();
     }
 }

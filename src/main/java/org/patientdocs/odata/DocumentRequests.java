@@ -61,18 +61,19 @@ final class DocumentRequests {
     }
 
     /**
-     * @param patient the patient the document is uploaded to, found before any byte is read
+     * @param patient the patient the document is uploaded to, found (in the caller's tenant) before any byte is read;
+     *                uploading needs no scope reading patients
      * @param stored  what must commit with the document's row (its audit event), run in its transaction
      */
     Upload upload(ODataRequest request, Target patient, Caller caller, Consumer<DocumentRecord> stored) {
-        services.queryService().entity(caller, patient);
+        services.queryService().entityToChange(caller, patient);
         String patientId = patient.key();
         DocumentStore store = services.documentStore();
         try (UploadReader.Received received = uploads.read(request, store)) {
             PendingContent pending = received.content();
             FileKind kind = ContentSniffer.verify(received.declaredType(), pending.head(), pending.head().length,
                     pending.tempFile());
-            DocumentRecord record = new DocumentRecord(DocumentIds.newId(), patientId,
+            DocumentRecord record = new DocumentRecord(caller.tenant(), DocumentIds.newId(), patientId,
                     FileNames.clean(received.fileName(), kind), kind.mimeType(), pending.size(),
                     received.documentType(), received.description(), caller.subject(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS), pending.sha256Hex());
@@ -122,7 +123,7 @@ final class DocumentRequests {
      * Changes the labels if the row is still as {@code current} (the document as the caller checked If-Match on).
      * The body may repeat the other properties, and bind the document to its own patient, as they are.
      */
-    void update(OData odata, ODataRequest request, ContentType format, Row current, boolean replace)
+    void update(OData odata, ODataRequest request, ContentType format, Caller caller, Row current, boolean replace)
             throws DeserializerException {
         EdmEntityType type = services.model().documentType();
         JsonBodies.Body body = JsonBodies.entity(odata, request, format, type, Set.of(PATIENT), RELATIONSHIPS);
@@ -138,8 +139,9 @@ final class DocumentRequests {
                 (String) current.get("document_type"));
         String description = labelOrCurrent(body.entity(), "description", replace,
                 (String) current.get("description"));
-        if (!services.documentRecords().updateLabels(id, documentType, description, current.version())) {
-            throw services.documentRecords().exists(id) ? ETags.changedMeanwhile()
+        if (!services.documentRecords().updateLabels(caller.tenant(), id, documentType, description,
+                current.version())) {
+            throw services.documentRecords().exists(caller.tenant(), id) ? ETags.changedMeanwhile()
                     : new ServiceException.NotFound("The document does not exist");
         }
     }
@@ -161,8 +163,8 @@ final class DocumentRequests {
     }
 
     /** Deletes the document the caller found, row and bytes. */
-    void delete(String id) {
-        if (!services.documentStore().delete(id)) {
+    void delete(Caller caller, String id) {
+        if (!services.documentStore().delete(caller.tenant(), id)) {
             throw new ServiceException.NotFound("The document does not exist");
         }
     }
@@ -173,7 +175,7 @@ final class DocumentRequests {
      */
     private DocumentRecord find(Target target, Caller caller) {
         services.queryService().entity(caller, target);
-        return services.documentRecords().find(target.key())
+        return services.documentRecords().find(caller.tenant(), target.key())
                 .orElseThrow(() -> new ServiceException.NotFound("The document does not exist"));
     }
 

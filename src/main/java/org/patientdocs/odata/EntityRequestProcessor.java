@@ -54,7 +54,6 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
     public void readEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
             throws SerializerException {
         Target target = Target.of(uriInfo);
-        requireMayRead(target.set());
         EdmEntityType type = target.set().getEntityType();
         Single found = services.queryService().entity(caller, uriInfo,
                 AccessAudit.withAuditedProperties(Entities.withMediaProperties(Set.of(), format, type), type));
@@ -78,9 +77,9 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                 HttpStatusCode.OK);
     }
 
-    /** The addressed entity with every property, as it is now. */
-    private Entity read(Target target) {
-        return Entities.fromRow(odata, target.set(), services.queryService().entity(caller, target));
+    /** The changed entity with every property, as it is now. */
+    private Entity changed(Target target) {
+        return Entities.fromRow(odata, target.set(), services.queryService().entityToChange(caller, target));
     }
 
     @Override
@@ -91,10 +90,11 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         if (Model.isDocuments(target.set())) {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
+        caller.require(access(target.set()).write());
         int status = answersMinimally(preferredReturn(request), uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.CREATED.getStatusCode();
         Entity created = services.transactions().atomically(() -> {
-            Entity patient = patients.create(odata, request, requestFormat);
+            Entity patient = patients.create(odata, request, requestFormat, caller);
             audit.created(request, Action.CREATE, target, (String) patient.getProperty("id").getValue(), null,
                     status);
             return patient;
@@ -108,24 +108,28 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         Target target = Target.of(uriInfo);
         requireChangeable(target.set());
         requireEntity(target);
-        Return preferred = preferredReturn(request);
-        int status = answersMinimally(preferred, uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
+        caller.require(access(target.set()).write());
+        // the entity's other properties are shown only to a caller who may read them: 204 otherwise, which a change
+        // may always answer (OData 4.01 Protocol 11.4.3), and without claiming a return=representation preference
+        boolean shown = caller.may(access(target.set()).read());
+        Return preferred = shown ? preferredReturn(request) : null;
+        int status = !shown || answersMinimally(preferred, uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.OK.getStatusCode();
         Entity updated = services.transactions().atomically(() -> {
-            Row current = services.queryService().entity(caller, target);
+            Row current = services.queryService().entityToChange(caller, target);
             checkPreconditions(request, current);
             boolean replace = request.getMethod() == HttpMethod.PUT;
             if (Model.isDocuments(target.set())) {
-                documents.update(odata, request, requestFormat, current, replace);
+                documents.update(odata, request, requestFormat, caller, current, replace);
             } else {
-                patients.update(odata, request, requestFormat, current, replace);
+                patients.update(odata, request, requestFormat, caller, current, replace);
             }
             audit.changed(request, Action.UPDATE, target, current, status);
-            return read(target);
+            return changed(target);
         });
         response.setHeader(HttpHeader.ETAG, updated.getETag());
         applied(response, preferred);
-        if (answersMinimally(preferred, uriInfo)) {
+        if (!shown || answersMinimally(preferred, uriInfo)) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
@@ -147,13 +151,14 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         Target target = Target.of(uriInfo);
         requireChangeable(target.set());
         requireEntity(target);
+        caller.require(access(target.set()).delete());
         services.transactions().atomically(() -> {
-            Row current = services.queryService().entity(caller, target);
+            Row current = services.queryService().entityToChange(caller, target);
             checkPreconditions(request, current);
             if (Model.isDocuments(target.set())) {
-                documents.delete(target.key());
+                documents.delete(caller, target.key());
             } else {
-                patients.delete(target.key());
+                patients.delete(caller, target.key());
             }
             audit.changed(request, Action.DELETE, target, current, HttpStatusCode.NO_CONTENT.getStatusCode());
             return null;
@@ -174,6 +179,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
             throw new ServiceException.MethodNotAllowed(
                     "Upload a document to its patient: POST /Patients('{id}')/Documents");
         }
+        caller.require(access(target.set()).write());
         int status = answersMinimally(preferredReturn(request), uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.CREATED.getStatusCode();
         DocumentRequests.Upload upload = documents.upload(request, target.parent(), caller, stored -> audit.created(

@@ -13,6 +13,7 @@ import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
+import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Row;
@@ -35,7 +36,8 @@ final class PatientRequests {
         this.services = services;
     }
 
-    Entity create(OData odata, ODataRequest request, ContentType format) throws DeserializerException {
+    /** Creates the patient in the caller's tenant. */
+    Entity create(OData odata, ODataRequest request, ContentType format, Caller caller) throws DeserializerException {
         Entity body = JsonBodies.entity(odata, request, format, services.model().patientType(), Set.of(),
                 RELATIONSHIPS).entity();
         String id = text(body, "id");
@@ -43,15 +45,15 @@ final class PatientRequests {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "id",
                     "A patient needs an id of 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        PatientRecord patient = new PatientRecord(id, text(body, "first_name"), text(body, "last_name"),
-                date(body, "birth_date"));
+        PatientRecord patient = new PatientRecord(caller.tenant(), id, text(body, "first_name"),
+                text(body, "last_name"), date(body, "birth_date"));
         services.patientStore().insert(patient);
         return Entities.fromRow(odata, services.model().patients(),
                 Entities.row(services.model().columns().table(services.model().patientType()), patient));
     }
 
     /** Changes the patient if its row is still as {@code current} (the patient as the caller checked If-Match on). */
-    void update(OData odata, ODataRequest request, ContentType format, Row current, boolean replace)
+    void update(OData odata, ODataRequest request, ContentType format, Caller caller, Row current, boolean replace)
             throws DeserializerException {
         EdmEntityType type = services.model().patientType();
         JsonBodies.Body sent = JsonBodies.entity(odata, request, format, type, Set.of(), RELATIONSHIPS);
@@ -59,19 +61,19 @@ final class PatientRequests {
         sent.requireUnchanged(type, WRITABLE, current);
         Entity body = sent.entity();
         String id = (String) current.get("id");
-        PatientRecord changed = new PatientRecord(id,
+        PatientRecord changed = new PatientRecord(caller.tenant(), id,
                 pick(body, "first_name", replace, (String) current.get("first_name")),
                 pick(body, "last_name", replace, (String) current.get("last_name")),
                 body.getProperty("birth_date") != null || replace ? date(body, "birth_date")
                         : (LocalDate) current.get("birth_date"));
         if (!services.patientStore().update(changed, current.version())) {
-            throw services.patientStore().exists(id) ? ETags.changedMeanwhile()
+            throw services.patientStore().exists(caller.tenant(), id) ? ETags.changedMeanwhile()
                     : new ServiceException.NotFound("The patient does not exist");
         }
     }
 
-    void delete(String id) {
-        if (!services.patientStore().delete(id)) {
+    void delete(Caller caller, String id) {
+        if (!services.patientStore().delete(caller.tenant(), id)) {
             throw new ServiceException.NotFound("The patient does not exist");
         }
     }

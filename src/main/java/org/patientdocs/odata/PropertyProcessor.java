@@ -108,7 +108,6 @@ public final class PropertyProcessor extends CallerProcessor implements Primitiv
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "Address a property of a single entity");
         }
-        requireMayRead(target.set());
         return services.queryService().entity(caller, target);
     }
 

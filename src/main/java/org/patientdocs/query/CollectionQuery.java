@@ -106,7 +106,7 @@ final class CollectionQuery {
 
     /** The number of rows the request's conditions match, ignoring $top, $skip and paging. */
     SqlFragment count() {
-        return SqlFragment.format("SELECT COUNT(*) FROM " + selection.block().from() + "{}", selection.where(scope));
+        return SqlFragment.format("SELECT COUNT(*){}", selection.from(scope));
     }
 
     /**
@@ -124,10 +124,9 @@ final class CollectionQuery {
         int limit = remaining > pageRows ? pageRows + 1 : pageRows;
         int offset = position == null && options.skip() != null ? options.skip() : 0;
 
-        SqlFragment rows = SqlFragment.format("SELECT {}, {} FROM " + selection.block().from() + "{} ORDER BY "
-                        + selection.orderByOutput() + " LIMIT {} OFFSET {}", selection.columnList(),
-                selection.keyList(), selection.where(conditions), SqlFragment.param(limit),
-                SqlFragment.param(offset));
+        SqlFragment rows = SqlFragment.format("SELECT {}, {}{} ORDER BY " + selection.orderByOutput()
+                        + " LIMIT {} OFFSET {}", selection.columnList(), selection.keyList(),
+                selection.from(conditions), SqlFragment.param(limit), SqlFragment.param(offset));
         return new Page(rows, RowLayout.of(selection.root().table(), selection.columns())
                 .withSortKeys(selection.keys()), pageRows);
     }

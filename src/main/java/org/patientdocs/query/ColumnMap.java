@@ -12,6 +12,7 @@ import org.apache.olingo.commons.api.edm.EdmNavigationProperty;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.edm.EdmProperty;
 import org.apache.olingo.commons.api.edm.FullQualifiedName;
+import org.patientdocs.auth.Scope;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
@@ -31,12 +32,12 @@ public final class ColumnMap {
     public enum Kind { STRING, INT64, INT32, BOOLEAN, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET, STRING_LIST }
 
     /**
-     * A stored property, or a table's version column.
+     * A stored property, or a table's version or tenant column.
      *
-     * @param property the property's name; null for the version column, which is no property of the model, so that
-     *                 no query option can name it
+     * @param property the property's name; null for the version and tenant columns, which are no properties of the
+     *                 model, so that no query option can name them
      * @param position the property's place among its type's properties, which is where a {@link Row} holds its
-     *                 value; -1 for the version column
+     *                 value; -1 for the version and tenant columns
      */
     public record Column(String property, String name, Kind kind, boolean nullable, int position) {
     }
@@ -53,22 +54,39 @@ public final class ColumnMap {
     }
 
     /**
-     * How one entity type is stored.
+     * Who may do what with an entity type's rows: the scope a caller needs to read them, wherever a request reads them
+     * (its collection, an entity, an expanded navigation, a {@code $filter} or {@code $orderby} path through them:
+     * {@link Block} checks it), to create and change them, and to delete them (the processors check those two).
+     */
+    public record Access(Scope read, Scope write, Scope delete) {
+    }
+
+    /**
+     * How one entity type is stored, and who may see and change it.
      *
      * @param entityType       the type's simple name
      * @param table            its table
+     * @param tenantColumn     the column naming the tenant each row belongs to: every statement reads only the
+     *                         caller's tenant's rows of the table ({@link Block}); null for a table every tenant
+     *                         shares
+     * @param access           the scopes reading, changing and deleting the rows need
      * @param foreignKeys      for each single-valued navigation property, the column of this table that holds the
      *                         target's key; a collection-valued navigation uses its partner's foreign key
      * @param searchProperties the string properties {@code $search} looks into
      * @param versionColumn    the column counting the row's changes, the source of its ETag
      */
-    public record TableSpec(String entityType, String table, Map<String, String> foreignKeys,
-                            List<String> searchProperties, String versionColumn) {
+    public record TableSpec(String entityType, String table, String tenantColumn, Access access,
+                            Map<String, String> foreignKeys, List<String> searchProperties, String versionColumn) {
     }
 
-    /** @param version the row's change counter, read with every entity: its ETag */
+    /**
+     * @param version the row's change counter, read with every entity: its ETag
+     * @param tenant  the column naming the row's tenant, or null when every tenant shares the table's rows
+     * @param access  the scopes reading, changing and deleting the rows need
+     */
     public record Table(FullQualifiedName entityType, String name, Column key, Map<String, Column> columns,
-                        Map<String, Navigation> navigations, List<Column> searchColumns, Column version) {
+                        Map<String, Navigation> navigations, List<Column> searchColumns, Column version,
+                        Column tenant, Access access) {
 
         /** The column of a property, or a 400 naming the property. */
         public Column column(String property) {
@@ -139,7 +157,10 @@ public final class ColumnMap {
             }
             tables.put(name, new Table(name, identifier(spec.table()), columns.get(keys.get(0)), columns,
                     Map.copyOf(navigations), List.copyOf(search),
-                    new Column(null, identifier(spec.versionColumn()), Kind.INT64, false, -1)));
+                    new Column(null, identifier(spec.versionColumn()), Kind.INT64, false, -1),
+                    spec.tenantColumn() == null ? null
+                            : new Column(null, identifier(spec.tenantColumn()), Kind.STRING, false, -1),
+                    spec.access()));
         });
         return new ColumnMap(Map.copyOf(tables));
     }

@@ -19,9 +19,8 @@ record EntityQuery(SqlFragment sql, RowLayout layout, Set<String> selected) {
     static EntityQuery of(QueryContext context, Target target, SelectOption select, Set<String> required) {
         ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         Selection selection = Selection.of(context, table, null, null, null, select, required);
-        SqlFragment where = selection.where(TargetRows.conditions(target, selection.block()));
-        SqlFragment sql = SqlFragment.format("SELECT {} FROM " + selection.block().from() + "{}",
-                selection.columnList(), where);
+        SqlFragment sql = SqlFragment.format("SELECT {}{}", selection.columnList(),
+                selection.from(TargetRows.conditions(target, selection.block())));
         Set<String> selected = new LinkedHashSet<>();
         Selection.selectedColumns(table, select).forEach(column -> selected.add(column.property()));
         return new EntityQuery(sql, RowLayout.of(table, selection.columns()), Set.copyOf(selected));

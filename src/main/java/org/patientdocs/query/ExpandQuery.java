@@ -58,10 +58,9 @@ final class ExpandQuery {
     /** The rows for these parent values, at most {@code perParent} (+1) each, in order within each parent. */
     SqlFragment rows(List<Object> parentValues, int perParent) {
         SqlFragment parent = parentColumn();
-        SqlFragment where = selection.where(List.of(in(parent, parentValues)));
+        SqlFragment from = selection.from(List.of(in(parent, parentValues)));
         if (!navigation.collection()) {
-            return SqlFragment.format("SELECT {}, {} AS p_ FROM " + selection.block().from() + "{}",
-                    selection.columnList(), parent, where);
+            return SqlFragment.format("SELECT {}, {} AS p_{}", selection.columnList(), parent, from);
         }
         List<SqlFragment> inner = new ArrayList<>();
         List<String> outer = new ArrayList<>();
@@ -74,9 +73,9 @@ final class ExpandQuery {
         long skip = options.skip() == null ? 0 : options.skip();
         long wanted = options.top() == null ? (long) perParent + 1 : Math.min(options.top(), (long) perParent + 1);
         return SqlFragment.format("SELECT " + String.join(", ", outer) + ", x.p_ FROM (SELECT {}, {} AS p_,"
-                        + " ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS r_ FROM " + selection.block().from()
-                        + "{}) x WHERE x.r_ > {} AND x.r_ <= {} ORDER BY x.p_, x.r_",
-                SqlFragment.join(", ", inner), parent, parent, selection.orderByKeys(), where,
+                        + " ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {}) AS r_{}) x"
+                        + " WHERE x.r_ > {} AND x.r_ <= {} ORDER BY x.p_, x.r_",
+                SqlFragment.join(", ", inner), parent, parent, selection.orderByKeys(), from,
                 SqlFragment.param(skip), SqlFragment.param(skip + wanted));
     }
 
@@ -86,8 +85,8 @@ final class ExpandQuery {
      */
     SqlFragment counts(List<Object> parentValues) {
         SqlFragment parent = parentColumn();
-        return SqlFragment.format("SELECT {} AS p_, COUNT(*) AS n_ FROM " + selection.block().from() + "{} GROUP BY {}",
-                parent, selection.where(List.of(in(parent, parentValues))), parent);
+        return SqlFragment.format("SELECT {} AS p_, COUNT(*) AS n_{} GROUP BY {}", parent,
+                selection.from(List.of(in(parent, parentValues))), parent);
     }
 
     private SqlFragment parentColumn() {

@@ -87,8 +87,8 @@ final class Paths {
         SqlFragment correlation = SqlFragment.of(inner.root().alias() + "." + nav.targetColumn() + " = "
                 + from.alias() + "." + nav.sourceColumn());
         if (next instanceof UriResourceCount) {
-            return Operand.of(SqlFragment.format("(SELECT COUNT(*) FROM " + inner.from() + "{})",
-                    inner.where(List.of(correlation))), ValueType.INTEGER);
+            return Operand.of(SqlFragment.format("(SELECT COUNT(*){})", inner.from(List.of(correlation))),
+                    ValueType.INTEGER);
         }
         String variable;
         Expression body;
@@ -112,8 +112,8 @@ final class Paths {
             throw translator.unsupported("all without a condition");
         }
         // The inner block's joins are known only now that its condition is translated.
-        SqlFragment exists = SqlFragment.format((all ? "(NOT EXISTS" : "(EXISTS") + " (SELECT 1 FROM "
-                + inner.from() + "{}))", inner.where(List.of(condition)));
+        SqlFragment exists = SqlFragment.format((all ? "(NOT EXISTS" : "(EXISTS") + " (SELECT 1{}))",
+                inner.from(List.of(condition)));
         return Operand.of(exists.withNullable(false), ValueType.BOOLEAN);
     }
 }

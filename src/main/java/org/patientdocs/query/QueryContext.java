@@ -13,23 +13,35 @@ import org.patientdocs.auth.Caller;
 
 /**
  * What the translation of one request shares across its expressions and statements: the store's dialect, the
- * schema mapping, the caller the statements read for, the parameter aliases ({@code @p=…}), the request's
- * {@code now()} and the counter that names table aliases.
+ * schema mapping, the caller the statements read for and whether they read for the caller's eyes, the parameter
+ * aliases ({@code @p=…}), the request's {@code now()} and the counter that names table aliases.
  */
 final class QueryContext {
 
     private final Dialect dialect;
     private final ColumnMap columns;
     private final Caller caller;
+    private final boolean forChange;
     private final Map<String, Expression> aliases;
     private final OffsetDateTime now;
     private int tableAliases;
 
+    /** The context of a read whose rows the caller sees: each table read needs the caller's read scope for it. */
     QueryContext(Dialect dialect, ColumnMap columns, Caller caller, List<AliasQueryOption> aliases,
                         OffsetDateTime now) {
+        this(dialect, columns, caller, aliases, now, false);
+    }
+
+    /**
+     * @param forChange whether the statements find the entity a change addresses, which the caller changes (with the
+     *                  scope the change needs) without being shown it: then no read scope is needed
+     */
+    QueryContext(Dialect dialect, ColumnMap columns, Caller caller, List<AliasQueryOption> aliases,
+                 OffsetDateTime now, boolean forChange) {
         this.dialect = dialect;
         this.columns = columns;
         this.caller = caller;
+        this.forChange = forChange;
         this.aliases = new HashMap<>();
         if (aliases != null) {
             for (AliasQueryOption alias : aliases) {
@@ -47,9 +59,21 @@ final class QueryContext {
         return columns;
     }
 
-    /** Whom the statements read for: what {@link Block} will limit every table to, once callers see less than all. */
+    /** Whom the statements read for: {@link Block} reads every table with a tenant column in its tenant only. */
     Caller caller() {
         return caller;
+    }
+
+    /**
+     * Refuses a read of the table's rows for the caller unless it has the scope reading them needs; a lookup for a
+     * change needs none.
+     *
+     * @throws org.patientdocs.error.ServiceException.Forbidden naming the scope the caller lacks
+     */
+    void requireRead(ColumnMap.Table table) {
+        if (!forChange) {
+            caller.require(table.access().read());
+        }
     }
 
     /** The value of a parameter alias; null when the alias is absent or explicitly null. */

@@ -20,8 +20,9 @@ import org.patientdocs.error.ServiceException;
  * and runs it through the {@link StatementRunner}; processors never see SQL. The store's dialect is fixed for the life
  * of the service.
  *
- * <p>The caller is a parameter of every read so that what a caller may see can be decided where the statements are
- * built: each read's {@link QueryContext} carries it to the blocks.
+ * <p>The caller is a parameter of every read so that what a caller may see is decided where the statements are
+ * built: each read's {@link QueryContext} carries it to the {@link Block}s, which read every table in the caller's
+ * tenant only and refuse (403) a table the caller lacks the read scope for, before any statement runs.
  */
 public final class QueryService {
 
@@ -51,12 +52,13 @@ public final class QueryService {
     public Page page(Caller caller, UriInfo uri, int pageSize, String fingerprint, Set<String> alsoRead) {
         Target target = Target.of(uri);
         QueryLimits.check(uri, uri.getAliases(), limits);
-        requireParent(caller, target);
+        requireCollection(target);
         QueryContext context = context(caller, uri.getAliases());
         ColumnMap.Table table = table(target);
         Set<String> required = new LinkedHashSet<>(Expander.required(table, uri.getExpandOption()));
         required.addAll(alsoRead);
         CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.of(uri), required);
+        requireParent(caller, target);
         Keyset.Position position = uri.getSkipTokenOption() == null ? null
                 : Keyset.decode(uri.getSkipTokenOption().getValue(), fingerprint, query.keys());
         CollectionQuery.Page page = query.page(pageSize, position);
@@ -85,9 +87,11 @@ public final class QueryService {
     public long count(Caller caller, UriInfo uri) {
         Target target = Target.of(uri);
         QueryLimits.check(uri, uri.getAliases(), limits);
+        requireCollection(target);
+        CollectionQuery query = CollectionQuery.of(context(caller, uri.getAliases()), target,
+                CollectionQuery.Options.counting(uri), Set.of());
         requireParent(caller, target);
-        return store.count(CollectionQuery.of(context(caller, uri.getAliases()), target,
-                CollectionQuery.Options.counting(uri), Set.of()).count());
+        return store.count(query.count());
     }
 
     /**
@@ -108,12 +112,24 @@ public final class QueryService {
     }
 
     /**
-     * The one entity a path addresses, with every property: what a change, a property or a download reads.
+     * The one entity a path addresses, with every property: what a property or a download reads.
      *
      * @throws ServiceException.NotFound when there is no such entity
      */
     public Row entity(Caller caller, Target target) {
         return one(target, EntityQuery.of(context(caller, null), target, null, Set.of()));
+    }
+
+    /**
+     * The one entity a change addresses, as it is now, with every property: the entity a PATCH, PUT or DELETE
+     * changes (its version, its current values), or the patient an upload adds a document to. The caller's tenant
+     * applies as to every read, but the caller is not shown the entity, so it needs the scope of the change (which the
+     * processor checks), not the scope reading it.
+     *
+     * @throws ServiceException.NotFound when there is no such entity
+     */
+    public Row entityToChange(Caller caller, Target target) {
+        return one(target, EntityQuery.of(lookup(caller), target, null, Set.of()));
     }
 
     /**
@@ -128,14 +144,21 @@ public final class QueryService {
                 rows, uri.getExpandOption());
     }
 
-    /** A collection reached from an entity exists only while that entity does. */
-    private void requireParent(Caller caller, Target target) {
+    private static void requireCollection(Target target) {
         if (!target.isCollection()) {
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "The path addresses a single entity, not a collection");
         }
+    }
+
+    /**
+     * A collection reached from an entity exists only while that entity does. The entity only addresses the
+     * collection, so looking it up needs no scope of its own (the collection's was checked as its query was built,
+     * before this lookup can tell whether the entity exists).
+     */
+    private void requireParent(Caller caller, Target target) {
         if (target.parent() != null) {
-            entity(caller, target.parent());
+            one(target.parent(), EntityQuery.of(lookup(caller), target.parent(), null, Set.of()));
         }
     }
 
@@ -155,5 +178,10 @@ public final class QueryService {
     /** What the statements of one read share: the dialect, the caller, the request's aliases and its now(). */
     private QueryContext context(Caller caller, List<AliasQueryOption> aliases) {
         return new QueryContext(dialect, columns, caller, aliases, OffsetDateTime.now(ZoneOffset.UTC));
+    }
+
+    /** The context of a lookup the caller is not shown: in its tenant, needing no read scope. */
+    private QueryContext lookup(Caller caller) {
+        return new QueryContext(dialect, columns, caller, null, OffsetDateTime.now(ZoneOffset.UTC), true);
     }
 }

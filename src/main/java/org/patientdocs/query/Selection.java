@@ -171,11 +171,11 @@ final class Selection {
         return keys;
     }
 
-    /** The conditions and any extra ones, joined with AND; an empty fragment when there are none. */
-    SqlFragment where(List<SqlFragment> extra) {
+    /** {@code FROM} and {@code WHERE} with the conditions and any extra ones ({@link Block#from}). */
+    SqlFragment from(List<SqlFragment> extra) {
         List<SqlFragment> all = new ArrayList<>(extra);
         all.addAll(conditions);
-        return block.where(all);
+        return block.from(all);
     }
 
     /** The read columns, qualified by the root alias. */

@@ -11,7 +11,8 @@ import org.patientdocs.error.ServiceException;
  * those the navigation from the parent reaches. The parent is named by its key alone when the navigation starts from
  * the key ({@code Patients('p1')/Documents}: {@code patient_id = ?}); otherwise a subquery reads the value it starts
  * from ({@code Documents('d1')/Patient}: {@code id = (SELECT patient_id FROM document WHERE id = ?)}), in a block of
- * its own, so that it is built as every other statement is.
+ * its own, so that it is built as every other statement is: in the caller's tenant. The parent only addresses the
+ * rows, so reading them needs the scope of their own table, not the parent's ({@link Block#addressing}).
  */
 final class TargetRows {
 
@@ -53,9 +54,9 @@ final class TargetRows {
         if (parent.parent() == null && navigation.sourceColumn().equals(table.key().name())) {
             return SqlFragment.param(parent.key());
         }
-        Block block = new Block(context, table);
-        SqlFragment where = block.where(conditions(parent, block));
-        return SqlFragment.format("(SELECT {} FROM " + block.from() + "{})",
-                block.root().column(table.columnNamed(navigation.sourceColumn()), false), where);
+        Block block = Block.addressing(context, table);
+        return SqlFragment.format("(SELECT {}{})",
+                block.root().column(table.columnNamed(navigation.sourceColumn()), false),
+                block.from(conditions(parent, block)));
     }
 }

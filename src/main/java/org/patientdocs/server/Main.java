@@ -34,7 +34,8 @@ public final class Main {
             return;
         }
         if (args.length > 0) {
-            System.err.println("usage: java -jar documents-odata.jar [token --subject <id> | api-key | audit-verify]");
+            System.err.println("usage: java -jar documents-odata.jar [token --subject <id> [--tenant <tenant>]"
+                    + " [--scope \"<scopes>\"] | api-key [--tenant <tenant>] | audit-verify]");
             System.exit(2);
             return;
         }
@@ -64,6 +65,7 @@ public final class Main {
             out.println("Development mode: signing key and API key are in " + config.storage().devDir());
             out.println("  a token:     java -jar target/documents-odata.jar token --subject user-456");
             out.println("  the API key: java -jar target/documents-odata.jar api-key");
+            out.println("  another tenant: add --tenant clinic-b to both; fewer scopes: --scope \"documents.read\"");
         }
     }
 }

@@ -108,8 +108,8 @@ public final class DatabaseDocumentStore implements DocumentStore {
     }
 
     @Override
-    public boolean delete(String documentId) {
-        return records.delete(documentId);
+    public boolean delete(String tenant, String documentId) {
+        return records.delete(tenant, documentId);
     }
 
     /** Only stale spool files can be left over: bytes in the database always commit with their row. */

@@ -46,12 +46,13 @@ public interface DocumentStore {
     InputStream openContent(DocumentRecord document) throws IOException;
 
     /**
-     * Deletes a document's row and bytes; false when there was no row. Inside a {@link Transactions transaction} the
-     * deletion takes effect, bytes included, when the transaction commits, and a rollback keeps the document whole.
+     * Deletes the tenant's document, row and bytes; false when the tenant has no such row. Inside a
+     * {@link Transactions transaction} the deletion takes effect, bytes included, when the transaction commits, and a
+     * rollback keeps the document whole.
      * Once it has taken effect the document is gone for every reader, even if some bytes are left for the
      * {@linkplain #deleteOrphans sweep}.
      */
-    boolean delete(String documentId);
+    boolean delete(String tenant, String documentId);
 
     /**
      * Deletes bytes that no row refers to and that were last written more than {@code minAge} ago: the leftovers of

@@ -53,8 +53,8 @@ public final class FileDocumentStore implements DocumentStore {
     }
 
     @Override
-    public boolean delete(String documentId) {
-        if (!records.delete(documentId)) {
+    public boolean delete(String tenant, String documentId) {
+        if (!records.delete(tenant, documentId)) {
             return false;
         }
         transactions.afterCommit(() -> deleteFile(documentId, null));
@@ -63,7 +63,7 @@ public final class FileDocumentStore implements DocumentStore {
 
     @Override
     public int deleteOrphans(Duration minAge) throws IOException {
-        return files.spool().deleteStale(minAge) + files.deleteUnreferenced(records::exists, minAge);
+        return files.spool().deleteStale(minAge) + files.deleteUnreferenced(records::referenced, minAge);
     }
 
     /** Removes bytes whose row is gone or never came; a failure leaves an orphan for the sweep. */

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import jakarta.servlet.DispatcherType;
@@ -107,20 +108,47 @@ class AuthenticationFilterIT {
     }
 
     @Test
-    void malformedAuthorizationIsUnauthorizedWithAPlainChallenge() throws Exception {
+    void emptyBearerTokenIsAnInvalidRequest() throws Exception {
+        HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
+                .header("Authorization", "Bearer"));
+        assertInvalidRequest(response, Authenticator.AUTHORIZATION_MALFORMED);
+    }
+
+    @Test
+    void aRepeatedAuthorizationHeaderIsAnInvalidRequest() throws Exception {
+        // a proxy that checks one of them and a service that uses the other would disagree on the caller
+        HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
+                .header("Authorization", "Bearer " + token("user-456"))
+                .header("Authorization", "Bearer " + token("admin")));
+        assertInvalidRequest(response, Authenticator.AUTHORIZATION_REPEATED);
+    }
+
+    @Test
+    void twoBearerTokensAreAnInvalidRequest() throws Exception {
         HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
                 .header("Authorization", "Bearer " + token("user-456") + " more"));
-        assertUnauthorized(response, Authenticator.AUTHORIZATION_MALFORMED);
-        assertEquals(PLAIN_CHALLENGE, response.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertInvalidRequest(response, Authenticator.AUTHORIZATION_MALFORMED);
     }
 
     @Test
     void expiredTokenIsUnauthorizedWithAnInvalidTokenChallenge() throws Exception {
-        String expired = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofMinutes(-10));
+        String expired = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofMinutes(-10),
+                Map.of("tenant", Caller.DEFAULT_TENANT));
         HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
                 .header("Authorization", "Bearer " + expired));
         assertUnauthorized(response, TokenVerifier.EXPIRED);
         assertEquals(INVALID_TOKEN_PREFIX + TokenVerifier.EXPIRED + "\"",
+                response.headers().firstValue("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
+    void overlongTokenIsUnauthorizedWithAnInvalidTokenChallenge() throws Exception {
+        String overlong = dev.mintToken("user-456", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofHours(2),
+                Map.of("tenant", Caller.DEFAULT_TENANT));
+        HttpResponse<String> response = send(request().header("x-api-key", dev.apiKey())
+                .header("Authorization", "Bearer " + overlong));
+        assertUnauthorized(response, TokenVerifier.NOT_VALID);
+        assertEquals(INVALID_TOKEN_PREFIX + TokenVerifier.NOT_VALID + "\"",
                 response.headers().firstValue("WWW-Authenticate").orElseThrow());
     }
 
@@ -143,7 +171,8 @@ class AuthenticationFilterIT {
     }
 
     private String token(String subject) {
-        return dev.mintToken(subject, config.auth().issuer(), config.auth().audience(), Duration.ofMinutes(5));
+        return dev.mintToken(subject, config.auth().issuer(), config.auth().audience(), Duration.ofMinutes(5),
+                Map.of("tenant", Caller.DEFAULT_TENANT, "scope", ScopeNames.DEFAULT.all()));
     }
 
     private HttpRequest.Builder request() {
@@ -159,6 +188,15 @@ class AuthenticationFilterIT {
         assertEquals("{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"" + message + "\"}}", response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
         assertTrue(response.headers().firstValue("WWW-Authenticate").isPresent());
+    }
+
+    /** RFC 6750 §3.1: a malformed request is 400 with an {@code invalid_request} challenge, in the service's shape. */
+    private static void assertInvalidRequest(HttpResponse<String> response, String message) {
+        assertEquals(400, response.statusCode());
+        assertEquals("{\"error\":{\"code\":\"INVALID_AUTHORIZATION_REQUEST\",\"message\":\"" + message + "\"}}",
+                response.body());
+        assertEquals(PLAIN_CHALLENGE + ", error=\"invalid_request\", error_description=\"" + message + "\"",
+                response.headers().firstValue("WWW-Authenticate").orElseThrow());
     }
 
     /** Answers with the subject of the authenticated caller. */

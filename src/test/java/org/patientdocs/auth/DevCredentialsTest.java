@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +53,22 @@ class DevCredentialsTest {
         assertEquals(first.apiKey(), second.apiKey());
         assertEquals(first.keyId(), second.keyId());
         assertEquals(first.publicKeys().toString(), second.publicKeys().toString());
+    }
+
+    @Test
+    void aTenantsKeyIsMadeOnFirstUseKeptAndListedWithTheOthers() throws Exception {
+        Path devDir = dataDir.resolve("dev");
+        DevCredentials dev = DevCredentials.ensure(devDir);
+        String key = dev.apiKey("clinic-b");
+        assertEquals(key, DevCredentials.ensure(devDir).apiKey("clinic-b"));
+        assertEquals(dev.apiKey(), dev.apiKey(Caller.DEFAULT_TENANT));
+        assertFalse(key.equals(dev.apiKey()));
+        assertEquals(Map.of(Caller.DEFAULT_TENANT, dev.apiKey(), "clinic-b", key), dev.apiKeys());
+        if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-------", permissions(devDir.resolve(DevCredentials.TENANT_KEYS_DIR).resolve("clinic-b")));
+            assertEquals("rwx------", permissions(devDir.resolve(DevCredentials.TENANT_KEYS_DIR)));
+        }
+        assertThrows(IllegalArgumentException.class, () -> dev.apiKey("../signing-key.jwk"));
     }
 
     @Test
@@ -113,7 +130,8 @@ class DevCredentialsTest {
     @Test
     void mintedTokenCarriesTheHeaderAndClaims() throws Exception {
         DevCredentials dev = DevCredentials.ensure(dataDir.resolve("dev"));
-        SignedJWT jwt = SignedJWT.parse(dev.mintToken("user-456", "urn:iss", "urn:aud", Duration.ofMinutes(5)));
+        SignedJWT jwt = SignedJWT.parse(dev.mintToken("user-456", "urn:iss", "urn:aud", Duration.ofMinutes(5),
+                Map.of("tenant", "clinic-b", "scope", "documents.read")));
         assertEquals(JWSAlgorithm.ES256, jwt.getHeader().getAlgorithm());
         assertEquals(JOSEObjectType.JWT, jwt.getHeader().getType());
         assertEquals(dev.keyId(), jwt.getHeader().getKeyID());
@@ -121,6 +139,8 @@ class DevCredentialsTest {
         assertEquals("urn:iss", jwt.getJWTClaimsSet().getIssuer());
         assertEquals(List.of("urn:aud"), jwt.getJWTClaimsSet().getAudience());
         assertNotNull(jwt.getJWTClaimsSet().getJWTID());
+        assertEquals("clinic-b", jwt.getJWTClaimsSet().getClaim("tenant"));
+        assertEquals("documents.read", jwt.getJWTClaimsSet().getClaim("scope"));
         long lifetime = jwt.getJWTClaimsSet().getExpirationTime().getTime()
                 - jwt.getJWTClaimsSet().getIssueTime().getTime();
         assertTrue(Math.abs(lifetime - Duration.ofMinutes(5).toMillis()) <= 1_000);

@@ -60,13 +60,18 @@ final class TestTokens {
         }
     }
 
-    /** Claims the default configuration accepts: its issuer and audience, a subject, valid for ten minutes. */
+    /**
+     * Claims the default configuration accepts: its issuer and audience, a subject, the default tenant, every scope,
+     * valid for ten minutes.
+     */
     static JWTClaimsSet.Builder validClaims() {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
                 .subject("user-456")
+                .claim("tenant", Caller.DEFAULT_TENANT)
+                .claim("scope", ScopeNames.DEFAULT.all())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
                 .jwtID(UUID.randomUUID().toString());

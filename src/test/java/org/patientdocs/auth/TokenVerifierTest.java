@@ -92,6 +92,57 @@ class TokenVerifierTest {
     }
 
     @Test
+    void lifetimeBeyondTheMaximumIsRejected() {
+        Date issued = new Date();
+        JWTClaimsSet claims = validClaims().issueTime(issued)
+                .expirationTime(new Date(issued.getTime() + (3600 + 1) * 1000L)).build();
+        assertRejected(sign(key, JWSAlgorithm.ES256, claims), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void lifetimeOfExactlyTheMaximumIsAccepted() {
+        Date issued = new Date();
+        JWTClaimsSet claims = validClaims().issueTime(issued).expirationTime(new Date(issued.getTime() + 3600_000L))
+                .build();
+        assertEquals("user-456", verifier.verify(sign(key, JWSAlgorithm.ES256, claims)).subject());
+    }
+
+    @Test
+    void lifetimeIsMeasuredFromIssueTimeEvenForAnOldToken() {
+        // still valid for ten minutes, but issued two hours ago: a token that lived longer than allowed
+        JWTClaimsSet claims = validClaims().issueTime(minutesFromNow(-120)).build();
+        assertRejected(sign(key, JWSAlgorithm.ES256, claims), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void tokenIssuedInTheFutureIsRejected() {
+        JWTClaimsSet claims = validClaims().issueTime(minutesFromNow(5)).expirationTime(minutesFromNow(15)).build();
+        assertRejected(sign(key, JWSAlgorithm.ES256, claims), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void issueTimeWithinClockSkewIsAccepted() {
+        JWTClaimsSet claims = validClaims().issueTime(new Date(System.currentTimeMillis() + 20_000)).build();
+        assertEquals("user-456", verifier.verify(sign(key, JWSAlgorithm.ES256, claims)).subject());
+    }
+
+    @Test
+    void tokenWithoutIssueTimeIsRejectedWhileTheLifetimeIsLimited() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().issueTime(null).build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void withoutALifetimeLimitIssueTimeIsOptionalAndAnyLifetimeAccepted() {
+        ServiceConfig.Auth unlimited = TestTokens.config(dataDir, "auth.max-token-lifetime-seconds", "0").auth();
+        TokenVerifier lenient = TokenVerifier.trusting(new JWKSet(key), unlimited);
+        assertEquals("user-456", lenient.verify(sign(key, JWSAlgorithm.ES256, validClaims().issueTime(null)
+                .expirationTime(minutesFromNow(24 * 60)).build())).subject());
+        // a token from the future is not a matter of lifetime: still refused
+        assertThrows(Unauthorized.class, () -> lenient.verify(sign(key, JWSAlgorithm.ES256,
+                validClaims().issueTime(minutesFromNow(5)).build())));
+    }
+
+    @Test
     void wrongIssuerIsRejected() {
         assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().issuer("urn:someone-else").build()),
                 TokenVerifier.NOT_VALID);
@@ -117,6 +168,28 @@ class TokenVerifierTest {
     @Test
     void blankSubjectIsRejected() {
         assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().subject(" ").build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void numericSubjectIsRejected() {
+        assertRejected(sign(key, JWSAlgorithm.ES256, validClaims().claim("sub", 456).build()),
+                TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void tokenWithoutKeyIdIsRejected() {
+        // the token is signed by a trusted key; only the kid naming it is missing
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build();
+        assertRejected(sign(key, header, validClaims().build()), TokenVerifier.NOT_VALID);
+    }
+
+    @Test
+    void tokenWithABlankKeyIdIsRejected() {
+        ECKey blankId = new ECKey.Builder(key).keyID("").build();
+        TokenVerifier trustingBlankId = TokenVerifier.trusting(new JWKSet(blankId), auth);
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("").build();
+        String token = sign(blankId, header, validClaims().build());
+        assertThrows(Unauthorized.class, () -> trustingBlankId.verify(token));
     }
 
     @Test

@@ -22,6 +22,8 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.patientdocs.auth.ApiKeys;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.auth.ScopeNames;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.server.ServiceRuntime;
@@ -71,6 +73,8 @@ final class BenchService implements AutoCloseable {
         settings.put("auth.issuer", ISSUER);
         settings.put("auth.audience", AUDIENCE);
         settings.put("auth.jwks", jwks.toString());
+        // one token serves the whole run, which may outlast the default hour
+        settings.put("auth.max-token-lifetime-seconds", "86400");
         settings.put("auth.algorithms", "RS256");
         settings.put("auth.api-key-sha256", ApiKeys.sha256Hex(apiKey));
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
@@ -81,6 +85,7 @@ final class BenchService implements AutoCloseable {
     private static String sign(RSAKey key) throws JOSEException {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER).audience(AUDIENCE).subject("bench-user")
+                .claim("tenant", Caller.DEFAULT_TENANT).claim("scope", ScopeNames.DEFAULT.all())
                 .issueTime(Date.from(Instant.now().minusSeconds(5)))
                 .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(12))))
                 .build();

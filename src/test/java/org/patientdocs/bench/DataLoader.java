@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 
+import org.patientdocs.auth.Caller;
+
 /**
  * Fills the patient and document tables straight through JDBC batches, bypassing the service: a fixed, seeded data
  * set, so every run measures the same rows. Documents go to patients at random (about docs/patients each) and are
@@ -133,7 +135,8 @@ final class DataLoader {
 
     private void insertPatients(Connection connection, int patients) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO patient (id, first_name, last_name, birth_date, version) VALUES (?, ?, ?, ?, 1)")) {
+                "INSERT INTO patient (tenant_id, id, first_name, last_name, birth_date, version)"
+                        + " VALUES ('" + Caller.DEFAULT_TENANT + "', ?, ?, ?, ?, 1)")) {
             for (int n = 0; n < patients; n++) {
                 insert.setString(1, patientId(n));
                 insert.setString(2, pick(FIRST_NAMES));
@@ -151,9 +154,10 @@ final class DataLoader {
     private void insertDocuments(Connection connection, int patients, int docs) throws SQLException {
         long span = LAST_UPLOAD.toEpochMilli() - FIRST_UPLOAD.toEpochMilli();
         long started = System.nanoTime();
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO document (id, patient_id, file_name,"
-                + " content_type, file_size_bytes, document_type, description, uploaded_by_id, uploaded_at,"
-                + " content_sha256, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO document (tenant_id, id, patient_id,"
+                + " file_name, content_type, file_size_bytes, document_type, description, uploaded_by_id, uploaded_at,"
+                + " content_sha256, version) VALUES ('" + Caller.DEFAULT_TENANT + "', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " 1)")) {
             for (int n = 0; n < docs; n++) {
                 int type = random.nextInt(20) == 0 ? -1 : random.nextInt(TYPES.size());
                 Instant uploaded = FIRST_UPLOAD.plusMillis((long) ((n + random.nextDouble()) * span / docs));

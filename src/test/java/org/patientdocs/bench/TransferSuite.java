@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.patientdocs.auth.Caller;
 import org.patientdocs.storage.ContentSpool;
 import org.patientdocs.query.Dialect;
 import org.patientdocs.storage.DataSources;
@@ -246,12 +247,13 @@ public final class TransferSuite {
     private double databaseRate(DatabaseDocumentStore store, String patient) throws IOException {
         try (InputStream in = Files.newInputStream(source);
              PendingContent received = store.receive(in, DOCUMENT_BYTES)) {
-            DocumentRecord record = new DocumentRecord(DocumentIds.newId(), patient, "probe.pdf", "application/pdf",
-                    received.size(), null, null, "bench", Instant.now(), received.sha256Hex());
+            DocumentRecord record = new DocumentRecord(Caller.DEFAULT_TENANT, DocumentIds.newId(), patient,
+                    "probe.pdf", "application/pdf", received.size(), null, null, "bench", Instant.now(),
+                    received.sha256Hex());
             long started = System.nanoTime();
             store.create(received, record);
             double rate = rate(System.nanoTime() - started);
-            store.delete(record.id());
+            store.delete(record.tenant(), record.id());
             return rate;
         }
     }

@@ -23,6 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
 
+    /** A well-formed hash (a compile-time constant, for the tables of cases). */
+    private static final String HASH = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
     @TempDir
     Path dataDir;
 
@@ -147,9 +150,21 @@ class ConfigLoaderTest {
                 + " EdDSA), was 'HS256'",
         "auth.algorithms | RS256 | auth.algorithms must include ES256 in development mode, was 'RS256'",
         "auth.api-key-sha256 | the-key-itself | auth.api-key-sha256 must be hex SHA-256 hashes (64 hex digits),"
-                + " comma-separated, was '(a value of length 14)'",
+                + " each optionally followed by :tenant, comma-separated, was '(a value of length 14)'",
+        "auth.api-key-sha256 | " + HASH + ":clinic/a | auth.api-key-sha256 must name tenants of 1 to 64 letters,"
+                + " digits, '.', '_' or '-', starting with a letter or digit, was 'clinic/a'",
+        "auth.tenant-claim | \"\" | auth.tenant-claim must be set, was ''",
+        "auth.scope.audit-read | \"audit read\" | auth.scope.audit-read must be one OAuth scope (printable ASCII"
+                + " without spaces, quotes or backslashes), was 'audit read'",
         "auth.mode | production | auth.jwks is required in production mode, was ''",
         "auth.clock-skew-seconds | 601 | auth.clock-skew-seconds must be an integer in 0..600, was '601'",
+        "auth.max-token-lifetime-seconds | -1 | auth.max-token-lifetime-seconds must be an integer in 0..86400,"
+                + " was '-1'",
+        "auth.jwks-cache-seconds | 59 | auth.jwks-cache-seconds must be an integer in 60..86400, was '59'",
+        "auth.jwks-rate-limit-seconds | 300 | auth.jwks-rate-limit-seconds must be less than auth.jwks-cache-seconds"
+                + " (300), was '300'",
+        "auth.jwks-outage-tolerance-seconds | x | auth.jwks-outage-tolerance-seconds must be an integer in"
+                + " 0..604800, was 'x'",
         "batch.max-bytes | 1023 | batch.max-bytes must be an integer in 1024..67108864, was '1023'",
         "batch.max-operations | 10001 | batch.max-operations must be an integer in 1..10000, was '10001'",
     })
@@ -215,6 +230,15 @@ class ConfigLoaderTest {
             }
             assertFalse(defaults.equals(changed), key + " is accepted but changes nothing");
         }
+    }
+
+    @Test
+    void apiKeysNameTheirTenantsAndABareHashBelongsToTheDefaultTenant() {
+        String other = "B".repeat(64);
+        ServiceConfig config = load("auth.api-key-sha256", HASH + ":clinic-a, " + other);
+        assertEquals(List.of(new ServiceConfig.Auth.ApiKey(HASH, "clinic-a"),
+                new ServiceConfig.Auth.ApiKey("b".repeat(64), ServiceConfig.Auth.DEFAULT_TENANT)),
+                config.auth().apiKeys());
     }
 
     @Test

@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServiceConfigTest {
 
     private static final String HASH = "a".repeat(64);
+    private static final ServiceConfig.Auth.Scopes SCOPES = new ServiceConfig.Auth.Scopes("documents.read",
+            "documents.write", "documents.delete", "patients.read", "patients.write", "audit.read");
 
     static Stream<Arguments> brokenParts() {
         return Stream.of(
@@ -69,7 +71,26 @@ class ServiceConfigTest {
                                 + " was 'RS256'"),
                 broken("a key where its hash belongs", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
                         Set.of("ES256"), List.of("secret"), 60), "auth.api-key-sha256 must be hex SHA-256 hashes"
-                                + " (64 hex digits), comma-separated, was '(a value of length 6)'"),
+                                + " (64 hex digits), each optionally followed by :tenant, comma-separated,"
+                                + " was '(a value of length 6)'"),
+                broken("a tenant that is no name", () -> new ServiceConfig.Auth.ApiKey(HASH, "clinic a"),
+                        "auth.api-key-sha256 must name tenants of 1 to 64 letters, digits, '.', '_' or '-', starting"
+                                + " with a letter or digit, was 'clinic a'"),
+                broken("one key for two tenants", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "tenant",
+                        SCOPES, new ServiceConfig.Auth.ApiKey(HASH, "clinic-a"),
+                        new ServiceConfig.Auth.ApiKey(HASH.toUpperCase(Locale.ROOT), "clinic-b")),
+                        "auth.api-key-sha256 must list each key once (a key belongs to one tenant), was '"
+                                + HASH.substring(0, 12) + "…'"),
+                broken("no tenant claim", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "", SCOPES),
+                        "auth.tenant-claim must be set, was ''"),
+                broken("a scope of two words", () -> new ServiceConfig.Auth.Scopes("documents read", "w", "d", "r",
+                        "w", "a"), "auth.scope.documents-read must be one OAuth scope (printable ASCII without spaces,"
+                                + " quotes or backslashes), was 'documents read'"),
+                broken("a scope with a quote", () -> new ServiceConfig.Auth.Scopes("r", "w", "d", "r", "w",
+                        "audit\"read"), "auth.scope.audit-read must be one OAuth scope (printable ASCII without"
+                                + " spaces, quotes or backslashes), was 'audit\"read'"),
+                broken("no scope name", () -> new ServiceConfig.Auth.Scopes("r", "w", "d", "", "w", "a"),
+                        "auth.scope.patients-read must be set, was ''"),
                 broken("production without a JWKS", () -> auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "",
                         Set.of("RS256"), List.of(HASH), 60), "auth.jwks is required in production mode, was ''"),
                 broken("production without API keys", () -> auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "jwks.json",
@@ -77,6 +98,17 @@ class ServiceConfigTest {
                 broken("a clock skew over ten minutes", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
                         Set.of("ES256"), List.of(), 601), "auth.clock-skew-seconds must be an integer in 0..600,"
                                 + " was '601'"),
+                broken("a token lifetime over a day", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "",
+                        Set.of("ES256"), List.of(), 60, 86_401), "auth.max-token-lifetime-seconds must be an integer"
+                                + " in 0..86400, was '86401'"),
+                broken("a JWKS cache under a minute", () -> jwksCache(59, 30, 0),
+                        "auth.jwks-cache-seconds must be an integer in 60..86400, was '59'"),
+                broken("no JWKS rate limit", () -> jwksCache(60, 0, 0),
+                        "auth.jwks-rate-limit-seconds must be an integer in 1..3600, was '0'"),
+                broken("a JWKS rate limit as long as the cache", () -> jwksCache(60, 60, 0),
+                        "auth.jwks-rate-limit-seconds must be less than auth.jwks-cache-seconds (60), was '60'"),
+                broken("a JWKS outage tolerance over a week", () -> jwksCache(60, 1, 604_801),
+                        "auth.jwks-outage-tolerance-seconds must be an integer in 0..604800, was '604801'"),
                 broken("a batch body under 1 KiB", () -> new ServiceConfig.Batch(1023, 10),
                         "batch.max-bytes must be an integer in 1024..67108864, was '1023'"),
                 broken("a batch of no operations", () -> new ServiceConfig.Batch(1024, 0),
@@ -106,7 +138,10 @@ class ServiceConfigTest {
         database("jdbc:postgresql://db/x", 500, 600_000);
         documents(ServiceConfig.Documents.Store.FILESYSTEM, 604800, 604800);
         auth(ServiceConfig.Auth.Mode.PRODUCTION, "i", "jwks.json", Set.of("PS512", "EdDSA"),
-                List.of(HASH.toUpperCase(Locale.ROOT)), 0);
+                List.of(HASH.toUpperCase(Locale.ROOT)), 0, 0);
+        auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "i", "", Set.of("ES256"), List.of(), 600, 86_400);
+        jwksCache(60, 59, 0);
+        jwksCache(86_400, 3_600, 604_800);
         new ServiceConfig.Batch(64L * 1024 * 1024, 10_000);
         new ServiceConfig.Query(100_000, Integer.MAX_VALUE, 100_000, 1000, 10);
     }
@@ -138,7 +173,27 @@ class ServiceConfigTest {
 
     private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String issuer, String jwks,
                                            Set<String> algorithms, List<String> hashes, long skewSeconds) {
-        return new ServiceConfig.Auth(mode, issuer, "audience", jwks, algorithms, hashes,
-                Duration.ofSeconds(skewSeconds));
+        return auth(mode, issuer, jwks, algorithms, hashes, skewSeconds, 3600);
+    }
+
+    private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String issuer, String jwks,
+                                           Set<String> algorithms, List<String> hashes, long skewSeconds,
+                                           long maxLifetimeSeconds) {
+        List<ServiceConfig.Auth.ApiKey> keys = hashes.stream()
+                .map(hash -> new ServiceConfig.Auth.ApiKey(hash, ServiceConfig.Auth.DEFAULT_TENANT)).toList();
+        return new ServiceConfig.Auth(mode, issuer, "audience", jwks, algorithms, keys,
+                Duration.ofSeconds(skewSeconds), Duration.ofSeconds(maxLifetimeSeconds), jwksCache(300, 30, 3600),
+                "tenant", SCOPES);
+    }
+
+    private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String tenantClaim,
+                                           ServiceConfig.Auth.Scopes scopes, ServiceConfig.Auth.ApiKey... keys) {
+        return new ServiceConfig.Auth(mode, "i", "audience", "", Set.of("ES256"), List.of(keys),
+                Duration.ofSeconds(60), Duration.ofSeconds(3600), jwksCache(300, 30, 3600), tenantClaim, scopes);
+    }
+
+    private static ServiceConfig.Auth.JwksCache jwksCache(long seconds, long rateLimitSeconds, long outageSeconds) {
+        return new ServiceConfig.Auth.JwksCache(Duration.ofSeconds(seconds), Duration.ofSeconds(rateLimitSeconds),
+                Duration.ofSeconds(outageSeconds));
     }
 }

@@ -1,6 +1,7 @@
 package org.patientdocs.error;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
@@ -40,6 +41,31 @@ class ErrorResponseTest {
                         .get("WWW-Authenticate"));
         assertEquals("Bearer realm=\"patientdocs\"", ErrorResponse.ofStatus(401, "Unauthorized").headers()
                 .get("WWW-Authenticate"));
+    }
+
+    @Test
+    void aMissingScopeIsA403WhoseChallengeNamesTheScope() {
+        ErrorResponse answer = ErrorResponse.of(ServiceException.Forbidden.insufficientScope("documents.read",
+                "The access token lacks the scope documents.read this request needs"));
+        assertEquals(403, answer.status());
+        assertEquals("Bearer realm=\"patientdocs\", error=\"insufficient_scope\", error_description=\"The access"
+                + " token lacks the scope documents.read this request needs\", scope=\"documents.read\"",
+                answer.headers().get("WWW-Authenticate"));
+        assertEquals("{\"error\":{\"code\":\"INSUFFICIENT_SCOPE\",\"message\":\"The access token lacks the scope"
+                + " documents.read this request needs\"}}", answer.json());
+        assertNull(ErrorResponse.of(new ServiceException.Forbidden("No")).headers().get("WWW-Authenticate"),
+                "a refusal no scope would lift is no challenge");
+    }
+
+    @Test
+    void aTokenPresentedWronglyIsABadRequestWithAnInvalidRequestChallenge() {
+        ErrorResponse answer = ErrorResponse.of(new ServiceException.BadRequest(
+                ErrorCode.INVALID_AUTHORIZATION_REQUEST, null, "One token, please"));
+        assertEquals(400, answer.status());
+        assertEquals("Bearer realm=\"patientdocs\", error=\"invalid_request\","
+                + " error_description=\"One token, please\"", answer.headers().get("WWW-Authenticate"));
+        assertFalse(ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.BAD_REQUEST, null, "no"))
+                .headers().containsKey("WWW-Authenticate"));
     }
 
     @Test

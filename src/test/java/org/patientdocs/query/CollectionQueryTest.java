@@ -26,17 +26,19 @@ class CollectionQueryTest {
         CollectionQuery.Page page = scoped("$filter=file_size_bytes gt 10&$orderby=uploaded_at desc&$top=5&$skip=2")
                 .page(100, null);
         assertEquals("SELECT " + ALL_COLUMNS + ", t0.uploaded_at AS k0, t0.id AS k1 FROM document t0"
-                + " WHERE t0.patient_id = ? AND (t0.file_size_bytes > ?) ORDER BY k0 DESC, k1 ASC LIMIT ? OFFSET ?",
+                + " WHERE t0.tenant_id = ? AND t0.patient_id = ? AND (t0.file_size_bytes > ?)"
+                + " ORDER BY k0 DESC, k1 ASC LIMIT ? OFFSET ?",
                 page.rows().sql());
-        assertEquals(List.of("p1", 10L, 5, 2), page.rows().params());
+        assertEquals(List.of(Parsed.TENANT, "p1", 10L, 5, 2), page.rows().params());
     }
 
     @Test
     void countReusesTheWhereWithoutOrderOrPage() {
         CollectionQuery query = scoped("$filter=file_size_bytes gt 10&$orderby=file_name&$top=5");
-        assertEquals("SELECT COUNT(*) FROM document t0 WHERE t0.patient_id = ? AND (t0.file_size_bytes > ?)",
+        assertEquals("SELECT COUNT(*) FROM document t0 WHERE t0.tenant_id = ? AND t0.patient_id = ?"
+                        + " AND (t0.file_size_bytes > ?)",
                 query.count().sql());
-        assertEquals(List.of("p1", 10L), query.count().params());
+        assertEquals(List.of(Parsed.TENANT, "p1", 10L), query.count().params());
     }
 
     @Test
@@ -100,20 +102,21 @@ class CollectionQueryTest {
     void orderingByANavigationPathJoinsTheTarget() {
         String sql = Parsed.collection("Documents", "$orderby=Patient/last_name").page(10, null).rows().sql();
         assertTrue(sql.contains("t1.last_name AS k0, t0.id AS k1 FROM document t0 LEFT JOIN patient t1 ON"
-                + " t1.id = t0.patient_id ORDER BY k0 ASC NULLS FIRST, k1 ASC"), sql);
+                + " t1.id = t0.patient_id AND t1.tenant_id = ? WHERE t0.tenant_id = ?"
+                + " ORDER BY k0 ASC NULLS FIRST, k1 ASC"), sql);
     }
 
     @Test
     void orderingByAnExpressionBindsItsParametersOnce() {
         CollectionQuery.Page page = Parsed.collection("Documents", "$orderby=indexof(file_name,'x')").page(10, null);
         assertTrue(page.rows().sql().contains("(POSITION(? IN t0.file_name) - 1) AS k0"));
-        assertEquals(List.of("x", 11, 0), page.rows().params());
+        assertEquals(List.of("x", Parsed.TENANT, 11, 0), page.rows().params());
     }
 
     @Test
     void withoutTopOneRowMoreThanThePageIsReadToDetectANextPage() {
         CollectionQuery.Page page = Parsed.collection("Documents", "").page(10, null);
-        assertEquals(List.of(11, 0), page.rows().params());
+        assertEquals(List.of(Parsed.TENANT, 11, 0), page.rows().params());
         assertTrue(page.hasMore(11));
         assertFalse(page.hasMore(10));
     }
@@ -121,7 +124,7 @@ class CollectionQueryTest {
     @Test
     void aTopWithinThePageNeedsNoNextPage() {
         CollectionQuery.Page page = Parsed.collection("Documents", "$top=3").page(10, null);
-        assertEquals(List.of(3, 0), page.rows().params());
+        assertEquals(List.of(Parsed.TENANT, 3, 0), page.rows().params());
         assertFalse(page.hasMore(3));
     }
 
@@ -129,8 +132,9 @@ class CollectionQueryTest {
     void aLaterPageStartsAfterTheKeysetAndIgnoresSkip() {
         CollectionQuery query = Parsed.collection("Documents", "$orderby=file_size_bytes&$skip=5");
         CollectionQuery.Page page = query.page(10, new Keyset.Position(List.of(7L, "doc-1"), 10));
-        assertTrue(page.rows().sql().contains("WHERE ((t0.file_size_bytes, t0.id) > (?, ?))"), page.rows().sql());
-        assertEquals(List.of(7L, "doc-1", 11, 0), page.rows().params());
+        assertTrue(page.rows().sql().contains("WHERE t0.tenant_id = ? AND ((t0.file_size_bytes, t0.id) > (?, ?))"),
+                page.rows().sql());
+        assertEquals(List.of(Parsed.TENANT, 7L, "doc-1", 11, 0), page.rows().params());
     }
 
     @Test
@@ -138,7 +142,7 @@ class CollectionQueryTest {
         CollectionQuery query = Parsed.collection("Documents", "$top=25");
         CollectionQuery.Page third = query.page(10, new Keyset.Position(List.of("doc-9"), 20));
         assertEquals(5, third.pageRows());
-        assertEquals(List.of("doc-9", 5, 0), third.rows().params());
+        assertEquals(List.of(Parsed.TENANT, "doc-9", 5, 0), third.rows().params());
         assertFalse(third.hasMore(5));
     }
 
@@ -156,7 +160,7 @@ class CollectionQueryTest {
     @Test
     void searchAndFilterAreBothConditions() {
         CollectionQuery query = Parsed.collection("Documents", "$filter=file_size_bytes gt 1&$search=x");
-        assertTrue(query.count().sql().startsWith("SELECT COUNT(*) FROM document t0 WHERE (t0.file_size_bytes > ?)"
-                + " AND ((TRANSLATE(t0.file_name"), query.count().sql());
+        assertTrue(query.count().sql().startsWith("SELECT COUNT(*) FROM document t0 WHERE t0.tenant_id = ?"
+                + " AND (t0.file_size_bytes > ?) AND ((TRANSLATE(t0.file_name"), query.count().sql());
     }
 }

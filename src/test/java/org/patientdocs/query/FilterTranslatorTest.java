@@ -394,27 +394,28 @@ class FilterTranslatorTest {
 
     @Test
     void anyIsACorrelatedExists() {
-        assertEquals("(EXISTS (SELECT 1 FROM document t1 WHERE t1.patient_id = t0.id AND ((t1.document_type = ?) AND"
-                        + " t1.document_type IS NOT NULL)))",
-                Parsed.filter("Patients", "Documents/any(d:d/document_type eq 'Referral')").sql());
+        SqlFragment sql = Parsed.filter("Patients", "Documents/any(d:d/document_type eq 'Referral')");
+        assertEquals("(EXISTS (SELECT 1 FROM document t1 WHERE t1.tenant_id = ? AND t1.patient_id = t0.id"
+                + " AND ((t1.document_type = ?) AND t1.document_type IS NOT NULL)))", sql.sql());
+        assertEquals(List.of(Parsed.TENANT, "Referral"), sql.params(), "the documents of the caller's tenant only");
     }
 
     @Test
     void anyWithoutAConditionAsksForAnyRow() {
-        assertEquals("(EXISTS (SELECT 1 FROM document t1 WHERE t1.patient_id = t0.id))",
+        assertEquals("(EXISTS (SELECT 1 FROM document t1 WHERE t1.tenant_id = ? AND t1.patient_id = t0.id))",
                 Parsed.filter("Patients", "Documents/any()").sql());
     }
 
     @Test
     void allIsNotExistsOfTheNegation() {
-        assertEquals("(NOT EXISTS (SELECT 1 FROM document t1 WHERE t1.patient_id = t0.id AND NOT ((t1.document_type"
-                        + " = ?) AND t1.document_type IS NOT NULL)))",
+        assertEquals("(NOT EXISTS (SELECT 1 FROM document t1 WHERE t1.tenant_id = ? AND t1.patient_id = t0.id"
+                        + " AND NOT ((t1.document_type = ?) AND t1.document_type IS NOT NULL)))",
                 Parsed.filter("Patients", "Documents/all(d:d/document_type eq 'Referral')").sql());
     }
 
     @Test
     void countOfACollectionIsACountingSubquery() {
-        assertEquals("((SELECT COUNT(*) FROM document t1 WHERE t1.patient_id = t0.id) > ?)",
+        assertEquals("((SELECT COUNT(*) FROM document t1 WHERE t1.tenant_id = ? AND t1.patient_id = t0.id) > ?)",
                 Parsed.filter("Patients", "Documents/$count gt 1").sql());
     }
 
@@ -423,15 +424,17 @@ class FilterTranslatorTest {
         SqlFragment sql = Parsed.filter("Patients", "last_name eq 'X' or (Documents/any(d:d/file_size_bytes gt 1)"
                 + " and not Documents/all(e:e/file_size_bytes lt 5))");
         assertEquals("(((t0.last_name = ?) AND t0.last_name IS NOT NULL) OR ((EXISTS (SELECT 1 FROM document t1 WHERE"
-                + " t1.patient_id = t0.id AND (t1.file_size_bytes > ?))) AND (NOT (NOT EXISTS (SELECT 1 FROM"
-                + " document t2 WHERE t2.patient_id = t0.id AND NOT (t2.file_size_bytes < ?))))))", sql.sql());
-        assertEquals(List.of("X", 1L, 5L), sql.params());
+                + " t1.tenant_id = ? AND t1.patient_id = t0.id AND (t1.file_size_bytes > ?))) AND (NOT (NOT EXISTS"
+                + " (SELECT 1 FROM document t2 WHERE t2.tenant_id = ? AND t2.patient_id = t0.id"
+                + " AND NOT (t2.file_size_bytes < ?))))))", sql.sql());
+        assertEquals(List.of("X", Parsed.TENANT, 1L, Parsed.TENANT, 5L), sql.params());
     }
 
     @Test
     void pathsInsideALambdaJoinInsideItsSubquery() {
-        assertEquals("(EXISTS (SELECT 1 FROM document t1 LEFT JOIN patient t2 ON t2.id = t1.patient_id WHERE"
-                        + " t1.patient_id = t0.id AND (((t2.last_name = t0.last_name) AND t2.last_name IS NOT NULL AND"
+        assertEquals("(EXISTS (SELECT 1 FROM document t1 LEFT JOIN patient t2 ON t2.id = t1.patient_id"
+                        + " AND t2.tenant_id = ? WHERE t1.tenant_id = ? AND t1.patient_id = t0.id"
+                        + " AND (((t2.last_name = t0.last_name) AND t2.last_name IS NOT NULL AND"
                         + " t0.last_name IS NOT NULL) OR (t2.last_name IS NULL AND t0.last_name IS NULL))))",
                 Parsed.filter("Patients", "Documents/any(d:d/Patient/last_name eq $it/last_name)").sql());
     }

@@ -20,7 +20,9 @@ final class Parsed {
     static final ServiceMetadata METADATA = EdmLoader.load();
     static final ColumnMap COLUMNS = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
     static final OffsetDateTime NOW = OffsetDateTime.parse("2026-03-01T12:00:00Z");
-    static final Caller CALLER = new Caller("user-456", Caller.DEFAULT_TENANT, "test-key", EnumSet.allOf(Scope.class));
+    /** The tenant of {@link #CALLER}, bound as the first parameter of every WHERE. */
+    static final String TENANT = "clinic-7";
+    static final Caller CALLER = new Caller("user-456", TENANT, "test-key", EnumSet.allOf(Scope.class));
 
     private Parsed() {
     }

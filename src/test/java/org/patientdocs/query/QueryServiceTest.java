@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.auth.Scope;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ServiceException;
 
@@ -88,11 +92,14 @@ class QueryServiceTest {
         Page page = page(store, "Patients('p1')/Documents", "$filter=file_size_bytes gt 10", 100);
 
         assertEquals(List.of(
-                "SELECT t0.id, t0.first_name, t0.last_name, t0.birth_date, t0.version FROM patient t0 WHERE t0.id = ?",
+                "SELECT t0.id, t0.first_name, t0.last_name, t0.birth_date, t0.version FROM patient t0"
+                        + " WHERE t0.tenant_id = ? AND t0.id = ?",
                 "SELECT t0.id, t0.patient_id, t0.file_name, t0.content_type, t0.file_size_bytes, t0.document_type,"
                         + " t0.description, t0.uploaded_by_id, t0.uploaded_at, t0.version, t0.id AS k0 FROM document t0"
-                        + " WHERE t0.patient_id = ? AND (t0.file_size_bytes > ?) ORDER BY k0 ASC LIMIT ? OFFSET ?",
-                "SELECT COUNT(*) FROM document t0 WHERE t0.patient_id = ? AND (t0.file_size_bytes > ?)"),
+                        + " WHERE t0.tenant_id = ? AND t0.patient_id = ? AND (t0.file_size_bytes > ?)"
+                        + " ORDER BY k0 ASC LIMIT ? OFFSET ?",
+                "SELECT COUNT(*) FROM document t0 WHERE t0.tenant_id = ? AND t0.patient_id = ?"
+                        + " AND (t0.file_size_bytes > ?)"),
                 store.sql());
         assertEquals("d1", page.rows().get(0).get("id"));
         assertEquals(1L, page.count(), "a patient's documents carry their count");
@@ -122,7 +129,8 @@ class QueryServiceTest {
         assertEquals(1, page.next().delivered());
         assertNull(page.count(), "counted only on request");
         assertTrue(store.sql().get(0).endsWith("LIMIT ? OFFSET ?"));
-        assertEquals(List.of(2, 0), store.statements.get(0).params(), "one row more than the page tells of more");
+        assertEquals(List.of(Parsed.TENANT, 2, 0), store.statements.get(0).params(),
+                "one row more than the page tells of more");
     }
 
     @Test
@@ -154,7 +162,7 @@ class QueryServiceTest {
                 .map(row -> row.get("id")).toList());
         assertEquals(2, patients.inline().size(), "one entry per document of the level above");
         assertEquals(Set.of("id", "last_name"), patients.selected());
-        assertEquals(List.of("p1", "p2"), store.statements.get(2).params());
+        assertEquals(List.of(Parsed.TENANT, "p1", "p2"), store.statements.get(2).params());
     }
 
     @Test
@@ -172,7 +180,7 @@ class QueryServiceTest {
                 () -> service(Dialect.H2, store).entity(Parsed.CALLER,
                         Target.of(Parsed.parse("Patients('p1')/Documents('d1')", null))));
         assertEquals("The document does not exist", missing.getMessage());
-        assertEquals(List.of("d1", "p1"), store.statements.get(0).params());
+        assertEquals(List.of(Parsed.TENANT, "d1", "p1"), store.statements.get(0).params());
     }
 
     @Test
@@ -183,5 +191,100 @@ class QueryServiceTest {
                         "$expand=Documents($expand=Patient($expand=Documents($expand=Patient)))"),
                 Set.of()));
         assertEquals(List.of(), store.statements);
+    }
+
+    /** A caller of the same tenant as {@link Parsed#CALLER} with only these scopes. */
+    private static Caller only(Scope... scopes) {
+        return new Caller("user-1", Parsed.TENANT, "key-1", scopes.length == 0 ? Set.of() : EnumSet.of(scopes[0],
+                scopes));
+    }
+
+    private static void assertNeeds(String scope, Executable read) {
+        ServiceException.Forbidden refused = assertThrows(ServiceException.Forbidden.class, read);
+        assertEquals(scope, refused.scope());
+    }
+
+    @Test
+    void aCollectionIsReadOnlyWithTheScopeReadingItAndNothingRunsWithout() {
+        Store store = new Store();
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Documents", null), 10, "fingerprint", Set.of()));
+        assertNeeds("patients.read", () -> service(Dialect.H2, store).count(only(Scope.DOCUMENTS_READ),
+                Parsed.parse("Patients/$count", null)));
+        assertEquals(List.of(), store.statements);
+    }
+
+    @Test
+    void theAuditTrailIsReadOnlyWithTheAuditScopeAndNothingRunsWithout() {
+        Store store = new Store();
+        Caller clinician = only(Scope.DOCUMENTS_READ, Scope.PATIENTS_READ, Scope.DOCUMENTS_WRITE,
+                Scope.DOCUMENTS_DELETE, Scope.PATIENTS_WRITE);
+        assertNeeds("audit.read", () -> service(Dialect.H2, store).page(clinician, Parsed.parse("AuditEvents", null),
+                10, "fingerprint", Set.of()));
+        assertNeeds("audit.read", () -> service(Dialect.H2, store).count(clinician,
+                Parsed.parse("AuditEvents/$count", null)));
+        assertNeeds("audit.read", () -> service(Dialect.H2, store).entity(clinician,
+                Target.of(Parsed.parse("AuditEvents(1)", null))));
+        assertEquals(List.of(), store.statements);
+
+        store.rows(layout -> List.of()).count(0);
+        service(Dialect.H2, store).page(only(Scope.AUDIT_READ), Parsed.parse("AuditEvents", "$count=true"), 10,
+                "fingerprint", Set.of());
+        assertTrue(store.sql().get(0).contains("FROM audit_event t0 WHERE t0.tenant_id = ?"), store.sql().get(0));
+        assertEquals(Parsed.TENANT, store.statements.get(0).params().get(0));
+    }
+
+    @Test
+    void aPatientsDocumentsNeedTheDocumentsScopeBeforeThePatientIsLookedUpAndNoPatientsScope() {
+        Store store = new Store();
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Patients('p1')/Documents", null), 10, "fingerprint", Set.of()));
+        assertEquals(List.of(), store.statements, "whether the patient exists is not told either");
+
+        store.rows(layout -> List.of(row(layout, Map.of("id", "p1")))).rows(layout -> List.of()).count(0);
+        service(Dialect.H2, store).page(only(Scope.DOCUMENTS_READ), Parsed.parse("Patients('p1')/Documents", null), 10,
+                "fingerprint", Set.of());
+        assertEquals(3, store.statements.size(), "the patient, the page, the count");
+    }
+
+    @Test
+    void everyTableAQueryOptionReadsNeedsItsReadScope() {
+        Store store = new Store();
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Patients", "$filter=Documents/any(d:d/document_type eq 'HIV')"), 10, "fingerprint",
+                Set.of()));
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Patients", "$filter=Documents/$count gt 2"), 10, "fingerprint", Set.of()));
+        assertNeeds("patients.read", () -> service(Dialect.H2, store).page(only(Scope.DOCUMENTS_READ),
+                Parsed.parse("Documents", "$orderby=Patient/last_name"), 10, "fingerprint", Set.of()));
+        assertEquals(List.of(), store.statements);
+    }
+
+    @Test
+    void expandingNeedsTheReadScopeOfEveryLevel() {
+        Store store = new Store().rows(layout -> List.of(row(layout, Map.of("id", "p1"), "p1")));
+        assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),
+                Parsed.parse("Patients", "$expand=Documents"), 10, "fingerprint", Set.of()));
+        Store documents = new Store().rows(layout -> List.of(row(layout, Map.of("id", "d1", "patient_id", "p1"),
+                "d1")));
+        assertNeeds("patients.read", () -> service(Dialect.H2, documents).page(only(Scope.DOCUMENTS_READ),
+                Parsed.parse("Documents", "$expand=Patient"), 10, "fingerprint", Set.of()));
+    }
+
+    @Test
+    void theEntityAPathNavigatesFromNeedsNoScopeOfItsOwn() {
+        Store store = new Store().rows(layout -> List.of(row(layout, Map.of("id", "p1"))));
+        service(Dialect.H2, store).entity(only(Scope.PATIENTS_READ),
+                Target.of(Parsed.parse("Documents('d1')/Patient", null)));
+        assertTrue(store.sql().get(0).contains("(SELECT t1.patient_id FROM document t1"), store.sql().get(0));
+    }
+
+    @Test
+    void theEntityAChangeAddressesIsFoundWithoutAReadScopeInTheCallersTenant() {
+        Store store = new Store().rows(layout -> List.of(row(layout, Map.of("id", "d1"))));
+        Target target = Target.of(Parsed.parse("Documents('d1')", null));
+        service(Dialect.H2, store).entityToChange(only(), target);
+        assertEquals(List.of(Parsed.TENANT, "d1"), store.statements.get(0).params());
+        assertNeeds("documents.read", () -> service(Dialect.H2, new Store()).entity(only(), target));
     }
 }

@@ -60,7 +60,8 @@ class SearchTranslatorTest {
     void searchWithoutSearchColumnsIsNotImplemented() {
         ColumnMap.Table documents = Parsed.table("Documents");
         ColumnMap.Table bare = new ColumnMap.Table(documents.entityType(), documents.name(), documents.key(),
-                documents.columns(), documents.navigations(), List.of(), documents.version());
+                documents.columns(), documents.navigations(), List.of(), documents.version(), documents.tenant(),
+                documents.access());
         UriInfo uri = Parsed.parse("Documents", "$search=a");
         Block block = new Block(Parsed.context(Dialect.H2, uri), bare);
         assertThrows(ServiceException.NotImplemented.class,

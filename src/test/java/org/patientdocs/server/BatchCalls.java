@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,9 +24,16 @@ final class BatchCalls {
             Pattern.DOTALL);
 
     private final TestService service;
+    private final Supplier<TestService.Credentials> credentials;
 
     BatchCalls(TestService service) {
+        this(service, service::credentials);
+    }
+
+    /** Batches sent with the given credentials. */
+    BatchCalls(TestService service, Supplier<TestService.Credentials> credentials) {
         this.service = service;
+        this.credentials = credentials;
     }
 
     /** A request of a multipart batch; {@code headers} are whole header lines. */
@@ -60,7 +68,7 @@ final class BatchCalls {
             body.append("--batch_x\r\n").append(part);
         }
         body.append("--batch_x--\r\n");
-        HttpRequest.Builder request = service.request("/$batch")
+        HttpRequest.Builder request = service.request("/$batch", credentials.get())
                 .header("Content-Type", "multipart/mixed; boundary=batch_x");
         for (int i = 0; i < headers.size(); i += 2) {
             request.header(headers.get(i), headers.get(i + 1));
@@ -74,7 +82,8 @@ final class BatchCalls {
 
     /** A JSON batch, with the given extra headers (name, value, name, value, …). */
     HttpResponse<String> json(String json, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = service.request("/$batch").header("Content-Type", "application/json");
+        HttpRequest.Builder request = service.request("/$batch", credentials.get())
+                .header("Content-Type", "application/json");
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

@@ -85,10 +85,12 @@ final class QueryDataset {
     /** Writes the rows straight into a store's tables (the API sets uploaded_at itself, so it cannot). */
     void insertInto(Connection connection) throws SQLException {
         try (PreparedStatement patient = connection.prepareStatement(
-                "INSERT INTO patient (id, first_name, last_name, birth_date, version) VALUES (?, ?, ?, ?, 1)");
-             PreparedStatement document = connection.prepareStatement("INSERT INTO document (id, patient_id,"
-                     + " file_name, content_type, file_size_bytes, document_type, description, uploaded_by_id,"
-                     + " uploaded_at, content_sha256, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+                "INSERT INTO patient (tenant_id, id, first_name, last_name, birth_date, version)"
+                        + " VALUES ('default', ?, ?, ?, ?, 1)");
+             PreparedStatement document = connection.prepareStatement("INSERT INTO document (tenant_id, id,"
+                     + " patient_id, file_name, content_type, file_size_bytes, document_type, description,"
+                     + " uploaded_by_id, uploaded_at, content_sha256, version)"
+                     + " VALUES ('default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
             for (Map<String, Object> p : patients) {
                 patient.setString(1, (String) p.get("id"));
                 patient.setString(2, (String) p.get("first_name"));

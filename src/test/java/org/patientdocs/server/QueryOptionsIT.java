@@ -152,9 +152,10 @@ class QueryOptionsIT {
         JsonNode first = TestService.json(get("/Documents?$orderby=id", 5));
         assertEquals("doc-004", ids(first).get(4));
         try (Connection connection = service.connect();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO document (id, patient_id, file_name,"
-                     + " content_type, file_size_bytes, uploaded_by_id, uploaded_at, content_sha256, version)"
-                     + " VALUES ('doc-000a', 'p01', 'new.pdf', 'application/pdf', 1, 'u',"
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO document (tenant_id, id, patient_id,"
+                     + " file_name, content_type, file_size_bytes, uploaded_by_id, uploaded_at, content_sha256,"
+                     + " version)"
+                     + " VALUES ('default', 'doc-000a', 'p01', 'new.pdf', 'application/pdf', 1, 'u',"
                      + " TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00', 'x', 1)")) {
             insert.executeUpdate();
             JsonNode second = TestService.json(follow(first.get("@odata.nextLink").asText()));

@@ -33,6 +33,8 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.patientdocs.auth.ApiKeys;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.auth.ScopeNames;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 
@@ -115,13 +117,27 @@ final class TestService implements AutoCloseable {
         return new TestService(dataDir, config, ServiceRuntime.start(config), key, owned);
     }
 
+    /** A token of the default tenant (the tenant of {@link #API_KEY}) with every scope. */
     String token(String subject) {
         return token(subject, Instant.now().plus(Duration.ofMinutes(10)));
     }
 
     String token(String subject, Instant expiry) {
+        return token(subject, Caller.DEFAULT_TENANT, ScopeNames.DEFAULT.all(), expiry);
+    }
+
+    /**
+     * A token naming a tenant in its {@code tenant} claim and granting the scopes of a {@code scope} claim (none
+     * when null).
+     */
+    String token(String subject, String tenant, String scope) {
+        return token(subject, tenant, scope, Instant.now().plus(Duration.ofMinutes(10)));
+    }
+
+    private String token(String subject, String tenant, String scope, Instant expiry) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER).audience(AUDIENCE).subject(subject)
+                .claim("tenant", tenant).claim("scope", scope)
                 .issueTime(Date.from(Instant.now().minusSeconds(5))).expirationTime(Date.from(expiry))
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID())
@@ -134,12 +150,26 @@ final class TestService implements AutoCloseable {
         return jwt.serialize();
     }
 
+    /** An API key and a bearer token, as a request presents them. */
+    record Credentials(String apiKey, String token) {
+    }
+
+    /** The credentials of {@link #request(String)}: {@link #API_KEY} and a token of its tenant with every scope. */
+    Credentials credentials() {
+        return new Credentials(API_KEY, token("user-456"));
+    }
+
     /** A request to a path relative to the service root (as written in the spec), with valid credentials. */
     HttpRequest.Builder request(String path) {
+        return request(path, credentials());
+    }
+
+    /** A request to a path relative to the service root with the given credentials. */
+    HttpRequest.Builder request(String path, Credentials credentials) {
         return HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token("user-456"))
-                .header("x-api-key", API_KEY);
+                .header("Authorization", "Bearer " + credentials.token())
+                .header("x-api-key", credentials.apiKey());
     }
 
     /** The URI of a path as written in the spec; '$' and quotes need no escaping, spaces become %20. */

@@ -44,10 +44,12 @@ class TextOrderIT {
         service = TestService.start(Map.of());
         try (Connection connection = service.connect();
              PreparedStatement patient = connection.prepareStatement(
-                     "INSERT INTO patient (id, first_name, last_name, version) VALUES ('p1', 'Ada', 'Smith', 1)");
-             PreparedStatement document = connection.prepareStatement("INSERT INTO document (id, patient_id,"
-                     + " file_name, content_type, file_size_bytes, uploaded_by_id, uploaded_at, content_sha256,"
-                     + " version) VALUES (?, 'p1', ?, 'application/pdf', 1, 'user-456', ?, ?, 1)")) {
+                     "INSERT INTO patient (tenant_id, id, first_name, last_name, version)"
+                             + " VALUES ('default', 'p1', 'Ada', 'Smith', 1)");
+             PreparedStatement document = connection.prepareStatement("INSERT INTO document (tenant_id, id,"
+                     + " patient_id, file_name, content_type, file_size_bytes, uploaded_by_id, uploaded_at,"
+                     + " content_sha256, version) VALUES ('default', ?, 'p1', ?, 'application/pdf', 1, 'user-456', ?,"
+                     + " ?, 1)")) {
             patient.executeUpdate();
             // inserted in another order than the expected one
             for (int i = NAMES.size() - 1; i >= 0; i--) {

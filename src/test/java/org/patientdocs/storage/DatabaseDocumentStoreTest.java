@@ -33,6 +33,7 @@ import org.patientdocs.error.ServiceException;
 class DatabaseDocumentStoreTest {
 
     private static final int CHUNK = 1000;
+    private static final String TENANT = "clinic-1";
     private static final String PATIENT = "p-1";
 
     @TempDir
@@ -45,7 +46,7 @@ class DatabaseDocumentStoreTest {
     @BeforeEach
     void createStore() throws IOException {
         database = new InstrumentedDataSource();
-        new PatientStore(database).insert(new PatientRecord(PATIENT, null, null, null));
+        new PatientStore(database).insert(new PatientRecord(TENANT, PATIENT, null, null, null));
         records = new DocumentRecords(database);
         store = new DatabaseDocumentStore(spoolDir, database, records, CHUNK);
     }
@@ -84,7 +85,7 @@ class DatabaseDocumentStoreTest {
     @Test
     void rowAndChunksAppearTogether() throws Exception {
         DocumentRecord record = create(ContentSpoolTest.randomBytes(2500));
-        assertTrue(records.exists(record.id()));
+        assertTrue(records.exists(TENANT, record.id()));
         assertEquals(3, chunkCount(record.id()));
     }
 
@@ -96,7 +97,7 @@ class DatabaseDocumentStoreTest {
                 10_000)) {
             assertThrows(ServiceException.ServiceUnavailable.class, () -> store.create(pending, record));
         }
-        assertFalse(records.exists(record.id()));
+        assertFalse(records.exists(TENANT, record.id()));
         assertEquals(0, chunkCount(record.id()));
         assertEquals(0, totalChunks());
         assertEquals(0, spoolFileCount());
@@ -105,8 +106,8 @@ class DatabaseDocumentStoreTest {
 
     @Test
     void anUnknownPatientIsNotFoundAndStoresNothing() throws Exception {
-        DocumentRecord record = new DocumentRecord(DocumentIds.newId(), "nobody", "a.pdf", "application/pdf", 10,
-                null, null, "user-1", Instant.now(), "0".repeat(64));
+        DocumentRecord record = new DocumentRecord(TENANT, DocumentIds.newId(), "nobody", "a.pdf", "application/pdf",
+                10, null, null, "user-1", Instant.now(), "0".repeat(64));
         try (PendingContent pending = store.receive(new ByteArrayInputStream(new byte[10]), 100)) {
             assertThrows(ServiceException.NotFound.class, () -> store.create(pending, record));
         }
@@ -116,10 +117,10 @@ class DatabaseDocumentStoreTest {
     @Test
     void deleteRemovesTheRowAndItsChunks() throws Exception {
         DocumentRecord record = create(ContentSpoolTest.randomBytes(2500));
-        assertTrue(store.delete(record.id()));
-        assertFalse(records.exists(record.id()));
+        assertTrue(store.delete(TENANT, record.id()));
+        assertFalse(records.exists(TENANT, record.id()));
         assertEquals(0, chunkCount(record.id()));
-        assertFalse(store.delete(record.id()));
+        assertFalse(store.delete(TENANT, record.id()));
         assertThrows(NoSuchFileException.class, () -> store.openContent(record));
     }
 
@@ -143,7 +144,7 @@ class DatabaseDocumentStoreTest {
     @Test
     void contentLongerThanRecordedIsAnError() throws Exception {
         DocumentRecord stored = create(ContentSpoolTest.randomBytes(2500));
-        DocumentRecord shorter = new DocumentRecord(stored.id(), stored.patientId(), stored.fileName(),
+        DocumentRecord shorter = new DocumentRecord(TENANT, stored.id(), stored.patientId(), stored.fileName(),
                 stored.contentType(), 1500, null, null, stored.uploadedById(), stored.uploadedAt(),
                 stored.contentSha256());
         try (InputStream in = store.openContent(shorter)) {
@@ -175,7 +176,7 @@ class DatabaseDocumentStoreTest {
     }
 
     private static DocumentRecord record(long size) {
-        return new DocumentRecord(DocumentIds.newId(), PATIENT, "a.pdf", "application/pdf", size, null, null,
+        return new DocumentRecord(TENANT, DocumentIds.newId(), PATIENT, "a.pdf", "application/pdf", size, null, null,
                 "user-1", Instant.now().truncatedTo(ChronoUnit.MILLIS), "0".repeat(64));
     }
 

@@ -25,6 +25,8 @@ import org.patientdocs.error.ServiceException;
 
 class FileDocumentStoreTest {
 
+    private static final String TENANT = "clinic-1";
+    private static final String OTHER_TENANT = "clinic-2";
     private static final String PATIENT = "p-1";
 
     @TempDir
@@ -39,7 +41,7 @@ class FileDocumentStoreTest {
     @BeforeEach
     void createStore() throws IOException {
         database = new InstrumentedDataSource();
-        new PatientStore(database).insert(new PatientRecord(PATIENT, null, null, null));
+        new PatientStore(database).insert(new PatientRecord(TENANT, PATIENT, null, null, null));
         transactions = new Transactions(database);
         records = new DocumentRecords(transactions.dataSource());
         store = new FileDocumentStore(dataDir.resolve("documents"), records, transactions);
@@ -50,7 +52,7 @@ class FileDocumentStoreTest {
     void createStoresTheFileAndTheRow() throws Exception {
         byte[] content = ContentSpoolTest.randomBytes(5000);
         DocumentRecord record = create(record(PATIENT, content.length), content);
-        assertTrue(records.exists(record.id()));
+        assertTrue(records.exists(TENANT, record.id()));
         assertTrue(Files.exists(files.pathOf(record.id())));
         try (InputStream in = store.openContent(record)) {
             assertArrayEquals(content, in.readAllBytes());
@@ -72,12 +74,24 @@ class FileDocumentStoreTest {
     }
 
     @Test
+    void anotherTenantCannotFindChangeOrDeleteTheDocumentByItsId() throws Exception {
+        DocumentRecord record = create(record(PATIENT, 3), new byte[] {1, 2, 3});
+        assertTrue(records.find(OTHER_TENANT, record.id()).isEmpty());
+        assertFalse(records.exists(OTHER_TENANT, record.id()));
+        assertFalse(records.updateLabels(OTHER_TENANT, record.id(), "Referral", "changed", 1));
+        assertFalse(store.delete(OTHER_TENANT, record.id()));
+
+        assertEquals(record, records.find(TENANT, record.id()).orElseThrow());
+        assertTrue(Files.exists(files.pathOf(record.id())));
+    }
+
+    @Test
     void deleteRemovesRowAndFile() throws Exception {
         DocumentRecord record = create(record(PATIENT, 3), new byte[] {1, 2, 3});
-        assertTrue(store.delete(record.id()));
-        assertFalse(records.exists(record.id()));
+        assertTrue(store.delete(TENANT, record.id()));
+        assertFalse(records.exists(TENANT, record.id()));
         assertThrows(NoSuchFileException.class, () -> store.openContent(record));
-        assertFalse(store.delete(record.id()));
+        assertFalse(store.delete(TENANT, record.id()));
     }
 
     @Test
@@ -85,11 +99,11 @@ class FileDocumentStoreTest {
         byte[] content = {1, 2, 3};
         DocumentRecord record = create(record(PATIENT, 3), content);
         transactions.inTransaction(() -> {
-            assertTrue(store.delete(record.id()));
+            assertTrue(store.delete(TENANT, record.id()));
             assertTrue(Files.exists(files.pathOf(record.id())), "the file waits for the commit");
             return new Transactions.Outcome<>(null, false);
         });
-        assertTrue(records.exists(record.id()));
+        assertTrue(records.exists(TENANT, record.id()));
         try (InputStream in = store.openContent(record)) {
             assertArrayEquals(content, in.readAllBytes());
         }
@@ -99,11 +113,11 @@ class FileDocumentStoreTest {
     void aDeleteCommittedRemovesTheFileAfterTheCommit() throws Exception {
         DocumentRecord record = create(record(PATIENT, 3), new byte[] {1, 2, 3});
         transactions.inTransaction(() -> {
-            assertTrue(store.delete(record.id()));
+            assertTrue(store.delete(TENANT, record.id()));
             assertTrue(Files.exists(files.pathOf(record.id())), "the file waits for the commit");
             return new Transactions.Outcome<>(null, true);
         });
-        assertFalse(records.exists(record.id()));
+        assertFalse(records.exists(TENANT, record.id()));
         assertFalse(Files.exists(files.pathOf(record.id())));
         assertEquals(0, storedFileCount());
     }
@@ -113,7 +127,7 @@ class FileDocumentStoreTest {
         DocumentRecord record = create(record(PATIENT, 3), new byte[] {1, 2, 3});
         age(files.pathOf(record.id()));
         // the row's deletion committed, then the service stopped before it removed the file
-        assertTrue(records.delete(record.id()));
+        assertTrue(records.delete(TENANT, record.id()));
         assertEquals(1, store.deleteOrphans(Duration.ofHours(1)));
         assertEquals(0, storedFileCount());
     }
@@ -150,7 +164,7 @@ class FileDocumentStoreTest {
     }
 
     private static DocumentRecord record(String patient, long size) {
-        return new DocumentRecord(DocumentIds.newId(), patient, "a.pdf", "application/pdf", size, null, null,
+        return new DocumentRecord(TENANT, DocumentIds.newId(), patient, "a.pdf", "application/pdf", size, null, null,
                 "user-1", Instant.now().truncatedTo(ChronoUnit.MILLIS), "0".repeat(64));
     }
 
