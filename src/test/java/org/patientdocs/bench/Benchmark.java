@@ -51,6 +51,10 @@ public final class Benchmark {
                 QuerySuite.run(options, postgres != null ? postgres.newDatabase(true)
                         : BenchDatabase.h2(options.workDir().resolve("query-h2")));
             }
+            if (options.runsAudit()) {
+                AuditSuite.run(options, postgres != null ? postgres.newDatabase(true)
+                        : BenchDatabase.h2(options.workDir().resolve("audit-h2")));
+            }
             if (options.runsTransfers()) {
                 forkTransferSuite(options, postgres != null ? postgres.newDatabase(false)
                         : BenchDatabase.h2(options.workDir().resolve("transfer-h2")));
