@@ -159,6 +159,24 @@ class AuditIT {
     }
 
     @Test
+    void eachOperationOfABatchIsRecordedOnItsOwnUnderTheBatchsRequestId() throws Exception {
+        assertEquals(201, service.postJson("/Patients", "{\"id\":\"au-batch\"}").statusCode());
+        HttpResponse<String> batch = new BatchCalls(service).json("{\"requests\":["
+                + "{\"id\":\"1\",\"method\":\"get\",\"url\":\"Patients('au-batch')\"},"
+                + "{\"id\":\"2\",\"method\":\"patch\",\"url\":\"Patients('au-batch')\","
+                + "\"headers\":{\"content-type\":\"application/json\"},\"body\":{\"last_name\":\"B\"}},"
+                + "{\"id\":\"3\",\"method\":\"get\",\"url\":\"Patients('au-batch-missing')\"}]}");
+        assertEquals(200, batch.statusCode(), batch.body());
+        JsonNode events = TestService.json(service.get("/AuditEvents?$filter=request_id eq '" + requestId(batch)
+                + "'&$orderby=id")).get("value");
+        List<String> actions = new ArrayList<>();
+        events.forEach(e -> actions.add(e.get("action").asText() + " " + e.get("status").asInt() + " "
+                + strings(e.get("patient_ids"))));
+        assertEquals(List.of("read 200 [au-batch]", "update 200 [au-batch]", "denied 404 [au-batch-missing]"),
+                actions);
+    }
+
+    @Test
     void theTrailIsReadWithFilterOrderByPagingAndCount() throws Exception {
         for (int i = 0; i < 3; i++) {
             assertEquals(404, service.get("/Patients('au-nobody')").statusCode());
