@@ -43,8 +43,8 @@ final class AuditVerifyCommand {
                         + chain.last());
             } else {
                 intact = false;
-                out.println("tenant " + chain.tenant() + ": BROKEN: " + chain.broken() + " (events 1 to "
-                        + chain.events() + " are intact)");
+                out.println("tenant " + chain.tenant() + ": BROKEN: " + chain.broken()
+                        + (chain.events() == 0 ? "" : " (events 1 to " + chain.events() + " are intact)"));
             }
         }
         if (chains.isEmpty()) {

@@ -282,6 +282,32 @@ class AuditIT {
         }
     }
 
+    @Test
+    void theJarsAuditVerifyCommandChecksTheConfiguredDatabase() throws Exception {
+        try (TestDatabase database = TestDatabase.isPostgres() ? TestDatabase.fresh() : H2Databases.overTcp();
+             TestService own = TestService.start(database, Map.of())) {
+            assertEquals(200, own.get("/Patients?$top=1").statusCode());
+            Map<String, String> settings = Map.of("db.url", database.url(), "db.user", database.user(),
+                    "db.password", database.password(), "data.dir", own.dataDir.toString());
+            try (JarProcess verify = JarProcess.start(own.dataDir, settings, Map.of(), "audit-verify")) {
+                List<String> out = verify.remainingLines();
+                assertEquals(AuditVerifyCommand.INTACT, verify.exitCode(), String.join("\n", out));
+                assertTrue(out.stream().anyMatch(l -> l.startsWith("tenant default: 1 events, intact; last chain"
+                        + " value ")), String.join("\n", out));
+            }
+            try (Connection connection = own.connect(); Statement sql = connection.createStatement()) {
+                appendOnlyOff(sql);
+                sql.executeUpdate("UPDATE audit_event SET status = 201 WHERE id = 1");
+            }
+            try (JarProcess verify = JarProcess.start(own.dataDir, settings, Map.of(), "audit-verify")) {
+                List<String> out = verify.remainingLines();
+                assertEquals(AuditVerifyCommand.BROKEN, verify.exitCode(), String.join("\n", out));
+                assertTrue(out.contains("tenant default: BROKEN: event 1 does not match its chain value (it was"
+                        + " changed)"), String.join("\n", out));
+            }
+        }
+    }
+
     /** On PostgreSQL a trigger lets a role that owns the table skip it only by turning it off first. */
     private static void appendOnlyOff(Statement sql) throws SQLException {
         if (TestDatabase.isPostgres()) {
