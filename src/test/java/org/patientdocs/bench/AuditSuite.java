@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -76,6 +77,11 @@ final class AuditSuite {
         String patient = "Patients('" + DataLoader.patientId(options.patients() / 2) + "')";
         String document = JSON.readTree(send(audited.request(patient + "/Documents?$top=1&$select=id").GET()
                 .build()).body()).get("value").get(0).get("id").asText();
+        // concurrent changes of one document would refuse each other (412): each PATCH takes the next of many
+        List<String> patched = new ArrayList<>();
+        JSON.readTree(send(audited.request("Documents?$top=500&$select=id").GET().build()).body()).get("value")
+                .forEach(d -> patched.add(d.get("id").asText()));
+        AtomicInteger next = new AtomicInteger();
         String auditedUpload = upload(audited, patient);
         String unauditedUpload = upload(unaudited, patient);
         List<Request> requests = List.of(
@@ -87,8 +93,9 @@ final class AuditSuite {
                 get("a document by key", "Documents('" + document + "')"),
                 new Request("download 10 kB", service -> service.request("Documents('"
                         + (service == audited ? auditedUpload : unauditedUpload) + "')/$value").GET().build()),
-                new Request("PATCH a document's description", service -> service.request("Documents('" + document
-                        + "')").header("Content-Type", "application/json")
+                new Request("PATCH a document's description", service -> service.request("Documents('"
+                        + patched.get(next.getAndIncrement() % patched.size()) + "')")
+                        .header("Content-Type", "application/json")
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"description\":\"audited\"}"))
                         .build()));
         System.out.printf(Locale.ROOT, "%-40s %12s %12s %7s%n", "request (requests/s, median of " + ROUNDS
