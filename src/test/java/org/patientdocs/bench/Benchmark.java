@@ -52,7 +52,8 @@ public final class Benchmark {
                         : BenchDatabase.h2(options.workDir().resolve("query-h2")));
             }
             if (options.runsAudit()) {
-                AuditSuite.run(options, postgres != null ? postgres.newDatabase(true)
+                // the driver's defaults, as production runs: the audit writer's statements are prepared once
+                AuditSuite.run(options, postgres != null ? postgres.newDatabase(false)
                         : BenchDatabase.h2(options.workDir().resolve("audit-h2")));
             }
             if (options.runsTransfers()) {
