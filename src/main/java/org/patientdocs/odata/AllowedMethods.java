@@ -72,6 +72,9 @@ public final class AllowedMethods {
         return switch (parts.get(parts.size() - 1).getKind()) {
             case value, count, primitiveProperty -> READ;
             case entitySet, navigationProperty -> {
+                if (Model.isAuditEvents(target.set())) {
+                    yield READ;
+                }
                 if (target.key() != null) {
                     yield ENTITY;
                 }

@@ -76,8 +76,8 @@ final class CollectionJson implements ODataContent {
     private static final long LAST_SECOND = 253_402_300_799L;
     private static final SerializedString ETAG = new SerializedString("@odata.etag");
 
-    /** How a property's values are written. */
-    private enum Shape { STRING, NUMBER, BOOLEAN, DATE_TIME_OFFSET, OTHER }
+    /** How a property's values are written; {@code STRINGS}: a list of strings, as a JSON array. */
+    private enum Shape { STRING, NUMBER, BOOLEAN, DATE_TIME_OFFSET, OTHER, STRINGS }
 
     /**
      * A property to write, with its stored column (where a row holds its value), its name encoded for JSON and the
@@ -128,8 +128,8 @@ final class CollectionJson implements ODataContent {
             if (selected.contains(name)) {
                 EdmProperty property = type.getStructuralProperty(name);
                 EdmPrimitiveType primitive = (EdmPrimitiveType) property.getType();
-                list.add(new Column(property, primitive, shape(primitive), table.column(name),
-                        new SerializedString(name)));
+                list.add(new Column(property, primitive, property.isCollection() ? Shape.STRINGS : shape(primitive),
+                        table.column(name), new SerializedString(name)));
             }
         }
         return list;
@@ -281,6 +281,12 @@ final class CollectionJson implements ODataContent {
 
     private static void writeValue(Column column, Object value, JsonGenerator json)
             throws IOException, EdmPrimitiveTypeException {
+        if (value == null && column.shape() == Shape.STRINGS) {
+            // a collection is never null in OData: Olingo writes none as an empty one
+            json.writeStartArray();
+            json.writeEndArray();
+            return;
+        }
         if (value == null) {
             json.writeNull();
             return;
@@ -298,6 +304,13 @@ final class CollectionJson implements ODataContent {
             case DATE_TIME_OFFSET -> json.writeString(value instanceof Instant instant && instant.getEpochSecond()
                     >= FIRST_SECOND && instant.getEpochSecond() <= LAST_SECOND ? utc(instant) : convert(column, value));
             case OTHER -> json.writeString(convert(column, value));
+            case STRINGS -> {
+                json.writeStartArray();
+                for (Object text : (List<?>) value) {
+                    json.writeString((String) text);
+                }
+                json.writeEndArray();
+            }
         }
     }
 

@@ -24,7 +24,6 @@ import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.CountOption;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
-import org.patientdocs.auth.Caller;
 import org.patientdocs.query.Keyset;
 import org.patientdocs.query.Page;
 import org.patientdocs.query.Row;
@@ -39,19 +38,22 @@ import org.patientdocs.url.NextLinks;
  */
 public final class CollectionProcessor extends CallerProcessor implements CountEntityCollectionProcessor {
 
-    /** @param caller the authenticated caller of this request (processors are made per request) */
-    public CollectionProcessor(Services services, Caller caller) {
-        super(services, caller);
+    /** @param audit what this request records, for its authenticated caller (processors are made per request) */
+    public CollectionProcessor(Services services, AccessAudit audit) {
+        super(services, audit);
     }
 
     @Override
     public void readEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo,
                                      ContentType format) throws SerializerException {
-        EdmEntitySet set = Target.of(uriInfo).set();
+        Target target = Target.of(uriInfo);
+        EdmEntitySet set = target.set();
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
         String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
         Page page = services.queryService().page(caller, uriInfo, size.rows(), fingerprint,
-                Entities.withMediaProperties(Set.of(), format, set.getEntityType()));
+                AccessAudit.withAuditedProperties(Entities.withMediaProperties(Set.of(), format, set.getEntityType()),
+                        set.getEntityType()));
+        audit.list(request, target, page);
         URI next = page.next() == null ? null : NextLinks.page(request.getRawBaseUri(), request.getRawODataPath(),
                 request.getRawQueryPath(), Keyset.encode(fingerprint, page.next()));
         ExpandOption expand = uriInfo.getExpandOption();
@@ -99,7 +101,9 @@ public final class CollectionProcessor extends CallerProcessor implements CountE
 
     @Override
     public void countEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        Target target = Target.of(uriInfo);
         long count = services.queryService().count(caller, uriInfo);
+        audit.count(request, target, count);
         response.setContent(new ByteArrayInputStream(Long.toString(count).getBytes(StandardCharsets.UTF_8)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, ContentType.TEXT_PLAIN.toContentTypeString());

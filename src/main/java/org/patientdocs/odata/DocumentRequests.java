@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.Property;
@@ -23,6 +24,7 @@ import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Literals;
 import org.patientdocs.query.Row;
 import org.patientdocs.query.Target;
+import org.patientdocs.storage.AuditEvent.Action;
 import org.patientdocs.storage.ContentSniffer;
 import org.patientdocs.storage.DocumentIds;
 import org.patientdocs.storage.DocumentRecord;
@@ -63,8 +65,9 @@ final class DocumentRequests {
     /**
      * @param patient the patient the document is uploaded to, found (in the caller's tenant) before any byte is read;
      *                uploading needs no scope reading patients
+     * @param stored  what must commit with the document's row (its audit event), run in its transaction
      */
-    Upload upload(ODataRequest request, Target patient, Caller caller) {
+    Upload upload(ODataRequest request, Target patient, Caller caller, Consumer<DocumentRecord> stored) {
         services.queryService().entityToChange(caller, patient);
         String patientId = patient.key();
         DocumentStore store = services.documentStore();
@@ -75,18 +78,27 @@ final class DocumentRequests {
                     FileNames.checked(received.fileName(), kind), kind.mimeType(), pending.size(),
                     received.documentType(), received.description(), caller.subject(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS), pending.sha256Hex());
-            store.create(pending, record);
+            services.transactions().atomically(() -> {
+                store.create(pending, record);
+                stored.accept(record);
+                return null;
+            });
             return new Upload(record, received.fromForm());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    void download(ODataRequest request, ODataResponse response, Target target, Caller caller) {
-        DocumentRecord document = find(target, caller);
+    /** @param audit what the request records; a HEAD, which sends no content, is recorded as a read */
+    void download(ODataRequest request, ODataResponse response, Target target, AccessAudit audit) {
+        DocumentRecord document = find(target, audit.caller());
         String etag = "\"" + document.contentSha256() + "\"";
         response.setHeader(HttpHeader.ETAG, etag);
-        if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag)) {
+        boolean unchanged = ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag);
+        audit.download(request, media.sendsBody() ? Action.DOWNLOAD : Action.READ, document.id(),
+                document.patientId(), unchanged ? HttpStatusCode.NOT_MODIFIED.getStatusCode()
+                        : HttpStatusCode.OK.getStatusCode());
+        if (unchanged) {
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
         }

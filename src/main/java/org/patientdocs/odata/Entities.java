@@ -53,7 +53,8 @@ final class Entities {
         entity.setETag(ETags.of(row.version()));
         for (ColumnMap.Column column : row.table().allColumns()) {
             if (properties == null || properties.contains(column.property())) {
-                entity.addProperty(new Property(null, column.property(), ValueType.PRIMITIVE, row.get(column)));
+                entity.addProperty(new Property(null, column.property(), column.kind() == ColumnMap.Kind.STRING_LIST
+                        ? ValueType.COLLECTION_PRIMITIVE : ValueType.PRIMITIVE, row.get(column)));
             }
         }
         entity.setType(set.getEntityType().getFullQualifiedName().getFullQualifiedNameAsString());

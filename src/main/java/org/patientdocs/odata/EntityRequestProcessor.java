@@ -23,12 +23,12 @@ import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
-import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Expanded;
 import org.patientdocs.query.Row;
 import org.patientdocs.query.Single;
 import org.patientdocs.query.Target;
+import org.patientdocs.storage.AuditEvent.Action;
 import org.patientdocs.storage.DocumentRecord;
 
 /**
@@ -41,11 +41,11 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
     private final DocumentRequests documents;
 
     /**
-     * @param caller the authenticated caller of this request (processors are made per request)
-     * @param media  how this request's download, if any, is sent
+     * @param audit what this request records, for its authenticated caller (processors are made per request)
+     * @param media how this request's download, if any, is sent
      */
-    public EntityRequestProcessor(Services services, Caller caller, MediaResponse media) {
-        super(services, caller);
+    public EntityRequestProcessor(Services services, AccessAudit audit, MediaResponse media) {
+        super(services, audit);
         this.patients = new PatientRequests(services);
         this.documents = new DocumentRequests(services, media);
     }
@@ -55,18 +55,21 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
             throws SerializerException {
         Target target = Target.of(uriInfo);
         EdmEntityType type = target.set().getEntityType();
-        Single found = services.queryService().entity(caller, uriInfo, Entities.withMediaProperties(Set.of(), format, type));
+        Single found = services.queryService().entity(caller, uriInfo,
+                AccessAudit.withAuditedProperties(Entities.withMediaProperties(Set.of(), format, type), type));
         Entity entity = Entities.fromRow(odata, target.set(), found.row(),
                 Entities.withMediaProperties(found.selected(), format, type));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), entity.getETag())) {
+            audit.read(request, target, found.row(), List.of(), HttpStatusCode.NOT_MODIFIED.getStatusCode());
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
             return;
         }
         ExpandOption expand = uriInfo.getExpandOption();
+        List<Expanded> expanded = expand == null ? List.of() : services.queryService().expand(caller, uriInfo,
+                List.of(found.row()), services.config().query().maxPageSize());
+        audit.read(request, target, found.row(), expanded, HttpStatusCode.OK.getStatusCode());
         if (expand != null) {
-            List<Expanded> expanded = services.queryService().expand(caller, uriInfo, List.of(found.row()),
-                    services.config().query().maxPageSize());
             new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded, expand.getText())
                     .attach(List.of(entity));
         }
@@ -83,11 +86,19 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
     public void createEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat,
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
+        requireChangeable(target.set());
         if (Model.isDocuments(target.set())) {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
         caller.require(access(target.set()).write());
-        Entity created = patients.create(odata, request, requestFormat, caller);
+        int status = answersMinimally(preferredReturn(request), uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
+                : HttpStatusCode.CREATED.getStatusCode();
+        Entity created = services.transactions().atomically(() -> {
+            Entity patient = patients.create(odata, request, requestFormat, caller);
+            audit.created(request, Action.CREATE, target, (String) patient.getProperty("id").getValue(), null,
+                    status);
+            return patient;
+        });
         answerCreated(request, response, uriInfo, target.set(), created, responseFormat);
     }
 
@@ -95,22 +106,28 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
     public void updateEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat,
                              ContentType responseFormat) throws DeserializerException, SerializerException {
         Target target = Target.of(uriInfo);
+        requireChangeable(target.set());
         requireEntity(target);
         caller.require(access(target.set()).write());
-        Row current = services.queryService().entityToChange(caller, target);
-        checkPreconditions(request, current);
-        boolean replace = request.getMethod() == HttpMethod.PUT;
-        if (Model.isDocuments(target.set())) {
-            documents.update(odata, request, requestFormat, caller, current, replace);
-        } else {
-            patients.update(odata, request, requestFormat, caller, current, replace);
-        }
-        Entity updated = changed(target);
-        response.setHeader(HttpHeader.ETAG, updated.getETag());
         // the entity's other properties are shown only to a caller who may read them: 204 otherwise, which a change
         // may always answer (OData 4.01 Protocol 11.4.3), and without claiming a return=representation preference
         boolean shown = caller.may(access(target.set()).read());
         Return preferred = shown ? preferredReturn(request) : null;
+        int status = !shown || answersMinimally(preferred, uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
+                : HttpStatusCode.OK.getStatusCode();
+        Entity updated = services.transactions().atomically(() -> {
+            Row current = services.queryService().entityToChange(caller, target);
+            checkPreconditions(request, current);
+            boolean replace = request.getMethod() == HttpMethod.PUT;
+            if (Model.isDocuments(target.set())) {
+                documents.update(odata, request, requestFormat, caller, current, replace);
+            } else {
+                patients.update(odata, request, requestFormat, caller, current, replace);
+            }
+            audit.changed(request, Action.UPDATE, target, current, status);
+            return changed(target);
+        });
+        response.setHeader(HttpHeader.ETAG, updated.getETag());
         applied(response, preferred);
         if (!shown || answersMinimally(preferred, uriInfo)) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
@@ -132,20 +149,26 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
     @Override
     public void deleteEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
         Target target = Target.of(uriInfo);
+        requireChangeable(target.set());
         requireEntity(target);
         caller.require(access(target.set()).delete());
-        checkPreconditions(request, services.queryService().entityToChange(caller, target));
-        if (Model.isDocuments(target.set())) {
-            documents.delete(caller, target.key());
-        } else {
-            patients.delete(caller, target.key());
-        }
+        services.transactions().atomically(() -> {
+            Row current = services.queryService().entityToChange(caller, target);
+            checkPreconditions(request, current);
+            if (Model.isDocuments(target.set())) {
+                documents.delete(caller, target.key());
+            } else {
+                patients.delete(caller, target.key());
+            }
+            audit.changed(request, Action.DELETE, target, current, HttpStatusCode.NO_CONTENT.getStatusCode());
+            return null;
+        });
         response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
     }
 
     @Override
     public void readMediaEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
-        documents.download(request, response, Target.of(uriInfo), caller);
+        documents.download(request, response, Target.of(uriInfo), audit);
     }
 
     @Override
@@ -157,7 +180,10 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                     "Upload a document to its patient: POST /Patients('{id}')/Documents");
         }
         caller.require(access(target.set()).write());
-        DocumentRequests.Upload upload = documents.upload(request, target.parent(), caller);
+        int status = answersMinimally(preferredReturn(request), uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
+                : HttpStatusCode.CREATED.getStatusCode();
+        DocumentRequests.Upload upload = documents.upload(request, target.parent(), caller, stored -> audit.created(
+                request, Action.UPLOAD, target, stored.patientId(), stored.id(), status));
         DocumentRecord record = upload.record();
         Entity entity = Entities.fromRow(odata, services.model().documents(),
                 Entities.row(services.model().columns().table(services.model().documentType()), record));

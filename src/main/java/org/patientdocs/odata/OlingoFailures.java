@@ -67,6 +67,17 @@ final class OlingoFailures {
     }
 
     /**
+     * Whether the failure is the service refusing access: a 403 (the caller may not do this) or a 404 it decided
+     * (the entity is missing, or not the caller's), as opposed to a path that names nothing the model has, which
+     * Olingo refuses.
+     */
+    static boolean refusesAccess(ODataServerError error) {
+        ServiceException own = find(error.getException());
+        int status = own == null ? 0 : ErrorResponse.of(own).status();
+        return status == 403 || status == 404;
+    }
+
+    /**
      * What the failure means where the service knows better than Olingo's status and message, or where it is the
      * service's own; null where Olingo's account stands.
      */

@@ -8,6 +8,8 @@ import java.util.List;
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.data.Property;
 import org.apache.olingo.commons.api.data.ValueType;
+import org.apache.olingo.commons.api.edm.EdmEntityType;
+import org.apache.olingo.commons.api.edm.EdmKeyPropertyRef;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveType;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeException;
 import org.apache.olingo.commons.api.edm.EdmProperty;
@@ -22,7 +24,6 @@ import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceProperty;
-import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Row;
@@ -35,9 +36,9 @@ import org.patientdocs.query.Target;
  */
 public final class PropertyProcessor extends CallerProcessor implements PrimitiveValueProcessor {
 
-    /** @param caller the authenticated caller of this request (processors are made per request) */
-    public PropertyProcessor(Services services, Caller caller) {
-        super(services, caller);
+    /** @param audit what this request records, for its authenticated caller (processors are made per request) */
+    public PropertyProcessor(Services services, AccessAudit audit) {
+        super(services, audit);
     }
 
     @Override
@@ -47,15 +48,16 @@ public final class PropertyProcessor extends CallerProcessor implements Primitiv
         EdmProperty property = property(uriInfo);
         Row row = row(target);
         Object value = row.get(property.getName());
+        audit.read(request, target, row, List.of(), value == null ? HttpStatusCode.NO_CONTENT.getStatusCode()
+                : HttpStatusCode.OK.getStatusCode());
         if (value == null) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
         // The canonical URL of the entity that holds the property: Documents('d')/Patient/first_name names the
         // patient by its own key, Patients('p01')/first_name.
-        String key = (String) row.get(target.set().getEntityType().getKeyPredicateNames().get(0));
         ContextURL context = ContextURL.with().serviceRoot(URI.create(request.getRawBaseUri() + "/"))
-                .entitySet(target.set()).keyPath("'" + key.replace("'", "''") + "'")
+                .entitySet(target.set()).keyPath(keyLiteral(target.set().getEntityType(), row))
                 .navOrPropertyPath(property.getName()).build();
         response.setContent(odata.createSerializer(format).primitive(metadata, (EdmPrimitiveType) property.getType(),
                 new Property(null, property.getName(), ValueType.PRIMITIVE, value),
@@ -68,7 +70,10 @@ public final class PropertyProcessor extends CallerProcessor implements Primitiv
     public void readPrimitiveValue(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
         Target target = Target.of(uriInfo);
         EdmProperty property = property(uriInfo);
-        Object value = row(target).get(property.getName());
+        Row row = row(target);
+        Object value = row.get(property.getName());
+        audit.read(request, target, row, List.of(), value == null ? HttpStatusCode.NO_CONTENT.getStatusCode()
+                : HttpStatusCode.OK.getStatusCode());
         if (value == null) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
@@ -84,6 +89,18 @@ public final class PropertyProcessor extends CallerProcessor implements Primitiv
         response.setContent(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+    }
+
+    /** The key of the row as a URL literal: {@code 'p01'} (quotes doubled inside), {@code 42}. */
+    private static String keyLiteral(EdmEntityType type, Row row) {
+        EdmKeyPropertyRef key = type.getKeyPropertyRefs().get(0);
+        EdmPrimitiveType keyType = (EdmPrimitiveType) key.getProperty().getType();
+        try {
+            return keyType.toUriLiteral(keyType.valueToString(row.get(key.getName()), false, null, null, null,
+                    null));
+        } catch (EdmPrimitiveTypeException e) {
+            throw new IllegalStateException("a stored key does not fit its property", e);
+        }
     }
 
     private Row row(Target target) {

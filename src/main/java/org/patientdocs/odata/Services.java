@@ -2,6 +2,7 @@ package org.patientdocs.odata;
 
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.query.QueryService;
+import org.patientdocs.storage.AuditTrail;
 import org.patientdocs.storage.DocumentRecords;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.PatientStore;
@@ -15,10 +16,12 @@ import org.patientdocs.storage.Transactions;
  * @param patientStore    writes of patient rows by key
  * @param documentRecords writes and keyed lookups of document rows (metadata only)
  * @param documentStore   a document's bytes together with its row: uploads, downloads, deletes
- * @param transactions    shared transactions for the change sets of a {@code $batch}
+ * @param transactions    shared transactions for the change sets of a {@code $batch}, and for each change with its
+ *                        audit event
+ * @param auditTrail      where every access to PHI is recorded
  * @param config          the service's configuration
  */
 public record Services(Model model, QueryService queryService, PatientStore patientStore,
                        DocumentRecords documentRecords, DocumentStore documentStore, Transactions transactions,
-                       ServiceConfig config) {
+                       AuditTrail auditTrail, ServiceConfig config) {
 }

@@ -25,8 +25,11 @@ public final class ColumnMap {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
-    /** The value kinds the store reads and writes. */
-    public enum Kind { STRING, INT64, INT32, BOOLEAN, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET }
+    /**
+     * The value kinds the store reads and writes; {@code STRING_LIST} is a {@code Collection(Edm.String)} property,
+     * stored as an array in one column and read as a {@code List<String>}.
+     */
+    public enum Kind { STRING, INT64, INT32, BOOLEAN, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET, STRING_LIST }
 
     /**
      * A stored property, or a table's version or tenant column.
@@ -166,11 +169,11 @@ public final class ColumnMap {
         Map<String, Column> columns = new LinkedHashMap<>();
         for (String name : type.getPropertyNames()) {
             EdmProperty property = type.getStructuralProperty(name);
-            if (!property.isPrimitive() || property.isCollection()) {
-                throw new IllegalStateException("only single primitive properties are mapped: " + name);
+            if (!property.isPrimitive() || property.isCollection() && kindOf(property) != Kind.STRING) {
+                throw new IllegalStateException("only primitive properties and lists of strings are mapped: " + name);
             }
-            columns.put(name, new Column(name, identifier(name), kindOf(property), property.isNullable(),
-                    columns.size()));
+            columns.put(name, new Column(name, identifier(name), property.isCollection() ? Kind.STRING_LIST
+                    : kindOf(property), property.isNullable(), columns.size()));
         }
         return columns;
     }

@@ -138,6 +138,7 @@ public final class Keyset {
                     ? Boolean.valueOf(body) : null;
             case DATE -> tag == 'D' ? LocalDate.parse(body) : null;
             case DATE_TIME_OFFSET -> tag == 'T' ? Instant.parse(body).atOffset(ZoneOffset.UTC) : null;
+            case STRING_LIST -> null;
         };
         if (value == null) {
             throw invalid();

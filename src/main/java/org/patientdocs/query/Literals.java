@@ -14,6 +14,17 @@ public final class Literals {
     }
 
     /**
+     * The value of a key predicate as text: a string key's value ({@link #stringKey(UriParameter)}), or the literal of
+     * a key of another type as written ({@code 42} of {@code AuditEvents(42)}), which the parser has checked for the
+     * key's type.
+     */
+    public static String key(UriParameter predicate) {
+        String text = predicate.getAlias() == null ? predicate.getText()
+                : predicate.getExpression() instanceof Literal literal ? literal.getText() : null;
+        return text != null && !text.startsWith("'") ? text : stringKey(predicate);
+    }
+
+    /**
      * The value of a string key predicate, written as a literal ({@code Patients('12345')}) or as a parameter alias
      * ({@code Patients(@k)?@k='12345'}), whose value the parser has already found and checked for the key's type.
      */

@@ -17,7 +17,8 @@ import org.apache.olingo.server.api.uri.queryoption.expression.Member;
  * Paths in expressions: a property ({@code file_name}), through single-valued navigation ({@code Patient/last_name},
  * a LEFT JOIN on the block), a lambda variable ({@code d/document_type}), {@code $it}, and collection-valued
  * navigation with {@code any}, {@code all} ({@code EXISTS} / {@code NOT EXISTS} subqueries correlated on the foreign
- * key, so {@code all} over no rows is true) or {@code $count} (a counting subquery).
+ * key, so {@code all} over no rows is true) or {@code $count} (a counting subquery), and lists of strings with
+ * {@code any}, {@code all} or {@code $count} ({@link StringLists}).
  */
 final class Paths {
 
@@ -47,9 +48,17 @@ final class Paths {
         for (; index < parts.size(); index++) {
             UriResource part = parts.get(index);
             boolean last = index == parts.size() - 1;
-            if (part instanceof UriResourcePrimitiveProperty property && last) {
+            if (part instanceof UriResourcePrimitiveProperty property) {
                 ColumnMap.Column column = current.table().column(property.getProperty().getName());
-                return Operand.of(current.column(column, column.nullable()), ValueType.of(column.kind()));
+                if (column.kind() == ColumnMap.Kind.STRING_LIST) {
+                    if (index != parts.size() - 2) {
+                        throw translator.unsupported("a list of values without any, all or $count");
+                    }
+                    return StringLists.resolve(current.column(column, true), parts.get(index + 1), translator);
+                }
+                if (last) {
+                    return Operand.of(current.column(column, column.nullable()), ValueType.of(column.kind()));
+                }
             }
             if (!(part instanceof UriResourceNavigation navigation) || navigation.getTypeFilterOnCollection() != null
                     || navigation.getTypeFilterOnEntry() != null || !navigation.getKeyPredicates().isEmpty()) {

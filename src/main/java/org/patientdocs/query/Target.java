@@ -20,7 +20,7 @@ import org.patientdocs.error.ServiceException;
  * property, which the dispatcher has already decided on.
  *
  * @param set        the entity set of the addressed entities
- * @param key        the addressed entity's key, or null
+ * @param key        the addressed entity's key, or null; a key of another type than string as its literal
  * @param parent     the entity the path navigates from (with its key), or null
  * @param navigation the navigation property followed from the parent, or null
  */
@@ -56,6 +56,6 @@ public record Target(EdmEntitySet set, String key, Target parent, EdmNavigationP
         if (predicates == null || predicates.isEmpty()) {
             return null;
         }
-        return Literals.stringKey(predicates.get(0));
+        return Literals.key(predicates.get(0));
     }
 }

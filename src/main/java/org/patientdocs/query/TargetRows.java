@@ -3,6 +3,9 @@ package org.patientdocs.query;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+
 /**
  * The conditions that keep, of a block's table, the rows a {@link Target} addresses: the entity with the key, and
  * those the navigation from the parent reaches. The parent is named by its key alone when the navigation starts from
@@ -21,7 +24,7 @@ final class TargetRows {
         Block.Binding root = block.root();
         if (target.key() != null) {
             conditions.add(SqlFragment.format("{} = {}", root.column(root.table().key(), false),
-                    SqlFragment.param(target.key())));
+                    SqlFragment.param(keyValue(root.table().key(), target.key()))));
         }
         if (target.parent() != null) {
             ColumnMap.Table parent = block.context().columns().table(target.parent().set().getEntityType());
@@ -31,6 +34,18 @@ final class TargetRows {
                     startOf(target.parent(), parent, navigation, block.context())));
         }
         return conditions;
+    }
+
+    /** A key as the column holds it: an {@code Edm.Int64} key is a number, every other one text. */
+    private static Object keyValue(ColumnMap.Column key, String text) {
+        if (key.kind() != ColumnMap.Kind.INT64) {
+            return text;
+        }
+        try {
+            return Long.valueOf(text);
+        } catch (NumberFormatException e) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_KEY, null, "The key is not a valid Int64", e);
+        }
     }
 
     /** The value of the parent's column that the navigation starts from. */

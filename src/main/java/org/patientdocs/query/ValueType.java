@@ -36,6 +36,8 @@ public enum ValueType {
             case DOUBLE -> DOUBLE;
             case DATE -> DATE;
             case DATE_TIME_OFFSET -> DATE_TIME_OFFSET;
+            // Paths reads a list only through any, all or $count (StringLists)
+            case STRING_LIST -> throw new IllegalStateException("a list of strings is no single value");
         };
     }
 

@@ -8,8 +8,8 @@ import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 
 /**
- * Starts the service, or runs one of the development commands ({@code token --subject …}, {@code api-key}) with
- * the same configuration.
+ * Starts the service, or runs one of the development commands ({@code token --subject …}, {@code api-key}) or
+ * {@code audit-verify} with the same configuration.
  */
 public final class Main {
 
@@ -29,9 +29,13 @@ public final class Main {
             System.exit(DevCommands.run(args, config, System.out, System.err));
             return;
         }
+        if (args.length == 1 && AuditVerifyCommand.NAME.equals(args[0])) {
+            System.exit(AuditVerifyCommand.run(config, System.out, System.err));
+            return;
+        }
         if (args.length > 0) {
             System.err.println("usage: java -jar documents-odata.jar [token --subject <id> [--tenant <tenant>]"
-                    + " [--scope \"<scopes>\"] | api-key [--tenant <tenant>]]");
+                    + " [--scope \"<scopes>\"] | api-key [--tenant <tenant>] | audit-verify]");
             System.exit(2);
             return;
         }

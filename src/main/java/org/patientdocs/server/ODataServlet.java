@@ -18,6 +18,7 @@ import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.odata.AccessAudit;
 import org.patientdocs.odata.AllowedMethods;
 import org.patientdocs.odata.Batches;
 import org.patientdocs.odata.CollectionProcessor;
@@ -47,12 +48,14 @@ final class ODataServlet extends HttpServlet {
     private final transient OData odata = OData.newInstance();
     private final transient Services services;
     private final transient BaseUrls baseUrls;
+    private final transient ClientAddresses clients;
     private final transient Batches batches;
 
     ODataServlet(Services services) {
         this.services = services;
         this.baseUrls = new BaseUrls(services.config().http().publicBaseUrl(),
                 services.config().http().trustedProxies());
+        this.clients = new ClientAddresses(services.config().http().trustedProxies());
         this.batches = new Batches(services, odata);
     }
 
@@ -69,17 +72,19 @@ final class ODataServlet extends HttpServlet {
                 return;
             }
             Caller caller = AuthenticationFilter.callerOf(request);
+            AccessAudit audit = new AccessAudit(services.auditTrail(), caller, RequestIds.current(),
+                    clients.of(request.getRemoteAddr(), request::getHeader));
             String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
             String prepared = QueryText.prepare(request.getQueryString(), services.config().query().maxNestingDepth());
             HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(new RewrittenRequest(request, base, request.getRequestURI(), prepared)));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
-                jsonBatch(odataRequest, response, caller);
+                jsonBatch(odataRequest, response, audit);
             } else if ("HEAD".equals(request.getMethod())) {
                 HttpMethods.Bodiless bodiless = new HttpMethods.Bodiless(response);
-                process(HttpMethods.asGet(odataRequest), bodiless, caller, MediaResponse.headersOnly());
+                process(HttpMethods.asGet(odataRequest), bodiless, audit, MediaResponse.headersOnly());
                 bodiless.finish();
             } else {
-                process(odataRequest, response, caller, MediaResponse.direct());
+                process(odataRequest, response, audit, MediaResponse.direct());
             }
         } catch (ServiceException e) {
             ErrorResponse.of(e).allowing(() -> AllowedMethods.forRefusal(services.model().metadata().getEdm(),
@@ -104,10 +109,10 @@ final class ODataServlet extends HttpServlet {
      * Olingo answers the request; a download's bytes are then copied here, through a larger buffer than Olingo's
      * (or, for HEAD, never opened).
      */
-    private void process(HttpServletRequest request, HttpServletResponse response, Caller caller,
+    private void process(HttpServletRequest request, HttpServletResponse response, AccessAudit audit,
                          MediaResponse media) throws IOException {
         try {
-            handler(caller, media, request.getRequestURI()).process(request, response);
+            handler(audit, media, request.getRequestURI()).process(request, response);
             media.copyTo(response);
         } finally {
             media.discard();
@@ -115,27 +120,28 @@ final class ODataServlet extends HttpServlet {
     }
 
     /**
-     * A handler with this service's processors acting for the caller; Olingo's handlers serve one request.
+     * A handler with this service's processors acting for the caller (and recording what they do in the audit
+     * trail); Olingo's handlers serve one request.
      *
      * @param path the path of the HTTP request, which a batch's operations share
      */
-    private ODataHttpHandler handler(Caller caller, MediaResponse media, String path) {
+    private ODataHttpHandler handler(AccessAudit audit, MediaResponse media, String path) {
         ODataHttpHandler handler = odata.createHandler(services.model().metadata());
-        handler.register(new CollectionProcessor(services, caller));
-        handler.register(new EntityRequestProcessor(services, caller, media));
-        handler.register(new PropertyProcessor(services, caller));
+        handler.register(new CollectionProcessor(services, audit));
+        handler.register(new EntityRequestProcessor(services, audit, media));
+        handler.register(new PropertyProcessor(services, audit));
         handler.register(new ServiceRootProcessor());
         handler.register(new MetadataDocumentProcessor());
-        handler.register(batches.multipart(() -> handler(caller, MediaResponse.viaOlingo(), path)));
-        handler.register(new ErrorAnswerProcessor(path));
+        handler.register(batches.multipart(() -> handler(audit, MediaResponse.viaOlingo(), path)));
+        handler.register(new ErrorAnswerProcessor(path, audit));
         return handler;
     }
 
-    private void jsonBatch(HttpServletRequest request, HttpServletResponse response, Caller caller)
+    private void jsonBatch(HttpServletRequest request, HttpServletResponse response, AccessAudit audit)
             throws IOException {
         String url = request.getRequestURL().toString();
         String base = url.substring(0, url.length() - request.getRequestURI().length());
-        batches.json(() -> handler(caller, MediaResponse.viaOlingo(), request.getRequestURI()))
+        batches.json(() -> handler(audit, MediaResponse.viaOlingo(), request.getRequestURI()))
                 .process(request, response, base);
     }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
 
@@ -30,6 +31,8 @@ import org.patientdocs.odata.Model;
 import org.patientdocs.odata.Services;
 import org.patientdocs.query.Dialect;
 import org.patientdocs.query.QueryService;
+import org.patientdocs.storage.AuditLog;
+import org.patientdocs.storage.AuditTrail;
 import org.patientdocs.storage.DataSources;
 import org.patientdocs.storage.DatabaseDocumentStore;
 import org.patientdocs.storage.DocumentRecords;
@@ -53,15 +56,22 @@ public final class ServiceRuntime implements AutoCloseable {
 
     private static final EnumSet<DispatcherType> REQUESTS = EnumSet.of(DispatcherType.REQUEST);
 
+    /** Connections of the audit trail's writer: one for its commits, one to start a new tenant's chain meanwhile. */
+    private static final int AUDIT_CONNECTIONS = 2;
+
     private final Server server;
     private final HikariDataSource dataSource;
+    private final HikariDataSource auditDataSource;
+    private final AuditLog auditLog;
     private final Services services;
     private final ScheduledExecutorService sweeper;
 
-    private ServiceRuntime(Server server, HikariDataSource dataSource, Services services,
-                           ScheduledExecutorService sweeper) {
+    private ServiceRuntime(Server server, HikariDataSource dataSource, HikariDataSource auditDataSource,
+                           AuditLog auditLog, Services services, ScheduledExecutorService sweeper) {
         this.server = server;
         this.dataSource = dataSource;
+        this.auditDataSource = auditDataSource;
+        this.auditLog = auditLog;
         this.services = services;
         this.sweeper = sweeper;
     }
@@ -72,16 +82,33 @@ public final class ServiceRuntime implements AutoCloseable {
      * @throws CannotListen when the configured address cannot be bound, e.g. because the port is in use
      */
     public static ServiceRuntime start(ServiceConfig config) throws Exception {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts the service with its audit trail wrapped or replaced: for tests and the benchmark in their own process
+     * (which compares the service with and without audit); the service itself ({@link Main}) has no such choice, and
+     * no configuration gives it one.
+     *
+     * @param auditTrail given the service's audit trail, the one to use
+     */
+    public static ServiceRuntime start(ServiceConfig config, UnaryOperator<AuditTrail> auditTrail) throws Exception {
         // decided once: the migrations, the start-up checks and every statement follow the same store
         Dialect dialect = Dialect.fromJdbcUrl(config.database().url());
         HikariDataSource dataSource = DataSources.open(config.database(), dialect);
+        HikariDataSource auditDataSource = null;
+        AuditLog auditLog = null;
         Server server = null;
         try {
-            Services services = services(config, dataSource, dialect);
+            auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
+            Transactions transactions = new Transactions(dataSource);
+            auditLog = new AuditLog(auditDataSource, transactions);
+            Services services = services(config, transactions, dialect, auditTrail.apply(auditLog));
             sweepOrphans(services);
             server = jetty(config, services, Authenticator.create(config));
             listen(server, config.http());
-            return new ServiceRuntime(server, dataSource, services, scheduleSweeps(services));
+            return new ServiceRuntime(server, dataSource, auditDataSource, auditLog, services,
+                    scheduleSweeps(services));
         } catch (Exception | Error e) {
             try {
                 if (server != null) {
@@ -90,6 +117,7 @@ public final class ServiceRuntime implements AutoCloseable {
             } catch (Exception stop) {
                 e.addSuppressed(stop);
             } finally {
+                closeAudit(auditLog, auditDataSource);
                 dataSource.close();
             }
             throw e;
@@ -108,20 +136,22 @@ public final class ServiceRuntime implements AutoCloseable {
         }
     }
 
-    private static Services services(ServiceConfig config, HikariDataSource pool, Dialect dialect) {
-        // Metadata goes through Transactions so that a $batch change set can share one transaction.
-        Transactions transactions = new Transactions(pool);
+    private static Services services(ServiceConfig config, Transactions transactions, Dialect dialect,
+                                     AuditTrail auditTrail) {
+        // Everything goes through Transactions, so that a change and its audit event, and the changes of a $batch
+        // change set, share one transaction.
         DataSource dataSource = transactions.dataSource();
         DocumentRecords records = new DocumentRecords(dataSource);
         try {
             DocumentStore content = switch (config.documents().store()) {
                 case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records, transactions);
-                case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), pool, records);
+                case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
             };
             Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
             QueryService queries = new QueryService(model.columns(), dialect,
                     config.query(), new EntityStore(dataSource));
-            return new Services(model, queries, new PatientStore(dataSource), records, content, transactions, config);
+            return new Services(model, queries, new PatientStore(dataSource), records, content, transactions,
+                    auditTrail, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
         }
@@ -240,7 +270,24 @@ public final class ServiceRuntime implements AutoCloseable {
             }
             server.stop();
         } finally {
-            dataSource.close();
+            try {
+                closeAudit(auditLog, auditDataSource);
+            } finally {
+                dataSource.close();
+            }
+        }
+    }
+
+    /** Writes the audit events still queued, then closes the writer's connections. */
+    private static void closeAudit(AuditLog auditLog, HikariDataSource auditDataSource) throws InterruptedException {
+        try {
+            if (auditLog != null) {
+                auditLog.close();
+            }
+        } finally {
+            if (auditDataSource != null) {
+                auditDataSource.close();
+            }
         }
     }
 }

@@ -45,6 +45,19 @@ public final class DataSources {
     }
 
     /**
+     * A small pool of its own over the configured database, which {@link #open} has migrated, for work that must not
+     * wait for the requests' pool (the audit trail's writer) or that runs without the service (a command).
+     *
+     * @param name names the pool's threads and connections (PostgreSQL's {@code application_name} stays the service's)
+     */
+    public static HikariDataSource pool(ServiceConfig.Database database, String name, int size) {
+        HikariConfig hikari = poolConfig(database);
+        hikari.setPoolName(name);
+        hikari.setMaximumPoolSize(size);
+        return new HikariDataSource(hikari);
+    }
+
+    /**
      * Migrates. PostgreSQL serialises concurrent migrations itself (Flyway holds an advisory lock); H2 has no lock that
      * outlives Flyway's DDL, which commits, so two instances migrating one H2 database at once could both apply a
      * version. Only instances in one process can share an H2 database (its file is locked by the process that opened

@@ -1,5 +1,6 @@
 package org.patientdocs.storage;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +111,25 @@ public final class EntityStore implements StatementRunner {
                 OffsetDateTime time = rs.getObject(index, OffsetDateTime.class);
                 yield time == null ? null : time.toInstant();
             }
+            case STRING_LIST -> strings(rs.getArray(index));
         };
         return rs.wasNull() ? null : value;
+    }
+
+    /** An SQL array of text as a list; H2 hands {@code Object[]}, PostgreSQL {@code String[]}. */
+    static List<String> strings(Array array) throws SQLException {
+        if (array == null) {
+            return null;
+        }
+        try {
+            Object[] values = (Object[]) array.getArray();
+            List<String> strings = new ArrayList<>(values.length);
+            for (Object value : values) {
+                strings.add((String) value);
+            }
+            return Collections.unmodifiableList(strings);
+        } finally {
+            array.free();
+        }
     }
 }

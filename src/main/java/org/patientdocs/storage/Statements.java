@@ -33,8 +33,14 @@ final class Statements {
 
     /** Whether the query finds a row. */
     static boolean exists(DataSource dataSource, String sql, Object... values) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepared(connection, sql, values);
+        try (Connection connection = dataSource.getConnection()) {
+            return exists(connection, sql, values);
+        }
+    }
+
+    /** Whether the query finds a row, on the connection. */
+    static boolean exists(Connection connection, String sql, Object... values) throws SQLException {
+        try (PreparedStatement statement = prepared(connection, sql, values);
              ResultSet rs = statement.executeQuery()) {
             return rs.next();
         }

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code setAutoCommit} do nothing), so the stores need not know whether they run alone or as part of an OData
  * change set. Outside a transaction it hands out ordinary pooled connections.
  * <p>
- * What a rollback cannot undo (deleting a document's file) waits for the commit: {@link #afterCommit}.
+ * What must commit with the work, however it went, is written last, just before the commit: {@link #beforeCommit}
+ * (the audit events of its changes, whose chain lock is then held only for the commit). What a rollback cannot undo
+ * (deleting a document's file) waits for the commit: {@link #afterCommit}.
  */
 public final class Transactions {
 
@@ -31,8 +33,15 @@ public final class Transactions {
     public record Outcome<T>(T value, boolean commit) {
     }
 
+    /** A last write of a transaction, on its connection ({@link #beforeCommit}). */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void write(Connection connection) throws SQLException;
+    }
+
     private final DataSource pool;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    private final ThreadLocal<List<BeforeCommit>> beforeCommit = new ThreadLocal<>();
     private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
     private final DataSource dataSource;
 
@@ -62,10 +71,12 @@ public final class Transactions {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             current.set(connection);
+            beforeCommit.set(new ArrayList<>());
             afterCommit.set(new ArrayList<>());
             try {
                 Outcome<T> outcome = work.get();
                 if (outcome.commit()) {
+                    writeLast(connection);
                     connection.commit();
                     committed = afterCommit.get();
                 } else {
@@ -77,6 +88,7 @@ public final class Transactions {
                 throw e;
             } finally {
                 current.remove();
+                beforeCommit.remove();
                 afterCommit.remove();
                 if (!connection.isClosed()) {
                     connection.setAutoCommit(true);
@@ -87,6 +99,70 @@ public final class Transactions {
         }
         committed.forEach(Transactions::runCommitted);
         return value;
+    }
+
+    /**
+     * Runs the work in the transaction already open on this thread (a {@code $batch} change set's), or else in one of
+     * its own, committed when the work returns and rolled back when it throws: for a change whose last writes
+     * ({@link #beforeCommit}) must commit with it, alone or in a change set.
+     */
+    public <T, E extends Exception> T atomically(Work<T, E> work) throws E {
+        if (current.get() != null) {
+            return work.run();
+        }
+        try {
+            return inTransaction(() -> {
+                try {
+                    return new Outcome<>(work.run(), true);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new Checked(e);
+                }
+            });
+        } catch (Checked e) {
+            @SuppressWarnings("unchecked") // the work throws only E and unchecked exceptions
+            E failure = (E) e.getCause();
+            throw failure;
+        }
+    }
+
+    /** Work that may fail with a checked exception of its own, which {@link #atomically} passes on. */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /** Carries the work's checked exception through {@link #inTransaction}, which rolls back on it. */
+    private static final class Checked extends RuntimeException {
+        Checked(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Writes {@code step} on the current transaction's connection once its work is done and it is about to commit;
+     * if the step fails, the whole transaction rolls back. Steps run in the order they were given.
+     *
+     * @throws IllegalStateException when no transaction is open on this thread
+     */
+    public void beforeCommit(BeforeCommit step) {
+        List<BeforeCommit> steps = beforeCommit.get();
+        if (steps == null) {
+            throw new IllegalStateException("no transaction is open to write before its commit");
+        }
+        steps.add(step);
+    }
+
+    /** The steps before the commit; a failure among them is the work's failure, which rolls back. */
+    private void writeLast(Connection connection) {
+        try {
+            for (BeforeCommit step : beforeCommit.get()) {
+                step.write(connection);
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
     }
 
     /**

@@ -20,7 +20,8 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
     static final String USAGE = """
             Options (all optional):
               --store h2|postgres            database (default h2; postgres starts an embedded PostgreSQL)
-              --suite query|transfer|all     what to measure (default all)
+              --suite S                      what to measure: query, transfer, audit (each request with
+                                             and without the audit trail) or all (default all)
               --patients N --docs N          query data set size (default 10000 and 1000000)
               --iterations N                 timed requests per query scenario (default 200)
               --warmup N                     untimed rounds before timing (default 20; transfers: at most 5)
@@ -54,7 +55,7 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
             }
             documents.add(trimmed);
         }
-        BenchOptions options = new BenchOptions(store, choice(values, "suite", "all", "query", "transfer", "all"),
+        BenchOptions options = new BenchOptions(store, choice(values, "suite", "all", "query", "transfer", "audit", "all"),
                 positive(values, "patients", 10_000), positive(values, "docs", 1_000_000),
                 positive(values, "iterations", 200), positive(values, "warmup", 20), positive(values, "clients", 4),
                 List.copyOf(documents), positive(values, "transfer-iterations", 20), positive(values, "parallel", 16),
@@ -69,11 +70,16 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
     }
 
     boolean runsQueries() {
-        return !suite.equals("transfer");
+        return suite.equals("query") || suite.equals("all");
     }
 
     boolean runsTransfers() {
-        return !suite.equals("query");
+        return suite.equals("transfer") || suite.equals("all");
+    }
+
+    /** The audit suite: each representative request with and without the audit trail. */
+    boolean runsAudit() {
+        return suite.equals("audit") || suite.equals("all");
     }
 
     /** The arguments that give the forked transfer JVM these options and the database to use. */

@@ -10,6 +10,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -27,6 +28,7 @@ import org.patientdocs.auth.ScopeNames;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.server.ServiceRuntime;
+import org.patientdocs.storage.AuditTrail;
 
 /**
  * The real service, started in this JVM on a free port of 127.0.0.1 in production auth mode with a signing key and an
@@ -56,6 +58,15 @@ final class BenchService implements AutoCloseable {
      * @param dataDir        the service's data directory (document bytes, upload spool)
      */
     static BenchService start(BenchDatabase database, String documentsStore, Path dataDir) throws Exception {
+        return start(database, documentsStore, dataDir, UnaryOperator.identity());
+    }
+
+    /**
+     * The service with its audit trail wrapped or replaced ({@link ServiceRuntime#start(ServiceConfig,
+     * UnaryOperator)}): the audit suite's service without audit.
+     */
+    static BenchService start(BenchDatabase database, String documentsStore, Path dataDir,
+                              UnaryOperator<AuditTrail> auditTrail) throws Exception {
         Files.createDirectories(dataDir);
         RSAKey key = new RSAKeyGenerator(2048).keyID("bench-key").generate();
         Path jwks = dataDir.resolve("jwks.json");
@@ -78,7 +89,7 @@ final class BenchService implements AutoCloseable {
         settings.put("auth.algorithms", "RS256");
         settings.put("auth.api-key-sha256", ApiKeys.sha256Hex(apiKey));
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
-        return new BenchService(config, ServiceRuntime.start(config), apiKey, sign(key));
+        return new BenchService(config, ServiceRuntime.start(config, auditTrail), apiKey, sign(key));
     }
 
     /** A token valid for the longest benchmark run. */

@@ -51,6 +51,11 @@ public final class Benchmark {
                 QuerySuite.run(options, postgres != null ? postgres.newDatabase(true)
                         : BenchDatabase.h2(options.workDir().resolve("query-h2")));
             }
+            if (options.runsAudit()) {
+                // the driver's defaults, as production runs: the audit writer's statements are prepared once
+                AuditSuite.run(options, postgres != null ? postgres.newDatabase(false)
+                        : BenchDatabase.h2(options.workDir().resolve("audit-h2")));
+            }
             if (options.runsTransfers()) {
                 forkTransferSuite(options, postgres != null ? postgres.newDatabase(false)
                         : BenchDatabase.h2(options.workDir().resolve("transfer-h2")));

@@ -50,6 +50,8 @@ class CollectionJsonTest {
     private static final ServiceMetadata METADATA = EdmLoader.load();
     private static final EdmEntitySet DOCUMENTS = METADATA.getEdm().getEntityContainer().getEntitySet("Documents");
     private static final EdmEntitySet PATIENTS = METADATA.getEdm().getEntityContainer().getEntitySet("Patients");
+    private static final EdmEntitySet AUDIT_EVENTS =
+            METADATA.getEdm().getEntityContainer().getEntitySet("AuditEvents");
     private static final ColumnMap COLUMNS = ColumnMap.fromEdm(METADATA.getEdm(), EdmLoader.NAMESPACE, Model.TABLES);
     private static final List<ContentType> FORMATS = List.of(
             ContentType.JSON,
@@ -108,6 +110,18 @@ class CollectionJsonTest {
             assertSame(PATIENTS, "", format, List.of(full, sparse), 2L, null);
             assertSame(PATIENTS, "$select=birth_date,id", format, List.of(full, sparse), null, null);
             assertSame(PATIENTS, "", format, List.of(), 0L, null);
+        }
+    }
+
+    @Test
+    void auditEventsWithTheirListsComeOutAsOlingoWritesThem() throws Exception {
+        Row list = auditEvent(7L, "list", List.of("12345", "p.2"), List.of("doc-AAAAAAAAAAAAAAAAAAAAAA", "d\"é"), 3L);
+        Row empty = auditEvent(8L, "list", List.of(), List.of(), 0L);
+        Row tooMany = auditEvent(Long.MAX_VALUE, "denied", null, null, null);
+        for (String query : List.of("", "$select=id,patient_ids", "$select=document_ids,id,status")) {
+            for (ContentType format : FORMATS) {
+                assertSame(AUDIT_EVENTS, query, format, List.of(list, empty, tooMany), 3L, null);
+            }
         }
     }
 
@@ -287,6 +301,25 @@ class CollectionJsonTest {
         row.put("last_name", name == null ? null : name + "son");
         row.put("birth_date", name == null ? null : LocalDate.of(1970, 1, 1));
         return Row.of(table(PATIENTS), row, 4L);
+    }
+
+    private static Row auditEvent(long id, String action, List<String> patients, List<String> documents, Long count) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", id);
+        row.put("at", Instant.parse("2026-02-21T14:30:00.123456Z"));
+        row.put("subject", "user-456");
+        row.put("api_key_id", "0123456789abcdef");
+        row.put("action", action);
+        row.put("resource", "Patients('12345')/Documents");
+        row.put("query", action.equals("list") ? "$filter=document_type%20eq%20'Referral'" : null);
+        row.put("patient_ids", patients);
+        row.put("document_ids", documents);
+        row.put("entity_count", count);
+        row.put("status", 200);
+        row.put("request_id", "00ff00ff00ff00ff");
+        row.put("client_address", "127.0.0.1");
+        row.put("chain", "ab".repeat(32));
+        return Row.of(table(AUDIT_EVENTS), row, id);
     }
 
     private static Row document(String id, String type, String description, Instant uploadedAt, long version) {

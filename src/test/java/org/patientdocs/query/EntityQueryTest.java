@@ -48,4 +48,12 @@ class EntityQueryTest {
                 + " WHERE t0.tenant_id = ? AND t0.id = ?", query.sql().sql());
         assertEquals(Set.of("id", "file_name"), query.selected());
     }
+
+    @Test
+    void anAuditEventIsReadInTheCallersTenantWithItsInt64KeyBoundAsANumber() {
+        EntityQuery query = read("AuditEvents(42)", "$select=action", Set.of());
+        assertEquals("SELECT t0.id, t0.action, t0.id FROM audit_event t0 WHERE t0.tenant_id = ? AND t0.id = ?",
+                query.sql().sql());
+        assertEquals(List.of(Parsed.TENANT, 42L), query.sql().params());
+    }
 }

@@ -215,6 +215,26 @@ class QueryServiceTest {
     }
 
     @Test
+    void theAuditTrailIsReadOnlyWithTheAuditScopeAndNothingRunsWithout() {
+        Store store = new Store();
+        Caller clinician = only(Scope.DOCUMENTS_READ, Scope.PATIENTS_READ, Scope.DOCUMENTS_WRITE,
+                Scope.DOCUMENTS_DELETE, Scope.PATIENTS_WRITE);
+        assertNeeds("audit.read", () -> service(Dialect.H2, store).page(clinician, Parsed.parse("AuditEvents", null),
+                10, "fingerprint", Set.of()));
+        assertNeeds("audit.read", () -> service(Dialect.H2, store).count(clinician,
+                Parsed.parse("AuditEvents/$count", null)));
+        assertNeeds("audit.read", () -> service(Dialect.H2, store).entity(clinician,
+                Target.of(Parsed.parse("AuditEvents(1)", null))));
+        assertEquals(List.of(), store.statements);
+
+        store.rows(layout -> List.of()).count(0);
+        service(Dialect.H2, store).page(only(Scope.AUDIT_READ), Parsed.parse("AuditEvents", "$count=true"), 10,
+                "fingerprint", Set.of());
+        assertTrue(store.sql().get(0).contains("FROM audit_event t0 WHERE t0.tenant_id = ?"), store.sql().get(0));
+        assertEquals(Parsed.TENANT, store.statements.get(0).params().get(0));
+    }
+
+    @Test
     void aPatientsDocumentsNeedTheDocumentsScopeBeforeThePatientIsLookedUpAndNoPatientsScope() {
         Store store = new Store();
         assertNeeds("documents.read", () -> service(Dialect.H2, store).page(only(Scope.PATIENTS_READ),

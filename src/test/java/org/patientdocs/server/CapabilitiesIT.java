@@ -139,7 +139,8 @@ class CapabilitiesIT {
         String term = claim.substring(claim.indexOf(' ') + 1);
         switch (term) {
             case "Capabilities.FilterRestrictions/Filterable=true" ->
-                    assertEquals(200, status("/" + set + "?$filter=id ne 'x'"), claim);
+                    assertEquals(200, status("/" + set + "?$filter=id ne " + (set.equals("AuditEvents") ? "0" : "'x'")),
+                            claim);
             case "Capabilities.SortRestrictions/Sortable=true" ->
                     assertEquals(200, status("/" + set + "?$orderby=id desc"), claim);
             case "Capabilities.TopSupported=true" -> topIsHonoured(set, claim);
@@ -147,15 +148,19 @@ class CapabilitiesIT {
             case "Capabilities.CountRestrictions/Countable=true" -> bothCountsAnswer(set, claim);
             case "Capabilities.SearchRestrictions/Searchable=true" ->
                     assertEquals(200, status("/" + set + "?$search=name"), claim);
+            case "Capabilities.SearchRestrictions/Searchable=false" ->
+                    assertEquals(501, status("/" + set + "?$search=name"), claim);
             case "Capabilities.ExpandRestrictions/Expandable=true" -> assertEquals(200,
                     status("/" + set + "?$expand=" + (set.equals("Patients") ? "Documents" : "Patient")), claim);
             case "Capabilities.InsertRestrictions/Insertable=true" ->
                     assertEquals(201, service.postJson("/" + set, "{\"id\":\"cap-new\"}").statusCode(), claim);
-            case "Capabilities.InsertRestrictions/Insertable=false" -> aPostedMediaEntityIsRefused(set, claim);
+            case "Capabilities.InsertRestrictions/Insertable=false" -> anInsertIsRefused(set, claim);
             case "Capabilities.NavigationRestrictions/Insertable=true" ->
                     assertEquals(201, upload("cap-2", "n.pdf", Samples.PDF, Samples.pdf(400)).statusCode(), claim);
             case "Capabilities.UpdateRestrictions/Updatable=true" -> anEntityIsUpdated(set, claim);
+            case "Capabilities.UpdateRestrictions/Updatable=false" -> aChangeIsRefused(set, "PATCH", claim);
             case "Capabilities.DeleteRestrictions/Deletable=true" -> anEntityIsDeleted(set, claim);
+            case "Capabilities.DeleteRestrictions/Deletable=false" -> aChangeIsRefused(set, "DELETE", claim);
             case "Capabilities.BatchSupported=true" -> anEmptyJsonBatchIsAnswered(claim);
             case "PatientDocs.MaxPageSize=" + PAGE_SIZE -> aFullPageHasANextLink(claim);
             case "PatientDocs.MaxUploadBytes=" + UPLOAD_LIMIT -> theUploadLimitIsExact(claim);
@@ -182,9 +187,29 @@ class CapabilitiesIT {
         assertEquals(200, status("/" + set + "/$count"), claim);
     }
 
-    private static void aPostedMediaEntityIsRefused(String set, String claim) throws Exception {
+    /** Documents are created by uploading to their patient; the audit trail's events only by the service. */
+    private static void anInsertIsRefused(String set, String claim) throws Exception {
+        if (set.equals("AuditEvents")) {
+            long before = TestService.json(service.get("/AuditEvents?$filter=action ne 'list'&$count=true&$top=0"))
+                    .get("@odata.count").asLong();
+            assertEquals(405, service.postJson("/" + set, "{\"id\":1,\"action\":\"read\"}").statusCode(), claim);
+            assertEquals(before, TestService.json(service.get(
+                    "/AuditEvents?$filter=action ne 'list'&$count=true&$top=0")).get("@odata.count").asLong(), claim);
+            return;
+        }
         assertEquals(405, service.send(service.request("/" + set).header("Content-Type", Samples.PDF)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build()).statusCode(), claim);
+    }
+
+    /** The audit trail's events cannot be changed or deleted: 405, and the event stays as it was. */
+    private static void aChangeIsRefused(String set, String method, String claim) throws Exception {
+        String path = "/" + set + "(1)";
+        String before = TestService.json(service.get(path)).toString();
+        HttpResponse<String> refused = service.send(service.request(path).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString("{\"subject\":\"someone-else\"}")).build());
+        assertEquals(405, refused.statusCode(), claim);
+        assertEquals("GET, HEAD, OPTIONS", refused.headers().firstValue("Allow").orElse(null), claim);
+        assertEquals(before, TestService.json(service.get(path)).toString(), claim);
     }
 
     private static void anEntityIsUpdated(String set, String claim) throws Exception {

@@ -431,7 +431,7 @@ class DocumentsApiIT {
         JsonNode sets = TestService.json(root).get("value");
         Set<String> names = new TreeSet<>();
         sets.forEach(s -> names.add(s.get("name").asText()));
-        assertEquals(Set.of("Documents", "Patients"), names);
+        assertEquals(Set.of("AuditEvents", "Documents", "Patients"), names);
 
         HttpResponse<String> metadata = service.send(service.request("/$metadata")
                 .header("Accept", "application/xml").GET().build());

@@ -43,10 +43,11 @@ final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the jar in {@code workDir} with these settings ({@code -Dkey=value}) and environment variables.
+     * Starts the jar in {@code workDir} with these settings ({@code -Dkey=value}), environment variables and command
+     * line arguments (a command such as {@code audit-verify}).
      */
-    static JarProcess start(Path workDir, Map<String, String> settings, Map<String, String> environment)
-            throws IOException {
+    static JarProcess start(Path workDir, Map<String, String> settings, Map<String, String> environment,
+                            String... arguments) throws IOException {
         Path jar = Path.of(System.getProperty("basedir", "."), "target", "documents-odata.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), jar + " is missing: the integration tests run after mvn package");
         List<String> command = new ArrayList<>();
@@ -54,6 +55,7 @@ final class JarProcess implements AutoCloseable {
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
+        command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(JarProcess::isServiceSetting);
         builder.environment().putAll(environment);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +51,17 @@ class LogPrivacyIT {
             assertTrue(error.get("message").asText().contains(requestId));
             assertFalse(failed.body().contains(id));
 
+            // the audit trail names the patient; its failures are logged without it
+            assertEquals(200, service.get("/AuditEvents?$filter=patient_ids/any(p: p eq '" + PATIENT + "')")
+                    .statusCode());
+            try (Connection connection = service.connect(); Statement sql = connection.createStatement()) {
+                sql.execute("ALTER TABLE audit_event RENAME TO audit_event_away");
+                assertEquals(503, service.get(path).statusCode());
+                assertEquals(503, service.patchJson("/Patients(" + PATIENT + ")", "{\"first_name\":\"Secretname\"}")
+                        .statusCode());
+                sql.execute("ALTER TABLE audit_event_away RENAME TO audit_event");
+            }
+
             assertEquals(204, service.delete(path).statusCode());
 
             List<String> lines = logs.lines();
@@ -56,6 +69,7 @@ class LogPrivacyIT {
             assertTrue(all.contains("GET /Patients({id})/Documents({id})/$value 200"), all);
             assertTrue(all.contains("POST /Patients({id})/Documents 201"), all);
             assertTrue(all.contains("GET /{?} " + unknownPath), all);
+            assertTrue(all.contains("audit events could not be written"), all);
             assertTrue(lines.stream().anyMatch(l -> l.contains(requestId) && l.contains("NoSuchFileException")), all);
             for (String secret : List.of(id, PATIENT, FILE_NAME, "secret-diagnosis", DESCRIPTION, "Secretname",
                     token, TestService.API_KEY, "%PDF", service.dataDir.toString())) {

@@ -80,7 +80,8 @@ class OlingoClientIT {
     void readsTheServiceDocumentAndTheModel() {
         ClientServiceDocument document = client.getRetrieveRequestFactory().getServiceDocumentRequest(root())
                 .execute().getBody();
-        assertEquals(List.of("Documents", "Patients"), document.getEntitySetNames().stream().sorted().toList());
+        assertEquals(List.of("AuditEvents", "Documents", "Patients"),
+                document.getEntitySetNames().stream().sorted().toList());
 
         Edm edm = client.getRetrieveRequestFactory().getMetadataRequest(root()).execute().getBody();
         EdmEntityType documentType = edm.getEntityType(new FullQualifiedName("PatientDocs", "Document"));
@@ -135,6 +136,25 @@ class OlingoClientIT {
         try (InputStream in = client.getRetrieveRequestFactory().getMediaRequest(value).execute().getBody()) {
             assertArrayEquals(UPLOADED.get(3), in.readAllBytes());
         }
+    }
+
+    @Test
+    void readsTheAuditTrailWithItsListsOfIds() {
+        URI uri = client.newURIBuilder(root()).appendEntitySetSegment("AuditEvents")
+                .filter("action eq 'upload' and patient_ids/any(p: p eq 'olingo-1')").orderBy("at desc").top(2)
+                .count(true).build();
+        ClientEntitySet page = client.getRetrieveRequestFactory().getEntitySetRequest(uri).execute().getBody();
+        assertEquals(DOCUMENTS, page.getCount());
+        ClientEntity newest = page.getEntities().get(0);
+        assertEquals(List.of("olingo-1"), strings(newest, "patient_ids"));
+        assertEquals(1, strings(newest, "document_ids").size());
+        assertEquals(201, Integer.parseInt(newest.getProperty("status").getPrimitiveValue().toString()));
+    }
+
+    private static List<String> strings(ClientEntity entity, String property) {
+        List<String> values = new ArrayList<>();
+        entity.getProperty(property).getCollectionValue().forEach(v -> values.add(v.asPrimitive().toString()));
+        return values;
     }
 
     @Test

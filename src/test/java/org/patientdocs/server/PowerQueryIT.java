@@ -77,7 +77,7 @@ class PowerQueryIT {
     @Test
     void theWholeSequenceWorks() throws Exception {
         JsonNode root = json("/");
-        assertEquals(2, root.get("value").size());
+        assertEquals(3, root.get("value").size());
 
         HttpResponse<String> metadata = powerQuery("/$metadata");
         assertTrue(metadata.headers().firstValue("Content-Type").orElseThrow().startsWith("application/xml"));
@@ -107,6 +107,16 @@ class PowerQueryIT {
         assertFalse(plainExpand.get("@odata.context").asText().contains("()"),
                 "no Set(Prop,Nav()) form: " + plainExpand.get("@odata.context"));
         assertTrue(plainExpand.get("value").get(0).get("Documents").get(0).get("file_size_bytes").isNumber());
+
+        // a compliance officer's query: who read pq-1's records, newest first, in pages
+        JsonNode audit = json("/AuditEvents?$filter=patient_ids/any(p: p eq 'pq-1') and action ne 'upload'"
+                + "&$orderby=at desc&$select=id,at,subject,action,patient_ids,document_ids,status");
+        assertEquals(4, audit.get("value").size());
+        assertTrue(audit.has("@odata.nextLink"), "more events than a page");
+        JsonNode newest = audit.get("value").get(0);
+        assertEquals("powerbi-user", newest.get("subject").asText());
+        assertEquals("list", newest.get("action").asText());
+        assertTrue(newest.get("patient_ids").isArray() && newest.get("id").isNumber(), newest.toString());
     }
 
     @Test

@@ -1,0 +1,254 @@
+package org.patientdocs.odata;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.olingo.commons.api.edm.Edm;
+import org.apache.olingo.commons.api.edm.EdmEntityType;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataRequest;
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.UriInfoKind;
+import org.apache.olingo.server.core.uri.parser.Parser;
+import org.apache.olingo.server.core.uri.parser.UriParserException;
+import org.apache.olingo.server.core.uri.validator.UriValidationException;
+import org.patientdocs.auth.Caller;
+import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Page;
+import org.patientdocs.query.Row;
+import org.patientdocs.query.Target;
+import org.patientdocs.storage.AuditEvent;
+import org.patientdocs.storage.AuditEvent.Action;
+import org.patientdocs.storage.AuditTrail;
+
+/**
+ * What one request records in the audit trail, for each of its operations (a {@code $batch} has several): the caller,
+ * the request id and the client's address, with what each operation did. A read is recorded before its answer is
+ * written, and the answer fails (503) when that cannot be done; a change in the transaction that makes it; a refusal
+ * (403, or 404 for an entity that is missing or not the caller's) before the refusal is answered.
+ * <p>
+ * The ids recorded are those of every patient and document the answer holds, at every level of {@code $expand}
+ * (a document's patient with it), or that the request changed or was refused, with those its path names.
+ */
+public final class AccessAudit {
+
+    private static final OData ODATA = OData.newInstance();
+    /** The property that names a document's patient, read for the audit trail even when not selected. */
+    private static final String PATIENT_OF_DOCUMENT = "patient_id";
+    private static final String KEY = "id";
+
+    private final AuditTrail trail;
+    private final Caller caller;
+    private final String requestId;
+    private final String clientAddress;
+
+    /**
+     * @param requestId     the request's {@code X-Request-Id}
+     * @param clientAddress where the request came from (the client a trusted proxy forwarded it for), or null
+     */
+    public AccessAudit(AuditTrail trail, Caller caller, String requestId, String clientAddress) {
+        this.trail = trail;
+        this.caller = caller;
+        this.requestId = requestId;
+        this.clientAddress = clientAddress;
+    }
+
+    Caller caller() {
+        return caller;
+    }
+
+    /**
+     * The properties a read must fetch beyond {@code alsoRead} so that its event can name every patient concerned:
+     * a document's patient.
+     */
+    static Set<String> withAuditedProperties(Set<String> alsoRead, EdmEntityType type) {
+        if (!type.getName().equals("Document") || alsoRead.contains(PATIENT_OF_DOCUMENT)) {
+            return alsoRead;
+        }
+        Set<String> all = new LinkedHashSet<>(alsoRead);
+        all.add(PATIENT_OF_DOCUMENT);
+        return all;
+    }
+
+    /** A page of a collection, with everything expanded in it, about to be answered. */
+    void list(ODataRequest request, Target target, Page page) {
+        Ids ids = Ids.of(target);
+        page.rows().forEach(ids::add);
+        ids.addExpanded(page.expanded());
+        record(Action.LIST, request, ids, 200);
+    }
+
+    /** The number a {@code /$count} is about to answer. */
+    void count(ODataRequest request, Target target, long count) {
+        Ids ids = Ids.of(target);
+        ids.count = count;
+        record(Action.LIST, request, ids, 200);
+    }
+
+    /** One entity (or a property of it), with what is expanded in it, about to be answered with {@code status}. */
+    void read(ODataRequest request, Target target, Row row, List<Expanded> expanded, int status) {
+        Ids ids = Ids.of(target);
+        ids.add(row);
+        ids.addExpanded(expanded);
+        record(Action.READ, request, ids, status);
+    }
+
+    /** A document's content (or, with {@code action} read, only its headers) about to be answered. */
+    void download(ODataRequest request, Action action, String documentId, String patientId, int status) {
+        Ids ids = new Ids();
+        ids.patients.add(patientId);
+        ids.documents.add(documentId);
+        ids.count = 1L;
+        record(action, request, ids, status);
+    }
+
+    /**
+     * A change to the entity {@code row} holds as it was before, recorded in the transaction open on this thread, to
+     * commit with the change.
+     */
+    void changed(ODataRequest request, Action action, Target target, Row row, int status) {
+        Ids ids = Ids.of(target);
+        ids.add(row);
+        recordWithChange(action, request, ids, status);
+    }
+
+    /**
+     * An entity created (a patient, or with {@code documentId} a document of the patient), recorded in the
+     * transaction open on this thread, to commit with it.
+     */
+    void created(ODataRequest request, Action action, Target target, String patientId, String documentId,
+                 int status) {
+        Ids ids = Ids.of(target);
+        ids.patients.add(patientId);
+        if (documentId != null) {
+            ids.documents.add(documentId);
+        }
+        ids.count = 1L;
+        recordWithChange(action, request, ids, status);
+    }
+
+    /**
+     * A refusal about to be answered: of the caller's scope (403), or of an entity missing or not the caller's (404).
+     * The ids are those the request's path names.
+     */
+    void denied(ODataRequest request, Edm edm, int status) {
+        Ids ids = new Ids();
+        Target target = target(request, edm);
+        if (target != null) {
+            ids = Ids.of(target);
+        }
+        ids.count = null;
+        record(Action.DENIED, request, ids, status);
+    }
+
+    /** What the request's path addresses, or null when it cannot tell (the path names no entity set). */
+    private static Target target(ODataRequest request, Edm edm) {
+        String path = request.getRawODataPath();
+        if (path == null) {
+            return null;
+        }
+        try {
+            UriInfo uri = new Parser(edm, ODATA).parseUri(path, null, null, request.getRawBaseUri());
+            return uri.getKind() == UriInfoKind.resource ? Target.of(uri) : null;
+        } catch (UriParserException | UriValidationException | ServiceException e) {
+            return null;
+        }
+    }
+
+    /** Records durably, before the answer: in one event, or several when the answer names very many ids. */
+    private void record(Action action, ODataRequest request, Ids ids, int status) {
+        for (AuditEvent event : events(action, request, ids, status)) {
+            trail.record(event);
+        }
+    }
+
+    /** Records in the transaction of the change. */
+    private void recordWithChange(Action action, ODataRequest request, Ids ids, int status) {
+        for (AuditEvent event : events(action, request, ids, status)) {
+            trail.recordWithChange(event);
+        }
+    }
+
+    /**
+     * The event, or, when the ids are more than one event lists ({@link AuditEvent#MAX_IDS}), as many events as it
+     * takes, each with its share of them and the same request, count and status.
+     */
+    private List<AuditEvent> events(Action action, ODataRequest request, Ids ids, int status) {
+        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
+        String query = request.getRawQueryPath();
+        Instant at = Instant.now();
+        List<String> patients = new ArrayList<>(ids.patients);
+        List<String> documents = new ArrayList<>(ids.documents);
+        List<AuditEvent> events = new ArrayList<>();
+        for (int from = 0; from == 0 || from < Math.max(patients.size(), documents.size());
+             from += AuditEvent.MAX_IDS) {
+            events.add(new AuditEvent(caller.tenant(), at, caller.subject(), caller.apiKeyId(), action,
+                    path.startsWith("/") ? path.substring(1) : path, query == null || query.isEmpty() ? null : query,
+                    share(patients, from), share(documents, from), ids.count, status, requestId, clientAddress));
+        }
+        return events;
+    }
+
+    private static List<String> share(List<String> ids, int from) {
+        return ids.subList(Math.min(from, ids.size()), Math.min(from + AuditEvent.MAX_IDS, ids.size()));
+    }
+
+    /** The patients and documents an event names, each once, in the order met, and how many entities were met. */
+    private static final class Ids {
+        final Set<String> patients = new LinkedHashSet<>();
+        final Set<String> documents = new LinkedHashSet<>();
+        Long count;
+
+        /** The ids the path names: the addressed entity's key and the key of the entity it is reached from. */
+        static Ids of(Target target) {
+            Ids ids = new Ids();
+            for (Target step = target; step != null; step = step.parent()) {
+                if (step.key() != null) {
+                    ids.named(step.set().getName(), step.key());
+                }
+            }
+            return ids;
+        }
+
+        private void named(String set, String key) {
+            if (Model.PATIENTS.equals(set)) {
+                patients.add(key);
+            } else if (Model.DOCUMENTS.equals(set)) {
+                documents.add(key);
+            }
+        }
+
+        void add(Row row) {
+            count = count == null ? 1 : count + 1;
+            switch (row.table().entityType().getName()) {
+                case "Patient" -> patients.add((String) row.get(KEY));
+                case "Document" -> {
+                    documents.add((String) row.get(KEY));
+                    Object patient = row.get(PATIENT_OF_DOCUMENT);
+                    if (patient != null) {
+                        patients.add((String) patient);
+                    }
+                }
+                default -> {
+                    // the audit trail itself: counted, its events name no patient or document of their own
+                }
+            }
+        }
+
+        void addExpanded(List<Expanded> expanded) {
+            if (count == null) {
+                count = 0L;
+            }
+            for (Expanded navigation : expanded) {
+                for (Expanded.Inline inline : navigation.inline()) {
+                    inline.rows().forEach(this::add);
+                }
+                addExpanded(navigation.nested());
+            }
+        }
+    }
+}
