@@ -89,7 +89,7 @@ class AuditIT {
     void everyAccessToADocumentIsRecordedWithWhoWhatWhenAndTheOutcome() throws Exception {
         Instant before = Instant.now().minusSeconds(1);
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"au-1\",\"last_name\":\"Audited\"}").statusCode());
-        HttpResponse<String> uploaded = upload(service, "au-1", Samples.pdf(200));
+        HttpResponse<String> uploaded = upload(service, "au-1", Samples.pdf(Samples.MIN_PDF));
         assertEquals(201, uploaded.statusCode(), uploaded.body());
         String doc = TestService.json(uploaded).get("id").asText();
         List<HttpResponse<?>> answers = new ArrayList<>();
@@ -139,7 +139,7 @@ class AuditIT {
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"au-list\"}").statusCode());
         List<String> docs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            docs.add(TestService.json(upload(service, "au-list", Samples.pdf(100 + i))).get("id").asText());
+            docs.add(TestService.json(upload(service, "au-list", Samples.pdf(Samples.MIN_PDF + i))).get("id").asText());
         }
         HttpResponse<String> list = service.get("/Documents?$filter=patient_id eq 'au-list'&$expand=Patient");
         assertEquals(200, list.statusCode());
@@ -352,7 +352,7 @@ class AuditIT {
         try (TestService own = TestService.start(Map.of())) {
             assertEquals(201, own.postJson("/Patients", "{\"id\":\"au-x\",\"last_name\":\"Secretname\"}")
                     .statusCode());
-            String doc = TestService.json(upload(own, "au-x", Samples.pdf(300))).get("id").asText();
+            String doc = TestService.json(upload(own, "au-x", Samples.pdf(Samples.MIN_PDF))).get("id").asText();
             try (Connection connection = own.connect(); Statement sql = connection.createStatement()) {
                 sql.execute("ALTER TABLE audit_event RENAME TO audit_event_away");
             }
