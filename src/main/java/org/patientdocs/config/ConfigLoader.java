@@ -116,7 +116,16 @@ public final class ConfigLoader {
                 new ServiceConfig.Query((int) number(ServiceConfig.Query.MAX_PAGE_SIZE),
                         (int) number(ServiceConfig.Query.MAX_TOP), (int) number(ServiceConfig.Query.MAX_FILTER_NODES),
                         (int) number(ServiceConfig.Query.MAX_NESTING_DEPTH),
-                        (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)));
+                        (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)),
+                clientLimits());
+    }
+
+    private ClientLimits clientLimits() {
+        return new ClientLimits((int) number(ClientLimits.MAX_THREADS),
+                Duration.ofMillis(number(ClientLimits.IDLE_TIMEOUT_MS)),
+                Duration.ofMillis(number(ClientLimits.HEADER_TIMEOUT_MS)),
+                number(ClientLimits.MIN_REQUEST_BYTES_PER_SECOND), (int) number(ClientLimits.MAX_CONCURRENT_BODIES),
+                (int) number(ClientLimits.MAX_WAITING_BODIES), Duration.ofMillis(number(ClientLimits.BODY_WAIT_MS)));
     }
 
     /** The constant of {@code type} the key names, ignoring case: {@code filesystem} is {@code FILESYSTEM}. */

@@ -38,6 +38,8 @@ public enum ErrorCode {
     PRECONDITION_FAILED,
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
+    /** A request body that arrived too slowly or stalled, or request headers that took too long (408). */
+    REQUEST_TIMEOUT,
     NOT_IMPLEMENTED,
     QUERY_FEATURE_UNSUPPORTED,
     SERVICE_UNAVAILABLE,

@@ -39,6 +39,7 @@ public final class ErrorResponse {
             Map.entry(ServiceException.MethodNotAllowed.class, 405),
             Map.entry(ServiceException.NotAcceptable.class, 406),
             Map.entry(ServiceException.Conflict.class, 409),
+            Map.entry(ServiceException.RequestTimeout.class, 408),
             Map.entry(ServiceException.PreconditionFailed.class, 412),
             Map.entry(ServiceException.PayloadTooLarge.class, 413),
             Map.entry(ServiceException.UnsupportedMediaType.class, 415),
@@ -97,6 +98,7 @@ public final class ErrorResponse {
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
             case 406 -> ErrorCode.NOT_ACCEPTABLE;
+            case 408 -> ErrorCode.REQUEST_TIMEOUT;
             case 409 -> ErrorCode.CONFLICT;
             case 412 -> ErrorCode.PRECONDITION_FAILED;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;

@@ -101,6 +101,13 @@ public abstract class ServiceException extends RuntimeException {
         }
     }
 
+    /** The request did not arrive in time: its body too slowly or not at all, or its headers too slowly. */
+    public static final class RequestTimeout extends ServiceException {
+        public RequestTimeout(String message, Throwable cause) {
+            super(ErrorCode.REQUEST_TIMEOUT, null, message, cause);
+        }
+    }
+
     public static final class PayloadTooLarge extends ServiceException {
         public PayloadTooLarge(String target, String message) {
             super(ErrorCode.PAYLOAD_TOO_LARGE, target, message, null);

@@ -3,6 +3,7 @@ package org.patientdocs.server;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -12,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataHttpHandler;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
 import org.patientdocs.auth.AuthenticationFilter;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorResponse;
@@ -163,12 +166,24 @@ final class ODataServlet extends HttpServlet {
 
                 @Override
                 public int read() throws IOException {
-                    return real().read();
+                    try {
+                        return real().read();
+                    } catch (IOException e) {
+                        throw tooSlow(e);
+                    } catch (RuntimeException e) {
+                        throw tooSlow(e);
+                    }
                 }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
-                    return real().read(b, off, len);
+                    try {
+                        return real().read(b, off, len);
+                    } catch (IOException e) {
+                        throw tooSlow(e);
+                    } catch (RuntimeException e) {
+                        throw tooSlow(e);
+                    }
                 }
 
                 @Override
@@ -199,6 +214,22 @@ final class ODataServlet extends HttpServlet {
                 }
             };
         }
+    }
+
+    /**
+     * A body that arrived too slowly, whoever was reading it (an upload, a JSON body, a batch), is the client's 408: Jetty
+     * fails the read with its own 408 when the body arrives below {@code http.min-request-bytes-per-second}, and with
+     * a timeout when it stalls for {@code http.idle-timeout-ms}. Any other failure is rethrown as it is.
+     */
+    private static <E extends Exception> E tooSlow(E failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException http && http.getCode() == HttpStatus.REQUEST_TIMEOUT_408
+                    || t instanceof TimeoutException) {
+                throw new ServiceException.RequestTimeout("The request body did not arrive in time: it came too"
+                        + " slowly or stopped; send it again", failure);
+            }
+        }
+        return failure;
     }
 
     /** The request with the headers {@link OperationHeaders#forOlingo} rewrites. */

@@ -42,9 +42,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with the
- * filter chain (CORS, when configured → request id and access log → security headers → authentication → key
- * compatibility → Olingo).
+ * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with its
+ * limits on slow clients ({@link JettyLimits}) and the filter chain (requests with a body in turn → CORS, when
+ * configured → request id and access log → security headers → authentication → key compatibility → Olingo).
  * Wiring only; started by {@link Main} and by the integration tests.
  */
 public final class ServiceRuntime implements AutoCloseable {
@@ -163,13 +163,14 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator) {
-        Server server = new Server();
+        Server server = new Server(JettyLimits.threadPool(config.clientLimits()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.http().host());
         connector.setPort(config.http().port());
+        JettyLimits.apply(config.clientLimits(), http, connector);
         server.addConnector(connector);
 
         RouteTemplates routes = new RouteTemplates(services.model().metadata().getEdm());
@@ -179,7 +180,8 @@ public final class ServiceRuntime implements AutoCloseable {
         odata.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
         ServletContextHandler vocabularies = context("/vocabularies", routes);
         vocabularies.addServlet(new ServletHolder(new VocabularyServlet()), "/*");
-        server.setHandler(Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins()));
+        server.setHandler(JettyLimits.bodiesInTurn(config.clientLimits(),
+                Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins())));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         return server;

@@ -22,6 +22,15 @@ class ErrorResponseTest {
     }
 
     @Test
+    void aRequestThatDidNotArriveInTimeIsARequestTimeout() {
+        ErrorResponse slow = ErrorResponse.of(new ServiceException.RequestTimeout("too slow", null));
+        assertEquals(408, slow.status());
+        assertEquals("REQUEST_TIMEOUT", slow.code());
+        assertEquals("REQUEST_TIMEOUT", ErrorResponse.ofStatus(408, "Request Timeout").code());
+        assertFalse(slow.headers().containsKey("Retry-After"));
+    }
+
+    @Test
     void everyErrorSaysItsMediaTypeAndODataVersion() {
         Map<String, String> headers = ErrorResponse.of(new ServiceException.NotFound("No such patient")).headers();
         assertEquals(Map.of("Content-Type", "application/json;odata.metadata=minimal", "OData-Version", "4.0"),
