@@ -117,7 +117,13 @@ public final class ConfigLoader {
                         (int) number(ServiceConfig.Query.MAX_TOP), (int) number(ServiceConfig.Query.MAX_FILTER_NODES),
                         (int) number(ServiceConfig.Query.MAX_NESTING_DEPTH),
                         (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)),
-                clientLimits());
+                clientLimits(),
+                new RateLimits(limit(RateLimits.API_KEY_RATE, RateLimits.API_KEY_BURST),
+                        limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)));
+    }
+
+    private RateLimits.Limit limit(Range requestsPerMinute, Range burst) {
+        return new RateLimits.Limit((int) number(requestsPerMinute), (int) number(burst));
     }
 
     private ClientLimits clientLimits() {

@@ -120,6 +120,21 @@ public abstract class ServiceException extends RuntimeException {
         }
     }
 
+    /** The caller is over a rate limit; it may try again after {@link #retryAfterSeconds()}. */
+    public static final class TooManyRequests extends ServiceException {
+        private final long retryAfterSeconds;
+
+        /** @param retryAfterSeconds when the request would be admitted, in whole seconds, at least 1 */
+        public TooManyRequests(String message, long retryAfterSeconds) {
+            super(ErrorCode.TOO_MANY_REQUESTS, null, message, null);
+            this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
     public static final class NotImplemented extends ServiceException {
         public NotImplemented(ErrorCode code, String target, String message) {
             super(code, target, message, null);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -37,6 +38,7 @@ import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.PatientStore;
+import org.patientdocs.storage.RateBuckets;
 import org.patientdocs.storage.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with its
  * limits on slow clients ({@link JettyLimits}) and the filter chain (requests with a body in turn → CORS, when
- * configured → request id and access log → security headers → authentication → key compatibility → Olingo).
+ * configured → request id and access log → security headers → authentication → rate limits → key compatibility →
+ * Olingo).
  * Wiring only; started by {@link Main} and by the integration tests.
  */
 public final class ServiceRuntime implements AutoCloseable {
@@ -72,6 +75,14 @@ public final class ServiceRuntime implements AutoCloseable {
      * @throws CannotListen when the configured address cannot be bound, e.g. because the port is in use
      */
     public static ServiceRuntime start(ServiceConfig config) throws Exception {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(ServiceConfig)}, with the clock the rate limits' buckets refill by: tests turn it forward
+     * instead of waiting.
+     */
+    static ServiceRuntime start(ServiceConfig config, Clock rateLimitClock) throws Exception {
         // decided once: the migrations, the start-up checks and every statement follow the same store
         Dialect dialect = Dialect.fromJdbcUrl(config.database().url());
         HikariDataSource dataSource = DataSources.open(config.database(), dialect);
@@ -79,7 +90,8 @@ public final class ServiceRuntime implements AutoCloseable {
         try {
             Services services = services(config, dataSource, dialect);
             sweepOrphans(services);
-            server = jetty(config, services, Authenticator.create(config));
+            server = jetty(config, services, Authenticator.create(config),
+                    RateBuckets.open(dataSource, dialect, rateLimitClock));
             listen(server, config.http());
             return new ServiceRuntime(server, dataSource, services, scheduleSweeps(services));
         } catch (Exception | Error e) {
@@ -162,7 +174,8 @@ public final class ServiceRuntime implements AutoCloseable {
         return sweepOrphans(services);
     }
 
-    private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator) {
+    private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator,
+                                RateBuckets rateBuckets) {
         Server server = new Server(JettyLimits.threadPool(config.clientLimits()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -176,6 +189,7 @@ public final class ServiceRuntime implements AutoCloseable {
         RouteTemplates routes = new RouteTemplates(services.model().metadata().getEdm());
         ServletContextHandler odata = context("/", routes);
         odata.addFilter(new FilterHolder(new AuthenticationFilter(authenticator)), "/*", REQUESTS);
+        odata.addFilter(new FilterHolder(new RateLimitFilter(rateBuckets, config.rateLimits())), "/*", REQUESTS);
         odata.addFilter(new FilterHolder(new UrlCompatibilityFilter()), "/*", REQUESTS);
         odata.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
         ServletContextHandler vocabularies = context("/vocabularies", routes);

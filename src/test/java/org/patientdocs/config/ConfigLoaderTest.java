@@ -72,12 +72,15 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void slowClientsAreLimitedByDefault() {
+    void slowClientsAndRateLimitsAreLimitedByDefault() {
         ServiceConfig config = load();
         assertEquals(Duration.ofSeconds(10), config.clientLimits().headerTimeout());
         assertEquals(Duration.ofSeconds(30), config.clientLimits().idleTimeout());
         // a 25 MB upload over a 64 KB/s link is sixteen times the floor
         assertTrue(64 * 1024 >= 16 * config.clientLimits().minRequestBytesPerSecond());
+        assertTrue(config.rateLimits().perSubject().enabled());
+        assertTrue(config.rateLimits().perApiKey().enabled());
+        assertFalse(load("rate-limit.subject.requests-per-minute", "0").rateLimits().perSubject().enabled());
     }
 
     @Test
@@ -168,6 +171,9 @@ class ConfigLoaderTest {
         "http.max-concurrent-bodies | 101 | http.max-concurrent-bodies must be at most half of http.max-threads"
                 + " (200), was '101'",
         "http.body-wait-ms | 0 | http.body-wait-ms must be an integer in 100..600000, was '0'",
+        "rate-limit.subject.burst | 0 | rate-limit.subject.burst must be an integer in 1..1000000, was '0'",
+        "rate-limit.api-key.requests-per-minute | -5 | rate-limit.api-key.requests-per-minute must be an integer in"
+                + " 0..1000000, was '-5'",
     })
     void invalidValuesStopTheStartWithTheKeyAndTheRule(String key, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(key, value));
