@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Slow and hostile clients cannot hold the service: request headers that trickle in are answered 408 and closed once
  * they have taken longer than {@code http.header-timeout-ms} however steadily they come; a body that arrives below
- * {@code http.min-request-bytes-per-second} is refused with 408 and leaves nothing behind; and while slow uploads and
- * slow header senders hold their connections, other requests are still answered.
+ * {@code http.min-request-bytes-per-second} is refused with 408 and leaves nothing behind; and while slow uploads hold
+ * every turn {@code http.max-concurrent-bodies} allows, a further upload is refused with 503 at once rather than let
+ * in to hold a thread, and other requests are still answered.
  * <p>
  * The slow clients pace themselves by requests of their own to the service instead of sleeping: each byte or line
  * follows an answered request. Nothing here measures time; the tiny timeouts and the high floor are the services'.
@@ -95,35 +96,41 @@ class SlowClientsIT {
     }
 
     @Test
-    void aNormalRequestIsAnsweredWhileSlowUploadsAndSlowHeadersHoldConnections() throws Exception {
-        // 24 uploads that stop after their first kilobyte, on 16 threads: without a limit on requests with a body
-        // they would take every thread until the idle timeout, ten minutes here, ended them
-        int threads = 16;
-        int uploads = 24;
-        try (TestService service = TestService.start(Map.of("http.max-threads", Integer.toString(threads),
-                "http.max-concurrent-bodies", "8", "http.idle-timeout-ms", "600000", "http.body-wait-ms", "600000"))) {
+    void uploadsBeyondTheBodyLimitAre503WhileSlowUploadsHoldTheirTurnsAndOtherRequestsAreStillAnswered()
+            throws Exception {
+        // two uploads at once, none waiting: two slow uploads that stop after a kilobyte take both turns, for as
+        // long as the idle timeout (ten minutes here) lets them; without the limit each would hold a thread, and
+        // the third upload would be let in to do the same
+        try (TestService service = TestService.start(Map.of("http.max-threads", "16",
+                "http.max-concurrent-bodies", "2", "http.max-waiting-bodies", "0",
+                "http.idle-timeout-ms", "600000"))) {
             assertEquals(201, service.postJson("/Patients", "{\"id\":\"" + PATIENT + "\"}").statusCode());
             byte[] pdf = Samples.pdf(1_000_000);
             List<Socket> slow = new ArrayList<>();
             try {
-                for (int i = 0; i < uploads; i++) {
+                for (int i = 0; i < 2; i++) {
                     Socket socket = connect(service);
                     slow.add(socket);
-                    // the first eight wait until the service reads their body, so they surely hold a thread each
-                    boolean confirm = i < 8;
-                    socket.getOutputStream().write(uploadHead(service, pdf.length, confirm));
-                    if (confirm) {
-                        assertTrue(line(socket.getInputStream()).startsWith("HTTP/1.1 100"));
-                        line(socket.getInputStream());
-                    }
+                    socket.getOutputStream().write(uploadHead(service, pdf.length, true));
+                    // the service reads the body only once the upload has its turn
+                    assertEquals("HTTP/1.1 100 Continue", line(socket.getInputStream()));
+                    line(socket.getInputStream());
                     socket.getOutputStream().write(pdf, 0, 1024);
                     socket.getOutputStream().flush();
                 }
-                for (int i = 0; i < uploads; i++) {
+                for (int i = 0; i < 4; i++) {
                     Socket socket = connect(service);
                     slow.add(socket);
                     socket.getOutputStream().write("GET /Patients HTTP/1.1\r\nHost: 127.0.0.1\r\nx-slow: 1\r\n"
                             .getBytes(StandardCharsets.US_ASCII));
+                }
+
+                try (Socket third = connect(service)) {
+                    third.getOutputStream().write(uploadHead(service, pdf.length, true));
+                    String refusal = readAll(third);
+                    assertTrue(refusal.startsWith("HTTP/1.1 503 "), refusal);
+                    assertTrue(refusal.contains("Retry-After: "), refusal);
+                    assertTrue(refusal.contains("\"code\":\"SERVICE_UNAVAILABLE\""), refusal);
                 }
                 HttpResponse<String> normal = service.get("/Patients?$top=1");
                 assertEquals(200, normal.statusCode(), normal.body());
