@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Slow and hostile clients cannot hold the service: request headers that trickle in are answered 408 and closed once
  * they have taken longer than {@code http.header-timeout-ms} however steadily they come; a body that arrives below
- * {@code http.min-request-bytes-per-second} is refused with 408 and leaves nothing behind; and while slow uploads hold
- * every turn {@code http.max-concurrent-bodies} allows, a further upload is refused with 503 at once rather than let
- * in to hold a thread, and other requests are still answered.
+ * {@code http.min-request-bytes-per-second}, or stops for {@code http.idle-timeout-ms}, is refused with 408 and leaves
+ * nothing behind; and while slow uploads hold every turn {@code http.max-concurrent-bodies} allows, a further upload
+ * is refused with 503 at once rather than let in to hold a thread, and other requests are still answered.
  * <p>
  * The slow clients pace themselves by requests of their own to the service instead of sleeping: each byte or line
  * follows an answered request. Nothing here measures time; the tiny timeouts and the high floor are the services'.
@@ -86,6 +86,28 @@ class SlowClientsIT {
                     // the server refused the body and closed the connection while a byte was on its way
                 }
                 String response = answer.get(60, TimeUnit.SECONDS);
+                assertTrue(response.startsWith("HTTP/1.1 408 "), response);
+                assertTrue(response.contains("\"code\":\"REQUEST_TIMEOUT\""), response);
+            }
+            assertEquals(storedBefore, service.storedFiles(), "nothing may stay in the document store");
+            JsonNode documents = TestService.json(service.get("/Patients(" + PATIENT + ")/Documents"));
+            assertEquals(0, documents.get("@odata.count").asInt());
+        }
+    }
+
+    @Test
+    void aBodyThatStopsIsRefusedWith408OnceTheIdleTimeoutPassesAndNothingIsStored() throws Exception {
+        // no floor on the rate: only the idle timeout ends an upload that stops after its first kilobyte
+        try (TestService service = TestService.start(Map.of("http.min-request-bytes-per-second", "0",
+                "http.idle-timeout-ms", "500"))) {
+            assertEquals(201, service.postJson("/Patients", "{\"id\":\"" + PATIENT + "\"}").statusCode());
+            long storedBefore = service.storedFiles();
+            byte[] pdf = Samples.pdf(1_000_000);
+            try (Socket socket = connect(service)) {
+                socket.getOutputStream().write(uploadHead(service, pdf.length, false));
+                socket.getOutputStream().write(pdf, 0, 1024);
+                socket.getOutputStream().flush();
+                String response = readAll(socket);
                 assertTrue(response.startsWith("HTTP/1.1 408 "), response);
                 assertTrue(response.contains("\"code\":\"REQUEST_TIMEOUT\""), response);
             }
