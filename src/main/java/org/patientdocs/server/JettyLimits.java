@@ -3,7 +3,6 @@ package org.patientdocs.server;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.QoSHandler;
@@ -17,15 +16,13 @@ import org.patientdocs.config.ClientLimits;
  * Jetty's own tasks (completing a write, say) as readily as new work and leaves connections hanging or closed without
  * an answer. What waits is bounded where it can be answered instead: requests with a body, below;</li>
  * <li>the connector's idle timeout, and {@link HeaderTimeout} for the request line and headers as a whole;</li>
- * <li>Jetty's minimum request data rate: a read of a body that has arrived slower, on average since its first byte,
- * fails with 408 (which the servlet answers as a {@code RequestTimeout});</li>
- * <li>requests with a body handled a few at a time ({@link QoSHandler}). A body is read by a blocked thread, as long as
+ *  * <li>requests with a body handled a few at a time ({@link QoSHandler}). A body is read by a blocked thread, as long as
  * the client takes to send it, so without this limit slow uploads could take every thread. Requests over the limit wait
  * without a thread, at most {@code http.max-waiting-bodies} of them, and are answered 503 (with Retry-After) when
- * that queue is full or their turn does not come within {@code http.body-wait-ms}. Jetty
- * dispatches a request with a body only once its first bytes are there, so a client that sends headers alone holds no
- * thread either.</li>
+ * that queue is full or their turn does not come within {@code http.body-wait-ms}. Headers are read without a
+ * thread.</li>
  * </ul>
+ * The floor on the rate of request bodies is {@link BodyRate}'s, which the servlet applies as it reads.
  */
 final class JettyLimits {
 
@@ -43,9 +40,8 @@ final class JettyLimits {
         return pool;
     }
 
-    static void apply(ClientLimits limits, HttpConfiguration http, ServerConnector connector) {
+    static void apply(ClientLimits limits, ServerConnector connector) {
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
         connector.addBean(new HeaderTimeout(connector, limits.headerTimeout()));
     }
 

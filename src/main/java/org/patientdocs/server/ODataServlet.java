@@ -74,7 +74,8 @@ final class ODataServlet extends HttpServlet {
             Caller caller = AuthenticationFilter.callerOf(request);
             String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
             String prepared = QueryText.prepare(request.getQueryString(), services.config().query().maxNestingDepth());
-            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(new RewrittenRequest(request, base, request.getRequestURI(), prepared)));
+            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(new RewrittenRequest(request, base, request.getRequestURI(), prepared),
+                    new BodyRate(services.config().clientLimits().minRequestBytesPerSecond())));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, caller);
             } else if ("HEAD".equals(request.getMethod())) {
@@ -148,10 +149,12 @@ final class ODataServlet extends HttpServlet {
      * is about to refuse (too large, unknown patient) before it hears the refusal.
      */
     private static final class LazyBody extends HttpServletRequestWrapper {
+        private final BodyRate rate;
         private ServletInputStream body;
 
-        LazyBody(HttpServletRequest request) {
+        LazyBody(HttpServletRequest request, BodyRate rate) {
             super(request);
+            this.rate = rate;
         }
 
         @Override
@@ -167,7 +170,9 @@ final class ODataServlet extends HttpServlet {
                 @Override
                 public int read() throws IOException {
                     try {
-                        return real().read();
+                        int read = real().read();
+                        rate.arrived(read < 0 ? -1 : 1);
+                        return read;
                     } catch (IOException e) {
                         throw tooSlow(e);
                     } catch (RuntimeException e) {
@@ -178,7 +183,9 @@ final class ODataServlet extends HttpServlet {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     try {
-                        return real().read(b, off, len);
+                        int read = real().read(b, off, len);
+                        rate.arrived(read);
+                        return read;
                     } catch (IOException e) {
                         throw tooSlow(e);
                     } catch (RuntimeException e) {
@@ -217,9 +224,9 @@ final class ODataServlet extends HttpServlet {
     }
 
     /**
-     * A body that arrived too slowly, whoever was reading it (an upload, a JSON body, a batch), is the client's 408: Jetty
-     * fails the read with its own 408 when the body arrives below {@code http.min-request-bytes-per-second}, and with
-     * a timeout when it stalls for {@code http.idle-timeout-ms}. Any other failure is rethrown as it is.
+     * A body that stalled, whoever was reading it (an upload, a JSON body, a batch), is the client's 408: Jetty fails
+     * the read with a timeout when it stalls for {@code http.idle-timeout-ms}, or with its own 408. Any other failure
+     * is rethrown as it is; so is the 408 of {@link BodyRate}, a {@code ServiceException} already.
      */
     private static <E extends Exception> E tooSlow(E failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -183,7 +183,7 @@ public final class ServiceRuntime implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.http().host());
         connector.setPort(config.http().port());
-        JettyLimits.apply(config.clientLimits(), http, connector);
+        JettyLimits.apply(config.clientLimits(), connector);
         server.addConnector(connector);
 
         RouteTemplates routes = new RouteTemplates(services.model().metadata().getEdm());
