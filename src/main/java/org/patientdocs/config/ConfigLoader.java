@@ -129,7 +129,22 @@ public final class ConfigLoader {
                 new ServiceConfig.Query((int) number(ServiceConfig.Query.MAX_PAGE_SIZE),
                         (int) number(ServiceConfig.Query.MAX_TOP), (int) number(ServiceConfig.Query.MAX_FILTER_NODES),
                         (int) number(ServiceConfig.Query.MAX_NESTING_DEPTH),
-                        (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)));
+                        (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)),
+                clientLimits(),
+                new RateLimits(limit(RateLimits.API_KEY_RATE, RateLimits.API_KEY_BURST),
+                        limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)));
+    }
+
+    private RateLimits.Limit limit(Range requestsPerMinute, Range burst) {
+        return new RateLimits.Limit((int) number(requestsPerMinute), (int) number(burst));
+    }
+
+    private ClientLimits clientLimits() {
+        return new ClientLimits((int) number(ClientLimits.MAX_THREADS),
+                Duration.ofMillis(number(ClientLimits.IDLE_TIMEOUT_MS)),
+                Duration.ofMillis(number(ClientLimits.HEADER_TIMEOUT_MS)),
+                number(ClientLimits.MIN_REQUEST_BYTES_PER_SECOND), (int) number(ClientLimits.MAX_CONCURRENT_BODIES),
+                (int) number(ClientLimits.MAX_WAITING_BODIES), Duration.ofMillis(number(ClientLimits.BODY_WAIT_MS)));
     }
 
     /** An entry of {@code auth.api-key-sha256}: {@code hash:tenant}, or a bare hash of the default tenant's key. */

@@ -54,6 +54,10 @@ public enum ErrorCode {
     PRECONDITION_FAILED,
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
+    /** A request body that arrived too slowly or stalled, or request headers that took too long (408). */
+    REQUEST_TIMEOUT,
+    /** A caller over its rate limit, per API key or per subject (429, with Retry-After). */
+    TOO_MANY_REQUESTS,
     NOT_IMPLEMENTED,
     QUERY_FEATURE_UNSUPPORTED,
     SERVICE_UNAVAILABLE,

@@ -39,10 +39,12 @@ public final class ErrorResponse {
             Map.entry(ServiceException.MethodNotAllowed.class, 405),
             Map.entry(ServiceException.NotAcceptable.class, 406),
             Map.entry(ServiceException.Conflict.class, 409),
+            Map.entry(ServiceException.RequestTimeout.class, 408),
             Map.entry(ServiceException.PreconditionFailed.class, 412),
             Map.entry(ServiceException.PayloadTooLarge.class, 413),
             Map.entry(ServiceException.UnsupportedMediaType.class, 415),
             Map.entry(ServiceException.FailedDependency.class, 424),
+            Map.entry(ServiceException.TooManyRequests.class, 429),
             Map.entry(ServiceException.NotImplemented.class, 501),
             Map.entry(ServiceException.ServiceUnavailable.class, 503));
 
@@ -55,9 +57,11 @@ public final class ErrorResponse {
     /** The scope a 403 names in its challenge, or null. */
     private final String requiredScope;
     private final Supplier<String> allow;
+    /** The {@code Retry-After} value in seconds, or null for none. */
+    private final String retryAfter;
 
     private ErrorResponse(int status, String code, String message, String target, String bearerError,
-                          String requiredScope, Supplier<String> allow) {
+                          String requiredScope, Supplier<String> allow, String retryAfter) {
         this.status = status;
         this.code = code;
         this.message = message;
@@ -65,12 +69,16 @@ public final class ErrorResponse {
         this.bearerError = bearerError;
         this.requiredScope = requiredScope;
         this.allow = allow;
+        this.retryAfter = retryAfter;
     }
 
     /** The answer to a failure whose meaning the service knows. */
     public static ErrorResponse of(ServiceException e) {
-        return new ErrorResponse(STATUS.getOrDefault(e.getClass(), 500), e.code().name(), e.getMessage(), e.target(),
-                bearerError(e), e instanceof ServiceException.Forbidden forbidden ? forbidden.scope() : null, null);
+        int status = STATUS.getOrDefault(e.getClass(), 500);
+        String retryAfter = e instanceof ServiceException.TooManyRequests tooMany
+                ? Long.toString(tooMany.retryAfterSeconds()) : retryAfterFor(status);
+        return new ErrorResponse(status, e.code().name(), e.getMessage(), e.target(), bearerError(e),
+                e instanceof ServiceException.Forbidden forbidden ? forbidden.scope() : null, null, retryAfter);
     }
 
     /**
@@ -90,12 +98,17 @@ public final class ErrorResponse {
     /** The answer to an unexpected failure: a generic message that names the request id, nothing else. */
     public static ErrorResponse internal(String requestId) {
         String message = "An unexpected error occurred; quote request id " + requestId + " when reporting it.";
-        return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(), message, null, null, null, null);
+        return new ErrorResponse(500, ErrorCode.INTERNAL_ERROR.name(), message, null, null, null, null, null);
     }
 
     /** An error decided by the protocol layer (Olingo or Jetty) with only a status and a client-safe message. */
     public static ErrorResponse ofStatus(int status, String message) {
-        return new ErrorResponse(status, codeFor(status).name(), message, null, null, null, null);
+        return new ErrorResponse(status, codeFor(status).name(), message, null, null, null, null,
+                retryAfterFor(status));
+    }
+
+    private static String retryAfterFor(int status) {
+        return status == 503 ? RETRY_AFTER_SECONDS : null;
     }
 
     /**
@@ -105,7 +118,7 @@ public final class ErrorResponse {
      * @param methods the {@code Allow} value, e.g. {@code GET, HEAD, OPTIONS}
      */
     public ErrorResponse allowing(Supplier<String> methods) {
-        return new ErrorResponse(status, code, message, target, bearerError, requiredScope, methods);
+        return new ErrorResponse(status, code, message, target, bearerError, requiredScope, methods, retryAfter);
     }
 
     private static ErrorCode codeFor(int status) {
@@ -115,11 +128,13 @@ public final class ErrorResponse {
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
             case 406 -> ErrorCode.NOT_ACCEPTABLE;
+            case 408 -> ErrorCode.REQUEST_TIMEOUT;
             case 409 -> ErrorCode.CONFLICT;
             case 412 -> ErrorCode.PRECONDITION_FAILED;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 424 -> ErrorCode.FAILED_DEPENDENCY;
+            case 429 -> ErrorCode.TOO_MANY_REQUESTS;
             case 501 -> ErrorCode.NOT_IMPLEMENTED;
             case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
             default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
@@ -145,18 +160,18 @@ public final class ErrorResponse {
 
     /**
      * The headers of the answer, in the order they are written: every error says what its body is and in which
-     * OData version; a 503 says when to try again; a 401 challenges the client to authenticate (RFC 6750), saying
-     * {@code error="invalid_token"} only when a token was presented and rejected, and a 400 for a token presented
-     * wrongly does so with {@code error="invalid_request"}; a 403 for want of a scope says
-     * {@code error="insufficient_scope"} and names the scope (RFC 6750 §3.1); a 405 names the methods the resource
-     * supports, when it was told them ({@link #allowing}).
+     * OData version; a 503 says when to try again, and so does a 429, when the caller's rate limit will admit the
+     * request; a 401 challenges the client to authenticate (RFC 6750), saying {@code error="invalid_token"} only when
+     * a token was presented and rejected, and a 400 for a token presented wrongly does so with
+     * {@code error="invalid_request"}; a 403 for want of a scope says {@code error="insufficient_scope"} and names the
+     * scope (RFC 6750 §3.1); a 405 names the methods the resource supports, when it was told them ({@link #allowing}).
      */
     public Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", CONTENT_TYPE);
         headers.put("OData-Version", ODATA_VERSION);
-        if (status == 503) {
-            headers.put("Retry-After", RETRY_AFTER_SECONDS);
+        if (retryAfter != null) {
+            headers.put("Retry-After", retryAfter);
         }
         if (status == 401 || bearerError != null) {
             headers.put("WWW-Authenticate", challenge());

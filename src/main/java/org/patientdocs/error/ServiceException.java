@@ -122,6 +122,13 @@ public abstract class ServiceException extends RuntimeException {
         }
     }
 
+    /** The request did not arrive in time: its body too slowly or not at all, or its headers too slowly. */
+    public static final class RequestTimeout extends ServiceException {
+        public RequestTimeout(String message, Throwable cause) {
+            super(ErrorCode.REQUEST_TIMEOUT, null, message, cause);
+        }
+    }
+
     public static final class PayloadTooLarge extends ServiceException {
         public PayloadTooLarge(String target, String message) {
             super(ErrorCode.PAYLOAD_TOO_LARGE, target, message, null);
@@ -131,6 +138,21 @@ public abstract class ServiceException extends RuntimeException {
     public static final class UnsupportedMediaType extends ServiceException {
         public UnsupportedMediaType(String message) {
             super(ErrorCode.UNSUPPORTED_MEDIA_TYPE, null, message, null);
+        }
+    }
+
+    /** The caller is over a rate limit; it may try again after {@link #retryAfterSeconds()}. */
+    public static final class TooManyRequests extends ServiceException {
+        private final long retryAfterSeconds;
+
+        /** @param retryAfterSeconds when the request would be admitted, in whole seconds, at least 1 */
+        public TooManyRequests(String message, long retryAfterSeconds) {
+            super(ErrorCode.TOO_MANY_REQUESTS, null, message, null);
+            this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
         }
     }
 

@@ -3,6 +3,7 @@ package org.patientdocs.server;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -12,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataHttpHandler;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
 import org.patientdocs.auth.AuthenticationFilter;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ErrorResponse;
@@ -76,7 +79,8 @@ final class ODataServlet extends HttpServlet {
                     clients.of(request.getRemoteAddr(), request::getHeader));
             String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
             String prepared = QueryText.prepare(request.getQueryString(), services.config().query().maxNestingDepth());
-            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(new RewrittenRequest(request, base, request.getRequestURI(), prepared)));
+            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(new RewrittenRequest(request, base, request.getRequestURI(), prepared),
+                    new BodyRate(services.config().clientLimits().minRequestBytesPerSecond())));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, audit);
             } else if ("HEAD".equals(request.getMethod())) {
@@ -151,10 +155,12 @@ final class ODataServlet extends HttpServlet {
      * is about to refuse (too large, unknown patient) before it hears the refusal.
      */
     private static final class LazyBody extends HttpServletRequestWrapper {
+        private final BodyRate rate;
         private ServletInputStream body;
 
-        LazyBody(HttpServletRequest request) {
+        LazyBody(HttpServletRequest request, BodyRate rate) {
             super(request);
+            this.rate = rate;
         }
 
         @Override
@@ -169,12 +175,28 @@ final class ODataServlet extends HttpServlet {
 
                 @Override
                 public int read() throws IOException {
-                    return real().read();
+                    try {
+                        int read = real().read();
+                        rate.arrived(read < 0 ? -1 : 1);
+                        return read;
+                    } catch (IOException e) {
+                        throw tooSlow(e);
+                    } catch (RuntimeException e) {
+                        throw tooSlow(e);
+                    }
                 }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
-                    return real().read(b, off, len);
+                    try {
+                        int read = real().read(b, off, len);
+                        rate.arrived(read);
+                        return read;
+                    } catch (IOException e) {
+                        throw tooSlow(e);
+                    } catch (RuntimeException e) {
+                        throw tooSlow(e);
+                    }
                 }
 
                 @Override
@@ -205,6 +227,22 @@ final class ODataServlet extends HttpServlet {
                 }
             };
         }
+    }
+
+    /**
+     * A body that stalled, whoever was reading it (an upload, a JSON body, a batch), is the client's 408: Jetty fails
+     * the read with a timeout when it stalls for {@code http.idle-timeout-ms}, or with its own 408. Any other failure
+     * is rethrown as it is; so is the 408 of {@link BodyRate}, a {@code ServiceException} already.
+     */
+    private static <E extends Exception> E tooSlow(E failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException http && http.getCode() == HttpStatus.REQUEST_TIMEOUT_408
+                    || t instanceof TimeoutException) {
+                throw new ServiceException.RequestTimeout("The request body did not arrive in time: it came too"
+                        + " slowly or stopped; send it again", failure);
+            }
+        }
+        return failure;
     }
 
     /** The request with the headers {@link OperationHeaders#forOlingo} rewrites. */

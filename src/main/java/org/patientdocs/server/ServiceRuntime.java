@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -40,14 +41,16 @@ import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.PatientStore;
+import org.patientdocs.storage.RateBuckets;
 import org.patientdocs.storage.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with the
- * filter chain (CORS, when configured → request id and access log → security headers → authentication → key
- * compatibility → Olingo).
+ * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with its
+ * limits on slow clients ({@link JettyLimits}) and the filter chain (requests with a body in turn → CORS, when
+ * configured → request id and access log → security headers → authentication → rate limits → key compatibility →
+ * Olingo).
  * Wiring only; started by {@link Main} and by the integration tests.
  */
 public final class ServiceRuntime implements AutoCloseable {
@@ -82,7 +85,7 @@ public final class ServiceRuntime implements AutoCloseable {
      * @throws CannotListen when the configured address cannot be bound, e.g. because the port is in use
      */
     public static ServiceRuntime start(ServiceConfig config) throws Exception {
-        return start(config, UnaryOperator.identity());
+        return start(config, UnaryOperator.identity(), Clock.systemUTC());
     }
 
     /**
@@ -93,6 +96,19 @@ public final class ServiceRuntime implements AutoCloseable {
      * @param auditTrail given the service's audit trail, the one to use
      */
     public static ServiceRuntime start(ServiceConfig config, UnaryOperator<AuditTrail> auditTrail) throws Exception {
+        return start(config, auditTrail, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(ServiceConfig)}, with the clock the rate limits' buckets refill by: tests turn it forward
+     * instead of waiting.
+     */
+    static ServiceRuntime start(ServiceConfig config, Clock rateLimitClock) throws Exception {
+        return start(config, UnaryOperator.identity(), rateLimitClock);
+    }
+
+    private static ServiceRuntime start(ServiceConfig config, UnaryOperator<AuditTrail> auditTrail,
+                                        Clock rateLimitClock) throws Exception {
         // decided once: the migrations, the start-up checks and every statement follow the same store
         Dialect dialect = Dialect.fromJdbcUrl(config.database().url());
         HikariDataSource dataSource = DataSources.open(config.database(), dialect);
@@ -105,7 +121,8 @@ public final class ServiceRuntime implements AutoCloseable {
             auditLog = new AuditLog(auditDataSource, transactions);
             Services services = services(config, transactions, dialect, auditTrail.apply(auditLog));
             sweepOrphans(services);
-            server = jetty(config, services, Authenticator.create(config));
+            server = jetty(config, services, Authenticator.create(config),
+                    RateBuckets.open(dataSource, dialect, rateLimitClock));
             listen(server, config.http());
             return new ServiceRuntime(server, dataSource, auditDataSource, auditLog, services,
                     scheduleSweeps(services));
@@ -192,24 +209,28 @@ public final class ServiceRuntime implements AutoCloseable {
         return sweepOrphans(services);
     }
 
-    private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator) {
-        Server server = new Server();
+    private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator,
+                                RateBuckets rateBuckets) {
+        Server server = new Server(JettyLimits.threadPool(config.clientLimits()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.http().host());
         connector.setPort(config.http().port());
+        JettyLimits.apply(config.clientLimits(), connector);
         server.addConnector(connector);
 
         RouteTemplates routes = new RouteTemplates(services.model().metadata().getEdm());
         ServletContextHandler odata = context("/", routes);
         odata.addFilter(new FilterHolder(new AuthenticationFilter(authenticator)), "/*", REQUESTS);
+        odata.addFilter(new FilterHolder(new RateLimitFilter(rateBuckets, config.rateLimits())), "/*", REQUESTS);
         odata.addFilter(new FilterHolder(new UrlCompatibilityFilter()), "/*", REQUESTS);
         odata.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
         ServletContextHandler vocabularies = context("/vocabularies", routes);
         vocabularies.addServlet(new ServletHolder(new VocabularyServlet()), "/*");
-        server.setHandler(Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins()));
+        server.setHandler(JettyLimits.bodiesInTurn(config.clientLimits(),
+                Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins())));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
         return server;

@@ -14,14 +14,14 @@ import java.util.Map;
  * @param dbUrl     for the forked transfer JVM only: the database its services use (made by the parent)
  */
 record BenchOptions(String store, String suite, int patients, int docs, int iterations, int warmup, int clients,
-                    List<String> documents, int transferIterations, int parallel, Path workDir,
-                    String dbUrl, String dbUser, String dbPassword) {
+                    List<String> documents, int transferIterations, int parallel, int slowClients, int slowSeconds,
+                    Path workDir, String dbUrl, String dbUser, String dbPassword) {
 
     static final String USAGE = """
             Options (all optional):
               --store h2|postgres            database (default h2; postgres starts an embedded PostgreSQL)
               --suite S                      what to measure: query, transfer, audit (each request with
-                                             and without the audit trail) or all (default all)
+                                             and without the audit trail), slow-clients or all (default all)
               --patients N --docs N          query data set size (default 10000 and 1000000)
               --iterations N                 timed requests per query scenario (default 200)
               --warmup N                     untimed rounds before timing (default 20; transfers: at most 5)
@@ -30,6 +30,9 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
                                              (default: filesystem on h2, both on postgres)
               --transfer-iterations N        timed 25 MB downloads and uploads per store (default 20)
               --parallel N                   parallel transfers while the heap is sampled (default 16)
+              --slow-clients N               slow uploads, and as many slow header senders, in the slow-clients
+                                             probe (default 300; 4 file descriptors each, see ulimit -n)
+              --slow-seconds N               how long the slow clients run at most (default 60)
               --work-dir DIR                 databases, documents and logs of the run (default target/bench)
             """;
 
@@ -55,14 +58,17 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
             }
             documents.add(trimmed);
         }
-        BenchOptions options = new BenchOptions(store, choice(values, "suite", "all", "query", "transfer", "audit", "all"),
+        BenchOptions options = new BenchOptions(store,
+                choice(values, "suite", "all", "query", "transfer", "audit", "slow-clients", "all"),
                 positive(values, "patients", 10_000), positive(values, "docs", 1_000_000),
                 positive(values, "iterations", 200), positive(values, "warmup", 20), positive(values, "clients", 4),
                 List.copyOf(documents), positive(values, "transfer-iterations", 20), positive(values, "parallel", 16),
+                positive(values, "slow-clients", 300), positive(values, "slow-seconds", 60),
                 Path.of(values.getOrDefault("work-dir", "target/bench")).toAbsolutePath(),
                 values.remove("db-url"), values.getOrDefault("db-user", ""), values.getOrDefault("db-password", ""));
         List.of("store", "suite", "patients", "docs", "iterations", "warmup", "clients", "documents",
-                "transfer-iterations", "parallel", "work-dir", "db-user", "db-password").forEach(values::remove);
+                "transfer-iterations", "parallel", "slow-clients", "slow-seconds", "work-dir", "db-user", "db-password")
+                .forEach(values::remove);
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown option --" + values.keySet().iterator().next() + "\n" + USAGE);
         }
@@ -80,6 +86,10 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
     /** The audit suite: each representative request with and without the audit trail. */
     boolean runsAudit() {
         return suite.equals("audit") || suite.equals("all");
+    }
+
+    boolean runsSlowClients() {
+        return suite.equals("slow-clients") || suite.equals("all");
     }
 
     /** The arguments that give the forked transfer JVM these options and the database to use. */

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The benchmark command (see the README's Benchmarks section): the query suite in this JVM, then the transfer suite in
- * a JVM of its own with {@code -Xmx256m}, both against the database chosen with {@code --store}. Everything runs on
+ * a JVM of its own with {@code -Xmx256m}, then the slow-clients probe in this JVM, all against the database chosen
+ * with {@code --store}. Everything runs on
  * 127.0.0.1, is bounded in count, and stops by itself; the work directory is emptied first.
  */
 public final class Benchmark {
@@ -59,6 +60,10 @@ public final class Benchmark {
             if (options.runsTransfers()) {
                 forkTransferSuite(options, postgres != null ? postgres.newDatabase(false)
                         : BenchDatabase.h2(options.workDir().resolve("transfer-h2")));
+            }
+            if (options.runsSlowClients()) {
+                SlowClientSuite.run(options, postgres != null ? postgres.newDatabase(false)
+                        : BenchDatabase.h2(options.workDir().resolve("slow-clients-h2")));
             }
         } finally {
             if (postgres != null) {

@@ -75,6 +75,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void slowClientsAndRateLimitsAreLimitedByDefault() {
+        ServiceConfig config = load();
+        assertEquals(Duration.ofSeconds(10), config.clientLimits().headerTimeout());
+        assertEquals(Duration.ofSeconds(30), config.clientLimits().idleTimeout());
+        // a 25 MB upload over a 64 KB/s link is sixteen times the floor
+        assertTrue(64 * 1024 >= 16 * config.clientLimits().minRequestBytesPerSecond());
+        assertTrue(config.rateLimits().perSubject().enabled());
+        assertTrue(config.rateLimits().perApiKey().enabled());
+        assertFalse(load("rate-limit.subject.requests-per-minute", "0").rateLimits().perSubject().enabled());
+    }
+
+    @Test
     void postgresIsChosenByItsUrlAlone() {
         ServiceConfig config = load("db.url", "jdbc:postgresql://db.internal:5432/documents", "db.user", "documents",
                 "db.password", "secret", "db.pool-size", "5", "db.connect-timeout-ms", "1500",
@@ -167,6 +179,16 @@ class ConfigLoaderTest {
                 + " 0..604800, was 'x'",
         "batch.max-bytes | 1023 | batch.max-bytes must be an integer in 1024..67108864, was '1023'",
         "batch.max-operations | 10001 | batch.max-operations must be an integer in 1..10000, was '10001'",
+        "http.max-threads | 8 | http.max-threads must be an integer in 16..10000, was '8'",
+        "http.header-timeout-ms | 10 | http.header-timeout-ms must be an integer in 50..600000, was '10'",
+        "http.min-request-bytes-per-second | -1 | http.min-request-bytes-per-second must be an integer in"
+                + " 0..1000000000, was '-1'",
+        "http.max-concurrent-bodies | 101 | http.max-concurrent-bodies must be at most half of http.max-threads"
+                + " (200), was '101'",
+        "http.body-wait-ms | 0 | http.body-wait-ms must be an integer in 100..600000, was '0'",
+        "rate-limit.subject.burst | 0 | rate-limit.subject.burst must be an integer in 1..1000000, was '0'",
+        "rate-limit.api-key.requests-per-minute | -5 | rate-limit.api-key.requests-per-minute must be an integer in"
+                + " 0..1000000, was '-5'",
     })
     void invalidValuesStopTheStartWithTheKeyAndTheRule(String key, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(key, value));

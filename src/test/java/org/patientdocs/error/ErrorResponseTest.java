@@ -23,6 +23,25 @@ class ErrorResponseTest {
     }
 
     @Test
+    void aCallerOverItsRateLimitIsToldWhenItWillBeAdmitted() {
+        ErrorResponse tooMany = ErrorResponse.of(new ServiceException.TooManyRequests("Over the limit", 7));
+        assertEquals(429, tooMany.status());
+        assertEquals("TOO_MANY_REQUESTS", tooMany.code());
+        assertEquals("7", tooMany.headers().get("Retry-After"));
+        assertEquals("1", ErrorResponse.of(new ServiceException.TooManyRequests("Over the limit", 0)).headers()
+                .get("Retry-After"), "never sooner than a second: Retry-After counts whole seconds");
+    }
+
+    @Test
+    void aRequestThatDidNotArriveInTimeIsARequestTimeout() {
+        ErrorResponse slow = ErrorResponse.of(new ServiceException.RequestTimeout("too slow", null));
+        assertEquals(408, slow.status());
+        assertEquals("REQUEST_TIMEOUT", slow.code());
+        assertEquals("REQUEST_TIMEOUT", ErrorResponse.ofStatus(408, "Request Timeout").code());
+        assertFalse(slow.headers().containsKey("Retry-After"));
+    }
+
+    @Test
     void everyErrorSaysItsMediaTypeAndODataVersion() {
         Map<String, String> headers = ErrorResponse.of(new ServiceException.NotFound("No such patient")).headers();
         assertEquals(Map.of("Content-Type", "application/json;odata.metadata=minimal", "OData-Version", "4.0"),

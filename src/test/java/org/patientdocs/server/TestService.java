@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -74,12 +75,17 @@ final class TestService implements AutoCloseable {
 
     /** The service on a fresh database of this run's kind (unless the overrides name one), dropped on close. */
     static TestService start(Map<String, String> overrides) throws Exception {
+        return start(overrides, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Map)}, with the clock the rate limits' buckets refill by. */
+    static TestService start(Map<String, String> overrides, Clock rateLimitClock) throws Exception {
         if (overrides.containsKey("db.url")) {
-            return start(null, overrides, null);
+            return start(null, overrides, null, rateLimitClock);
         }
         TestDatabase database = TestDatabase.fresh();
         try {
-            return start(database, overrides, database);
+            return start(database, overrides, database, rateLimitClock);
         } catch (Exception | Error e) {
             database.close();
             throw e;
@@ -88,11 +94,17 @@ final class TestService implements AutoCloseable {
 
     /** The service on a database the caller owns, e.g. one shared by several instances. */
     static TestService start(TestDatabase database, Map<String, String> overrides) throws Exception {
-        return start(database, overrides, null);
+        return start(database, overrides, null, Clock.systemUTC());
     }
 
-    private static TestService start(TestDatabase database, Map<String, String> overrides, TestDatabase owned)
+    /** As {@link #start(TestDatabase, Map)}, with the clock the rate limits' buckets refill by. */
+    static TestService start(TestDatabase database, Map<String, String> overrides, Clock rateLimitClock)
             throws Exception {
+        return start(database, overrides, null, rateLimitClock);
+    }
+
+    private static TestService start(TestDatabase database, Map<String, String> overrides, TestDatabase owned,
+                                     Clock rateLimitClock) throws Exception {
         Path dataDir = Files.createTempDirectory("patientdocs-it");
         RSAKey key = new RSAKeyGenerator(2048).keyID("test-key").generate();
         Path jwks = dataDir.resolve("jwks.json");
@@ -112,9 +124,12 @@ final class TestService implements AutoCloseable {
         settings.put("auth.jwks", jwks.toString());
         settings.put("auth.algorithms", "RS256");
         settings.put("auth.api-key-sha256", ApiKeys.sha256Hex(API_KEY));
+        // many tests make hundreds of requests as one user within seconds; RateLimitIT sets limits of its own
+        settings.put("rate-limit.api-key.requests-per-minute", "0");
+        settings.put("rate-limit.subject.requests-per-minute", "0");
         settings.putAll(overrides);
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
-        return new TestService(dataDir, config, ServiceRuntime.start(config), key, owned);
+        return new TestService(dataDir, config, ServiceRuntime.start(config, rateLimitClock), key, owned);
     }
 
     /** A token of the default tenant (the tenant of {@link #API_KEY}) with every scope. */

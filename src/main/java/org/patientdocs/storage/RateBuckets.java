@@ -1,0 +1,163 @@
+package org.patientdocs.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+
+import javax.sql.DataSource;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketExceptions;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.local.LocalBucket;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import org.patientdocs.config.RateLimits;
+import org.patientdocs.query.Dialect;
+
+/**
+ * The token buckets of the rate limits (Bucket4j), one per key: on PostgreSQL in the table {@code rate_limit_bucket},
+ * shared by every instance on the database (one short transaction per bucket and request, {@code SELECT … FOR UPDATE}
+ * on the bucket's row); on H2, whose database no other process can open, in this process.
+ * <p>
+ * A key is stored as the first 8 bytes of its SHA-256, so the table holds no identities (the audit trail is the one
+ * place that records who did what) and a row stays small whatever the subject. The table is {@code UNLOGGED}: its
+ * commits wait for no disk, and a crash of the database empties it, which only fills every bucket again.
+ */
+public final class RateBuckets {
+
+    /** How many in-process buckets are kept before the full ones, which a new bucket would equal, are dropped. */
+    private static final int IN_PROCESS_KEPT = 100_000;
+    /** Every this many takes, rows of buckets that have been full for a while are deleted, this many at most. */
+    private static final int CLEANUP_EVERY = 1024;
+    private static final int CLEANUP_BATCH = 1000;
+
+    private final BiFunction<Long, BucketConfiguration, Bucket> buckets;
+    private final Map<RateLimits.Limit, BucketConfiguration> configurations = new ConcurrentHashMap<>();
+
+    private RateBuckets(BiFunction<Long, BucketConfiguration, Bucket> buckets) {
+        this.buckets = buckets;
+    }
+
+    /**
+     * The buckets for the store the pool opens.
+     *
+     * @param clock the time buckets refill by; on PostgreSQL every instance's clock should agree, as NTP keeps them
+     */
+    public static RateBuckets open(DataSource pool, Dialect dialect, Clock clock) {
+        TimeMeter time = meter(clock);
+        return switch (dialect) {
+            case H2 -> inProcess(time);
+            case POSTGRESQL -> inPostgres(pool, time);
+        };
+    }
+
+    private static RateBuckets inProcess(TimeMeter time) {
+        Map<Long, LocalBucket> local = new ConcurrentHashMap<>();
+        return new RateBuckets((id, configuration) -> {
+            if (local.size() > IN_PROCESS_KEPT) {
+                local.values().removeIf(bucket -> bucket.getAvailableTokens() >= capacity(bucket.getConfiguration()));
+            }
+            return local.computeIfAbsent(id, key -> Bucket.builder().addLimit(configuration.getBandwidths()[0])
+                    .withCustomTimePrecision(time).build());
+        });
+    }
+
+    private static RateBuckets inPostgres(DataSource pool, TimeMeter time) {
+        PostgreSQLSelectForUpdateBasedProxyManager<Long> proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(pool)
+                .primaryKeyMapper(PrimaryKeyMapper.LONG)
+                .table("rate_limit_bucket").idColumn("id").stateColumn("state").expiresAtColumn("expires_at")
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        Duration.ofMinutes(1)))
+                .clientClock(time)
+                .build();
+        AtomicLong takes = new AtomicLong();
+        return new RateBuckets((id, configuration) -> {
+            if (takes.incrementAndGet() % CLEANUP_EVERY == 0) {
+                proxies.removeExpired(CLEANUP_BATCH);
+            }
+            return proxies.builder().build(id, () -> configuration);
+        });
+    }
+
+    /**
+     * Takes one request from the key's bucket under the limit.
+     *
+     * @return zero if the request is admitted; otherwise how long, in nanoseconds, until the bucket admits one
+     */
+    public long take(String key, RateLimits.Limit limit) {
+        try {
+            ConsumptionProbe probe = bucket(key, limit).tryConsumeAndReturnRemaining(1);
+            return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+        } catch (BucketExceptions.BucketExecutionException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Gives back a request taken from the key's bucket: another limit refused it, so it costs the caller nothing. */
+    public void giveBack(String key, RateLimits.Limit limit) {
+        try {
+            bucket(key, limit).addTokens(1);
+        } catch (BucketExceptions.BucketExecutionException e) {
+            throw failure(e);
+        }
+    }
+
+    private Bucket bucket(String key, RateLimits.Limit limit) {
+        return buckets.apply(id(key), configurations.computeIfAbsent(limit, RateBuckets::configuration));
+    }
+
+    private static BucketConfiguration configuration(RateLimits.Limit limit) {
+        return BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(limit.burst())
+                        .refillGreedy(limit.requestsPerMinute(), Duration.ofMinutes(1)).build())
+                .build();
+    }
+
+    private static long capacity(BucketConfiguration configuration) {
+        return configuration.getBandwidths()[0].getCapacity();
+    }
+
+    private static RuntimeException failure(BucketExceptions.BucketExecutionException e) {
+        return e.getCause() instanceof SQLException sql ? StoreFailure.of(sql) : e;
+    }
+
+    static long id(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** The clock as Bucket4j reads time: nanoseconds of the wall clock, which all instances share. */
+    private static TimeMeter meter(Clock clock) {
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                Instant now = clock.instant();
+                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+    }
+}
