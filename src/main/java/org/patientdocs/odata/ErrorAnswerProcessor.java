@@ -44,7 +44,7 @@ public final class ErrorAnswerProcessor implements ErrorProcessor {
     public void processError(ODataRequest request, ODataResponse response, ODataServerError serverError,
                              ContentType responseFormat) {
         String path = request.getRawODataPath() != null ? request.getRawODataPath() : requestPath;
-        ErrorResponse answer = OlingoFailures.answer(request, serverError);
+        ErrorResponse answer = OlingoFailures.answer(request, serverError, edm);
         if (OlingoFailures.refusesAccess(serverError)) {
             try {
                 audit.denied(request, edm, answer.status());

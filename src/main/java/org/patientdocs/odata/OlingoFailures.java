@@ -3,15 +3,21 @@ package org.patientdocs.odata;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.olingo.commons.api.edm.Edm;
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpMethod;
+import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataLibraryException;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataServerError;
 import org.apache.olingo.server.core.ContentNegotiatorException;
 import org.apache.olingo.server.core.ODataHandlerException;
+import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.core.uri.parser.Parser;
 import org.apache.olingo.server.core.uri.parser.UriParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchTokenizerException;
+import org.apache.olingo.server.core.uri.validator.UriValidator;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.RequestIds;
@@ -26,15 +32,14 @@ import org.slf4j.LoggerFactory;
  * URI, an unsupported method) keep Olingo's 4xx status and message, except where the service knows better: a request
  * body of a type Olingo cannot read is unsupported (415, not Olingo's 406); what Olingo does not implement is named
  * ({@code $crossjoin}, {@code $all}, the 4.01 segments {@code /$each} and {@code /$filter(…)}, a missing processor);
- * a {@code $search} Olingo cannot read gets a message without its tokenizer's states. An unchecked failure inside
- * Olingo's URI parser is a 400: the request could not be read. Anything else is a 500 whose cause is logged once,
+ * a {@code $search} Olingo cannot read gets a message without its tokenizer's states. An unchecked failure on a URL
+ * Olingo's parser cannot read is a 400: the request could not be read. Anything else is a 500 whose cause is logged once,
  * without messages, under the request id. Every meaning is then answered by {@link ErrorResponse}.
  */
 final class OlingoFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(OlingoFailures.class);
-    private static final String URI_PARSER_PACKAGE = "org.apache.olingo.server.core.uri.parser.";
-    private static final String SERVICE_PACKAGE = "org.patientdocs.";
+    private static final OData ODATA = OData.newInstance();
     private static final Set<String> UNIMPLEMENTED_RESOURCES = Set.of("$all", "$crossjoin");
     /** In the order they are looked for: {@code Patients/$filter(…)/$each} names $each. */
     private static final List<String> UNIMPLEMENTED_SEGMENTS = List.of("$each", "$filter");
@@ -42,8 +47,12 @@ final class OlingoFailures {
     private OlingoFailures() {
     }
 
-    /** The answer to a request Olingo failed, with Olingo's account of the failure. */
-    static ErrorResponse answer(ODataRequest request, ODataServerError error) {
+    /**
+     * The answer to a request Olingo failed, with Olingo's account of the failure.
+     *
+     * @param edm the service's model, to tell whether Olingo can read the request at all
+     */
+    static ErrorResponse answer(ODataRequest request, ODataServerError error, Edm edm) {
         Throwable exception = error.getException();
         ServiceException meaning = meaning(request, exception, error.getMessage());
         if (meaning != null) {
@@ -54,7 +63,7 @@ final class OlingoFailures {
             // a protocol error Olingo decided, with a message of its own about the request
             return ErrorResponse.ofStatus(status, error.getMessage());
         }
-        if (failedInUriParser(exception)) {
+        if (exception instanceof RuntimeException && !readable(request, edm)) {
             // Olingo's URI parser fails with an unchecked exception on some input, valid or not (null in (1) is one):
             // the service cannot read the request, which is no failure of its own; logged to be found and fixed
             LOG.info("request {} could not be parsed: {}", RequestIds.current(), SafeTrace.describe(exception));
@@ -157,22 +166,23 @@ final class OlingoFailures {
     }
 
     /**
-     * Whether an unchecked exception came from inside Olingo's URI parser: a parser frame comes before any of this
-     * service's own (the processors run outside the parser, but the parser may call into the service's EDM).
+     * Whether Olingo's URI parser and validator accept the request's URL: asked again, because an unchecked failure
+     * does not reliably say where it came from. The JVM drops the stack trace of an exception it has thrown often from
+     * the same place (HotSpot's OmitStackTraceInFastThrow), so a parser's {@code NullPointerException} soon arrives
+     * with no frames at all. Parsing is deterministic, and only failed requests pay for the second parse.
      */
-    private static boolean failedInUriParser(Throwable exception) {
-        if (!(exception instanceof RuntimeException)) {
+    private static boolean readable(ODataRequest request, Edm edm) {
+        if (request.getRawODataPath() == null) {
             return false;
         }
-        for (StackTraceElement frame : exception.getStackTrace()) {
-            if (frame.getClassName().startsWith(URI_PARSER_PACKAGE)) {
-                return true;
-            }
-            if (frame.getClassName().startsWith(SERVICE_PACKAGE)) {
-                return false;
-            }
+        try {
+            UriInfo uri = new Parser(edm, ODATA).parseUri(request.getRawODataPath(), request.getRawQueryPath(), null,
+                    request.getRawBaseUri());
+            new UriValidator().validate(uri, request.getMethod());
+            return true;
+        } catch (ODataLibraryException | RuntimeException e) {
+            return false;
         }
-        return false;
     }
 
     private static ServiceException find(Throwable exception) {
