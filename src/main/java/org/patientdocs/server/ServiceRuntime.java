@@ -118,7 +118,7 @@ public final class ServiceRuntime implements AutoCloseable {
         try {
             auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
             Transactions transactions = new Transactions(dataSource);
-            auditLog = new AuditLog(auditDataSource, transactions);
+            auditLog = new AuditLog(auditDataSource, transactions, dialect);
             Services services = services(config, transactions, dialect, auditTrail.apply(auditLog));
             sweepOrphans(services);
             server = jetty(config, services, Authenticator.create(config),

@@ -9,6 +9,7 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import javax.sql.DataSource;
 
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +65,22 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             + " document_ids, entity_count, status, request_id, client_address, chain";
     private static final String INSERT = "INSERT INTO audit_event (" + COLUMNS + ")"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** PostgreSQL: the chain row moved from the head this writer knows, and the events inserted only if it was. */
+    private static final String APPEND_AT_HEAD = "WITH moved AS (UPDATE audit_chain SET id = ?, chain = ?"
+            + " WHERE tenant_id = ? AND id = ? RETURNING 1) INSERT INTO audit_event (" + COLUMNS + ") SELECT * FROM"
+            + " (VALUES ";
+    /** One event's values, typed: a VALUES list does not take its types from the table it is inserted into. */
+    private static final String EVENT_VALUES = "(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS TIMESTAMPTZ),"
+            + " CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR),"
+            + " CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[]), CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS VARCHAR),"
+            + " CAST(? AS VARCHAR), CAST(? AS VARCHAR))";
 
     private final DataSource dataSource;
     private final Transactions transactions;
+    /** Whether an append can be one statement (PostgreSQL's data-modifying WITH), see {@link #appendAtHead}. */
+    private final boolean oneStatementAppends;
+    /** Each tenant's chain head as this writer last left it; read and written by the writer thread only. */
+    private final Map<String, Head> heads = new HashMap<>();
     /** The tenants whose chain row is known to exist. */
     private final Set<String> chains = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
@@ -77,10 +92,12 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     /**
      * @param dataSource   connections for the writer, apart from the requests' pool
      * @param transactions the transactions changes record their events in
+     * @param dialect      the database's, which decides how reads' events are appended
      */
-    public AuditLog(DataSource dataSource, Transactions transactions) {
+    public AuditLog(DataSource dataSource, Transactions transactions, Dialect dialect) {
         this.dataSource = dataSource;
         this.transactions = transactions;
+        this.oneStatementAppends = dialect == Dialect.POSTGRESQL;
         this.writer = new Thread(this::run, "audit-writer");
         writer.setDaemon(true);
         writer.start();
@@ -142,31 +159,91 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             List<AuditEvent> events = batch.stream().map(Pending::event).toList();
             events.stream().map(AuditEvent::tenant).distinct().forEach(this::startChain);
             try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    append(connection, events);
-                    connection.commit();
-                } catch (SQLException | RuntimeException e) {
-                    rollback(connection, e);
-                    throw e;
+                if (oneStatementAppends) {
+                    for (Map.Entry<String, List<AuditEvent>> tenant : byTenant(events).entrySet()) {
+                        appendAtHead(connection, tenant.getKey(), tenant.getValue());
+                    }
+                } else {
+                    inTransaction(connection, () -> append(connection, events));
                 }
             }
             batch.forEach(Pending::written);
         } catch (SQLException | RuntimeException e) {
+            heads.clear();
             LOG.error("{} audit events could not be written: {}", batch.size(), SafeTrace.describe(e));
             batch.forEach(pending -> pending.failed(e));
         }
     }
 
     /**
-     * Appends the events to their tenants' chains on the connection, in its transaction: each tenant's chain row is
-     * locked (tenants in name order), the events numbered after it and inserted, and the row moved to the last one.
+     * Appends one tenant's events where this writer last left its chain, in one statement that is its own
+     * transaction: one round trip and one commit, where the locked append takes four round trips. The statement moves
+     * the tenant's {@code audit_chain} row only if it still holds that head, and inserts the events only if it did.
+     * When another writer appended since (another instance, or a change, which appends in its own transaction), or the
+     * head is not known yet, the events are appended under the row lock instead, and the head learnt from that.
      */
-    static void append(Connection connection, List<AuditEvent> events) throws SQLException {
+    private void appendAtHead(Connection connection, String tenant, List<AuditEvent> events) throws SQLException {
+        connection.setAutoCommit(true);
+        Head head = heads.get(tenant);
+        if (head != null) {
+            StringBuilder sql = new StringBuilder(APPEND_AT_HEAD);
+            for (int i = 0; i < events.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(EVENT_VALUES);
+            }
+            sql.append(") AS e (").append(COLUMNS).append(") WHERE EXISTS (SELECT 1 FROM moved)");
+            try (PreparedStatement append = connection.prepareStatement(sql.toString())) {
+                long position = head.position();
+                String chain = head.chain();
+                int parameter = 5;
+                for (AuditEvent event : events) {
+                    position++;
+                    chain = AuditChain.next(chain, position, event);
+                    parameter = bind(connection, append, parameter, position, chain, event);
+                }
+                append.setLong(1, position);
+                append.setString(2, chain);
+                append.setString(3, tenant);
+                append.setLong(4, head.position());
+                if (append.executeUpdate() == events.size()) {
+                    heads.put(tenant, new Head(position, chain));
+                    return;
+                }
+            }
+        }
+        heads.remove(tenant);
+        Map<String, Head> moved = inTransaction(connection, () -> append(connection, events));
+        heads.putAll(moved);
+    }
+
+    private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollback(connection, e);
+            throw e;
+        }
+    }
+
+    private static Map<String, List<AuditEvent>> byTenant(List<AuditEvent> events) {
         Map<String, List<AuditEvent>> byTenant = new TreeMap<>();
         for (AuditEvent event : events) {
             byTenant.computeIfAbsent(event.tenant(), tenant -> new ArrayList<>()).add(event);
         }
+        return byTenant;
+    }
+
+    /**
+     * Appends the events to their tenants' chains on the connection, in its transaction: each tenant's chain row is
+     * locked (tenants in name order), the events numbered after it and inserted, and the row moved to the last one.
+     *
+     * @return each tenant's new chain head
+     */
+    static Map<String, Head> append(Connection connection, List<AuditEvent> events) throws SQLException {
+        Map<String, List<AuditEvent>> byTenant = byTenant(events);
+        Map<String, Head> heads = new HashMap<>();
         try (PreparedStatement lockChain = connection.prepareStatement(LOCK_CHAIN);
              PreparedStatement insert = connection.prepareStatement(INSERT);
              PreparedStatement advance = connection.prepareStatement(ADVANCE_CHAIN)) {
@@ -184,9 +261,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 for (AuditEvent event : tenant.getValue()) {
                     position++;
                     chain = AuditChain.next(chain, position, event);
-                    bind(connection, insert, position, chain, event);
+                    bind(connection, insert, 1, position, chain, event);
                     insert.addBatch();
                 }
+                heads.put(tenant.getKey(), new Head(position, chain));
                 advance.setLong(1, position);
                 advance.setString(2, chain);
                 advance.setString(3, tenant.getKey());
@@ -195,29 +273,33 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             insert.executeBatch();
             advance.executeBatch();
         }
+        return heads;
     }
 
-    private static void bind(Connection connection, PreparedStatement insert, long position, String chain,
-                             AuditEvent event) throws SQLException {
-        insert.setString(1, event.tenant());
-        insert.setLong(2, position);
-        insert.setObject(3, OffsetDateTime.ofInstant(event.at(), ZoneOffset.UTC));
-        insert.setString(4, event.subject());
-        insert.setString(5, event.apiKeyId());
-        insert.setString(6, event.action().text());
-        insert.setString(7, event.resource());
-        insert.setString(8, event.query());
-        insert.setArray(9, array(connection, event.patientIds()));
-        insert.setArray(10, array(connection, event.documentIds()));
+    /** Binds the event's values from parameter {@code first} on; returns the parameter after them. */
+    private static int bind(Connection connection, PreparedStatement insert, int first, long position, String chain,
+                            AuditEvent event) throws SQLException {
+        int i = first;
+        insert.setString(i++, event.tenant());
+        insert.setLong(i++, position);
+        insert.setObject(i++, OffsetDateTime.ofInstant(event.at(), ZoneOffset.UTC));
+        insert.setString(i++, event.subject());
+        insert.setString(i++, event.apiKeyId());
+        insert.setString(i++, event.action().text());
+        insert.setString(i++, event.resource());
+        insert.setString(i++, event.query());
+        insert.setArray(i++, array(connection, event.patientIds()));
+        insert.setArray(i++, array(connection, event.documentIds()));
         if (event.entityCount() == null) {
-            insert.setNull(11, Types.BIGINT);
+            insert.setNull(i++, Types.BIGINT);
         } else {
-            insert.setLong(11, event.entityCount());
+            insert.setLong(i++, event.entityCount());
         }
-        insert.setInt(12, event.status());
-        insert.setString(13, event.requestId());
-        insert.setString(14, event.clientAddress());
-        insert.setString(15, chain);
+        insert.setInt(i++, event.status());
+        insert.setString(i++, event.requestId());
+        insert.setString(i++, event.clientAddress());
+        insert.setString(i++, chain);
+        return i;
     }
 
     private static Array array(Connection connection, List<String> ids) throws SQLException {
@@ -303,5 +385,14 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 throw new ServiceException.ServiceUnavailable(UNAVAILABLE, e);
             }
         }
+    }
+
+    /** Where a tenant's chain ends: the position of its last event and that event's chain value. */
+    record Head(long position, String chain) {
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
     }
 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -125,7 +124,7 @@ final class AuditSuite {
 
     private String upload(BenchService service, String patient) throws Exception {
         String boundary = "bench-audit";
-        byte[] pdf = pdf(10_000);
+        byte[] pdf = org.patientdocs.server.Samples.pdf(10_000);
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
                 + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -140,17 +139,6 @@ final class AuditSuite {
             throw new IllegalStateException("the upload answered " + created.statusCode() + ": " + created.body());
         }
         return JSON.readTree(created.body()).get("id").asText();
-    }
-
-    /** A PDF of the size: the signature, filler, the trailer. */
-    private static byte[] pdf(int size) {
-        byte[] bytes = new byte[size];
-        Arrays.fill(bytes, (byte) ' ');
-        byte[] head = "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII);
-        byte[] end = "\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(head, 0, bytes, 0, head.length);
-        System.arraycopy(end, 0, bytes, size - end.length, end.length);
-        return bytes;
     }
 
     /** Requests per second with {@code --clients} clients sending the request back to back. */

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.patientdocs.query.Dialect;
 
 /**
  * Group commit: the events of requests that arrive while the writer commits wait for one shared commit, not one each.
@@ -73,7 +74,7 @@ class AuditLogTest {
         JdbcDataSource h2 = database();
         Commits commits = new Commits();
         int waiting = 20;
-        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2))) {
+        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), Dialect.H2)) {
             Thread first = new Thread(() -> log.record(AuditChainTest.EVENT));
             first.start();
             commits.firstEntered.await();
