@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Decides whether a request's credentials are good and whose they are: an accepted {@code x-api-key} first, which
  * names the tenant, then exactly one valid bearer token in {@code Authorization}, whose tenant claim must name the same
  * tenant and whose {@code scope}/{@code scp} claims say what the caller may do. Missing or refused credentials are an
- * {@link Unauthorized}, a token presented wrongly a {@link BadRequest} ({@link ErrorCode#INVALID_AUTHORIZATION_REQUEST}),
- * each with a client-facing message.
+ * {@link Unauthorized}, a token presented wrongly a {@link BadRequest}
+ * ({@link ErrorCode#INVALID_AUTHORIZATION_REQUEST}), each with a client-facing message.
  */
 public final class Authenticator {
 

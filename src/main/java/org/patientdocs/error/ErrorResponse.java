@@ -187,7 +187,8 @@ public final class ErrorResponse {
         if (bearerError == null) {
             return CHALLENGE;
         }
-        String challenge = CHALLENGE + ", error=\"" + bearerError + "\", error_description=\"" + quotable(message) + "\"";
+        String challenge = CHALLENGE + ", error=\"" + bearerError + "\", error_description=\"" + quotable(message)
+                + "\"";
         return requiredScope == null ? challenge : challenge + ", scope=\"" + quotable(requiredScope) + "\"";
     }
 

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * body of a type Olingo cannot read is unsupported (415, not Olingo's 406); what Olingo does not implement is named
  * ({@code $crossjoin}, {@code $all}, the 4.01 segments {@code /$each} and {@code /$filter(…)}, a missing processor);
  * a {@code $search} Olingo cannot read gets a message without its tokenizer's states. An unchecked failure on a URL
- * Olingo's parser cannot read is a 400: the request could not be read. Anything else is a 500 whose cause is logged once,
- * without messages, under the request id. Every meaning is then answered by {@link ErrorResponse}.
+ * Olingo's parser cannot read is a 400: the request could not be read. Anything else is a 500 whose cause is logged
+ * once, without messages, under the request id. Every meaning is then answered by {@link ErrorResponse}.
  */
 final class OlingoFailures {
 

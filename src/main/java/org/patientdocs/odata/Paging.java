@@ -36,8 +36,8 @@ final class Paging {
     static Size pageSize(OData odata, ODataRequest request, int maxPageSize) {
         List<String> prefer = request.getHeaders(HttpHeader.PREFER);
         // OData 4.01: preferences may be written without their "odata." prefix; Olingo knows only the prefixed name.
-        List<String> prefixed = prefer == null ? null
-                : prefer.stream().map(value -> UNPREFIXED_MAX_PAGE_SIZE.matcher(value).replaceAll("$1odata.$2")).toList();
+        List<String> prefixed = prefer == null ? null : prefer.stream()
+                .map(value -> UNPREFIXED_MAX_PAGE_SIZE.matcher(value).replaceAll("$1odata.$2")).toList();
         Integer preferred = odata.createPreferences(prefixed).getMaxPageSize();
         if (preferred == null || preferred <= 0) {
             return new Size(maxPageSize, false);

@@ -43,7 +43,8 @@ final class PatientRequests {
         String id = text(body, "id");
         if (id == null || !PATIENT_ID.matcher(id).matches()) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "id",
-                    "A patient needs an id of 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+                    "A patient needs an id of 1 to 64 letters, digits, '.', '_' or '-', starting with a letter"
+                            + " or digit");
         }
         PatientRecord patient = new PatientRecord(caller.tenant(), id, text(body, "first_name"),
                 text(body, "last_name"), date(body, "birth_date"));

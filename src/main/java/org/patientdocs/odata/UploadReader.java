@@ -51,7 +51,8 @@ final class UploadReader {
         boolean multipart = parsed != null && parsed.getType().equalsIgnoreCase("multipart");
         if (multipart && !parsed.getSubtype().equalsIgnoreCase("form-data")) {
             throw new ServiceException.UnsupportedMediaType(
-                    "Upload as multipart/form-data or as the raw file; " + contentType.split(";")[0] + " is not accepted");
+                    "Upload as multipart/form-data or as the raw file; " + contentType.split(";")[0]
+                            + " is not accepted");
         }
         long limit = multipart ? maxBytes + FORM_OVERHEAD : maxBytes;
         rejectDeclaredLength(request, limit);

@@ -42,7 +42,7 @@ final class HeaderTimeout extends AbstractLifeCycle implements Runnable {
     private final long timeoutNanos;
     private final long periodMillis;
     private final byte[] refusal;
-    /** The connections waiting for a request's headers, as the last sweep saw them; the sweep's thread alone uses it. */
+    /** The connections waiting for a request's headers, as the last sweep saw them; only the sweep's thread uses it. */
     private Map<HttpConnection, Waiting> waiting = new HashMap<>();
     private volatile Scheduler.Task next;
 

@@ -16,7 +16,7 @@ import org.patientdocs.config.ClientLimits;
  * Jetty's own tasks (completing a write, say) as readily as new work and leaves connections hanging or closed without
  * an answer. What waits is bounded where it can be answered instead: requests with a body, below;</li>
  * <li>the connector's idle timeout, and {@link HeaderTimeout} for the request line and headers as a whole;</li>
- *  * <li>requests with a body handled a few at a time ({@link QoSHandler}). A body is read by a blocked thread, as long as
+ * <li>requests with a body handled a few at a time ({@link QoSHandler}). A body is read by a blocked thread, as long as
  * the client takes to send it, so without this limit slow uploads could take every thread. Requests over the limit wait
  * without a thread, at most {@code http.max-waiting-bodies} of them, and are answered 503 (with Retry-After) when
  * that queue is full or their turn does not come within {@code http.body-wait-ms}. Headers are read without a
@@ -45,7 +45,7 @@ final class JettyLimits {
         connector.addBean(new HeaderTimeout(connector, limits.headerTimeout()));
     }
 
-    /** The handler that lets requests with a body reach {@code next} at most {@code http.max-concurrent-bodies} at once. */
+    /** Lets requests with a body reach {@code next} at most {@code http.max-concurrent-bodies} at once. */
     static Handler bodiesInTurn(ClientLimits limits, Handler next) {
         QoSHandler turns = new QoSHandler(next);
         turns.setMaxRequestCount(limits.maxConcurrentBodies());

@@ -79,7 +79,8 @@ final class ODataServlet extends HttpServlet {
                     clients.of(request.getRemoteAddr(), request::getHeader));
             String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
             String prepared = QueryText.prepare(request.getQueryString(), services.config().query().maxNestingDepth());
-            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(new RewrittenRequest(request, base, request.getRequestURI(), prepared),
+            HttpServletRequest rewritten = new RewrittenRequest(request, base, request.getRequestURI(), prepared);
+            HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(rewritten,
                     new BodyRate(services.config().clientLimits().minRequestBytesPerSecond())));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
                 jsonBatch(odataRequest, response, audit);
