@@ -47,11 +47,8 @@ public final class PropertyProcessor extends CallerProcessor implements Primitiv
         Target target = Target.of(uriInfo);
         EdmProperty property = property(uriInfo);
         Row row = row(target);
-        Object value = row.get(property.getName());
-        audit.read(request, target, row, List.of(), value == null ? HttpStatusCode.NO_CONTENT.getStatusCode()
-                : HttpStatusCode.OK.getStatusCode());
+        Object value = audited(request, response, target, row, property);
         if (value == null) {
-            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
         // The canonical URL of the entity that holds the property: Documents('d')/Patient/first_name names the
@@ -68,14 +65,10 @@ public final class PropertyProcessor extends CallerProcessor implements Primitiv
 
     @Override
     public void readPrimitiveValue(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
-        Target target = Target.of(uriInfo);
         EdmProperty property = property(uriInfo);
-        Row row = row(target);
-        Object value = row.get(property.getName());
-        audit.read(request, target, row, List.of(), value == null ? HttpStatusCode.NO_CONTENT.getStatusCode()
-                : HttpStatusCode.OK.getStatusCode());
+        Target target = Target.of(uriInfo);
+        Object value = audited(request, response, target, row(target), property);
         if (value == null) {
-            response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
         EdmPrimitiveType type = (EdmPrimitiveType) property.getType();
@@ -89,6 +82,18 @@ public final class PropertyProcessor extends CallerProcessor implements Primitiv
         response.setContent(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+    }
+
+    /** The property's value, its read recorded in the audit trail; null when the value is null, after answering 204. */
+    private Object audited(ODataRequest request, ODataResponse response, Target target, Row row,
+                           EdmProperty property) {
+        Object value = row.get(property.getName());
+        int status = value == null ? HttpStatusCode.NO_CONTENT.getStatusCode() : HttpStatusCode.OK.getStatusCode();
+        audit.read(request, target, row, List.of(), status);
+        if (value == null) {
+            response.setStatusCode(status);
+        }
+        return value;
     }
 
     /** The key of the row as a URL literal: {@code 'p01'} (quotes doubled inside), {@code 42}. */
