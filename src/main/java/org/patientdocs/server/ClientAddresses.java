@@ -1,15 +1,16 @@
 package org.patientdocs.server;
 
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
+import org.patientdocs.url.ForwardedHeaders;
+
 /**
  * Where a request came from, for the audit trail: the address of the connection, or, when that is a trusted proxy
- * ({@code http.trusted-proxies}), the client it says it forwarded for: the last {@code for=} of {@code Forwarded}
- * (RFC 7239) or the last address of {@code X-Forwarded-For}, which that proxy added (earlier ones are the client's
- * own claims). A value that is no address, or from anyone else, is not believed.
+ * ({@code http.trusted-proxies}), the client it says it forwarded for ({@link ForwardedHeaders}: the {@code for=} of
+ * the element it added to {@code Forwarded}, or the last address of {@code X-Forwarded-For}). A value that is no
+ * address, or from anyone else, is not believed.
  */
 final class ClientAddresses {
 
@@ -30,24 +31,7 @@ final class ClientAddresses {
         if (!trustedProxies.contains(remoteAddress)) {
             return remoteAddress;
         }
-        String forwarded = forwardedFor(header.apply("Forwarded"));
-        if (forwarded == null) {
-            String list = header.apply("X-Forwarded-For");
-            forwarded = list == null ? null : list.substring(list.lastIndexOf(',') + 1).trim();
-        }
+        String forwarded = ForwardedHeaders.of(header).get("for", "X-Forwarded-For");
         return forwarded != null && ADDRESS.matcher(forwarded).matches() ? forwarded : remoteAddress;
-    }
-
-    private static String forwardedFor(String forwarded) {
-        if (forwarded == null) {
-            return null;
-        }
-        for (String pair : forwarded.substring(forwarded.lastIndexOf(',') + 1).split(";")) {
-            String[] kv = pair.trim().split("=", 2);
-            if (kv.length == 2 && kv[0].trim().toLowerCase(Locale.ROOT).equals("for")) {
-                return kv[1].trim().replace("\"", "");
-            }
-        }
-        return null;
     }
 }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The service root as clients see it, for absolute links ({@code @odata.context}, {@code @odata.nextLink},
  * {@code Location}): the configured public base URL; else, for a request from a trusted proxy, the scheme, host and
- * port it forwarded ({@code Forwarded}, RFC 7239, or {@code X-Forwarded-Proto/-Host/-Port}); else the request's own.
+ * port it forwarded ({@link ForwardedHeaders}: {@code Forwarded}, RFC 7239, or {@code X-Forwarded-Proto/-Host/-Port});
+ * else the request's own.
  */
 public final class BaseUrls {
 
@@ -43,32 +44,12 @@ public final class BaseUrls {
         if (!trustedProxies.contains(remoteAddress)) {
             return null;
         }
-        String proto = null;
-        String host = null;
-        String forwarded = header.apply("Forwarded");
-        if (forwarded != null) {
-            // The first element is the one the client's request reached the first proxy with.
-            for (String pair : forwarded.split(",")[0].split(";")) {
-                String[] kv = pair.trim().split("=", 2);
-                if (kv.length == 2) {
-                    String value = kv[1].trim().replace("\"", "");
-                    switch (kv[0].trim().toLowerCase(Locale.ROOT)) {
-                        case "proto" -> proto = value;
-                        case "host" -> host = value;
-                        default -> { }
-                    }
-                }
-            }
-        }
-        if (proto == null) {
-            proto = first(header.apply("X-Forwarded-Proto"));
-        }
-        if (host == null) {
-            host = first(header.apply("X-Forwarded-Host"));
-            String port = first(header.apply("X-Forwarded-Port"));
-            if (host != null && port != null && !host.contains(":") && port.matches("[0-9]{1,5}")) {
-                host = host + ":" + port;
-            }
+        ForwardedHeaders proxy = ForwardedHeaders.of(header);
+        String proto = proxy.get("proto", "X-Forwarded-Proto");
+        String host = proxy.get("host", "X-Forwarded-Host");
+        String port = proxy.get("port", "X-Forwarded-Port");
+        if (host != null && port != null && !host.contains(":") && port.matches("[0-9]{1,5}")) {
+            host = host + ":" + port;
         }
         if (proto == null && host == null) {
             return null;
@@ -82,13 +63,6 @@ public final class BaseUrls {
             return null;
         }
         return forwardedScheme + "://" + stripDefaultPort(forwardedScheme, authority);
-    }
-
-    private static String first(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        return header.split(",")[0].trim();
     }
 
     private static String stripDefaultPort(String scheme, String authority) {

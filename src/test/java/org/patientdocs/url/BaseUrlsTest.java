@@ -31,9 +31,12 @@ class BaseUrlsTest {
     }
 
     @Test
-    void theFirstForwardedElementIsTheClientsOwn() {
+    void theTrustedProxysOwnForwardedElementIsTheLastAndWhatTheClientSentBeforeItIsIgnored() {
+        // the client sent the first element itself; the proxy appended the second
         assertEquals("https://docs.example.org:8443", BEHIND_PROXY.baseFor(PROXY, "http", Map.of("Forwarded",
-                "for=1.2.3.4;proto=https;host=\"docs.example.org:8443\", proto=http;host=inner")::get));
+                "proto=http;host=evil.example, for=1.2.3.4;proto=https;host=\"docs.example.org:8443\"")::get));
+        assertEquals("https://docs.example.org", BEHIND_PROXY.baseFor(PROXY, "http", Map.of(
+                "X-Forwarded-Proto", "http, https", "X-Forwarded-Host", "evil.example, docs.example.org")::get));
     }
 
     @Test
