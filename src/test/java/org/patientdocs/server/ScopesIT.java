@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -146,18 +140,18 @@ class ScopesIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("operations")
     void eachOperationWithoutItsScopeIsForbiddenAndChangesNothing(Operation operation) throws Exception {
-        String before = snapshot();
+        String before = service.snapshot();
         HttpResponse<String> response = service.send(request(operation, seeded, withoutScope(operation.needs())));
         assertEquals(403, response.statusCode(), response.body());
         assertEquals(challenge(operation.needs()), response.headers().firstValue("WWW-Authenticate").orElse(null));
         assertRefusal(operation.needs(), TestService.json(response));
-        assertEquals(before, snapshot(), "nothing changed");
+        assertEquals(before, service.snapshot(), "nothing changed");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("batchedOperations")
     void insideAMultipartBatchEachOperationIsCheckedOnItsOwn(Operation operation) throws Exception {
-        String before = snapshot();
+        String before = service.snapshot();
         Operation allowed = allowedBeside(operation);
         String refused = BatchCalls.request(operation.changes() ? "2" : null, operation.method(),
                 operation.path(seeded), operation.json(seeded));
@@ -170,13 +164,13 @@ class ScopesIT {
         assertTrue(parts.get(1).headers().contains("WWW-Authenticate: " + challenge(operation.needs())),
                 parts.get(1).headers());
         assertRefusal(operation.needs(), TestService.JSON.readTree(parts.get(1).body()));
-        assertEquals(before, snapshot(), "nothing changed");
+        assertEquals(before, service.snapshot(), "nothing changed");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("batchedOperations")
     void insideAJsonBatchEachOperationIsCheckedOnItsOwn(Operation operation) throws Exception {
-        String before = snapshot();
+        String before = service.snapshot();
         Operation allowed = allowedBeside(operation);
         String body = operation.json(seeded) == null ? ""
                 : ",\"headers\":{\"content-type\":\"application/json\"},\"body\":" + operation.json(seeded);
@@ -190,7 +184,7 @@ class ScopesIT {
         JsonNode refused = BatchCalls.responses(response).get(1);
         assertEquals(challenge(operation.needs()), refused.get("headers").get("www-authenticate").asText());
         assertRefusal(operation.needs(), refused.get("body"));
-        assertEquals(before, snapshot(), "nothing changed");
+        assertEquals(before, service.snapshot(), "nothing changed");
     }
 
     @Test
@@ -279,28 +273,5 @@ class ScopesIT {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Every row of both tables, every column, and the stored files: what a change would change. */
-    private static String snapshot() throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = service.connect()) {
-            for (String sql : List.of("SELECT * FROM patient ORDER BY tenant_id, id",
-                    "SELECT * FROM document ORDER BY id")) {
-                try (PreparedStatement statement = connection.prepareStatement(sql);
-                     ResultSet rs = statement.executeQuery()) {
-                    ResultSetMetaData meta = rs.getMetaData();
-                    while (rs.next()) {
-                        List<String> values = new ArrayList<>();
-                        for (int i = 1; i <= meta.getColumnCount(); i++) {
-                            values.add(meta.getColumnLabel(i).toLowerCase() + "=" + rs.getString(i));
-                        }
-                        rows.add(values.stream().collect(Collectors.joining(", ")));
-                    }
-                }
-            }
-        }
-        rows.add("stored files: " + service.storedFiles());
-        return String.join("\n", rows);
     }
 }

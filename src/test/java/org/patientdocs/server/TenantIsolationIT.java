@@ -10,10 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -174,7 +170,7 @@ class TenantIsolationIT {
     @Test
     void changesToTenantARowsAreNotFoundLikeMissingOnesAndChangeNothing() throws Exception {
         List<Form> forms = changeForms();
-        String database = snapshot();
+        String database = service.snapshot();
         String viewOfA = viewOf(a);
         Map<Form, Answer> answers = answers(forms);
         List<String> failures = new ArrayList<>();
@@ -198,7 +194,7 @@ class TenantIsolationIT {
         }
         failures.addAll(differencesFromMissing(answers));
         assertNoFailures(failures);
-        assertEquals(database, snapshot(), "the database and the document store are as before");
+        assertEquals(database, service.snapshot(), "the database and the document store are as before");
         assertEquals(viewOfA, viewOf(a), "tenant A sees its patients and documents as before, ETags and bytes");
     }
 
@@ -663,28 +659,5 @@ class TenantIsolationIT {
 
     private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    /** Every row of both tables, every column, and the stored files. */
-    private String snapshot() throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = service.connect()) {
-            for (String sql : List.of("SELECT * FROM patient ORDER BY tenant_id, id",
-                    "SELECT * FROM document ORDER BY id")) {
-                try (PreparedStatement statement = connection.prepareStatement(sql);
-                     ResultSet rs = statement.executeQuery()) {
-                    ResultSetMetaData meta = rs.getMetaData();
-                    while (rs.next()) {
-                        List<String> values = new ArrayList<>();
-                        for (int i = 1; i <= meta.getColumnCount(); i++) {
-                            values.add(meta.getColumnLabel(i).toLowerCase(Locale.ROOT) + "=" + rs.getString(i));
-                        }
-                        rows.add(String.join(", ", values));
-                    }
-                }
-            }
-        }
-        rows.add("stored files: " + service.storedFiles());
-        return String.join("\n", rows);
     }
 }

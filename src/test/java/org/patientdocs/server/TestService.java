@@ -11,13 +11,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -293,6 +297,32 @@ final class TestService implements AutoCloseable {
     }
 
     /** A connection of the test's own to the service's database. */
+    /**
+     * Every patient and document row of every tenant, every column, and the stored files: what a change would change,
+     * for a test to compare before and after a request that must change nothing.
+     */
+    String snapshot() throws SQLException, IOException {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = connect()) {
+            for (String sql : List.of("SELECT * FROM patient ORDER BY tenant_id, id",
+                    "SELECT * FROM document ORDER BY id")) {
+                try (PreparedStatement statement = connection.prepareStatement(sql);
+                     ResultSet rs = statement.executeQuery()) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    while (rs.next()) {
+                        List<String> values = new ArrayList<>();
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            values.add(meta.getColumnLabel(i).toLowerCase(Locale.ROOT) + "=" + rs.getString(i));
+                        }
+                        rows.add(String.join(", ", values));
+                    }
+                }
+            }
+        }
+        rows.add("stored files: " + storedFiles());
+        return String.join("\n", rows);
+    }
+
     Connection connect() throws SQLException {
         ServiceConfig.Database database = config.database();
         return DriverManager.getConnection(database.url(), database.user(), database.password());
