@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * would refuse a second event at any position. Tenants are locked in one order, so appends cannot deadlock.
  * <p>
  * Writes use connections of their own ({@code dataSource}, apart from the requests' pool), so that requests holding
- * pooled connections in a transaction cannot keep the writer from the connection it needs to let them go on.
+ * pooled connections in a transaction cannot keep the writer from the connection it needs to let them go on. The
+ * writer keeps its connection and statements from one batch to the next ({@link Session}): a batch is then the
+ * statements' executions and one commit, not also a pool checkout and a parse of each statement.
  */
 public final class AuditLog implements AuditTrail, AutoCloseable {
 
@@ -54,6 +56,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     static final int MAX_BATCH = 512;
     /** How long a request waits for its event to be durable before it is refused. */
     private static final long WAIT_SECONDS = 30;
+    /** How long the writer keeps one connection before it hands it back, for the pool to retire when it is old. */
+    private static final long SESSION_NANOS = TimeUnit.MINUTES.toNanos(5);
     private static final String UNAVAILABLE = "The audit trail cannot be written, so the request was not served;"
             + " try again shortly";
 
@@ -61,6 +65,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private static final String START_CHAIN = "INSERT INTO audit_chain (tenant_id, id, chain) VALUES (?, 0, ?)";
     private static final String LOCK_CHAIN = "SELECT id, chain FROM audit_chain WHERE tenant_id = ? FOR UPDATE";
     private static final String ADVANCE_CHAIN = "UPDATE audit_chain SET id = ?, chain = ? WHERE tenant_id = ?";
+    /** H2: the chain row moved from the head this writer knows, which locks it until the events are inserted. */
+    private static final String ADVANCE_FROM_HEAD = ADVANCE_CHAIN + " AND id = ?";
     static final String COLUMNS = "tenant_id, id, at, subject, api_key_id, action, resource, query, patient_ids,"
             + " document_ids, entity_count, status, request_id, client_address, chain";
     private static final String INSERT = "INSERT INTO audit_event (" + COLUMNS + ")"
@@ -81,6 +87,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private final boolean oneStatementAppends;
     /** Each tenant's chain head as this writer last left it; read and written by the writer thread only. */
     private final Map<String, Head> heads = new HashMap<>();
+    /** The writer's connection and statements; writer thread only, null until the first batch and after a failure. */
+    private Session session;
     /** The tenants whose chain row is known to exist. */
     private final Set<String> chains = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
@@ -142,6 +150,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                     queued.awaitUninterruptibly();
                 }
                 if (queue.isEmpty()) {
+                    closeSession(null);
                     return;
                 }
                 List<Pending> taken = queue.subList(0, Math.min(queue.size(), MAX_BATCH));
@@ -158,21 +167,96 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         try {
             List<AuditEvent> events = batch.stream().map(Pending::event).toList();
             events.stream().map(AuditEvent::tenant).distinct().forEach(this::startChain);
-            try (Connection connection = dataSource.getConnection()) {
-                if (oneStatementAppends) {
-                    for (Map.Entry<String, List<AuditEvent>> tenant : byTenant(events).entrySet()) {
-                        appendAtHead(connection, tenant.getKey(), tenant.getValue());
-                    }
-                } else {
-                    inTransaction(connection, () -> append(connection, events));
+            Session current = session();
+            if (oneStatementAppends) {
+                for (Map.Entry<String, List<AuditEvent>> tenant : byTenant(events).entrySet()) {
+                    appendAtHead(current.connection, tenant.getKey(), tenant.getValue());
                 }
+            } else {
+                appendAtHeads(current, events);
             }
             batch.forEach(Pending::written);
         } catch (SQLException | RuntimeException e) {
             heads.clear();
+            closeSession(e);
             LOG.error("{} audit events could not be written: {}", batch.size(), SafeTrace.describe(e));
             batch.forEach(pending -> pending.failed(e));
         }
+    }
+
+    /** The writer's session, opened when there is none or the one there is has been kept long enough. */
+    private Session session() throws SQLException {
+        if (session != null && System.nanoTime() - session.opened > SESSION_NANOS) {
+            closeSession(null);
+        }
+        if (session == null) {
+            session = new Session(dataSource.getConnection(), oneStatementAppends);
+        }
+        return session;
+    }
+
+    /** Closes the writer's session, after a failure too: the next batch starts on a connection that works. */
+    private void closeSession(Exception failure) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (SQLException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+        session = null;
+    }
+
+    /**
+     * Appends the events where this writer last left each tenant's chain, all in one transaction, so one commit: the
+     * chain rows move only from the heads this writer knows, which locks them until the events are inserted. When one
+     * has moved since (a change appends in its own transaction) or its head is not known yet, nothing of this is
+     * kept, and the events are appended under the rows' locks instead, in the same transaction, learning the heads.
+     */
+    private void appendAtHeads(Session current, List<AuditEvent> events) throws SQLException {
+        Connection connection = current.connection;
+        Map<String, List<AuditEvent>> byTenant = byTenant(events);
+        Map<String, Head> moved = inTransaction(connection, () -> {
+            Map<String, Head> atKnownHeads = heads.keySet().containsAll(byTenant.keySet())
+                    ? appendAtKnownHeads(current, byTenant) : null;
+            return atKnownHeads != null ? atKnownHeads : append(connection, events);
+        });
+        heads.putAll(moved);
+    }
+
+    /**
+     * The new heads, or null when a chain row has moved from its known head: then nothing of this is kept (rolled
+     * back), and the transaction goes on from scratch.
+     */
+    private Map<String, Head> appendAtKnownHeads(Session current, Map<String, List<AuditEvent>> byTenant)
+            throws SQLException {
+        Map<String, Head> advanced = new HashMap<>();
+        for (Map.Entry<String, List<AuditEvent>> tenant : byTenant.entrySet()) {
+            Head head = heads.get(tenant.getKey());
+            long position = head.position();
+            String chain = head.chain();
+            for (AuditEvent event : tenant.getValue()) {
+                position++;
+                chain = AuditChain.next(chain, position, event);
+                bind(current.connection, current.insert, 1, position, chain, event);
+                current.insert.addBatch();
+            }
+            current.advance.setLong(1, position);
+            current.advance.setString(2, chain);
+            current.advance.setString(3, tenant.getKey());
+            current.advance.setLong(4, head.position());
+            if (current.advance.executeUpdate() != 1) {
+                current.insert.clearBatch();
+                current.connection.rollback();
+                return null;
+            }
+            advanced.put(tenant.getKey(), new Head(position, chain));
+        }
+        current.insert.executeBatch();
+        return advanced;
     }
 
     /**
@@ -384,6 +468,34 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new ServiceException.ServiceUnavailable(UNAVAILABLE, e);
             }
+        }
+    }
+
+    /**
+     * The writer's connection, with the statements of an append at known heads prepared on it (H2's; PostgreSQL's
+     * one-statement append is prepared per batch size, and its driver keeps the parsed statements per connection).
+     */
+    private static final class Session implements AutoCloseable {
+        final Connection connection;
+        final PreparedStatement advance;
+        final PreparedStatement insert;
+        final long opened = System.nanoTime();
+
+        Session(Connection connection, boolean oneStatementAppends) throws SQLException {
+            this.connection = connection;
+            try {
+                this.advance = oneStatementAppends ? null : connection.prepareStatement(ADVANCE_FROM_HEAD);
+                this.insert = oneStatementAppends ? null : connection.prepareStatement(INSERT);
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            // closing the connection closes its statements
+            connection.close();
         }
     }
 

@@ -100,4 +100,28 @@ class AuditLogTest {
         assertTrue(chains.get(0).intact(), chains.get(0).broken());
         assertEquals(waiting + 1, chains.get(0).events());
     }
+
+    @Test
+    void readsAfterAChangeFollowItsEventsInOneChain() throws Exception {
+        JdbcDataSource h2 = database();
+        Commits commits = new Commits();
+        commits.release.countDown();
+        Transactions transactions = new Transactions(h2);
+        try (AuditLog log = new AuditLog(commits.over(h2), transactions, Dialect.H2)) {
+            log.record(AuditChainTest.EVENT);
+            log.record(AuditChainTest.EVENT);
+            // a change appends in its own transaction, moving the chain's head away from where the writer left it
+            transactions.atomically(() -> {
+                log.recordWithChange(AuditChainTest.EVENT);
+                return null;
+            });
+            log.record(AuditChainTest.EVENT);
+            log.record(AuditChainTest.EVENT);
+        }
+        assertEquals(4, commits.count.get(), "the writer's reads commit once each; the change commits on its own");
+        List<AuditVerifier.Chain> chains = AuditVerifier.verify(h2);
+        assertEquals(1, chains.size());
+        assertTrue(chains.get(0).intact(), chains.get(0).broken());
+        assertEquals(5, chains.get(0).events());
+    }
 }
