@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.apache.olingo.commons.api.edm.Edm;
 import org.apache.olingo.commons.api.edm.EdmEntityType;
@@ -27,9 +29,10 @@ import org.patientdocs.storage.AuditTrail;
 
 /**
  * What one request records in the audit trail, for each of its operations (a {@code $batch} has several): the caller,
- * the request id and the client's address, with what each operation did. A read is recorded before its answer is
- * written, and the answer fails (503) when that cannot be done; a change in the transaction that makes it; a refusal
- * (403, or 404 for an entity that is missing or not the caller's) before the refusal is answered.
+ * the request id and the client's address, with what each operation did. A read is queued for the audit trail as soon
+ * as it knows what it answers, and its answer is held until {@link #awaitRecorded} has returned: the answer fails
+ * (503) when the read cannot be recorded. A change is recorded in the transaction that makes it; a refusal (403, or
+ * 404 for an entity that is missing or not the caller's) like a read, before the refusal is answered.
  * <p>
  * The ids recorded are those of every patient and document the answer holds, at every level of {@code $expand}
  * (a document's patient with it), or that the request changed or was refused, with those its path names.
@@ -45,16 +48,35 @@ public final class AccessAudit {
     private final Caller caller;
     private final String requestId;
     private final String clientAddress;
+    /** Whether each read is awaited as it is recorded, as a batch's operations are (see {@link #eachAwaited}). */
+    private final boolean eachAwaited;
+    /** The reads queued and not yet known to be recorded. */
+    private final Queue<AuditTrail.Receipt> unrecorded = new ConcurrentLinkedQueue<>();
 
     /**
      * @param requestId     the request's {@code X-Request-Id}
      * @param clientAddress where the request came from (the client a trusted proxy forwarded it for), or null
      */
     public AccessAudit(AuditTrail trail, Caller caller, String requestId, String clientAddress) {
+        this(trail, caller, requestId, clientAddress, false);
+    }
+
+    private AccessAudit(AuditTrail trail, Caller caller, String requestId, String clientAddress,
+                        boolean eachAwaited) {
         this.trail = trail;
         this.caller = caller;
         this.requestId = requestId;
         this.clientAddress = clientAddress;
+        this.eachAwaited = eachAwaited;
+    }
+
+    /**
+     * The same request's audit for the operations of a {@code $batch}, where each read is awaited as it is recorded:
+     * a read that cannot be recorded fails its own operation (503), and the batch's other operations, changes among
+     * them, keep their answers. (A batch's answer is written only once all of it is done: there is nothing to overlap.)
+     */
+    public AccessAudit eachAwaited() {
+        return new AccessAudit(trail, caller, requestId, clientAddress, true);
     }
 
     Caller caller() {
@@ -159,10 +181,30 @@ public final class AccessAudit {
         }
     }
 
-    /** Records durably, before the answer: in one event, or several when the answer names very many ids. */
+    /**
+     * Returns once every read queued so far is recorded durably: before any of the answer is sent.
+     *
+     * @throws ServiceException.ServiceUnavailable when one cannot be: the answer must not be sent
+     */
+    public void awaitRecorded() {
+        for (AuditTrail.Receipt receipt = unrecorded.peek(); receipt != null; receipt = unrecorded.peek()) {
+            try {
+                receipt.await();
+            } catch (ServiceException e) {
+                unrecorded.clear();
+                throw e;
+            }
+            unrecorded.remove(receipt);
+        }
+    }
+
+    /** Queues for the audit trail, in one event, or several when the answer names very many ids. */
     private void record(Action action, ODataRequest request, Ids ids, int status) {
         for (AuditEvent event : events(action, request, ids, status)) {
-            trail.record(event);
+            unrecorded.add(trail.record(event));
+        }
+        if (eachAwaited) {
+            awaitRecorded();
         }
     }
 

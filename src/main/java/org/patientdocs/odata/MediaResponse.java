@@ -54,6 +54,11 @@ public final class MediaResponse {
         return new MediaResponse(false, true);
     }
 
+    /** Whether a processor handed over content for {@link #copyTo} to send. */
+    public boolean hasContent() {
+        return pending != null;
+    }
+
     /** Whether the answer carries the content; if not, a processor sets the headers and does not open it. */
     boolean sendsBody() {
         return body;

@@ -64,6 +64,8 @@ final class ODataServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) {
+        // the answer, once the request may read PHI: held until those reads are recorded (HeldAnswer)
+        HttpServletResponse answer = response;
         try {
             ServiceException refused = OperationHeaders.refusal(request::getHeader);
             if (refused != null) {
@@ -77,36 +79,57 @@ final class ODataServlet extends HttpServlet {
             Caller caller = AuthenticationFilter.callerOf(request);
             AccessAudit audit = new AccessAudit(services.auditTrail(), caller, RequestIds.current(),
                     clients.of(request.getRemoteAddr(), request::getHeader));
+            HeldAnswer held = new HeldAnswer(response, audit::awaitRecorded);
+            answer = held;
             String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
             String prepared = QueryText.prepare(request.getQueryString(), services.config().query().maxNestingDepth());
             HttpServletRequest rewritten = new RewrittenRequest(request, base, request.getRequestURI(), prepared);
             HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(rewritten,
                     new BodyRate(services.config().clientLimits().minRequestBytesPerSecond())));
             if (JsonBatch.isJsonBatch(request.getMethod(), request.getRequestURI(), request.getContentType())) {
-                jsonBatch(odataRequest, response, audit);
+                jsonBatch(odataRequest, held, audit);
             } else if ("HEAD".equals(request.getMethod())) {
-                HttpMethods.Bodiless bodiless = new HttpMethods.Bodiless(response);
+                HttpMethods.Bodiless bodiless = new HttpMethods.Bodiless(held);
                 process(HttpMethods.asGet(odataRequest), bodiless, audit, MediaResponse.headersOnly());
                 bodiless.finish();
             } else {
-                process(odataRequest, response, audit, MediaResponse.direct());
+                process(odataRequest, held, audit, MediaResponse.direct());
             }
+            held.finish();
         } catch (ServiceException e) {
-            ErrorResponse.of(e).allowing(() -> AllowedMethods.forRefusal(services.model().metadata().getEdm(),
-                    request.getRequestURI())).write(response);
+            answerError(ErrorResponse.of(e).allowing(() -> AllowedMethods.forRefusal(
+                    services.model().metadata().getEdm(), request.getRequestURI())), response, answer);
         } catch (IOException | RuntimeException e) {
             // A failure while a response body is sent: mostly a client that went away mid-download (an I/O failure),
             // else the service failed midway, leaving the body unfinished.
-            if (response.isCommitted() && (e instanceof IOException || e.getCause() instanceof IOException)) {
+            if (answer.isCommitted() && (e instanceof IOException || e.getCause() instanceof IOException)) {
                 LOG.info("request {} ended while sending the response: {}", RequestIds.current(),
                         e.getClass().getSimpleName());
-            } else if (response.isCommitted()) {
+            } else if (answer.isCommitted()) {
                 LOG.error("request {} failed while sending the response: {}", RequestIds.current(),
                         SafeTrace.describe(e));
             } else {
                 LOG.error("request {} failed: {}", RequestIds.current(), SafeTrace.describe(e));
-                ErrorResponse.internal(RequestIds.current()).write(response);
+                answerError(ErrorResponse.internal(RequestIds.current()), response, answer);
             }
+        }
+    }
+
+    /**
+     * Answers with the error: through the held answer, which sends it once what the request read is recorded (a
+     * refusal's own event among it), or, when that is what failed, to the response directly.
+     */
+    private static void answerError(ErrorResponse error, HttpServletResponse response, HttpServletResponse answer) {
+        if (answer instanceof HeldAnswer held && !held.refused()) {
+            error.write(held);
+            try {
+                held.finish();
+            } catch (IOException e) {
+                LOG.info("request {} ended while sending the response: {}", RequestIds.current(),
+                        e.getClass().getSimpleName());
+            }
+        } else {
+            error.write(response);
         }
     }
 
@@ -118,7 +141,8 @@ final class ODataServlet extends HttpServlet {
                          MediaResponse media) throws IOException {
         try {
             handler(audit, media, request.getRequestURI()).process(request, response);
-            media.copyTo(response);
+            // a download's bytes go straight to the client, once what the request read is recorded
+            media.copyTo(media.hasContent() && response instanceof HeldAnswer held ? held.released() : response);
         } finally {
             media.discard();
         }
@@ -137,7 +161,7 @@ final class ODataServlet extends HttpServlet {
         handler.register(new PropertyProcessor(services, audit));
         handler.register(new ServiceRootProcessor());
         handler.register(new MetadataDocumentProcessor());
-        handler.register(batches.multipart(() -> handler(audit, MediaResponse.viaOlingo(), path)));
+        handler.register(batches.multipart(() -> handler(audit.eachAwaited(), MediaResponse.viaOlingo(), path)));
         handler.register(new ErrorAnswerProcessor(path, audit));
         return handler;
     }
@@ -146,7 +170,7 @@ final class ODataServlet extends HttpServlet {
             throws IOException {
         String url = request.getRequestURL().toString();
         String base = url.substring(0, url.length() - request.getRequestURI().length());
-        batches.json(() -> handler(audit, MediaResponse.viaOlingo(), request.getRequestURI()))
+        batches.json(() -> handler(audit.eachAwaited(), MediaResponse.viaOlingo(), request.getRequestURI()))
                 .process(request, response, base);
     }
 

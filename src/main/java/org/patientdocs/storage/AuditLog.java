@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit trail in the database ({@code audit_event}), appended to and never changed.
  * <p>
- * Reads are written by group commit: a request queues its event and waits; one writer thread takes everything queued
- * and writes it in one transaction, and while that commits the next events queue for the following one. A request
- * waits for one commit, shared by all the requests that arrived meanwhile, instead of paying a commit of its own.
+ * Reads are written by group commit: a request queues its event, and waits for it before its answer leaves; one writer
+ * thread takes everything queued and writes it in one transaction, and while that commits the next events queue for
+ * the following one. A request waits for one commit, shared by all the requests that arrived meanwhile, instead of
+ * paying a commit of its own.
  * Changes write their events in their own transaction, just before it commits ({@link Transactions#beforeCommit}).
  * <p>
  * Each tenant's events form one chain ({@link AuditChain}) however many instances write to the database: an append
@@ -112,7 +113,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
 
     @Override
-    public void record(AuditEvent event) {
+    public Receipt record(AuditEvent event) {
         Pending pending = new Pending(event);
         lock.lock();
         try {
@@ -124,7 +125,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        pending.await();
+        return pending;
     }
 
     @Override
@@ -439,7 +440,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
 
     /** An event waiting for the writer, and its request waiting for it to be durable. */
-    private static final class Pending {
+    private static final class Pending implements Receipt {
         private final AuditEvent event;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -459,7 +460,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             done.completeExceptionally(failure);
         }
 
-        void await() {
+        @Override
+        public void await() {
             try {
                 done.get(WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {

@@ -10,12 +10,10 @@ import org.patientdocs.error.ServiceException;
 public interface AuditTrail {
 
     /**
-     * Records the event in a transaction of its own and returns once it is durable.
-     *
-     * @throws ServiceException.ServiceUnavailable when it cannot be written: the request must then fail rather than
-     *                                             answer unaudited
+     * Queues the event to be recorded in a transaction of its own (shared with other requests' events). Nothing of
+     * the answer it describes may be sent before the receipt's {@link Receipt#await} has returned.
      */
-    void record(AuditEvent event);
+    Receipt record(AuditEvent event);
 
     /**
      * Records the event in the transaction open on this thread ({@link Transactions}), written just before it commits:
@@ -24,4 +22,20 @@ public interface AuditTrail {
      * @throws IllegalStateException when no transaction is open
      */
     void recordWithChange(AuditEvent event);
+
+    /** An event queued by {@link #record}. */
+    @FunctionalInterface
+    interface Receipt {
+
+        /** Already recorded, or nothing to record. */
+        Receipt RECORDED = () -> { };
+
+        /**
+         * Returns once the event is durable.
+         *
+         * @throws ServiceException.ServiceUnavailable when it cannot be written: the request must then fail rather
+         *                                             than answer unaudited
+         */
+        void await();
+    }
 }

@@ -362,6 +362,13 @@ class AuditIT {
             assertEquals(503, own.get("/Patients?$filter=last_name eq 'Secretname'").statusCode());
             HttpResponse<byte[]> download = own.getBytes("/Documents('" + doc + "')/$value");
             assertEquals(503, download.statusCode());
+            // the answer was held while the trail was tried: none of its headers left with the refusal
+            assertTrue(download.headers().firstValue("ETag").isEmpty(), download.headers().toString());
+            assertTrue(download.headers().firstValue("Content-Disposition").isEmpty(), download.headers().toString());
+            HttpResponse<String> document = own.get("/Documents('" + doc + "')");
+            assertEquals(503, document.statusCode());
+            assertTrue(document.headers().firstValue("ETag").isEmpty(), document.headers().toString());
+            assertTrue(document.headers().firstValue("X-Request-Id").isPresent(), document.headers().toString());
             assertEquals(503, own.patchJson("/Patients('au-x')", "{\"last_name\":\"Changed\"}").statusCode());
             assertEquals(503, own.delete("/Documents('" + doc + "')").statusCode());
             assertEquals(503, upload(own, "au-x", Samples.pdf(400)).statusCode());

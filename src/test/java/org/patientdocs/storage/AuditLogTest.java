@@ -75,12 +75,12 @@ class AuditLogTest {
         Commits commits = new Commits();
         int waiting = 20;
         try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), Dialect.H2)) {
-            Thread first = new Thread(() -> log.record(AuditChainTest.EVENT));
+            Thread first = new Thread(() -> log.record(AuditChainTest.EVENT).await());
             first.start();
             commits.firstEntered.await();
             List<Thread> others = new ArrayList<>();
             for (int i = 0; i < waiting; i++) {
-                Thread other = new Thread(() -> log.record(AuditChainTest.EVENT));
+                Thread other = new Thread(() -> log.record(AuditChainTest.EVENT).await());
                 others.add(other);
                 other.start();
             }
@@ -108,15 +108,15 @@ class AuditLogTest {
         commits.release.countDown();
         Transactions transactions = new Transactions(h2);
         try (AuditLog log = new AuditLog(commits.over(h2), transactions, Dialect.H2)) {
-            log.record(AuditChainTest.EVENT);
-            log.record(AuditChainTest.EVENT);
+            log.record(AuditChainTest.EVENT).await();
+            log.record(AuditChainTest.EVENT).await();
             // a change appends in its own transaction, moving the chain's head away from where the writer left it
             transactions.atomically(() -> {
                 log.recordWithChange(AuditChainTest.EVENT);
                 return null;
             });
-            log.record(AuditChainTest.EVENT);
-            log.record(AuditChainTest.EVENT);
+            log.record(AuditChainTest.EVENT).await();
+            log.record(AuditChainTest.EVENT).await();
         }
         assertEquals(4, commits.count.get(), "the writer's reads commit once each; the change commits on its own");
         List<AuditVerifier.Chain> chains = AuditVerifier.verify(h2);
