@@ -1,22 +1,36 @@
 package org.patientdocs.auth;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.JWSVerifierFactory;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -38,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@code exp} present, with {@code exp}/{@code nbf} checked within the configured clock skew, {@code iat} not in the
  * future and a lifetime ({@code exp - iat}) within the configured maximum. Claims are checked only after the
  * signature, so an unsigned token never learns which claim was wrong.
+ * <p>
+ * A token that passed is remembered ({@code auth.token-cache-size} of them, by the SHA-256 of its text, never the text
+ * itself), so that a client's next requests with it skip the signature check, which costs most of a small request's
+ * time. A remembered token is still refused once it expires, and checked afresh once the keys its {@code kid} names
+ * are not those it was verified with (a key rotated or withdrawn).
  */
 public final class TokenVerifier {
 
@@ -46,9 +65,33 @@ public final class TokenVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final JWKSource<SecurityContext> keys;
+    private final Clock clock;
+    private final Duration skew;
+    /** Tokens that passed, by the hex SHA-256 of their text; null when none are remembered. */
+    private final Cache<String, Remembered> remembered;
+
+    /** A token that passed, with what its later uses check again. */
+    private record Remembered(Verified verified, Instant expires, JWSHeader header, List<JWK> keys) {
+    }
 
     /** @param keys the trusted verification keys; {@code auth} supplies algorithms, issuer, audience and skew */
     public TokenVerifier(JWKSource<SecurityContext> keys, ServiceConfig.Auth auth) {
+        this(keys, auth, Clock.systemUTC(), new DefaultJWSVerifierFactory());
+    }
+
+    /**
+     * As {@link #TokenVerifier(JWKSource, ServiceConfig.Auth)}, telling the time by {@code clock} and checking
+     * signatures with what {@code signatures} makes (tests count them).
+     */
+    TokenVerifier(JWKSource<SecurityContext> keys, ServiceConfig.Auth auth, Clock clock,
+                  JWSVerifierFactory signatures) {
+        this.keys = keys;
+        this.clock = clock;
+        this.skew = auth.clockSkew();
+        // evictions on the calling thread: no background work, and none of the common pool's threads
+        this.remembered = auth.tokenCacheSize() == 0 ? null
+                : Caffeine.newBuilder().maximumSize(auth.tokenCacheSize()).executor(Runnable::run).build();
         Set<JWSAlgorithm> algorithms = auth.algorithms().stream().map(JWSAlgorithm::parse)
                 .collect(Collectors.toUnmodifiableSet());
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
@@ -56,7 +99,8 @@ public final class TokenVerifier {
         // without a kid, nimbus would try every trusted key of the algorithm's type: a token must say which key
         processor.setJWSKeySelector((header, context) -> header.getKeyID() == null || header.getKeyID().isBlank()
                 ? List.of() : byKeyId.selectJWSKeys(header, context));
-        processor.setJWTClaimsSetVerifier(new ClaimsVerifier(auth));
+        processor.setJWTClaimsSetVerifier(new ClaimsVerifier(auth, clock));
+        processor.setJWSVerifierFactory(signatures);
     }
 
     /** A verifier trusting a fixed key set (the development keys, a JWKS file, a test key). */
@@ -92,6 +136,19 @@ public final class TokenVerifier {
         if (compactJwt == null || compactJwt.isBlank()) {
             throw Unauthorized.invalidToken(NOT_VALID);
         }
+        String digest = remembered == null ? null : sha256Hex(compactJwt);
+        Remembered known = digest == null ? null : remembered.getIfPresent(digest);
+        if (known != null) {
+            if (clock.instant().isAfter(known.expires().plus(skew))) {
+                remembered.invalidate(digest);
+                LOG.debug("access token rejected: expired since it was verified");
+                throw Unauthorized.invalidToken(EXPIRED);
+            }
+            if (known.keys().equals(keysNamedBy(known.header()))) {
+                return known.verified();
+            }
+            remembered.invalidate(digest);
+        }
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -115,7 +172,31 @@ public final class TokenVerifier {
             LOG.debug("access token rejected: sub is not a non-blank string");
             throw Unauthorized.invalidToken(NOT_VALID);
         }
-        return new Verified(subject, claims);
+        Verified verified = new Verified(subject, claims);
+        if (digest == null) {
+            return verified;
+        }
+        remembered.put(digest, new Remembered(verified, claims.getExpirationTime().toInstant(), jwt.getHeader(),
+                keysNamedBy(jwt.getHeader())));
+        return verified;
+    }
+
+    /** The trusted keys the header's {@code kid} (and algorithm) select now. */
+    private List<JWK> keysNamedBy(JWSHeader header) {
+        try {
+            return keys.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
+        } catch (KeySourceException e) {
+            throw new ServiceUnavailable("The token signing keys cannot be loaded; try again later", e);
+        }
+    }
+
+    private static String sha256Hex(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**
@@ -128,13 +209,20 @@ public final class TokenVerifier {
 
         private final Duration skew;
         private final Duration maxLifetime;
+        private final Clock clock;
 
-        ClaimsVerifier(ServiceConfig.Auth auth) {
+        ClaimsVerifier(ServiceConfig.Auth auth, Clock clock) {
             super(auth.audience(), new JWTClaimsSet.Builder().issuer(auth.issuer()).build(),
                     auth.maxTokenLifetime().isZero() ? Set.of("sub", "exp") : Set.of("sub", "exp", "iat"));
             setMaxClockSkew(Math.toIntExact(auth.clockSkew().toSeconds()));
             this.skew = auth.clockSkew();
             this.maxLifetime = auth.maxTokenLifetime();
+            this.clock = clock;
+        }
+
+        @Override
+        protected Date currentTime() {
+            return Date.from(clock.instant());
         }
 
         @Override

@@ -175,10 +175,11 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      */
     public record Auth(Mode mode, String issuer, String audience, String jwksLocation, Set<String> algorithms,
                        List<ApiKey> apiKeys, Duration clockSkew, Duration maxTokenLifetime, JwksCache jwksCache,
-                       String tenantClaim, Scopes scopes) {
+                       String tenantClaim, Scopes scopes, int tokenCacheSize) {
 
         static final Range CLOCK_SKEW_SECONDS = new Range("auth.clock-skew-seconds", 0, 600);
         static final Range MAX_TOKEN_LIFETIME_SECONDS = new Range("auth.max-token-lifetime-seconds", 0, 86_400);
+        static final Range TOKEN_CACHE_SIZE = new Range("auth.token-cache-size", 0, 10_000_000);
         /** The tenant of an API key whose hash is listed without one, and of rows written before tenants existed. */
         public static final String DEFAULT_TENANT = "default";
         /** A tenant's name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64. */
@@ -226,6 +227,7 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
             }
             CLOCK_SKEW_SECONDS.check(clockSkew.toSeconds());
             MAX_TOKEN_LIFETIME_SECONDS.check(maxTokenLifetime.toSeconds());
+            TOKEN_CACHE_SIZE.check(tokenCacheSize);
             if (jwksCache == null) {
                 throw invalid("auth.jwks-cache-seconds", "must be set", "");
             }

@@ -10,8 +10,14 @@ import static org.patientdocs.auth.TestTokens.validClaims;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -21,6 +27,9 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
@@ -290,5 +299,104 @@ class TokenVerifierTest {
         if (token != null && !token.isBlank()) {
             assertFalse(e.getMessage().contains(token));
         }
+    }
+
+    /** A clock the test turns forward. */
+    private static final class TurnedClock extends Clock {
+        Instant now = Instant.now();
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** Keys the test replaces, counting how often they are looked up. */
+    private static final class RotatingKeys implements JWKSource<SecurityContext> {
+        final AtomicReference<JWKSet> current;
+        final AtomicInteger lookups = new AtomicInteger();
+
+        RotatingKeys(JWKSet keys) {
+            this.current = new AtomicReference<>(keys);
+        }
+
+        @Override
+        public List<com.nimbusds.jose.jwk.JWK> get(com.nimbusds.jose.jwk.JWKSelector selector,
+                                                  SecurityContext context) {
+            lookups.incrementAndGet();
+            return selector.select(current.get());
+        }
+    }
+
+    /** Signature checks, counted. */
+    private final AtomicInteger signatureChecks = new AtomicInteger();
+
+    private TokenVerifier verifier(JWKSource<SecurityContext> keys, ServiceConfig.Auth config, Clock clock) {
+        return new TokenVerifier(keys, config, clock, new DefaultJWSVerifierFactory() {
+            @Override
+            public com.nimbusds.jose.JWSVerifier createJWSVerifier(JWSHeader header, java.security.Key key)
+                    throws com.nimbusds.jose.JOSEException {
+                signatureChecks.incrementAndGet();
+                return super.createJWSVerifier(header, key);
+            }
+        });
+    }
+
+    @Test
+    void aRememberedTokenIsNotVerifiedAgain() {
+        TokenVerifier remembering = verifier(new RotatingKeys(new JWKSet(key)), auth, Clock.systemUTC());
+        String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("user-456", remembering.verify(token).subject());
+        }
+        assertEquals(1, signatureChecks.get());
+        TokenVerifier forgetting = verifier(new RotatingKeys(new JWKSet(key)),
+                TestTokens.config(dataDir, "auth.token-cache-size", "0").auth(), Clock.systemUTC());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("user-456", forgetting.verify(token).subject());
+        }
+        assertEquals(1 + 3, signatureChecks.get(), "auth.token-cache-size=0: each use is checked");
+    }
+
+    @Test
+    void aRememberedTokenStillExpires() {
+        TurnedClock clock = new TurnedClock();
+        TokenVerifier remembering = verifier(new RotatingKeys(new JWKSet(key)), auth, clock);
+        String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
+        remembering.verify(token);
+        Instant expires = Instant.ofEpochMilli(validClaims().build().getExpirationTime().getTime());
+        clock.now = expires.plus(auth.clockSkew()).plus(Duration.ofSeconds(1));
+        Unauthorized expired = assertThrows(Unauthorized.class, () -> remembering.verify(token));
+        assertEquals(TokenVerifier.EXPIRED, expired.getMessage());
+    }
+
+    @Test
+    void aRememberedTokenIsRefusedOnceItsKeyIsWithdrawnOrReplaced() {
+        RotatingKeys keys = new RotatingKeys(new JWKSet(key));
+        TokenVerifier remembering = verifier(keys, auth, Clock.systemUTC());
+        String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
+        remembering.verify(token);
+        // another key under the same kid: the token's signature is not by it
+        keys.current.set(new JWKSet(TestTokens.ecKey("key-1")));
+        assertRejected(remembering, token, TokenVerifier.NOT_VALID);
+        keys.current.set(new JWKSet(key));
+        assertEquals("user-456", remembering.verify(token).subject());
+        keys.current.set(new JWKSet(RSA_KEY));
+        assertRejected(remembering, token, TokenVerifier.NOT_VALID);
+    }
+
+    private static void assertRejected(TokenVerifier verifier, String token, String message) {
+        Unauthorized rejected = assertThrows(Unauthorized.class, () -> verifier.verify(token));
+        assertEquals(message, rejected.getMessage());
     }
 }

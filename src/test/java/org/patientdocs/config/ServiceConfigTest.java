@@ -189,13 +189,14 @@ class ServiceConfigTest {
                 .map(hash -> new ServiceConfig.Auth.ApiKey(hash, ServiceConfig.Auth.DEFAULT_TENANT)).toList();
         return new ServiceConfig.Auth(mode, issuer, "audience", jwks, algorithms, keys,
                 Duration.ofSeconds(skewSeconds), Duration.ofSeconds(maxLifetimeSeconds), jwksCache(300, 30, 3600),
-                "tenant", SCOPES);
+                "tenant", SCOPES, 10_000);
     }
 
     private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String tenantClaim,
                                            ServiceConfig.Auth.Scopes scopes, ServiceConfig.Auth.ApiKey... keys) {
         return new ServiceConfig.Auth(mode, "i", "audience", "", Set.of("ES256"), List.of(keys),
-                Duration.ofSeconds(60), Duration.ofSeconds(3600), jwksCache(300, 30, 3600), tenantClaim, scopes);
+                Duration.ofSeconds(60), Duration.ofSeconds(3600), jwksCache(300, 30, 3600), tenantClaim, scopes,
+                10_000);
     }
 
     private static ServiceConfig.Auth.JwksCache jwksCache(long seconds, long rateLimitSeconds, long outageSeconds) {
