@@ -85,7 +85,7 @@ public final class ContentSpool {
             deleteQuietly(tempFile, e);
             throw e;
         }
-        return new PendingContent(tempFile, size, sha256);
+        return new PendingContent(tempFile, size, sha256, durable);
     }
 
     /**

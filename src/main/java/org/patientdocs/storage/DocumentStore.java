@@ -46,6 +46,20 @@ public interface DocumentStore {
     InputStream openContent(DocumentRecord document) throws IOException;
 
     /**
+     * Stores {@code content} as new bytes of a document under another name than its current ones, points its row at
+     * them (the data key and content version of {@code replacement}) if the row still refers to the bytes
+     * {@code current} names, and only then removes the old bytes. A reader finds the old row with the old bytes or the
+     * new row with the new bytes, never a row whose bytes cannot be read; a crash leaves at most unreferenced bytes
+     * for the {@linkplain #deleteOrphans sweep}. Used by {@code encrypt-documents}.
+     *
+     * @return false when the row changed or vanished meanwhile; then nothing changed
+     */
+    default boolean replaceContent(PendingContent content, DocumentRecord current, DocumentRecord replacement)
+            throws IOException {
+        throw new UnsupportedOperationException("this document store cannot store a document's bytes anew");
+    }
+
+    /**
      * Deletes the tenant's document, row and bytes; false when the tenant has no such row. Inside a
      * {@link Transactions transaction} the deletion takes effect, bytes included, when the transaction commits, and a
      * rollback keeps the document whole.

@@ -49,7 +49,27 @@ public final class FileDocumentStore implements DocumentStore {
 
     @Override
     public InputStream openContent(DocumentRecord document) throws IOException {
-        return files.open(document.id());
+        return files.open(document.id(), document.contentVersion());
+    }
+
+    /**
+     * Stores the new bytes as the next version's file beside the current one, switches the row, then removes the
+     * current file: a download that opened it keeps reading it (on POSIX file systems) until it is done.
+     */
+    @Override
+    public boolean replaceContent(PendingContent content, DocumentRecord current, DocumentRecord replacement)
+            throws IOException {
+        String id = current.id();
+        files.commit(content, id, replacement.contentVersion());
+        boolean switched;
+        try {
+            switched = records.switchContent(current, replacement);
+        } catch (RuntimeException e) {
+            deleteFile(id, replacement.contentVersion(), e);
+            throw e;
+        }
+        deleteFile(id, switched ? current.contentVersion() : replacement.contentVersion(), null);
+        return switched;
     }
 
     @Override
@@ -70,6 +90,17 @@ public final class FileDocumentStore implements DocumentStore {
     private void deleteFile(String id, RuntimeException failure) {
         try {
             files.delete(id);
+        } catch (IOException | RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /** Removes one version of a document's bytes that no row refers to; a failure leaves it for the sweep. */
+    private void deleteFile(String id, int version, RuntimeException failure) {
+        try {
+            files.delete(id, version);
         } catch (IOException | RuntimeException e) {
             if (failure != null) {
                 failure.addSuppressed(e);

@@ -15,13 +15,23 @@ public final class PendingContent implements AutoCloseable {
     private final Path tempFile;
     private final long size;
     private final byte[] sha256;
+    private final boolean durable;
     private boolean committed;
     private boolean closed;
 
-    PendingContent(Path tempFile, long size, byte[] sha256) {
+    /**
+     * @param durable whether the file was forced to disk, as a spool whose files become the stored document does:
+     *                content derived from it ({@link ContentCipher#encrypt}) must be too
+     */
+    PendingContent(Path tempFile, long size, byte[] sha256, boolean durable) {
         this.tempFile = tempFile;
         this.size = size;
         this.sha256 = sha256;
+        this.durable = durable;
+    }
+
+    boolean durable() {
+        return durable;
     }
 
     /** The number of bytes written. */
