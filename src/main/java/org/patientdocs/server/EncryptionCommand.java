@@ -3,6 +3,7 @@ package org.patientdocs.server;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.GeneralSecurityException;
+import java.util.Locale;
 import java.util.function.LongConsumer;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -77,6 +78,11 @@ final class EncryptionCommand {
             err.println(command + ": a stored data key does not unwrap with its key (altered?): stopped; the data keys"
                     + " before it are rewrapped");
             return INCOMPLETE;
+        } catch (UnsupportedOperationException e) {
+            err.println(command + ": the document store " + config.documents().store().name().toLowerCase(
+                    Locale.ROOT) + " cannot store a document's bytes anew, so its documents cannot be"
+                    + " encrypted in place");
+            return CANNOT_RUN;
         } catch (IOException | RuntimeException e) {
             // by kind only: messages of the layers below may quote values of the rows
             err.println(command + ": failed: " + SafeTrace.describe(e));

@@ -171,6 +171,26 @@ class DocumentFilesTest {
         }
     }
 
+    @Test
+    void theSweepKeepsTheVersionARowRefersToAndDeletesTheOneItNoLongerDoes() throws IOException {
+        String id = age(commit(new byte[] {1}));
+        try (PendingContent pending = receive(new byte[] {2})) {
+            files.commit(pending, id, 1);
+        }
+        Files.setLastModifiedTime(files.pathOf(id, 1), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+        // the row was switched to version 1, and the crash came before version 0 was deleted
+        assertEquals(1, files.deleteUnreferenced((doc, version) -> doc.equals(id) && version == 1,
+                Duration.ofHours(1)));
+
+        assertFalse(Files.exists(files.pathOf(id)));
+        try (InputStream in = files.open(id, 1)) {
+            assertArrayEquals(new byte[] {2}, in.readAllBytes());
+        }
+        assertTrue(files.delete(id), "deleting the document deletes its later version too");
+        assertFalse(Files.exists(files.pathOf(id, 1)));
+    }
+
     private String commit(byte[] content) throws IOException {
         String id = DocumentIds.newId();
         try (PendingContent pending = receive(content)) {
