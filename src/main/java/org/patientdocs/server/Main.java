@@ -77,6 +77,10 @@ public final class Main {
             out.println("  a token:     java -jar target/documents-odata.jar token --subject user-456");
             out.println("  the API key: java -jar target/documents-odata.jar api-key");
             out.println("  another tenant: add --tenant clinic-b to both; fewer scopes: --scope \"documents.read\"");
+            if (config.documents().encryption().encryptNew() && !config.documents().encryption().hasKeyring()) {
+                out.println("Encryption at rest with the development keyring " + config.storage().devDir()
+                        .resolve("keyring.json") + " (never in production: see the README)");
+            }
         }
     }
 }

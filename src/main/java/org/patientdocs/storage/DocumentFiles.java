@@ -79,6 +79,22 @@ final class DocumentFiles {
     }
 
     /**
+     * Moves the pending content atomically into place as this version of the document's bytes, replacing what a
+     * crashed attempt may have left there, and makes the move durable. The caller makes sure no row names that
+     * version yet.
+     */
+    void replace(PendingContent pending, String documentId, int version) throws IOException {
+        if (version == 0) {
+            throw new IllegalArgumentException("the first version is stored by commit");
+        }
+        Path leftover = pathOf(documentId, version);
+        if (Files.deleteIfExists(leftover)) {
+            syncDirectory(leftover.getParent());
+        }
+        commit(pending, documentId, version);
+    }
+
+    /**
      * The stored bytes of a document; the caller closes the stream. It is a {@link FileInputStream}, whose channel
      * lets a download move the bytes to the socket without copying them through the heap.
      *

@@ -173,13 +173,13 @@ public final class DocumentRecords {
                 current.contentVersion()) == 1;
     }
 
-    /** As {@link #switchContent(Connection, DocumentRecord, DocumentRecord)}, in a transaction of its own. */
-    boolean switchContent(DocumentRecord current, DocumentRecord replacement) {
-        try (Connection connection = dataSource.getConnection()) {
-            return switchContent(connection, current, replacement);
-        } catch (SQLException e) {
-            throw StoreFailure.of(e);
-        }
+    /**
+     * Locks the row for the rest of the connection's transaction if it still refers to the unencrypted bytes
+     * {@code current} names; whether it does. Readers are not held up (both databases read without locks).
+     */
+    static boolean lockForSwitch(Connection connection, DocumentRecord current) throws SQLException {
+        return Statements.exists(connection, "SELECT 1 FROM document WHERE id = ? AND content_version = ?"
+                + " AND key_id IS NULL FOR UPDATE", current.id(), current.contentVersion());
     }
 
     /** Whether a row of any tenant refers to this version of this document's bytes: what the file sweep asks. */

@@ -3,6 +3,8 @@ package org.patientdocs.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -53,23 +55,39 @@ public final class FileDocumentStore implements DocumentStore {
     }
 
     /**
-     * Stores the new bytes as the next version's file beside the current one, switches the row, then removes the
-     * current file: a download that opened it keeps reading it (on POSIX file systems) until it is done.
+     * Locks the row, stores the new bytes as the next version's file beside the current one, switches the row and
+     * commits, then removes the current file: a download that opened it keeps reading it (on POSIX file systems)
+     * until it is done. Holding the row's lock while the file is written lets a run after a crash replace what the
+     * crashed run left under that name, and keeps two runs at once from both writing it. Once written, the new file
+     * is never deleted here on a failure (a row might name it): the sweep removes it if no row does.
      */
     @Override
     public boolean replaceContent(PendingContent content, DocumentRecord current, DocumentRecord replacement)
             throws IOException {
         String id = current.id();
-        files.commit(content, id, replacement.contentVersion());
-        boolean switched;
-        try {
-            switched = records.switchContent(current, replacement);
-        } catch (RuntimeException e) {
-            deleteFile(id, replacement.contentVersion(), e);
-            throw e;
+        try (Connection connection = transactions.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!DocumentRecords.lockForSwitch(connection, current)) {
+                    connection.rollback();
+                    return false;
+                }
+                files.replace(content, id, replacement.contentVersion());
+                DocumentRecords.switchContent(connection, current, replacement);
+                connection.commit();
+            } catch (SQLException | IOException | RuntimeException | Error e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
         }
-        deleteFile(id, switched ? current.contentVersion() : replacement.contentVersion(), null);
-        return switched;
+        deleteFile(id, current.contentVersion(), null);
+        return true;
     }
 
     @Override
