@@ -103,6 +103,11 @@ public final class DocumentRecords {
         return ids;
     }
 
+    /** Up to {@code limit} documents, of any tenant, whose data key is wrapped by this key. */
+    List<DocumentRecord> wrappedBy(String keyId, int limit) {
+        return records("SELECT " + COLUMNS + " FROM document WHERE key_id = ? ORDER BY id LIMIT ?", keyId, limit);
+    }
+
     /** Up to {@code limit} encrypted documents, of any tenant, whose data key is wrapped by another key than this. */
     List<DocumentRecord> wrappedByOtherThan(String keyId, int limit) {
         return records("SELECT " + COLUMNS + " FROM document WHERE key_id IS NOT NULL AND key_id <> ?"

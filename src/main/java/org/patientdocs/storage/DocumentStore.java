@@ -30,8 +30,11 @@ public interface DocumentStore {
     PendingContent receive(InputStream in, long maxBytes) throws IOException;
 
     /**
-     * Stores the received bytes under {@code record.id()} and inserts the record: afterwards both are durable, or,
-     * when this throws, neither is visible. The caller still closes {@code content}.
+     * Stores the received bytes under {@code record.id()} (as version {@code record.contentVersion()}) and inserts the
+     * record: afterwards both are durable, or, when this throws, neither is visible. The caller still closes
+     * {@code content}. With encryption at rest ({@link EncryptedDocumentStore}) the content is the ciphertext: its
+     * size and SHA-256 are those of the bytes to store, while the record's are those of the document as uploaded; a
+     * store checking what it stored compares with the content's.
      *
      * @throws ServiceException.NotFound           when the patient was deleted meanwhile
      * @throws ServiceException.ServiceUnavailable when the database cannot be reached
@@ -39,7 +42,8 @@ public interface DocumentStore {
     void create(PendingContent content, DocumentRecord record) throws IOException;
 
     /**
-     * The stored bytes of a document, {@code document.fileSizeBytes()} of them; the caller closes the stream.
+     * The stored bytes of a document (version {@code document.contentVersion()}), {@code document.fileSizeBytes()} of
+     * them (the encryption layer passes the size it stored); the caller closes the stream.
      *
      * @throws NoSuchFileException when no bytes are stored for the document
      */

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 
 import org.patientdocs.config.ConfigException;
 
@@ -18,6 +19,9 @@ import org.patientdocs.config.ConfigException;
  */
 public final class EncryptedDocumentStore implements DocumentStore {
 
+    /** The stored data keys per key-encryption key that the start-up check tries, until one unwraps. */
+    private static final int SAMPLES = 3;
+
     private final DocumentStore store;
     private final Keyring keyring;
     private final boolean encryptNew;
@@ -30,11 +34,12 @@ public final class EncryptedDocumentStore implements DocumentStore {
 
     /**
      * The store with encryption over it when there is a keyring, else the store itself; first checks that the keyring
-     * has every key a stored document's data key is wrapped with.
+     * has every key a stored document's data key is wrapped with, and that each is the right key: it unwraps the data
+     * key of one of the first few documents that name it.
      *
      * @param keyring    null when none is configured
      * @param encryptNew whether documents stored from now on are encrypted (needs a keyring)
-     * @throws ConfigException naming a key id the stored documents need and the keyring lacks
+     * @throws ConfigException naming a key id the stored documents need and the keyring lacks, or has wrong
      */
     public static DocumentStore over(DocumentStore store, Keyring keyring, boolean encryptNew,
                                      DocumentRecords records) {
@@ -44,6 +49,10 @@ public final class EncryptedDocumentStore implements DocumentStore {
                         + (keyring == null ? "no keyring is configured to hold" : "the keyring lacks")
                         + "; add it to the keyring (documents.encryption.keyring-file or DOCUMENTS_ENCRYPTION_KEYRING)");
             }
+            if (!unwrapsAny(keyring, records.wrappedBy(keyId, SAMPLES))) {
+                throw new ConfigException("key " + keyId + " of the keyring does not unwrap the data keys stored with"
+                        + " it: it is not the key they were wrapped with (or their rows were altered)");
+            }
         }
         if (keyring == null) {
             if (encryptNew) {
@@ -52,6 +61,18 @@ public final class EncryptedDocumentStore implements DocumentStore {
             return store;
         }
         return new EncryptedDocumentStore(store, keyring, encryptNew);
+    }
+
+    private static boolean unwrapsAny(Keyring keyring, List<DocumentRecord> documents) {
+        for (DocumentRecord document : documents) {
+            try {
+                Arrays.fill(keyring.unwrap(document.key(), document.id()), (byte) 0);
+                return true;
+            } catch (GeneralSecurityException wrongKeyOrAlteredRow) {
+                // the next one tells which
+            }
+        }
+        return documents.isEmpty();
     }
 
     @Override

@@ -188,7 +188,7 @@ class EncryptionIT {
     }
 
     @Test
-    void aKeyringWithoutTheKeyOfStoredDocumentsRefusesToStartNamingIt() throws Exception {
+    void aKeyringWithoutTheRightKeyOfStoredDocumentsRefusesToStartNamingIt() throws Exception {
         Path shared = Files.createDirectories(dir.resolve("data"));
         try (TestDatabase database = TestDatabase.fresh()) {
             try (TestService service = TestService.start(database, on(shared, keyring("clinic-2026", "clinic-2026")))) {
@@ -198,6 +198,10 @@ class EncryptionIT {
             ConfigException otherKey = assertThrows(ConfigException.class, () -> TestService.start(database,
                     on(shared, keyring("other-key", "other-key"))).close());
             assertTrue(otherKey.getMessage().contains("key clinic-2026"), otherKey.getMessage());
+            ConfigException wrongKey = assertThrows(ConfigException.class, () -> TestService.start(database,
+                    on(shared, keyring("wrong-key", "clinic-2026"))).close());
+            assertTrue(wrongKey.getMessage().startsWith("key clinic-2026 of the keyring does not unwrap"),
+                    wrongKey.getMessage());
 
             Map<String, String> noKeyring = new HashMap<>(Map.of("data.dir", shared.toString()));
             ConfigException none = assertThrows(ConfigException.class,
