@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
@@ -51,16 +49,16 @@ final class ContentCipher {
     /**
      * Encrypts received content into a new temporary file beside it (in the same spool, so a store may move it into
      * place, and the sweep finds it if a crash leaves it), forced to disk when the received file was. The result's
-     * size and SHA-256 are those of the encrypted bytes, what the store holds.
+     * size and SHA-256 are those of the encrypted bytes, what the store holds; the SHA-256 is computed only if a
+     * store asks for it.
      */
     static PendingContent encrypt(PendingContent content, byte[] dataKey, String documentId) throws IOException {
         Path target = content.tempFile().resolveSibling(DocumentIds.randomToken() + ContentSpool.TEMP_SUFFIX);
-        MessageDigest digest = ContentSpool.sha256();
         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
             try (InputStream in = Files.newInputStream(content.tempFile());
                  OutputStream out = aead(dataKey).newEncryptingStream(
-                         new DigestOutputStream(unclosed(channel), digest), aad(documentId))) {
+                         unclosed(channel), aad(documentId))) {
                 in.transferTo(out);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-GCM-HKDF streaming is unavailable", e);
@@ -68,7 +66,7 @@ final class ContentCipher {
             if (content.durable()) {
                 channel.force(true);
             }
-            return new PendingContent(target, channel.size(), digest.digest(), content.durable());
+            return new PendingContent(target, channel.size(), null, content.durable());
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(target);

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +77,12 @@ class ContentCipherTest {
         try (PendingContent received = spool.write(new ByteArrayInputStream(content), Long.MAX_VALUE);
              PendingContent encrypted = ContentCipher.encrypt(received, key, documentId)) {
             assertEquals(Files.size(encrypted.tempFile()), encrypted.size());
-            return Files.readAllBytes(encrypted.tempFile());
+            byte[] stored = Files.readAllBytes(encrypted.tempFile());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)),
+                    encrypted.sha256Hex(), "the digest of what a store stores");
+            return stored;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
