@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 
@@ -48,14 +49,18 @@ final class ContentCipher {
 
     /**
      * Encrypts received content into a new temporary file beside it (in the same spool, so a store may move it into
-     * place, and the sweep finds it if a crash leaves it), forced to disk when the received file was. The result's
-     * size and SHA-256 are those of the encrypted bytes, what the store holds; the SHA-256 is computed only if a
-     * store asks for it.
+     * place, and the sweep finds it if a crash leaves it; a store that keeps the file forces it to disk then). The
+     * result's size and SHA-256 are those of the encrypted bytes, what the store holds; the SHA-256 is computed only
+     * if a store asks for it.
      */
     static PendingContent encrypt(PendingContent content, byte[] dataKey, String documentId) throws IOException {
         Path target = content.tempFile().resolveSibling(DocumentIds.randomToken() + ContentSpool.TEMP_SUFFIX);
         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
+            // like every stored document: the service's user's only, before a byte is in it
+            if (Files.getFileStore(target).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+            }
             try (InputStream in = Files.newInputStream(content.tempFile());
                  OutputStream out = aead(dataKey).newEncryptingStream(
                          unclosed(channel), aad(documentId))) {
@@ -63,10 +68,7 @@ final class ContentCipher {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-GCM-HKDF streaming is unavailable", e);
             }
-            if (content.durable()) {
-                channel.force(true);
-            }
-            return new PendingContent(target, channel.size(), null, content.durable());
+            return new PendingContent(target, channel.size(), null);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(target);
@@ -92,7 +94,7 @@ final class ContentCipher {
         }
     }
 
-    /** Writes to the channel, leaving it open when closed: it is forced to disk after the last segment. */
+    /** Writes to the channel, leaving it open when closed: its size is read after the last segment. */
     private static OutputStream unclosed(FileChannel channel) {
         return new FilterOutputStream(Channels.newOutputStream(channel)) {
             @Override

@@ -48,8 +48,8 @@ final class DocumentFiles {
     }
 
     /**
-     * Moves the pending content atomically to the document's place and makes the move durable. The file's
-     * modification time becomes the time of the commit, from which {@link #deleteUnreferenced} counts its age.
+     * Forces the pending content to disk, moves it atomically to the document's place and makes the move durable. The
+     * file's modification time becomes the time of the commit, from which {@link #deleteUnreferenced} counts its age.
      *
      * @throws FileAlreadyExistsException when a document with this id is already stored
      * @throws IllegalStateException      when the content was already committed or closed
@@ -73,6 +73,10 @@ final class DocumentFiles {
             throw new FileAlreadyExistsException("a document with this id is already stored");
         }
         Files.setLastModifiedTime(pending.tempFile(), FileTime.from(Instant.now()));
+        // the spool wrote it out as it arrived (durable spool), so this waits for its last bytes only
+        try (FileChannel file = FileChannel.open(pending.tempFile(), StandardOpenOption.WRITE)) {
+            file.force(true);
+        }
         Files.move(pending.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);
         pending.markCommitted();
         syncDirectory(shard);

@@ -47,7 +47,8 @@ public final class EncryptedDocumentStore implements DocumentStore {
             if (keyring == null || !keyring.contains(keyId)) {
                 throw new ConfigException("stored documents are encrypted with key " + keyId + ", which "
                         + (keyring == null ? "no keyring is configured to hold" : "the keyring lacks")
-                        + "; add it to the keyring (documents.encryption.keyring-file or DOCUMENTS_ENCRYPTION_KEYRING)");
+                        + "; add it to the keyring (documents.encryption.keyring-file or"
+                        + " DOCUMENTS_ENCRYPTION_KEYRING)");
             }
             if (!unwrapsAny(keyring, records.wrappedBy(keyId, SAMPLES))) {
                 throw new ConfigException("key " + keyId + " of the keyring does not unwrap the data keys stored with"
@@ -116,7 +117,8 @@ public final class EncryptedDocumentStore implements DocumentStore {
 
     /**
      * Encrypts a document stored unencrypted, in place: its content is read into the spool and checked against its
-     * SHA-256, encrypted with a new data key, and stored anew by the store below ({@link DocumentStore#replaceContent}).
+     * SHA-256, encrypted with a new data key, and stored anew by the store below
+     * ({@link DocumentStore#replaceContent}).
      *
      * @return false when the document changed or vanished meanwhile (nothing changed), or was already encrypted
      * @throws TamperedContent when the stored content no longer matches its SHA-256 (nothing changed)

@@ -18,24 +18,16 @@ public final class PendingContent implements AutoCloseable {
     private final Path tempFile;
     private final long size;
     private byte[] sha256;
-    private final boolean durable;
     private boolean committed;
     private boolean closed;
 
     /**
      * @param sha256  the content's digest, or null to compute it from the file when first asked for
-     * @param durable whether the file was forced to disk, as a spool whose files become the stored document does:
-     *                content derived from it ({@link ContentCipher#encrypt}) must be too
      */
-    PendingContent(Path tempFile, long size, byte[] sha256, boolean durable) {
+    PendingContent(Path tempFile, long size, byte[] sha256) {
         this.tempFile = tempFile;
         this.size = size;
         this.sha256 = sha256;
-        this.durable = durable;
-    }
-
-    boolean durable() {
-        return durable;
     }
 
     /** The number of bytes written. */

@@ -12,11 +12,11 @@ import java.util.Map;
  *
  * @param documents  the document stores the transfer suite measures ({@code filesystem}, {@code database})
  * @param encryption whether the transfer suite also measures each store with encryption at rest, next to without
- * @param dbUrl     for the forked transfer JVM only: the database its services use (made by the parent)
+ * @param dbUrl      for the forked transfer JVM only: the database its services use (made by the parent)
  */
 record BenchOptions(String store, String suite, int patients, int docs, int iterations, int warmup, int clients,
-                    List<String> documents, boolean encryption, int transferIterations, int parallel, int slowClients, int slowSeconds,
-                    Path workDir, String dbUrl, String dbUser, String dbPassword) {
+                    List<String> documents, boolean encryption, int transferIterations, int parallel,
+                    int slowClients, int slowSeconds, Path workDir, String dbUrl, String dbUser, String dbPassword) {
 
     static final String USAGE = """
             Options (all optional):
@@ -99,7 +99,8 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
     /** The arguments that give the forked transfer JVM these options and the database to use. */
     List<String> transferArguments(BenchDatabase database) {
         return List.of("--store", store, "--documents", String.join(",", documents),
-                "--encryption", encryption ? "on" : "off", "--transfer-iterations", Integer.toString(transferIterations), "--parallel", Integer.toString(parallel),
+                "--encryption", encryption ? "on" : "off", "--transfer-iterations",
+                Integer.toString(transferIterations), "--parallel", Integer.toString(parallel),
                 "--warmup", Integer.toString(warmup), "--work-dir", workDir.toString(),
                 "--db-url", database.url(), "--db-user", database.user(), "--db-password", database.password());
     }

@@ -231,6 +231,12 @@ public final class TransferSuite {
         long started = System.nanoTime();
         try (InputStream in = Files.newInputStream(source);
              PendingContent received = spool.write(in, DOCUMENT_BYTES)) {
+            if (durable) {
+                // as the filesystem store's commit does before the file becomes the document
+                try (FileChannel file = FileChannel.open(received.tempFile(), StandardOpenOption.WRITE)) {
+                    file.force(true);
+                }
+            }
             return rate(System.nanoTime() - started);
         }
     }

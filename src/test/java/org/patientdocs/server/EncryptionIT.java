@@ -208,7 +208,8 @@ class EncryptionIT {
                     () -> TestService.start(database, noKeyring).close());
             assertTrue(none.getMessage().contains("key clinic-2026"), none.getMessage());
 
-            Path broken = Files.writeString(dir.resolve("broken.json"), "{\"primary\":\"a\",\"keys\":{\"a\":\"c2hvcnQ=\"}}");
+            Path broken = Files.writeString(dir.resolve("broken.json"),
+                    "{\"primary\":\"a\",\"keys\":{\"a\":\"c2hvcnQ=\"}}");
             ConfigException malformed = assertThrows(ConfigException.class, () -> TestService.start(database,
                     on(shared, broken)).close());
             assertTrue(malformed.getMessage().contains("key a must be the base64 text of 32 random bytes"),

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -77,6 +78,8 @@ class ContentCipherTest {
         try (PendingContent received = spool.write(new ByteArrayInputStream(content), Long.MAX_VALUE);
              PendingContent encrypted = ContentCipher.encrypt(received, key, documentId)) {
             assertEquals(Files.size(encrypted.tempFile()), encrypted.size());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    encrypted.tempFile())), "the service's user's only, as every stored document");
             byte[] stored = Files.readAllBytes(encrypted.tempFile());
             assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)),
                     encrypted.sha256Hex(), "the digest of what a store stores");
