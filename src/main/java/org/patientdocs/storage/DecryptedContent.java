@@ -6,19 +6,13 @@ import java.security.GeneralSecurityException;
 import java.util.Objects;
 
 import com.google.crypto.tink.StreamingAead;
-import org.patientdocs.error.RequestIds;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The plaintext of a document's encrypted bytes, read through Tink's decrypting stream, which releases a segment only
  * once it has passed its check. A failure of the check (as opposed to one of the store below, which passes through as
- * it was) becomes a {@link TamperedContent} and is logged once, with the request id and nothing of the document. Not
- * thread-safe.
+ * it was) becomes a {@link TamperedContent}, logged once. Not thread-safe.
  */
 final class DecryptedContent extends InputStream {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DecryptedContent.class);
 
     private final Source source;
     private final InputStream plaintext;
@@ -89,9 +83,7 @@ final class DecryptedContent extends InputStream {
     }
 
     private static TamperedContent tampered(Exception cause) {
-        LOG.error("request {}: stored document content failed its integrity check (altered, truncated or another"
-                + " document's); the read was stopped before any byte of the failing segment", RequestIds.current());
-        return new TamperedContent(cause);
+        return TamperedContent.reported(cause);
     }
 
     @Override

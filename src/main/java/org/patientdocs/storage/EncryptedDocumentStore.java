@@ -111,7 +111,7 @@ public final class EncryptedDocumentStore implements DocumentStore {
             return keyring.unwrap(document.key(), document.id());
         } catch (GeneralSecurityException e) {
             // the keys were checked at start-up: the wrapped key was altered, or copied from another document
-            throw new TamperedContent(e);
+            throw TamperedContent.reported(e);
         }
     }
 
@@ -130,7 +130,7 @@ public final class EncryptedDocumentStore implements DocumentStore {
         try (InputStream stored = store.openContent(document);
              PendingContent content = store.receive(stored, maxBytes)) {
             if (content.size() != document.fileSizeBytes() || !content.sha256Hex().equals(document.contentSha256())) {
-                throw new TamperedContent(null);
+                throw TamperedContent.reported(null);
             }
             byte[] dataKey = ContentCipher.newDataKey();
             try (PendingContent encrypted = ContentCipher.encrypt(content, dataKey, document.id())) {

@@ -119,12 +119,31 @@ class EncryptionIT {
             assertEquals(500, refused.statusCode(), "an altered first segment fails before the answer starts");
             assertFalse(refused.body().contains("%PDF"));
 
+            String alteredKey = upload(service, "enc-2", Samples.png(900));
+            try (Connection connection = service.connect();
+                 PreparedStatement read = connection.prepareStatement("SELECT wrapped_key FROM document WHERE id = ?");
+                 PreparedStatement write = connection.prepareStatement(
+                         "UPDATE document SET wrapped_key = ? WHERE id = ?")) {
+                read.setString(1, alteredKey);
+                byte[] wrapped;
+                try (ResultSet rs = read.executeQuery()) {
+                    assertTrue(rs.next());
+                    wrapped = rs.getBytes(1);
+                }
+                wrapped[wrapped.length / 2] ^= 1;
+                write.setBytes(1, wrapped);
+                write.setString(2, alteredKey);
+                assertEquals(1, write.executeUpdate());
+            }
+            assertEquals(500, service.get("/Documents('" + alteredKey + "')/$value").statusCode(),
+                    "an altered wrapped key fails before the answer starts");
+
             List<String> integrity = logs.lines().stream()
-                    .filter(l -> l.startsWith("org.patientdocs.storage.DecryptedContent ")).toList();
-            assertEquals(2, integrity.size(), "each failure is logged once: " + integrity);
-            for (String line : integrity) {
-                assertFalse(line.contains(laterSegment) || line.contains(firstSegment) || line.contains("enc-2")
-                        || line.contains("scan.pdf"), "the log names no document: " + line);
+                    .filter(l -> l.startsWith("org.patientdocs.storage.TamperedContent ")).toList();
+            assertEquals(3, integrity.size(), "each failure is logged once: " + integrity);
+            for (String line : logs.lines()) {
+                assertFalse(line.contains(laterSegment) || line.contains(firstSegment) || line.contains(alteredKey)
+                        || line.contains("enc-2") || line.contains("scan."), "the log names no document: " + line);
             }
         }
     }
