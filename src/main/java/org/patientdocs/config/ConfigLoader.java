@@ -105,7 +105,7 @@ public final class ConfigLoader {
                 new ServiceConfig.Storage(dataDir),
                 new ServiceConfig.Documents(choice("documents.store", ServiceConfig.Documents.Store.class),
                         Duration.ofSeconds(number(ServiceConfig.Documents.SWEEP_INTERVAL_SECONDS)),
-                        Duration.ofSeconds(number(ServiceConfig.Documents.ORPHAN_MIN_AGE_SECONDS))),
+                        Duration.ofSeconds(number(ServiceConfig.Documents.ORPHAN_MIN_AGE_SECONDS)), encryption()),
                 new ServiceConfig.Upload(number(ServiceConfig.Upload.MAX_BYTES),
                         (int) number(ServiceConfig.Upload.MAX_ARCHIVE_ENTRIES),
                         number(ServiceConfig.Upload.MAX_UNPACKED_BYTES),
@@ -135,6 +135,16 @@ public final class ConfigLoader {
                 new RateLimits(limit(RateLimits.API_KEY_RATE, RateLimits.API_KEY_BURST),
                         limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)));
     }
+
+    private ServiceConfig.Documents.Encryption encryption() {
+        String file = get(ServiceConfig.Documents.Encryption.KEYRING_FILE);
+        return new ServiceConfig.Documents.Encryption(choice("documents.encryption", Switch.class) == Switch.ON,
+                file.isEmpty() ? null : Path.of(file).toAbsolutePath().normalize(),
+                get(ServiceConfig.Documents.Encryption.KEYRING));
+    }
+
+    /** A setting that is {@code on} or {@code off}. */
+    private enum Switch { ON, OFF }
 
     private RateLimits.Limit limit(Range requestsPerMinute, Range burst) {
         return new RateLimits.Limit((int) number(requestsPerMinute), (int) number(burst));

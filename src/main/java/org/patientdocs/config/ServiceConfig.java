@@ -122,7 +122,7 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      * @param orphanMinAge  how old unreferenced bytes must be before the sweep deletes them: younger ones may belong
      *                      to an upload that is still committing its row
      */
-    public record Documents(Store store, Duration sweepInterval, Duration orphanMinAge) {
+    public record Documents(Store store, Duration sweepInterval, Duration orphanMinAge, Encryption encryption) {
 
         static final Range SWEEP_INTERVAL_SECONDS =
                 new Range("documents.orphan-sweep-interval-seconds", 0, 7 * 24 * 3600);
@@ -134,10 +134,54 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
             }
             SWEEP_INTERVAL_SECONDS.check(sweepInterval.toSeconds());
             ORPHAN_MIN_AGE_SECONDS.check(orphanMinAge.toSeconds());
+            if (encryption == null) {
+                throw invalid("documents.encryption", "must be on or off", "");
+            }
+        }
+
+        /** Documents stored as they arrive, unencrypted, with no keyring. */
+        public Documents(Store store, Duration sweepInterval, Duration orphanMinAge) {
+            this(store, sweepInterval, orphanMinAge, Encryption.OFF);
         }
 
         /** {@code filesystem}: files under the data directory; {@code database}: chunked rows in the database. */
         public enum Store { FILESYSTEM, DATABASE }
+
+        /**
+         * Encryption at rest of document bytes, the same over every store.
+         *
+         * @param encryptNew  whether documents uploaded from now on are encrypted ({@code documents.encryption=on});
+         *                    documents stored encrypted stay readable either way, as long as the keyring has their key
+         * @param keyringFile a JSON keyring file, or null
+         * @param keyring     the keyring's JSON text itself (a secret: from the environment only), or empty
+         */
+        public record Encryption(boolean encryptNew, Path keyringFile, String keyring) {
+
+            /** No encryption and no keyring. */
+            public static final Encryption OFF = new Encryption(false, null, "");
+            static final String KEYRING = "documents.encryption.keyring";
+            static final String KEYRING_FILE = "documents.encryption.keyring-file";
+
+            public Encryption {
+                keyring = keyring == null ? "" : keyring.strip();
+                if (keyringFile != null && !keyring.isEmpty()) {
+                    throw invalid(KEYRING_FILE, "must be empty when " + KEYRING + " is set (one keyring only)",
+                            keyringFile);
+                }
+            }
+
+            /** Whether a keyring is configured (else one is generated in development mode, or none is used). */
+            public boolean hasKeyring() {
+                return keyringFile != null || !keyring.isEmpty();
+            }
+
+            /** Never prints the keyring, which holds keys. */
+            @Override
+            public String toString() {
+                return "Encryption[encryptNew=" + encryptNew + ", keyringFile=" + keyringFile + ", keyring="
+                        + (keyring.isEmpty() ? "" : "(set)") + "]";
+            }
+        }
     }
 
     /**

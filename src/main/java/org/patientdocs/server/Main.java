@@ -8,8 +8,9 @@ import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 
 /**
- * Starts the service, or runs one of the development commands ({@code token --subject …}, {@code api-key}) or
- * {@code audit-verify} with the same configuration.
+ * Starts the service, or runs one of the development commands ({@code token --subject …}, {@code api-key}),
+ * {@code audit-verify} or an encryption command ({@code rewrap-keys}, {@code encrypt-documents}) with the same
+ * configuration.
  */
 public final class Main {
 
@@ -33,9 +34,14 @@ public final class Main {
             System.exit(AuditVerifyCommand.run(config, System.out, System.err));
             return;
         }
+        if (EncryptionCommand.handles(args)) {
+            System.exit(EncryptionCommand.run(args[0], config, System.out, System.err));
+            return;
+        }
         if (args.length > 0) {
             System.err.println("usage: java -jar documents-odata.jar [token --subject <id> [--tenant <tenant>]"
-                    + " [--scope \"<scopes>\"] | api-key [--tenant <tenant>] | audit-verify]");
+                    + " [--scope \"<scopes>\"] | api-key [--tenant <tenant>] | audit-verify | rewrap-keys"
+                    + " | encrypt-documents]");
             System.exit(2);
             return;
         }
@@ -46,6 +52,11 @@ public final class Main {
             // the operator's mistake, not the program's: one line naming the setting, no stack trace
             System.err.println(e.getMessage());
             System.exit(1);
+            return;
+        } catch (ConfigException e) {
+            // found at start-up: a keyring that is missing, malformed, or lacks a key stored documents need
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -66,6 +77,10 @@ public final class Main {
             out.println("  a token:     java -jar target/documents-odata.jar token --subject user-456");
             out.println("  the API key: java -jar target/documents-odata.jar api-key");
             out.println("  another tenant: add --tenant clinic-b to both; fewer scopes: --scope \"documents.read\"");
+            if (config.documents().encryption().encryptNew() && !config.documents().encryption().hasKeyring()) {
+                out.println("Encryption at rest with the development keyring " + config.storage().devDir()
+                        .resolve("keyring.json") + " (never in production: see the README)");
+            }
         }
     }
 }

@@ -38,8 +38,10 @@ import org.patientdocs.storage.DataSources;
 import org.patientdocs.storage.DatabaseDocumentStore;
 import org.patientdocs.storage.DocumentRecords;
 import org.patientdocs.storage.DocumentStore;
+import org.patientdocs.storage.EncryptedDocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
+import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.PatientStore;
 import org.patientdocs.storage.RateBuckets;
 import org.patientdocs.storage.Transactions;
@@ -160,10 +162,7 @@ public final class ServiceRuntime implements AutoCloseable {
         DataSource dataSource = transactions.dataSource();
         DocumentRecords records = new DocumentRecords(dataSource);
         try {
-            DocumentStore content = switch (config.documents().store()) {
-                case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records, transactions);
-                case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
-            };
+            DocumentStore content = documentStore(config, transactions, records);
             Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
             QueryService queries = new QueryService(model.columns(), dialect,
                     config.query(), new EntityStore(dataSource));
@@ -172,6 +171,24 @@ public final class ServiceRuntime implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
         }
+    }
+
+    /**
+     * The configured document store, with encryption over it when there is a keyring: what the service and the
+     * encryption commands use.
+     *
+     * @throws org.patientdocs.config.ConfigException when the keyring is missing or malformed, or lacks a key some
+     *                                                stored document needs
+     */
+    static DocumentStore documentStore(ServiceConfig config, Transactions transactions, DocumentRecords records)
+            throws IOException {
+        DataSource dataSource = transactions.dataSource();
+        DocumentStore store = switch (config.documents().store()) {
+            case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records, transactions);
+            case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
+        };
+        return EncryptedDocumentStore.over(store, Keyring.load(config), config.documents().encryption().encryptNew(),
+                records);
     }
 
     /** The sweep after the one at start-up, every {@code documents.orphan-sweep-interval-seconds}; null if zero. */

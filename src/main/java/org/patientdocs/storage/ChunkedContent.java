@@ -18,11 +18,14 @@ import javax.sql.DataSource;
  */
 final class ChunkedContent extends InputStream {
 
-    private static final String SELECT_CHUNK = "SELECT data FROM document_chunk WHERE document_id = ? AND seq = ?";
+    /** A chunk of the version of the content the reader started with: never one of a version stored since. */
+    private static final String SELECT_CHUNK = "SELECT c.data FROM document_chunk c JOIN document d"
+            + " ON d.id = c.document_id WHERE c.document_id = ? AND c.seq = ? AND d.content_version = ?";
     private static final byte[] NONE = new byte[0];
 
     private final DataSource dataSource;
     private final String documentId;
+    private final int version;
     private final long size;
     private byte[] chunk = NONE;
     private int position;
@@ -30,9 +33,10 @@ final class ChunkedContent extends InputStream {
     private long fetched;
     private boolean closed;
 
-    ChunkedContent(DataSource dataSource, String documentId, long size) {
+    ChunkedContent(DataSource dataSource, String documentId, int version, long size) {
         this.dataSource = dataSource;
         this.documentId = documentId;
+        this.version = version;
         this.size = size;
     }
 
@@ -120,6 +124,7 @@ final class ChunkedContent extends InputStream {
              PreparedStatement statement = connection.prepareStatement(SELECT_CHUNK)) {
             statement.setString(1, documentId);
             statement.setInt(2, seq);
+            statement.setInt(3, version);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? rs.getBytes(1) : null;
             }

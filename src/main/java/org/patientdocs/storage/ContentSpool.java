@@ -41,8 +41,10 @@ public final class ContentSpool {
 
     /**
      * @param dir     where the temporary files go, created when missing
-     * @param durable whether a received file is forced to disk before {@link #write} returns: needed when the file
-     *                itself becomes the stored document, wasted when its bytes are copied elsewhere
+     * @param durable whether received files are written out to disk as they arrive (in the background), so that
+     *                forcing one to disk when it becomes the stored document ({@link DocumentFiles#commit}) waits
+     *                only for its last bytes: worth it when the files themselves become the stored documents, wasted
+     *                when their bytes are copied elsewhere
      */
     public ContentSpool(Path dir, boolean durable) throws IOException {
         this.dir = Files.createDirectories(dir.toAbsolutePath().normalize());
@@ -76,9 +78,6 @@ public final class ContentSpool {
                     break;
                 }
                 writer.write(chunk, length);
-            }
-            if (durable) {
-                channel.force(true);
             }
         } catch (IOException | RuntimeException | Error e) {
             writer.abandon(e);

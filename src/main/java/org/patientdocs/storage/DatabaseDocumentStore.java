@@ -93,9 +93,38 @@ public final class DatabaseDocumentStore implements DocumentStore {
         }
     }
 
+    /**
+     * Switches the row and replaces the chunks in one transaction. A download reading the old chunks meanwhile reads
+     * only chunks of the version its row named ({@link ChunkedContent}), so it ends with an error instead of mixing
+     * two versions: the chunks of one document have one place, and the old ones cannot stay beside the new.
+     */
+    @Override
+    public boolean replaceContent(PendingContent content, DocumentRecord current, DocumentRecord replacement)
+            throws IOException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!DocumentRecords.switchContent(connection, current, replacement)) {
+                    connection.rollback();
+                    return false;
+                }
+                Statements.update(connection, "DELETE FROM document_chunk WHERE document_id = ?", current.id());
+                writeChunks(connection, current.id(), content);
+                connection.commit();
+                return true;
+            } catch (SQLException | IOException | RuntimeException | Error e) {
+                rollback(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
     @Override
     public InputStream openContent(DocumentRecord document) throws IOException {
-        ChunkedContent content = new ChunkedContent(dataSource, document.id(), document.fileSizeBytes());
+        ChunkedContent content = new ChunkedContent(dataSource, document.id(), document.contentVersion(),
+                document.fileSizeBytes());
         try {
             // Fetched now, so that missing content or an unreachable database is reported before the response starts.
             if (!content.fetchFirst()) {

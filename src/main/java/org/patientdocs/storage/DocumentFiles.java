@@ -17,7 +17,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,8 @@ import java.util.regex.Pattern;
 final class DocumentFiles {
 
     private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
+    /** A stored file's name: the document id, and the version of its bytes after the first. */
+    private static final Pattern VERSIONED = Pattern.compile("(.+?)(?:\\.v([1-9][0-9]{0,8}))?");
 
     private final Path root;
     private final ContentSpool spool;
@@ -45,14 +48,19 @@ final class DocumentFiles {
     }
 
     /**
-     * Moves the pending content atomically to the document's place and makes the move durable. The file's
-     * modification time becomes the time of the commit, from which {@link #deleteUnreferenced} counts its age.
+     * Forces the pending content to disk, moves it atomically to the document's place and makes the move durable. The
+     * file's modification time becomes the time of the commit, from which {@link #deleteUnreferenced} counts its age.
      *
      * @throws FileAlreadyExistsException when a document with this id is already stored
      * @throws IllegalStateException      when the content was already committed or closed
      */
     void commit(PendingContent pending, String documentId) throws IOException {
-        Path target = pathOf(documentId);
+        commit(pending, documentId, 0);
+    }
+
+    /** As {@link #commit(PendingContent, String)}, as this version of the document's bytes. */
+    void commit(PendingContent pending, String documentId, int version) throws IOException {
+        Path target = pathOf(documentId, version);
         if (!pending.isOpen()) {
             throw new IllegalStateException("The pending content was already committed or closed");
         }
@@ -65,9 +73,29 @@ final class DocumentFiles {
             throw new FileAlreadyExistsException("a document with this id is already stored");
         }
         Files.setLastModifiedTime(pending.tempFile(), FileTime.from(Instant.now()));
+        // the spool wrote it out as it arrived (durable spool), so this waits for its last bytes only
+        try (FileChannel file = FileChannel.open(pending.tempFile(), StandardOpenOption.WRITE)) {
+            file.force(true);
+        }
         Files.move(pending.tempFile(), target, StandardCopyOption.ATOMIC_MOVE);
         pending.markCommitted();
         syncDirectory(shard);
+    }
+
+    /**
+     * Moves the pending content atomically into place as this version of the document's bytes, replacing what a
+     * crashed attempt may have left there, and makes the move durable. The caller makes sure no row names that
+     * version yet.
+     */
+    void replace(PendingContent pending, String documentId, int version) throws IOException {
+        if (version == 0) {
+            throw new IllegalArgumentException("the first version is stored by commit");
+        }
+        Path leftover = pathOf(documentId, version);
+        if (Files.deleteIfExists(leftover)) {
+            syncDirectory(leftover.getParent());
+        }
+        commit(pending, documentId, version);
     }
 
     /**
@@ -76,8 +104,8 @@ final class DocumentFiles {
      *
      * @throws NoSuchFileException when no document with this id is stored
      */
-    InputStream open(String documentId) throws IOException {
-        Path path = pathOf(documentId);
+    InputStream open(String documentId, int version) throws IOException {
+        Path path = pathOf(documentId, version);
         if (!Files.isRegularFile(path)) {
             throw missing();
         }
@@ -101,9 +129,19 @@ final class DocumentFiles {
         }
     }
 
-    /** Deletes a stored document durably; false when there was none. */
+    /** Deletes a stored document durably, every version of its bytes; false when there was none. */
     boolean delete(String documentId) throws IOException {
-        Path path = pathOf(documentId);
+        boolean deleted = delete(documentId, 0);
+        // versions follow one another, each stored before the one before it is removed; a leftover is the sweep's
+        for (int version = 1; delete(documentId, version); version++) {
+            deleted = true;
+        }
+        return deleted;
+    }
+
+    /** Deletes one version of a stored document's bytes durably; false when there was none. */
+    boolean delete(String documentId, int version) throws IOException {
+        Path path = pathOf(documentId, version);
         boolean deleted = Files.deleteIfExists(path);
         if (deleted) {
             syncDirectory(path.getParent());
@@ -117,7 +155,7 @@ final class DocumentFiles {
      *
      * @return how many files were deleted
      */
-    int deleteUnreferenced(Predicate<String> isReferenced, Duration minAge) throws IOException {
+    int deleteUnreferenced(BiPredicate<String, Integer> isReferenced, Duration minAge) throws IOException {
         Instant cutoff = Instant.now().minus(minAge);
         int deleted = 0;
         try (DirectoryStream<Path> shards = Files.newDirectoryStream(root,
@@ -129,13 +167,19 @@ final class DocumentFiles {
         return deleted;
     }
 
-    private int deleteUnreferenced(Path shard, Predicate<String> isReferenced, Instant cutoff) throws IOException {
+    private int deleteUnreferenced(Path shard, BiPredicate<String, Integer> isReferenced, Instant cutoff)
+            throws IOException {
         int deleted = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
             for (Path file : files) {
-                String id = file.getFileName().toString();
+                Matcher name = VERSIONED.matcher(file.getFileName().toString());
+                if (!name.matches()) {
+                    continue;
+                }
+                String id = name.group(1);
+                int version = name.group(2) == null ? 0 : Integer.parseInt(name.group(2));
                 if (DocumentIds.isWellFormed(id) && shard.equals(pathOf(id).getParent()) && isOlder(file, cutoff)
-                        && !isReferenced.test(id) && Files.deleteIfExists(file)) {
+                        && !isReferenced.test(id, version) && Files.deleteIfExists(file)) {
                     deleted++;
                 }
             }
@@ -156,10 +200,15 @@ final class DocumentFiles {
 
     /** Where a document's bytes live: {@code <root>/<shard>/<id>}. */
     Path pathOf(String documentId) {
-        if (!DocumentIds.isWellFormed(documentId)) {
+        return pathOf(documentId, 0);
+    }
+
+    /** Where a version of a document's bytes lives: {@code <root>/<shard>/<id>}, then {@code <id>.v1} and so on. */
+    Path pathOf(String documentId, int version) {
+        if (!DocumentIds.isWellFormed(documentId) || version < 0) {
             throw new IllegalArgumentException("Not a document id");
         }
-        return root.resolve(shardOf(documentId)).resolve(documentId);
+        return root.resolve(shardOf(documentId)).resolve(version == 0 ? documentId : documentId + ".v" + version);
     }
 
     private static String shardOf(String documentId) {

@@ -6,7 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -21,7 +26,8 @@ import org.patientdocs.error.ServiceException;
 public final class DocumentRecords {
 
     private static final String COLUMNS = "tenant_id, id, patient_id, file_name, content_type, file_size_bytes,"
-            + " document_type, description, uploaded_by_id, uploaded_at, content_sha256";
+            + " document_type, description, uploaded_by_id, uploaded_at, content_sha256, key_id, wrapped_key,"
+            + " content_version";
 
     private final DataSource dataSource;
 
@@ -41,9 +47,11 @@ public final class DocumentRecords {
     /** Inserts the row in the connection's transaction; the caller maps failures with {@link #failure}. */
     static void insert(Connection connection, DocumentRecord d) throws SQLException {
         Statements.update(connection, "INSERT INTO document (" + COLUMNS + ", version)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", d.tenant(), d.id(), d.patientId(),
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", d.tenant(), d.id(), d.patientId(),
                 d.fileName(), d.contentType(), d.fileSizeBytes(), d.documentType(), d.description(), d.uploadedById(),
-                OffsetDateTime.ofInstant(d.uploadedAt(), ZoneOffset.UTC), d.contentSha256());
+                OffsetDateTime.ofInstant(d.uploadedAt(), ZoneOffset.UTC), d.contentSha256(),
+                d.key() == null ? null : d.key().keyId(), d.key() == null ? null : d.key().bytes(),
+                d.contentVersion());
     }
 
     /** What a failed insert means for the client: a vanished patient is 404, the rest as {@link StoreFailure}. */
@@ -63,13 +71,127 @@ public final class DocumentRecords {
             statement.setString(1, tenant);
             statement.setString(2, id);
             try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new DocumentRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7), rs.getString(8),
-                        rs.getString(9), rs.getObject(10, OffsetDateTime.class).toInstant(), rs.getString(11)));
+                return rs.next() ? Optional.of(record(rs)) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
+    /** The record of a result set's row of {@link #COLUMNS}. */
+    private static DocumentRecord record(ResultSet rs) throws SQLException {
+        String keyId = rs.getString(12);
+        return new DocumentRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getObject(10, OffsetDateTime.class).toInstant(), rs.getString(11),
+                keyId == null ? null : new WrappedKey(keyId, rs.getBytes(13)), rs.getInt(14));
+    }
+
+    /** The ids of the keys that wrap the data keys of stored documents, of every tenant. */
+    Set<String> keyIds() {
+        Set<String> ids = new TreeSet<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT DISTINCT key_id FROM document WHERE key_id IS NOT NULL");
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+        return ids;
+    }
+
+    /** Up to {@code limit} documents, of any tenant, whose data key is wrapped by this key. */
+    List<DocumentRecord> wrappedBy(String keyId, int limit) {
+        return records("SELECT " + COLUMNS + " FROM document WHERE key_id = ? ORDER BY id LIMIT ?", keyId, limit);
+    }
+
+    /** Up to {@code limit} encrypted documents, of any tenant, whose data key is wrapped by another key than this. */
+    List<DocumentRecord> wrappedByOtherThan(String keyId, int limit) {
+        return records("SELECT " + COLUMNS + " FROM document WHERE key_id IS NOT NULL AND key_id <> ?"
+                + " ORDER BY key_id, id LIMIT ?", keyId, limit);
+    }
+
+    /** Up to {@code limit} documents stored unencrypted, of any tenant, in the order of their ids after this one. */
+    List<DocumentRecord> unencryptedAfter(String id, int limit) {
+        return records("SELECT " + COLUMNS + " FROM document WHERE key_id IS NULL AND id > ? ORDER BY id LIMIT ?",
+                id, limit);
+    }
+
+    private List<DocumentRecord> records(String sql, Object... values) {
+        List<DocumentRecord> found = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                statement.setObject(i + 1, values[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(record(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+        return found;
+    }
+
+    /**
+     * Replaces the wrapped data keys of these documents, each only if its row still has the key it was read with, in
+     * one transaction; how many rows changed. The row's version (its ETag) stays: the document did not change.
+     */
+    int rewrap(Map<DocumentRecord, WrappedKey> rewrapped) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            int changed = 0;
+            try (PreparedStatement update = connection.prepareStatement("UPDATE document SET key_id = ?,"
+                    + " wrapped_key = ? WHERE id = ? AND key_id = ?")) {
+                for (Map.Entry<DocumentRecord, WrappedKey> entry : rewrapped.entrySet()) {
+                    update.setString(1, entry.getValue().keyId());
+                    update.setBytes(2, entry.getValue().bytes());
+                    update.setString(3, entry.getKey().id());
+                    update.setString(4, entry.getKey().key().keyId());
+                    changed += update.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+            return changed;
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
+    /**
+     * Points the row at newly stored bytes (their data key and content version), on the connection, if it still
+     * refers to the bytes {@code current} names; whether it did.
+     */
+    static boolean switchContent(Connection connection, DocumentRecord current, DocumentRecord replacement)
+            throws SQLException {
+        return Statements.update(connection, "UPDATE document SET key_id = ?, wrapped_key = ?, content_version = ?"
+                        + " WHERE id = ? AND content_version = ? AND key_id IS NULL",
+                replacement.key().keyId(), replacement.key().bytes(), replacement.contentVersion(), current.id(),
+                current.contentVersion()) == 1;
+    }
+
+    /**
+     * Locks the row for the rest of the connection's transaction if it still refers to the unencrypted bytes
+     * {@code current} names; whether it does. Readers are not held up (both databases read without locks).
+     */
+    static boolean lockForSwitch(Connection connection, DocumentRecord current) throws SQLException {
+        return Statements.exists(connection, "SELECT 1 FROM document WHERE id = ? AND content_version = ?"
+                + " AND key_id IS NULL FOR UPDATE", current.id(), current.contentVersion());
+    }
+
+    /** Whether a row of any tenant refers to this version of this document's bytes: what the file sweep asks. */
+    boolean referenced(String id, int contentVersion) {
+        try {
+            return Statements.exists(dataSource, "SELECT 1 FROM document WHERE id = ? AND content_version = ?", id,
+                    contentVersion);
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }

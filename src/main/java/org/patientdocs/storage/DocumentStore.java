@@ -30,8 +30,11 @@ public interface DocumentStore {
     PendingContent receive(InputStream in, long maxBytes) throws IOException;
 
     /**
-     * Stores the received bytes under {@code record.id()} and inserts the record: afterwards both are durable, or,
-     * when this throws, neither is visible. The caller still closes {@code content}.
+     * Stores the received bytes under {@code record.id()} (as version {@code record.contentVersion()}) and inserts the
+     * record: afterwards both are durable, or, when this throws, neither is visible. The caller still closes
+     * {@code content}. With encryption at rest ({@link EncryptedDocumentStore}) the content is the ciphertext: its
+     * size and SHA-256 are those of the bytes to store, while the record's are those of the document as uploaded; a
+     * store checking what it stored compares with the content's.
      *
      * @throws ServiceException.NotFound           when the patient was deleted meanwhile
      * @throws ServiceException.ServiceUnavailable when the database cannot be reached
@@ -39,11 +42,26 @@ public interface DocumentStore {
     void create(PendingContent content, DocumentRecord record) throws IOException;
 
     /**
-     * The stored bytes of a document, {@code document.fileSizeBytes()} of them; the caller closes the stream.
+     * The stored bytes of a document (version {@code document.contentVersion()}), {@code document.fileSizeBytes()} of
+     * them (the encryption layer passes the size it stored); the caller closes the stream.
      *
      * @throws NoSuchFileException when no bytes are stored for the document
      */
     InputStream openContent(DocumentRecord document) throws IOException;
+
+    /**
+     * Stores {@code content} as new bytes of a document under another name than its current ones, points its row at
+     * them (the data key and content version of {@code replacement}) if the row still refers to the bytes
+     * {@code current} names, and only then removes the old bytes. A reader finds the old row with the old bytes or the
+     * new row with the new bytes, never a row whose bytes cannot be read; a crash leaves at most unreferenced bytes
+     * for the {@linkplain #deleteOrphans sweep}. Used by {@code encrypt-documents}.
+     *
+     * @return false when the row changed or vanished meanwhile; then nothing changed
+     */
+    default boolean replaceContent(PendingContent content, DocumentRecord current, DocumentRecord replacement)
+            throws IOException {
+        throw new UnsupportedOperationException("this document store cannot store a document's bytes anew");
+    }
 
     /**
      * Deletes the tenant's document, row and bytes; false when the tenant has no such row. Inside a

@@ -1,8 +1,11 @@
 package org.patientdocs.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
@@ -14,10 +17,13 @@ public final class PendingContent implements AutoCloseable {
 
     private final Path tempFile;
     private final long size;
-    private final byte[] sha256;
+    private byte[] sha256;
     private boolean committed;
     private boolean closed;
 
+    /**
+     * @param sha256  the content's digest, or null to compute it from the file when first asked for
+     */
     PendingContent(Path tempFile, long size, byte[] sha256) {
         this.tempFile = tempFile;
         this.size = size;
@@ -31,12 +37,29 @@ public final class PendingContent implements AutoCloseable {
 
     /** The SHA-256 digest of the content (a copy). */
     public byte[] sha256() {
-        return sha256.clone();
+        return digest().clone();
     }
 
     /** The SHA-256 digest in lower-case hex. */
     public String sha256Hex() {
-        return HexFormat.of().formatHex(sha256);
+        return HexFormat.of().formatHex(digest());
+    }
+
+    /** The digest given when the content was written, or computed from the file now when none was. */
+    private byte[] digest() {
+        if (sha256 == null) {
+            MessageDigest digest = ContentSpool.sha256();
+            try (InputStream in = Files.newInputStream(tempFile)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    digest.update(buffer, 0, read);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the pending content", e);
+            }
+            sha256 = digest.digest();
+        }
+        return sha256;
     }
 
     /** The temporary file holding the content; gone after commit or close. */

@@ -10,12 +10,13 @@ import java.util.Map;
 /**
  * The benchmark's command line: {@code --name value} pairs, every one optional. {@link #USAGE} lists them.
  *
- * @param documents the document stores the transfer suite measures ({@code filesystem}, {@code database})
- * @param dbUrl     for the forked transfer JVM only: the database its services use (made by the parent)
+ * @param documents  the document stores the transfer suite measures ({@code filesystem}, {@code database})
+ * @param encryption whether the transfer suite also measures each store with encryption at rest, next to without
+ * @param dbUrl      for the forked transfer JVM only: the database its services use (made by the parent)
  */
 record BenchOptions(String store, String suite, int patients, int docs, int iterations, int warmup, int clients,
-                    List<String> documents, int transferIterations, int parallel, int slowClients, int slowSeconds,
-                    Path workDir, String dbUrl, String dbUser, String dbPassword) {
+                    List<String> documents, boolean encryption, int transferIterations, int parallel,
+                    int slowClients, int slowSeconds, Path workDir, String dbUrl, String dbUser, String dbPassword) {
 
     static final String USAGE = """
             Options (all optional):
@@ -28,6 +29,8 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
               --clients N                    concurrent clients for requests per second (default 4)
               --documents S[,S]              document stores for the transfer suite: filesystem, database
                                              (default: filesystem on h2, both on postgres)
+              --encryption off|on            on: the transfer suite also measures each store with encryption
+                                             at rest (documents.encryption=on), next to without (default off)
               --transfer-iterations N        timed 25 MB downloads and uploads per store (default 20)
               --parallel N                   parallel transfers while the heap is sampled (default 16)
               --slow-clients N               slow uploads, and as many slow header senders, in the slow-clients
@@ -62,11 +65,12 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
                 choice(values, "suite", "all", "query", "transfer", "audit", "slow-clients", "all"),
                 positive(values, "patients", 10_000), positive(values, "docs", 1_000_000),
                 positive(values, "iterations", 200), positive(values, "warmup", 20), positive(values, "clients", 4),
-                List.copyOf(documents), positive(values, "transfer-iterations", 20), positive(values, "parallel", 16),
+                List.copyOf(documents), choice(values, "encryption", "off", "off", "on").equals("on"),
+                positive(values, "transfer-iterations", 20), positive(values, "parallel", 16),
                 positive(values, "slow-clients", 300), positive(values, "slow-seconds", 60),
                 Path.of(values.getOrDefault("work-dir", "target/bench")).toAbsolutePath(),
                 values.remove("db-url"), values.getOrDefault("db-user", ""), values.getOrDefault("db-password", ""));
-        List.of("store", "suite", "patients", "docs", "iterations", "warmup", "clients", "documents",
+        List.of("store", "suite", "patients", "docs", "iterations", "warmup", "clients", "documents", "encryption",
                 "transfer-iterations", "parallel", "slow-clients", "slow-seconds", "work-dir", "db-user", "db-password")
                 .forEach(values::remove);
         if (!values.isEmpty()) {
@@ -95,7 +99,8 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
     /** The arguments that give the forked transfer JVM these options and the database to use. */
     List<String> transferArguments(BenchDatabase database) {
         return List.of("--store", store, "--documents", String.join(",", documents),
-                "--transfer-iterations", Integer.toString(transferIterations), "--parallel", Integer.toString(parallel),
+                "--encryption", encryption ? "on" : "off", "--transfer-iterations",
+                Integer.toString(transferIterations), "--parallel", Integer.toString(parallel),
                 "--warmup", Integer.toString(warmup), "--work-dir", workDir.toString(),
                 "--db-url", database.url(), "--db-user", database.user(), "--db-password", database.password());
     }

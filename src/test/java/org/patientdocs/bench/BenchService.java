@@ -67,6 +67,18 @@ final class BenchService implements AutoCloseable {
      */
     static BenchService start(BenchDatabase database, String documentsStore, Path dataDir,
                               UnaryOperator<AuditTrail> auditTrail) throws Exception {
+        return start(database, documentsStore, dataDir, auditTrail, Map.of());
+    }
+
+    /** The service with more settings: the transfer suite's service with encryption at rest. */
+    static BenchService start(BenchDatabase database, String documentsStore, Path dataDir,
+                              Map<String, String> moreSettings) throws Exception {
+        return start(database, documentsStore, dataDir, UnaryOperator.identity(), moreSettings);
+    }
+
+    private static BenchService start(BenchDatabase database, String documentsStore, Path dataDir,
+                                      UnaryOperator<AuditTrail> auditTrail, Map<String, String> moreSettings)
+            throws Exception {
         Files.createDirectories(dataDir);
         RSAKey key = new RSAKeyGenerator(2048).keyID("bench-key").generate();
         Path jwks = dataDir.resolve("jwks.json");
@@ -91,6 +103,7 @@ final class BenchService implements AutoCloseable {
         // every suite sends far more requests as one user than the rate limits allow; it times the service's own work
         settings.put("rate-limit.api-key.requests-per-minute", "0");
         settings.put("rate-limit.subject.requests-per-minute", "0");
+        settings.putAll(moreSettings);
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
         return new BenchService(config, ServiceRuntime.start(config, auditTrail), apiKey, sign(key));
     }

@@ -12,6 +12,8 @@ final class TransferReport {
     static final double DATABASE_DOWNLOAD_TARGET = 0.25;
     /** Uploads (hashed, durable) must reach this share of the rate of reading and discarding the same body. */
     static final double UPLOAD_TARGET = 0.50;
+    /** Transfers with encryption at rest must reach this share of the same transfers without (issue 14). */
+    static final double ENCRYPTION_TARGET = 0.70;
 
     private static final String ROW = "%-11s %-30s %9s %9s %9s | %-29s %9s %9s | %5s %8s %s%n";
 
@@ -23,10 +25,12 @@ final class TransferReport {
      * @param hash       SHA-256 over the local file alone
      * @param durable    the store's durable write alone: the disk from memory (filesystem), or PostgreSQL storing
      *                   the received file (database)
+     * @param encryptedDownload the same downloads with encryption at rest; null when not measured
+     * @param encryptedUpload   the same uploads with encryption at rest; null when not measured
      */
     record StoreResult(String store, Samples serviceDownload, Samples plainDownload,
                        Samples serviceUpload, Samples plainUpload, Samples spool, Samples hash, Samples durable,
-                       Parallel downloads, Parallel uploads) {
+                       Parallel downloads, Parallel uploads, Samples encryptedDownload, Samples encryptedUpload) {
     }
 
     /** The parallel phase of one kind of transfer: all clients' MiB/s together, and the heap meanwhile. */
@@ -66,6 +70,7 @@ final class TransferReport {
         }
         System.out.println("(references, not part of the floor or the target: an upload is acknowledged once durable,"
                 + " so it cannot outrun the durable write alone)");
+        encryption(results);
         System.out.println();
         System.out.printf(Locale.ROOT, "Heap in use, MiB (max heap %d MiB): %d parallel clients x %d downloads, then %d"
                         + " parallel uploads%n", Runtime.getRuntime().maxMemory() >> 20, parallel, heapRounds,
@@ -78,6 +83,33 @@ final class TransferReport {
         }
         System.out.println("(max used includes uncollected garbage; max after GC is what the load kept alive: a"
                 + " whole-document buffer per request would add 25 MiB per client there)");
+    }
+
+    /** Each store's transfers with encryption at rest next to the same without, when measured. */
+    private static void encryption(List<StoreResult> results) {
+        if (results.stream().allMatch(r -> r.encryptedDownload() == null)) {
+            return;
+        }
+        System.out.println();
+        System.out.println("Encryption at rest (documents.encryption=on), MiB/s p50 per 25 MiB transfer, alternating"
+                + " with the same transfer without");
+        String format = "%-11s %-28s %9s %9s %6s %8s %s%n";
+        System.out.printf(Locale.ROOT, format, "store", "transfer", "off", "on", "ratio", "target", "");
+        for (StoreResult result : results) {
+            if (result.encryptedDownload() != null) {
+                encryptionRow(format, result.store(), "GET $value", result.serviceDownload(),
+                        result.encryptedDownload());
+                encryptionRow(format, result.store(), "POST multipart", result.serviceUpload(),
+                        result.encryptedUpload());
+            }
+        }
+    }
+
+    private static void encryptionRow(String format, String store, String what, Samples off, Samples on) {
+        double ratio = on.median() / off.median();
+        System.out.printf(Locale.ROOT, format, store, what, rate(off.median()), rate(on.median()),
+                String.format(Locale.ROOT, "%.2f", ratio), String.format(Locale.ROOT, ">= %.2f", ENCRYPTION_TARGET),
+                QueryReport.verdict(ratio >= ENCRYPTION_TARGET));
     }
 
     private static void row(String store, String what, Samples service, String floorWhat, Samples floor,

@@ -35,13 +35,15 @@ import org.patientdocs.storage.DatabaseDocumentStore;
 import org.patientdocs.storage.DocumentIds;
 import org.patientdocs.storage.DocumentRecord;
 import org.patientdocs.storage.DocumentRecords;
+import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.PendingContent;
 
 /**
  * The transfer suite, run in a JVM of its own with {@code -Xmx256m} (started by {@link Benchmark}): for each document
  * store, the rate of 25 MiB {@code $value} downloads and multipart uploads next to a plain Jetty servlet in the same
  * JVM serving the same file and reading and discarding the same body ({@link PlainJetty}), measured in alternation;
- * then the heap while {@code --parallel} downloads and then as many uploads run at once.
+ * then the heap while {@code --parallel} downloads and then as many uploads run at once. With {@code --encryption on},
+ * each store also with encryption at rest, its transfers alternating with those without.
  */
 public final class TransferSuite {
 
@@ -92,6 +94,7 @@ public final class TransferSuite {
 
     private TransferReport.StoreResult measure(BenchDatabase database, String store, Path dataDir) throws Exception {
         try (BenchService service = BenchService.start(database, store, dataDir);
+             BenchService encryptedService = options.encryption() ? encrypted(database, store, dataDir) : null;
              HikariDataSource probePool = store.equals("database")
                      ? DataSources.open(service.config.database(), Dialect.fromJdbcUrl(service.config.database().url()))
                      : null) {
@@ -101,6 +104,12 @@ public final class TransferSuite {
             target.createPatient();
             String id = target.upload();
             URI download = target.download(id);
+            Service encrypted = encryptedService == null ? null : new Service(encryptedService, "E-" + store);
+            URI encryptedDownload = null;
+            if (encrypted != null) {
+                encrypted.createPatient();
+                encryptedDownload = encrypted.download(encrypted.upload());
+            }
             URI file = plain.base.resolve("file");
             URI discard = plain.base.resolve("discard");
 
@@ -109,7 +118,13 @@ public final class TransferSuite {
                 downloadRate(file, Map.of());
                 target.delete(target.upload());
                 uploadRate(discard, 204);
+                if (encrypted != null) {
+                    downloadRate(encryptedDownload, encryptedService.credentials());
+                    encrypted.delete(encrypted.upload());
+                }
             }
+            Samples encryptedDownloads = encrypted == null ? null : new Samples();
+            Samples encryptedUploads = encrypted == null ? null : new Samples();
             Samples serviceDownload = new Samples();
             Samples plainDownload = new Samples();
             Samples serviceUpload = new Samples();
@@ -128,6 +143,14 @@ public final class TransferSuite {
                 spool.add(spoolRate(dataDir, store.equals("filesystem")));
                 hash.add(hashRate());
                 durable.add(probeStore != null ? databaseRate(probeStore, target.patient) : diskRate(dataDir));
+                if (encrypted != null) {
+                    // alternating with the unencrypted transfers above, so that both meet the same machine
+                    encryptedDownloads.add(downloadRate(encryptedDownload, encryptedService.credentials()));
+                    long encryptedStarted = System.nanoTime();
+                    String encryptedUpload = encrypted.upload();
+                    encryptedUploads.add(rate(System.nanoTime() - encryptedStarted));
+                    encrypted.delete(encryptedUpload);
+                }
             }
 
             HeapSampler downloads = new HeapSampler();
@@ -151,8 +174,16 @@ public final class TransferSuite {
             return new TransferReport.StoreResult(store, serviceDownload, plainDownload,
                     serviceUpload, plainUpload, spool, hash, durable,
                     new TransferReport.Parallel(parallelDownloads, downloadHeap),
-                    new TransferReport.Parallel(parallelUploads, uploadHeap));
+                    new TransferReport.Parallel(parallelUploads, uploadHeap), encryptedDownloads, encryptedUploads);
         }
+    }
+
+    /** The same store with encryption at rest, in a data directory of its own, with a keyring made for the run. */
+    private static BenchService encrypted(BenchDatabase database, String store, Path dataDir) throws Exception {
+        Path encryptedDir = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-encrypted"));
+        Path keyring = Files.writeString(encryptedDir.resolve("keyring.json"), Keyring.newKeyring("bench-1"));
+        return BenchService.start(database, store, encryptedDir, Map.of("documents.encryption", "on",
+                "documents.encryption.keyring-file", keyring.toString()));
     }
 
     /** Runs the task on {@code --parallel} threads at once and returns their results. */
@@ -200,6 +231,12 @@ public final class TransferSuite {
         long started = System.nanoTime();
         try (InputStream in = Files.newInputStream(source);
              PendingContent received = spool.write(in, DOCUMENT_BYTES)) {
+            if (durable) {
+                // as the filesystem store's commit does before the file becomes the document
+                try (FileChannel file = FileChannel.open(received.tempFile(), StandardOpenOption.WRITE)) {
+                    file.force(true);
+                }
+            }
             return rate(System.nanoTime() - started);
         }
     }

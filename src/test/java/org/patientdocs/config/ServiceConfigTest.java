@@ -1,9 +1,12 @@
 package org.patientdocs.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,6 +153,17 @@ class ServiceConfigTest {
         jwksCache(86_400, 3_600, 604_800);
         new ServiceConfig.Batch(64L * 1024 * 1024, 10_000);
         new ServiceConfig.Query(100_000, Integer.MAX_VALUE, 100_000, 1000, 10);
+    }
+
+    @Test
+    void oneKeyringOnlyAndItsTextIsNeverPrinted() {
+        ConfigException both = assertThrows(ConfigException.class, () -> new ServiceConfig.Documents.Encryption(true,
+                Path.of("keyring.json"), "{\"primary\":\"a\"}"));
+        assertTrue(both.getMessage().startsWith("documents.encryption.keyring-file must be empty when"
+                + " documents.encryption.keyring is set"), both.getMessage());
+        ServiceConfig.Documents.Encryption fromEnvironment = new ServiceConfig.Documents.Encryption(true, null,
+                "{\"primary\":\"a\",\"keys\":{\"a\":\"secret-key-text\"}}");
+        assertFalse(fromEnvironment.toString().contains("secret-key-text"), fromEnvironment.toString());
     }
 
     @Test

@@ -1,12 +1,16 @@
 package org.patientdocs.server;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -270,7 +274,7 @@ final class TestService implements AutoCloseable {
             }
         }
         try (var files = Files.walk(config.storage().documentsDir())) {
-            return files.anyMatch(p -> p.getFileName().toString().equals(documentId));
+            return files.anyMatch(p -> isStoredFileOf(p, documentId));
         }
     }
 
@@ -286,9 +290,98 @@ final class TestService implements AutoCloseable {
             return;
         }
         try (var files = Files.walk(config.storage().documentsDir())) {
-            for (Path file : files.filter(p -> p.getFileName().toString().equals(documentId)).toList()) {
+            for (Path file : files.filter(p -> isStoredFileOf(p, documentId)).toList()) {
                 Files.delete(file);
             }
+        }
+    }
+
+    /** A file of the file store holding bytes of the document: {@code <id>}, or a later version {@code <id>.v1}. */
+    private static boolean isStoredFileOf(Path file, String documentId) {
+        String name = file.getFileName().toString();
+        return name.equals(documentId) || name.startsWith(documentId + ".v");
+    }
+
+    /** Whether a test can read and change the bytes this store holds behind the service's back. */
+    boolean canEditStoredBytes() {
+        return config.documents().store() == ServiceConfig.Documents.Store.FILESYSTEM || usesDatabaseStore();
+    }
+
+    /** The bytes the store holds for a document, as they are at rest (encrypted or not). */
+    byte[] storedBytes(String documentId) throws IOException, SQLException {
+        if (usesDatabaseStore()) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (Connection connection = connect();
+                 PreparedStatement statement = connection.prepareStatement(
+                         "SELECT data FROM document_chunk WHERE document_id = ? ORDER BY seq")) {
+                statement.setString(1, documentId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        bytes.writeBytes(rs.getBytes(1));
+                    }
+                }
+            }
+            return bytes.toByteArray();
+        }
+        return Files.readAllBytes(storedFile(documentId));
+    }
+
+    /** Flips every bit of the stored byte at this offset, behind the service's back: what an attacker at rest does. */
+    void flipStoredByte(String documentId, long offset) throws IOException, SQLException {
+        if (usesDatabaseStore()) {
+            try (Connection connection = connect()) {
+                int chunkBytes = 0;
+                int seq = 0;
+                byte[] chunk = null;
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT seq, data FROM document_chunk WHERE document_id = ? ORDER BY seq")) {
+                    statement.setString(1, documentId);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        long start = 0;
+                        while (rs.next() && chunk == null) {
+                            byte[] data = rs.getBytes(2);
+                            if (offset < start + data.length) {
+                                seq = rs.getInt(1);
+                                chunk = data;
+                                chunkBytes = (int) (offset - start);
+                            }
+                            start += data.length;
+                        }
+                    }
+                }
+                if (chunk == null) {
+                    throw new IllegalArgumentException("offset past the stored bytes");
+                }
+                chunk[chunkBytes] ^= (byte) 0xFF;
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE document_chunk SET data = ? WHERE document_id = ? AND seq = ?")) {
+                    update.setBytes(1, chunk);
+                    update.setString(2, documentId);
+                    update.setInt(3, seq);
+                    update.executeUpdate();
+                }
+            }
+            return;
+        }
+        try (FileChannel file = FileChannel.open(storedFile(documentId), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            file.read(one, offset);
+            one.put(0, (byte) (one.get(0) ^ 0xFF)).rewind();
+            file.write(one, offset);
+        }
+    }
+
+    private Path storedFile(String documentId) throws IOException {
+        if (!canEditStoredBytes()) {
+            throw new UnsupportedOperationException("the " + config.documents().store() + " store");
+        }
+        try (var files = Files.walk(config.storage().documentsDir())) {
+            List<Path> found = files.filter(p -> isStoredFileOf(p, documentId)).toList();
+            if (found.size() != 1) {
+                throw new IllegalStateException(found.size() + " stored files of the document");
+            }
+            return found.get(0);
         }
     }
 

@@ -167,6 +167,34 @@ class DatabaseDocumentStoreTest {
         fresh.close();
     }
 
+    @Test
+    void replacingContentSwitchesRowAndChunksTogetherAndAReaderOfTheOldOnesStopsInsteadOfMixingThem()
+            throws Exception {
+        byte[] old = ContentSpoolTest.randomBytes(3500);
+        DocumentRecord current = create(old);
+        InputStream reading = store.openContent(current);
+        assertEquals(old[0], (byte) reading.read(), "the reader has the first chunk");
+
+        // as long as the old content: a reader mixing the two would find nothing amiss in the sizes
+        byte[] next = ContentSpoolTest.randomBytes(3500);
+        DocumentRecord replacement = current.withKey(new WrappedKey("k", new byte[] {9}), 1);
+        try (PendingContent pending = store.receive(new ByteArrayInputStream(next), 10_000)) {
+            assertTrue(store.replaceContent(pending, current, replacement));
+        }
+
+        try (InputStream in = store.openContent(records.find(TENANT, current.id()).orElseThrow()
+                .withStoredSize(next.length))) {
+            assertArrayEquals(next, in.readAllBytes());
+        }
+        try (reading) {
+            assertThrows(IOException.class, reading::readAllBytes, "never the old first chunk with new ones");
+        }
+        try (PendingContent again = store.receive(new ByteArrayInputStream(new byte[] {1}), 10_000)) {
+            assertFalse(store.replaceContent(again, current, replacement), "the row moved on");
+        }
+        assertEquals(4, chunkCount(current.id()), "the chunks of the switched content, untouched");
+    }
+
     private DocumentRecord create(byte[] content) throws IOException {
         DocumentRecord record = record(content.length);
         try (PendingContent pending = store.receive(new ByteArrayInputStream(content), 1_000_000)) {

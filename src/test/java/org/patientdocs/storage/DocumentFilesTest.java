@@ -58,7 +58,7 @@ class DocumentFilesTest {
         }
         assertTrue(Files.exists(files.pathOf(id)), "closing after commit keeps the document");
         assertEquals(content.length, files.size(id));
-        try (InputStream in = files.open(id)) {
+        try (InputStream in = files.open(id, 0)) {
             assertArrayEquals(content, in.readAllBytes());
         }
         assertEquals(0, tempFileCount());
@@ -94,7 +94,7 @@ class DocumentFilesTest {
             assertThrows(IllegalStateException.class, () -> files.commit(first, id));
             assertThrows(FileAlreadyExistsException.class, () -> files.commit(second, id));
         }
-        try (InputStream in = files.open(id)) {
+        try (InputStream in = files.open(id, 0)) {
             assertArrayEquals(new byte[] {1}, in.readAllBytes());
         }
         assertEquals(0, tempFileCount());
@@ -107,7 +107,7 @@ class DocumentFilesTest {
             Files.setLastModifiedTime(pending.tempFile(), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
             files.commit(pending, id);
         }
-        assertEquals(0, files.deleteUnreferenced(unused -> false, Duration.ofHours(1)),
+        assertEquals(0, files.deleteUnreferenced((unused, version) -> false, Duration.ofHours(1)),
                 "a long upload that just committed may still be inserting its row");
         assertTrue(Files.exists(files.pathOf(id)));
     }
@@ -118,7 +118,7 @@ class DocumentFilesTest {
         assertTrue(files.delete(id));
         assertFalse(Files.exists(files.pathOf(id)));
         assertFalse(files.delete(id));
-        assertThrows(NoSuchFileException.class, () -> files.open(id));
+        assertThrows(NoSuchFileException.class, () -> files.open(id, 0));
         assertThrows(NoSuchFileException.class, () -> files.size(id));
     }
 
@@ -130,7 +130,7 @@ class DocumentFilesTest {
         Path stranger = Files.writeString(files.pathOf(kept).getParent().resolve("README"), "not a document");
         Files.setLastModifiedTime(stranger, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
 
-        int deleted = files.deleteUnreferenced(kept::equals, Duration.ofHours(1));
+        int deleted = files.deleteUnreferenced((id, version) -> kept.equals(id), Duration.ofHours(1));
 
         assertEquals(1, deleted);
         assertTrue(Files.exists(files.pathOf(kept)));
@@ -144,7 +144,7 @@ class DocumentFilesTest {
         "DOC-AAAAAAAAAAAAAAAAAAAAAA", "doc-AAAAAAAAAAAAAAAA.", "x-AAAAAAAAAAAAAAAAAAAAAA", "doc-AAAAAAAAAAAAAAAA\n"})
     void idsOutsideTheFormatAreRefused(String id) {
         assertThrows(IllegalArgumentException.class, () -> files.pathOf(id));
-        assertThrows(IllegalArgumentException.class, () -> files.open(id));
+        assertThrows(IllegalArgumentException.class, () -> files.open(id, 0));
         assertThrows(IllegalArgumentException.class, () -> files.delete(id));
     }
 
@@ -169,6 +169,26 @@ class DocumentFilesTest {
             assertTrue(DocumentIds.isWellFormed(id), id);
             assertTrue(ids.add(id), id);
         }
+    }
+
+    @Test
+    void theSweepKeepsTheVersionARowRefersToAndDeletesTheOneItNoLongerDoes() throws IOException {
+        String id = age(commit(new byte[] {1}));
+        try (PendingContent pending = receive(new byte[] {2})) {
+            files.commit(pending, id, 1);
+        }
+        Files.setLastModifiedTime(files.pathOf(id, 1), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+        // the row was switched to version 1, and the crash came before version 0 was deleted
+        assertEquals(1, files.deleteUnreferenced((doc, version) -> doc.equals(id) && version == 1,
+                Duration.ofHours(1)));
+
+        assertFalse(Files.exists(files.pathOf(id)));
+        try (InputStream in = files.open(id, 1)) {
+            assertArrayEquals(new byte[] {2}, in.readAllBytes());
+        }
+        assertTrue(files.delete(id), "deleting the document deletes its later version too");
+        assertFalse(Files.exists(files.pathOf(id, 1)));
     }
 
     private String commit(byte[] content) throws IOException {

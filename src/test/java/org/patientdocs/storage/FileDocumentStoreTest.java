@@ -156,6 +156,40 @@ class FileDocumentStoreTest {
         assertFalse(Files.exists(stale.tempFile()));
     }
 
+    @Test
+    void replacingContentSwitchesTheRowToTheNewFileAndRemovesTheOldOnly() throws Exception {
+        DocumentRecord current = create(record(PATIENT, 3), new byte[] {1, 2, 3});
+        WrappedKey key = new WrappedKey("k", new byte[] {9});
+        InputStream reading = store.openContent(current);
+        // what a run that crashed after writing the new file left under its name
+        Files.writeString(files.pathOf(current.id(), 1), "left by a crashed run");
+
+        try (PendingContent next = store.receive(new ByteArrayInputStream(new byte[] {4, 5}), 100)) {
+            assertTrue(store.replaceContent(next, current, current.withKey(key, 1)));
+        }
+
+        DocumentRecord switched = records.find(TENANT, current.id()).orElseThrow();
+        assertEquals(1, switched.contentVersion());
+        assertEquals("k", switched.key().keyId());
+        assertEquals(3, switched.fileSizeBytes(), "the row keeps the size of the document as uploaded");
+        try (InputStream in = store.openContent(switched.withStoredSize(2))) {
+            assertArrayEquals(new byte[] {4, 5}, in.readAllBytes());
+        }
+        assertFalse(Files.exists(files.pathOf(current.id())), "the old bytes are gone");
+        try (reading) {
+            assertArrayEquals(new byte[] {1, 2, 3}, reading.readAllBytes(), "a download already reading finishes");
+        }
+        try (PendingContent again = store.receive(new ByteArrayInputStream(new byte[] {6}), 100)) {
+            assertFalse(store.replaceContent(again, current, current.withKey(key, 1)),
+                    "the row no longer refers to the bytes this replacement was made from");
+        }
+        try (InputStream in = store.openContent(switched.withStoredSize(2))) {
+            assertArrayEquals(new byte[] {4, 5}, in.readAllBytes(), "and the switched bytes are untouched");
+        }
+        assertTrue(store.delete(TENANT, current.id()));
+        assertEquals(0, storedFileCount(), "deleting the document deletes the new version");
+    }
+
     private DocumentRecord create(DocumentRecord record, byte[] content) throws IOException {
         try (PendingContent pending = store.receive(new ByteArrayInputStream(content), 1_000_000)) {
             store.create(pending, record);

@@ -1,0 +1,91 @@
+package org.patientdocs.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContentCipherTest {
+
+    private static final int SEGMENT_PLAINTEXT = ContentCipher.SEGMENT_BYTES - 16;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void contentRoundTripsAndTheStoredSizeIsKnownInAdvance() throws IOException {
+        for (int size : new int[] {1, 1000, SEGMENT_PLAINTEXT, 3 * ContentCipher.SEGMENT_BYTES + 517}) {
+            byte[] content = ContentSpoolTest.randomBytes(size);
+            byte[] key = ContentCipher.newDataKey();
+            byte[] stored = encrypt(content, key, "doc-1");
+            assertEquals(ContentCipher.storedSize(size), stored.length, "size " + size);
+            try (InputStream in = ContentCipher.decrypt(new ByteArrayInputStream(stored), key, "doc-1")) {
+                assertArrayEquals(content, in.readAllBytes(), "size " + size);
+            }
+        }
+    }
+
+    @Test
+    void anAlteredSegmentFailsBeforeAnyOfItsBytesIsReleased() throws IOException {
+        byte[] content = ContentSpoolTest.randomBytes(3 * ContentCipher.SEGMENT_BYTES);
+        byte[] key = ContentCipher.newDataKey();
+        byte[] stored = encrypt(content, key, "doc-1");
+        stored[2 * ContentCipher.SEGMENT_BYTES + 100] ^= 1;
+
+        ByteArrayOutputStream released = new ByteArrayOutputStream();
+        try (InputStream in = ContentCipher.decrypt(new ByteArrayInputStream(stored), key, "doc-1")) {
+            assertThrows(TamperedContent.class, () -> in.transferTo(released));
+        }
+        assertTrue(released.size() <= 2 * SEGMENT_PLAINTEXT, released.size() + " bytes released");
+
+        stored[2 * ContentCipher.SEGMENT_BYTES + 100] ^= 1;
+        stored[100] ^= 1;
+        assertThrows(TamperedContent.class,
+                () -> ContentCipher.decrypt(new ByteArrayInputStream(stored), key, "doc-1"),
+                "the first segment is checked when the content is opened");
+    }
+
+    @Test
+    void contentDecryptsForItsOwnDocumentOnlyAndWholeOnly() throws IOException {
+        byte[] content = ContentSpoolTest.randomBytes(2 * ContentCipher.SEGMENT_BYTES);
+        byte[] key = ContentCipher.newDataKey();
+        byte[] stored = encrypt(content, key, "doc-1");
+        assertThrows(TamperedContent.class,
+                () -> ContentCipher.decrypt(new ByteArrayInputStream(stored), key, "doc-2"));
+        byte[] truncated = Arrays.copyOf(stored, stored.length - 1);
+        try (InputStream in = ContentCipher.decrypt(new ByteArrayInputStream(truncated), key, "doc-1")) {
+            assertThrows(TamperedContent.class, in::readAllBytes);
+        }
+    }
+
+    private byte[] encrypt(byte[] content, byte[] key, String documentId) throws IOException {
+        ContentSpool spool = new ContentSpool(dir, false);
+        try (PendingContent received = spool.write(new ByteArrayInputStream(content), Long.MAX_VALUE);
+             PendingContent encrypted = ContentCipher.encrypt(received, key, documentId)) {
+            assertEquals(Files.size(encrypted.tempFile()), encrypted.size());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    encrypted.tempFile())), "the service's user's only, as every stored document");
+            byte[] stored = Files.readAllBytes(encrypted.tempFile());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)),
+                    encrypted.sha256Hex(), "the digest of what a store stores");
+            return stored;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
