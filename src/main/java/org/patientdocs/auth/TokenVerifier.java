@@ -11,6 +11,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -46,11 +48,13 @@ public final class TokenVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final JWKSource<SecurityContext> keys;
 
     /** @param keys the trusted verification keys; {@code auth} supplies algorithms, issuer, audience and skew */
     public TokenVerifier(JWKSource<SecurityContext> keys, ServiceConfig.Auth auth) {
         Set<JWSAlgorithm> algorithms = auth.algorithms().stream().map(JWSAlgorithm::parse)
                 .collect(Collectors.toUnmodifiableSet());
+        this.keys = keys;
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
         JWSVerificationKeySelector<SecurityContext> byKeyId = new JWSVerificationKeySelector<>(algorithms, keys);
         // without a kid, nimbus would try every trusted key of the algorithm's type: a token must say which key
@@ -72,6 +76,18 @@ public final class TokenVerifier {
      */
     public static TokenVerifier fromJwks(ServiceConfig.Auth auth) {
         return new TokenVerifier(SigningKeys.of(auth), auth);
+    }
+
+    /**
+     * Whether there are keys to verify tokens with: the cached ones, or, for a JWKS URL none was fetched from yet, the
+     * keys fetched now (as the first token would). What a readiness check asks.
+     */
+    public boolean keysLoaded() {
+        try {
+            return !keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null).isEmpty();
+        } catch (KeySourceException e) {
+            return false;
+        }
     }
 
     /**

@@ -132,7 +132,15 @@ public final class ConfigLoader {
                         (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)),
                 clientLimits(),
                 new RateLimits(limit(RateLimits.API_KEY_RATE, RateLimits.API_KEY_BURST),
-                        limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)));
+                        limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)),
+                operations());
+    }
+
+    private Operations operations() {
+        Integer managementPort = get(Operations.MANAGEMENT_PORT).isEmpty() ? null
+                : (int) number(Operations.MANAGEMENT_PORT_RANGE);
+        return new Operations(managementPort, Duration.ofSeconds(number(Operations.SHUTDOWN_DELAY_SECONDS)),
+                Duration.ofSeconds(number(Operations.SHUTDOWN_GRACE_SECONDS)));
     }
 
     private RateLimits.Limit limit(Range requestsPerMinute, Range burst) {

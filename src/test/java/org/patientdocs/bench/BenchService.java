@@ -91,6 +91,8 @@ final class BenchService implements AutoCloseable {
         // every suite sends far more requests as one user than the rate limits allow; it times the service's own work
         settings.put("rate-limit.api-key.requests-per-minute", "0");
         settings.put("rate-limit.subject.requests-per-minute", "0");
+        // no load balancer to wait for between suites
+        settings.put("shutdown.delay-seconds", "0");
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
         return new BenchService(config, ServiceRuntime.start(config, auditTrail), apiKey, sign(key));
     }

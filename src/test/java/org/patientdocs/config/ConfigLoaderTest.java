@@ -112,6 +112,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void healthIsOnTheServicePortAndStoppingWaitsForTheLoadBalancerByDefault() {
+        Operations defaults = load().operations();
+        assertFalse(defaults.separateManagementPort());
+        assertEquals(Duration.ofSeconds(5), defaults.shutdownDelay());
+        assertEquals(Duration.ofSeconds(30), defaults.shutdownGrace());
+        Operations set = load("management.port", "9090", "shutdown.delay-seconds", "0", "shutdown.grace-seconds", "120")
+                .operations();
+        assertEquals(9090, set.managementPort());
+        assertEquals(Duration.ZERO, set.shutdownDelay());
+        assertEquals(Duration.ofMinutes(2), set.shutdownGrace());
+    }
+
+    @Test
     void corsIsOffUnlessOriginsAreListed() {
         assertEquals(List.of(), load().http().corsOrigins());
         assertEquals(List.of("https://app.example.org", "http://localhost:3000"),
@@ -187,6 +200,10 @@ class ConfigLoaderTest {
                 + " (200), was '101'",
         "http.body-wait-ms | 0 | http.body-wait-ms must be an integer in 100..600000, was '0'",
         "rate-limit.subject.burst | 0 | rate-limit.subject.burst must be an integer in 1..1000000, was '0'",
+        "management.port | 65536 | management.port must be an integer in 0..65535, was '65536'",
+        "management.port | admin | management.port must be an integer in 0..65535, was 'admin'",
+        "shutdown.delay-seconds | -1 | shutdown.delay-seconds must be an integer in 0..3600, was '-1'",
+        "shutdown.grace-seconds | 3601 | shutdown.grace-seconds must be an integer in 0..3600, was '3601'",
         "rate-limit.api-key.requests-per-minute | -5 | rate-limit.api-key.requests-per-minute must be an integer in"
                 + " 0..1000000, was '-5'",
     })

@@ -1,0 +1,39 @@
+package org.patientdocs.config;
+
+import static org.patientdocs.config.ConfigException.invalid;
+
+import java.time.Duration;
+
+/**
+ * What the people who run the service need of it: where the health checks are answered, and how it stops.
+ *
+ * @param managementPort the port of a separate listener for {@code /health/*} (and nothing else), on
+ *                       {@code http.host}; null: they are answered on {@code http.port}. Zero picks a free port.
+ * @param shutdownDelay  how long, once told to stop, the service keeps serving while {@code /health/ready} already
+ *                       answers 503, so that a load balancer stops sending before requests are refused
+ * @param shutdownGrace  how long requests in flight (uploads, downloads) may then take to finish before their
+ *                       connections are closed
+ */
+public record Operations(Integer managementPort, Duration shutdownDelay, Duration shutdownGrace) {
+
+    static final String MANAGEMENT_PORT = "management.port";
+    static final Range MANAGEMENT_PORT_RANGE = new Range(MANAGEMENT_PORT, 0, 65535);
+    static final Range SHUTDOWN_DELAY_SECONDS = new Range("shutdown.delay-seconds", 0, 3600);
+    static final Range SHUTDOWN_GRACE_SECONDS = new Range("shutdown.grace-seconds", 0, 3600);
+
+    public Operations {
+        if (managementPort != null) {
+            MANAGEMENT_PORT_RANGE.check(managementPort);
+        }
+        if (shutdownDelay == null || shutdownGrace == null) {
+            throw invalid("shutdown.*", "must be set", "");
+        }
+        SHUTDOWN_DELAY_SECONDS.check(shutdownDelay.toSeconds());
+        SHUTDOWN_GRACE_SECONDS.check(shutdownGrace.toSeconds());
+    }
+
+    /** Whether the health checks have a listener of their own. */
+    public boolean separateManagementPort() {
+        return managementPort != null;
+    }
+}
