@@ -139,7 +139,8 @@ public final class ConfigLoader {
     private Operations operations() {
         Integer managementPort = get(Operations.MANAGEMENT_PORT).isEmpty() ? null
                 : (int) number(Operations.MANAGEMENT_PORT_RANGE);
-        return new Operations(managementPort, Duration.ofSeconds(number(Operations.SHUTDOWN_DELAY_SECONDS)),
+        return new Operations(managementPort, get(Operations.METRICS_TOKEN),
+                Duration.ofSeconds(number(Operations.SHUTDOWN_DELAY_SECONDS)),
                 Duration.ofSeconds(number(Operations.SHUTDOWN_GRACE_SECONDS)));
     }
 

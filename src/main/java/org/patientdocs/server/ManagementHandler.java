@@ -2,6 +2,7 @@ package org.patientdocs.server;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
@@ -12,37 +13,52 @@ import org.eclipse.jetty.util.Callback;
 import org.patientdocs.error.ErrorResponse;
 
 /**
- * Answers {@code /health/live} and {@code /health/ready} before anything else sees the request: without credentials,
+ * Answers {@code /health/live}, {@code /health/ready} and {@code /metrics} before anything else sees the request:
  * outside the rate limits, the audit trail, the access log and OData, and while the service drains (so that the load
- * balancer learns it is stopping). On a management port of its own ({@code management.port}), that port answers
- * these and nothing else, and the service's port does not answer them at all.
+ * balancer learns it is stopping). The health checks need no credentials. On a management port of its own
+ * ({@code management.port}), that port answers these three and nothing else, and the service's port does not answer
+ * the health checks. {@code /metrics} is answered on the management port, and on the service's port only to the
+ * bearer of {@code management.metrics-token}, compared in constant time.
  */
 final class ManagementHandler extends Handler.Wrapper {
 
     static final String LIVE = "/health/live";
     static final String READY = "/health/ready";
+    static final String METRICS = "/metrics";
     private static final String JSON = "application/json";
 
     private final Health health;
+    private final ServiceMetrics metrics;
     /** The management port's connector, or null when the service's port answers the health checks. */
     private final Connector managementConnector;
+    /** The bytes of {@code management.metrics-token}, or null when the service's port never answers the metrics. */
+    private final byte[] metricsToken;
 
-    ManagementHandler(Health health, Connector managementConnector, Handler next) {
+    ManagementHandler(Health health, ServiceMetrics metrics, Connector managementConnector, String metricsToken,
+                      Handler next) {
         super(next);
         this.health = health;
+        this.metrics = metrics;
         this.managementConnector = managementConnector;
+        this.metricsToken = metricsToken.isEmpty() ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         boolean onManagementPort = managementConnector != null
                 && request.getConnectionMetaData().getConnector() == managementConnector;
-        if (managementConnector == null || onManagementPort) {
-            String path = Request.getPathInContext(request);
-            if (LIVE.equals(path) || READY.equals(path)) {
+        String path = Request.getPathInContext(request);
+        if ((managementConnector == null || onManagementPort) && (LIVE.equals(path) || READY.equals(path))) {
+            answer(request, response, callback, path);
+            return true;
+        }
+        if (METRICS.equals(path) && (onManagementPort || metricsToken != null)) {
+            if (onManagementPort || presentsToken(request)) {
                 answer(request, response, callback, path);
-                return true;
+            } else {
+                write(request, response, callback, ErrorResponse.ofStatus(401, "The metrics token is required"));
             }
+            return true;
         }
         if (onManagementPort) {
             write(request, response, callback, ErrorResponse.ofStatus(404, "Not Found"));
@@ -60,6 +76,12 @@ final class ManagementHandler extends Handler.Wrapper {
         }
         int status;
         String body;
+        if (METRICS.equals(path)) {
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, ServiceMetrics.CONTENT_TYPE);
+            send(request, response, callback, metrics.scrape());
+            return;
+        }
         if (LIVE.equals(path)) {
             // the process answers: that is all liveness says, so that a slow database never gets it restarted
             status = 200;
@@ -72,6 +94,17 @@ final class ManagementHandler extends Handler.Wrapper {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
         send(request, response, callback, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the request carries {@code Authorization: Bearer <the metrics token>}; compared in constant time. */
+    private boolean presentsToken(Request request) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String prefix = "Bearer ";
+        if (authorization == null || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return false;
+        }
+        byte[] presented = authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(presented, metricsToken);
     }
 
     private static void write(Request request, Response response, Callback callback, ErrorResponse error) {

@@ -49,10 +49,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with its
- * limits on slow clients ({@link JettyLimits}) and the handler and filter chain (the health checks,
- * {@link ManagementHandler} → the count of requests in flight, refused once draining, {@link GracefulStop} →
- * requests with a body in turn → CORS, when configured → request id and access log → security headers →
- * authentication → rate limits → key compatibility → Olingo).
+ * limits on slow clients ({@link JettyLimits}) and the handler and filter chain (the health checks and the metrics,
+ * {@link ManagementHandler} → the count of requests in flight, refused once draining, {@link GracefulStop} → the
+ * requests' metrics, {@link HttpMetrics} → requests with a body in turn → CORS, when configured → request id and
+ * access log → security headers → authentication → rate limits → key compatibility → Olingo).
  * Wiring only; started by {@link Main} and by the integration tests.
  */
 public final class ServiceRuntime implements AutoCloseable {
@@ -71,12 +71,15 @@ public final class ServiceRuntime implements AutoCloseable {
     private final Services services;
     private final ScheduledExecutorService sweeper;
     private final GracefulStop stop;
+    private final ServiceMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceRuntime(Server server, HikariDataSource dataSource, HikariDataSource auditDataSource,
-                           AuditLog auditLog, Services services, ScheduledExecutorService sweeper, GracefulStop stop) {
+                           AuditLog auditLog, Services services, ScheduledExecutorService sweeper, GracefulStop stop,
+                           ServiceMetrics metrics) {
         this.server = server;
         this.stop = stop;
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.auditDataSource = auditDataSource;
         this.auditLog = auditLog;
@@ -120,8 +123,11 @@ public final class ServiceRuntime implements AutoCloseable {
         HikariDataSource auditDataSource = null;
         AuditLog auditLog = null;
         Server server = null;
+        ServiceMetrics metrics = new ServiceMetrics();
         try {
+            metrics.watch(dataSource);
             auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
+            metrics.watch(auditDataSource);
             Transactions transactions = new Transactions(dataSource);
             auditLog = new AuditLog(auditDataSource, transactions, dialect);
             Services services = services(config, transactions, dialect, auditTrail.apply(auditLog));
@@ -130,10 +136,10 @@ public final class ServiceRuntime implements AutoCloseable {
             Health health = Health.of(config, dataSource, authenticator);
             GracefulStop stop = new GracefulStop(health, config.operations());
             server = jetty(config, services, authenticator, RateBuckets.open(dataSource, dialect, rateLimitClock),
-                    health, stop);
+                    health, stop, metrics);
             listen(server, config.http());
             ServiceRuntime runtime = new ServiceRuntime(server, dataSource, auditDataSource, auditLog, services,
-                    scheduleSweeps(services), stop);
+                    scheduleSweeps(services), stop, metrics);
             health.serving();
             return runtime;
         } catch (Exception | Error e) {
@@ -146,6 +152,7 @@ public final class ServiceRuntime implements AutoCloseable {
             } finally {
                 closeAudit(auditLog, auditDataSource);
                 dataSource.close();
+                metrics.close();
             }
             throw e;
         }
@@ -220,7 +227,8 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator,
-                                RateBuckets rateBuckets, Health health, GracefulStop stop) {
+                                RateBuckets rateBuckets, Health health, GracefulStop stop,
+                                ServiceMetrics metrics) {
         Server server = new Server(JettyLimits.threadPool(config.clientLimits()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -235,14 +243,17 @@ public final class ServiceRuntime implements AutoCloseable {
         RouteTemplates routes = new RouteTemplates(services.model().metadata().getEdm());
         ServletContextHandler odata = context("/", routes);
         odata.addFilter(new FilterHolder(new AuthenticationFilter(authenticator)), "/*", REQUESTS);
-        odata.addFilter(new FilterHolder(new RateLimitFilter(rateBuckets, config.rateLimits())), "/*", REQUESTS);
+        odata.addFilter(new FilterHolder(new RateLimitFilter(rateBuckets, config.rateLimits(), metrics)), "/*",
+                REQUESTS);
         odata.addFilter(new FilterHolder(new UrlCompatibilityFilter()), "/*", REQUESTS);
         odata.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
         ServletContextHandler vocabularies = context("/vocabularies", routes);
         vocabularies.addServlet(new ServletHolder(new VocabularyServlet()), "/*");
-        stop.handler().setHandler(JettyLimits.bodiesInTurn(config.clientLimits(),
-                Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins())));
-        server.setHandler(new ManagementHandler(health, management, stop.handler()));
+        stop.handler().setHandler(new HttpMetrics(routes, metrics.registry(), JettyLimits.bodiesInTurn(
+                config.clientLimits(),
+                Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins()))));
+        server.setHandler(new ManagementHandler(health, metrics, management, config.operations().metricsToken(),
+                stop.handler()));
         server.setErrorHandler(new JsonErrorHandler());
         // the graceful part of stopping is GracefulStop's, bounded by shutdown.grace-seconds; what is left is closed
         server.setStopTimeout(0);
@@ -334,6 +345,7 @@ public final class ServiceRuntime implements AutoCloseable {
                 closeAudit(auditLog, auditDataSource);
             } finally {
                 dataSource.close();
+                metrics.close();
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }

@@ -202,6 +202,8 @@ class ConfigLoaderTest {
         "rate-limit.subject.burst | 0 | rate-limit.subject.burst must be an integer in 1..1000000, was '0'",
         "management.port | 65536 | management.port must be an integer in 0..65535, was '65536'",
         "management.port | admin | management.port must be an integer in 0..65535, was 'admin'",
+        "management.metrics-token | short | management.metrics-token must be empty or at least 32 printable"
+                + " characters without spaces, was '(a value of length 5)'",
         "shutdown.delay-seconds | -1 | shutdown.delay-seconds must be an integer in 0..3600, was '-1'",
         "shutdown.grace-seconds | 3601 | shutdown.grace-seconds must be an integer in 0..3600, was '3601'",
         "rate-limit.api-key.requests-per-minute | -5 | rate-limit.api-key.requests-per-minute must be an integer in"
