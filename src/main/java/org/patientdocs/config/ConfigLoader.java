@@ -133,7 +133,18 @@ public final class ConfigLoader {
                 clientLimits(),
                 new RateLimits(limit(RateLimits.API_KEY_RATE, RateLimits.API_KEY_BURST),
                         limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)),
-                operations());
+                operations(), tls());
+    }
+
+    private Tls tls() {
+        return new Tls(path(Tls.KEYSTORE), get(Tls.KEYSTORE_PASSWORD), path(Tls.CERTIFICATE), path(Tls.PRIVATE_KEY),
+                Duration.ofSeconds(number(Tls.RELOAD_CHECK_SECONDS)));
+    }
+
+    /** The file the key names, or null when it is empty. */
+    private Path path(String key) {
+        String value = get(key);
+        return value.isEmpty() ? null : Path.of(value).toAbsolutePath().normalize();
     }
 
     private Operations operations() {

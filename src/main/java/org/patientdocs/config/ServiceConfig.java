@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public record ServiceConfig(Http http, Database database, Storage storage, Documents documents, Upload upload,
                             Auth auth, Batch batch, Query query, ClientLimits clientLimits, RateLimits rateLimits,
-                            Operations operations) {
+                            Operations operations, Tls tls) {
 
     /**
      * @param publicBaseUrl  the externally visible service root (no trailing slash) used for absolute links,

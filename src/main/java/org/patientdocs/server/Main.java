@@ -47,6 +47,11 @@ public final class Main {
             System.err.println(e.getMessage());
             System.exit(1);
             return;
+        } catch (ConfigException e) {
+            // a setting only start-up can check, such as a TLS key file that cannot be used
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -24,6 +24,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.patientdocs.auth.AuthenticationFilter;
 import org.patientdocs.auth.Authenticator;
@@ -233,10 +234,11 @@ public final class ServiceRuntime implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        server.addConnector(connector(server, http, config, config.http().port()));
+        server.addConnector(connector(server, http, config, config.http().port(), config.tls().enabled()));
         ServerConnector management = null;
         if (config.operations().separateManagementPort()) {
-            management = connector(server, http, config, config.operations().managementPort());
+            // plain HTTP: probes and scrapers inside the network, never the public side
+            management = connector(server, http, config, config.operations().managementPort(), false);
             server.addConnector(management);
         }
 
@@ -260,8 +262,10 @@ public final class ServiceRuntime implements AutoCloseable {
         return server;
     }
 
-    private static ServerConnector connector(Server server, HttpConfiguration http, ServiceConfig config, int port) {
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    private static ServerConnector connector(Server server, HttpConfiguration http, ServiceConfig config, int port,
+                                             boolean tls) {
+        ServerConnector connector = tls ? TlsConnector.create(server, http, config.tls())
+                : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.http().host());
         connector.setPort(port);
         JettyLimits.apply(config.clientLimits(), connector);
@@ -282,7 +286,7 @@ public final class ServiceRuntime implements AutoCloseable {
         return context;
     }
 
-    /** The URL the service answers at, e.g. {@code http://127.0.0.1:8080/}. */
+    /** The URL the service answers at, e.g. {@code http://127.0.0.1:8080/}, or {@code https://…} with TLS. */
     public URI baseUri() {
         return uriOf((ServerConnector) server.getConnectors()[0]);
     }
@@ -295,7 +299,8 @@ public final class ServiceRuntime implements AutoCloseable {
     private static URI uriOf(ServerConnector connector) {
         String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
                 : connector.getHost();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+        String scheme = connector.getConnectionFactory(SslConnectionFactory.class) == null ? "http" : "https";
+        return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + connector.getLocalPort() + "/");
     }
 

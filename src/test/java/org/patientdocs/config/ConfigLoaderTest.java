@@ -125,6 +125,11 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void plainHttpIsTheDefault() {
+        assertFalse(load().tls().enabled());
+    }
+
+    @Test
     void corsIsOffUnlessOriginsAreListed() {
         assertEquals(List.of(), load().http().corsOrigins());
         assertEquals(List.of("https://app.example.org", "http://localhost:3000"),
@@ -204,6 +209,11 @@ class ConfigLoaderTest {
         "management.port | admin | management.port must be an integer in 0..65535, was 'admin'",
         "management.metrics-token | short | management.metrics-token must be empty or at least 32 printable"
                 + " characters without spaces, was '(a value of length 5)'",
+        "http.tls.keystore | /no/such/keystore.p12 | http.tls.keystore must name a readable file,"
+                + " was '/no/such/keystore.p12'",
+        "http.tls.certificate | /no/such/cert.pem | http.tls.private-key must be set together with"
+                + " http.tls.certificate, was ''",
+        "http.tls.reload-check-seconds | 0 | http.tls.reload-check-seconds must be an integer in 1..86400, was '0'",
         "shutdown.delay-seconds | -1 | shutdown.delay-seconds must be an integer in 0..3600, was '-1'",
         "shutdown.grace-seconds | 3601 | shutdown.grace-seconds must be an integer in 0..3600, was '3601'",
         "rate-limit.api-key.requests-per-minute | -5 | rate-limit.api-key.requests-per-minute must be an integer in"
