@@ -152,7 +152,8 @@ public final class ConfigLoader {
                 : (int) number(Operations.MANAGEMENT_PORT_RANGE);
         return new Operations(managementPort, get(Operations.METRICS_TOKEN),
                 Duration.ofSeconds(number(Operations.SHUTDOWN_DELAY_SECONDS)),
-                Duration.ofSeconds(number(Operations.SHUTDOWN_GRACE_SECONDS)));
+                Duration.ofSeconds(number(Operations.SHUTDOWN_GRACE_SECONDS)),
+                choice("log.format", Operations.LogFormat.class));
     }
 
     private RateLimits.Limit limit(Range requestsPerMinute, Range burst) {

@@ -17,9 +17,13 @@ import java.time.Duration;
  *                       answers 503, so that a load balancer stops sending before requests are refused
  * @param shutdownGrace  how long requests in flight (uploads, downloads) may then take to finish before their
  *                       connections are closed
+ * @param logFormat      how log lines are written: as text, or one JSON object per line
  */
 public record Operations(Integer managementPort, String metricsToken, Duration shutdownDelay,
-                         Duration shutdownGrace) {
+                         Duration shutdownGrace, LogFormat logFormat) {
+
+    /** {@code text}: one line of text per event; {@code json}: one JSON object per line, for log collectors. */
+    public enum LogFormat { TEXT, JSON }
 
     static final String MANAGEMENT_PORT = "management.port";
     static final Range MANAGEMENT_PORT_RANGE = new Range(MANAGEMENT_PORT, 0, 65535);
@@ -41,6 +45,9 @@ public record Operations(Integer managementPort, String metricsToken, Duration s
         }
         if (shutdownDelay == null || shutdownGrace == null) {
             throw invalid("shutdown.*", "must be set", "");
+        }
+        if (logFormat == null) {
+            throw invalid("log.format", "must be text or json", "");
         }
         SHUTDOWN_DELAY_SECONDS.check(shutdownDelay.toSeconds());
         SHUTDOWN_GRACE_SECONDS.check(shutdownGrace.toSeconds());

@@ -25,6 +25,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        LogFormat.apply(config.operations().logFormat());
         if (DevCommands.handles(args)) {
             System.exit(DevCommands.run(args, config, System.out, System.err));
             return;

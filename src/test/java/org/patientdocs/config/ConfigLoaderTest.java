@@ -214,6 +214,7 @@ class ConfigLoaderTest {
         "http.tls.certificate | /no/such/cert.pem | http.tls.private-key must be set together with"
                 + " http.tls.certificate, was ''",
         "http.tls.reload-check-seconds | 0 | http.tls.reload-check-seconds must be an integer in 1..86400, was '0'",
+        "log.format | xml | log.format must be text or json, was 'xml'",
         "shutdown.delay-seconds | -1 | shutdown.delay-seconds must be an integer in 0..3600, was '-1'",
         "shutdown.grace-seconds | 3601 | shutdown.grace-seconds must be an integer in 0..3600, was '3601'",
         "rate-limit.api-key.requests-per-minute | -5 | rate-limit.api-key.requests-per-minute must be an integer in"

@@ -47,6 +47,8 @@ class MetricsIT {
             assertEquals(400, service.send(service.request("/Patients(" + patient + ")/Documents")
                     .header("Content-Type", empty.contentType()).POST(empty.publisher()).build()).statusCode());
 
+            service.send(service.request("/Patients").method("BREW", HttpRequest.BodyPublishers.noBody()).build());
+
             String metrics = scrape(service, service.runtime.managementUri(), null);
 
             Set<String> exported = Arrays.stream(metrics.split("\n")).filter(line -> !line.startsWith("#"))
@@ -60,6 +62,9 @@ class MetricsIT {
             assertTrue(metrics.contains("route=\"/Documents({id})/$value\""), metrics);
             assertTrue(metrics.contains("route=\"/Patients({id})/Documents\""), metrics);
             assertTrue(metrics.contains("patientdocs_uploads_refused_total{reason=\"EMPTY_FILE\"} 1.0"), metrics);
+            // a method a client makes up is no series of its own
+            assertTrue(metrics.contains("method=\"OTHER\""), metrics);
+            assertFalse(metrics.contains("BREW"), metrics);
             assertTrue(counter(metrics, "patientdocs_upload_bytes_total") >= pdf.length, metrics);
             assertTrue(counter(metrics, "patientdocs_download_bytes_total") >= pdf.length, metrics);
             for (String secret : new String[] {id, patient, "scan.pdf", "empty.pdf"}) {
