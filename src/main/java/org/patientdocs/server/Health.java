@@ -82,10 +82,6 @@ final class Health {
                 new Check("signing_keys", authenticator::keysLoaded)));
     }
 
-    Phase phase() {
-        return phase;
-    }
-
     /** The service has started: it is ready whenever its checks pass. */
     void serving() {
         phase = Phase.SERVING;
