@@ -76,6 +76,11 @@ public final class Authenticator {
         return new Authenticator(keys, TokenVerifier.trusting(dev.publicKeys(), auth), auth.tenantClaim(), names);
     }
 
+    /** Whether the token signing keys are at hand ({@link TokenVerifier#keysLoaded()}). */
+    public boolean keysLoaded() {
+        return tokens.keysLoaded();
+    }
+
     /**
      * The caller named by the credentials, checking the API key before the token: the token's subject, the key's
      * tenant (which the token's tenant claim must name), the key's identifier and the scopes the token grants.

@@ -119,6 +119,18 @@ public final class TokenVerifier {
     }
 
     /**
+     * Whether there are keys to verify tokens with: the cached ones, or, for a JWKS URL none was fetched from yet, the
+     * keys fetched now (as the first token would). What a readiness check asks.
+     */
+    public boolean keysLoaded() {
+        try {
+            return !keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null).isEmpty();
+        } catch (KeySourceException e) {
+            return false;
+        }
+    }
+
+    /**
      * A token that passed every check: its subject and all its claims.
      *
      * @param subject the {@code sub} claim, never blank

@@ -133,7 +133,28 @@ public final class ConfigLoader {
                         (int) number(ServiceConfig.Query.MAX_EXPAND_DEPTH)),
                 clientLimits(),
                 new RateLimits(limit(RateLimits.API_KEY_RATE, RateLimits.API_KEY_BURST),
-                        limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)));
+                        limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)),
+                operations(), tls());
+    }
+
+    private Tls tls() {
+        return new Tls(path(Tls.KEYSTORE), get(Tls.KEYSTORE_PASSWORD), path(Tls.CERTIFICATE), path(Tls.PRIVATE_KEY),
+                Duration.ofSeconds(number(Tls.RELOAD_CHECK_SECONDS)));
+    }
+
+    /** The file the key names, or null when it is empty. */
+    private Path path(String key) {
+        String value = get(key);
+        return value.isEmpty() ? null : Path.of(value).toAbsolutePath().normalize();
+    }
+
+    private Operations operations() {
+        Integer managementPort = get(Operations.MANAGEMENT_PORT).isEmpty() ? null
+                : (int) number(Operations.MANAGEMENT_PORT_RANGE);
+        return new Operations(managementPort, get(Operations.METRICS_TOKEN),
+                Duration.ofSeconds(number(Operations.SHUTDOWN_DELAY_SECONDS)),
+                Duration.ofSeconds(number(Operations.SHUTDOWN_GRACE_SECONDS)),
+                choice("log.format", Operations.LogFormat.class));
     }
 
     private ServiceConfig.Documents.Encryption encryption() {

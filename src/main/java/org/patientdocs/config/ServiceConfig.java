@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * a test builds obey the same rules. Passed through constructors; nothing reads configuration statically.
  */
 public record ServiceConfig(Http http, Database database, Storage storage, Documents documents, Upload upload,
-                            Auth auth, Batch batch, Query query, ClientLimits clientLimits, RateLimits rateLimits) {
+                            Auth auth, Batch batch, Query query, ClientLimits clientLimits, RateLimits rateLimits,
+                            Operations operations, Tls tls) {
 
     /**
      * @param publicBaseUrl  the externally visible service root (no trailing slash) used for absolute links,

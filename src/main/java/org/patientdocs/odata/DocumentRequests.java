@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import io.micrometer.core.instrument.Metrics;
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.Property;
 import org.apache.olingo.commons.api.edm.EdmEntityType;
@@ -86,6 +87,10 @@ final class DocumentRequests {
             return new Upload(record, received.fromForm());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (ServiceException e) {
+            // counted where the service has its metrics (server.ServiceMetrics), by reason only
+            Metrics.counter("patientdocs.uploads.refused", "reason", e.code().name()).increment();
+            throw e;
         }
     }
 

@@ -26,6 +26,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        LogFormat.apply(config.operations().logFormat());
         if (DevCommands.handles(args)) {
             System.exit(DevCommands.run(args, config, System.out, System.err));
             return;
@@ -54,7 +55,8 @@ public final class Main {
             System.exit(1);
             return;
         } catch (ConfigException e) {
-            // found at start-up: a keyring that is missing, malformed, or lacks a key stored documents need
+            // a setting only start-up can check: a keyring that is missing, malformed, or lacks a key stored documents
+            // need, or a TLS key file that cannot be used
             System.err.println("configuration error: " + e.getMessage());
             System.exit(2);
             return;

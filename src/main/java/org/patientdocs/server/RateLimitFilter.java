@@ -3,6 +3,7 @@ package org.patientdocs.server;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -34,10 +35,15 @@ final class RateLimitFilter implements Filter {
 
     private final RateBuckets buckets;
     private final RateLimits limits;
+    private final Counter subjectRefusals;
+    private final Counter apiKeyRefusals;
 
-    RateLimitFilter(RateBuckets buckets, RateLimits limits) {
+    /** @param metrics where the refusals of each limit are counted */
+    RateLimitFilter(RateBuckets buckets, RateLimits limits, ServiceMetrics metrics) {
         this.buckets = buckets;
         this.limits = limits;
+        this.subjectRefusals = metrics.rateLimitRefusals("subject");
+        this.apiKeyRefusals = metrics.rateLimitRefusals("api_key");
     }
 
     @Override
@@ -64,6 +70,7 @@ final class RateLimitFilter implements Filter {
         if (limits.perSubject().enabled()) {
             long wait = buckets.take(subject, limits.perSubject());
             if (wait > 0) {
+                subjectRefusals.increment();
                 throw tooMany("for this user", limits.perSubject(), wait);
             }
         }
@@ -73,6 +80,7 @@ final class RateLimitFilter implements Filter {
                 if (limits.perSubject().enabled()) {
                     buckets.giveBack(subject, limits.perSubject());
                 }
+                apiKeyRefusals.increment();
                 throw tooMany("with this API key", limits.perApiKey(), wait);
             }
         }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
@@ -23,6 +24,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.patientdocs.auth.AuthenticationFilter;
 import org.patientdocs.auth.Authenticator;
@@ -50,9 +52,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with its
- * limits on slow clients ({@link JettyLimits}) and the filter chain (requests with a body in turn → CORS, when
- * configured → request id and access log → security headers → authentication → rate limits → key compatibility →
- * Olingo).
+ * limits on slow clients ({@link JettyLimits}) and the handler and filter chain (the health checks and the metrics,
+ * {@link ManagementHandler} → the count of requests in flight, refused once draining, {@link GracefulStop} → the
+ * requests' metrics, {@link HttpMetrics} → requests with a body in turn → CORS, when configured → request id and
+ * access log → security headers → authentication → rate limits → key compatibility → Olingo).
  * Wiring only; started by {@link Main} and by the integration tests.
  */
 public final class ServiceRuntime implements AutoCloseable {
@@ -70,10 +73,16 @@ public final class ServiceRuntime implements AutoCloseable {
     private final AuditLog auditLog;
     private final Services services;
     private final ScheduledExecutorService sweeper;
+    private final GracefulStop stop;
+    private final ServiceMetrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceRuntime(Server server, HikariDataSource dataSource, HikariDataSource auditDataSource,
-                           AuditLog auditLog, Services services, ScheduledExecutorService sweeper) {
+                           AuditLog auditLog, Services services, ScheduledExecutorService sweeper, GracefulStop stop,
+                           ServiceMetrics metrics) {
         this.server = server;
+        this.stop = stop;
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.auditDataSource = auditDataSource;
         this.auditLog = auditLog;
@@ -117,17 +126,25 @@ public final class ServiceRuntime implements AutoCloseable {
         HikariDataSource auditDataSource = null;
         AuditLog auditLog = null;
         Server server = null;
+        ServiceMetrics metrics = new ServiceMetrics();
         try {
+            metrics.watch(dataSource);
             auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
+            metrics.watch(auditDataSource);
             Transactions transactions = new Transactions(dataSource);
             auditLog = new AuditLog(auditDataSource, transactions, dialect);
             Services services = services(config, transactions, dialect, auditTrail.apply(auditLog));
             sweepOrphans(services);
-            server = jetty(config, services, Authenticator.create(config),
-                    RateBuckets.open(dataSource, dialect, rateLimitClock));
+            Authenticator authenticator = Authenticator.create(config);
+            Health health = Health.of(config, dataSource, authenticator);
+            GracefulStop stop = new GracefulStop(health, config.operations());
+            server = jetty(config, services, authenticator, RateBuckets.open(dataSource, dialect, rateLimitClock),
+                    health, stop, metrics);
             listen(server, config.http());
-            return new ServiceRuntime(server, dataSource, auditDataSource, auditLog, services,
-                    scheduleSweeps(services));
+            ServiceRuntime runtime = new ServiceRuntime(server, dataSource, auditDataSource, auditLog, services,
+                    scheduleSweeps(services), stop, metrics);
+            health.serving();
+            return runtime;
         } catch (Exception | Error e) {
             try {
                 if (server != null) {
@@ -138,6 +155,7 @@ public final class ServiceRuntime implements AutoCloseable {
             } finally {
                 closeAudit(auditLog, auditDataSource);
                 dataSource.close();
+                metrics.close();
             }
             throw e;
         }
@@ -227,30 +245,48 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     private static Server jetty(ServiceConfig config, Services services, Authenticator authenticator,
-                                RateBuckets rateBuckets) {
+                                RateBuckets rateBuckets, Health health, GracefulStop stop,
+                                ServiceMetrics metrics) {
         Server server = new Server(JettyLimits.threadPool(config.clientLimits()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(config.http().host());
-        connector.setPort(config.http().port());
-        JettyLimits.apply(config.clientLimits(), connector);
-        server.addConnector(connector);
+        server.addConnector(connector(server, http, config, config.http().port(), config.tls().enabled()));
+        ServerConnector management = null;
+        if (config.operations().separateManagementPort()) {
+            // plain HTTP: probes and scrapers inside the network, never the public side
+            management = connector(server, http, config, config.operations().managementPort(), false);
+            server.addConnector(management);
+        }
 
         RouteTemplates routes = new RouteTemplates(services.model().metadata().getEdm());
         ServletContextHandler odata = context("/", routes);
         odata.addFilter(new FilterHolder(new AuthenticationFilter(authenticator)), "/*", REQUESTS);
-        odata.addFilter(new FilterHolder(new RateLimitFilter(rateBuckets, config.rateLimits())), "/*", REQUESTS);
+        odata.addFilter(new FilterHolder(new RateLimitFilter(rateBuckets, config.rateLimits(), metrics)), "/*",
+                REQUESTS);
         odata.addFilter(new FilterHolder(new UrlCompatibilityFilter()), "/*", REQUESTS);
         odata.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
         ServletContextHandler vocabularies = context("/vocabularies", routes);
         vocabularies.addServlet(new ServletHolder(new VocabularyServlet()), "/*");
-        server.setHandler(JettyLimits.bodiesInTurn(config.clientLimits(),
-                Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins())));
+        stop.handler().setHandler(new HttpMetrics(routes, metrics.registry(), JettyLimits.bodiesInTurn(
+                config.clientLimits(),
+                Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins()))));
+        server.setHandler(new ManagementHandler(health, metrics, management, config.operations().metricsToken(),
+                stop.handler()));
         server.setErrorHandler(new JsonErrorHandler());
-        server.setStopTimeout(5_000);
+        // the graceful part of stopping is GracefulStop's, bounded by shutdown.grace-seconds; what is left is closed
+        server.setStopTimeout(0);
         return server;
+    }
+
+    private static ServerConnector connector(Server server, HttpConfiguration http, ServiceConfig config, int port,
+                                             boolean tls) {
+        ServerConnector connector = tls ? TlsConnector.create(server, http, config.tls())
+                : new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.http().host());
+        connector.setPort(port);
+        JettyLimits.apply(config.clientLimits(), connector);
+        return connector;
     }
 
     /**
@@ -267,12 +303,21 @@ public final class ServiceRuntime implements AutoCloseable {
         return context;
     }
 
-    /** The URL the service answers at, e.g. {@code http://127.0.0.1:8080/}. */
+    /** The URL the service answers at, e.g. {@code http://127.0.0.1:8080/}, or {@code https://…} with TLS. */
     public URI baseUri() {
-        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        return uriOf((ServerConnector) server.getConnectors()[0]);
+    }
+
+    /** The URL of the health checks: the management port's ({@code management.port}), or the service's. */
+    public URI managementUri() {
+        return uriOf((ServerConnector) server.getConnectors()[server.getConnectors().length - 1]);
+    }
+
+    private static URI uriOf(ServerConnector connector) {
         String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
                 : connector.getHost();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+        String scheme = connector.getConnectionFactory(SslConnectionFactory.class) == null ? "http" : "https";
+        return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + connector.getLocalPort() + "/");
     }
 
@@ -300,8 +345,18 @@ public final class ServiceRuntime implements AutoCloseable {
         server.join();
     }
 
+    /**
+     * Stops the service as the shutdown hook does ({@link Main}): drains it ({@link GracefulStop}: not ready at once,
+     * new requests refused after {@code shutdown.delay-seconds}, those in flight given up to
+     * {@code shutdown.grace-seconds}), then stops Jetty, writes the audit events still queued and closes the pools.
+     * Closing again does nothing.
+     */
     @Override
     public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean interrupted = stop.drain();
         try {
             if (sweeper != null) {
                 sweeper.shutdownNow();
@@ -312,6 +367,10 @@ public final class ServiceRuntime implements AutoCloseable {
                 closeAudit(auditLog, auditDataSource);
             } finally {
                 dataSource.close();
+                metrics.close();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

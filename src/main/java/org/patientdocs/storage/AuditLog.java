@@ -24,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.Metrics;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Dialect;
@@ -160,7 +161,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            write(batch);
+            Metrics.timer("patientdocs.audit.flush").record(() -> write(batch));
         }
     }
 

@@ -104,6 +104,8 @@ final class BenchService implements AutoCloseable {
         settings.put("rate-limit.api-key.requests-per-minute", "0");
         settings.put("rate-limit.subject.requests-per-minute", "0");
         settings.putAll(moreSettings);
+        // no load balancer to wait for between suites
+        settings.put("shutdown.delay-seconds", "0");
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
         return new BenchService(config, ServiceRuntime.start(config, auditTrail), apiKey, sign(key));
     }

@@ -112,6 +112,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void healthIsOnTheServicePortAndStoppingWaitsForTheLoadBalancerByDefault() {
+        Operations defaults = load().operations();
+        assertFalse(defaults.separateManagementPort());
+        assertEquals(Duration.ofSeconds(5), defaults.shutdownDelay());
+        assertEquals(Duration.ofSeconds(30), defaults.shutdownGrace());
+        Operations set = load("management.port", "9090", "shutdown.delay-seconds", "0", "shutdown.grace-seconds", "120")
+                .operations();
+        assertEquals(9090, set.managementPort());
+        assertEquals(Duration.ZERO, set.shutdownDelay());
+        assertEquals(Duration.ofMinutes(2), set.shutdownGrace());
+    }
+
+    @Test
+    void plainHttpIsTheDefault() {
+        assertFalse(load().tls().enabled());
+    }
+
+    @Test
     void corsIsOffUnlessOriginsAreListed() {
         assertEquals(List.of(), load().http().corsOrigins());
         assertEquals(List.of("https://app.example.org", "http://localhost:3000"),
@@ -187,6 +205,18 @@ class ConfigLoaderTest {
                 + " (200), was '101'",
         "http.body-wait-ms | 0 | http.body-wait-ms must be an integer in 100..600000, was '0'",
         "rate-limit.subject.burst | 0 | rate-limit.subject.burst must be an integer in 1..1000000, was '0'",
+        "management.port | 65536 | management.port must be an integer in 0..65535, was '65536'",
+        "management.port | admin | management.port must be an integer in 0..65535, was 'admin'",
+        "management.metrics-token | short | management.metrics-token must be empty or at least 32 printable"
+                + " characters without spaces, was '(a value of length 5)'",
+        "http.tls.keystore | /no/such/keystore.p12 | http.tls.keystore must name a readable file,"
+                + " was '/no/such/keystore.p12'",
+        "http.tls.certificate | /no/such/cert.pem | http.tls.private-key must be set together with"
+                + " http.tls.certificate, was ''",
+        "http.tls.reload-check-seconds | 0 | http.tls.reload-check-seconds must be an integer in 1..86400, was '0'",
+        "log.format | xml | log.format must be text or json, was 'xml'",
+        "shutdown.delay-seconds | -1 | shutdown.delay-seconds must be an integer in 0..3600, was '-1'",
+        "shutdown.grace-seconds | 3601 | shutdown.grace-seconds must be an integer in 0..3600, was '3601'",
         "rate-limit.api-key.requests-per-minute | -5 | rate-limit.api-key.requests-per-minute must be an integer in"
                 + " 0..1000000, was '-5'",
     })

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.FileSystems;
@@ -17,7 +13,6 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -75,9 +70,7 @@ class DatabaseOutageIT {
             CompletableFuture<HttpResponse<String>> inFlight = service.http.sendAsync(
                     service.request("/Patients(" + PATIENT + ")/Documents")
                     .header("Content-Type", form.contentType())
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
-                            new ByteArrayInputStream(body, 0, body.length - held),
-                            new Gated(release, Arrays.copyOfRange(body, body.length - held, body.length)))))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> HeldBody.of(body, held, release)))
                     .build(), HttpResponse.BodyHandlers.ofString());
             awaitSpoolFile(watch);
             return inFlight;
@@ -180,35 +173,5 @@ class DatabaseOutageIT {
             }
         }
         return response;
-    }
-
-    /** The rest of a request body, held back until released. */
-    private static final class Gated extends InputStream {
-        private final CountDownLatch release;
-        private final InputStream rest;
-
-        Gated(CountDownLatch release, byte[] rest) {
-            this.release = release;
-            this.rest = new ByteArrayInputStream(rest);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                if (!release.await(2, TimeUnit.MINUTES)) {
-                    throw new IOException("never released");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            return rest.read(b, off, len);
-        }
     }
 }

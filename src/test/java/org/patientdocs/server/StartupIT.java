@@ -1,16 +1,22 @@
 package org.patientdocs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +25,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patientdocs.config.ConfigLoader;
@@ -26,7 +33,7 @@ import org.patientdocs.config.ServiceConfig;
 
 /**
  * Starting the service as an operator does ({@code java -jar target/documents-odata.jar}): what it prints on a
- * normal start, when its port is taken and when its configuration file names an unknown key.
+ * normal start, when its port is taken and when its configuration file names an unknown key, and its log in JSON.
  */
 class StartupIT {
 
@@ -105,6 +112,42 @@ class StartupIT {
                     "warnings on stop; all output: " + stop);
             assertTrue(stop.contains("Development mode: signing key and API key are in " + dataDir.resolve("dev")),
                     "the development mode announcement: " + stop);
+        }
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLineAndHoldNoMoreThanTextLogs() throws Exception {
+        Map<String, String> settings = Map.of("data.dir", dataDir.toString(), "http.port", "0", "log.format", "json",
+                "shutdown.delay-seconds", "0");
+        try (JarProcess service = JarProcess.start(dataDir, settings, Map.of())) {
+            String announced = "Patient documents OData service at ";
+            List<String> start = service.linesUntil(announced);
+            URI base = URI.create(start.get(start.size() - 1).substring(announced.length()));
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    base.resolve("Documents('doc-secret-123')/$value?$format=json")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode());
+            service.terminate();
+            List<String> lines = new ArrayList<>(start);
+            lines.addAll(service.remainingLines());
+            List<JsonNode> logged = new ArrayList<>();
+            for (String line : lines) {
+                if (line.startsWith("{")) {
+                    logged.add(TestService.JSON.readTree(line));
+                } else {
+                    // what Main prints for the operator, not the log
+                    assertTrue(line.startsWith(announced) || line.startsWith("Development mode")
+                            || line.startsWith("  "), "a log line that is no JSON object: " + line);
+                }
+                assertFalse(line.contains("doc-secret-123") || line.contains("$format"), line);
+            }
+            JsonNode access = logged.stream().filter(event -> "access".equals(event.path("loggerName").asText()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no access log line in " + lines));
+            assertEquals("GET /Documents({id})/$value 401", access.get("formattedMessage").asText().replaceAll(
+                    " \\d+ms$", ""));
+            assertEquals("INFO", access.get("level").asText());
+            assertEquals(refused.headers().firstValue("X-Request-Id").orElseThrow(),
+                    access.get("mdc").get("requestId").asText());
         }
     }
 }

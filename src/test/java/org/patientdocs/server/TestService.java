@@ -135,6 +135,9 @@ final class TestService implements AutoCloseable {
         // many tests make hundreds of requests as one user within seconds; RateLimitIT sets limits of its own
         settings.put("rate-limit.api-key.requests-per-minute", "0");
         settings.put("rate-limit.subject.requests-per-minute", "0");
+        // no load balancer to wait for; a request a test left hanging is given what Jetty used to give it
+        settings.put("shutdown.delay-seconds", "0");
+        settings.put("shutdown.grace-seconds", "5");
         settings.putAll(overrides);
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
         return new TestService(dataDir, config, ServiceRuntime.start(config, rateLimitClock), key, owned);
