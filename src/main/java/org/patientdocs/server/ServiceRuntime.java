@@ -42,6 +42,7 @@ import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.PatientStore;
 import org.patientdocs.storage.RateBuckets;
+import org.patientdocs.storage.S3DocumentStore;
 import org.patientdocs.storage.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,11 +116,12 @@ public final class ServiceRuntime implements AutoCloseable {
         HikariDataSource auditDataSource = null;
         AuditLog auditLog = null;
         Server server = null;
+        Services services = null;
         try {
             auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
             Transactions transactions = new Transactions(dataSource);
             auditLog = new AuditLog(auditDataSource, transactions, dialect);
-            Services services = services(config, transactions, dialect, auditTrail.apply(auditLog));
+            services = services(config, transactions, dialect, auditTrail.apply(auditLog));
             sweepOrphans(services);
             server = jetty(config, services, Authenticator.create(config),
                     RateBuckets.open(dataSource, dialect, rateLimitClock));
@@ -134,6 +136,9 @@ public final class ServiceRuntime implements AutoCloseable {
             } catch (Exception stop) {
                 e.addSuppressed(stop);
             } finally {
+                if (services != null) {
+                    services.documentStore().close();
+                }
                 closeAudit(auditLog, auditDataSource);
                 dataSource.close();
             }
@@ -163,6 +168,8 @@ public final class ServiceRuntime implements AutoCloseable {
             DocumentStore content = switch (config.documents().store()) {
                 case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records, transactions);
                 case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
+                case S3 -> new S3DocumentStore(config.documents().s3(), config.storage().spoolDir(), records,
+                        transactions);
             };
             Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
             QueryService queries = new QueryService(model.columns(), dialect,
@@ -292,9 +299,13 @@ public final class ServiceRuntime implements AutoCloseable {
             server.stop();
         } finally {
             try {
-                closeAudit(auditLog, auditDataSource);
+                services.documentStore().close();
             } finally {
-                dataSource.close();
+                try {
+                    closeAudit(auditLog, auditDataSource);
+                } finally {
+                    dataSource.close();
+                }
             }
         }
     }

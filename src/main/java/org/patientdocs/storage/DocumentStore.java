@@ -19,7 +19,7 @@ import org.patientdocs.error.ServiceException;
  * </ul>
  * Implementations are thread-safe.
  */
-public interface DocumentStore {
+public interface DocumentStore extends AutoCloseable {
 
     /**
      * Receives an upload into the local spool, computing its size, SHA-256 and leading bytes. The stream is read to
@@ -62,4 +62,9 @@ public interface DocumentStore {
      * @return how many leftovers were deleted
      */
     int deleteOrphans(Duration minAge) throws IOException;
+
+    /** Releases what the store holds beyond the database (the S3 store's connections); nothing for the others. */
+    @Override
+    default void close() {
+    }
 }

@@ -1,0 +1,125 @@
+package org.patientdocs.storage;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.patientdocs.config.S3Config;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A real S3-compatible server inside the test JVM: S3Proxy on its in-memory backend, on a free loopback port, with one
+ * bucket, checking AWS signatures against the credentials the SDK's default chain finds in this JVM's system
+ * properties {@code aws.accessKeyId} and {@code aws.secretAccessKey} (set by the build's {@code it-s3} run; fixed
+ * test values elsewhere). One shared server per JVM ({@link #shared()}); a test that stops S3 starts one of its own
+ * ({@link #startOwn()}).
+ */
+public final class S3ProxyServer implements AutoCloseable {
+
+    public static final String BUCKET = "documents";
+    public static final String REGION = "us-east-1";
+    public static final String ACCESS_KEY = System.getProperty("aws.accessKeyId", "test-access-key");
+    public static final String SECRET_KEY = System.getProperty("aws.secretAccessKey", "test-secret-key");
+
+    private static S3ProxyServer shared;
+
+    private final TransientNio2BlobStore blobs = new TransientNio2BlobStore();
+    private final int port;
+    private S3Proxy proxy;
+
+    private S3ProxyServer() throws Exception {
+        proxy = proxy(0);
+        proxy.start();
+        port = proxy.getPort();
+        try (S3Client client = client()) {
+            client.createBucket(b -> b.bucket(BUCKET));
+        }
+    }
+
+    /** The server of this JVM, started on first use; it runs until the JVM ends. */
+    public static synchronized S3ProxyServer shared() {
+        if (shared == null) {
+            try {
+                shared = new S3ProxyServer();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start S3Proxy", e);
+            }
+        }
+        return shared;
+    }
+
+    /** A server of the caller's own, to stop and start again; closing it stops it. */
+    public static S3ProxyServer startOwn() throws Exception {
+        return new S3ProxyServer();
+    }
+
+    private S3Proxy proxy(int listenOn) {
+        return S3Proxy.builder()
+                .blobStore(blobs)
+                .endpoint(URI.create("http://127.0.0.1:" + listenOn))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                // a stop is an outage: connections are closed at once, requests in flight aborted
+                .stopTimeout(0)
+                .build();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The store's configuration for this server, its objects under {@code prefix}. */
+    public S3Config config(String prefix, Duration timeout) {
+        return new S3Config(endpoint(), REGION, BUCKET, prefix, true, timeout, 20, 5L * 1024 * 1024);
+    }
+
+    /** A client of the test's own, with the same credentials. */
+    public S3Client client() {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .region(Region.of(REGION))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY,
+                        SECRET_KEY)))
+                .build();
+    }
+
+    /** The keys of the objects under the prefix. */
+    public List<String> keys(String prefix) {
+        try (S3Client client = client()) {
+            return client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
+                    .map(S3Object::key).toList();
+        }
+    }
+
+    /** Deletes every object under the prefix. */
+    public void deleteAll(String prefix) {
+        try (S3Client client = client()) {
+            for (String key : keys(prefix)) {
+                client.deleteObject(b -> b.bucket(BUCKET).key(key));
+            }
+        }
+    }
+
+    /** Stops listening: open connections are closed, new ones refused. */
+    public synchronized void stop() throws Exception {
+        proxy.stop();
+    }
+
+    /** Starts again on the same port, with the objects it had. */
+    public synchronized void start() throws Exception {
+        proxy = proxy(port);
+        proxy.start();
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+    }
+}
