@@ -3,6 +3,8 @@ package org.patientdocs.storage;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -28,6 +30,7 @@ public final class S3ProxyServer implements AutoCloseable {
     public static final String ACCESS_KEY = System.getProperty("aws.accessKeyId", "test-access-key");
     public static final String SECRET_KEY = System.getProperty("aws.secretAccessKey", "test-secret-key");
 
+    private static final Map<URI, S3ProxyServer> RUNNING = new ConcurrentHashMap<>();
     private static S3ProxyServer shared;
 
     private final TransientNio2BlobStore blobs = new TransientNio2BlobStore();
@@ -41,6 +44,16 @@ public final class S3ProxyServer implements AutoCloseable {
         try (S3Client client = client()) {
             client.createBucket(b -> b.bucket(BUCKET));
         }
+        RUNNING.put(endpoint(), this);
+    }
+
+    /** The server of this JVM at the endpoint, shared or a test's own. */
+    public static S3ProxyServer at(URI endpoint) {
+        S3ProxyServer server = RUNNING.get(endpoint);
+        if (server == null) {
+            throw new IllegalArgumentException("no S3Proxy of this JVM at " + endpoint);
+        }
+        return server;
     }
 
     /** The server of this JVM, started on first use; it runs until the JVM ends. */
@@ -120,6 +133,7 @@ public final class S3ProxyServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        RUNNING.remove(endpoint());
         proxy.stop();
     }
 }
