@@ -1,20 +1,34 @@
 package org.patientdocs.storage;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.patientdocs.config.S3Config;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * A real S3-compatible server inside the test JVM: S3Proxy on its in-memory backend, on a free loopback port, with one
@@ -33,7 +47,7 @@ public final class S3ProxyServer implements AutoCloseable {
     private static final Map<URI, S3ProxyServer> RUNNING = new ConcurrentHashMap<>();
     private static S3ProxyServer shared;
 
-    private final TransientNio2BlobStore blobs = new TransientNio2BlobStore();
+    private final Holding blobs = new Holding(new TransientNio2BlobStore());
     private final int port;
     private S3Proxy proxy;
 
@@ -120,6 +134,27 @@ public final class S3ProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes S3 stop answering: every request to store or read an object from now on waits, its connection open,
+     * until {@link #release()}.
+     */
+    public void holdEverything() {
+        blobs.hold(0);
+    }
+
+    /**
+     * Makes the upload of part {@code partNumber} of a multipart upload wait, once all its bytes have arrived, until
+     * {@link #release()}; the latch opens when it does.
+     */
+    public CountDownLatch holdPart(int partNumber) {
+        return blobs.hold(partNumber);
+    }
+
+    /** Lets the requests held by {@link #holdEverything} or {@link #holdPart} go on. */
+    public void release() {
+        blobs.release();
+    }
+
     /** Stops listening: open connections are closed, new ones refused. */
     public synchronized void stop() throws Exception {
         proxy.stop();
@@ -134,6 +169,73 @@ public final class S3ProxyServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         RUNNING.remove(endpoint());
+        release();
         proxy.stop();
+    }
+
+    /** The blob store, with requests that wait when a test says so. */
+    private static final class Holding extends ForwardingBlobStore {
+
+        private volatile int heldPart = -1;
+        private volatile CountDownLatch reached = new CountDownLatch(1);
+        private volatile CountDownLatch released = new CountDownLatch(0);
+
+        Holding(BlobStore blobs) {
+            super(blobs);
+        }
+
+        /** Holds part {@code partNumber} of multipart uploads, or everything when it is 0. */
+        synchronized CountDownLatch hold(int partNumber) {
+            reached = new CountDownLatch(1);
+            released = new CountDownLatch(1);
+            heldPart = partNumber;
+            return reached;
+        }
+
+        synchronized void release() {
+            heldPart = -1;
+            released.countDown();
+        }
+
+        private void await(boolean held) {
+            if (!held) {
+                return;
+            }
+            reached.countDown();
+            try {
+                if (!released.await(2, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("a held S3 request was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public UploadPartResponse uploadMultipartPart(MultipartUpload mpu, UploadPartRequest request,
+                                                      InputStream in) {
+            UploadPartResponse response = super.uploadMultipartPart(mpu, request, in);
+            await(heldPart == 0 || heldPart == request.partNumber());
+            return response;
+        }
+
+        @Override
+        public PutObjectResponse putBlob(PutObjectRequest request, InputStream payload) {
+            await(heldPart == 0);
+            return super.putBlob(request, payload);
+        }
+
+        @Override
+        public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
+            await(heldPart == 0);
+            return super.initiateMultipartUpload(request);
+        }
+
+        @Override
+        public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+            await(heldPart == 0);
+            return super.getBlob(request);
+        }
     }
 }
