@@ -2,6 +2,8 @@ package org.patientdocs.storage;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.patientdocs.config.S3Config;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -21,6 +24,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -31,7 +35,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * A real S3-compatible server inside the test JVM: S3Proxy on its in-memory backend, on a free loopback port, with one
+ * A real S3-compatible server inside the test JVM: S3Proxy on its in-memory backend (or, for the benchmark, its file
+ * system backend), on a free loopback port, with one
  * bucket, checking AWS signatures against the credentials the SDK's default chain finds in this JVM's system
  * properties {@code aws.accessKeyId} and {@code aws.secretAccessKey} (set by the build's {@code it-s3} run; fixed
  * test values elsewhere). One shared server per JVM ({@link #shared()}); a test that stops S3 starts one of its own
@@ -46,17 +51,21 @@ public final class S3ProxyServer implements AutoCloseable {
 
     private static final Map<URI, S3ProxyServer> RUNNING = new ConcurrentHashMap<>();
     private static S3ProxyServer shared;
+    private static Path sharedDir;
 
-    private final Holding blobs = new Holding(new TransientNio2BlobStore());
+    private final Holding blobs;
     private final int port;
     private S3Proxy proxy;
 
-    private S3ProxyServer() throws Exception {
+    private S3ProxyServer(BlobStore store) throws Exception {
+        blobs = new Holding(store);
         proxy = proxy(0);
         proxy.start();
         port = proxy.getPort();
         try (S3Client client = client()) {
             client.createBucket(b -> b.bucket(BUCKET));
+        } catch (BucketAlreadyOwnedByYouException keptOnDiskByAnEarlierRun) {
+            // the benchmark's directory from an earlier run
         }
         RUNNING.put(endpoint(), this);
     }
@@ -74,7 +83,8 @@ public final class S3ProxyServer implements AutoCloseable {
     public static synchronized S3ProxyServer shared() {
         if (shared == null) {
             try {
-                shared = new S3ProxyServer();
+                shared = new S3ProxyServer(sharedDir == null ? new TransientNio2BlobStore()
+                        : new FilesystemNio2BlobStore(Files.createDirectories(sharedDir).toString()));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start S3Proxy", e);
             }
@@ -84,7 +94,18 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** A server of the caller's own, to stop and start again; closing it stops it. */
     public static S3ProxyServer startOwn() throws Exception {
-        return new S3ProxyServer();
+        return new S3ProxyServer(new TransientNio2BlobStore());
+    }
+
+    /**
+     * Makes the shared server, when it starts, keep its objects in files under {@code dir} rather than in memory: for
+     * the benchmark, whose heap figures must not count the objects.
+     */
+    public static synchronized void keepSharedObjectsIn(Path dir) {
+        if (shared != null) {
+            throw new IllegalStateException("the shared S3Proxy has started already");
+        }
+        sharedDir = dir;
     }
 
     private S3Proxy proxy(int listenOn) {
