@@ -161,6 +161,16 @@ class S3DocumentStoreTest {
         }
     }
 
+    @Test
+    void aBucketThatCannotBeReachedStopsTheStartNamingIt() {
+        S3Config config = new S3Config(S3.endpoint(), S3ProxyServer.REGION, "no-such-bucket", prefix, true,
+                Duration.ofSeconds(5), 2, 5L * 1024 * 1024);
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> new S3DocumentStore(config, dataDir.resolve("spool"), records, transactions));
+        assertEquals("s3.bucket no-such-bucket cannot be reached at " + S3.endpoint() + " (s3.region us-east-1):"
+                + " S3 answered 404 NoSuchBucket", refused.getMessage());
+    }
+
     private DocumentRecord create(DocumentRecord record, byte[] content) throws IOException {
         try (PendingContent pending = store.receive(new ByteArrayInputStream(content), 100_000_000)) {
             store.create(pending, record);
