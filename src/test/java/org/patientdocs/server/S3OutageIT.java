@@ -2,6 +2,7 @@ package org.patientdocs.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +40,12 @@ class S3OutageIT {
     private static final Duration PROMPTLY = Duration.ofSeconds(15);
     private static final int PART = 5 * 1024 * 1024;
 
+    /** A document id, and so an object key, in any form. */
+    private static final Pattern DOCUMENT_ID = Pattern.compile("doc-[A-Za-z0-9_-]{16,}");
+
     private S3ProxyServer s3;
     private TestService service;
+    private CapturedLogs logs;
 
     @BeforeEach
     void startService() throws Exception {
@@ -48,11 +54,19 @@ class S3OutageIT {
         service = TestService.start(Map.of("s3.endpoint", s3.endpoint().toString(), "s3.timeout-ms", "2000",
                 "s3.part-size-bytes", Integer.toString(PART), "upload.max-bytes", Integer.toString(80 << 20),
                 "documents.orphan-min-age-seconds", "0"));
+        logs = new CapturedLogs();
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"" + PATIENT + "\"}").statusCode());
     }
 
     @AfterEach
     void stopService() throws Exception {
+        if (logs != null) {
+            logs.close();
+            String prefix = service.config.documents().s3().prefix();
+            for (String line : logs.lines()) {
+                assertFalse(DOCUMENT_ID.matcher(line).find() || line.contains(prefix), "logged an id or key: " + line);
+            }
+        }
         if (service != null) {
             service.close();
         }
