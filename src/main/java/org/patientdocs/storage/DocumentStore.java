@@ -30,8 +30,26 @@ public interface DocumentStore extends AutoCloseable {
     PendingContent receive(InputStream in, long maxBytes) throws IOException;
 
     /**
-     * Stores the received bytes under {@code record.id()} and inserts the record: afterwards both are durable, or,
-     * when this throws, neither is visible. The caller still closes {@code content}.
+     * Moves the received bytes towards their store before the transaction that will insert their row begins, where
+     * that takes long and needs no database (a transfer to S3), so that no pooled connection waits on it;
+     * {@link #create} then finds them stored. Nothing is visible before {@code create}: bytes prepared but never
+     * referenced by a row are the {@linkplain #deleteOrphans sweep}'s. Optional: by default {@code create} does it all.
+     *
+     * @throws ServiceException.ServiceUnavailable when the store cannot be reached
+     */
+    default void prepare(PendingContent content, String documentId) throws IOException {
+    }
+
+    /**
+     * Removes what {@link #prepare} stored when {@link #create} was never called for it (the transaction could not
+     * begin). Never fails: what it cannot remove is left for the sweep.
+     */
+    default void abandon(PendingContent content, String documentId) {
+    }
+
+    /**
+     * Stores the received bytes under {@code record.id()} (unless {@link #prepare} did) and inserts the record:
+     * afterwards both are durable, or, when this throws, neither is visible. The caller still closes {@code content}.
      *
      * @throws ServiceException.NotFound           when the patient was deleted meanwhile
      * @throws ServiceException.ServiceUnavailable when the database cannot be reached

@@ -17,6 +17,7 @@ public final class PendingContent implements AutoCloseable {
     private final byte[] sha256;
     private boolean committed;
     private boolean closed;
+    private String storedAs;
 
     PendingContent(Path tempFile, long size, byte[] sha256) {
         this.tempFile = tempFile;
@@ -51,6 +52,16 @@ public final class PendingContent implements AutoCloseable {
 
     void markCommitted() {
         committed = true;
+    }
+
+    /** Records that a copy of the content is stored under the document id (the file itself stays the spool's). */
+    void markStored(String documentId) {
+        storedAs = documentId;
+    }
+
+    /** Whether a copy of the content is stored under the document id already. */
+    boolean isStoredAs(String documentId) {
+        return documentId.equals(storedAs);
     }
 
     /**

@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Documents in an S3-compatible bucket ({@code documents.store=s3}), shared by every instance that uses the bucket:
  * the bytes as the object {@code <s3.prefix><document id>} (document ids are unique across tenants), metadata in
  * {@link DocumentRecords}. Like the {@linkplain FileDocumentStore file store}: an upload is received into the local
- * {@link ContentSpool}, then stored in S3 (a multipart upload, streamed part by part from the spool file, when larger
- * than {@code s3.part-size-bytes}), and only then is its row inserted; a failed insert deletes the object again, and a
+ * {@link ContentSpool}, then stored in S3 ({@link #prepare}, before the row's transaction begins; a multipart upload,
+ * streamed part by part from the spool file, when larger than {@code s3.part-size-bytes}), and only then is its row
+ * inserted; a failed insert deletes the object again, and a
  * crash in between leaves an object without a row, which {@link #deleteOrphans} removes. Deletion removes the row
  * first and the object once that has committed ({@link Transactions#afterCommit}).
  * <p>
@@ -127,9 +128,10 @@ public final class S3DocumentStore implements DocumentStore {
         return spool.write(in, maxBytes);
     }
 
+    /** Puts the object, outside the transaction that will insert the row: no pooled connection waits on S3. */
     @Override
-    public void create(PendingContent content, DocumentRecord record) throws IOException {
-        String key = key(record.id());
+    public void prepare(PendingContent content, String documentId) throws IOException {
+        String key = key(documentId);
         if (Files.size(content.tempFile()) != content.size()) {
             throw new IOException("the received file changed before it was stored");
         }
@@ -141,6 +143,22 @@ public final class S3DocumentStore implements DocumentStore {
             }
         } catch (SdkException e) {
             throw StoreFailure.of(e);
+        }
+        content.markStored(documentId);
+    }
+
+    @Override
+    public void abandon(PendingContent content, String documentId) {
+        if (content.isStoredAs(documentId)) {
+            deleteObject(key(documentId), null);
+        }
+    }
+
+    @Override
+    public void create(PendingContent content, DocumentRecord record) throws IOException {
+        String key = key(record.id());
+        if (!content.isStoredAs(record.id())) {
+            prepare(content, record.id());
         }
         try {
             records.insert(record);

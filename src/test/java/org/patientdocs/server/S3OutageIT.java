@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The S3 service of {@code documents.store=s3} fails under a running service: it stops in the middle of an upload,
  * in the middle of a download, and stops answering. Uploads are answered 503 with Retry-After and leave nothing
- * visible; a download is aborted, never ended short as if complete; a silent S3 is a 503 within {@code s3.timeout-ms};
- * afterwards the same service serves again by itself. Only meaningful on the s3 run of the suite.
+ * visible; a download is aborted, never ended short as if complete; a silent S3 is a 503 within {@code s3.timeout-ms}
+ * and holds no database connection meanwhile; afterwards the same service serves again by itself. Only meaningful on
+ * the s3 run of the suite.
  */
 class S3OutageIT {
 
@@ -51,7 +52,9 @@ class S3OutageIT {
     void startService() throws Exception {
         assumeTrue(TestDatabase.documentStore().equals("s3"), "S3 outages concern the s3 store only");
         s3 = S3ProxyServer.startOwn();
-        service = TestService.start(Map.of("s3.endpoint", s3.endpoint().toString(), "s3.timeout-ms", "2000",
+        // a pool of two connections, which two uploads could take; S3's timeout well above the pool's wait
+        service = TestService.start(Map.of("db.pool-size", "2", "db.connect-timeout-ms", "1000",
+                "s3.endpoint", s3.endpoint().toString(), "s3.timeout-ms", "5000",
                 "s3.part-size-bytes", Integer.toString(PART), "upload.max-bytes", Integer.toString(80 << 20),
                 "documents.orphan-min-age-seconds", "0"));
         logs = new CapturedLogs();
@@ -131,7 +134,7 @@ class S3OutageIT {
     void s3NotAnsweringIsUnavailableWithinItsTimeout() throws Exception {
         byte[] before = Samples.pdf(10_000);
         String id = upload(before);
-        s3.holdEverything();
+        s3.holdEverything(1);
         try {
             ErrorAnswer.of(service.send(service.request("/Documents('" + id + "')/$value").timeout(PROMPTLY)
                     .GET().build())).assertUnavailable();
@@ -142,6 +145,29 @@ class S3OutageIT {
         assertArrayEquals(before, service.getBytes("/Documents('" + id + "')/$value").body());
         assertEquals(1, TestService.json(service.get("/Patients(" + PATIENT + ")/Documents"))
                 .get("@odata.count").asInt(), "the refused upload left no row");
+    }
+
+    @Test
+    void uploadsWaitingForASilentS3HoldNoDatabaseConnection() throws Exception {
+        CountDownLatch held = s3.holdEverything(2);
+        List<CompletableFuture<HttpResponse<String>>> uploads = List.of(uploadAsync(Samples.pdf(1000)),
+                uploadAsync(Samples.pdf(1000)));
+        try {
+            assertTrue(held.await(1, TimeUnit.MINUTES), "both uploads reached S3");
+            HttpResponse<String> list = service.send(service.request("/Patients(" + PATIENT + ")/Documents")
+                    .timeout(PROMPTLY).GET().build());
+            assertEquals(200, list.statusCode(), "the pool is free for other requests: " + list.body());
+        } finally {
+            s3.release();
+        }
+        long created = 0;
+        for (CompletableFuture<HttpResponse<String>> upload : uploads) {
+            int status = upload.get(1, TimeUnit.MINUTES).statusCode();
+            assertTrue(status == 201 || status == 503, "stored, or refused when S3 answered too late: " + status);
+            created += status == 201 ? 1 : 0;
+        }
+        assertEquals(created, TestService.json(service.get("/Patients(" + PATIENT + ")/Documents"))
+                .get("@odata.count").asLong(), "a row for each upload answered 201, none for the others");
     }
 
     private String upload(byte[] pdf) throws Exception {

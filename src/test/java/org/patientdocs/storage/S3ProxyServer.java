@@ -157,10 +157,10 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /**
      * Makes S3 stop answering: every request to store or read an object from now on waits, its connection open,
-     * until {@link #release()}.
+     * until {@link #release()}. The latch opens once {@code requests} of them are waiting.
      */
-    public void holdEverything() {
-        blobs.hold(0);
+    public CountDownLatch holdEverything(int requests) {
+        return blobs.hold(0, requests);
     }
 
     /**
@@ -168,7 +168,7 @@ public final class S3ProxyServer implements AutoCloseable {
      * {@link #release()}; the latch opens when it does.
      */
     public CountDownLatch holdPart(int partNumber) {
-        return blobs.hold(partNumber);
+        return blobs.hold(partNumber, 1);
     }
 
     /** Lets the requests held by {@link #holdEverything} or {@link #holdPart} go on. */
@@ -206,8 +206,8 @@ public final class S3ProxyServer implements AutoCloseable {
         }
 
         /** Holds part {@code partNumber} of multipart uploads, or everything when it is 0. */
-        synchronized CountDownLatch hold(int partNumber) {
-            reached = new CountDownLatch(1);
+        synchronized CountDownLatch hold(int partNumber, int requests) {
+            reached = new CountDownLatch(requests);
             released = new CountDownLatch(1);
             heldPart = partNumber;
             return reached;
