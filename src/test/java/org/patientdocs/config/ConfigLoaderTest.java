@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +97,19 @@ class ConfigLoaderTest {
         assertEquals(5, config.database().poolSize());
         assertEquals(Duration.ofMillis(1500), config.database().connectTimeout());
         assertEquals(ServiceConfig.Documents.Store.DATABASE, config.documents().store());
+    }
+
+    @Test
+    void theS3StoreTakesItsSettingsFromTheEnvironmentAndTheRestFromTheFile() throws IOException {
+        Properties defaults = bundled();
+        defaults.setProperty("data.dir", dataDir.toString());
+        ServiceConfig config = new ConfigLoader(defaults, Map.of("DOCUMENTS_STORE", "s3",
+                "S3_ENDPOINT", "http://127.0.0.1:9000", "S3_REGION", "eu-central-1", "S3_BUCKET", "patient-documents",
+                "S3_PATH_STYLE_ACCESS", "true", "S3_TIMEOUT_MS", "2500"), new Properties()).toConfig();
+        S3Config s3 = config.documents().s3();
+        assertEquals(ServiceConfig.Documents.Store.S3, config.documents().store());
+        assertEquals(new S3Config(URI.create("http://127.0.0.1:9000"), "eu-central-1", "patient-documents",
+                "documents/", true, Duration.ofMillis(2500), 50, 8L * 1024 * 1024), s3);
     }
 
     @Test

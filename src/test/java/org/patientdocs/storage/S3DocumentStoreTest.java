@@ -96,6 +96,27 @@ class S3DocumentStoreTest {
     }
 
     @Test
+    void anUploadPreparedBeforeItsTransactionIsStoredOnceAndAbandonedWithoutTrace() throws Exception {
+        byte[] content = ContentSpoolTest.randomBytes(3000);
+        DocumentRecord record = record(PATIENT, content.length);
+        try (PendingContent pending = store.receive(new ByteArrayInputStream(content), 10_000)) {
+            store.prepare(pending, record.id());
+            assertEquals(List.of(prefix + record.id()), S3.keys(prefix), "stored before the row");
+            assertFalse(records.exists(TENANT, record.id()));
+            store.create(pending, record);
+        }
+        try (InputStream in = store.openContent(record)) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        DocumentRecord abandoned = record(PATIENT, 10);
+        try (PendingContent pending = store.receive(new ByteArrayInputStream(new byte[10]), 10_000)) {
+            store.prepare(pending, abandoned.id());
+            store.abandon(pending, abandoned.id());
+        }
+        assertEquals(List.of(prefix + record.id()), S3.keys(prefix));
+    }
+
+    @Test
     void anotherTenantCannotDeleteTheDocumentByItsId() throws Exception {
         DocumentRecord record = create(record(PATIENT, 3), new byte[] {1, 2, 3});
         assertFalse(store.delete(OTHER_TENANT, record.id()));
