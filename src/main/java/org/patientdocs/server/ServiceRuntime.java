@@ -44,6 +44,7 @@ import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.PatientStore;
 import org.patientdocs.storage.RateBuckets;
+import org.patientdocs.storage.S3DocumentStore;
 import org.patientdocs.storage.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,11 +118,12 @@ public final class ServiceRuntime implements AutoCloseable {
         HikariDataSource auditDataSource = null;
         AuditLog auditLog = null;
         Server server = null;
+        Services services = null;
         try {
             auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
             Transactions transactions = new Transactions(dataSource);
             auditLog = new AuditLog(auditDataSource, transactions, dialect);
-            Services services = services(config, transactions, dialect, auditTrail.apply(auditLog));
+            services = services(config, transactions, dialect, auditTrail.apply(auditLog));
             sweepOrphans(services);
             server = jetty(config, services, Authenticator.create(config),
                     RateBuckets.open(dataSource, dialect, rateLimitClock));
@@ -136,6 +138,9 @@ public final class ServiceRuntime implements AutoCloseable {
             } catch (Exception stop) {
                 e.addSuppressed(stop);
             } finally {
+                if (services != null) {
+                    services.documentStore().close();
+                }
                 closeAudit(auditLog, auditDataSource);
                 dataSource.close();
             }
@@ -186,9 +191,17 @@ public final class ServiceRuntime implements AutoCloseable {
         DocumentStore store = switch (config.documents().store()) {
             case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records, transactions);
             case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
+            case S3 -> new S3DocumentStore(config.documents().s3(), config.storage().spoolDir(), records,
+                    transactions);
         };
-        return EncryptedDocumentStore.over(store, Keyring.load(config), config.documents().encryption().encryptNew(),
-                records);
+        try {
+            return EncryptedDocumentStore.over(store, Keyring.load(config),
+                    config.documents().encryption().encryptNew(), records);
+        } catch (RuntimeException e) {
+            // a keyring that stops the start must not leave the S3 store's connections open
+            store.close();
+            throw e;
+        }
     }
 
     /** The sweep after the one at start-up, every {@code documents.orphan-sweep-interval-seconds}; null if zero. */
@@ -309,9 +322,13 @@ public final class ServiceRuntime implements AutoCloseable {
             server.stop();
         } finally {
             try {
-                closeAudit(auditLog, auditDataSource);
+                services.documentStore().close();
             } finally {
-                dataSource.close();
+                try {
+                    closeAudit(auditLog, auditDataSource);
+                } finally {
+                    dataSource.close();
+                }
             }
         }
     }

@@ -20,6 +20,7 @@ public final class PendingContent implements AutoCloseable {
     private byte[] sha256;
     private boolean committed;
     private boolean closed;
+    private String storedAs;
 
     /**
      * @param sha256  the content's digest, or null to compute it from the file when first asked for
@@ -74,6 +75,16 @@ public final class PendingContent implements AutoCloseable {
 
     void markCommitted() {
         committed = true;
+    }
+
+    /** Records that a copy of the content is stored under the document id (the file itself stays the spool's). */
+    void markStored(String documentId) {
+        storedAs = documentId;
+    }
+
+    /** Whether a copy of the content is stored under the document id already. */
+    boolean isStoredAs(String documentId) {
+        return documentId.equals(storedAs);
     }
 
     /**

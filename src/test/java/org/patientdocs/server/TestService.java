@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -46,13 +47,16 @@ import org.patientdocs.auth.Caller;
 import org.patientdocs.auth.ScopeNames;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.storage.S3ProxyServer;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The real service for integration tests: started on a free port over a fresh database and a temporary data
  * directory, in production auth mode with a signing key and an API key generated here, called over HTTP.
  * <p>
  * The database and the document store are this test run's ({@link TestDatabase}: the build runs the integration
- * suite once on H2 with documents on the file system and once on PostgreSQL with documents in the database);
+ * suite on H2 with documents on the file system, on PostgreSQL with documents in the database, and on PostgreSQL with
+ * documents in S3, on this JVM's {@link S3ProxyServer});
  * overrides of {@code db.url} or {@code documents.store} pick others. When a test fails, the service's log lines
  * of that test are printed ({@link ServerLogOnFailure}).
  */
@@ -136,8 +140,26 @@ final class TestService implements AutoCloseable {
         settings.put("rate-limit.api-key.requests-per-minute", "0");
         settings.put("rate-limit.subject.requests-per-minute", "0");
         settings.putAll(overrides);
+        if ("s3".equals(settings.get("documents.store"))) {
+            s3Defaults(settings);
+        }
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
         return new TestService(dataDir, config, ServiceRuntime.start(config, rateLimitClock), key, owned);
+    }
+
+    /**
+     * The S3 store on this JVM's S3Proxy unless the overrides name another. The objects of the services on one
+     * database (several instances of one deployment) share a prefix; other databases' services never see them.
+     */
+    private static void s3Defaults(Map<String, String> settings) {
+        settings.putIfAbsent("s3.endpoint", S3ProxyServer.shared().endpoint().toString());
+        settings.putIfAbsent("s3.region", S3ProxyServer.REGION);
+        settings.putIfAbsent("s3.bucket", S3ProxyServer.BUCKET);
+        settings.putIfAbsent("s3.path-style-access", "true");
+        settings.putIfAbsent("s3.prefix", "it-" + UUID.nameUUIDFromBytes(settings.get("db.url").getBytes(
+                StandardCharsets.UTF_8)) + "/");
+        // large enough for the uploads of most tests to go in one piece, small enough for some to go in parts
+        settings.putIfAbsent("s3.part-size-bytes", Long.toString(5L * 1024 * 1024));
     }
 
     /** A token of the default tenant (the tenant of {@link #API_KEY}) with every scope. */
@@ -246,6 +268,9 @@ final class TestService implements AutoCloseable {
                 files = all.filter(Files::isRegularFile).count();
             }
         }
+        if (usesS3Store()) {
+            return files + s3().keys(config.documents().s3().prefix()).size();
+        }
         if (!usesDatabaseStore()) {
             return files;
         }
@@ -260,8 +285,12 @@ final class TestService implements AutoCloseable {
         }
     }
 
-    /** Whether the document store holds bytes of the document: its file, or its chunk rows. */
+    /** Whether the document store holds bytes of the document: its file, its chunk rows, or its object. */
     boolean storesContent(String documentId) throws IOException, SQLException {
+        if (usesS3Store()) {
+            return s3().keys(config.documents().s3().prefix() + documentId).contains(
+                    config.documents().s3().prefix() + documentId);
+        }
         if (usesDatabaseStore()) {
             try (Connection connection = connect();
                  PreparedStatement statement = connection.prepareStatement(
@@ -280,6 +309,13 @@ final class TestService implements AutoCloseable {
 
     /** Removes a document's bytes behind the service's back, wherever they are stored. */
     void loseContent(String documentId) throws IOException, SQLException {
+        if (usesS3Store()) {
+            try (S3Client client = s3().client()) {
+                client.deleteObject(b -> b.bucket(config.documents().s3().bucket())
+                        .key(config.documents().s3().prefix() + documentId));
+            }
+            return;
+        }
         if (usesDatabaseStore()) {
             try (Connection connection = connect();
                  PreparedStatement statement = connection.prepareStatement(
@@ -389,6 +425,15 @@ final class TestService implements AutoCloseable {
         return config.documents().store() == ServiceConfig.Documents.Store.DATABASE;
     }
 
+    boolean usesS3Store() {
+        return config.documents().store() == ServiceConfig.Documents.Store.S3;
+    }
+
+    /** The S3Proxy the service stores in: this JVM's shared one, or one a test started for itself. */
+    private S3ProxyServer s3() {
+        return S3ProxyServer.at(config.documents().s3().endpoint());
+    }
+
     /** A connection of the test's own to the service's database. */
     /**
      * Every patient and document row of every tenant, every column, and the stored files: what a change would change,
@@ -430,6 +475,10 @@ final class TestService implements AutoCloseable {
             try {
                 if (ownDatabase != null) {
                     ownDatabase.close();
+                    if (usesS3Store()) {
+                        // the database is gone, and so is every document of the prefix
+                        s3().deleteAll(config.documents().s3().prefix());
+                    }
                 }
             } finally {
                 deleteDataDir();
