@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,13 +34,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Documents in an S3-compatible bucket ({@code documents.store=s3}), shared by every instance that uses the bucket:
- * the bytes as the object {@code <s3.prefix><document id>} (document ids are unique across tenants), metadata in
- * {@link DocumentRecords}. Like the {@linkplain FileDocumentStore file store}: an upload is received into the local
+ * the bytes as the object {@code <s3.prefix><document id>} (document ids are unique across tenants; a later version
+ * of the bytes, stored by {@link #replaceContent}, as {@code <s3.prefix><document id>.v1} and so on, named as the file
+ * store names its files), metadata in {@link DocumentRecords}. Like the {@linkplain FileDocumentStore file store}: an upload is received into the local
  * {@link ContentSpool}, then stored in S3 ({@link #prepare}, before the row's transaction begins; a multipart upload,
  * streamed part by part from the spool file, when larger than {@code s3.part-size-bytes}), and only then is its row
  * inserted; a failed insert deletes the object again, and a
  * crash in between leaves an object without a row, which {@link #deleteOrphans} removes. Deletion removes the row
  * first and the object once that has committed ({@link Transactions#afterCommit}).
+ * <p>
+ * With encryption at rest the {@link EncryptedDocumentStore} over this store hands it the ciphertext, which it
+ * stores as any content.
  * <p>
  * A download streams the object from S3 as the client takes it: one pooled connection to S3 (at most
  * {@code s3.max-connections}), no database connection. Every call to S3 is bounded by {@code s3.timeout-ms}; S3
@@ -131,7 +137,12 @@ public final class S3DocumentStore implements DocumentStore {
     /** Puts the object, outside the transaction that will insert the row: no pooled connection waits on S3. */
     @Override
     public void prepare(PendingContent content, String documentId) throws IOException {
-        String key = key(documentId);
+        put(content, key(documentId, 0));
+        content.markStored(documentId);
+    }
+
+    /** Stores the received file as the object; a failure leaves no object under the key but maybe an older one. */
+    private void put(PendingContent content, String key) throws IOException {
         if (Files.size(content.tempFile()) != content.size()) {
             throw new IOException("the received file changed before it was stored");
         }
@@ -144,21 +155,21 @@ public final class S3DocumentStore implements DocumentStore {
         } catch (SdkException e) {
             throw StoreFailure.of(e);
         }
-        content.markStored(documentId);
     }
 
     @Override
     public void abandon(PendingContent content, String documentId) {
         if (content.isStoredAs(documentId)) {
-            deleteObject(key(documentId), null);
+            deleteObject(key(documentId, 0), null);
         }
     }
 
+    /** Inserts the row of bytes {@link #prepare} stored, or stores them now (the first version, as every new one). */
     @Override
     public void create(PendingContent content, DocumentRecord record) throws IOException {
-        String key = key(record.id());
-        if (!content.isStoredAs(record.id())) {
-            prepare(content, record.id());
+        String key = key(record.id(), record.contentVersion());
+        if (!content.isStoredAs(record.id()) || record.contentVersion() != 0) {
+            put(content, key);
         }
         try {
             records.insert(record);
@@ -218,7 +229,8 @@ public final class S3DocumentStore implements DocumentStore {
     @Override
     public InputStream openContent(DocumentRecord document) throws IOException {
         try {
-            return new Download(s3.getObject(b -> b.bucket(bucket).key(key(document.id()))));
+            String key = key(document.id(), document.contentVersion());
+            return new Download(s3.getObject(b -> b.bucket(bucket).key(key)));
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException("no document with this id is stored");
         } catch (SdkException e) {
@@ -231,7 +243,45 @@ public final class S3DocumentStore implements DocumentStore {
         if (!records.delete(tenant, documentId)) {
             return false;
         }
-        transactions.afterCommit(() -> deleteObject(key(documentId), null));
+        transactions.afterCommit(() -> deleteObjects(documentId));
+        return true;
+    }
+
+    /**
+     * Locks the row, puts the new bytes as the next version's object beside the current one, switches the row and
+     * commits, then deletes the current object. A download that opened the current object just before may be cut
+     * short by that (unlike a file, S3 does not promise to finish a get of an object deleted meanwhile): the client
+     * sees a broken download, never altered bytes, and a retry reads the new object. As in the file store, the row stays locked while the object is
+     * put (the maintenance command's own connection, not one serving requests), so that two runs never both put it.
+     * Once put, the new object is never deleted here on a failure (a row might name it): the sweep removes it if no
+     * row does.
+     */
+    @Override
+    public boolean replaceContent(PendingContent content, DocumentRecord current, DocumentRecord replacement)
+            throws IOException {
+        String id = current.id();
+        try (Connection connection = transactions.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!DocumentRecords.lockForSwitch(connection, current)) {
+                    connection.rollback();
+                    return false;
+                }
+                put(content, key(id, replacement.contentVersion()));
+                DocumentRecords.switchContent(connection, current, replacement);
+                connection.commit();
+            } catch (SQLException | IOException | RuntimeException | Error e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+        deleteObject(key(id, current.contentVersion()), null);
         return true;
     }
 
@@ -245,9 +295,9 @@ public final class S3DocumentStore implements DocumentStore {
         Instant cutoff = Instant.now().minus(minAge);
         try {
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-                String id = object.key().substring(prefix.length());
-                if (DocumentIds.isWellFormed(id) && object.lastModified().isBefore(cutoff)
-                        && !records.referenced(id)) {
+                DocumentIds.ContentName name = DocumentIds.parseContentName(object.key().substring(prefix.length()));
+                if (name != null && object.lastModified().isBefore(cutoff)
+                        && !records.referenced(name.documentId(), name.version())) {
                     s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
                     deleted++;
                 }
@@ -271,11 +321,27 @@ public final class S3DocumentStore implements DocumentStore {
         s3.close();
     }
 
-    private String key(String documentId) {
-        if (!DocumentIds.isWellFormed(documentId)) {
-            throw new IllegalArgumentException("Not a document id");
+    /** The object of a version of a document's bytes: {@code <prefix><id>}, then {@code <prefix><id>.v1} and so on. */
+    private String key(String documentId, int version) {
+        return prefix + DocumentIds.contentName(documentId, version);
+    }
+
+    /**
+     * Deletes every version of a document's bytes, once its row is gone: the objects listed under its id (another
+     * id may begin with it, so each key is checked). A failure leaves orphans for the sweep.
+     */
+    private void deleteObjects(String documentId) {
+        try {
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + documentId))
+                    .contents()) {
+                DocumentIds.ContentName name = DocumentIds.parseContentName(object.key().substring(prefix.length()));
+                if (name != null && name.documentId().equals(documentId)) {
+                    deleteObject(object.key(), null);
+                }
+            }
+        } catch (RuntimeException leftForTheSweep) {
+            // the row is gone: nobody reads these bytes any more
         }
-        return prefix + documentId;
     }
 
     /** Removes an object whose row is gone or never came; a failure leaves an orphan for the sweep. */

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patientdocs.config.S3Config;
 import org.patientdocs.error.ServiceException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The S3 store against a real S3-compatible server (S3Proxy, in this JVM) and an in-memory H2. */
@@ -149,10 +150,10 @@ class S3DocumentStoreTest {
         DocumentRecord kept = create(record(PATIENT, 1), new byte[] {1});
         String orphan = DocumentIds.newId();
         client.putObject(b -> b.bucket(S3ProxyServer.BUCKET).key(prefix + orphan),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[] {2}));
+                RequestBody.fromBytes(new byte[] {2}));
         String notADocument = prefix + "notes/readme.txt";
         client.putObject(b -> b.bucket(S3ProxyServer.BUCKET).key(notADocument),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[] {3}));
+                RequestBody.fromBytes(new byte[] {3}));
         client.createMultipartUpload(b -> b.bucket(S3ProxyServer.BUCKET).key(prefix + DocumentIds.newId()));
 
         assertEquals(0, store.deleteOrphans(Duration.ofHours(1)), "young leftovers may belong to uploads in flight");
@@ -161,6 +162,58 @@ class S3DocumentStoreTest {
         assertEquals(List.of(notADocument, prefix + kept.id()).stream().sorted().toList(), S3.keys(prefix));
         assertEquals(0, client.listMultipartUploads(b -> b.bucket(S3ProxyServer.BUCKET).prefix(prefix)).uploads()
                 .size());
+    }
+
+    @Test
+    void replacingContentSwitchesTheRowToTheNextVersionsObjectAndRemovesTheOldOnly() throws Exception {
+        DocumentRecord current = create(record(PATIENT, 3), new byte[] {1, 2, 3});
+        WrappedKey key = new WrappedKey("k", new byte[] {9});
+        // what a run that crashed after putting the new object left under its key
+        put(prefix + current.id() + ".v1", new byte[] {7, 7, 7, 7});
+
+        try (PendingContent next = store.receive(new ByteArrayInputStream(new byte[] {4, 5}), 100)) {
+            assertTrue(store.replaceContent(next, current, current.withKey(key, 1)));
+        }
+
+        DocumentRecord switched = records.find(TENANT, current.id()).orElseThrow();
+        assertEquals(1, switched.contentVersion());
+        assertEquals("k", switched.key().keyId());
+        assertEquals(3, switched.fileSizeBytes(), "the row keeps the size of the document as uploaded");
+        try (InputStream in = store.openContent(switched.withStoredSize(2))) {
+            assertArrayEquals(new byte[] {4, 5}, in.readAllBytes());
+        }
+        assertEquals(List.of(prefix + current.id() + ".v1"), S3.keys(prefix), "the old object is gone");
+        try (PendingContent again = store.receive(new ByteArrayInputStream(new byte[] {6}), 100)) {
+            assertFalse(store.replaceContent(again, current, current.withKey(key, 1)),
+                    "the row no longer refers to the bytes this replacement was made from");
+        }
+        try (InputStream in = store.openContent(switched.withStoredSize(2))) {
+            assertArrayEquals(new byte[] {4, 5}, in.readAllBytes(), "and the switched bytes are untouched");
+        }
+        assertTrue(store.delete(TENANT, current.id()));
+        assertEquals(List.of(), S3.keys(prefix), "deleting the document deletes the new version");
+    }
+
+    @Test
+    void theSweepKeepsTheVersionARowNamesAndRemovesTheOthers() throws Exception {
+        DocumentRecord current = create(record(PATIENT, 1), new byte[] {1});
+        try (PendingContent next = store.receive(new ByteArrayInputStream(new byte[] {2}), 100)) {
+            assertTrue(store.replaceContent(next, current, current.withKey(new WrappedKey("k", new byte[] {9}), 1)));
+        }
+        DocumentRecord unversioned = create(record(PATIENT, 1), new byte[] {3});
+        // the old version of one left by a crash after the switch, the next version of the other by a crash before
+        put(prefix + current.id(), new byte[] {1});
+        put(prefix + unversioned.id() + ".v1", new byte[] {4});
+
+        assertEquals(2, store.deleteOrphans(Duration.ZERO));
+        assertEquals(List.of(prefix + current.id() + ".v1", prefix + unversioned.id()).stream().sorted().toList(),
+                S3.keys(prefix));
+
+        // the objects of an id that begins with the deleted one's belong to another document
+        String longer = prefix + unversioned.id() + "x";
+        put(longer, new byte[] {5});
+        assertTrue(store.delete(TENANT, unversioned.id()));
+        assertEquals(List.of(prefix + current.id() + ".v1", longer).stream().sorted().toList(), S3.keys(prefix));
     }
 
     @Test
@@ -190,6 +243,10 @@ class S3DocumentStoreTest {
                 () -> new S3DocumentStore(config, dataDir.resolve("spool"), records, transactions));
         assertEquals("s3.bucket no-such-bucket cannot be reached at " + S3.endpoint() + " (s3.region us-east-1):"
                 + " S3 answered 404 NoSuchBucket", refused.getMessage());
+    }
+
+    private void put(String key, byte[] content) {
+        client.putObject(b -> b.bucket(S3ProxyServer.BUCKET).key(key), RequestBody.fromBytes(content));
     }
 
     private DocumentRecord create(DocumentRecord record, byte[] content) throws IOException {
