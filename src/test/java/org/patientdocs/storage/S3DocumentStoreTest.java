@@ -11,11 +11,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -115,6 +117,44 @@ class S3DocumentStoreTest {
             store.abandon(pending, abandoned.id());
         }
         assertEquals(List.of(prefix + record.id()), S3.keys(prefix));
+    }
+
+    @Test
+    void withEncryptionOverItTheCiphertextIsPreparedBeforeTheTransactionAndTheStoreIsClosedThroughTheLayer()
+            throws Exception {
+        DocumentStore encrypted = EncryptedDocumentStore.over(store, Keyring.parse(Keyring.newKeyring("k"), "test"),
+                true, records);
+        byte[] content = ContentSpoolTest.randomBytes(3000);
+        DocumentRecord record = record(PATIENT, content.length);
+        try (PendingContent pending = encrypted.receive(new ByteArrayInputStream(content), 10_000)) {
+            encrypted.prepare(pending, record.id());
+            assertEquals(List.of(prefix + record.id()), S3.keys(prefix), "stored before the row");
+            String prepared = client.headObject(b -> b.bucket(S3ProxyServer.BUCKET).key(prefix + record.id())).eTag();
+            encrypted.create(pending, record);
+            assertEquals(prepared, client.headObject(b -> b.bucket(S3ProxyServer.BUCKET).key(prefix + record.id()))
+                    .eTag(), "the row refers to the ciphertext prepared, not to one encrypted anew");
+        }
+        byte[] stored = client.getObjectAsBytes(b -> b.bucket(S3ProxyServer.BUCKET).key(prefix + record.id()))
+                .asByteArray();
+        assertTrue(stored.length > content.length && !Arrays.equals(Arrays.copyOf(stored, 100),
+                Arrays.copyOf(content, 100)), "the object is ciphertext");
+        DocumentRecord created = records.find(TENANT, record.id()).orElseThrow();
+        try (InputStream in = encrypted.openContent(created)) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+
+        DocumentRecord abandoned = record(PATIENT, 10);
+        try (PendingContent pending = encrypted.receive(new ByteArrayInputStream(new byte[10]), 10_000)) {
+            encrypted.prepare(pending, abandoned.id());
+            encrypted.abandon(pending, abandoned.id());
+        }
+        assertEquals(List.of(prefix + record.id()), S3.keys(prefix), "the abandoned ciphertext is gone");
+        try (var spooled = Files.list(dataDir.resolve("spool"))) {
+            assertEquals(0, spooled.count(), "no spool file is left, plaintext or ciphertext");
+        }
+
+        encrypted.close();
+        assertThrows(RuntimeException.class, () -> store.openContent(created), "the S3 client is closed");
     }
 
     @Test
