@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,6 +49,7 @@ import org.patientdocs.auth.ScopeNames;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.storage.S3ProxyServer;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -288,8 +290,7 @@ final class TestService implements AutoCloseable {
     /** Whether the document store holds bytes of the document: its file, its chunk rows, or its object. */
     boolean storesContent(String documentId) throws IOException, SQLException {
         if (usesS3Store()) {
-            return s3().keys(config.documents().s3().prefix() + documentId).contains(
-                    config.documents().s3().prefix() + documentId);
+            return !storedObjects(documentId).isEmpty();
         }
         if (usesDatabaseStore()) {
             try (Connection connection = connect();
@@ -311,8 +312,9 @@ final class TestService implements AutoCloseable {
     void loseContent(String documentId) throws IOException, SQLException {
         if (usesS3Store()) {
             try (S3Client client = s3().client()) {
-                client.deleteObject(b -> b.bucket(config.documents().s3().bucket())
-                        .key(config.documents().s3().prefix() + documentId));
+                for (String key : storedObjects(documentId)) {
+                    client.deleteObject(b -> b.bucket(config.documents().s3().bucket()).key(key));
+                }
             }
             return;
         }
@@ -334,13 +336,28 @@ final class TestService implements AutoCloseable {
 
     /** A file of the file store holding bytes of the document: {@code <id>}, or a later version {@code <id>.v1}. */
     private static boolean isStoredFileOf(Path file, String documentId) {
-        String name = file.getFileName().toString();
-        return name.equals(documentId) || name.startsWith(documentId + ".v");
+        return isContentNameOf(file.getFileName().toString(), documentId);
     }
 
-    /** Whether a test can read and change the bytes this store holds behind the service's back. */
-    boolean canEditStoredBytes() {
-        return config.documents().store() == ServiceConfig.Documents.Store.FILESYSTEM || usesDatabaseStore();
+    /** The name of the document's bytes, in a file or object: {@code <id>}, or a later version {@code <id>.v1}. */
+    private static boolean isContentNameOf(String name, String documentId) {
+        return name.equals(documentId) || name.matches(Pattern.quote(documentId) + "\\.v[1-9][0-9]*");
+    }
+
+    /** The keys of the S3 objects holding bytes of the document (another id may begin with its id). */
+    private List<String> storedObjects(String documentId) {
+        String prefix = config.documents().s3().prefix();
+        return s3().keys(prefix + documentId).stream()
+                .filter(key -> isContentNameOf(key.substring(prefix.length()), documentId)).toList();
+    }
+
+    /** The key of the one S3 object holding the document's bytes. */
+    private String storedObject(String documentId) {
+        List<String> found = storedObjects(documentId);
+        if (found.size() != 1) {
+            throw new IllegalStateException(found.size() + " stored objects of the document");
+        }
+        return found.get(0);
     }
 
     /** The bytes the store holds for a document, as they are at rest (encrypted or not). */
@@ -358,6 +375,12 @@ final class TestService implements AutoCloseable {
                 }
             }
             return bytes.toByteArray();
+        }
+        if (usesS3Store()) {
+            try (S3Client client = s3().client()) {
+                return client.getObjectAsBytes(b -> b.bucket(config.documents().s3().bucket())
+                        .key(storedObject(documentId))).asByteArray();
+            }
         }
         return Files.readAllBytes(storedFile(documentId));
     }
@@ -399,6 +422,17 @@ final class TestService implements AutoCloseable {
             }
             return;
         }
+        if (usesS3Store()) {
+            // an object is rewritten whole: S3 changes no byte in place
+            String key = storedObject(documentId);
+            byte[] bytes = storedBytes(documentId);
+            bytes[Math.toIntExact(offset)] ^= (byte) 0xFF;
+            try (S3Client client = s3().client()) {
+                client.putObject(b -> b.bucket(config.documents().s3().bucket()).key(key),
+                        RequestBody.fromBytes(bytes));
+            }
+            return;
+        }
         try (FileChannel file = FileChannel.open(storedFile(documentId), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             ByteBuffer one = ByteBuffer.allocate(1);
@@ -409,9 +443,6 @@ final class TestService implements AutoCloseable {
     }
 
     private Path storedFile(String documentId) throws IOException {
-        if (!canEditStoredBytes()) {
-            throw new UnsupportedOperationException("the " + config.documents().store() + " store");
-        }
         try (var files = Files.walk(config.storage().documentsDir())) {
             List<Path> found = files.filter(p -> isStoredFileOf(p, documentId)).toList();
             if (found.size() != 1) {
@@ -434,7 +465,6 @@ final class TestService implements AutoCloseable {
         return S3ProxyServer.at(config.documents().s3().endpoint());
     }
 
-    /** A connection of the test's own to the service's database. */
     /**
      * Every patient and document row of every tenant, every column, and the stored files: what a change would change,
      * for a test to compare before and after a request that must change nothing.
@@ -461,6 +491,7 @@ final class TestService implements AutoCloseable {
         return String.join("\n", rows);
     }
 
+    /** A connection of the test's own to the service's database. */
     Connection connect() throws SQLException {
         ServiceConfig.Database database = config.database();
         return DriverManager.getConnection(database.url(), database.user(), database.password());
