@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.S3ProxyServer;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -52,29 +56,46 @@ class S3OutageIT {
     void startService() throws Exception {
         assumeTrue(TestDatabase.documentStore().equals("s3"), "S3 outages concern the s3 store only");
         s3 = S3ProxyServer.startOwn();
+        start(Map.of());
+    }
+
+    /** The service on this test's S3Proxy, with the settings added; a patient to upload to. */
+    private void start(Map<String, String> added) throws Exception {
         // a pool of two connections, which two uploads could take; S3's timeout well above the pool's wait
-        service = TestService.start(Map.of("db.pool-size", "2", "db.connect-timeout-ms", "1000",
+        Map<String, String> settings = new HashMap<>(Map.of("db.pool-size", "2", "db.connect-timeout-ms", "1000",
                 "s3.endpoint", s3.endpoint().toString(), "s3.timeout-ms", "5000",
                 "s3.part-size-bytes", Integer.toString(PART), "upload.max-bytes", Integer.toString(80 << 20),
                 "documents.orphan-min-age-seconds", "0"));
+        settings.putAll(added);
+        service = TestService.start(settings);
         logs = new CapturedLogs();
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"" + PATIENT + "\"}").statusCode());
     }
 
     @AfterEach
     void stopService() throws Exception {
+        try {
+            closeService();
+        } finally {
+            if (s3 != null) {
+                s3.close();
+            }
+        }
+    }
+
+    /** Stops the service; what it logged named no document and no object. */
+    private void closeService() throws Exception {
         if (logs != null) {
             logs.close();
             String prefix = service.config.documents().s3().prefix();
             for (String line : logs.lines()) {
                 assertFalse(DOCUMENT_ID.matcher(line).find() || line.contains(prefix), "logged an id or key: " + line);
             }
+            logs = null;
         }
         if (service != null) {
             service.close();
-        }
-        if (s3 != null) {
-            s3.close();
+            service = null;
         }
     }
 
@@ -149,6 +170,23 @@ class S3OutageIT {
 
     @Test
     void uploadsWaitingForASilentS3HoldNoDatabaseConnection() throws Exception {
+        uploadsWaitForS3WithoutAConnection();
+    }
+
+    @Test
+    void encryptedUploadsWaitingForASilentS3HoldNoDatabaseConnectionEither() throws Exception {
+        closeService();
+        Path keyring = Files.writeString(Files.createTempFile("keyring", ".json"), Keyring.newKeyring("k1"));
+        try {
+            start(Map.of("documents.encryption", "on", "documents.encryption.keyring-file", keyring.toString()));
+            uploadsWaitForS3WithoutAConnection();
+        } finally {
+            Files.delete(keyring);
+        }
+    }
+
+    /** Two uploads wait for S3, as many as the pool has connections, while a listing is served. */
+    private void uploadsWaitForS3WithoutAConnection() throws Exception {
         CountDownLatch held = s3.holdEverything(2);
         List<CompletableFuture<HttpResponse<String>>> uploads = List.of(uploadAsync(Samples.pdf(1000)),
                 uploadAsync(Samples.pdf(1000)));
