@@ -105,7 +105,8 @@ public final class ConfigLoader {
                 new ServiceConfig.Storage(dataDir),
                 new ServiceConfig.Documents(choice("documents.store", ServiceConfig.Documents.Store.class),
                         Duration.ofSeconds(number(ServiceConfig.Documents.SWEEP_INTERVAL_SECONDS)),
-                        Duration.ofSeconds(number(ServiceConfig.Documents.ORPHAN_MIN_AGE_SECONDS)), encryption()),
+                        Duration.ofSeconds(number(ServiceConfig.Documents.ORPHAN_MIN_AGE_SECONDS)), encryption(),
+                        s3()),
                 new ServiceConfig.Upload(number(ServiceConfig.Upload.MAX_BYTES),
                         (int) number(ServiceConfig.Upload.MAX_ARCHIVE_ENTRIES),
                         number(ServiceConfig.Upload.MAX_UNPACKED_BYTES),
@@ -179,6 +180,12 @@ public final class ConfigLoader {
                 (int) number(ClientLimits.MAX_WAITING_BODIES), Duration.ofMillis(number(ClientLimits.BODY_WAIT_MS)));
     }
 
+    private S3Config s3() {
+        return new S3Config(url(S3Config.ENDPOINT), get("s3.region"), get("s3.bucket"), get("s3.prefix"),
+                bool("s3.path-style-access"), Duration.ofMillis(number(S3Config.TIMEOUT_MS)),
+                (int) number(S3Config.MAX_CONNECTIONS), number(S3Config.PART_SIZE_BYTES));
+    }
+
     /** An entry of {@code auth.api-key-sha256}: {@code hash:tenant}, or a bare hash of the default tenant's key. */
     private static ServiceConfig.Auth.ApiKey apiKey(String entry) {
         int colon = entry.indexOf(':');
@@ -211,6 +218,27 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             throw invalid(ServiceConfig.Http.PUBLIC_BASE_URL, "must be an absolute http(s) URL", value);
         }
+    }
+
+    /** The URL the key holds, or null when empty; whether it is the right kind of URL is the record's to say. */
+    private URI url(String key) {
+        String value = get(key);
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            return new URI(value);
+        } catch (URISyntaxException e) {
+            throw invalid(key, "must be a URL", value);
+        }
+    }
+
+    private boolean bool(String key) {
+        String value = required(key);
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw invalid(key, "must be true or false", value);
     }
 
     private List<String> list(String key) {

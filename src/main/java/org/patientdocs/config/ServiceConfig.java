@@ -122,8 +122,11 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      * @param sweepInterval how often unreferenced bytes are looked for after the sweep at start-up; zero: only then
      * @param orphanMinAge  how old unreferenced bytes must be before the sweep deletes them: younger ones may belong
      *                      to an upload that is still committing its row
+     * @param encryption    encryption at rest, over whichever store
+     * @param s3            where the {@code s3} store keeps the bytes
      */
-    public record Documents(Store store, Duration sweepInterval, Duration orphanMinAge, Encryption encryption) {
+    public record Documents(Store store, Duration sweepInterval, Duration orphanMinAge, Encryption encryption,
+                            S3Config s3) {
 
         static final Range SWEEP_INTERVAL_SECONDS =
                 new Range("documents.orphan-sweep-interval-seconds", 0, 7 * 24 * 3600);
@@ -131,22 +134,23 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
 
         public Documents {
             if (store == null) {
-                throw invalid("documents.store", "must be filesystem or database", "");
+                throw invalid("documents.store", "must be filesystem or database or s3", "");
             }
             SWEEP_INTERVAL_SECONDS.check(sweepInterval.toSeconds());
             ORPHAN_MIN_AGE_SECONDS.check(orphanMinAge.toSeconds());
             if (encryption == null) {
                 throw invalid("documents.encryption", "must be on or off", "");
             }
+            if (store == Store.S3) {
+                s3.requireComplete();
+            }
         }
 
-        /** Documents stored as they arrive, unencrypted, with no keyring. */
-        public Documents(Store store, Duration sweepInterval, Duration orphanMinAge) {
-            this(store, sweepInterval, orphanMinAge, Encryption.OFF);
-        }
-
-        /** {@code filesystem}: files under the data directory; {@code database}: chunked rows in the database. */
-        public enum Store { FILESYSTEM, DATABASE }
+        /**
+         * {@code filesystem}: files under the data directory; {@code database}: chunked rows in the database;
+         * {@code s3}: objects in an S3-compatible bucket.
+         */
+        public enum Store { FILESYSTEM, DATABASE, S3 }
 
         /**
          * Encryption at rest of document bytes, the same over every store.

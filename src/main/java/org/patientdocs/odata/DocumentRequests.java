@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Metrics;
@@ -79,11 +80,23 @@ final class DocumentRequests {
                     FileNames.checked(received.fileName(), kind), kind.mimeType(), pending.size(),
                     received.documentType(), received.description(), caller.subject(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS), pending.sha256Hex());
-            services.transactions().atomically(() -> {
-                store.create(pending, record);
-                stored.accept(record);
-                return null;
-            });
+            // outside the transaction, which holds a pooled connection from its start
+            store.prepare(pending, record.id());
+            AtomicBoolean begun = new AtomicBoolean();
+            try {
+                services.transactions().atomically(() -> {
+                    begun.set(true);
+                    store.create(pending, record);
+                    stored.accept(record);
+                    return null;
+                });
+            } catch (RuntimeException | Error e) {
+                if (!begun.get()) {
+                    // no row can refer to the prepared bytes; once create ran, it cleans up after itself
+                    store.abandon(pending, record.id());
+                }
+                throw e;
+            }
             return new Upload(record, received.fromForm());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

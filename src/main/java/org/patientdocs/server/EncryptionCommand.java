@@ -13,6 +13,7 @@ import org.patientdocs.error.SafeTrace;
 import org.patientdocs.query.Dialect;
 import org.patientdocs.storage.DataSources;
 import org.patientdocs.storage.DocumentRecords;
+import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EncryptionMaintenance;
 import org.patientdocs.storage.Transactions;
 
@@ -52,11 +53,10 @@ final class EncryptionCommand {
     static int run(String command, ServiceConfig config, PrintStream out, PrintStream err, int batchSize,
                    LongConsumer afterBatch) {
         try (HikariDataSource pool = DataSources.open(config.database(),
-                Dialect.fromJdbcUrl(config.database().url()))) {
-            Transactions transactions = new Transactions(pool);
-            DocumentRecords records = new DocumentRecords(pool);
-            EncryptionMaintenance maintenance = new EncryptionMaintenance(
-                    ServiceRuntime.documentStore(config, transactions, records), records, batchSize);
+                Dialect.fromJdbcUrl(config.database().url()));
+             DocumentStore store = ServiceRuntime.documentStore(config, new Transactions(pool),
+                     new DocumentRecords(pool))) {
+            EncryptionMaintenance maintenance = new EncryptionMaintenance(store, new DocumentRecords(pool), batchSize);
             if (REWRAP_KEYS.equals(command)) {
                 out.println("rewrapping data keys with the primary key " + maintenance.primaryKeyId());
                 long moved = maintenance.rewrapKeys(afterBatch);

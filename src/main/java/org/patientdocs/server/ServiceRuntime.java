@@ -46,6 +46,7 @@ import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.PatientStore;
 import org.patientdocs.storage.RateBuckets;
+import org.patientdocs.storage.S3DocumentStore;
 import org.patientdocs.storage.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,13 +128,14 @@ public final class ServiceRuntime implements AutoCloseable {
         AuditLog auditLog = null;
         Server server = null;
         ServiceMetrics metrics = new ServiceMetrics();
+        Services services = null;
         try {
             metrics.watch(dataSource);
             auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
             metrics.watch(auditDataSource);
             Transactions transactions = new Transactions(dataSource);
             auditLog = new AuditLog(auditDataSource, transactions, dialect);
-            Services services = services(config, transactions, dialect, auditTrail.apply(auditLog));
+            services = services(config, transactions, dialect, auditTrail.apply(auditLog));
             sweepOrphans(services);
             Authenticator authenticator = Authenticator.create(config);
             Health health = Health.of(config, dataSource, authenticator);
@@ -153,6 +155,9 @@ public final class ServiceRuntime implements AutoCloseable {
             } catch (Exception stop) {
                 e.addSuppressed(stop);
             } finally {
+                if (services != null) {
+                    services.documentStore().close();
+                }
                 closeAudit(auditLog, auditDataSource);
                 dataSource.close();
                 metrics.close();
@@ -204,9 +209,17 @@ public final class ServiceRuntime implements AutoCloseable {
         DocumentStore store = switch (config.documents().store()) {
             case FILESYSTEM -> new FileDocumentStore(config.storage().documentsDir(), records, transactions);
             case DATABASE -> new DatabaseDocumentStore(config.storage().spoolDir(), dataSource, records);
+            case S3 -> new S3DocumentStore(config.documents().s3(), config.storage().spoolDir(), records,
+                    transactions);
         };
-        return EncryptedDocumentStore.over(store, Keyring.load(config), config.documents().encryption().encryptNew(),
-                records);
+        try {
+            return EncryptedDocumentStore.over(store, Keyring.load(config),
+                    config.documents().encryption().encryptNew(), records);
+        } catch (RuntimeException e) {
+            // a keyring that stops the start must not leave the S3 store's connections open
+            store.close();
+            throw e;
+        }
     }
 
     /** The sweep after the one at start-up, every {@code documents.orphan-sweep-interval-seconds}; null if zero. */
@@ -364,12 +377,16 @@ public final class ServiceRuntime implements AutoCloseable {
             server.stop();
         } finally {
             try {
-                closeAudit(auditLog, auditDataSource);
+                services.documentStore().close();
             } finally {
-                dataSource.close();
-                metrics.close();
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
+                try {
+                    closeAudit(auditLog, auditDataSource);
+                } finally {
+                    dataSource.close();
+                    metrics.close();
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         }

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.BiPredicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,8 +30,6 @@ import java.util.regex.Pattern;
 final class DocumentFiles {
 
     private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
-    /** A stored file's name: the document id, and the version of its bytes after the first. */
-    private static final Pattern VERSIONED = Pattern.compile("(.+?)(?:\\.v([1-9][0-9]{0,8}))?");
 
     private final Path root;
     private final ContentSpool spool;
@@ -172,14 +169,13 @@ final class DocumentFiles {
         int deleted = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
             for (Path file : files) {
-                Matcher name = VERSIONED.matcher(file.getFileName().toString());
-                if (!name.matches()) {
+                DocumentIds.ContentName name = DocumentIds.parseContentName(file.getFileName().toString());
+                if (name == null) {
                     continue;
                 }
-                String id = name.group(1);
-                int version = name.group(2) == null ? 0 : Integer.parseInt(name.group(2));
-                if (DocumentIds.isWellFormed(id) && shard.equals(pathOf(id).getParent()) && isOlder(file, cutoff)
-                        && !isReferenced.test(id, version) && Files.deleteIfExists(file)) {
+                String id = name.documentId();
+                if (shard.equals(pathOf(id).getParent()) && isOlder(file, cutoff)
+                        && !isReferenced.test(id, name.version()) && Files.deleteIfExists(file)) {
                     deleted++;
                 }
             }
@@ -205,10 +201,8 @@ final class DocumentFiles {
 
     /** Where a version of a document's bytes lives: {@code <root>/<shard>/<id>}, then {@code <id>.v1} and so on. */
     Path pathOf(String documentId, int version) {
-        if (!DocumentIds.isWellFormed(documentId) || version < 0) {
-            throw new IllegalArgumentException("Not a document id");
-        }
-        return root.resolve(shardOf(documentId)).resolve(version == 0 ? documentId : documentId + ".v" + version);
+        String name = DocumentIds.contentName(documentId, version);
+        return root.resolve(shardOf(documentId)).resolve(name);
     }
 
     private static String shardOf(String documentId) {

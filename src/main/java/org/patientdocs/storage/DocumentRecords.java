@@ -187,7 +187,10 @@ public final class DocumentRecords {
                 + " AND key_id IS NULL FOR UPDATE", current.id(), current.contentVersion());
     }
 
-    /** Whether a row of any tenant refers to this version of this document's bytes: what the file sweep asks. */
+    /**
+     * Whether a row of any tenant refers to this version of this document's bytes: what the sweeps of files and objects
+     * ask, which serve no request and keep every tenant's bytes alike.
+     */
     boolean referenced(String id, int contentVersion) {
         try {
             return Statements.exists(dataSource, "SELECT 1 FROM document WHERE id = ? AND content_version = ?", id,
@@ -200,18 +203,6 @@ public final class DocumentRecords {
     public boolean exists(String tenant, String id) {
         try {
             return Statements.exists(dataSource, "SELECT 1 FROM document WHERE tenant_id = ? AND id = ?", tenant, id);
-        } catch (SQLException e) {
-            throw StoreFailure.of(e);
-        }
-    }
-
-    /**
-     * Whether a row of any tenant has this id: what the sweep of unreferenced bytes asks, which serves no request and
-     * keeps every tenant's bytes alike.
-     */
-    public boolean referenced(String id) {
-        try {
-            return Statements.exists(dataSource, "SELECT 1 FROM document WHERE id = ?", id);
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }

@@ -19,7 +19,7 @@ import org.patientdocs.error.ServiceException;
  * </ul>
  * Implementations are thread-safe.
  */
-public interface DocumentStore {
+public interface DocumentStore extends AutoCloseable {
 
     /**
      * Receives an upload into the local spool, computing its size, SHA-256 and leading bytes. The stream is read to
@@ -30,11 +30,31 @@ public interface DocumentStore {
     PendingContent receive(InputStream in, long maxBytes) throws IOException;
 
     /**
-     * Stores the received bytes under {@code record.id()} (as version {@code record.contentVersion()}) and inserts the
-     * record: afterwards both are durable, or, when this throws, neither is visible. The caller still closes
-     * {@code content}. With encryption at rest ({@link EncryptedDocumentStore}) the content is the ciphertext: its
-     * size and SHA-256 are those of the bytes to store, while the record's are those of the document as uploaded; a
-     * store checking what it stored compares with the content's.
+     * Moves the received bytes towards their store before the transaction that will insert their row begins, where
+     * that takes long and needs no database (a transfer to S3), so that no pooled connection waits on it;
+     * {@link #create} then finds them stored. Nothing is visible before {@code create}: bytes prepared but never
+     * referenced by a row are the {@linkplain #deleteOrphans sweep}'s. Optional: by default {@code create} does it all.
+     * The bytes are those of a new document, the first version of its content; with encryption at rest, the layer
+     * encrypts them here already and prepares the ciphertext.
+     *
+     * @throws ServiceException.ServiceUnavailable when the store cannot be reached
+     */
+    default void prepare(PendingContent content, String documentId) throws IOException {
+    }
+
+    /**
+     * Removes what {@link #prepare} stored when {@link #create} was never called for it (the transaction could not
+     * begin). Never fails: what it cannot remove is left for the sweep.
+     */
+    default void abandon(PendingContent content, String documentId) {
+    }
+
+    /**
+     * Stores the received bytes under {@code record.id()} (as version {@code record.contentVersion()}), unless
+     * {@link #prepare} did, and inserts the record: afterwards both are durable, or, when this throws, neither is
+     * visible. The caller still closes {@code content}. With encryption at rest ({@link EncryptedDocumentStore}) the
+     * content is the ciphertext: its size and SHA-256 are those of the bytes to store, while the record's are those
+     * of the document as uploaded; a store checking what it stored compares with the content's.
      *
      * @throws ServiceException.NotFound           when the patient was deleted meanwhile
      * @throws ServiceException.ServiceUnavailable when the database cannot be reached
@@ -80,4 +100,9 @@ public interface DocumentStore {
      * @return how many leftovers were deleted
      */
     int deleteOrphans(Duration minAge) throws IOException;
+
+    /** Releases what the store holds beyond the database (the S3 store's connections); nothing for the others. */
+    @Override
+    default void close() {
+    }
 }

@@ -81,15 +81,54 @@ public final class EncryptedDocumentStore implements DocumentStore {
         return store.receive(in, maxBytes);
     }
 
+    /**
+     * Encrypts the content with a new data key and lets the store below prepare the ciphertext (an S3 put before the
+     * row's transaction begins); {@link #create} then stores the row with that key. The ciphertext's spool file is
+     * closed with the content.
+     */
+    @Override
+    public void prepare(PendingContent content, String documentId) throws IOException {
+        if (!encryptNew) {
+            store.prepare(content, documentId);
+            return;
+        }
+        store.prepare(encrypted(content, documentId).ciphertext(), documentId);
+    }
+
+    @Override
+    public void abandon(PendingContent content, String documentId) {
+        PendingContent.Encrypted encrypted = content.encryptedFor(documentId);
+        store.abandon(encrypted == null ? content : encrypted.ciphertext(), documentId);
+    }
+
     @Override
     public void create(PendingContent content, DocumentRecord record) throws IOException {
         if (!encryptNew) {
             store.create(content, record);
             return;
         }
+        PendingContent.Encrypted encrypted = encrypted(content, record.id());
+        store.create(encrypted.ciphertext(), record.withKey(encrypted.key(), record.contentVersion()));
+    }
+
+    /** The content encrypted for the document: as {@link #prepare} made it, else now, with a new data key. */
+    private PendingContent.Encrypted encrypted(PendingContent content, String documentId) throws IOException {
+        PendingContent.Encrypted prepared = content.encryptedFor(documentId);
+        if (prepared != null) {
+            return prepared;
+        }
         byte[] dataKey = ContentCipher.newDataKey();
-        try (PendingContent encrypted = ContentCipher.encrypt(content, dataKey, record.id())) {
-            store.create(encrypted, record.withKey(keyring.wrap(dataKey, record.id()), record.contentVersion()));
+        try {
+            PendingContent ciphertext = ContentCipher.encrypt(content, dataKey, documentId);
+            try {
+                PendingContent.Encrypted encrypted = new PendingContent.Encrypted(ciphertext,
+                        keyring.wrap(dataKey, documentId), documentId);
+                content.attach(encrypted);
+                return encrypted;
+            } catch (RuntimeException | Error e) {
+                ciphertext.close();
+                throw e;
+            }
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
@@ -170,5 +209,10 @@ public final class EncryptedDocumentStore implements DocumentStore {
     @Override
     public int deleteOrphans(Duration minAge) throws IOException {
         return store.deleteOrphans(minAge);
+    }
+
+    @Override
+    public void close() {
+        store.close();
     }
 }

@@ -20,6 +20,8 @@ public final class PendingContent implements AutoCloseable {
     private byte[] sha256;
     private boolean committed;
     private boolean closed;
+    private String storedAs;
+    private Encrypted encrypted;
 
     /**
      * @param sha256  the content's digest, or null to compute it from the file when first asked for
@@ -76,12 +78,45 @@ public final class PendingContent implements AutoCloseable {
         committed = true;
     }
 
+    /** Records that a copy of the content is stored under the document id (the file itself stays the spool's). */
+    void markStored(String documentId) {
+        storedAs = documentId;
+    }
+
+    /** Whether a copy of the content is stored under the document id already. */
+    boolean isStoredAs(String documentId) {
+        return documentId.equals(storedAs);
+    }
+
     /**
-     * Deletes the temporary file unless the content was committed. Never fails: a file that cannot be deleted now
+     * The content encrypted for a document ahead of being stored ({@link EncryptedDocumentStore#prepare}), with the
+     * data key it was encrypted with, wrapped.
+     */
+    record Encrypted(PendingContent ciphertext, WrappedKey key, String documentId) {
+    }
+
+    /** Keeps the encrypted copy of this content until the document is created; closed with this content. */
+    void attach(Encrypted copy) {
+        if (encrypted != null) {
+            encrypted.ciphertext().close();
+        }
+        encrypted = copy;
+    }
+
+    /** The encrypted copy of this content made for the document, or null. */
+    Encrypted encryptedFor(String documentId) {
+        return encrypted != null && encrypted.documentId().equals(documentId) ? encrypted : null;
+    }
+
+    /**
+     * Deletes the temporary file unless the content was committed, and the encrypted copy's unless that was. Never fails: a file that cannot be deleted now
      * is left to {@link ContentSpool#deleteStale}, run by the orphan sweep.
      */
     @Override
     public void close() {
+        if (encrypted != null) {
+            encrypted.ciphertext().close();
+        }
         if (!committed && !closed) {
             closed = true;
             try {

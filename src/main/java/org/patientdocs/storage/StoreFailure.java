@@ -7,11 +7,14 @@ import java.util.Set;
 
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
- * Turns a database failure into what the client should see: a busy or unreachable database is 503 (try again), a
- * value the client's query cannot compute over the data is 400, anything else an internal error. The SQL and its
- * message travel only as the cause, for the log.
+ * Turns a failure of the stores into what the client should see: a busy or unreachable database or S3 service is 503
+ * (try again), a value the client's query cannot compute over the data is 400, anything else an internal error. The
+ * SQL, the object key and their messages travel only as the cause, for the log ({@code SafeTrace} drops messages).
  */
 public final class StoreFailure {
 
@@ -40,6 +43,20 @@ public final class StoreFailure {
             return new ServiceException.ServiceUnavailable("The database is unavailable; try again shortly", e);
         }
         return new Unexpected(e);
+    }
+
+    /**
+     * A failed call to S3: no answer in time, no connection (refused, or none free in the pool within the timeout), a
+     * connection broken midway, or S3 saying it is busy or failing (5xx) is 503; anything else (access denied, a
+     * missing bucket: the configuration's fault) an internal error.
+     */
+    static RuntimeException of(SdkException e) {
+        if (e instanceof SdkClientException || e instanceof SdkServiceException service && (service.statusCode() >= 500
+                || service.isThrottlingException())) {
+            return new ServiceException.ServiceUnavailable("The document storage is unavailable; try again shortly",
+                    e);
+        }
+        return new Unexpected("document storage operation failed", e);
     }
 
     /**
@@ -80,10 +97,14 @@ public final class StoreFailure {
         return false;
     }
 
-    /** A database failure with no meaning for the client: reported as 500 with a request id. */
+    /** A database or S3 failure with no meaning for the client: reported as 500 with a request id. */
     public static final class Unexpected extends RuntimeException {
         Unexpected(SQLException cause) {
-            super("database operation failed", cause);
+            this("database operation failed", cause);
+        }
+
+        Unexpected(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The benchmark's command line: {@code --name value} pairs, every one optional. {@link #USAGE} lists them.
  *
- * @param documents  the document stores the transfer suite measures ({@code filesystem}, {@code database})
+ * @param documents  the document stores the transfer suite measures ({@code filesystem}, {@code database},
+ *                   {@code s3})
  * @param encryption whether the transfer suite also measures each store with encryption at rest, next to without
  * @param dbUrl      for the forked transfer JVM only: the database its services use (made by the parent)
  */
@@ -27,8 +28,9 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
               --iterations N                 timed requests per query scenario (default 200)
               --warmup N                     untimed rounds before timing (default 20; transfers: at most 5)
               --clients N                    concurrent clients for requests per second (default 4)
-              --documents S[,S]              document stores for the transfer suite: filesystem, database
-                                             (default: filesystem on h2, both on postgres)
+              --documents S[,S]              document stores for the transfer suite: filesystem, database, s3
+                                             (S3Proxy in the transfer JVM; default: filesystem on h2, all
+                                             three on postgres)
               --encryption off|on            on: the transfer suite also measures each store with encryption
                                              at rest (documents.encryption=on), next to without (default off)
               --transfer-iterations N        timed 25 MB downloads and uploads per store (default 20)
@@ -53,11 +55,11 @@ record BenchOptions(String store, String suite, int patients, int docs, int iter
         }
         String store = choice(values, "store", "h2", "h2", "postgres");
         List<String> documents = new ArrayList<>();
-        String defaultDocuments = store.equals("postgres") ? "filesystem,database" : "filesystem";
+        String defaultDocuments = store.equals("postgres") ? "filesystem,database,s3" : "filesystem";
         for (String kind : values.getOrDefault("documents", defaultDocuments).split(",")) {
             String trimmed = kind.trim().toLowerCase(Locale.ROOT);
-            if (!trimmed.equals("filesystem") && !trimmed.equals("database")) {
-                throw new IllegalArgumentException("--documents takes filesystem and/or database, got " + kind);
+            if (!List.of("filesystem", "database", "s3").contains(trimmed)) {
+                throw new IllegalArgumentException("--documents takes filesystem, database and/or s3, got " + kind);
             }
             documents.add(trimmed);
         }

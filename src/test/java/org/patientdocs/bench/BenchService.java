@@ -29,6 +29,7 @@ import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.server.ServiceRuntime;
 import org.patientdocs.storage.AuditTrail;
+import org.patientdocs.storage.S3ProxyServer;
 
 /**
  * The real service, started in this JVM on a free port of 127.0.0.1 in production auth mode with a signing key and an
@@ -54,7 +55,7 @@ final class BenchService implements AutoCloseable {
     }
 
     /**
-     * @param documentsStore {@code filesystem} or {@code database}
+     * @param documentsStore {@code filesystem}, {@code database} or {@code s3} (this JVM's S3Proxy)
      * @param dataDir        the service's data directory (document bytes, upload spool)
      */
     static BenchService start(BenchDatabase database, String documentsStore, Path dataDir) throws Exception {
@@ -92,6 +93,14 @@ final class BenchService implements AutoCloseable {
         settings.put("db.user", database.user());
         settings.put("db.password", database.password());
         settings.put("documents.store", documentsStore);
+        if (documentsStore.equals("s3")) {
+            S3ProxyServer s3 = S3ProxyServer.shared();
+            settings.put("s3.endpoint", s3.endpoint().toString());
+            settings.put("s3.region", S3ProxyServer.REGION);
+            settings.put("s3.bucket", S3ProxyServer.BUCKET);
+            settings.put("s3.path-style-access", "true");
+            settings.put("s3.prefix", "bench-" + UUID.randomUUID() + "/");
+        }
         settings.put("auth.mode", "production");
         settings.put("auth.issuer", ISSUER);
         settings.put("auth.audience", AUDIENCE);

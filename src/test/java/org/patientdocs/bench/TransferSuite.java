@@ -37,11 +37,13 @@ import org.patientdocs.storage.DocumentRecord;
 import org.patientdocs.storage.DocumentRecords;
 import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.PendingContent;
+import org.patientdocs.storage.S3ProxyServer;
 
 /**
  * The transfer suite, run in a JVM of its own with {@code -Xmx256m} (started by {@link Benchmark}): for each document
  * store, the rate of 25 MiB {@code $value} downloads and multipart uploads next to a plain Jetty servlet in the same
- * JVM serving the same file and reading and discarding the same body ({@link PlainJetty}), measured in alternation;
+ * JVM serving the same file and reading and discarding the same body ({@link PlainJetty}), measured in alternation
+ * (for the s3 store, next to S3Proxy's own get and put of the same bytes, {@link S3Floor});
  * then the heap while {@code --parallel} downloads and then as many uploads run at once. With {@code --encryption on},
  * each store also with encryption at rest, its transfers alternating with those without.
  */
@@ -65,6 +67,13 @@ public final class TransferSuite {
 
     public static void main(String[] args) throws Exception {
         BenchOptions options = BenchOptions.parse(args);
+        if (options.documents().contains("s3")) {
+            // the s3 store's SDK takes its credentials from its default chain, here the JVM's system properties
+            System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
+            System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+            // on disk, as a real S3's objects are outside the service's heap
+            S3ProxyServer.keepSharedObjectsIn(options.workDir().resolve("transfer").resolve("s3proxy"));
+        }
         Path dir = Files.createDirectories(options.workDir().resolve("transfer"));
         ServiceLog.toFile(options.workDir().resolve("service-transfer.log"));
         Path source = writeSource(dir.resolve("source.pdf"));
@@ -97,7 +106,8 @@ public final class TransferSuite {
              BenchService encryptedService = options.encryption() ? encrypted(database, store, dataDir) : null;
              HikariDataSource probePool = store.equals("database")
                      ? DataSources.open(service.config.database(), Dialect.fromJdbcUrl(service.config.database().url()))
-                     : null) {
+                     : null;
+             S3Floor s3 = store.equals("s3") ? new S3Floor(source) : null) {
             DatabaseDocumentStore probeStore = probePool == null ? null : new DatabaseDocumentStore(
                     dataDir.resolve("database-probe"), probePool, new DocumentRecords(probePool));
             Service target = new Service(service, "T-" + store);
@@ -113,11 +123,14 @@ public final class TransferSuite {
             URI file = plain.base.resolve("file");
             URI discard = plain.base.resolve("discard");
 
+            // the s3 store's floor is S3Proxy's own get and put of the same bytes; the others' a plain servlet's
+            Rate downloadFloor = s3 != null ? s3::getRate : () -> downloadRate(file, Map.of());
+            Rate uploadFloor = s3 != null ? s3::putRate : () -> uploadRate(discard, 204);
             for (int i = 0; i < Math.min(options.warmup(), 5); i++) {
                 downloadRate(download, service.credentials());
-                downloadRate(file, Map.of());
+                downloadFloor.measure();
                 target.delete(target.upload());
-                uploadRate(discard, 204);
+                uploadFloor.measure();
                 if (encrypted != null) {
                     downloadRate(encryptedDownload, encryptedService.credentials());
                     encrypted.delete(encrypted.upload());
@@ -134,15 +147,16 @@ public final class TransferSuite {
             Samples durable = new Samples();
             for (int i = 0; i < options.transferIterations(); i++) {
                 serviceDownload.add(downloadRate(download, service.credentials()));
-                plainDownload.add(downloadRate(file, Map.of()));
+                plainDownload.add(downloadFloor.measure());
                 long started = System.nanoTime();
                 String uploaded = target.upload();
                 serviceUpload.add(rate(System.nanoTime() - started));
                 target.delete(uploaded);
-                plainUpload.add(uploadRate(discard, 204));
+                plainUpload.add(uploadFloor.measure());
                 spool.add(spoolRate(dataDir, store.equals("filesystem")));
                 hash.add(hashRate());
-                durable.add(probeStore != null ? databaseRate(probeStore, target.patient) : diskRate(dataDir));
+                durable.add(probeStore != null ? databaseRate(probeStore, target.patient)
+                        : s3 != null ? s3.putRate() : diskRate(dataDir));
                 if (encrypted != null) {
                     // alternating with the unencrypted transfers above, so that both meet the same machine
                     encryptedDownloads.add(downloadRate(encryptedDownload, encryptedService.credentials()));
@@ -305,8 +319,14 @@ public final class TransferSuite {
         return rate(System.nanoTime() - started);
     }
 
+    /** One timed transfer of the document: its MiB/s. */
+    @FunctionalInterface
+    private interface Rate {
+        double measure() throws IOException;
+    }
+
     /** MiB/s of moving one document in the given nanoseconds. */
-    private static double rate(long nanos) {
+    static double rate(long nanos) {
         return DOCUMENT_BYTES / 1048576.0 / (nanos / 1e9);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +100,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theS3StoreTakesItsSettingsFromTheEnvironmentAndTheRestFromTheFile() throws IOException {
+        Properties defaults = bundled();
+        defaults.setProperty("data.dir", dataDir.toString());
+        ServiceConfig config = new ConfigLoader(defaults, Map.of("DOCUMENTS_STORE", "s3",
+                "S3_ENDPOINT", "http://127.0.0.1:9000", "S3_REGION", "eu-central-1", "S3_BUCKET", "patient-documents",
+                "S3_PATH_STYLE_ACCESS", "true", "S3_TIMEOUT_MS", "2500"), new Properties()).toConfig();
+        S3Config s3 = config.documents().s3();
+        assertEquals(ServiceConfig.Documents.Store.S3, config.documents().store());
+        assertEquals(new S3Config(URI.create("http://127.0.0.1:9000"), "eu-central-1", "patient-documents",
+                "documents/", true, Duration.ofMillis(2500), 50, 8L * 1024 * 1024), s3);
+    }
+
+    @Test
     void environmentVariablesOverrideTheNewKeys() throws IOException {
         Properties defaults = bundled();
         defaults.setProperty("data.dir", dataDir.toString());
@@ -148,7 +162,16 @@ class ConfigLoaderTest {
                 + " was 'app.example.org'",
         "http.cors.allowed-origins | \"*, https://a.example\" | http.cors.allowed-origins must list origins such as"
                 + " https://app.example.org (scheme, host and port, no path, not even /), or be * alone, was '*'",
-        "documents.store | s3 | documents.store must be filesystem or database, was 's3'",
+        "documents.store | blob | documents.store must be filesystem or database or s3, was 'blob'",
+        "documents.store | s3 | s3.bucket must be set when documents.store is s3, was ''",
+        "s3.endpoint | minio:9000 | s3.endpoint must be an http(s) URL such as http://127.0.0.1:9000, without path or"
+                + " query, was 'minio:9000'",
+        "s3.bucket | My_Bucket | s3.bucket must be an S3 bucket name (3..63 of a-z, 0-9, '.' and '-'), was 'My_Bucket'",
+        "s3.prefix | /documents/ | s3.prefix must be printable ASCII without spaces, not start with /, at most 512"
+                + " characters, was '/documents/'",
+        "s3.path-style-access | yes | s3.path-style-access must be true or false, was 'yes'",
+        "s3.timeout-ms | 50 | s3.timeout-ms must be an integer in 100..600000, was '50'",
+        "s3.part-size-bytes | 1048576 | s3.part-size-bytes must be an integer in 5242880..5368709120, was '1048576'",
         "db.connect-timeout-ms | 100 | db.connect-timeout-ms must be an integer in 250..600000, was '100'",
         "db.connect-timeout-ms | soon | db.connect-timeout-ms must be an integer in 250..600000, was 'soon'",
         "documents.orphan-sweep-interval-seconds | -1 | documents.orphan-sweep-interval-seconds must be an integer"

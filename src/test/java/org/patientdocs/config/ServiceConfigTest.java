@@ -53,7 +53,7 @@ class ServiceConfigTest {
                         "db.connect-timeout-ms must be an integer in 250..600000, was '249'"),
                 broken("no data directory", () -> new ServiceConfig.Storage(null), "data.dir must be set, was ''"),
                 broken("no document store", () -> documents(null, 0, 0),
-                        "documents.store must be filesystem or database, was ''"),
+                        "documents.store must be filesystem or database or s3, was ''"),
                 broken("a negative sweep interval", () -> documents(ServiceConfig.Documents.Store.FILESYSTEM, -1, 0),
                         "documents.orphan-sweep-interval-seconds must be an integer in 0..604800, was '-1'"),
                 broken("an orphan age over a week", () -> documents(ServiceConfig.Documents.Store.DATABASE, 0,
@@ -188,7 +188,12 @@ class ServiceConfigTest {
 
     private static ServiceConfig.Documents documents(ServiceConfig.Documents.Store store, long sweepSeconds,
                                                      long minAgeSeconds) {
-        return new ServiceConfig.Documents(store, Duration.ofSeconds(sweepSeconds), Duration.ofSeconds(minAgeSeconds));
+        return new ServiceConfig.Documents(store, Duration.ofSeconds(sweepSeconds), Duration.ofSeconds(minAgeSeconds),
+                ServiceConfig.Documents.Encryption.OFF, s3(null, "", ""));
+    }
+
+    private static S3Config s3(URI endpoint, String bucket, String prefix) {
+        return new S3Config(endpoint, "us-east-1", bucket, prefix, true, Duration.ofSeconds(10), 50, 8L << 20);
     }
 
     private static ServiceConfig.Auth auth(ServiceConfig.Auth.Mode mode, String issuer, String jwks,

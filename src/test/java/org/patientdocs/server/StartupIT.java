@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.storage.S3ProxyServer;
 
 /**
  * Starting the service as an operator does ({@code java -jar target/documents-odata.jar}): what it prints on a
@@ -100,6 +101,14 @@ class StartupIT {
             settings.put("db.user", database.user());
             environment.put("DB_PASSWORD", database.password());
             settings.put("documents.store", TestDatabase.documentStore());
+        }
+        if (TestDatabase.documentStore().equals("s3")) {
+            // the jar's own SDK, with the credentials in the environment, as a deployment has them
+            S3ProxyServer s3 = S3ProxyServer.shared();
+            settings.putAll(Map.of("s3.endpoint", s3.endpoint().toString(), "s3.region", S3ProxyServer.REGION,
+                    "s3.bucket", S3ProxyServer.BUCKET, "s3.path-style-access", "true", "s3.prefix", "startup/"));
+            environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+            environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
         }
         try (AutoCloseable dropped = database;
              JarProcess service = JarProcess.start(dataDir, settings, environment)) {

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,13 +48,17 @@ import org.patientdocs.auth.Caller;
 import org.patientdocs.auth.ScopeNames;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.storage.S3ProxyServer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The real service for integration tests: started on a free port over a fresh database and a temporary data
  * directory, in production auth mode with a signing key and an API key generated here, called over HTTP.
  * <p>
  * The database and the document store are this test run's ({@link TestDatabase}: the build runs the integration
- * suite once on H2 with documents on the file system and once on PostgreSQL with documents in the database);
+ * suite on H2 with documents on the file system, on PostgreSQL with documents in the database, and on PostgreSQL with
+ * documents in S3, on this JVM's {@link S3ProxyServer});
  * overrides of {@code db.url} or {@code documents.store} pick others. When a test fails, the service's log lines
  * of that test are printed ({@link ServerLogOnFailure}).
  */
@@ -139,8 +145,26 @@ final class TestService implements AutoCloseable {
         settings.put("shutdown.delay-seconds", "0");
         settings.put("shutdown.grace-seconds", "5");
         settings.putAll(overrides);
+        if ("s3".equals(settings.get("documents.store"))) {
+            s3Defaults(settings);
+        }
         ServiceConfig config = ConfigLoader.fromOverrides(settings);
         return new TestService(dataDir, config, ServiceRuntime.start(config, rateLimitClock), key, owned);
+    }
+
+    /**
+     * The S3 store on this JVM's S3Proxy unless the overrides name another. The objects of the services on one
+     * database (several instances of one deployment) share a prefix; other databases' services never see them.
+     */
+    private static void s3Defaults(Map<String, String> settings) {
+        settings.putIfAbsent("s3.endpoint", S3ProxyServer.shared().endpoint().toString());
+        settings.putIfAbsent("s3.region", S3ProxyServer.REGION);
+        settings.putIfAbsent("s3.bucket", S3ProxyServer.BUCKET);
+        settings.putIfAbsent("s3.path-style-access", "true");
+        settings.putIfAbsent("s3.prefix", "it-" + UUID.nameUUIDFromBytes(settings.get("db.url").getBytes(
+                StandardCharsets.UTF_8)) + "/");
+        // large enough for the uploads of most tests to go in one piece, small enough for some to go in parts
+        settings.putIfAbsent("s3.part-size-bytes", Long.toString(5L * 1024 * 1024));
     }
 
     /** A token of the default tenant (the tenant of {@link #API_KEY}) with every scope. */
@@ -249,6 +273,9 @@ final class TestService implements AutoCloseable {
                 files = all.filter(Files::isRegularFile).count();
             }
         }
+        if (usesS3Store()) {
+            return files + s3().keys(config.documents().s3().prefix()).size();
+        }
         if (!usesDatabaseStore()) {
             return files;
         }
@@ -263,8 +290,11 @@ final class TestService implements AutoCloseable {
         }
     }
 
-    /** Whether the document store holds bytes of the document: its file, or its chunk rows. */
+    /** Whether the document store holds bytes of the document: its file, its chunk rows, or its object. */
     boolean storesContent(String documentId) throws IOException, SQLException {
+        if (usesS3Store()) {
+            return !storedObjects(documentId).isEmpty();
+        }
         if (usesDatabaseStore()) {
             try (Connection connection = connect();
                  PreparedStatement statement = connection.prepareStatement(
@@ -283,6 +313,14 @@ final class TestService implements AutoCloseable {
 
     /** Removes a document's bytes behind the service's back, wherever they are stored. */
     void loseContent(String documentId) throws IOException, SQLException {
+        if (usesS3Store()) {
+            try (S3Client client = s3().client()) {
+                for (String key : storedObjects(documentId)) {
+                    client.deleteObject(b -> b.bucket(config.documents().s3().bucket()).key(key));
+                }
+            }
+            return;
+        }
         if (usesDatabaseStore()) {
             try (Connection connection = connect();
                  PreparedStatement statement = connection.prepareStatement(
@@ -301,13 +339,28 @@ final class TestService implements AutoCloseable {
 
     /** A file of the file store holding bytes of the document: {@code <id>}, or a later version {@code <id>.v1}. */
     private static boolean isStoredFileOf(Path file, String documentId) {
-        String name = file.getFileName().toString();
-        return name.equals(documentId) || name.startsWith(documentId + ".v");
+        return isContentNameOf(file.getFileName().toString(), documentId);
     }
 
-    /** Whether a test can read and change the bytes this store holds behind the service's back. */
-    boolean canEditStoredBytes() {
-        return config.documents().store() == ServiceConfig.Documents.Store.FILESYSTEM || usesDatabaseStore();
+    /** The name of the document's bytes, in a file or object: {@code <id>}, or a later version {@code <id>.v1}. */
+    private static boolean isContentNameOf(String name, String documentId) {
+        return name.equals(documentId) || name.matches(Pattern.quote(documentId) + "\\.v[1-9][0-9]*");
+    }
+
+    /** The keys of the S3 objects holding bytes of the document (another id may begin with its id). */
+    private List<String> storedObjects(String documentId) {
+        String prefix = config.documents().s3().prefix();
+        return s3().keys(prefix + documentId).stream()
+                .filter(key -> isContentNameOf(key.substring(prefix.length()), documentId)).toList();
+    }
+
+    /** The key of the one S3 object holding the document's bytes. */
+    private String storedObject(String documentId) {
+        List<String> found = storedObjects(documentId);
+        if (found.size() != 1) {
+            throw new IllegalStateException(found.size() + " stored objects of the document");
+        }
+        return found.get(0);
     }
 
     /** The bytes the store holds for a document, as they are at rest (encrypted or not). */
@@ -325,6 +378,12 @@ final class TestService implements AutoCloseable {
                 }
             }
             return bytes.toByteArray();
+        }
+        if (usesS3Store()) {
+            try (S3Client client = s3().client()) {
+                return client.getObjectAsBytes(b -> b.bucket(config.documents().s3().bucket())
+                        .key(storedObject(documentId))).asByteArray();
+            }
         }
         return Files.readAllBytes(storedFile(documentId));
     }
@@ -366,6 +425,17 @@ final class TestService implements AutoCloseable {
             }
             return;
         }
+        if (usesS3Store()) {
+            // an object is rewritten whole: S3 changes no byte in place
+            String key = storedObject(documentId);
+            byte[] bytes = storedBytes(documentId);
+            bytes[Math.toIntExact(offset)] ^= (byte) 0xFF;
+            try (S3Client client = s3().client()) {
+                client.putObject(b -> b.bucket(config.documents().s3().bucket()).key(key),
+                        RequestBody.fromBytes(bytes));
+            }
+            return;
+        }
         try (FileChannel file = FileChannel.open(storedFile(documentId), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             ByteBuffer one = ByteBuffer.allocate(1);
@@ -376,9 +446,6 @@ final class TestService implements AutoCloseable {
     }
 
     private Path storedFile(String documentId) throws IOException {
-        if (!canEditStoredBytes()) {
-            throw new UnsupportedOperationException("the " + config.documents().store() + " store");
-        }
         try (var files = Files.walk(config.storage().documentsDir())) {
             List<Path> found = files.filter(p -> isStoredFileOf(p, documentId)).toList();
             if (found.size() != 1) {
@@ -392,7 +459,15 @@ final class TestService implements AutoCloseable {
         return config.documents().store() == ServiceConfig.Documents.Store.DATABASE;
     }
 
-    /** A connection of the test's own to the service's database. */
+    boolean usesS3Store() {
+        return config.documents().store() == ServiceConfig.Documents.Store.S3;
+    }
+
+    /** The S3Proxy the service stores in: this JVM's shared one, or one a test started for itself. */
+    private S3ProxyServer s3() {
+        return S3ProxyServer.at(config.documents().s3().endpoint());
+    }
+
     /**
      * Every patient and document row of every tenant, every column, and the stored files: what a change would change,
      * for a test to compare before and after a request that must change nothing.
@@ -419,6 +494,7 @@ final class TestService implements AutoCloseable {
         return String.join("\n", rows);
     }
 
+    /** A connection of the test's own to the service's database. */
     Connection connect() throws SQLException {
         ServiceConfig.Database database = config.database();
         return DriverManager.getConnection(database.url(), database.user(), database.password());
@@ -433,6 +509,10 @@ final class TestService implements AutoCloseable {
             try {
                 if (ownDatabase != null) {
                     ownDatabase.close();
+                    if (usesS3Store()) {
+                        // the database is gone, and so is every document of the prefix
+                        s3().deleteAll(config.documents().s3().prefix());
+                    }
                 }
             } finally {
                 deleteDataDir();

@@ -7,12 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class StoreFailureTest {
 
@@ -23,6 +29,28 @@ class StoreFailureTest {
         RuntimeException mapped = StoreFailure.of(failure);
         assertInstanceOf(ServiceException.ServiceUnavailable.class, mapped);
         assertSame(failure, mapped.getCause(), "the cause is kept for the log");
+    }
+
+    @Test
+    void anS3ServiceOutOfReachSilentOrFailingIsUnavailable() {
+        for (SdkException failure : List.of(SdkClientException.create("connection refused"),
+                ApiCallTimeoutException.create(2000), s3Answer(503, "SlowDown"), s3Answer(500, "InternalError"))) {
+            RuntimeException mapped = StoreFailure.of(failure);
+            assertInstanceOf(ServiceException.ServiceUnavailable.class, mapped, failure.toString());
+            assertSame(failure, mapped.getCause(), "the cause is kept for the log");
+        }
+    }
+
+    @Test
+    void anS3RefusalOfTheServicesRequestIsAnInternalError() {
+        for (int status : new int[] {400, 403, 404}) {
+            assertInstanceOf(StoreFailure.Unexpected.class, StoreFailure.of(s3Answer(status, "AccessDenied")));
+        }
+    }
+
+    private static S3Exception s3Answer(int status, String code) {
+        return (S3Exception) S3Exception.builder().statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build()).build();
     }
 
     @Test
