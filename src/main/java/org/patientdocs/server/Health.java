@@ -19,6 +19,7 @@ import org.patientdocs.auth.Authenticator;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.Json;
 import org.patientdocs.error.SafeTrace;
+import org.patientdocs.storage.DocumentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +71,15 @@ final class Health {
     /**
      * The checks of the running service: {@code database} (a pooled connection the database confirms),
      * {@code document_store} (a file written, synced and deleted where uploads are received; with the file system
-     * store, its directory writable too; the database store's bytes live in the database checked already),
+     * store, its directory writable too; with the S3 store, its bucket answering; the database store's bytes live in
+     * the database checked already),
      * {@code migrations} (applied: the pool is only opened after Flyway migrated the schema, and the service does not
      * start otherwise) and {@code signing_keys} (keys to verify tokens with; a JWKS URL is fetched if it was not yet).
      */
-    static Health of(ServiceConfig config, DataSource dataSource, Authenticator authenticator) {
+    static Health of(ServiceConfig config, DataSource dataSource, DocumentStore store, Authenticator authenticator) {
         return new Health(List.of(
                 new Check("database", () -> databaseAnswers(dataSource)),
-                new Check("document_store", () -> documentStoreWritable(config)),
+                new Check("document_store", () -> documentStoreWritable(config) && store.reachable()),
                 new Check("migrations", () -> true),
                 new Check("signing_keys", authenticator::keysLoaded)));
     }

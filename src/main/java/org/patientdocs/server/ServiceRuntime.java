@@ -138,7 +138,7 @@ public final class ServiceRuntime implements AutoCloseable {
             services = services(config, transactions, dialect, auditTrail.apply(auditLog));
             sweepOrphans(services);
             Authenticator authenticator = Authenticator.create(config);
-            Health health = Health.of(config, dataSource, authenticator);
+            Health health = Health.of(config, dataSource, services.documentStore(), authenticator);
             GracefulStop stop = new GracefulStop(health, config.operations());
             server = jetty(config, services, authenticator, RateBuckets.open(dataSource, dialect, rateLimitClock),
                     health, stop, metrics);

@@ -101,6 +101,14 @@ public interface DocumentStore extends AutoCloseable {
      */
     int deleteOrphans(Duration minAge) throws IOException;
 
+    /**
+     * Whether the store's own service answers now (the S3 bucket): what a readiness check asks. The local spool and
+     * the database are checked apart; stores without a service of their own are always reachable.
+     */
+    default boolean reachable() {
+        return true;
+    }
+
     /** Releases what the store holds beyond the database (the S3 store's connections); nothing for the others. */
     @Override
     default void close() {

@@ -212,6 +212,11 @@ public final class EncryptedDocumentStore implements DocumentStore {
     }
 
     @Override
+    public boolean reachable() {
+        return store.reachable();
+    }
+
+    @Override
     public void close() {
         store.close();
     }

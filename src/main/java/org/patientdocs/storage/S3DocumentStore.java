@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.patientdocs.config.S3Config;
+import org.patientdocs.error.SafeTrace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -52,6 +55,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * AWS SDK's default chain.
  */
 public final class S3DocumentStore implements DocumentStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3DocumentStore.class);
 
     private final S3Client s3;
     private final String bucket;
@@ -109,6 +114,18 @@ public final class S3DocumentStore implements DocumentStore {
             builder.endpointOverride(config.endpoint());
         }
         return builder.build();
+    }
+
+    /** The bucket answers (within {@code s3.timeout-ms}); a failure is logged without the bucket's objects' names. */
+    @Override
+    public boolean reachable() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            return true;
+        } catch (SdkException e) {
+            LOG.warn("the S3 bucket cannot be reached: {}", SafeTrace.describe(e));
+            return false;
+        }
     }
 
     /**

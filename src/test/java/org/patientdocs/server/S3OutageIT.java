@@ -131,6 +131,24 @@ class S3OutageIT {
     }
 
     @Test
+    void readyIsFalseWhileS3IsDownAndTrueOnceItIsBack() throws Exception {
+        assertEquals(200, ready().statusCode());
+        s3.stop();
+        HttpResponse<String> down = ready();
+        assertEquals(503, down.statusCode(), down.body());
+        assertTrue(down.body().contains("\"document_store\":\"down\""), down.body());
+        assertTrue(down.body().contains("\"database\":\"up\""), down.body());
+        s3.start();
+        HttpResponse<String> up = ready();
+        assertEquals(200, up.statusCode(), up.body());
+    }
+
+    private HttpResponse<String> ready() throws Exception {
+        return service.send(HttpRequest.newBuilder(service.base.resolve("health/ready")).timeout(PROMPTLY).GET()
+                .build());
+    }
+
+    @Test
     void s3StoppedMidDownloadAbortsTheDownloadInsteadOfEndingItShort() throws Exception {
         // larger than every buffer between S3 and the client, so that most of it is still in S3 when S3 stops
         byte[] large = Samples.pdf(64 << 20);
