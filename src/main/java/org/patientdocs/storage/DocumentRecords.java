@@ -1,5 +1,6 @@
 package org.patientdocs.storage;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -178,13 +179,47 @@ public final class DocumentRecords {
                 current.contentVersion()) == 1;
     }
 
+    /** Stores a new version of a document's bytes beside the current one. */
+    @FunctionalInterface
+    interface VersionWriter {
+        void write() throws IOException;
+    }
+
     /**
-     * Locks the row for the rest of the connection's transaction if it still refers to the unencrypted bytes
-     * {@code current} names; whether it does. Readers are not held up (both databases read without locks).
+     * Switches the row from the unencrypted bytes {@code current} names to {@code replacement}'s, with the new bytes
+     * written by {@code newVersion} while the row is locked (readers are not held up: both databases read without
+     * locks), in a transaction of its own: the stores whose bytes live outside the database (files, objects) replace
+     * content this way. Holding the lock while the bytes are written lets a run after a crash replace what the crashed
+     * run left under the new name, and keeps two runs at once from both writing it. The caller removes the old bytes
+     * once this returns true; the new ones, once written, are never removed here (a row might name them).
+     *
+     * @return false, with nothing switched, when the row no longer refers to {@code current}'s bytes
      */
-    static boolean lockForSwitch(Connection connection, DocumentRecord current) throws SQLException {
-        return Statements.exists(connection, "SELECT 1 FROM document WHERE id = ? AND content_version = ?"
-                + " AND key_id IS NULL FOR UPDATE", current.id(), current.contentVersion());
+    boolean switchLocked(DocumentRecord current, DocumentRecord replacement, VersionWriter newVersion)
+            throws IOException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!Statements.exists(connection, "SELECT 1 FROM document WHERE id = ? AND content_version = ?"
+                        + " AND key_id IS NULL FOR UPDATE", current.id(), current.contentVersion())) {
+                    connection.rollback();
+                    return false;
+                }
+                newVersion.write();
+                switchContent(connection, current, replacement);
+                connection.commit();
+                return true;
+            } catch (SQLException | IOException | RuntimeException | Error e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
     }
 
     /**

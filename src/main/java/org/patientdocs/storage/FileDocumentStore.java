@@ -3,8 +3,6 @@ package org.patientdocs.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -55,36 +53,17 @@ public final class FileDocumentStore implements DocumentStore {
     }
 
     /**
-     * Locks the row, stores the new bytes as the next version's file beside the current one, switches the row and
-     * commits, then removes the current file: a download that opened it keeps reading it (on POSIX file systems)
-     * until it is done. Holding the row's lock while the file is written lets a run after a crash replace what the
-     * crashed run left under that name, and keeps two runs at once from both writing it. Once written, the new file
-     * is never deleted here on a failure (a row might name it): the sweep removes it if no row does.
+     * Stores the new bytes as the next version's file beside the current one while the row is locked, switches the
+     * row ({@link DocumentRecords#switchLocked}), then removes the current file: a download that opened it keeps
+     * reading it (on POSIX file systems) until it is done. A new file no row names is the sweep's.
      */
     @Override
     public boolean replaceContent(PendingContent content, DocumentRecord current, DocumentRecord replacement)
             throws IOException {
         String id = current.id();
-        try (Connection connection = transactions.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                if (!DocumentRecords.lockForSwitch(connection, current)) {
-                    connection.rollback();
-                    return false;
-                }
-                files.replace(content, id, replacement.contentVersion());
-                DocumentRecords.switchContent(connection, current, replacement);
-                connection.commit();
-            } catch (SQLException | IOException | RuntimeException | Error e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw StoreFailure.of(e);
+        if (!records.switchLocked(current, replacement,
+                () -> files.replace(content, id, replacement.contentVersion()))) {
+            return false;
         }
         deleteFile(id, current.contentVersion(), null);
         return true;

@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -265,38 +263,18 @@ public final class S3DocumentStore implements DocumentStore {
     }
 
     /**
-     * Locks the row, puts the new bytes as the next version's object beside the current one, switches the row and
-     * commits, then deletes the current object. A download that opened the current object just before may be cut
-     * short by that (unlike a file, S3 does not promise to finish a get of an object deleted meanwhile): the client
-     * sees a broken download, never altered bytes, and a retry reads the new object. As in the file store, the row stays locked while the object is
-     * put (the maintenance command's own connection, not one serving requests), so that two runs never both put it.
-     * Once put, the new object is never deleted here on a failure (a row might name it): the sweep removes it if no
-     * row does.
+     * Puts the new bytes as the next version's object beside the current one while the row is locked, switches the
+     * row ({@link DocumentRecords#switchLocked}), then deletes the current object. A download that opened the current
+     * object just before may be cut short by that (unlike a file, S3 does not promise to finish a get of an object
+     * deleted meanwhile): the client sees a broken download, never altered bytes, and a retry reads the new object. A
+     * new object no row names is the sweep's.
      */
     @Override
     public boolean replaceContent(PendingContent content, DocumentRecord current, DocumentRecord replacement)
             throws IOException {
         String id = current.id();
-        try (Connection connection = transactions.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                if (!DocumentRecords.lockForSwitch(connection, current)) {
-                    connection.rollback();
-                    return false;
-                }
-                put(content, key(id, replacement.contentVersion()));
-                DocumentRecords.switchContent(connection, current, replacement);
-                connection.commit();
-            } catch (SQLException | IOException | RuntimeException | Error e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw StoreFailure.of(e);
+        if (!records.switchLocked(current, replacement, () -> put(content, key(id, replacement.contentVersion())))) {
+            return false;
         }
         deleteObject(key(id, current.contentVersion()), null);
         return true;
