@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +59,8 @@ public final class TransferSuite {
     private final PlainJetty plain;
     private final Path source;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** With {@code --encryption on}: the run's keyring, which every service of the run reads. */
+    private Path keyringFile;
 
     private TransferSuite(BenchOptions options, PlainJetty plain, Path source) {
         this.options = options;
@@ -102,8 +105,13 @@ public final class TransferSuite {
     }
 
     private TransferReport.StoreResult measure(BenchDatabase database, String store, Path dataDir) throws Exception {
-        try (BenchService service = BenchService.start(database, store, dataDir);
-             BenchService encryptedService = options.encryption() ? encrypted(database, store, dataDir) : null;
+        // with --encryption on both services read with the run's one keyring, as every instance of a deployment
+        // does: the database is shared, and the start refuses rows encrypted with a key its keyring lacks
+        Map<String, String> keyring = options.encryption()
+                ? Map.of("documents.encryption.keyring-file", keyring(dataDir).toString()) : Map.of();
+        try (BenchService service = BenchService.start(database, store, dataDir, keyring);
+             BenchService encryptedService = options.encryption() ? encrypted(database, store, dataDir, keyring)
+                     : null;
              HikariDataSource probePool = store.equals("database")
                      ? DataSources.open(service.config.database(), Dialect.fromJdbcUrl(service.config.database().url()))
                      : null;
@@ -192,12 +200,22 @@ public final class TransferSuite {
         }
     }
 
-    /** The same store with encryption at rest, in a data directory of its own, with a keyring made for the run. */
-    private static BenchService encrypted(BenchDatabase database, String store, Path dataDir) throws Exception {
+    /** The same store with encryption at rest, in a data directory of its own. */
+    private static BenchService encrypted(BenchDatabase database, String store, Path dataDir,
+                                          Map<String, String> keyring) throws Exception {
         Path encryptedDir = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-encrypted"));
-        Path keyring = Files.writeString(encryptedDir.resolve("keyring.json"), Keyring.newKeyring("bench-1"));
-        return BenchService.start(database, store, encryptedDir, Map.of("documents.encryption", "on",
-                "documents.encryption.keyring-file", keyring.toString()));
+        Map<String, String> settings = new HashMap<>(keyring);
+        settings.put("documents.encryption", "on");
+        return BenchService.start(database, store, encryptedDir, settings);
+    }
+
+    /** The run's keyring, made at its first use beside the stores' data directories. */
+    private Path keyring(Path dataDir) throws IOException {
+        if (keyringFile == null) {
+            keyringFile = Files.writeString(Files.createDirectories(dataDir.getParent()).resolve("keyring.json"),
+                    Keyring.newKeyring("bench-1"));
+        }
+        return keyringFile;
     }
 
     /** Runs the task on {@code --parallel} threads at once and returns their results. */
