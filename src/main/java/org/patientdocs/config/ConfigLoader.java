@@ -102,7 +102,8 @@ public final class ConfigLoader {
                 new ServiceConfig.Database(dbUrl, get("db.user"), get("db.password"),
                         (int) number(ServiceConfig.Database.POOL_SIZE),
                         Duration.ofMillis(number(ServiceConfig.Database.CONNECT_TIMEOUT_MS))),
-                new ServiceConfig.Storage(dataDir),
+                new ServiceConfig.Storage(dataDir, get("backup.dir").isEmpty() ? null
+                        : Path.of(get("backup.dir")).toAbsolutePath().normalize()),
                 new ServiceConfig.Documents(choice("documents.store", ServiceConfig.Documents.Store.class),
                         Duration.ofSeconds(number(ServiceConfig.Documents.SWEEP_INTERVAL_SECONDS)),
                         Duration.ofSeconds(number(ServiceConfig.Documents.ORPHAN_MIN_AGE_SECONDS)), encryption(),

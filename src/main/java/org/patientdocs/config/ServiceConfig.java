@@ -95,11 +95,18 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
     }
 
     /** @param dataDir where the embedded database, the document bytes and the development keys live */
-    public record Storage(Path dataDir) {
+    /**
+     * @param dataDir   where the embedded database, the files of the filesystem store and the development keys live
+     * @param backupDir where the {@code backup} command writes backups of an H2 database and the filesystem store
+     */
+    public record Storage(Path dataDir, Path backupDir) {
 
         public Storage {
             if (dataDir == null) {
                 throw invalid("data.dir", "must be set", "");
+            }
+            if (backupDir == null) {
+                backupDir = dataDir.resolve("backups");
             }
         }
 

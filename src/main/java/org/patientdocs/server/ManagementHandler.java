@@ -1,5 +1,6 @@
 package org.patientdocs.server;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,21 +12,26 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.patientdocs.error.ErrorResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers {@code /health/live}, {@code /health/ready} and {@code /metrics} before anything else sees the request:
  * outside the rate limits, the audit trail, the access log and OData, and while the service drains (so that the load
  * balancer learns it is stopping). The health checks need no credentials. On a management port of its own
- * ({@code management.port}), that port answers these three and nothing else, and the service's port does not answer
- * the health checks. {@code /metrics} is answered on the management port, and on the service's port only to the
- * bearer of {@code management.metrics-token}, compared in constant time.
+ * ({@code management.port}), that port answers these three (and {@code POST /backup}) and nothing else, and the
+ * service's port does not answer the health checks. {@code /metrics} is answered on the management port, and on the service's port only to the
+ * bearer of {@code management.metrics-token}, compared in constant time. {@code POST /backup} ({@link Backups}) is
+ * answered on the management port only, and only when the database is an H2 file.
  */
 final class ManagementHandler extends Handler.Wrapper {
 
     static final String LIVE = "/health/live";
     static final String READY = "/health/ready";
     static final String METRICS = "/metrics";
+    static final String BACKUP = "/backup";
     private static final String JSON = "application/json";
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementHandler.class);
 
     private final Health health;
     private final ServiceMetrics metrics;
@@ -33,14 +39,17 @@ final class ManagementHandler extends Handler.Wrapper {
     private final Connector managementConnector;
     /** The bytes of {@code management.metrics-token}, or null when the service's port never answers the metrics. */
     private final byte[] metricsToken;
+    /** The service's backups, or null when its database is not an H2 file. */
+    private final Backups backups;
 
     ManagementHandler(Health health, ServiceMetrics metrics, Connector managementConnector, String metricsToken,
-                      Handler next) {
+                      Backups backups, Handler next) {
         super(next);
         this.health = health;
         this.metrics = metrics;
         this.managementConnector = managementConnector;
         this.metricsToken = metricsToken.isEmpty() ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
+        this.backups = backups;
     }
 
     @Override
@@ -58,6 +67,10 @@ final class ManagementHandler extends Handler.Wrapper {
             } else {
                 write(request, response, callback, ErrorResponse.ofStatus(401, "The metrics token is required"));
             }
+            return true;
+        }
+        if (onManagementPort && BACKUP.equals(path)) {
+            backUp(request, response, callback);
             return true;
         }
         if (onManagementPort) {
@@ -94,6 +107,36 @@ final class ManagementHandler extends Handler.Wrapper {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
         send(request, response, callback, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a backup while the caller waits: it is the operator's command, not a request of a client. */
+    private void backUp(Request request, Response response, Callback callback) {
+        if (!"POST".equals(request.getMethod())) {
+            write(request, response, callback, ErrorResponse.ofStatus(405, "Method Not Allowed")
+                    .allowing(() -> "POST"));
+            return;
+        }
+        if (backups == null) {
+            write(request, response, callback, ErrorResponse.ofStatus(501, "The service writes backups of an H2 file"
+                    + " database only; back up PostgreSQL with pg_dump (README: Backups and restores)"));
+            return;
+        }
+        byte[] written;
+        try {
+            written = backups.write();
+        } catch (Backups.Busy e) {
+            write(request, response, callback, ErrorResponse.ofStatus(409, "A backup is being written; ask again"
+                    + " once it is done"));
+            return;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the backup could not be written", e);
+            write(request, response, callback, ErrorResponse.ofStatus(500, "The backup could not be written: "
+                    + e.getClass().getSimpleName() + "; the service's log says more"));
+            return;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        send(request, response, callback, written);
     }
 
     /** Whether the request carries {@code Authorization: Bearer <the metrics token>}; compared in constant time. */

@@ -285,7 +285,7 @@ public final class ServiceRuntime implements AutoCloseable {
                 config.clientLimits(),
                 Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins()))));
         server.setHandler(new ManagementHandler(health, metrics, management, config.operations().metricsToken(),
-                stop.handler()));
+                Backups.of(config, services.transactions().dataSource(), services.documentStore()), stop.handler()));
         server.setErrorHandler(new JsonErrorHandler());
         // the graceful part of stopping is GracefulStop's, bounded by shutdown.grace-seconds; what is left is closed
         server.setStopTimeout(0);

@@ -16,7 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
@@ -24,8 +26,8 @@ import java.util.regex.Pattern;
  * Document bytes as files: {@code <root>/<shard>/<id>}, where the shard is two hex digits of a hash of the id.
  * Uploads arrive in the spool {@code <root>/tmp/} (same file system, so a commit is an atomic rename); data and
  * directory entries are fsynced, so a committed document survives a crash. Ids must be
- * {@linkplain DocumentIds#isWellFormed well formed}, which keeps every path inside the root. Thread-safe: instances
- * hold no mutable state.
+ * {@linkplain DocumentIds#isWellFormed well formed}, which keeps every path inside the root. Thread-safe; the only
+ * mutable state is the hold a {@linkplain #copyTo copy} puts on deletions.
  */
 final class DocumentFiles {
 
@@ -33,6 +35,11 @@ final class DocumentFiles {
 
     private final Path root;
     private final ContentSpool spool;
+    /** Guards {@link #copies} and {@link #heldDeletions}. */
+    private final Object deletionGate = new Object();
+    /** How many copies are running: while any is, files are not deleted but their deletion is held. */
+    private int copies;
+    private final List<Path> heldDeletions = new ArrayList<>();
 
     /** Uses the given directory as the root, creating it and its {@code tmp} spool when missing. */
     DocumentFiles(Path root) throws IOException {
@@ -136,9 +143,26 @@ final class DocumentFiles {
         return deleted;
     }
 
-    /** Deletes one version of a stored document's bytes durably; false when there was none. */
+    /**
+     * Deletes one version of a stored document's bytes durably; false when there was none. While a
+     * {@linkplain #copyTo copy} runs, the file stays until the copy is done (it may belong to the rows the copy is
+     * consistent with), and this answers whether it was there.
+     */
     boolean delete(String documentId, int version) throws IOException {
         Path path = pathOf(documentId, version);
+        synchronized (deletionGate) {
+            if (copies > 0) {
+                boolean present = Files.exists(path);
+                if (present) {
+                    heldDeletions.add(path);
+                }
+                return present;
+            }
+        }
+        return deleteDurably(path);
+    }
+
+    private static boolean deleteDurably(Path path) throws IOException {
         boolean deleted = Files.deleteIfExists(path);
         if (deleted) {
             syncDirectory(path.getParent());
@@ -153,6 +177,12 @@ final class DocumentFiles {
      * @return how many files were deleted
      */
     int deleteUnreferenced(BiPredicate<String, Integer> isReferenced, Duration minAge) throws IOException {
+        synchronized (deletionGate) {
+            if (copies > 0) {
+                // a file without a row now may have had one in the rows a running copy is consistent with
+                return 0;
+            }
+        }
         Instant cutoff = Instant.now().minus(minAge);
         int deleted = 0;
         try (DirectoryStream<Path> shards = Files.newDirectoryStream(root,
@@ -191,6 +221,90 @@ final class DocumentFiles {
             return Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
         } catch (NoSuchFileException deletedMeanwhile) {
             return false;
+        }
+    }
+
+    /**
+     * Copies every stored file into {@code target} (as {@code <shard>/<name>}, the layout of the root), consistent
+     * with a snapshot of the rows that {@code beforeCopying} takes: from before it runs until the copy is done, no
+     * file is deleted (deletions are held and done afterwards), and every row of the snapshot had its file committed
+     * before the row was, so the copy holds the bytes of every row of the snapshot. Files committed meanwhile are
+     * copied too; without a row in the snapshot, they are the sweep's after a restore. The spool is not copied.
+     *
+     * @return how many files were copied
+     */
+    long copyTo(Path target, DocumentStore.RowsSnapshot beforeCopying) throws IOException {
+        synchronized (deletionGate) {
+            copies++;
+        }
+        try {
+            beforeCopying.take();
+            long copied = 0;
+            try (DirectoryStream<Path> shards = Files.newDirectoryStream(root,
+                    p -> SHARD.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))) {
+                for (Path shard : shards) {
+                    copied += copyShard(shard, target.resolve(shard.getFileName().toString()));
+                }
+            }
+            return copied;
+        } finally {
+            releaseDeletions();
+        }
+    }
+
+    private static long copyShard(Path shard, Path target) throws IOException {
+        long copied = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+            for (Path file : files) {
+                if (DocumentIds.parseContentName(file.getFileName().toString()) != null
+                        && copyFile(file, target.resolve(file.getFileName().toString()))) {
+                    copied++;
+                }
+            }
+        }
+        if (copied > 0) {
+            syncDirectory(target);
+        }
+        return copied;
+    }
+
+    /** Copies one file durably; false when it is gone (a leftover of a crashed replacement, which no row names). */
+    private static boolean copyFile(Path file, Path copy) throws IOException {
+        FileChannel in;
+        try {
+            in = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException leftoverRemoved) {
+            return false;
+        }
+        try (in) {
+            Files.createDirectories(copy.getParent());
+            try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                for (long at = 0, size = in.size(); at < size; ) {
+                    at += in.transferTo(at, size - at, out);
+                }
+                out.force(true);
+            }
+        }
+        return true;
+    }
+
+    /** Ends one copy's hold; the last one to end deletes what was held. A failed deletion is left to the sweep. */
+    private void releaseDeletions() {
+        List<Path> due;
+        synchronized (deletionGate) {
+            copies--;
+            if (copies > 0) {
+                return;
+            }
+            due = List.copyOf(heldDeletions);
+            heldDeletions.clear();
+        }
+        for (Path path : due) {
+            try {
+                deleteDurably(path);
+            } catch (IOException e) {
+                // the file has no row: the sweep removes it
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package org.patientdocs.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.patientdocs.error.ServiceException;
@@ -100,6 +101,25 @@ public interface DocumentStore extends AutoCloseable {
      * @return how many leftovers were deleted
      */
     int deleteOrphans(Duration minAge) throws IOException;
+
+    /**
+     * Copies the stored bytes into {@code target}, consistent with a snapshot of the rows that {@code snapshot} takes
+     * (run by this method, at the moment the store chooses): every document a row of the snapshot names is in the
+     * copy. A store whose bytes are in the database's rows, or outside this instance (S3, where the bucket's own
+     * versioning keeps them), copies nothing and only takes the snapshot: the default.
+     *
+     * @return how many files were copied
+     */
+    default long backUp(Path target, RowsSnapshot snapshot) throws IOException {
+        snapshot.take();
+        return 0;
+    }
+
+    /** Takes a consistent snapshot of the database's rows, for {@link #backUp}. */
+    @FunctionalInterface
+    interface RowsSnapshot {
+        void take() throws IOException;
+    }
 
     /**
      * Whether the store's own service answers now (the S3 bucket): what a readiness check asks. The local spool and

@@ -83,6 +83,12 @@ public final class FileDocumentStore implements DocumentStore {
         return files.spool().deleteStale(minAge) + files.deleteUnreferenced(records::referenced, minAge);
     }
 
+    /** Copies every file, holding deletions from before the snapshot until the copy is done. */
+    @Override
+    public long backUp(Path target, RowsSnapshot snapshot) throws IOException {
+        return files.copyTo(target, snapshot);
+    }
+
     /** Removes bytes whose row is gone or never came; a failure leaves an orphan for the sweep. */
     private void deleteFile(String id, RuntimeException failure) {
         try {

@@ -51,7 +51,7 @@ class ServiceConfigTest {
                         "db.pool-size must be an integer in 1..500, was '0'"),
                 broken("a connect timeout under 250 ms", () -> database("jdbc:h2:mem:x", 10, 249),
                         "db.connect-timeout-ms must be an integer in 250..600000, was '249'"),
-                broken("no data directory", () -> new ServiceConfig.Storage(null), "data.dir must be set, was ''"),
+                broken("no data directory", () -> new ServiceConfig.Storage(null, null), "data.dir must be set, was ''"),
                 broken("no document store", () -> documents(null, 0, 0),
                         "documents.store must be filesystem or database or s3, was ''"),
                 broken("a negative sweep interval", () -> documents(ServiceConfig.Documents.Store.FILESYSTEM, -1, 0),

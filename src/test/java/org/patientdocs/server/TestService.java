@@ -253,6 +253,17 @@ final class TestService implements AutoCloseable {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** Uploads a PDF for a patient as the spec's multipart form does; returns the new document's id. */
+    String uploadPdf(String patient, byte[] pdf) throws IOException, InterruptedException {
+        Multipart form = new Multipart().file("file", "doc.pdf", Samples.PDF, pdf);
+        HttpResponse<String> created = send(request("/Patients('" + patient + "')/Documents")
+                .header("Content-Type", form.contentType()).POST(form.publisher()).build());
+        if (created.statusCode() != 201) {
+            throw new AssertionError("the upload was answered " + created.statusCode() + ": " + created.body());
+        }
+        return json(created).get("id").asText();
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());

@@ -191,6 +191,43 @@ class DocumentFilesTest {
         assertFalse(Files.exists(files.pathOf(id, 1)));
     }
 
+    @Test
+    void aCopyHoldsEveryFileTheSnapshotsRowsNameEvenWhenTheirDeletionComesDuringTheCopy() throws IOException {
+        String kept = commit(new byte[] {1, 2});
+        String deletedDuringCopy = commit(new byte[] {3});
+        String orphan = age(commit(new byte[] {4}));
+        Path target = dataDir.resolve("copy");
+
+        long copied = files.copyTo(target, () -> {
+            // the rows' snapshot is taken here: it still names the document deleted next
+            assertTrue(files.delete(deletedDuringCopy), "the deletion answers as if done");
+            assertEquals(0, files.deleteUnreferenced((id, version) -> false, Duration.ofHours(1)),
+                    "the sweep waits for the copy too");
+        });
+
+        assertEquals(3, copied);
+        for (String id : new String[] {kept, deletedDuringCopy, orphan}) {
+            Path copy = target.resolve(dataDir.resolve("documents").relativize(files.pathOf(id)));
+            try (InputStream original = Files.newInputStream(copy)) {
+                assertTrue(original.readAllBytes().length > 0, id);
+            }
+        }
+        assertFalse(Files.exists(files.pathOf(deletedDuringCopy)), "the held deletion is done once the copy is");
+        assertTrue(Files.exists(files.pathOf(orphan)));
+        assertFalse(Files.exists(target.resolve("tmp")), "the spool is not copied");
+    }
+
+    @Test
+    void aFailedSnapshotStillReleasesTheHeldDeletions() throws IOException {
+        String id = commit(new byte[] {1});
+        assertThrows(IOException.class, () -> files.copyTo(dataDir.resolve("copy"), () -> {
+            files.delete(id);
+            throw new IOException("the database could not be copied");
+        }));
+        assertFalse(Files.exists(files.pathOf(id)));
+        assertTrue(files.delete(commit(new byte[] {2})), "deletions are immediate again");
+    }
+
     private String commit(byte[] content) throws IOException {
         String id = DocumentIds.newId();
         try (PendingContent pending = receive(content)) {
