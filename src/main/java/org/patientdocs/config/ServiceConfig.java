@@ -396,13 +396,22 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      * @param maxNestingDepth the deepest parenthesis nesting in the query string, checked before it is parsed
      * @param maxExpandDepth  the deepest {@code $expand} nesting
      */
-    public record Query(int maxPageSize, int maxTop, int maxFilterNodes, int maxNestingDepth, int maxExpandDepth) {
+    /**
+     * The limits of a query: each is answered with 400 naming it, but for the timeout (503).
+     *
+     * @param timeout how long one statement of a query may run before the database cancels it, so that one slow query
+     *                cannot hold pooled connections that other requests wait for; whole seconds (JDBC's unit)
+     */
+    public record Query(int maxPageSize, int maxTop, int maxFilterNodes, int maxNestingDepth, int maxExpandDepth,
+                        Duration timeout) {
 
         static final Range MAX_PAGE_SIZE = new Range("query.max-page-size", 1, 100_000);
         static final Range MAX_TOP = new Range("query.max-top", 1, Integer.MAX_VALUE);
         static final Range MAX_FILTER_NODES = new Range("query.max-filter-nodes", 1, 100_000);
         static final Range MAX_NESTING_DEPTH = new Range("query.max-nesting-depth", 1, 1000);
         static final Range MAX_EXPAND_DEPTH = new Range("query.max-expand-depth", 1, 10);
+        static final Range TIMEOUT_MS = new Range("query.timeout-ms", 1000, 3_600_000);
+        static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
         public Query {
             MAX_PAGE_SIZE.check(maxPageSize);
@@ -410,6 +419,18 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
             MAX_FILTER_NODES.check(maxFilterNodes);
             MAX_NESTING_DEPTH.check(maxNestingDepth);
             MAX_EXPAND_DEPTH.check(maxExpandDepth);
+            if (timeout == null) {
+                throw invalid(TIMEOUT_MS.key(), "must be set", "");
+            }
+            TIMEOUT_MS.check(timeout.toMillis());
+            if (timeout.toMillis() % 1000 != 0) {
+                throw invalid(TIMEOUT_MS.key(), "must be whole seconds (a multiple of 1000)", timeout.toMillis());
+            }
+        }
+
+        /** The limits with the default statement timeout. */
+        public Query(int maxPageSize, int maxTop, int maxFilterNodes, int maxNestingDepth, int maxExpandDepth) {
+            this(maxPageSize, maxTop, maxFilterNodes, maxNestingDepth, maxExpandDepth, DEFAULT_TIMEOUT);
         }
     }
 

@@ -188,7 +188,7 @@ public final class ServiceRuntime implements AutoCloseable {
             DocumentStore content = documentStore(config, transactions, records);
             Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
             QueryService queries = new QueryService(model.columns(), dialect,
-                    config.query(), new EntityStore(dataSource));
+                    config.query(), new EntityStore(dataSource, config.query().timeout()));
             return new Services(model, queries, new PatientStore(dataSource), records, content, transactions,
                     auditTrail, config);
         } catch (IOException e) {

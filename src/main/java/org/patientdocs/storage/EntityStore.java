@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.Row;
 import org.patientdocs.query.RowLayout;
@@ -28,17 +30,29 @@ import org.patientdocs.query.StatementRunner;
  */
 public final class EntityStore implements StatementRunner {
 
-    private final DataSource dataSource;
+    /** SQLSTATE of a statement the database cancelled, here for running past its timeout (H2 and PostgreSQL). */
+    static final String QUERY_CANCELED = "57014";
 
+    private final DataSource dataSource;
+    /** Each statement's timeout in seconds (JDBC's unit); 0: none. */
+    private final int timeoutSeconds;
+
+    /** Runs statements without a timeout: for the benchmark's floor, which runs the service's SQL directly. */
     public EntityStore(DataSource dataSource) {
+        this(dataSource, Duration.ZERO);
+    }
+
+    /** @param timeout how long one statement may run before the database cancels it and the request is refused */
+    public EntityStore(DataSource dataSource, Duration timeout) {
         this.dataSource = dataSource;
+        this.timeoutSeconds = Math.toIntExact(timeout.toSeconds());
     }
 
     @Override
     public List<Row> rows(SqlFragment sql, RowLayout layout) {
         List<ColumnMap.Kind> kinds = layout.kinds();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepare(connection, sql);
+             PreparedStatement statement = prepareTimed(connection, sql);
              ResultSet rs = statement.executeQuery()) {
             List<Row> rows = new ArrayList<>();
             while (rs.next()) {
@@ -50,14 +64,14 @@ public final class EntityStore implements StatementRunner {
             }
             return rows;
         } catch (SQLException e) {
-            throw StoreFailure.ofQuery(e);
+            throw failure(e);
         }
     }
 
     @Override
     public Map<Object, Long> counts(SqlFragment sql, ColumnMap.Kind group) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepare(connection, sql);
+             PreparedStatement statement = prepareTimed(connection, sql);
              ResultSet rs = statement.executeQuery()) {
             Map<Object, Long> counts = new LinkedHashMap<>();
             while (rs.next()) {
@@ -65,20 +79,36 @@ public final class EntityStore implements StatementRunner {
             }
             return counts;
         } catch (SQLException e) {
-            throw StoreFailure.ofQuery(e);
+            throw failure(e);
         }
     }
 
     @Override
     public long count(SqlFragment sql) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepare(connection, sql);
+             PreparedStatement statement = prepareTimed(connection, sql);
              ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw StoreFailure.ofQuery(e);
+            throw failure(e);
         }
+    }
+
+    private PreparedStatement prepareTimed(Connection connection, SqlFragment sql) throws SQLException {
+        PreparedStatement statement = prepare(connection, sql);
+        statement.setQueryTimeout(timeoutSeconds);
+        return statement;
+    }
+
+    /** A statement cut off by its timeout is the limit's 503, naming it; anything else as for every query. */
+    private RuntimeException failure(SQLException e) {
+        if (timeoutSeconds > 0 && StoreFailure.isState(e, QUERY_CANCELED)) {
+            return new ServiceException.ServiceUnavailable("The query ran longer than the service allows one query"
+                    + " (query.timeout-ms, " + timeoutSeconds * 1000L + " ms) and was stopped; narrow it with $filter"
+                    + " or $top, or try again when the service is less busy", e);
+        }
+        return StoreFailure.ofQuery(e);
     }
 
     static PreparedStatement prepare(Connection connection, SqlFragment sql) throws SQLException {

@@ -131,7 +131,12 @@ class ServiceConfigTest {
                 broken("nesting beyond 1000", () -> new ServiceConfig.Query(1, 1, 1, 1001, 1),
                         "query.max-nesting-depth must be an integer in 1..1000, was '1001'"),
                 broken("expansions beyond 10 levels", () -> new ServiceConfig.Query(1, 1, 1, 1, 11),
-                        "query.max-expand-depth must be an integer in 1..10, was '11'"));
+                        "query.max-expand-depth must be an integer in 1..10, was '11'"),
+                broken("a query timeout under a second", () -> new ServiceConfig.Query(1, 1, 1, 1, 1,
+                        Duration.ofMillis(999)), "query.timeout-ms must be an integer in 1000..3600000, was '999'"),
+                broken("a query timeout of part of a second", () -> new ServiceConfig.Query(1, 1, 1, 1, 1,
+                        Duration.ofMillis(1500)), "query.timeout-ms must be whole seconds (a multiple of 1000), was"
+                        + " '1500'"));
     }
 
     @ParameterizedTest(name = "{0}")
