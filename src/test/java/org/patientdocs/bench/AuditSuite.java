@@ -81,8 +81,8 @@ final class AuditSuite {
         JSON.readTree(send(audited.request("Documents?$top=500&$select=id").GET().build()).body()).get("value")
                 .forEach(d -> patched.add(d.get("id").asText()));
         AtomicInteger next = new AtomicInteger();
-        String auditedUpload = upload(audited, patient);
-        String unauditedUpload = upload(unaudited, patient);
+        String auditedUpload = audited.uploadPdf(http, patient, 10_000);
+        String unauditedUpload = unaudited.uploadPdf(http, patient, 10_000);
         List<Request> requests = List.of(
                 get("patient's documents, newest first", patient + "/Documents?$orderby=uploaded_at%20desc"),
                 get("document_type filter, $count, $top=100",
@@ -120,25 +120,6 @@ final class AuditSuite {
     private static Request get(String name, String url) {
         return new Request(name, service -> service.request(url).header("Accept", "application/json").GET()
                 .build());
-    }
-
-    private String upload(BenchService service, String patient) throws Exception {
-        String boundary = "bench-audit";
-        byte[] pdf = org.patientdocs.server.Samples.pdf(10_000);
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
-                + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] body = new byte[head.length + pdf.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(pdf, 0, body, head.length, pdf.length);
-        System.arraycopy(tail, 0, body, head.length + pdf.length, tail.length);
-        HttpResponse<String> created = send(service.request(patient + "/Documents")
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("the upload answered " + created.statusCode() + ": " + created.body());
-        }
-        return JSON.readTree(created.body()).get("id").asText();
     }
 
     /** Requests per second with {@code --clients} clients sending the request back to back. */

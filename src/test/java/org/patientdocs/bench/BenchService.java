@@ -1,7 +1,11 @@
 package org.patientdocs.bench;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -39,6 +44,7 @@ final class BenchService implements AutoCloseable {
 
     private static final String ISSUER = "https://login.bench/issuer";
     private static final String AUDIENCE = "documents-api";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     final ServiceConfig config;
     final URI base;
@@ -148,6 +154,29 @@ final class BenchService implements AutoCloseable {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2));
         credentials().forEach(builder::header);
         return builder;
+    }
+
+    /**
+     * Uploads a PDF of about {@code size} bytes with the spec's multipart form to a patient ({@code Patients('…')})
+     * and returns the new document's id.
+     */
+    String uploadPdf(HttpClient http, String patient, int size) throws IOException, InterruptedException {
+        String boundary = "bench-upload";
+        byte[] pdf = org.patientdocs.server.Samples.pdf(size);
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
+                + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + pdf.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(pdf, 0, body, head.length, pdf.length);
+        System.arraycopy(tail, 0, body, head.length + pdf.length, tail.length);
+        HttpResponse<String> created = http.send(request(patient + "/Documents")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("the upload answered " + created.statusCode() + ": " + created.body());
+        }
+        return JSON.readTree(created.body()).get("id").asText();
     }
 
     @Override

@@ -115,6 +115,7 @@ final class QuerySuite {
         QueryReport.pages(results.get(results.size() - 2), results.get(results.size() - 1));
         QueryReport.statements(results);
         QueryReport.plans(results, PLAN_THRESHOLD_NANOS, floor);
+        new SpeedTargets(options, service).measure();
     }
 
     /** Follows nextLinks from the first page to the thousandth (or the last, in a smaller data set). */

@@ -19,6 +19,13 @@ final class Samples {
         values[size++] = value;
     }
 
+    /** Adds every value of another series (measured by another thread, now done). */
+    void addAll(Samples other) {
+        for (int i = 0; i < other.size; i++) {
+            add(other.values[i]);
+        }
+    }
+
     int size() {
         return size;
     }
