@@ -330,7 +330,7 @@ final class DocumentFiles {
     }
 
     /** Makes a directory's entries durable; some platforms cannot open a directory, which is then skipped. */
-    private static void syncDirectory(Path directory) {
+    static void syncDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException unsupported) {

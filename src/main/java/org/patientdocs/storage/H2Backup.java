@@ -69,7 +69,7 @@ public final class H2Backup {
         unzip(zip, Files.createDirectory(partial.resolve("db")));
         Files.delete(zip);
         Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(backupRoot);
+        DocumentFiles.syncDirectory(backupRoot);
         return new Written(done, files);
     }
 
@@ -100,14 +100,6 @@ public final class H2Backup {
                 }
             }
         }
-        syncDirectory(into);
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException unsupported) {
-            // some platforms cannot open a directory; their file systems order the metadata themselves
-        }
+        DocumentFiles.syncDirectory(into);
     }
 }
