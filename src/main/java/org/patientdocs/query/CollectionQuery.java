@@ -71,12 +71,16 @@ final class CollectionQuery {
     private final Selection selection;
     private final Options options;
     private final List<SqlFragment> scope;
+    /** Columns the scope holds to one value ({@link TargetRows#heldColumns}), ordered by first. */
+    private final List<SqlFragment> held;
     private final Set<String> selected;
 
-    private CollectionQuery(Selection selection, Options options, List<SqlFragment> scope, Set<String> selected) {
+    private CollectionQuery(Selection selection, Options options, List<SqlFragment> scope, List<SqlFragment> held,
+                            Set<String> selected) {
         this.selection = selection;
         this.options = options;
         this.scope = scope;
+        this.held = held;
         this.selected = selected;
     }
 
@@ -91,7 +95,8 @@ final class CollectionQuery {
         List<SqlFragment> scope = TargetRows.conditions(target, selection.block());
         Set<String> selected = new LinkedHashSet<>();
         Selection.selectedColumns(table, options.select()).forEach(c -> selected.add(c.property()));
-        return new CollectionQuery(selection, options, List.copyOf(scope), Set.copyOf(selected));
+        return new CollectionQuery(selection, options, List.copyOf(scope),
+                TargetRows.heldColumns(target, selection.block()), Set.copyOf(selected));
     }
 
     /** The sort keys, the last being the entity key: what a skip token must carry. */
@@ -124,9 +129,11 @@ final class CollectionQuery {
         int limit = remaining > pageRows ? pageRows + 1 : pageRows;
         int offset = position == null && options.skip() != null ? options.skip() : 0;
 
-        SqlFragment rows = SqlFragment.format("SELECT {}, {}{} ORDER BY " + selection.orderByOutput()
+        SqlFragment rows = SqlFragment.format("SELECT {}, {}{} ORDER BY {}" + selection.orderByOutput()
                         + " LIMIT {} OFFSET {}", selection.columnList(), selection.keyList(),
-                selection.from(conditions), SqlFragment.param(limit), SqlFragment.param(offset));
+                selection.from(conditions), held.isEmpty() ? SqlFragment.of("")
+                        : SqlFragment.format("{}, ", SqlFragment.join(", ", held)),
+                SqlFragment.param(limit), SqlFragment.param(offset));
         return new Page(rows, RowLayout.of(selection.root().table(), selection.columns())
                 .withSortKeys(selection.keys()), pageRows);
     }

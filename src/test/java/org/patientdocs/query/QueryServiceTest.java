@@ -97,7 +97,7 @@ class QueryServiceTest {
                 "SELECT t0.id, t0.patient_id, t0.file_name, t0.content_type, t0.file_size_bytes, t0.document_type,"
                         + " t0.description, t0.uploaded_by_id, t0.uploaded_at, t0.version, t0.id AS k0 FROM document t0"
                         + " WHERE t0.tenant_id = ? AND t0.patient_id = ? AND (t0.file_size_bytes > ?)"
-                        + " ORDER BY k0 ASC LIMIT ? OFFSET ?",
+                        + " ORDER BY t0.tenant_id, t0.patient_id, k0 ASC LIMIT ? OFFSET ?",
                 "SELECT COUNT(*) FROM document t0 WHERE t0.tenant_id = ? AND t0.patient_id = ?"
                         + " AND (t0.file_size_bytes > ?)"),
                 store.sql());
