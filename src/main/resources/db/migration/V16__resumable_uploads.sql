@@ -1,6 +1,7 @@
--- Resumable uploads (tus 1.0 at /uploads): one row per upload not yet finished, with what its creation named and how
--- far it has come. The row is deleted in the transaction that creates the document from it, by termination, or by the
--- orphan sweep once expires_at (epoch milliseconds) has passed. Its bytes are held in the instance's spool on H2, and
+-- Resumable uploads (tus 1.0 at /uploads): one row per upload, with what its creation named and how far it has come.
+-- document_id is set in the transaction that creates the document from it (a client that lost that answer learns
+-- where the document is); the row goes by termination, or by the orphan sweep once expires_at (epoch milliseconds)
+-- has passed. Its bytes are held in the instance's spool on H2, and
 -- in upload_part (db/postgresql) on PostgreSQL, where every instance can continue the upload.
 -- Portable SQL: runs unchanged on H2 and PostgreSQL.
 CREATE TABLE resumable_upload (
@@ -14,7 +15,8 @@ CREATE TABLE resumable_upload (
     description    VARCHAR(2000),
     upload_length  BIGINT        NOT NULL,
     upload_offset  BIGINT        NOT NULL,
-    expires_at     BIGINT        NOT NULL
+    expires_at     BIGINT        NOT NULL,
+    document_id    VARCHAR(64)
 );
 
 -- What the sweep looks for.

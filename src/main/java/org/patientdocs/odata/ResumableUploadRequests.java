@@ -1,5 +1,6 @@
 package org.patientdocs.odata;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +16,6 @@ import org.patientdocs.auth.Scope;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Target;
-import org.patientdocs.storage.DocumentRecord;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.PendingContent;
 import org.patientdocs.storage.ResumableUploads;
@@ -95,12 +95,16 @@ public final class ResumableUploadRequests {
         }
     }
 
-    /** An upload after a PATCH, and the document it became when that was its last byte (else null). */
-    public record Appended(Upload upload, DocumentRecord document) {
+    /** An upload after a PATCH, and the id of the document it became once its last byte is there (else null). */
+    public record Appended(Upload upload, String documentId) {
     }
 
     /**
-     * Appends the body at {@code offset}; when that completes the upload, creates its document.
+     * Appends the body at {@code offset}; when that completes the upload, creates its document. Without a checksum,
+     * a body that breaks off (the client went away, or sent too slowly) is appended as far as it came, as tus asks
+     * ("store as much of the received data as possible"), and the failure is reported after; with one, nothing is
+     * appended but all of the bytes it covers. A PATCH at the end of an upload that became a document (a client that
+     * lost the last answer) answers again with that document.
      *
      * @param declaredLength the request's Content-Length, or -1
      * @param checksum       the {@code Upload-Checksum} header, or null
@@ -119,8 +123,9 @@ public final class ResumableUploadRequests {
         if (declaredLength > room) {
             throw ResumableUploads.tooLong(upload.length());
         }
+        UpToTheBreak arrived = new UpToTheBreak(UploadReader.clientBody(body), expected == null);
         Upload now = upload;
-        try (PendingContent chunk = receive(body, room, upload.length())) {
+        try (PendingContent chunk = receive(arrived, room, upload.length())) {
             if (expected != null && !MessageDigest.isEqual(expected, chunk.sha256())) {
                 throw new ServiceException.ChecksumMismatch("The bytes that arrived do not match Upload-Checksum;"
                         + " they were discarded: send them again from Upload-Offset " + offset);
@@ -131,23 +136,70 @@ public final class ResumableUploadRequests {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (arrived.broke() != null && !now.complete()) {
+            throw arrived.broke();
+        }
+        if (now.documentId() != null) {
+            return new Appended(now, now.documentId());
+        }
         return new Appended(now, now.complete() ? complete(caller, audit, now) : null);
     }
 
     private PendingContent receive(InputStream body, long room, long length) throws IOException {
         try {
-            return uploads.receive(UploadReader.clientBody(body), room);
+            return uploads.receive(body, room);
         } catch (ServiceException.PayloadTooLarge e) {
             throw ResumableUploads.tooLong(length);
         }
     }
 
     /**
+     * A request body read until it breaks off, where it then ends, the failure kept for {@link #broke}: the client's
+     * failure to send it (a read that failed, a body too slow), never a refusal of what it holds.
+     */
+    private static final class UpToTheBreak extends FilterInputStream {
+        private final boolean keep;
+        private ServiceException broke;
+
+        /** @param keep whether to end at the break; else the failure passes at once */
+        UpToTheBreak(InputStream in, boolean keep) {
+            super(in);
+            this.keep = keep;
+        }
+
+        ServiceException broke() {
+            return broke;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (broke != null) {
+                return -1;
+            }
+            try {
+                return super.read(b, off, len);
+            } catch (ServiceException.BadRequest | ServiceException.RequestTimeout e) {
+                if (!keep) {
+                    throw e;
+                }
+                broke = e;
+                return -1;
+            }
+        }
+    }
+
+    /**
      * Creates the document from a complete upload, which goes in the same transaction. An upload that can never
      * become a document (its content or name refused, its patient gone) is removed; one that failed otherwise (the
-     * store unavailable) stays, to be completed by an empty PATCH at its end.
+     * store unavailable) stays, to be completed by an empty PATCH at its end. Returns the document's id.
      */
-    private DocumentRecord complete(Caller caller, AccessAudit audit, Upload upload) {
+    private String complete(Caller caller, AccessAudit audit, Upload upload) {
         ResumableUploads.Metadata named = upload.metadata();
         DocumentStore store = services.documentStore();
         try {
@@ -156,9 +208,9 @@ public final class ResumableUploadRequests {
                  UploadReader.Received received = new UploadReader.Received(store.receive(bytes, maxBytes()),
                          named.contentType(), named.fileName(), named.documentType(), named.description(), false)) {
                 return documents.create(caller, named.patientId(), received, record -> {
-                    uploads.finish(upload);
+                    uploads.finish(upload, record.id());
                     audit.uploaded(AUDIT_PATH, record.patientId(), record.id(), 204);
-                });
+                }).id();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

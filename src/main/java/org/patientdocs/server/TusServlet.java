@@ -71,7 +71,7 @@ final class TusServlet extends HttpServlet {
             String method = isPatchOverride(request) ? "PATCH" : request.getMethod();
             switch (id == null ? "collection " + method : method) {
                 case "collection POST" -> create(request, response, caller);
-                case "HEAD" -> head(response, uploads.status(caller, id));
+                case "HEAD" -> head(request, response, uploads.status(caller, id));
                 case "PATCH" -> patch(request, response, caller, id);
                 case "DELETE" -> {
                     uploads.terminate(caller, id);
@@ -138,8 +138,8 @@ final class TusServlet extends HttpServlet {
         if (withBytes) {
             ResumableUploadRequests.Appended appended = append(request, caller, created.id(), 0);
             now = appended.upload();
-            if (appended.document() != null) {
-                response.setHeader("OData-EntityId", documentUrl(request, appended.document().id()));
+            if (appended.documentId() != null) {
+                response.setHeader("OData-EntityId", documentUrl(request, appended.documentId()));
             }
             response.setHeader("Upload-Offset", Long.toString(now.offset()));
         }
@@ -147,8 +147,12 @@ final class TusServlet extends HttpServlet {
         response.setStatus(HttpServletResponse.SC_CREATED);
     }
 
-    private static void head(HttpServletResponse response, Upload upload) {
+    private void head(HttpServletRequest request, HttpServletResponse response, Upload upload) {
         response.setStatus(HttpServletResponse.SC_OK);
+        if (upload.documentId() != null) {
+            // finished: a client that lost the last PATCH's answer learns where the document is
+            response.setHeader("Location", documentUrl(request, upload.documentId()));
+        }
         response.setHeader("Upload-Offset", Long.toString(upload.offset()));
         response.setHeader("Upload-Length", Long.toString(upload.length()));
         response.setHeader("Upload-Expires", HTTP_DATE.format(upload.expiresAt()));
@@ -166,9 +170,9 @@ final class TusServlet extends HttpServlet {
         ResumableUploadRequests.Appended appended = append(request, caller, id, offset);
         response.setHeader("Upload-Offset", Long.toString(appended.upload().offset()));
         response.setHeader("Upload-Expires", HTTP_DATE.format(appended.upload().expiresAt()));
-        if (appended.document() != null) {
+        if (appended.documentId() != null) {
             // the upload is now a document: where it is, as the OData upload's 201 says it
-            response.setHeader("Location", documentUrl(request, appended.document().id()));
+            response.setHeader("Location", documentUrl(request, appended.documentId()));
         }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }

@@ -35,16 +35,20 @@ public final class ResumableUploads {
     /** An upload id: {@code up-} and 128 random bits in unpadded base64url. */
     private static final Pattern ID = Pattern.compile("up-[A-Za-z0-9_-]{22}");
     private static final String COLUMNS = "id, tenant_id, subject, patient_id, file_name, content_type, document_type,"
-            + " description, upload_length, upload_offset, expires_at";
+            + " description, upload_length, upload_offset, expires_at, document_id";
 
     /** What the creation of an upload names; everything but the patient may be null. */
     public record Metadata(String patientId, String fileName, String contentType, String documentType,
                            String description) {
     }
 
-    /** An upload as it stands. */
+    /**
+     * An upload as it stands.
+     *
+     * @param documentId the document the upload became, or null while it has not
+     */
     public record Upload(String id, String tenant, String subject, Metadata metadata, long length, long offset,
-                         Instant expiresAt) {
+                         Instant expiresAt, String documentId) {
         public boolean complete() {
             return offset == length;
         }
@@ -75,10 +79,10 @@ public final class ResumableUploads {
     /** Creates an upload of {@code length} bytes, none of them there yet. */
     public Upload create(String tenant, String subject, Metadata metadata, long length) {
         Upload upload = new Upload("up-" + DocumentIds.randomToken(), tenant, subject, metadata, length, 0,
-                expiresFromNow());
+                expiresFromNow(), null);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO resumable_upload (" + COLUMNS
-                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
             insert.setString(1, upload.id());
             insert.setString(2, tenant);
             insert.setString(3, subject);
@@ -140,7 +144,7 @@ public final class ResumableUploads {
                 }
                 parts.write(connection, id, offset, chunk);
                 Upload moved = new Upload(id, tenant, subject, upload.metadata(), upload.length(),
-                        offset + chunk.size(), expiresFromNow());
+                        offset + chunk.size(), expiresFromNow(), null);
                 try (PreparedStatement update = connection.prepareStatement(
                         "UPDATE resumable_upload SET upload_offset = ?, expires_at = ? WHERE id = ?")) {
                     update.setLong(1, moved.offset());
@@ -163,22 +167,30 @@ public final class ResumableUploads {
     }
 
     /**
-     * Removes a complete upload in the transaction open on this thread (the one that creates its document), so that
-     * the upload becomes a document once only; its bytes held in files go after the commit.
+     * Records that a complete upload became the document, in the transaction open on this thread (the one that
+     * creates the document), so that an upload becomes a document once only; its bytes go with that transaction, or
+     * (held in files) after its commit. The upload stays, finished, until it expires: a client that lost the answer
+     * finds it there, with the document's id, instead of uploading again.
      *
      * @throws ServiceException.Conflict when another request finished or terminated the upload meanwhile
      */
-    public void finish(Upload upload) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM resumable_upload WHERE id = ?"
-                     + " AND tenant_id = ? AND subject = ? AND upload_offset = upload_length")) {
-            delete.setString(1, upload.id());
-            delete.setString(2, upload.tenant());
-            delete.setString(3, upload.subject());
-            if (delete.executeUpdate() != 1) {
-                throw new ServiceException.Conflict(ErrorCode.CONFLICT,
-                        "The upload was finished or terminated by another request meanwhile");
+    public void finish(Upload upload, String documentId) {
+        try {
+            Connection connection = dataSource.getConnection();
+            try (PreparedStatement update = connection.prepareStatement("UPDATE resumable_upload"
+                    + " SET document_id = ?, expires_at = ? WHERE id = ? AND tenant_id = ? AND subject = ?"
+                    + " AND upload_offset = upload_length AND document_id IS NULL")) {
+                update.setString(1, documentId);
+                update.setLong(2, expiresFromNow().toEpochMilli());
+                update.setString(3, upload.id());
+                update.setString(4, upload.tenant());
+                update.setString(5, upload.subject());
+                if (update.executeUpdate() != 1) {
+                    throw new ServiceException.Conflict(ErrorCode.CONFLICT,
+                            "The upload was finished or terminated by another request meanwhile");
+                }
             }
+            parts.discard(connection, upload.id());
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }
@@ -285,7 +297,7 @@ public final class ResumableUploads {
                 return Optional.of(new Upload(rs.getString(1), rs.getString(2), rs.getString(3),
                         new Metadata(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                                 rs.getString(8)),
-                        rs.getLong(9), rs.getLong(10), Instant.ofEpochMilli(rs.getLong(11))));
+                        rs.getLong(9), rs.getLong(10), Instant.ofEpochMilli(rs.getLong(11)), rs.getString(12)));
             }
         }
     }

@@ -32,6 +32,9 @@ sealed interface UploadParts {
     /** Removes the bytes of an upload whose row is gone (a no-op where they go with the row). Never fails. */
     void delete(String uploadId);
 
+    /** Removes the bytes of a finished upload in the transaction that finishes it (a no-op for files). */
+    void discard(Connection connection, String uploadId) throws SQLException;
+
     /** A file per upload, {@code <id>.part}, in the directory of the chunks' spool (same file system). */
     final class InFiles implements UploadParts {
 
@@ -101,6 +104,11 @@ sealed interface UploadParts {
             } catch (IOException leftForTheSweep) {
                 // ResumableUploads.deleteExpired removes part files whose upload is gone
             }
+        }
+
+        @Override
+        public void discard(Connection connection, String uploadId) {
+            // the file goes once the transaction has committed (delete)
         }
 
         private Path file(String uploadId) {
@@ -203,7 +211,16 @@ sealed interface UploadParts {
 
         @Override
         public void delete(String uploadId) {
-            // the pieces go with their upload's row (ON DELETE CASCADE)
+            // the pieces go with their upload's row (ON DELETE CASCADE), or when it is finished (discard)
+        }
+
+        @Override
+        public void discard(Connection connection, String uploadId) throws SQLException {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM upload_part WHERE upload_id = ?")) {
+                delete.setString(1, uploadId);
+                delete.executeUpdate();
+            }
         }
     }
 }

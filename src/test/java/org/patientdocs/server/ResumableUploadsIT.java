@@ -31,6 +31,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tus.java.client.ProtocolException;
 import io.tus.java.client.TusClient;
 import io.tus.java.client.TusURLMemoryStore;
 import io.tus.java.client.TusUpload;
@@ -72,7 +73,9 @@ class ResumableUploadsIT {
         CuttingClient client = client(service, service.credentials());
         TusUpload upload = upload(pdf, "resumed-" + seed);
         int cuts = 0;
-        for (long cutAt = 1 + random.nextInt(pdf.length - 1); ; ) {
+        long cutAt = 1 + random.nextInt(pdf.length - 1);
+        long sent = 0;
+        while (true) {
             upload.setInputStream(new CuttingStream(pdf, cutAt, client));
             TusUploader uploader = client.resumeOrCreateUpload(upload);
             uploader.setChunkSize(32 * 1024);
@@ -85,16 +88,40 @@ class ResumableUploadsIT {
                 break;
             } catch (IOException cut) {
                 cuts++;
+                sent = Math.max(sent, cutAt);
                 long offset = head(service, service.credentials(), uploader.getUploadURL().toString());
-                assertTrue(offset <= cutAt, "seed " + seed + ": the upload stands at " + offset + " past the cut");
-                cutAt = offset + 1 + random.nextInt((int) (pdf.length - offset));
-                if (cuts >= 3) {
-                    cutAt = Long.MAX_VALUE;
-                }
+                assertTrue(offset <= sent, "seed " + seed + ": the upload stands at " + offset + ", past the cut");
+                cutAt = cuts >= 3 ? Long.MAX_VALUE : offset + 1 + random.nextInt((int) (pdf.length - offset));
+            } catch (ProtocolException overtaken) {
+                // what arrived of the request cut off was appended after the client asked where the upload stood,
+                // as tus clients expect: 409, and they ask again
+                assertEquals(409, overtaken.getCausingConnection().getResponseCode(), "seed " + seed);
             }
         }
         assertEquals(3, cuts, "seed " + seed);
         assertStoredOnce(service, "resumed-" + seed, pdf);
+    }
+
+    @Test
+    void requestCutOffMidwayKeepsWhatArrived() throws Exception {
+        byte[] pdf = Samples.pdf(5000);
+        String url = create(service.credentials(), pdf.length, metadata(PATIENT, "kept.pdf"));
+        int arrived = 1 + new Random().nextInt(pdf.length - 1);
+        cutOff(service, url, 0, pdf.length, slice(pdf, 0, arrived), null);
+        assertEquals(arrived, head(service, service.credentials(), url));
+        HttpResponse<String> rest = patch(service.credentials(), url, arrived, slice(pdf, arrived, pdf.length), null);
+        assertEquals(204, rest.statusCode(), rest.body());
+        String location = rest.headers().firstValue("Location").orElseThrow();
+        assertArrayEquals(pdf, service.getBytes(location.substring(service.base.toString().length()) + "/$value")
+                .body());
+    }
+
+    @Test
+    void requestWithAChecksumCutOffMidwayKeepsNothingOfIt() throws Exception {
+        byte[] pdf = Samples.pdf(5000);
+        String url = create(service.credentials(), pdf.length, metadata(PATIENT, "all-or-nothing.pdf"));
+        cutOff(service, url, 0, pdf.length, slice(pdf, 0, 2500), "sha256 " + sha256(pdf));
+        assertEquals(0, head(service, service.credentials(), url));
     }
 
     @Test
@@ -105,26 +132,25 @@ class ResumableUploadsIT {
              TestService two = TestService.start(database, Map.of())) {
             assertEquals(201, one.postJson("/Patients", "{\"id\":\"" + PATIENT + "\"}").statusCode());
             byte[] pdf = Samples.pdf(2_000_000);
-            CuttingClient first = client(one, one.credentials());
             TusUpload upload = upload(pdf, "across");
-            upload.setInputStream(new CuttingStream(pdf, 700_000 + new Random().nextInt(1_000_000), first));
-            TusUploader begun = first.resumeOrCreateUpload(upload);
-            begun.setRequestPayloadSize(256 * 1024);
-            try {
-                while (begun.uploadChunk() > -1) {
-                    // cut off below
-                }
-                throw new AssertionError("the upload was not cut off");
-            } catch (IOException cut) {
-                // the first instance's client is gone; the second continues where the upload stands
-            }
-            String url = begun.getUploadURL().toString().replace(one.base.toString(), two.base.toString());
-            long offset = head(two, two.credentials(), url);
-            assertTrue(offset > 0, "the first instance's bytes are there for the second");
-            CuttingClient second = client(two, two.credentials());
             upload.setInputStream(new ByteArrayInputStream(pdf));
-            TusUploader resumed = second.beginOrResumeUploadFromURL(upload, new URL(url));
-            assertEquals(offset, resumed.getOffset());
+            TusUploader begun = client(one, one.credentials()).resumeOrCreateUpload(upload);
+            begun.setRequestPayloadSize(256 * 1024);
+            for (int requests = 1 + new Random().nextInt(5); requests > 0; requests--) {
+                begun.uploadChunk();
+            }
+            begun.finish();
+            long offset = begun.getOffset();
+            // then a request to the first instance breaks off at a random point, and the client turns to the second
+            int arrived = 1 + new Random().nextInt(300_000);
+            String url = begun.getUploadURL().toString();
+            cutOff(one, url, offset, pdf.length - offset, slice(pdf, (int) offset, (int) offset + arrived), null);
+            String there = url.replace(one.base.toString(), two.base.toString());
+            assertEquals(offset + arrived, head(two, two.credentials(), there),
+                    "the first instance's bytes are there for the second");
+            upload.setInputStream(new ByteArrayInputStream(pdf));
+            TusUploader resumed = client(two, two.credentials()).beginOrResumeUploadFromURL(upload, new URL(there));
+            assertEquals(offset + arrived, resumed.getOffset());
             while (resumed.uploadChunk() > -1) {
                 // to the end
             }
@@ -151,7 +177,18 @@ class ResumableUploadsIT {
         assertEquals("located.pdf", document.get("file_name").asText());
         assertEquals("scan", document.get("document_type").asText());
         assertArrayEquals(pdf, service.getBytes("/Documents('" + id + "')/$value").body());
-        assertEquals(404, headStatus(service.credentials(), url), "a finished upload is gone");
+
+        // a client that lost that answer finds the upload finished, and where its document is
+        HttpResponse<String> finished = service.send(tus(service.credentials(), url)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, finished.statusCode());
+        assertEquals(Integer.toString(pdf.length), finished.headers().firstValue("Upload-Offset").orElseThrow());
+        assertEquals(location, finished.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> again = patch(service.credentials(), url, pdf.length, new byte[0], null);
+        assertEquals(204, again.statusCode(), again.body());
+        assertEquals(location, again.headers().firstValue("Location").orElseThrow());
+        assertEquals(1, TestService.json(service.get("/Documents?$filter=file_name eq 'located.pdf'")).get("value")
+                .size(), "one document, however often the end is sent");
     }
 
     @Test
@@ -399,6 +436,28 @@ class ResumableUploadsIT {
     }
 
     // --- plain HTTP
+
+    /**
+     * A PATCH that declares {@code length} bytes but sends only {@code bytes} before its connection breaks off; returns
+     * once the service has closed the connection, so that it is done with the request.
+     */
+    private static void cutOff(TestService target, String url, long offset, long length, byte[] bytes,
+                               String checksum) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        TestService.Credentials credentials = target.credentials();
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            String head = "PATCH " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nAuthorization: Bearer " + credentials.token() + "\r\nx-api-key: " + credentials.apiKey()
+                    + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: " + offset
+                    + "\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + length
+                    + (checksum == null ? "" : "\r\nUpload-Checksum: " + checksum) + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            socket.getInputStream().readAllBytes();
+        }
+    }
 
     private static HttpRequest.Builder tus(TestService.Credentials credentials, String url) {
         return service.request("/", credentials).uri(java.net.URI.create(url)).header("Tus-Resumable", "1.0.0");
