@@ -76,6 +76,25 @@ class CorsIT {
     }
 
     @Test
+    void tusJsClientInABrowserMaySendAndReadTheResumableUploadHeaders() throws Exception {
+        String requested = "authorization,x-api-key,tus-resumable,upload-length,upload-metadata,upload-offset,"
+                + "upload-checksum,content-type,x-http-method-override";
+        HttpResponse<String> preflight = preflight(service, APP, "PATCH", requested);
+        assertEquals(200, preflight.statusCode(), preflight.body());
+        assertTrue(list(preflight.headers(), "Access-Control-Allow-Headers").containsAll(
+                Arrays.asList(requested.split(","))), preflight.headers().toString());
+        HttpResponse<String> created = service.send(service.request("/uploads").header("Origin", APP)
+                .header("Tus-Resumable", "1.0.0").header("Upload-Length", "100")
+                .header("Upload-Metadata", "patient_id " + java.util.Base64.getEncoder().encodeToString(
+                        "c-tus".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(404, created.statusCode(), "no such patient: " + created.body());
+        assertTrue(list(created.headers(), "Access-Control-Expose-Headers").containsAll(List.of("location",
+                "tus-resumable", "tus-version", "tus-extension", "tus-max-size", "tus-checksum-algorithm",
+                "upload-offset", "upload-length", "upload-expires")), created.headers().toString());
+    }
+
+    @Test
     void scriptsOfAnAllowedOriginReadAnswersAndTheirHeaders() throws Exception {
         HttpResponse<String> created = service.send(service.request("/Patients").header("Origin", APP)
                 .header("Content-Type", "application/json").header("Prefer", "return=minimal")
