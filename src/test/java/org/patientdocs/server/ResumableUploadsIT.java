@@ -39,6 +39,8 @@ import io.tus.java.client.TusUploader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.patientdocs.auth.ApiKeys;
+import org.patientdocs.auth.ScopeNames;
 
 /**
  * Resumable uploads (tus 1.0 at {@code /uploads}) with the tus project's own Java client and with plain HTTP: uploads
@@ -50,11 +52,14 @@ class ResumableUploadsIT {
     private static final String PATIENT = "tus-patient-1";
     private static final String FILE_NAME = "tus-scan-name.pdf";
     private static final MovableClock CLOCK = new MovableClock();
+    private static final String OTHER_TENANT = "other-clinic";
+    private static final String OTHER_KEY = "other-clinic-key-" + java.util.UUID.randomUUID();
     private static TestService service;
 
     @BeforeAll
     static void start() throws Exception {
-        service = TestService.start(Map.of(), CLOCK);
+        service = TestService.start(Map.of("auth.api-key-sha256", ApiKeys.sha256Hex(TestService.API_KEY) + ","
+                + ApiKeys.sha256Hex(OTHER_KEY) + ":" + OTHER_TENANT), CLOCK);
         assertEquals(201, service.postJson("/Patients", "{\"id\":\"" + PATIENT + "\"}").statusCode());
     }
 
@@ -293,6 +298,12 @@ class ResumableUploadsIT {
         assertEquals(404, headStatus(otherSubject, url));
         assertEquals(404, patch(otherSubject, url, 0, Samples.pdf(3000), null).statusCode());
         assertEquals(404, service.send(tus(otherSubject, url).DELETE().build()).statusCode());
+        // the same subject in another tenant is another person
+        TestService.Credentials otherTenant = new TestService.Credentials(OTHER_KEY,
+                service.token("user-456", OTHER_TENANT, ScopeNames.DEFAULT.all()));
+        assertEquals(404, headStatus(otherTenant, url));
+        assertEquals(404, patch(otherTenant, url, 0, Samples.pdf(3000), null).statusCode());
+        assertEquals(404, service.send(tus(otherTenant, url).DELETE().build()).statusCode());
         assertEquals(0, head(service, service.credentials(), url));
         assertEquals(404, headStatus(service.credentials(), service.base + "uploads/up-notanuploadatallxxxxxx"));
     }
