@@ -21,8 +21,8 @@ import org.eclipse.jetty.server.handler.CrossOriginHandler;
 final class Cors {
 
     /**
-     * What a script may send: the credentials, and the headers of OData, of uploads and of resumable uploads (tus, whose
-     * browser client may send its PATCH as a POST with {@code X-HTTP-Method-Override}).
+     * What a script may send: the credentials, and the headers of OData, of uploads and of resumable uploads (tus,
+     * whose browser client may send its PATCH as a POST with {@code X-HTTP-Method-Override}).
      */
     private static final Set<String> REQUEST_HEADERS = Set.of("Authorization", "x-api-key", "Accept",
             "Content-Type", "Content-Disposition", "Slug", "If-Match", "If-None-Match", "Prefer", "OData-Version",

@@ -181,7 +181,8 @@ final class TusServlet extends HttpServlet {
                                                     long offset) throws IOException {
         AccessAudit audit = new AccessAudit(services.auditTrail(), caller, RequestIds.current(),
                 clients.of(request.getRemoteAddr(), request::getHeader));
-        LazyBody body = new LazyBody(request, new BodyRate(services.config().clientLimits().minRequestBytesPerSecond()));
+        LazyBody body = new LazyBody(request,
+                new BodyRate(services.config().clientLimits().minRequestBytesPerSecond()));
         try (InputStream in = body.getInputStream()) {
             return uploads.append(caller, audit, id, offset, request.getContentLengthLong(), in,
                     request.getHeader("Upload-Checksum"));

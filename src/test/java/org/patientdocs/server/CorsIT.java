@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,8 +87,8 @@ class CorsIT {
                 Arrays.asList(requested.split(","))), preflight.headers().toString());
         HttpResponse<String> created = service.send(service.request("/uploads").header("Origin", APP)
                 .header("Tus-Resumable", "1.0.0").header("Upload-Length", "100")
-                .header("Upload-Metadata", "patient_id " + java.util.Base64.getEncoder().encodeToString(
-                        "c-tus".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Upload-Metadata", "patient_id " + Base64.getEncoder().encodeToString(
+                        "c-tus".getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(404, created.statusCode(), "no such patient: " + created.body());
         assertTrue(list(created.headers(), "Access-Control-Expose-Headers").containsAll(List.of("location",

@@ -10,10 +10,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +58,7 @@ class ResumableUploadsIT {
     private static final String FILE_NAME = "tus-scan-name.pdf";
     private static final MovableClock CLOCK = new MovableClock();
     private static final String OTHER_TENANT = "other-clinic";
-    private static final String OTHER_KEY = "other-clinic-key-" + java.util.UUID.randomUUID();
+    private static final String OTHER_KEY = "other-clinic-key-" + UUID.randomUUID();
     private static TestService service;
 
     @BeforeAll
@@ -454,9 +459,9 @@ class ResumableUploadsIT {
      */
     private static void cutOff(TestService target, String url, long offset, long length, byte[] bytes,
                                String checksum) throws Exception {
-        java.net.URI uri = java.net.URI.create(url);
+        URI uri = URI.create(url);
         TestService.Credentials credentials = target.credentials();
-        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             String head = "PATCH " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                     + "\r\nAuthorization: Bearer " + credentials.token() + "\r\nx-api-key: " + credentials.apiKey()
                     + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: " + offset
@@ -471,7 +476,7 @@ class ResumableUploadsIT {
     }
 
     private static HttpRequest.Builder tus(TestService.Credentials credentials, String url) {
-        return service.request("/", credentials).uri(java.net.URI.create(url)).header("Tus-Resumable", "1.0.0");
+        return service.request("/", credentials).uri(URI.create(url)).header("Tus-Resumable", "1.0.0");
     }
 
     private static String create(TestService.Credentials credentials, long length, String metadata)
@@ -501,7 +506,7 @@ class ResumableUploadsIT {
     }
 
     private static long head(TestService target, TestService.Credentials credentials, String url) throws Exception {
-        HttpResponse<String> head = target.send(target.request("/", credentials).uri(java.net.URI.create(url))
+        HttpResponse<String> head = target.send(target.request("/", credentials).uri(URI.create(url))
                 .header("Tus-Resumable", "1.0.0").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(200, head.statusCode());
         assertEquals("no-store", head.headers().firstValue("Cache-Control").orElseThrow());
@@ -550,7 +555,7 @@ class ResumableUploadsIT {
             rs.next();
             rows = rs.getLong(1);
         }
-        try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(
+        try (Stream<Path> files = Files.list(
                 target.config.storage().resumableUploadsDir())) {
             return rows + files.count();
         }
