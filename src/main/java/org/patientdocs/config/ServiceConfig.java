@@ -119,6 +119,11 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
             return documentsDir().resolve("tmp");
         }
 
+        /** Where resumable uploads' chunks arrive, and their bytes so far wait on H2 (one instance). */
+        public Path resumableUploadsDir() {
+            return documentsDir().resolve("uploads");
+        }
+
         public Path devDir() {
             return dataDir.resolve("dev");
         }
@@ -202,18 +207,32 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
      * @param maxUnpackedBytes        the most bytes all entries of a DOCX may unpack to, as its directory says
      * @param maxCompressionRatio     the highest ratio of unpacked to packed size of one entry over 1 MiB unpacked
      */
-    public record Upload(long maxBytes, int maxArchiveEntries, long maxUnpackedBytes, int maxCompressionRatio) {
+    /**
+     * @param resumableExpiry how long an unfinished resumable (tus) upload is kept after its last change before it
+     *                        expires and is swept
+     */
+    public record Upload(long maxBytes, int maxArchiveEntries, long maxUnpackedBytes, int maxCompressionRatio,
+                         Duration resumableExpiry) {
 
         static final Range MAX_BYTES = new Range("upload.max-bytes", 1, Long.MAX_VALUE);
         static final Range MAX_ARCHIVE_ENTRIES = new Range("upload.docx.max-entries", 1, 1_000_000);
         static final Range MAX_UNPACKED_BYTES = new Range("upload.docx.max-unpacked-bytes", 1, Long.MAX_VALUE);
         static final Range MAX_COMPRESSION_RATIO = new Range("upload.docx.max-compression-ratio", 1, 100_000);
+        static final Range RESUMABLE_EXPIRY_HOURS = new Range("upload.resumable-expiry-hours", 1, 24 * 30);
+        /** The default of {@code upload.resumable-expiry-hours}. */
+        public static final Duration DEFAULT_RESUMABLE_EXPIRY = Duration.ofHours(24);
 
         public Upload {
             MAX_BYTES.check(maxBytes);
             MAX_ARCHIVE_ENTRIES.check(maxArchiveEntries);
             MAX_UNPACKED_BYTES.check(maxUnpackedBytes);
             MAX_COMPRESSION_RATIO.check(maxCompressionRatio);
+            RESUMABLE_EXPIRY_HOURS.check(resumableExpiry.toHours());
+        }
+
+        /** The limits with resumable uploads expiring after the default time. */
+        public Upload(long maxBytes, int maxArchiveEntries, long maxUnpackedBytes, int maxCompressionRatio) {
+            this(maxBytes, maxArchiveEntries, maxUnpackedBytes, maxCompressionRatio, DEFAULT_RESUMABLE_EXPIRY);
         }
     }
 

@@ -69,5 +69,13 @@ public enum ErrorCode {
     /** A query beyond a configured limit: $top, filter size, nesting or expand depth; the message names it (400). */
     QUERY_LIMIT_EXCEEDED,
     /** A query the database cannot evaluate over the data, e.g. an arithmetic overflow (400). */
-    QUERY_NOT_EVALUABLE
+    QUERY_NOT_EVALUABLE,
+    /** A resumable (tus) upload request whose tus headers are missing or malformed, e.g. no Upload-Length (400). */
+    INVALID_UPLOAD_HEADER,
+    /** A tus PATCH whose Upload-Offset is not where the upload stands; HEAD tells where it does (409). */
+    UPLOAD_OFFSET_MISMATCH,
+    /** A tus PATCH whose Upload-Checksum does not match the bytes that arrived; they were discarded (460). */
+    CHECKSUM_MISMATCH,
+    /** A tus request in a protocol version the service does not speak; Tus-Version lists those it does (412). */
+    TUS_VERSION_UNSUPPORTED
 }

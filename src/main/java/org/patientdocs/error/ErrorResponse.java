@@ -45,6 +45,8 @@ public final class ErrorResponse {
             Map.entry(ServiceException.UnsupportedMediaType.class, 415),
             Map.entry(ServiceException.FailedDependency.class, 424),
             Map.entry(ServiceException.TooManyRequests.class, 429),
+            // tus 1.0 checksum extension: "460 Checksum Mismatch"
+            Map.entry(ServiceException.ChecksumMismatch.class, 460),
             Map.entry(ServiceException.NotImplemented.class, 501),
             Map.entry(ServiceException.ServiceUnavailable.class, 503));
 

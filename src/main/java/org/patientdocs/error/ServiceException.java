@@ -111,7 +111,18 @@ public abstract class ServiceException extends RuntimeException {
 
     public static final class PreconditionFailed extends ServiceException {
         public PreconditionFailed(String message) {
-            super(ErrorCode.PRECONDITION_FAILED, null, message, null);
+            this(ErrorCode.PRECONDITION_FAILED, message);
+        }
+
+        public PreconditionFailed(ErrorCode code, String message) {
+            super(code, null, message, null);
+        }
+    }
+
+    /** Bytes that do not match the checksum the client sent with them (tus checksum extension: 460). */
+    public static final class ChecksumMismatch extends ServiceException {
+        public ChecksumMismatch(String message) {
+            super(ErrorCode.CHECKSUM_MISMATCH, null, message, null);
         }
     }
 

@@ -154,6 +154,20 @@ public final class AccessAudit {
     }
 
     /**
+     * A document created from a resumable upload (tus), at {@code path} (outside OData), recorded in the transaction
+     * open on this thread, to commit with it.
+     */
+    void uploaded(String path, String patientId, String documentId, int status) {
+        Ids ids = new Ids();
+        ids.patients.add(patientId);
+        ids.documents.add(documentId);
+        ids.count = 1L;
+        for (AuditEvent event : events(Action.UPLOAD, path, null, ids, status)) {
+            trail.recordWithChange(event);
+        }
+    }
+
+    /**
      * A refusal about to be answered: of the caller's scope (403), or of an entity missing or not the caller's (404).
      * The ids are those the request's path names.
      */
@@ -220,8 +234,11 @@ public final class AccessAudit {
      * takes, each with its share of them and the same request, count and status.
      */
     private List<AuditEvent> events(Action action, ODataRequest request, Ids ids, int status) {
-        String path = request.getRawODataPath() == null ? "" : request.getRawODataPath();
-        String query = request.getRawQueryPath();
+        return events(action, request.getRawODataPath() == null ? "" : request.getRawODataPath(),
+                request.getRawQueryPath(), ids, status);
+    }
+
+    private List<AuditEvent> events(Action action, String path, String query, Ids ids, int status) {
         Instant at = Instant.now();
         List<String> patients = new ArrayList<>(ids.patients);
         List<String> documents = new ArrayList<>(ids.documents);

@@ -71,9 +71,22 @@ final class DocumentRequests {
      */
     Upload upload(ODataRequest request, Target patient, Caller caller, Consumer<DocumentRecord> stored) {
         services.queryService().entityToChange(caller, patient);
-        String patientId = patient.key();
-        DocumentStore store = services.documentStore();
-        try (UploadReader.Received received = uploads.read(request, store)) {
+        try (UploadReader.Received received = counted(() -> uploads.read(request, services.documentStore()))) {
+            return new Upload(create(caller, patient.key(), received, stored), received.fromForm());
+        }
+    }
+
+    /**
+     * Makes a received upload a document of the patient (found in the caller's tenant by the caller already), with
+     * every check of its content, its file name and its labels: what the spec's multipart form, a raw body and the
+     * last byte of a resumable upload have in common.
+     *
+     * @param stored what must commit with the document's row (its audit event), run in its transaction
+     */
+    DocumentRecord create(Caller caller, String patientId, UploadReader.Received received,
+                          Consumer<DocumentRecord> stored) {
+        return counted(() -> {
+            DocumentStore store = services.documentStore();
             PendingContent pending = received.content();
             FileKind kind = contents.verify(received.declaredType(), pending);
             DocumentRecord record = new DocumentRecord(caller.tenant(), DocumentIds.newId(), patientId,
@@ -97,7 +110,14 @@ final class DocumentRequests {
                 }
                 throw e;
             }
-            return new Upload(record, received.fromForm());
+            return record;
+        });
+    }
+
+    /** A step of an upload that may fail on I/O; a refusal is counted, by reason only. */
+    private static <T> T counted(UploadStep<T> step) {
+        try {
+            return step.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ServiceException e) {
@@ -105,6 +125,11 @@ final class DocumentRequests {
             Metrics.counter("patientdocs.uploads.refused", "reason", e.code().name()).increment();
             throw e;
         }
+    }
+
+    @FunctionalInterface
+    private interface UploadStep<T> {
+        T run() throws IOException;
     }
 
     /** @param audit what the request records; a HEAD, which sends no content, is recorded as a read */

@@ -1,6 +1,7 @@
 package org.patientdocs.odata;
 
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -49,6 +50,35 @@ final class FileNames {
         if (sent == null) {
             return "document." + kind.extension();
         }
+        String name = normalized(sent);
+        int dot = name.lastIndexOf('.');
+        if (dot >= 0 && !kind.extensions().contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+            throw new ServiceException.BadRequest(ErrorCode.CONTENT_TYPE_MISMATCH, TARGET, "The file name's extension"
+                    + " does not match its content, a " + kind.description() + ": end the name in "
+                    + extensions(kind.extensions()) + ".");
+        }
+        return name;
+    }
+
+    /**
+     * A name checked before the content is there (a resumable upload's, at its creation), as {@link #checked} checks
+     * it; its extension, if any, must be one of some accepted kind's. Null when none was sent.
+     */
+    static String checkedBeforeContent(String sent) {
+        if (sent == null) {
+            return null;
+        }
+        String name = normalized(sent);
+        int dot = name.lastIndexOf('.');
+        List<String> accepted = Arrays.stream(FileKind.values()).flatMap(k -> k.extensions().stream()).toList();
+        if (dot >= 0 && !accepted.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+            throw new ServiceException.BadRequest(ErrorCode.UNSUPPORTED_FILE_TYPE, TARGET, "The file name's extension"
+                    + " is not one of an accepted type; end the name in " + extensions(accepted) + ".");
+        }
+        return name;
+    }
+
+    private static String normalized(String sent) {
         refuseCharacters(sent);
         String name = sent.substring(Math.max(sent.lastIndexOf('/'), sent.lastIndexOf('\\')) + 1);
         name = Normalizer.normalize(name, Normalizer.Form.NFC).strip();
@@ -62,12 +92,6 @@ final class FileNames {
         if (name.length() > MAX_LENGTH) {
             throw invalid("A file name may have at most " + MAX_LENGTH + " characters (a character above U+FFFF counts"
                     + " twice); longer names are refused, not cut.");
-        }
-        int dot = name.lastIndexOf('.');
-        if (dot >= 0 && !kind.extensions().contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))) {
-            throw new ServiceException.BadRequest(ErrorCode.CONTENT_TYPE_MISMATCH, TARGET, "The file name's extension"
-                    + " does not match its content, a " + kind.description() + ": end the name in "
-                    + extensions(kind.extensions()) + ".");
         }
         return name;
     }

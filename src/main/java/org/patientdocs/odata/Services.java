@@ -6,6 +6,7 @@ import org.patientdocs.storage.AuditTrail;
 import org.patientdocs.storage.DocumentRecords;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.PatientStore;
+import org.patientdocs.storage.ResumableUploads;
 import org.patientdocs.storage.Transactions;
 
 /**
@@ -20,8 +21,9 @@ import org.patientdocs.storage.Transactions;
  *                        audit event
  * @param auditTrail      where every access to PHI is recorded
  * @param config          the service's configuration
+ * @param resumableUploads the resumable (tus) uploads not finished yet
  */
 public record Services(Model model, QueryService queryService, PatientStore patientStore,
                        DocumentRecords documentRecords, DocumentStore documentStore, Transactions transactions,
-                       AuditTrail auditTrail, ServiceConfig config) {
+                       AuditTrail auditTrail, ServiceConfig config, ResumableUploads resumableUploads) {
 }

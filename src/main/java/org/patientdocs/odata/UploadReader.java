@@ -163,6 +163,11 @@ final class UploadReader {
         return trimmed;
     }
 
+    /** The body as {@link ClientBody} reads it: a failure to read it is the client's 400. */
+    static InputStream clientBody(InputStream in) {
+        return new ClientBody(in);
+    }
+
     /**
      * The request body; a failure to read it (the client went away or sent a broken body) is the client's error,
      * distinct from a failure to write the store.

@@ -20,14 +20,19 @@ import org.eclipse.jetty.server.handler.CrossOriginHandler;
  */
 final class Cors {
 
-    /** What a script may send: the credentials, and the headers of OData and of uploads. */
+    /**
+     * What a script may send: the credentials, and the headers of OData, of uploads and of resumable uploads (tus,
+     * whose browser client may send its PATCH as a POST with {@code X-HTTP-Method-Override}).
+     */
     private static final Set<String> REQUEST_HEADERS = Set.of("Authorization", "x-api-key", "Accept",
             "Content-Type", "Content-Disposition", "Slug", "If-Match", "If-None-Match", "Prefer", "OData-Version",
-            "OData-MaxVersion", "Isolation", "OData-Isolation");
+            "OData-MaxVersion", "Isolation", "OData-Isolation", "Tus-Resumable", "Upload-Length", "Upload-Metadata",
+            "Upload-Offset", "Upload-Checksum", "X-HTTP-Method-Override");
     /** What a script may read beyond the CORS-safelisted response headers. */
     private static final Set<String> RESPONSE_HEADERS = Set.of("Location", "ETag", "OData-EntityId", "OData-Version",
             "Preference-Applied", "Content-Disposition", "Content-Length", "Allow", "Retry-After",
-            "WWW-Authenticate", "X-Request-Id");
+            "WWW-Authenticate", "X-Request-Id", "Tus-Resumable", "Tus-Version", "Tus-Extension", "Tus-Max-Size",
+            "Tus-Checksum-Algorithm", "Upload-Offset", "Upload-Length", "Upload-Expires");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private Cors() {

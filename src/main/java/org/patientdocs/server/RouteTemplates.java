@@ -22,6 +22,7 @@ final class RouteTemplates {
     RouteTemplates(Edm edm) {
         Set<String> known = new HashSet<>(ODATA_SEGMENTS);
         known.add("vocabularies");
+        known.add("uploads");
         known.addAll(VocabularyServlet.NAMES);
         for (EdmEntitySet set : edm.getEntityContainer().getEntitySets()) {
             known.add(set.getName());

@@ -16,7 +16,8 @@ import org.patientdocs.error.ServiceException;
 
 /**
  * Headers every response carries, since every response may hold health information: no caching anywhere, no
- * content sniffing. Also refuses method-override headers, so a POST can never turn into a DELETE.
+ * content sniffing. Also refuses method-override headers, so a POST can never turn into a DELETE; the one exception is
+ * tus's own, a POST to an upload that says it is a PATCH ({@link TusServlet#isPatchOverride}).
  */
 public final class SecurityHeadersFilter implements Filter {
 
@@ -29,7 +30,8 @@ public final class SecurityHeadersFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         HttpServletResponse out = (HttpServletResponse) response;
         HEADERS.forEach(out::setHeader);
-        if (http.getHeader("X-HTTP-Method") != null || http.getHeader("X-HTTP-Method-Override") != null) {
+        if ((http.getHeader("X-HTTP-Method") != null || http.getHeader("X-HTTP-Method-Override") != null)
+                && !TusServlet.isPatchOverride(http)) {
             ErrorResponse.of(new ServiceException.BadRequest(ErrorCode.METHOD_OVERRIDE_REFUSED, null,
                     "X-HTTP-Method and X-HTTP-Method-Override are not accepted; send the real method")).write(out);
             return;

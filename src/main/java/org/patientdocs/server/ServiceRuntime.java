@@ -31,6 +31,7 @@ import org.patientdocs.auth.Authenticator;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.odata.Model;
+import org.patientdocs.odata.ResumableUploadRequests;
 import org.patientdocs.odata.Services;
 import org.patientdocs.query.Dialect;
 import org.patientdocs.query.QueryService;
@@ -46,6 +47,7 @@ import org.patientdocs.storage.FileDocumentStore;
 import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.PatientStore;
 import org.patientdocs.storage.RateBuckets;
+import org.patientdocs.storage.ResumableUploads;
 import org.patientdocs.storage.S3DocumentStore;
 import org.patientdocs.storage.Transactions;
 import org.slf4j.Logger;
@@ -112,15 +114,15 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(ServiceConfig)}, with the clock the rate limits' buckets refill by: tests turn it forward
-     * instead of waiting.
+     * As {@link #start(ServiceConfig)}, with the clock the rate limits' buckets refill by and resumable uploads
+     * expire by: tests turn it forward instead of waiting.
      */
-    static ServiceRuntime start(ServiceConfig config, Clock rateLimitClock) throws Exception {
-        return start(config, UnaryOperator.identity(), rateLimitClock);
+    static ServiceRuntime start(ServiceConfig config, Clock clock) throws Exception {
+        return start(config, UnaryOperator.identity(), clock);
     }
 
     private static ServiceRuntime start(ServiceConfig config, UnaryOperator<AuditTrail> auditTrail,
-                                        Clock rateLimitClock) throws Exception {
+                                        Clock clock) throws Exception {
         // decided once: the migrations, the start-up checks and every statement follow the same store
         Dialect dialect = Dialect.fromJdbcUrl(config.database().url());
         HikariDataSource dataSource = DataSources.open(config.database(), dialect);
@@ -135,12 +137,12 @@ public final class ServiceRuntime implements AutoCloseable {
             metrics.watch(auditDataSource);
             Transactions transactions = new Transactions(dataSource);
             auditLog = new AuditLog(auditDataSource, transactions, dialect);
-            services = services(config, transactions, dialect, auditTrail.apply(auditLog));
+            services = services(config, transactions, dialect, auditTrail.apply(auditLog), clock);
             sweepOrphans(services);
             Authenticator authenticator = Authenticator.create(config);
             Health health = Health.of(config, dataSource, services.documentStore(), authenticator);
             GracefulStop stop = new GracefulStop(health, config.operations());
-            server = jetty(config, services, authenticator, RateBuckets.open(dataSource, dialect, rateLimitClock),
+            server = jetty(config, services, authenticator, RateBuckets.open(dataSource, dialect, clock),
                     health, stop, metrics);
             listen(server, config.http());
             ServiceRuntime runtime = new ServiceRuntime(server, dataSource, auditDataSource, auditLog, services,
@@ -179,7 +181,7 @@ public final class ServiceRuntime implements AutoCloseable {
     }
 
     private static Services services(ServiceConfig config, Transactions transactions, Dialect dialect,
-                                     AuditTrail auditTrail) {
+                                     AuditTrail auditTrail, Clock clock) {
         // Everything goes through Transactions, so that a change and its audit event, and the changes of a $batch
         // change set, share one transaction.
         DataSource dataSource = transactions.dataSource();
@@ -189,8 +191,11 @@ public final class ServiceRuntime implements AutoCloseable {
             Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
             QueryService queries = new QueryService(model.columns(), dialect,
                     config.query(), new EntityStore(dataSource, config.query().timeout()));
+            // on PostgreSQL every instance can continue an upload another began: its bytes wait in the database
+            ResumableUploads uploads = new ResumableUploads(transactions, config.storage().resumableUploadsDir(),
+                    dialect == Dialect.POSTGRESQL, clock, config.upload().resumableExpiry());
             return new Services(model, queries, new PatientStore(dataSource), records, content, transactions,
-                    auditTrail, config);
+                    auditTrail, config, uploads);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the document store", e);
         }
@@ -249,7 +254,11 @@ public final class ServiceRuntime implements AutoCloseable {
         if (removed > 0) {
             LOG.info("removed {} unreferenced stored files left by interrupted uploads", removed);
         }
-        return removed;
+        int expired = services.resumableUploads().deleteExpired(services.config().documents().orphanMinAge());
+        if (expired > 0) {
+            LOG.info("removed {} expired resumable uploads and their leftovers", expired);
+        }
+        return removed + expired;
     }
 
     /** Runs the orphan sweep now, as the schedule would: for tests that check what a failure leaves behind. */
@@ -279,6 +288,8 @@ public final class ServiceRuntime implements AutoCloseable {
                 REQUESTS);
         odata.addFilter(new FilterHolder(new UrlCompatibilityFilter()), "/*", REQUESTS);
         odata.addServlet(new ServletHolder(new ODataServlet(services)), "/*");
+        odata.addServlet(new ServletHolder(new TusServlet(services,
+                new ResumableUploadRequests(services, services.resumableUploads()))), "/uploads/*");
         ServletContextHandler vocabularies = context("/vocabularies", routes);
         vocabularies.addServlet(new ServletHolder(new VocabularyServlet()), "/*");
         stop.handler().setHandler(new HttpMetrics(routes, metrics.registry(), JettyLimits.bodiesInTurn(

@@ -66,6 +66,8 @@ class ServiceConfigTest {
                         "upload.docx.max-unpacked-bytes must be an integer in 1..9223372036854775807, was '0'"),
                 broken("a compression ratio of nothing", () -> new ServiceConfig.Upload(1, 1, 1, 0),
                         "upload.docx.max-compression-ratio must be an integer in 1..100000, was '0'"),
+                broken("resumable uploads that expire at once", () -> new ServiceConfig.Upload(1, 1, 1, 1,
+                        Duration.ofMinutes(30)), "upload.resumable-expiry-hours must be an integer in 1..720, was '0'"),
                 broken("no auth mode", () -> auth(null, "i", "", Set.of("ES256"), List.of(), 60),
                         "auth.mode must be development or production, was ''"),
                 broken("no issuer", () -> auth(ServiceConfig.Auth.Mode.DEVELOPMENT, "", "", Set.of("ES256"),

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,6 +75,25 @@ class CorsIT {
         }
         assertEquals("http://localhost:3000", preflight(service, "http://localhost:3000", "PATCH", "authorization")
                 .headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+    }
+
+    @Test
+    void tusJsClientInABrowserMaySendAndReadTheResumableUploadHeaders() throws Exception {
+        String requested = "authorization,x-api-key,tus-resumable,upload-length,upload-metadata,upload-offset,"
+                + "upload-checksum,content-type,x-http-method-override";
+        HttpResponse<String> preflight = preflight(service, APP, "PATCH", requested);
+        assertEquals(200, preflight.statusCode(), preflight.body());
+        assertTrue(list(preflight.headers(), "Access-Control-Allow-Headers").containsAll(
+                Arrays.asList(requested.split(","))), preflight.headers().toString());
+        HttpResponse<String> created = service.send(service.request("/uploads").header("Origin", APP)
+                .header("Tus-Resumable", "1.0.0").header("Upload-Length", "100")
+                .header("Upload-Metadata", "patient_id " + Base64.getEncoder().encodeToString(
+                        "c-tus".getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(404, created.statusCode(), "no such patient: " + created.body());
+        assertTrue(list(created.headers(), "Access-Control-Expose-Headers").containsAll(List.of("location",
+                "tus-resumable", "tus-version", "tus-extension", "tus-max-size", "tus-checksum-algorithm",
+                "upload-offset", "upload-length", "upload-expires")), created.headers().toString());
     }
 
     @Test
