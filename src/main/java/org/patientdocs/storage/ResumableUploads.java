@@ -155,6 +155,9 @@ public final class ResumableUploads {
                 return new Transactions.Outcome<>(moved, true);
             } catch (SQLException e) {
                 throw StoreFailure.of(e);
+            } catch (UploadParts.LostBytes e) {
+                throw new ServiceException.NotFound("The bytes this upload received so far are gone (the service's"
+                        + " data was restored from a backup, which holds no unfinished upload); start the upload again");
             } catch (IOException e) {
                 throw new StoreFailure.Unexpected("cannot append to the upload", e);
             }

@@ -35,6 +35,13 @@ sealed interface UploadParts {
     /** Removes the bytes of a finished upload in the transaction that finishes it (a no-op for files). */
     void discard(Connection connection, String uploadId) throws SQLException;
 
+    /** The bytes an upload received so far are no longer all there: it cannot go on. */
+    final class LostBytes extends IOException {
+        LostBytes() {
+            super("the bytes the upload received so far are gone");
+        }
+    }
+
     /** A file per upload, {@code <id>.part}, in the directory of the chunks' spool (same file system). */
     final class InFiles implements UploadParts {
 
@@ -52,6 +59,12 @@ sealed interface UploadParts {
             try (FileChannel part = FileChannel.open(file(uploadId), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
                  FileChannel in = FileChannel.open(chunk.tempFile(), StandardOpenOption.READ)) {
+                if (part.size() < offset) {
+                    // the row says more arrived than the file holds (a data directory restored from a backup, which
+                    // does not hold unfinished uploads): writing at the offset would leave a hole of zeros in the
+                    // document
+                    throw new LostBytes();
+                }
                 long copied = 0;
                 while (copied < chunk.size()) {
                     long moved = part.transferFrom(in, offset + copied, chunk.size() - copied);
