@@ -23,6 +23,10 @@ public enum ErrorCode {
     ARCHIVE_LIMIT_EXCEEDED,
     /** A document with macros (a VBA project, a macro-enabled content type) (400). */
     MACROS_NOT_ALLOWED,
+    /** An upload whose {@code Repr-Digest}, {@code Content-Digest} or form field {@code digest} is wrong (400). */
+    DIGEST_MISMATCH,
+    /** An upload carrying digests only in algorithms the service does not compute: it has sha-256 only (400). */
+    UNSUPPORTED_DIGEST_ALGORITHM,
     /** A file name the service does not store: empty, too long, with control or bidirectional characters (400). */
     INVALID_FILE_NAME,
     PROPERTY_NOT_WRITABLE,
@@ -69,5 +73,7 @@ public enum ErrorCode {
     /** A query beyond a configured limit: $top, filter size, nesting or expand depth; the message names it (400). */
     QUERY_LIMIT_EXCEEDED,
     /** A query the database cannot evaluate over the data, e.g. an arithmetic overflow (400). */
-    QUERY_NOT_EVALUABLE
+    QUERY_NOT_EVALUABLE,
+    /** A {@code Range} none of whose ranges overlaps the document (416, with {@code Content-Range: bytes *}/size). */
+    RANGE_NOT_SATISFIABLE
 }

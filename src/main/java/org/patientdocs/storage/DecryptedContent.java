@@ -12,8 +12,9 @@ import com.google.crypto.tink.StreamingAead;
 
 /**
  * The plaintext of a document's encrypted bytes, or of a range of them, read through Tink's decrypting stream or
- * seekable channel, each of which releases a segment only once it has passed its check. A failure of the check (as opposed to one of the store below, which passes through as
- * it was) becomes a {@link TamperedContent}, logged once. Not thread-safe.
+ * seekable channel, each of which releases a segment only once it has passed its check. A failure of the check (as
+ * opposed to one of the store below, which passes through as it was) becomes a {@link TamperedContent}, logged once.
+ * Not thread-safe.
  */
 final class DecryptedContent extends InputStream {
 
