@@ -23,6 +23,10 @@ public enum ErrorCode {
     ARCHIVE_LIMIT_EXCEEDED,
     /** A document with macros (a VBA project, a macro-enabled content type) (400). */
     MACROS_NOT_ALLOWED,
+    /** An upload whose {@code Repr-Digest}, {@code Content-Digest} or form field {@code digest} is wrong (400). */
+    DIGEST_MISMATCH,
+    /** An upload carrying digests only in algorithms the service does not compute: it has sha-256 only (400). */
+    UNSUPPORTED_DIGEST_ALGORITHM,
     /** A file name the service does not store: empty, too long, with control or bidirectional characters (400). */
     INVALID_FILE_NAME,
     PROPERTY_NOT_WRITABLE,
@@ -77,5 +81,7 @@ public enum ErrorCode {
     /** A tus PATCH whose Upload-Checksum does not match the bytes that arrived; they were discarded (460). */
     CHECKSUM_MISMATCH,
     /** A tus request in a protocol version the service does not speak; Tus-Version lists those it does (412). */
-    TUS_VERSION_UNSUPPORTED
+    TUS_VERSION_UNSUPPORTED,
+    /** A {@code Range} none of whose ranges overlaps the document (416, with {@code Content-Range: bytes *}/size). */
+    RANGE_NOT_SATISFIABLE
 }

@@ -43,6 +43,7 @@ public final class ErrorResponse {
             Map.entry(ServiceException.PreconditionFailed.class, 412),
             Map.entry(ServiceException.PayloadTooLarge.class, 413),
             Map.entry(ServiceException.UnsupportedMediaType.class, 415),
+            Map.entry(ServiceException.RangeNotSatisfiable.class, 416),
             Map.entry(ServiceException.FailedDependency.class, 424),
             Map.entry(ServiceException.TooManyRequests.class, 429),
             // tus 1.0 checksum extension: "460 Checksum Mismatch"
@@ -61,9 +62,16 @@ public final class ErrorResponse {
     private final Supplier<String> allow;
     /** The {@code Retry-After} value in seconds, or null for none. */
     private final String retryAfter;
+    /** The {@code Content-Range} of a 416 ({@code bytes *}/size), or null for none. */
+    private final String contentRange;
 
     private ErrorResponse(int status, String code, String message, String target, String bearerError,
                           String requiredScope, Supplier<String> allow, String retryAfter) {
+        this(status, code, message, target, bearerError, requiredScope, allow, retryAfter, null);
+    }
+
+    private ErrorResponse(int status, String code, String message, String target, String bearerError,
+                          String requiredScope, Supplier<String> allow, String retryAfter, String contentRange) {
         this.status = status;
         this.code = code;
         this.message = message;
@@ -72,6 +80,7 @@ public final class ErrorResponse {
         this.requiredScope = requiredScope;
         this.allow = allow;
         this.retryAfter = retryAfter;
+        this.contentRange = contentRange;
     }
 
     /** The answer to a failure whose meaning the service knows. */
@@ -80,7 +89,8 @@ public final class ErrorResponse {
         String retryAfter = e instanceof ServiceException.TooManyRequests tooMany
                 ? Long.toString(tooMany.retryAfterSeconds()) : retryAfterFor(status);
         return new ErrorResponse(status, e.code().name(), e.getMessage(), e.target(), bearerError(e),
-                e instanceof ServiceException.Forbidden forbidden ? forbidden.scope() : null, null, retryAfter);
+                e instanceof ServiceException.Forbidden forbidden ? forbidden.scope() : null, null, retryAfter,
+                e instanceof ServiceException.RangeNotSatisfiable range ? "bytes */" + range.size() : null);
     }
 
     /**
@@ -120,7 +130,8 @@ public final class ErrorResponse {
      * @param methods the {@code Allow} value, e.g. {@code GET, HEAD, OPTIONS}
      */
     public ErrorResponse allowing(Supplier<String> methods) {
-        return new ErrorResponse(status, code, message, target, bearerError, requiredScope, methods, retryAfter);
+        return new ErrorResponse(status, code, message, target, bearerError, requiredScope, methods, retryAfter,
+                contentRange);
     }
 
     private static ErrorCode codeFor(int status) {
@@ -135,6 +146,7 @@ public final class ErrorResponse {
             case 412 -> ErrorCode.PRECONDITION_FAILED;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 416 -> ErrorCode.RANGE_NOT_SATISFIABLE;
             case 424 -> ErrorCode.FAILED_DEPENDENCY;
             case 429 -> ErrorCode.TOO_MANY_REQUESTS;
             case 501 -> ErrorCode.NOT_IMPLEMENTED;
@@ -174,6 +186,9 @@ public final class ErrorResponse {
         headers.put("OData-Version", ODATA_VERSION);
         if (retryAfter != null) {
             headers.put("Retry-After", retryAfter);
+        }
+        if (contentRange != null) {
+            headers.put("Content-Range", contentRange);
         }
         if (status == 401 || bearerError != null) {
             headers.put("WWW-Authenticate", challenge());

@@ -152,6 +152,20 @@ public abstract class ServiceException extends RuntimeException {
         }
     }
 
+    /** A download's {@code Range} none of whose ranges is within the document of {@link #size()} bytes. */
+    public static final class RangeNotSatisfiable extends ServiceException {
+        private final long size;
+
+        public RangeNotSatisfiable(String message, long size) {
+            super(ErrorCode.RANGE_NOT_SATISFIABLE, "Range", message, null);
+            this.size = size;
+        }
+
+        public long size() {
+            return size;
+        }
+    }
+
     /** The caller is over a rate limit; it may try again after {@link #retryAfterSeconds()}. */
     public static final class TooManyRequests extends ServiceException {
         private final long retryAfterSeconds;

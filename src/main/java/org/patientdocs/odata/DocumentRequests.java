@@ -22,6 +22,7 @@ import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
 import org.apache.olingo.server.api.uri.UriResourceEntitySet;
 import org.patientdocs.auth.Caller;
+import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Literals;
 import org.patientdocs.query.Row;
@@ -132,32 +133,63 @@ final class DocumentRequests {
         T run() throws IOException;
     }
 
-    /** @param audit what the request records; a HEAD, which sends no content, is recorded as a read */
+    /**
+     * Answers a document's content: whole (200), or the one range a {@code Range} asks for (206, {@link ByteRanges});
+     * a HEAD the GET's headers, without opening the content (and without a range: RFC 9110 §14.2 defines ranges for
+     * GET only). Every answer says {@code Accept-Ranges: bytes} and carries the document's digest ({@link Digests}).
+     *
+     * @param audit what the request records: a download, also of a range; a HEAD or a 416, which send no content,
+     *              is recorded as a read
+     */
     void download(ODataRequest request, ODataResponse response, Target target, AccessAudit audit) {
         DocumentRecord document = find(target, audit.caller());
         String etag = "\"" + document.contentSha256() + "\"";
         response.setHeader(HttpHeader.ETAG, etag);
+        response.setHeader("Accept-Ranges", "bytes");
         boolean unchanged = ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag);
+        ByteRanges.Slice slice;
+        try {
+            slice = unchanged || !media.sendsBody() ? null : ByteRanges.choose(request.getHeader(HttpHeader.RANGE),
+                    request.getHeader("If-Range"), etag, document.fileSizeBytes());
+        } catch (ServiceException.RangeNotSatisfiable e) {
+            audit.download(request, Action.READ, document.id(), document.patientId(),
+                    ErrorResponse.of(e).status());
+            throw e;
+        }
+        int status = unchanged ? HttpStatusCode.NOT_MODIFIED.getStatusCode()
+                : slice == null ? HttpStatusCode.OK.getStatusCode() : HttpStatusCode.PARTIAL_CONTENT.getStatusCode();
         audit.download(request, media.sendsBody() ? Action.DOWNLOAD : Action.READ, document.id(),
-                document.patientId(), unchanged ? HttpStatusCode.NOT_MODIFIED.getStatusCode()
-                        : HttpStatusCode.OK.getStatusCode());
+                document.patientId(), status);
         if (unchanged) {
-            response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
+            response.setStatusCode(status);
             return;
         }
         // opened before any header is set: if it fails, the error answer must not carry the document's headers
         InputStream bytes = null;
         if (media.sendsBody()) {
             try {
-                bytes = services.documentStore().openContent(document);
+                bytes = slice == null ? services.documentStore().openContent(document)
+                        : services.documentStore().openContent(document, slice.offset(), slice.length());
             } catch (IOException e) {
                 throw new UncheckedIOException("document content missing", e);
             }
         }
-        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setStatusCode(status);
         response.setHeader(HttpHeader.CONTENT_TYPE, document.contentType());
-        response.setHeader(HttpHeader.CONTENT_LENGTH, Long.toString(document.fileSizeBytes()));
+        response.setHeader(HttpHeader.CONTENT_LENGTH,
+                Long.toString(slice == null ? document.fileSizeBytes() : slice.length()));
+        if (slice != null) {
+            response.setHeader("Content-Range", slice.contentRange());
+        }
         response.setHeader("Content-Disposition", FileNames.attachment(document.fileName()));
+        String digest = Digests.field(document.contentSha256());
+        if (Digests.wanted(request.getHeader("Want-Repr-Digest"))) {
+            response.setHeader(Digests.REPR_DIGEST, digest);
+        }
+        if (slice == null && Digests.wanted(request.getHeader("Want-Content-Digest"))) {
+            // the content is the representation: no content coding is applied
+            response.setHeader(Digests.CONTENT_DIGEST, digest);
+        }
         if (bytes != null) {
             media.send(response, bytes);
         }

@@ -84,7 +84,8 @@ public final class MediaResponse {
         }
         try (InputStream in = pending) {
             pending = null;
-            if (response.getStatus() != HttpStatusCode.OK.getStatusCode()) {
+            if (response.getStatus() != HttpStatusCode.OK.getStatusCode()
+                    && response.getStatus() != HttpStatusCode.PARTIAL_CONTENT.getStatusCode()) {
                 return;
             }
             ServletOutputStream out = response.getOutputStream();

@@ -3,6 +3,9 @@ package org.patientdocs.odata;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -11,24 +14,34 @@ import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.server.api.ODataRequest;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.storage.ContentSpool;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.PendingContent;
 import org.patientdocs.url.PercentCoding;
 
 /**
  * Reads an upload in either form the service accepts, streaming the file into the document store's local spool:
- * {@code multipart/form-data} with a {@code file} part and optional {@code document_type} and {@code description}
- * fields (the spec's form), or the raw bytes as the body (OData's media-entity create) with the file name in
- * {@code Slug} or {@code Content-Disposition}.
+ * {@code multipart/form-data} with a {@code file} part and optional {@code document_type}, {@code description} and
+ * {@code digest} fields (the spec's form), or the raw bytes as the body (OData's media-entity create) with the file
+ * name in {@code Slug} or {@code Content-Disposition}.
+ * <p>
+ * Every upload is checked here against the digests it carries (RFC 9530, sha-256, {@link Digests}), before anything is
+ * stored: {@code Repr-Digest} and {@code Content-Digest} are of the request's body (the file when it is raw, the whole
+ * form otherwise: no content coding is applied to uploads), the form field {@code digest} of the form's file. One that
+ * does not match is {@code 400 DIGEST_MISMATCH}, and the received bytes are removed.
  */
 final class UploadReader {
 
+    /** The form field that may carry the file's digest, as a {@code Repr-Digest} would: {@code sha-256=:…:}. */
+    static final String DIGEST_FIELD = "digest";
     /** Room for the form's boundaries, part headers and text fields around a file of the maximum size. */
     static final long FORM_OVERHEAD = 64 * 1024;
     static final int MAX_DOCUMENT_TYPE = 100;
     static final int MAX_DESCRIPTION = 2000;
+    /** Room for a digest field of a few algorithms; a longer one is no digest field the service reads. */
+    private static final int MAX_DIGEST_FIELD = 1000;
     /** The form fields the service reads; any other is ignored. */
-    private static final Set<String> FIELDS = Set.of("file", "document_type", "description");
+    private static final Set<String> FIELDS = Set.of("file", "document_type", "description", DIGEST_FIELD);
 
     private final long maxBytes;
 
@@ -56,13 +69,52 @@ final class UploadReader {
         }
         long limit = multipart ? maxBytes + FORM_OVERHEAD : maxBytes;
         rejectDeclaredLength(request, limit);
+        // read before the body, so that a malformed or unsupported digest is refused before a byte is received
+        byte[] repr = Digests.claimedSha256(request.getHeader(Digests.REPR_DIGEST), Digests.REPR_DIGEST);
+        byte[] content = Digests.claimedSha256(request.getHeader(Digests.CONTENT_DIGEST), Digests.CONTENT_DIGEST);
         InputStream body = new ClientBody(request.getBody());
         if (!multipart) {
-            return readRaw(request, body, contentType, store);
+            Received received = readRaw(request, body, contentType, store);
+            // the body is the file: the spool's SHA-256 is the body's
+            checkOrRemove(received, received.content().sha256(), repr, Digests.REPR_DIGEST);
+            checkOrRemove(received, received.content().sha256(), content, Digests.CONTENT_DIGEST);
+            return received;
+        }
+        MessageDigest formDigest = repr == null && content == null ? null : ContentSpool.sha256();
+        if (formDigest != null) {
+            body = new DigestInputStream(body, formDigest);
         }
         // A form's file is limited as it arrives like a raw body; the whole form is limited too, so that a chunked
         // form with endless other fields is cut off just like one whose Content-Length says so.
-        return readForm(new LimitedInput(body, limit, () -> tooLarge(limit)), contentType, store);
+        InputStream limited = new LimitedInput(body, limit, () -> tooLarge(limit));
+        Received received = readForm(limited, contentType, store);
+        if (formDigest != null) {
+            try {
+                // the digest is of the whole body: its epilogue too, which the form's reader leaves
+                limited.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException | RuntimeException e) {
+                received.close();
+                throw e;
+            }
+            byte[] actual = formDigest.digest();
+            checkOrRemove(received, actual, repr, Digests.REPR_DIGEST);
+            checkOrRemove(received, actual, content, Digests.CONTENT_DIGEST);
+        }
+        return received;
+    }
+
+    /**
+     * Refuses the upload, removing what was received, when a digest it claims is not the one of what arrived.
+     *
+     * @param claimed the claimed SHA-256, or null when none was claimed
+     */
+    private static void checkOrRemove(Received received, byte[] actual, byte[] claimed, String name) {
+        if (claimed != null && !MessageDigest.isEqual(actual, claimed)) {
+            received.close();
+            throw new ServiceException.BadRequest(ErrorCode.DIGEST_MISMATCH, name, name + " is not the digest of"
+                    + " what arrived: the upload was altered or cut short on its way, and nothing was stored;"
+                    + " send it again");
+        }
     }
 
     private Received readForm(InputStream body, String contentType, DocumentStore store) throws IOException {
@@ -72,6 +124,7 @@ final class UploadReader {
         String fileName = null;
         String documentType = null;
         String description = null;
+        byte[] digest = null;
         Set<String> seen = new HashSet<>();
         try {
             for (MultipartFormReader.Part part = form.next(); part != null; part = form.next()) {
@@ -89,6 +142,8 @@ final class UploadReader {
                     case "document_type" -> documentType = label("document_type",
                             form.readText(part, MAX_DOCUMENT_TYPE + 1));
                     case "description" -> description = label("description", form.readText(part, MAX_DESCRIPTION + 1));
+                    case DIGEST_FIELD -> digest = Digests.claimedSha256(form.readText(part, MAX_DIGEST_FIELD),
+                            DIGEST_FIELD);
                     default -> {
                         // Other fields are ignored, as HTML forms often carry extra inputs.
                     }
@@ -104,7 +159,9 @@ final class UploadReader {
             throw new ServiceException.BadRequest(ErrorCode.MISSING_FILE, "file",
                     "The form has no 'file' part; send the document as the field named file");
         }
-        return new Received(content, declaredType, fileName, documentType, description, true);
+        Received received = new Received(content, declaredType, fileName, documentType, description, true);
+        checkOrRemove(received, content.sha256(), digest, DIGEST_FIELD);
+        return received;
     }
 
     private Received readRaw(ODataRequest request, InputStream body, String contentType, DocumentStore store)

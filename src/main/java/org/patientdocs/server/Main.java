@@ -9,8 +9,8 @@ import org.patientdocs.config.ServiceConfig;
 
 /**
  * Starts the service, or runs one of the development commands ({@code token --subject …}, {@code api-key}),
- * {@code audit-verify}, {@code backup} or an encryption command ({@code rewrap-keys}, {@code encrypt-documents})
- * with the same configuration.
+ * {@code audit-verify}, {@code backup}, {@code verify-documents} or an encryption command ({@code rewrap-keys},
+ * {@code encrypt-documents}) with the same configuration.
  */
 public final class Main {
 
@@ -39,6 +39,10 @@ public final class Main {
             System.exit(BackupCommand.run(config, System.out, System.err));
             return;
         }
+        if (args.length == 1 && VerifyDocumentsCommand.NAME.equals(args[0])) {
+            System.exit(VerifyDocumentsCommand.run(config, System.out, System.err));
+            return;
+        }
         if (EncryptionCommand.handles(args)) {
             System.exit(EncryptionCommand.run(args[0], config, System.out, System.err));
             return;
@@ -46,7 +50,7 @@ public final class Main {
         if (args.length > 0) {
             System.err.println("usage: java -jar documents-odata.jar [token --subject <id> [--tenant <tenant>]"
                     + " [--scope \"<scopes>\"] | api-key [--tenant <tenant>] | audit-verify | backup | rewrap-keys"
-                    + " | encrypt-documents]");
+                    + " | encrypt-documents | verify-documents]");
             System.exit(2);
             return;
         }

@@ -11,10 +11,12 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * A document's bytes read from its {@code document_chunk} rows one chunk at a time, each with a pooled connection
- * held only for that one query: the reader may take as long as it likes between chunks. Content never changes once
- * committed, so reading chunk by chunk outside one transaction is consistent; a document deleted meanwhile ends the
- * stream with an {@link IOException}, as does content shorter or longer than the recorded size. Not thread-safe.
+ * A document's bytes, or a range of them, read from its {@code document_chunk} rows one chunk at a time, each with a
+ * pooled connection held only for that one query: the reader may take as long as it likes between chunks. Chunks have
+ * a fixed size (the last one is shorter), so a range reads only the chunks that hold it, starting with the one its
+ * first byte is in. Content never changes once committed, so reading chunk by chunk outside one transaction is
+ * consistent; a document deleted meanwhile ends the stream with an {@link IOException}, as does a chunk of another
+ * size than the recorded size and the chunk size make it. Not thread-safe.
  */
 final class ChunkedContent extends InputStream {
 
@@ -27,26 +29,49 @@ final class ChunkedContent extends InputStream {
     private final String documentId;
     private final int version;
     private final long size;
+    private final int chunkBytes;
+    /** Where the bytes this stream delivers end, exclusive. */
+    private final long end;
     private byte[] chunk = NONE;
     private int position;
+    /** How far into the chunk the delivered bytes end: all of it but in the range's last chunk. */
+    private int limit;
     private int nextSeq;
-    private long fetched;
+    /** Where in the content the next chunk starts. */
+    private long nextStart;
     private boolean closed;
 
-    ChunkedContent(DataSource dataSource, String documentId, int version, long size) {
+    /**
+     * @param size       the recorded size of the content
+     * @param chunkBytes the size of each chunk but the last
+     * @param offset     the first byte to deliver
+     * @param length     how many bytes to deliver, from {@code offset}; within the content
+     */
+    ChunkedContent(DataSource dataSource, String documentId, int version, long size, int chunkBytes, long offset,
+                   long length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IllegalArgumentException("the range is not within the content");
+        }
         this.dataSource = dataSource;
         this.documentId = documentId;
         this.version = version;
         this.size = size;
+        this.chunkBytes = chunkBytes;
+        this.end = offset + length;
+        this.nextSeq = (int) (offset / chunkBytes);
+        this.nextStart = (long) nextSeq * chunkBytes;
+        this.position = (int) (offset - nextStart);
     }
 
-    /** Reads the first chunk now; false when the document has none. */
+    /** Reads the range's first chunk now; false when the document has none. */
     boolean fetchFirst() throws SQLException, IOException {
-        byte[] first = query(0);
+        int skip = position;
+        byte[] first = query(nextSeq);
         if (first == null) {
             return false;
         }
         accept(first);
+        position = Math.min(skip, limit);
         return true;
     }
 
@@ -67,7 +92,7 @@ final class ChunkedContent extends InputStream {
         if (!ensureAvailable()) {
             return -1;
         }
-        int count = Math.min(len, chunk.length - position);
+        int count = Math.min(len, limit - position);
         System.arraycopy(chunk, position, b, off, count);
         position += count;
         return count;
@@ -75,7 +100,7 @@ final class ChunkedContent extends InputStream {
 
     @Override
     public int available() {
-        return closed ? 0 : chunk.length - position;
+        return closed ? 0 : limit - position;
     }
 
     @Override
@@ -83,6 +108,7 @@ final class ChunkedContent extends InputStream {
         closed = true;
         chunk = NONE;
         position = 0;
+        limit = 0;
     }
 
     /** Whether a byte is ready to read, fetching the next chunk when the current one is used up; false at the end. */
@@ -90,10 +116,10 @@ final class ChunkedContent extends InputStream {
         if (closed) {
             throw new IOException("the content stream is closed");
         }
-        if (position < chunk.length) {
+        if (position < limit) {
             return true;
         }
-        if (fetched == size) {
+        if (nextStart >= end) {
             return false;
         }
         byte[] next;
@@ -110,12 +136,13 @@ final class ChunkedContent extends InputStream {
     }
 
     private void accept(byte[] next) throws IOException {
-        if (next.length == 0 || fetched + next.length > size) {
+        if (next.length != Math.min(chunkBytes, size - nextStart)) {
             throw new IOException("the stored content does not match its recorded size");
         }
         chunk = next;
         position = 0;
-        fetched += next.length;
+        limit = (int) Math.min(next.length, end - nextStart);
+        nextStart += next.length;
         nextSeq++;
     }
 

@@ -94,6 +94,32 @@ final class ContentCipher {
         }
     }
 
+    /**
+     * {@code length} bytes of the content of a document's stored, encrypted bytes from {@code offset}, decrypting only
+     * the segments that hold them: the store below is asked for the header and then for those segments only. Reads
+     * the first byte now, so that a document altered there fails before an answer starts.
+     *
+     * @param stored the document as the store sees it, with its stored size
+     * @throws TamperedContent when the header, or the segment holding the first byte, fails its check
+     */
+    static InputStream decryptRange(DocumentStore store, DocumentRecord stored, byte[] dataKey, String documentId,
+                                    long offset, long length) throws IOException {
+        AesGcmHkdfStreaming aead = aead(dataKey);
+        long header = aead.getHeaderLength() + aead.getCiphertextOffset();
+        long plainSegment = aead.getPlaintextSegmentSize();
+        long cipherSegment = aead.getCiphertextSegmentSize();
+        // the first segment holds less plaintext (the header comes first): positions count from the stream's start
+        long lastSegment = (offset + Math.max(length, 1) - 1 + header) / plainSegment;
+        long windowEnd = Math.min(stored.fileSizeBytes(), (lastSegment + 1) * cipherSegment);
+        StoredChannel channel = new StoredChannel(store, stored, header, windowEnd);
+        try {
+            return DecryptedContent.openRange(channel, aead, aad(documentId), offset, length);
+        } catch (IOException | RuntimeException | Error e) {
+            channel.close();
+            throw e;
+        }
+    }
+
     /** Writes to the channel, leaving it open when closed: its size is read after the last segment. */
     private static OutputStream unclosed(FileChannel channel) {
         return new FilterOutputStream(Channels.newOutputStream(channel)) {

@@ -137,7 +137,8 @@ public final class ContentSpool {
         return dir;
     }
 
-    static MessageDigest sha256() {
+    /** A new SHA-256 digest: the algorithm of every document's stored digest. */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

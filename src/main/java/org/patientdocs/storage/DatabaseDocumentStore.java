@@ -122,9 +122,10 @@ public final class DatabaseDocumentStore implements DocumentStore {
     }
 
     @Override
-    public InputStream openContent(DocumentRecord document) throws IOException {
+    public InputStream openContent(DocumentRecord document, long offset, long length) throws IOException {
+        DocumentStore.requireWithin(document, offset, length);
         ChunkedContent content = new ChunkedContent(dataSource, document.id(), document.contentVersion(),
-                document.fileSizeBytes());
+                document.fileSizeBytes(), chunkBytes, offset, length);
         try {
             // Fetched now, so that missing content or an unreachable database is reported before the response starts.
             if (!content.fetchFirst()) {

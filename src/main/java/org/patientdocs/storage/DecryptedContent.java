@@ -2,25 +2,30 @@ package org.patientdocs.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 import com.google.crypto.tink.StreamingAead;
 
 /**
- * The plaintext of a document's encrypted bytes, read through Tink's decrypting stream, which releases a segment only
- * once it has passed its check. A failure of the check (as opposed to one of the store below, which passes through as
- * it was) becomes a {@link TamperedContent}, logged once. Not thread-safe.
+ * The plaintext of a document's encrypted bytes, or of a range of them, read through Tink's decrypting stream or
+ * seekable channel, each of which releases a segment only once it has passed its check. A failure of the check (as
+ * opposed to one of the store below, which passes through as it was) becomes a {@link TamperedContent}, logged once.
+ * Not thread-safe.
  */
 final class DecryptedContent extends InputStream {
 
-    private final Source source;
+    /** Whether reading the store below failed (rather than a segment its check). */
+    private final BooleanSupplier storeFailed;
     private final InputStream plaintext;
     /** A byte read ahead by {@link #open}, or -2 when none is waiting. */
     private int ahead = -2;
 
-    private DecryptedContent(Source source, InputStream plaintext) {
-        this.source = source;
+    private DecryptedContent(BooleanSupplier storeFailed, InputStream plaintext) {
+        this.storeFailed = storeFailed;
         this.plaintext = plaintext;
     }
 
@@ -33,7 +38,32 @@ final class DecryptedContent extends InputStream {
         } catch (GeneralSecurityException e) {
             throw tampered(e);
         }
-        DecryptedContent content = new DecryptedContent(source, plaintext);
+        DecryptedContent content = new DecryptedContent(() -> source.failed, plaintext);
+        content.ahead = content.readChecked();
+        return content;
+    }
+
+    /**
+     * Opens {@code length} bytes of the plaintext from {@code offset} and reads the first one, which checks the header
+     * and the segment holding it; the channel reads only the segments holding the range.
+     */
+    static DecryptedContent openRange(StoredChannel stored, StreamingAead aead, byte[] aad, long offset, long length)
+            throws IOException {
+        SeekableByteChannel channel;
+        try {
+            channel = aead.newSeekableDecryptingChannel(stored, aad);
+        } catch (GeneralSecurityException e) {
+            throw tampered(e);
+        }
+        DecryptedContent content;
+        try {
+            channel.position(offset);
+            content = new DecryptedContent(stored::failed,
+                    new LimitedContent(Channels.newInputStream(channel), length));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         content.ahead = content.readChecked();
         return content;
     }
@@ -79,7 +109,7 @@ final class DecryptedContent extends InputStream {
 
     /** The store's own failure as it was; any other is Tink's refusal of what it read. */
     private IOException failure(IOException e) {
-        return source.failed ? e : tampered(e);
+        return storeFailed.getAsBoolean() ? e : tampered(e);
     }
 
     private static TamperedContent tampered(Exception cause) {

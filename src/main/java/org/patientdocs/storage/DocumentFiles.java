@@ -108,7 +108,7 @@ final class DocumentFiles {
      *
      * @throws NoSuchFileException when no document with this id is stored
      */
-    InputStream open(String documentId, int version) throws IOException {
+    FileInputStream open(String documentId, int version) throws IOException {
         Path path = pathOf(documentId, version);
         if (!Files.isRegularFile(path)) {
             throw missing();

@@ -121,6 +121,23 @@ public final class DocumentRecords {
                 id, limit);
     }
 
+    /** Up to {@code limit} documents, of any tenant, in the order of their ids after this one. */
+    List<DocumentRecord> after(String id, int limit) {
+        return records("SELECT " + COLUMNS + " FROM document WHERE id > ? ORDER BY id LIMIT ?", id, limit);
+    }
+
+    /** How many documents there are, of every tenant. */
+    long count() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM document");
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw StoreFailure.of(e);
+        }
+    }
+
     private List<DocumentRecord> records(String sql, Object... values) {
         List<DocumentRecord> found = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();

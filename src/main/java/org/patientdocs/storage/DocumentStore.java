@@ -68,7 +68,28 @@ public interface DocumentStore extends AutoCloseable {
      *
      * @throws NoSuchFileException when no bytes are stored for the document
      */
-    InputStream openContent(DocumentRecord document) throws IOException;
+    default InputStream openContent(DocumentRecord document) throws IOException {
+        return openContent(document, 0, document.fileSizeBytes());
+    }
+
+    /**
+     * A range of a document's stored bytes: {@code length} of them from {@code offset}, read without reading those
+     * before it (a file from the offset, the chunks holding the range, a ranged GET, the encrypted segments holding
+     * it); the caller closes the stream.
+     *
+     * @param offset the first byte, at least 0
+     * @param length how many bytes, at least 0; {@code offset + length} is at most {@code document.fileSizeBytes()}
+     * @throws NoSuchFileException when no bytes are stored for the document
+     * @throws IllegalArgumentException when the range is not within the document
+     */
+    InputStream openContent(DocumentRecord document, long offset, long length) throws IOException;
+
+    /** Refuses a range that is not within the document: the callers check ranges before they open them. */
+    static void requireWithin(DocumentRecord document, long offset, long length) {
+        if (offset < 0 || length < 0 || offset > document.fileSizeBytes() - length) {
+            throw new IllegalArgumentException("the range is not within the document");
+        }
+    }
 
     /**
      * Stores {@code content} as new bytes of a document under another name than its current ones, points its row at

@@ -135,15 +135,26 @@ public final class EncryptedDocumentStore implements DocumentStore {
         }
     }
 
+    /**
+     * The whole document decrypted as it streams; a range through the segments that hold it only
+     * ({@link ContentCipher#decryptRange}).
+     */
     @Override
-    public InputStream openContent(DocumentRecord document) throws IOException {
+    public InputStream openContent(DocumentRecord document, long offset, long length) throws IOException {
         if (!document.encrypted()) {
-            return store.openContent(document);
+            return store.openContent(document, offset, length);
         }
+        DocumentStore.requireWithin(document, offset, length);
         byte[] dataKey = dataKey(document);
-        InputStream stored = store.openContent(document.withStoredSize(
-                ContentCipher.storedSize(document.fileSizeBytes())));
-        return ContentCipher.decrypt(stored, dataKey, document.id());
+        try {
+            DocumentRecord stored = document.withStoredSize(ContentCipher.storedSize(document.fileSizeBytes()));
+            if (offset == 0 && length == document.fileSizeBytes()) {
+                return ContentCipher.decrypt(store.openContent(stored), dataKey, document.id());
+            }
+            return ContentCipher.decryptRange(store, stored, dataKey, document.id(), offset, length);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
     }
 
     private byte[] dataKey(DocumentRecord document) throws TamperedContent {

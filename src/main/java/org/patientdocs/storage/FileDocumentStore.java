@@ -1,5 +1,6 @@
 package org.patientdocs.storage;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -47,9 +48,21 @@ public final class FileDocumentStore implements DocumentStore {
         }
     }
 
+    /**
+     * The file from the range's offset; a range to the file's end is the file's own stream (a
+     * {@link FileInputStream}, which a download sends from its channel).
+     */
     @Override
-    public InputStream openContent(DocumentRecord document) throws IOException {
-        return files.open(document.id(), document.contentVersion());
+    public InputStream openContent(DocumentRecord document, long offset, long length) throws IOException {
+        DocumentStore.requireWithin(document, offset, length);
+        FileInputStream file = files.open(document.id(), document.contentVersion());
+        try {
+            file.getChannel().position(offset);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        return offset + length == document.fileSizeBytes() ? file : new LimitedContent(file, length);
     }
 
     /**

@@ -229,23 +229,30 @@ public final class S3DocumentStore implements DocumentStore {
         try {
             InputStream in = Files.newInputStream(file);
             in.skipNBytes(offset);
-            return new Limited(in, length);
+            return new LimitedContent(in, length);
         } catch (IOException e) {
             throw new UncheckedIOException("the received file cannot be read", e);
         }
     }
 
     /**
-     * The object of the document, streamed from S3 as it is read. A read that fails midway (S3 gone or silent for
-     * {@code s3.timeout-ms}) throws an {@link IOException}, so that the download is aborted rather than ended short.
+     * The object of the document, or a range of it (a ranged GET: S3 sends only those bytes), streamed from S3 as it
+     * is read. A read that fails midway (S3 gone or silent for {@code s3.timeout-ms}) throws an {@link IOException},
+     * so that the download is aborted rather than ended short.
      *
      * @throws NoSuchFileException when S3 holds no object for the document
      */
     @Override
-    public InputStream openContent(DocumentRecord document) throws IOException {
+    public InputStream openContent(DocumentRecord document, long offset, long length) throws IOException {
+        DocumentStore.requireWithin(document, offset, length);
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        String range = offset == 0 && length == document.fileSizeBytes() ? null
+                : "bytes=" + offset + "-" + (offset + length - 1);
         try {
             String key = key(document.id(), document.contentVersion());
-            return new Download(s3.getObject(b -> b.bucket(bucket).key(key)));
+            return new Download(s3.getObject(b -> b.bucket(bucket).key(key).range(range)));
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException("no document with this id is stored");
         } catch (SdkException e) {
@@ -400,58 +407,6 @@ public final class S3DocumentStore implements DocumentStore {
                 object.abort();
             }
             super.close();
-        }
-    }
-
-    /** At most {@code remaining} bytes of a stream. */
-    private static final class Limited extends FilterInputStream {
-
-        private long remaining;
-
-        Limited(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int read = super.read();
-            if (read >= 0) {
-                remaining--;
-            }
-            return read;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int read = super.read(b, off, (int) Math.min(len, remaining));
-            if (read > 0) {
-                remaining -= read;
-            }
-            return read;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(Math.min(n, remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(super.available(), remaining);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 }

@@ -46,26 +46,34 @@ import org.patientdocs.storage.S3ProxyServer;
  * JVM serving the same file and reading and discarding the same body ({@link PlainJetty}), measured in alternation
  * (for the s3 store, next to S3Proxy's own get and put of the same bytes, {@link S3Floor});
  * then the heap while {@code --parallel} downloads and then as many uploads run at once. With {@code --encryption on},
- * each store also with encryption at rest, its transfers alternating with those without.
+ * each store also with encryption at rest, its transfers alternating with those without. Per store, too: a 1 MiB range
+ * from the middle of the 25 MiB document next to the download of a whole 1 MiB document (what a range costs should be
+ * what its bytes cost, not the document's).
  */
 public final class TransferSuite {
 
     /** The document size: the service's upload limit, 25 MiB. */
     static final int DOCUMENT_BYTES = 26_214_400;
+    /** The small document, and the range taken from the large one: 1 MiB. */
+    static final int RANGE_BYTES = 1024 * 1024;
+    /** Where the range starts: in the middle of the document, inside a chunk and an encrypted segment. */
+    private static final long RANGE_OFFSET = 12L * 1024 * 1024 + 12345;
     /** Downloads each parallel client makes while the heap is sampled. */
     private static final int HEAP_ROUNDS = 3;
 
     private final BenchOptions options;
     private final PlainJetty plain;
     private final Path source;
+    private final Path smallSource;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** With {@code --encryption on}: the run's keyring, which every service of the run reads. */
     private Path keyringFile;
 
-    private TransferSuite(BenchOptions options, PlainJetty plain, Path source) {
+    private TransferSuite(BenchOptions options, PlainJetty plain, Path source, Path smallSource) {
         this.options = options;
         this.plain = plain;
         this.source = source;
+        this.smallSource = smallSource;
     }
 
     public static void main(String[] args) throws Exception {
@@ -79,7 +87,8 @@ public final class TransferSuite {
         }
         Path dir = Files.createDirectories(options.workDir().resolve("transfer"));
         ServiceLog.toFile(options.workDir().resolve("service-transfer.log"));
-        Path source = writeSource(dir.resolve("source.pdf"));
+        Path source = writeSource(dir.resolve("source.pdf"), DOCUMENT_BYTES);
+        Path smallSource = writeSource(dir.resolve("small.pdf"), RANGE_BYTES);
         BenchDatabase database = new BenchDatabase.Coordinates(options.dbUrl(), options.dbUser(),
                 options.dbPassword());
         System.out.printf(Locale.ROOT, "%n== Transfer suite: %s, document stores %s, %d MiB document, max heap %d MiB,"
@@ -87,7 +96,7 @@ public final class TransferSuite {
                 Runtime.getRuntime().maxMemory() >> 20, options.transferIterations());
         List<TransferReport.StoreResult> results = new ArrayList<>();
         try (PlainJetty plain = PlainJetty.start(source)) {
-            TransferSuite suite = new TransferSuite(options, plain, source);
+            TransferSuite suite = new TransferSuite(options, plain, source, smallSource);
             for (String store : options.documents()) {
                 results.add(suite.measure(database, store, dir.resolve(store)));
             }
@@ -97,9 +106,9 @@ public final class TransferSuite {
     }
 
     /** A valid PDF of random content, written once per run (not the bench's own {@link Samples}). */
-    private static Path writeSource(Path file) throws IOException {
+    private static Path writeSource(Path file, int size) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            org.patientdocs.server.Samples.writePdf(out, DOCUMENT_BYTES);
+            org.patientdocs.server.Samples.writePdf(out, size);
         }
         return file;
     }
@@ -122,11 +131,14 @@ public final class TransferSuite {
             target.createPatient();
             String id = target.upload();
             URI download = target.download(id);
+            URI smallDownload = target.download(target.upload(smallSource));
             Service encrypted = encryptedService == null ? null : new Service(encryptedService, "E-" + store);
             URI encryptedDownload = null;
+            URI encryptedSmallDownload = null;
             if (encrypted != null) {
                 encrypted.createPatient();
                 encryptedDownload = encrypted.download(encrypted.upload());
+                encryptedSmallDownload = encrypted.download(encrypted.upload(smallSource));
             }
             URI file = plain.base.resolve("file");
             URI discard = plain.base.resolve("discard");
@@ -153,7 +165,17 @@ public final class TransferSuite {
             Samples spool = new Samples();
             Samples hash = new Samples();
             Samples durable = new Samples();
+            Samples range = new Samples();
+            Samples small = new Samples();
+            Samples encryptedRange = new Samples();
+            Samples encryptedSmall = new Samples();
             for (int i = 0; i < options.transferIterations(); i++) {
+                range.add(rangeMillis(download, service.credentials()));
+                small.add(smallMillis(smallDownload, service.credentials()));
+                if (encrypted != null) {
+                    encryptedRange.add(rangeMillis(encryptedDownload, encryptedService.credentials()));
+                    encryptedSmall.add(smallMillis(encryptedSmallDownload, encryptedService.credentials()));
+                }
                 serviceDownload.add(downloadRate(download, service.credentials()));
                 plainDownload.add(downloadFloor.measure());
                 long started = System.nanoTime();
@@ -173,6 +195,11 @@ public final class TransferSuite {
                     encryptedUploads.add(rate(System.nanoTime() - encryptedStarted));
                     encrypted.delete(encryptedUpload);
                 }
+            }
+
+            printRange(store, range, small);
+            if (encrypted != null) {
+                printRange(store + ", encrypted", encryptedRange, encryptedSmall);
             }
 
             HeapSampler downloads = new HeapSampler();
@@ -246,6 +273,36 @@ public final class TransferSuite {
                     + DOCUMENT_BYTES);
         }
         return rate(elapsed);
+    }
+
+    /** Milliseconds of one 1 MiB range out of the middle of the 25 MiB document. */
+    private static double rangeMillis(URI uri, Map<String, String> credentials) throws IOException {
+        Map<String, String> headers = new HashMap<>(credentials);
+        headers.put("Range", "bytes=" + RANGE_OFFSET + "-" + (RANGE_OFFSET + RANGE_BYTES - 1));
+        long started = System.nanoTime();
+        RawHttp.Response response = RawHttp.get(uri, headers).expect(206, "GET a range of " + uri.getPath());
+        long elapsed = System.nanoTime() - started;
+        if (response.bodyBytes() != RANGE_BYTES) {
+            throw new IllegalStateException("the range had " + response.bodyBytes() + " bytes");
+        }
+        return elapsed / 1e6;
+    }
+
+    /** Milliseconds of one whole download of the 1 MiB document. */
+    private static double smallMillis(URI uri, Map<String, String> credentials) throws IOException {
+        long started = System.nanoTime();
+        RawHttp.Response response = RawHttp.get(uri, credentials).expect(200, "GET " + uri.getPath());
+        long elapsed = System.nanoTime() - started;
+        if (response.bodyBytes() != RANGE_BYTES) {
+            throw new IllegalStateException("the small document had " + response.bodyBytes() + " bytes");
+        }
+        return elapsed / 1e6;
+    }
+
+    private static void printRange(String store, Samples range, Samples small) {
+        System.out.printf(Locale.ROOT, "%s: 1 MiB range of the 25 MiB document p50 %.2f ms (max %.2f), whole 1 MiB"
+                        + " document p50 %.2f ms (max %.2f); range / whole %.2f%n", store, range.median(), range.max(),
+                small.median(), small.max(), range.median() / small.median());
     }
 
     private double uploadRate(URI uri, int status) throws IOException {
@@ -348,14 +405,19 @@ public final class TransferSuite {
         return DOCUMENT_BYTES / 1048576.0 / (nanos / 1e9);
     }
 
-    /** The spec's upload form: the file and a document type, as curl -F sends them. */
+    /** The spec's upload form with the 25 MiB document. */
     private RawHttp.Body form() {
+        return form(source);
+    }
+
+    /** The spec's upload form: the file and a document type, as curl -F sends them. */
+    private RawHttp.Body form(Path file) {
         String boundary = "------------------------bench" + Long.toHexString(System.nanoTime());
         byte[] before = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"document_type\"\r\n\r\nReferral"
                 + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\"\r\n"
                 + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] after = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        return new RawHttp.Body("multipart/form-data; boundary=" + boundary, before, source, after);
+        return new RawHttp.Body("multipart/form-data; boundary=" + boundary, before, file, after);
     }
 
     /** The service's side of the suite: one patient, uploads to it, downloads and deletes of its documents. */
@@ -381,7 +443,11 @@ public final class TransferSuite {
 
         /** Uploads the document (201: hashed, durable, committed) and returns its id. */
         String upload() throws IOException {
-            RawHttp.Response response = RawHttp.post(documents(), service.credentials(), form())
+            return upload(source);
+        }
+
+        String upload(Path file) throws IOException {
+            RawHttp.Response response = RawHttp.post(documents(), service.credentials(), form(file))
                     .expect(201, "upload");
             String location = response.headers().get("location");
             int open = location.lastIndexOf("('");

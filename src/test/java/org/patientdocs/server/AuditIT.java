@@ -97,6 +97,13 @@ class AuditIT {
         answers.add(service.get("/Patients('au-1')/Documents?$select=file_name"));
         answers.add(service.get("/Documents('" + doc + "')"));
         answers.add(service.getBytes("/Documents('" + doc + "')/$value"));
+        // a range is a download too; a HEAD and a 416 send no content: reads
+        answers.add(service.send(service.request("/Documents('" + doc + "')/$value").header("Range", "bytes=0-9")
+                .GET().build()));
+        answers.add(service.send(service.request("/Documents('" + doc + "')/$value")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()));
+        answers.add(service.send(service.request("/Documents('" + doc + "')/$value").header("Range", "bytes=-0")
+                .GET().build()));
         answers.add(service.patchJson("/Documents('" + doc + "')", "{\"description\":\"seen\"}"));
         answers.add(service.send(service.request("/Documents('" + doc + "')", without(Scope.DOCUMENTS_READ)).GET()
                 .build()));
@@ -108,7 +115,8 @@ class AuditIT {
                 + "')&$orderby=id")).get("value");
         List<String> actions = new ArrayList<>();
         events.forEach(e -> actions.add(e.get("action").asText() + " " + e.get("status").asInt()));
-        assertEquals(List.of("upload 201", "list 200", "read 200", "download 200", "update 200", "denied 403",
+        assertEquals(List.of("upload 201", "list 200", "read 200", "download 200", "download 206", "read 200",
+                "read 416", "update 200", "denied 403",
                 "delete 204", "denied 404"), actions);
         for (int i = 0; i < events.size(); i++) {
             JsonNode event = events.get(i);

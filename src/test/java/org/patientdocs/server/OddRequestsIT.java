@@ -164,6 +164,29 @@ class OddRequestsIT {
     }
 
     /**
+     * The Range headers of {@link #oddHeadersAreRefusedClearly}, which the service once ignored everywhere: on a
+     * download, one it cannot read ({@code lines=}, a last byte before the first) is still ignored, as RFC 9110 §14.2
+     * says (the whole document, 200), and one past the document's end is 416 naming its size; elsewhere, where no
+     * ranges are served, every Range is ignored.
+     */
+    @Test
+    void oddRangeHeadersAreIgnoredOrAnsweredAsRfc9110Says() throws Exception {
+        String value = "/Patients(odd-1)/Documents(" + document + ")/$value";
+        long size = Long.parseLong(service.get(value).headers().firstValue("Content-Length").orElseThrow());
+        Map<String, String> expected = Map.of("bytes=5-1", "200 null", "lines=1-2", "200 null",
+                "bytes=999999-", "416 bytes */" + size);
+        for (Map.Entry<String, String> range : expected.entrySet()) {
+            HttpResponse<String> answer = service.send(service.request(value).header("Range", range.getKey()).GET()
+                    .build());
+            assertEquals(range.getValue(), answer.statusCode() + " " + answer.headers().firstValue("Content-Range")
+                    .orElse(null), range.getKey());
+            HttpResponse<String> patient = service.send(service.request("/Patients(odd-1)")
+                    .header("Range", range.getKey()).GET().build());
+            assertEquals(200, patient.statusCode(), range.getKey());
+        }
+    }
+
+    /**
      * A refusal of a request with a body says {@code Connection: close}: the service refuses before reading the body
      * (Jetty, a NUL in the path; the service, a wrong key or an unknown patient), the connection is then closed, and
      * a client not told so sends its next request into it and gets no answer. A refusal without a body keeps it.

@@ -15,10 +15,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
@@ -86,6 +90,18 @@ class UploadChecksIT {
                 .POST(form.publisher()).build());
     }
 
+    private static HttpResponse<String> uploadRaw(String contentType, String header, String value, byte[] content,
+                                                  String slug) throws Exception {
+        return service.send(service.request(DOCUMENTS).header("Content-Type", contentType).header(header, value)
+                .header("Slug", slug).POST(HttpRequest.BodyPublishers.ofByteArray(content)).build());
+    }
+
+    /** The RFC 9530 sha-256 field of the bytes. */
+    private static String digest(byte[] bytes) throws Exception {
+        return "sha-256=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes))
+                + ":";
+    }
+
     private static HttpResponse<String> uploadRaw(String contentType, String header, String value, byte[] content)
             throws Exception {
         return service.send(service.request(DOCUMENTS).header("Content-Type", contentType).header(header, value)
@@ -123,6 +139,60 @@ class UploadChecksIT {
         assertRefused(upload(new Multipart().file("file", "card.png", Samples.PNG, signature)), "MALFORMED_FILE",
                 "file");
         assertRefused(uploadRaw("application/octet-stream", "Slug", "card.png", signature), "MALFORMED_FILE", "file");
+    }
+
+    @Test
+    void anUploadWhoseDigestDoesNotMatchWhatArrivedIsRefusedAndNothingIsStored() throws Exception {
+        byte[] pdf = Samples.pdf(Samples.MIN_PDF + 5000);
+        byte[] other = Samples.pdf(Samples.MIN_PDF + 5001);
+        assertRefused(uploadRaw(Samples.PDF, "Repr-Digest", digest(other), pdf, "scan.pdf"), "DIGEST_MISMATCH",
+                "Repr-Digest");
+        assertRefused(uploadRaw(Samples.PDF, "Content-Digest", digest(other), pdf, "scan.pdf"), "DIGEST_MISMATCH",
+                "Content-Digest");
+        assertRefused(upload(new Multipart().file("file", "scan.pdf", Samples.PDF, pdf).field("digest", digest(other))),
+                "DIGEST_MISMATCH", "digest");
+        // the field may come first, before the file
+        assertRefused(upload(new Multipart().field("digest", digest(other)).file("file", "scan.pdf", Samples.PDF,
+                pdf)), "DIGEST_MISMATCH", "digest");
+        Multipart form = new Multipart().file("file", "scan.pdf", Samples.PDF, pdf);
+        // a header digest of a form is of the whole form, as sent
+        assertRefused(service.send(service.request(DOCUMENTS).header("Content-Type", form.contentType())
+                .header("Content-Digest", digest(pdf)).POST(form.publisher()).build()), "DIGEST_MISMATCH",
+                "Content-Digest");
+    }
+
+    @Test
+    void anUploadWhoseDigestMatchesIsStored() throws Exception {
+        byte[] pdf = Samples.pdf(Samples.MIN_PDF + 6000);
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        answers.add(uploadRaw(Samples.PDF, "Repr-Digest", digest(pdf), pdf, "a.pdf"));
+        answers.add(uploadRaw(Samples.PDF, "Content-Digest", "sha-512=:AAAA:, " + digest(pdf), pdf, "b.pdf"));
+        answers.add(upload(new Multipart().file("file", "c.pdf", Samples.PDF, pdf).field("digest", digest(pdf))));
+        Multipart form = new Multipart().file("file", "d.pdf", Samples.PDF, pdf).field("description", "signed");
+        answers.add(service.send(service.request(DOCUMENTS).header("Content-Type", form.contentType())
+                .header("Repr-Digest", digest(form.bytes())).header("Content-Digest", digest(form.bytes()))
+                .POST(form.publisher()).build()));
+        for (HttpResponse<String> answer : answers) {
+            assertEquals(201, answer.statusCode(), answer.body());
+            HttpResponse<byte[]> stored = service.getBytes("/Documents('" + TestService.json(answer).get("id").asText()
+                    + "')/$value");
+            assertArrayEquals(pdf, stored.body());
+            assertEquals(digest(pdf), stored.headers().firstValue("Repr-Digest").orElseThrow());
+        }
+        assertEquals(rowsBefore + answers.size(), documentRows());
+    }
+
+    @Test
+    void anUploadWithDigestsOnlyInAlgorithmsTheServiceLacksOrMalformedIsRefused() throws Exception {
+        byte[] pdf = Samples.pdf(Samples.MIN_PDF + 7000);
+        HttpResponse<String> sha512 = uploadRaw(Samples.PDF, "Repr-Digest", "sha-512=:" + Base64.getEncoder()
+                .encodeToString(new byte[64]) + ":", pdf, "scan.pdf");
+        assertRefused(sha512, "UNSUPPORTED_DIGEST_ALGORITHM", "Repr-Digest");
+        assertTrue(TestService.json(sha512).get("error").get("message").asText().contains("sha-512"));
+        for (String malformed : List.of("sha-256=abc", "sha-256=:not base64!:", "sha-256=:AAAA:", "")) {
+            assertRefused(uploadRaw(Samples.PDF, "Content-Digest", malformed, pdf, "scan.pdf"), "BAD_REQUEST",
+                    "Content-Digest");
+        }
     }
 
     @Test

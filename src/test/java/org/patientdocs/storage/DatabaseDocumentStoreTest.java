@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +63,22 @@ class DatabaseDocumentStoreTest {
             assertArrayEquals(content, in.readAllBytes());
         }
         assertEquals(0, spoolFileCount(), "the spool file goes once the bytes are in the database");
+    }
+
+    @Test
+    void aRangeReadsOnlyTheChunksHoldingIt() throws Exception {
+        byte[] content = ContentSpoolTest.randomBytes(5500);
+        DocumentRecord record = create(content);
+        for (long[] range : new long[][] {{0, 1}, {5499, 1}, {999, 2}, {2100, 500}, {1000, 1000}, {3999, 1501}}) {
+            int before = database.connectionsTaken();
+            try (InputStream in = store.openContent(record, range[0], range[1])) {
+                assertArrayEquals(Arrays.copyOfRange(content, (int) range[0], (int) (range[0] + range[1])),
+                        in.readAllBytes(), range[0] + "+" + range[1]);
+            }
+            long chunks = (range[0] + range[1] - 1) / CHUNK - range[0] / CHUNK + 1;
+            assertEquals(chunks, database.connectionsTaken() - before, "one query per chunk holding the range "
+                    + range[0] + "+" + range[1]);
+        }
     }
 
     @Test

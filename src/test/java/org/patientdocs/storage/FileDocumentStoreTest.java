@@ -16,6 +16,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +59,19 @@ class FileDocumentStoreTest {
             assertArrayEquals(content, in.readAllBytes());
         }
         assertEquals(0, storedFileCount() - 1, "nothing but the document");
+    }
+
+    @Test
+    void aRangeIsReadFromItsOffsetAndEndsWhereItEnds() throws Exception {
+        byte[] content = ContentSpoolTest.randomBytes(5000);
+        DocumentRecord record = create(record(PATIENT, content.length), content);
+        for (long[] range : new long[][] {{0, 1}, {4999, 1}, {1000, 2000}, {3000, 2000}, {0, 5000}}) {
+            try (InputStream in = store.openContent(record, range[0], range[1])) {
+                assertArrayEquals(Arrays.copyOfRange(content, (int) range[0], (int) (range[0] + range[1])),
+                        in.readAllBytes(), range[0] + "+" + range[1]);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> store.openContent(record, 4000, 1001));
     }
 
     @Test

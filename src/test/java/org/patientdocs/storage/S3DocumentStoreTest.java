@@ -77,6 +77,29 @@ class S3DocumentStoreTest {
     }
 
     @Test
+    void aRangeIsARangedGetOfTheObjectPlainOrEncrypted() throws Exception {
+        byte[] content = ContentSpoolTest.randomBytes(3 * ContentCipher.SEGMENT_BYTES);
+        DocumentRecord plain = create(record(PATIENT, content.length), content);
+        DocumentStore encrypted = EncryptedDocumentStore.over(store, Keyring.parse(Keyring.newKeyring("k"), "test"),
+                true, records);
+        DocumentRecord sealed = record(PATIENT, content.length);
+        try (PendingContent pending = encrypted.receive(new ByteArrayInputStream(content), 100_000_000)) {
+            encrypted.create(pending, sealed);
+        }
+        DocumentRecord stored = records.find(TENANT, sealed.id()).orElseThrow();
+        for (long[] range : new long[][] {{0, 1}, {content.length - 1, 1}, {ContentCipher.SEGMENT_BYTES - 30, 100},
+                {2 * ContentCipher.SEGMENT_BYTES + 5, 1000}}) {
+            byte[] expected = Arrays.copyOfRange(content, (int) range[0], (int) (range[0] + range[1]));
+            try (InputStream in = store.openContent(plain, range[0], range[1])) {
+                assertArrayEquals(expected, in.readAllBytes(), "plain " + range[0] + "+" + range[1]);
+            }
+            try (InputStream in = encrypted.openContent(stored, range[0], range[1])) {
+                assertArrayEquals(expected, in.readAllBytes(), "encrypted " + range[0] + "+" + range[1]);
+            }
+        }
+    }
+
+    @Test
     void anUploadLargerThanAPartIsStoredInPartsAndReadBackWhole() throws Exception {
         byte[] content = ContentSpoolTest.randomBytes(11 * 1024 * 1024 + 17);
         DocumentRecord record = create(record(PATIENT, content.length), content);
