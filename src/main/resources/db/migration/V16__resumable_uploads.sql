@@ -16,7 +16,9 @@ CREATE TABLE resumable_upload (
     upload_length  BIGINT        NOT NULL,
     upload_offset  BIGINT        NOT NULL,
     expires_at     BIGINT        NOT NULL,
-    document_id    VARCHAR(64)
+    document_id    VARCHAR(64),
+    -- the SHA-256 (hex) the creation's Repr-Digest gave for the whole file, checked once the last byte is there
+    repr_sha256    VARCHAR(64)
 );
 
 -- What the sweep looks for.

@@ -8,7 +8,8 @@ ALTER TABLE resumable_upload
     ALTER COLUMN content_type TYPE VARCHAR(255) COLLATE "C",
     ALTER COLUMN document_type TYPE VARCHAR(100) COLLATE "C",
     ALTER COLUMN description TYPE VARCHAR(2000) COLLATE "C",
-    ALTER COLUMN document_id TYPE VARCHAR(64) COLLATE "C";
+    ALTER COLUMN document_id TYPE VARCHAR(64) COLLATE "C",
+    ALTER COLUMN repr_sha256 TYPE VARCHAR(64) COLLATE "C";
 
 -- The bytes of unfinished resumable uploads (resumable_upload), in pieces of at most 1 MiB keyed by the offset each
 -- starts at, so that any instance on this database can continue an upload another began. A piece is written in the

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -52,12 +53,15 @@ public final class ResumableUploadRequests {
     /**
      * Creates an upload for the caller.
      *
-     * @param metadata the {@code Upload-Metadata} header, or null
-     * @param length   the {@code Upload-Length}
+     * @param metadata   the {@code Upload-Metadata} header, or null
+     * @param length     the {@code Upload-Length}
+     * @param reprDigest the {@code Repr-Digest} header (RFC 9530: the whole file's), or null; checked once the last
+     *                   byte is there
      * @throws ServiceException.PayloadTooLarge over {@code upload.max-bytes}
      */
-    public Upload create(Caller caller, String metadata, long length) {
+    public Upload create(Caller caller, String metadata, long length, String reprDigest) {
         caller.require(Scope.DOCUMENTS_WRITE);
+        byte[] fileSha256 = Digests.claimedSha256(reprDigest, Digests.REPR_DIGEST);
         if (length > maxBytes()) {
             throw new ServiceException.PayloadTooLarge(null, "The document exceeds the upload limit of "
                     + maxBytes() + " bytes");
@@ -77,7 +81,8 @@ public final class ResumableUploadRequests {
         ResumableUploads.Metadata named = new ResumableUploads.Metadata(patientId,
                 FileNames.checkedBeforeContent(values.get("filename")), contentType,
                 UploadReader.label("document_type", values.get("document_type")),
-                UploadReader.label("description", values.get("description")));
+                UploadReader.label("description", values.get("description")),
+                fileSha256 == null ? null : HexFormat.of().formatHex(fileSha256));
         return uploads.create(caller.tenant(), caller.subject(), named, length);
     }
 
@@ -108,12 +113,16 @@ public final class ResumableUploadRequests {
      *
      * @param declaredLength the request's Content-Length, or -1
      * @param checksum       the {@code Upload-Checksum} header, or null
+     * @param contentDigest  the {@code Content-Digest} header (RFC 9530: of these bytes), or null
      * @throws ServiceException.ChecksumMismatch when the bytes do not match the checksum; they are discarded
+     * @throws ServiceException.BadRequest {@code DIGEST_MISMATCH} when they do not match the Content-Digest; they are
+     *                                     discarded
      */
     public Appended append(Caller caller, AccessAudit audit, String id, long offset, long declaredLength,
-                           InputStream body, String checksum) {
+                           InputStream body, String checksum, String contentDigest) {
         caller.require(Scope.DOCUMENTS_WRITE);
         byte[] expected = checksum == null ? null : sha256Of(checksum);
+        byte[] digest = Digests.claimedSha256(contentDigest, Digests.CONTENT_DIGEST);
         Upload upload = find(caller, id);
         if (upload.offset() != offset) {
             throw new ServiceException.Conflict(ErrorCode.UPLOAD_OFFSET_MISMATCH, "Upload-Offset is " + offset
@@ -123,12 +132,17 @@ public final class ResumableUploadRequests {
         if (declaredLength > room) {
             throw ResumableUploads.tooLong(upload.length());
         }
-        UpToTheBreak arrived = new UpToTheBreak(UploadReader.clientBody(body), expected == null);
+        UpToTheBreak arrived = new UpToTheBreak(UploadReader.clientBody(body), expected == null && digest == null);
         Upload now = upload;
         try (PendingContent chunk = receive(arrived, room, upload.length())) {
             if (expected != null && !MessageDigest.isEqual(expected, chunk.sha256())) {
                 throw new ServiceException.ChecksumMismatch("The bytes that arrived do not match Upload-Checksum;"
                         + " they were discarded: send them again from Upload-Offset " + offset);
+            }
+            if (digest != null && !MessageDigest.isEqual(digest, chunk.sha256())) {
+                throw new ServiceException.BadRequest(ErrorCode.DIGEST_MISMATCH, Digests.CONTENT_DIGEST,
+                        "The bytes that arrived do not match Content-Digest; they were discarded: send them again"
+                                + " from Upload-Offset " + offset);
             }
             if (chunk.size() > 0) {
                 now = uploads.append(caller.tenant(), caller.subject(), id, offset, chunk);
@@ -207,6 +221,12 @@ public final class ResumableUploadRequests {
             try (InputStream bytes = uploads.open(upload);
                  UploadReader.Received received = new UploadReader.Received(store.receive(bytes, maxBytes()),
                          named.contentType(), named.fileName(), named.documentType(), named.description(), false)) {
+                if (named.reprSha256() != null
+                        && !named.reprSha256().equals(HexFormat.of().formatHex(received.content().sha256()))) {
+                    throw new ServiceException.BadRequest(ErrorCode.DIGEST_MISMATCH, Digests.REPR_DIGEST, "The file"
+                            + " that arrived does not match the Repr-Digest the upload was created with; nothing is"
+                            + " stored and the upload is removed");
+                }
                 return documents.create(caller, named.patientId(), received, record -> {
                     uploads.finish(upload, record.id());
                     audit.uploaded(AUDIT_PATH, record.patientId(), record.id(), 204);

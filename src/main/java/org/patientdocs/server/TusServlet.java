@@ -132,7 +132,8 @@ final class TusServlet extends HttpServlet {
         if (withBytes) {
             requireChunkType(request);
         }
-        Upload created = uploads.create(caller, request.getHeader("Upload-Metadata"), length);
+        Upload created = uploads.create(caller, request.getHeader("Upload-Metadata"), length,
+                request.getHeader("Repr-Digest"));
         response.setHeader("Location", root(request) + "/uploads/" + created.id());
         Upload now = created;
         if (withBytes) {
@@ -162,6 +163,12 @@ final class TusServlet extends HttpServlet {
     private void patch(HttpServletRequest request, HttpServletResponse response, Caller caller, String id)
             throws IOException {
         requireChunkType(request);
+        if (request.getHeader("Repr-Digest") != null) {
+            // a part's Repr-Digest would be of the whole file, which the creation gives once
+            throw new ServiceException.BadRequest(ErrorCode.BAD_REQUEST, "Repr-Digest", "Repr-Digest belongs on the"
+                    + " request that creates the upload (the whole file's digest); a part may carry Content-Digest"
+                    + " or Upload-Checksum for its own bytes");
+        }
         long offset = number(request, "Upload-Offset");
         if (offset < 0) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_UPLOAD_HEADER, "Upload-Offset",
@@ -185,7 +192,7 @@ final class TusServlet extends HttpServlet {
                 new BodyRate(services.config().clientLimits().minRequestBytesPerSecond()));
         try (InputStream in = body.getInputStream()) {
             return uploads.append(caller, audit, id, offset, request.getContentLengthLong(), in,
-                    request.getHeader("Upload-Checksum"));
+                    request.getHeader("Upload-Checksum"), request.getHeader("Content-Digest"));
         }
     }
 

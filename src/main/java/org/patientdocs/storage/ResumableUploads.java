@@ -35,11 +35,11 @@ public final class ResumableUploads {
     /** An upload id: {@code up-} and 128 random bits in unpadded base64url. */
     private static final Pattern ID = Pattern.compile("up-[A-Za-z0-9_-]{22}");
     private static final String COLUMNS = "id, tenant_id, subject, patient_id, file_name, content_type, document_type,"
-            + " description, upload_length, upload_offset, expires_at, document_id";
+            + " description, upload_length, upload_offset, expires_at, document_id, repr_sha256";
 
     /** What the creation of an upload names; everything but the patient may be null. */
     public record Metadata(String patientId, String fileName, String contentType, String documentType,
-                           String description) {
+                           String description, String reprSha256) {
     }
 
     /**
@@ -82,7 +82,7 @@ public final class ResumableUploads {
                 expiresFromNow(), null);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO resumable_upload (" + COLUMNS
-                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
+                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")) {
             insert.setString(1, upload.id());
             insert.setString(2, tenant);
             insert.setString(3, subject);
@@ -94,6 +94,7 @@ public final class ResumableUploads {
             insert.setLong(9, length);
             insert.setLong(10, 0);
             insert.setLong(11, upload.expiresAt().toEpochMilli());
+            insert.setString(12, metadata.reprSha256());
             insert.executeUpdate();
         } catch (SQLException e) {
             throw StoreFailure.of(e);
@@ -299,7 +300,7 @@ public final class ResumableUploads {
                 }
                 return Optional.of(new Upload(rs.getString(1), rs.getString(2), rs.getString(3),
                         new Metadata(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                                rs.getString(8)),
+                                rs.getString(8), rs.getString(13)),
                         rs.getLong(9), rs.getLong(10), Instant.ofEpochMilli(rs.getLong(11)), rs.getString(12)));
             }
         }

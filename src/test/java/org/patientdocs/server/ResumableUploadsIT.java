@@ -274,6 +274,54 @@ class ResumableUploadsIT {
         assertEquals(1500, head(service, service.credentials(), url));
     }
 
+    /**
+     * RFC 9530 digests on resumable uploads: the creation's {@code Repr-Digest} is the whole file's, checked once the
+     * last byte is there; a part's {@code Content-Digest} is of its own bytes, checked as it arrives.
+     */
+    @Test
+    void digestsAreCheckedTheFilesAtTheEndAndEachPartsAsItArrives() throws Exception {
+        byte[] pdf = Samples.pdf(3000);
+        String matching = service.send(tus(service.credentials(), service.base + "uploads")
+                .header("Upload-Length", Integer.toString(pdf.length))
+                .header("Upload-Metadata", metadata(PATIENT, "digested.pdf"))
+                .header("Repr-Digest", "sha-256=:" + sha256(pdf) + ":")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> wrongPart = patchWith(matching, 0, slice(pdf, 0, 1500), "Content-Digest",
+                "sha-256=:" + sha256(slice(pdf, 1, 1501)) + ":");
+        assertEquals(400, wrongPart.statusCode(), wrongPart.body());
+        assertEquals("DIGEST_MISMATCH", TestService.json(wrongPart).get("error").get("code").asText());
+        assertEquals(0, head(service, service.credentials(), matching), "the part was discarded");
+        assertEquals(204, patchWith(matching, 0, slice(pdf, 0, 1500), "Content-Digest",
+                "sha-256=:" + sha256(slice(pdf, 0, 1500)) + ":").statusCode());
+        HttpResponse<String> reprOnAPart = patchWith(matching, 1500, slice(pdf, 1500, 3000), "Repr-Digest",
+                "sha-256=:" + sha256(pdf) + ":");
+        assertEquals(400, reprOnAPart.statusCode(), reprOnAPart.body());
+        assertTrue(reprOnAPart.body().contains("Repr-Digest"), reprOnAPart.body());
+        HttpResponse<String> done = patch(service.credentials(), matching, 1500, slice(pdf, 1500, 3000), null);
+        assertEquals(204, done.statusCode(), done.body());
+        assertStoredOnce(service, "digested", pdf);
+
+        byte[] other = Samples.pdf(3100);
+        String mismatching = service.send(tus(service.credentials(), service.base + "uploads")
+                .header("Upload-Length", Integer.toString(pdf.length))
+                .header("Upload-Metadata", metadata(PATIENT, "misdigested.pdf"))
+                .header("Repr-Digest", "sha-256=:" + sha256(other) + ":")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> refused = patch(service.credentials(), mismatching, 0, pdf, null);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("DIGEST_MISMATCH", TestService.json(refused).get("error").get("code").asText());
+        assertEquals(0, TestService.json(service.get("/Documents?$filter=file_name eq 'misdigested.pdf'"))
+                .get("value").size(), "nothing stored");
+        assertEquals(404, headStatus(service.credentials(), mismatching), "the upload is removed");
+    }
+
+    private static HttpResponse<String> patchWith(String url, long offset, byte[] bytes, String header, String value)
+            throws Exception {
+        return service.send(tus(service.credentials(), url).header("Upload-Offset", Long.toString(offset))
+                .header("Content-Type", "application/offset+octet-stream").header(header, value)
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+    }
+
     @Test
     void anotherProtocolVersionIs412WithTheVersionsSpoken() throws Exception {
         HttpResponse<String> refused = service.send(service.request("/uploads").header("Tus-Resumable", "0.2.2")
