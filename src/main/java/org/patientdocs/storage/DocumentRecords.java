@@ -88,20 +88,33 @@ public final class DocumentRecords {
                 keyId == null ? null : new WrappedKey(keyId, rs.getBytes(13)), rs.getInt(14));
     }
 
-    /** The ids of the keys that wrap the data keys of stored documents, of every tenant. */
+    /**
+     * The ids of the keys that wrap the data keys of stored documents, of every tenant. Read as a skip scan of the
+     * {@code key_id} index, one seek per key, rather than {@code SELECT DISTINCT}: a service starts with this, and H2
+     * does not use an index for {@code IS NOT NULL}, so it read every row of a million unencrypted documents.
+     */
     Set<String> keyIds() {
         Set<String> ids = new TreeSet<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT DISTINCT key_id FROM document WHERE key_id IS NOT NULL");
-             ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
+             PreparedStatement first = connection.prepareStatement(
+                     "SELECT key_id FROM document WHERE key_id >= ? ORDER BY key_id LIMIT 1");
+             PreparedStatement next = connection.prepareStatement(
+                     "SELECT key_id FROM document WHERE key_id > ? ORDER BY key_id LIMIT 1")) {
+            // every text is at least the empty one, so the first seek finds the least key id there is
+            for (String id = nextKeyId(first, ""); id != null; id = nextKeyId(next, id)) {
+                ids.add(id);
             }
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }
         return ids;
+    }
+
+    private static String nextKeyId(PreparedStatement seek, String from) throws SQLException {
+        seek.setString(1, from);
+        try (ResultSet rs = seek.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     /** Up to {@code limit} documents, of any tenant, whose data key is wrapped by this key. */
