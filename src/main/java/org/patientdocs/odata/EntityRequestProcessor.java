@@ -18,11 +18,14 @@ import org.apache.olingo.server.api.deserializer.DeserializerException;
 import org.apache.olingo.server.api.prefer.Preferences.Return;
 import org.apache.olingo.server.api.prefer.PreferencesApplied;
 import org.apache.olingo.server.api.processor.MediaEntityProcessor;
+import org.apache.olingo.server.api.processor.ReferenceProcessor;
 import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
+import org.apache.olingo.server.api.serializer.ReferenceSerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Expanded;
 import org.patientdocs.query.Row;
@@ -32,10 +35,17 @@ import org.patientdocs.storage.AuditEvent.Action;
 import org.patientdocs.storage.DocumentRecord;
 
 /**
- * Every request on a single entity, media or not: Olingo hands all of them to one processor, so this class routes
- * by entity set to {@link PatientRequests} and {@link DocumentRequests} and does the shared serialisation.
+ * Every request on a single entity, media or not, and on its reference ({@code Documents('…')/Patient/$ref}): Olingo
+ * hands all of them to one processor, so this class routes by entity set to {@link PatientRequests} and
+ * {@link DocumentRequests} and does the shared serialisation.
  */
-public final class EntityRequestProcessor extends CallerProcessor implements MediaEntityProcessor {
+public final class EntityRequestProcessor extends CallerProcessor implements MediaEntityProcessor,
+        ReferenceProcessor {
+
+    /** Why no reference can be added, set or removed: the one relationship is fixed when a document is uploaded. */
+    private static final String FIXED_RELATIONSHIP = "References cannot be added, set or removed ($ref): a document"
+            + " belongs to the patient it was uploaded to, cannot move to another patient and cannot exist without"
+            + " one; upload a document to its patient with POST Patients('{id}')/Documents";
 
     private final PatientRequests patients;
     private final DocumentRequests documents;
@@ -75,6 +85,61 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         }
         writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), expand,
                 HttpStatusCode.OK);
+    }
+
+    /**
+     * The reference of the one entity a path addresses ({@code Documents('…')/Patient/$ref}): a read of its key,
+     * audited like a read of the entity.
+     */
+    @Override
+    public void readReference(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
+            throws SerializerException {
+        Target target = Target.of(uriInfo);
+        EdmEntityType type = target.set().getEntityType();
+        Single found = services.queryService().entity(caller, uriInfo, AccessAudit.withAuditedProperties(Set.of(),
+                type));
+        audit.read(request, target, found.row(), List.of(), HttpStatusCode.OK.getStatusCode());
+        Entity entity = Entities.referenceFromRow(odata, target.set(), found.row());
+        response.setContent(odata.createSerializer(format).reference(metadata, target.set(), entity,
+                ReferenceSerializerOptions.with().contextURL(ContextUrls.references(request, false)).build())
+                .getContent());
+        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
+    }
+
+    @Override
+    public void createReference(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                ContentType requestFormat) {
+        refuseReferenceChange(uriInfo);
+    }
+
+    @Override
+    public void updateReference(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                ContentType requestFormat) {
+        refuseReferenceChange(uriInfo);
+    }
+
+    @Override
+    public void deleteReference(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        refuseReferenceChange(uriInfo);
+    }
+
+    /**
+     * Every change of a reference would move a document to another patient or leave it without one, which the model
+     * forbids: 400 naming the rule, once the caller is known to hold the scope of changing documents and the entities
+     * the path names exist for the caller (another tenant's are as missing as any other: 404).
+     */
+    private void refuseReferenceChange(UriInfo uriInfo) {
+        Target target = Target.of(uriInfo);
+        requireChangeable(target.set());
+        if (target.navigation() == null) {
+            throw new ServiceException.MethodNotAllowed("An entity's own reference cannot be changed; a relationship's"
+                    + " $ref is addressed through it, e.g. Documents('{id}')/Patient/$ref");
+        }
+        caller.require(access(services.model().documents()).write());
+        services.queryService().entityToChange(caller, target.key() == null ? target.parent() : target);
+        throw new ServiceException.BadRequest(ErrorCode.RELATIONSHIP_NOT_WRITABLE, target.navigation().getName(),
+                FIXED_RELATIONSHIP);
     }
 
     /** The changed entity with every property, as it is now. */
