@@ -159,7 +159,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         int status = answersMinimally(preferredReturn(request), uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.CREATED.getStatusCode();
         Entity created = services.transactions().atomically(() -> {
-            Entity patient = patients.create(odata, request, requestFormat, caller);
+            Entity patient = patients.create(odata, request, requestFormat, caller, null);
             audit.created(request, Action.CREATE, target, (String) patient.getProperty("id").getValue(), null,
                     status);
             return patient;
@@ -167,6 +167,12 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         answerCreated(request, response, uriInfo, target.set(), created, responseFormat);
     }
 
+    /**
+     * A {@code PATCH} or {@code PUT} of one entity. One that does not exist in the caller's tenant is an upsert
+     * (OData 4.01 Protocol 11.4.4): a patient is created with the key the URL names, as a {@code POST} would create
+     * it, unless the request has an {@code If-Match} header (an update only: 412); a document cannot be, its content
+     * comes with its upload (400).
+     */
     @Override
     public void updateEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat,
                              ContentType responseFormat) throws DeserializerException, SerializerException {
@@ -180,8 +186,13 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         Return preferred = shown ? preferredReturn(request) : null;
         int status = !shown || answersMinimally(preferred, uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.OK.getStatusCode();
-        Entity updated = services.transactions().atomically(() -> {
-            Row current = services.queryService().entityToChange(caller, target);
+        int createdStatus = answersMinimally(preferredReturn(request), uriInfo)
+                ? HttpStatusCode.NO_CONTENT.getStatusCode() : HttpStatusCode.CREATED.getStatusCode();
+        Changed outcome = services.transactions().atomically(() -> {
+            Row current = services.queryService().entityToChangeIfAny(caller, target).orElse(null);
+            if (current == null) {
+                return new Changed(upsert(request, requestFormat, target, createdStatus), true);
+            }
             checkPreconditions(request, current);
             boolean replace = request.getMethod() == HttpMethod.PUT;
             if (Model.isDocuments(target.set())) {
@@ -190,8 +201,13 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                 patients.update(odata, request, requestFormat, caller, current, replace);
             }
             audit.changed(request, Action.UPDATE, target, current, status);
-            return changed(target);
+            return new Changed(changed(target), false);
         });
+        if (outcome.created()) {
+            answerCreated(request, response, uriInfo, target.set(), outcome.entity(), responseFormat);
+            return;
+        }
+        Entity updated = outcome.entity();
         response.setHeader(HttpHeader.ETAG, updated.getETag());
         applied(response, preferred);
         if (!shown || answersMinimally(preferred, uriInfo)) {
@@ -199,6 +215,27 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
             return;
         }
         writeEntity(request, response, target.set(), updated, responseFormat, null, HttpStatusCode.OK);
+    }
+
+    /** The entity a PATCH or PUT left, and whether it created it. */
+    private record Changed(Entity entity, boolean created) {
+    }
+
+    /** Creates the missing entity a PATCH or PUT addresses, where it may: see {@link #updateEntity}. */
+    private Entity upsert(ODataRequest request, ContentType requestFormat, Target target, int status)
+            throws DeserializerException {
+        if (request.getHeader(HttpHeader.IF_MATCH) != null) {
+            throw new ServiceException.PreconditionFailed("The " + (Model.isDocuments(target.set()) ? "document"
+                    : "patient") + " does not exist; with If-Match the request only updates, so nothing was created");
+        }
+        if (Model.isDocuments(target.set()) || target.parent() != null) {
+            throw new ServiceException.BadRequest(ErrorCode.UPSERT_NOT_SUPPORTED, null, "The document does not exist,"
+                    + " and a PUT or PATCH cannot create one (no upsert): a document's content comes with its upload,"
+                    + " POST Patients('{id}')/Documents");
+        }
+        Entity patient = patients.create(odata, request, requestFormat, caller, target.key());
+        audit.created(request, Action.CREATE, target, target.key(), null, status);
+        return patient;
     }
 
     /**
