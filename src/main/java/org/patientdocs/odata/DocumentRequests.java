@@ -70,8 +70,8 @@ final class DocumentRequests {
      * @param stored  what must commit with the document's row (its audit event), run in its transaction
      */
     Upload upload(ODataRequest request, Target patient, Caller caller, Consumer<DocumentRecord> stored) {
-        services.queryService().entityToChange(caller, patient);
-        String patientId = patient.key();
+        // the patient's id from its row: a path may reach it without naming it (Documents('…')/Patient/Documents)
+        String patientId = (String) services.queryService().entityToChange(caller, patient).get("id");
         DocumentStore store = services.documentStore();
         try (UploadReader.Received received = uploads.read(request, store)) {
             PendingContent pending = received.content();

@@ -297,6 +297,11 @@ class TenantIsolationIT {
                     forms.add(get(path, options, doc, 0));
                 }
             }
+            // references and paths of several steps
+            forms.add(get("Documents('{doc}')/Patient/$ref", "", doc, 0));
+            forms.add(get("Patients('12345')/Documents('{doc}')/Patient", "", doc, 0));
+            forms.add(get("Documents('{doc}')/Patient/Documents/$ref", "$count=true", doc, 0));
+            forms.add(get("Documents('{doc}')", "$expand=Patient/$ref", doc, 0));
             forms.add(get("Documents('{doc}')/file_name", "", doc, 0));
             forms.add(get("Documents('{doc}')/description/$value", "", doc, 0));
             forms.add(get("Documents('{doc}')/$value", "", doc, 0));
@@ -314,6 +319,9 @@ class TenantIsolationIT {
                     forms.add(get(path, options, patient, 0));
                 }
             }
+            forms.add(get("Patients('{patient}')/Documents/$ref", "$count=true", patient, 0));
+            forms.add(get("Patients('{patient}')/Documents/$ref", "$orderby=file_name", patient, 1));
+            forms.add(get("Patients('{patient}')", "$expand=Documents/$ref($count=true)", patient, 0));
             forms.add(get("Patients('{patient}')/first_name", "", patient, 0));
             forms.add(get("Patients('{patient}')/first_name/$value", "", patient, 0));
             // A's document under B's patient of the same id, or under another
