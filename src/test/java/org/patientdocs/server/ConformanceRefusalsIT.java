@@ -128,8 +128,6 @@ class ConformanceRefusalsIT {
                 row("4.01 Minimal 9: $index", NOT_IMPLEMENTED, "$index", "GET", "Patients?$index=1", null),
                 row("4.01 Minimal 9h, Intermediate 3: eq null on a single-valued navigation", NOT_IMPLEMENTED,
                         "entity", "GET", "Documents?$filter=Patient eq null", null),
-                row("4.01 Minimal 9l: key as segment", Set.of(400, 404, 501), "key|conf",
-                        "GET", "Patients/" + PATIENT, null),
                 row("4.01 Minimal 9m, Intermediate 6, Advanced 3: the count of a filtered collection",
                         BAD_OR_NOT_IMPLEMENTED, "$count",
                         "GET", "Patients?$filter=Documents/$count($filter=document_type eq 'Referral') gt 0", null),
