@@ -221,14 +221,19 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
     private record Changed(Entity entity, boolean created) {
     }
 
-    /** Creates the missing entity a PATCH or PUT addresses, where it may: see {@link #updateEntity}. */
+    /**
+     * Creates the missing entity a PATCH or PUT addresses, where it may: see {@link #updateEntity}. A refusal is
+     * recorded in the audit trail as one of a missing entity is (it may be another tenant's).
+     */
     private Entity upsert(ODataRequest request, ContentType requestFormat, Target target, int status)
             throws DeserializerException {
         if (request.getHeader(HttpHeader.IF_MATCH) != null) {
+            audit.denied(request, metadata.getEdm(), HttpStatusCode.PRECONDITION_FAILED.getStatusCode());
             throw new ServiceException.PreconditionFailed("The " + (Model.isDocuments(target.set()) ? "document"
                     : "patient") + " does not exist; with If-Match the request only updates, so nothing was created");
         }
         if (Model.isDocuments(target.set()) || target.parent() != null) {
+            audit.denied(request, metadata.getEdm(), HttpStatusCode.BAD_REQUEST.getStatusCode());
             throw new ServiceException.BadRequest(ErrorCode.UPSERT_NOT_SUPPORTED, null, "The document does not exist,"
                     + " and a PUT or PATCH cannot create one (no upsert): a document's content comes with its upload,"
                     + " POST Patients('{id}')/Documents");

@@ -173,6 +173,14 @@ class UpsertIT {
                     "PRECONDITION_FAILED", "does not exist");
         }
         assertEquals(0, TestService.json(service.get("/Patients('up-10')/Documents")).get("value").size());
+        // recorded as a refusal of a missing entity is: the id may be another tenant's document
+        HttpResponse<String> refused = send("PATCH", "/Documents('" + missing + "')", "{\"description\":\"x\"}");
+        String requestId = refused.headers().firstValue("X-Request-Id").orElseThrow();
+        JsonNode event = TestService.json(service.get("/AuditEvents?$filter=request_id eq '" + requestId + "'"))
+                .get("value").get(0);
+        assertEquals("denied", event.get("action").asText(), event.toString());
+        assertEquals(400, event.get("status").asInt());
+        assertEquals(missing, event.get("document_ids").get(0).asText());
     }
 
     @Test
