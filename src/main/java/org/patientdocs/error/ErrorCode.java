@@ -32,6 +32,8 @@ public enum ErrorCode {
     PROPERTY_NOT_WRITABLE,
     /** A body that binds or nests related entities the service cannot relate that way (400). */
     RELATIONSHIP_NOT_WRITABLE,
+    /** A PUT or PATCH to a document that does not exist: documents are created by uploading their content (400). */
+    UPSERT_NOT_SUPPORTED,
     METHOD_OVERRIDE_REFUSED,
     BATCH_TOO_MANY_OPERATIONS,
     BATCH_OPERATION_REFUSED,

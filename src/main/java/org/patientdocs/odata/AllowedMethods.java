@@ -70,7 +70,8 @@ public final class AllowedMethods {
         List<UriResource> parts = uri.getUriResourceParts();
         Target target = Target.of(uri);
         return switch (parts.get(parts.size() - 1).getKind()) {
-            case value, count, primitiveProperty -> READ;
+            // a reference is read; changing one is refused by the model's rule (400), whatever the method
+            case value, count, primitiveProperty, ref -> READ;
             case entitySet, navigationProperty -> {
                 if (Model.isAuditEvents(target.set())) {
                     yield READ;

@@ -22,6 +22,7 @@ import org.apache.olingo.server.core.uri.parser.Parser;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.url.CanonicalUrls;
 import org.patientdocs.url.QueryText;
 
 /**
@@ -85,6 +86,11 @@ final class BatchRules {
      * {@code $<id>} references are resolved, so it sees the URL that runs.
      */
     void admit(ODataRequest request) {
+        // the URL forms a request of its own may take (UrlCompatibilityFilter): unquoted keys, keys as segments;
+        // first, so that what the operation addresses is decided on the path that runs
+        if (request.getRawODataPath() != null) {
+            request.setRawODataPath(CanonicalUrls.path(request.getRawODataPath()));
+        }
         ServiceException refused = OperationHeaders.prepare(request);
         if (refused != null) {
             throw refused;

@@ -18,7 +18,9 @@ import org.apache.olingo.commons.api.http.HttpStatusCode;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.processor.CountEntityCollectionProcessor;
+import org.apache.olingo.server.api.processor.ReferenceCollectionProcessor;
 import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions;
+import org.apache.olingo.server.api.serializer.ReferenceCollectionSerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.CountOption;
@@ -31,12 +33,13 @@ import org.patientdocs.query.Target;
 import org.patientdocs.url.NextLinks;
 
 /**
- * Reads of entity collections ({@code Patients}, {@code Documents}, {@code Patients(id)/Documents}) and their
- * {@code /$count}: the query service reads the page, its count and its expanded navigations; this processor sizes
- * the page, links the next one and writes the answer, with {@link CollectionJson} where it can and Olingo's
- * serializer otherwise.
+ * Reads of entity collections ({@code Patients}, {@code Documents}, {@code Patients(id)/Documents}), their
+ * {@code /$count} and their references ({@code Patients(id)/Documents/$ref}): the query service reads the page, its
+ * count and its expanded navigations; this processor sizes the page, links the next one and writes the answer, with
+ * {@link CollectionJson} where it can and Olingo's serializer otherwise.
  */
-public final class CollectionProcessor extends CallerProcessor implements CountEntityCollectionProcessor {
+public final class CollectionProcessor extends CallerProcessor
+        implements CountEntityCollectionProcessor, ReferenceCollectionProcessor {
 
     /** @param audit what this request records, for its authenticated caller (processors are made per request) */
     public CollectionProcessor(Services services, AccessAudit audit) {
@@ -46,6 +49,52 @@ public final class CollectionProcessor extends CallerProcessor implements CountE
     @Override
     public void readEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo,
                                      ContentType format) throws SerializerException {
+        Read read = read(request, uriInfo, format);
+        ExpandOption expand = uriInfo.getExpandOption();
+        EdmEntitySet set = read.target().set();
+        ContextURL contextUrl = ContextUrls.collection(odata, request, set, expand, uriInfo.getSelectOption());
+        Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), set, read.page().expanded(),
+                expand == null ? null : expand.getText());
+        CollectionJson.Answer answer = new CollectionJson.Answer(contextUrl, read.page(), read.next(), expansion);
+        if (CollectionJson.writes(format, expand, uriInfo.getSelectOption(), set.getEntityType())) {
+            response.setODataContent(new CollectionJson(format, set.getEntityType(), answer));
+        } else {
+            response.setContent(serialize(request, uriInfo, format, set, answer));
+        }
+        answered(response, format, read.size());
+    }
+
+    /**
+     * The references of a collection's members ({@code Patients('12345')/Documents/$ref}), read and paged as the
+     * collection itself, with the same query options; a read of the members' ids, audited as a list.
+     */
+    @Override
+    public void readReferenceCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                        ContentType format) throws SerializerException {
+        Read read = read(request, uriInfo, format);
+        EdmEntitySet set = read.target().set();
+        EntityCollection collection = new EntityCollection();
+        for (Row row : read.page().rows()) {
+            collection.getEntities().add(Entities.referenceFromRow(odata, set, row));
+        }
+        Long count = read.page().count();
+        if (count != null) {
+            collection.setCount(count.intValue());
+        }
+        collection.setNext(read.next());
+        ReferenceCollectionSerializerOptions options = ReferenceCollectionSerializerOptions.with()
+                .contextURL(ContextUrls.references(request, true)).count(count != null ? countOption() : null)
+                .build();
+        response.setContent(odata.createSerializer(format).referenceCollection(metadata, set, collection, options)
+                .getContent());
+        answered(response, format, read.size());
+    }
+
+    /** A page of the collection a request addresses, audited, and the link to the next page. */
+    private record Read(Target target, Paging.Size size, Page page, URI next) {
+    }
+
+    private Read read(ODataRequest request, UriInfo uriInfo, ContentType format) {
         Target target = Target.of(uriInfo);
         EdmEntitySet set = target.set();
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
@@ -56,16 +105,10 @@ public final class CollectionProcessor extends CallerProcessor implements CountE
         audit.list(request, target, page);
         URI next = page.next() == null ? null : NextLinks.page(request.getRawBaseUri(), request.getRawODataPath(),
                 request.getRawQueryPath(), Keyset.encode(fingerprint, page.next()));
-        ExpandOption expand = uriInfo.getExpandOption();
-        ContextURL contextUrl = ContextUrls.collection(odata, request, set, expand, uriInfo.getSelectOption());
-        Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), set, page.expanded(),
-                expand == null ? null : expand.getText());
-        CollectionJson.Answer answer = new CollectionJson.Answer(contextUrl, page, next, expansion);
-        if (CollectionJson.writes(format, expand, uriInfo.getSelectOption(), set.getEntityType())) {
-            response.setODataContent(new CollectionJson(format, set.getEntityType(), answer));
-        } else {
-            response.setContent(serialize(request, uriInfo, format, set, answer));
-        }
+        return new Read(target, size, page, next);
+    }
+
+    private static void answered(ODataResponse response, ContentType format, Paging.Size size) {
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
         Paging.confirm(response, size);

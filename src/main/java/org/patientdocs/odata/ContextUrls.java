@@ -19,7 +19,8 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 
 /**
  * The {@code @odata.context} of entity and collection responses, built in one place: {@code $metadata#Set}, or
- * {@code $metadata#Set(a,b)} for a {@code $select}, with {@code /$entity} for a single entity. The responses say
+ * {@code $metadata#Set(a,b)} for a {@code $select}, with {@code /$entity} for a single entity; {@code $metadata#$ref}
+ * for references. The responses say
  * {@code OData-Version: 4.0}, so expanded navigation properties follow the 4.0 rule (OData 4.01 Protocol, "Collection
  * of Expanded Entities"): one with a nested {@code $select} or {@code $expand} appears with its own list,
  * {@code Documents(id,file_name,Patient(id,last_name))}; one without is omitted. The 4.01 form {@code Nav()} for the
@@ -38,6 +39,16 @@ final class ContextUrls {
     static ContextURL entity(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
                              SelectOption select) throws SerializerException {
         return of(odata, request, set, expand, select).suffix(ContextURL.Suffix.ENTITY).build();
+    }
+
+    /**
+     * The context of an answer of entity references: {@code $metadata#$ref}, or {@code $metadata#Collection($ref)}
+     * for a collection's.
+     */
+    static ContextURL references(ODataRequest request, boolean collection) {
+        ContextURL.Builder builder = ContextURL.with().serviceRoot(URI.create(request.getRawBaseUri() + "/"))
+                .suffix(ContextURL.Suffix.REFERENCE);
+        return (collection ? builder.asCollection() : builder).build();
     }
 
     private static ContextURL.Builder of(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,

@@ -71,9 +71,10 @@ final class DocumentRequests {
      * @param stored  what must commit with the document's row (its audit event), run in its transaction
      */
     Upload upload(ODataRequest request, Target patient, Caller caller, Consumer<DocumentRecord> stored) {
-        services.queryService().entityToChange(caller, patient);
+        // the patient's id from its row: a path may reach it without naming it (Documents('…')/Patient/Documents)
+        String patientId = (String) services.queryService().entityToChange(caller, patient).get("id");
         try (UploadReader.Received received = counted(() -> uploads.read(request, services.documentStore()))) {
-            return new Upload(create(caller, patient.key(), received, stored), received.fromForm());
+            return new Upload(create(caller, patientId, received, stored), received.fromForm());
         }
     }
 

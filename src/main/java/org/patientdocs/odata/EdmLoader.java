@@ -5,12 +5,19 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import javax.xml.stream.XMLStreamException;
 
+import org.apache.olingo.commons.api.edm.FullQualifiedName;
 import org.apache.olingo.commons.api.edm.provider.CsdlAnnotation;
+import org.apache.olingo.commons.api.edm.provider.CsdlEdmProvider;
 import org.apache.olingo.commons.api.edm.provider.CsdlSchema;
+import org.apache.olingo.commons.api.edm.provider.CsdlTerm;
 import org.apache.olingo.commons.api.edm.provider.annotation.CsdlConstantExpression;
 import org.apache.olingo.commons.api.edm.provider.annotation.CsdlConstantExpression.ConstantExpressionType;
 import org.apache.olingo.commons.api.ex.ODataException;
@@ -28,6 +35,8 @@ public final class EdmLoader {
 
     public static final String NAMESPACE = "PatientDocs";
     static final String RESOURCE = "/edm/documents.xml";
+    private static final FullQualifiedName KEY_AS_SEGMENT = new FullQualifiedName("Org.OData.Capabilities.V1",
+            "KeyAsSegmentSupported");
 
     private EdmLoader() {
     }
@@ -35,7 +44,7 @@ public final class EdmLoader {
     /** The model as written in the CSDL file. */
     public static ServiceMetadata load() {
         SchemaBasedEdmProvider provider = parse();
-        return OData.newInstance().createServiceMetadata(provider, provider.getReferences());
+        return OData.newInstance().createServiceMetadata(withNewerTerms(provider), provider.getReferences());
     }
 
     /** The model with this instance's limits annotated. */
@@ -51,7 +60,30 @@ public final class EdmLoader {
         } catch (ODataException e) {
             throw new IllegalStateException("the EDM has no schema " + NAMESPACE, e);
         }
-        return OData.newInstance().createServiceMetadata(provider, provider.getReferences());
+        return OData.newInstance().createServiceMetadata(withNewerTerms(provider), provider.getReferences());
+    }
+
+    /**
+     * The provider, knowing also the vocabulary terms the service uses that Olingo 5's own copy of the Capabilities
+     * vocabulary predates ({@code Capabilities.KeyAsSegmentSupported}): without them Olingo cannot resolve the term
+     * and writes the annotation into $metadata without it. The service's vocabularies (served at /vocabularies) have
+     * them.
+     */
+    private static CsdlEdmProvider withNewerTerms(SchemaBasedEdmProvider provider) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().equals("getTerm") && args[0] instanceof FullQualifiedName name
+                    && KEY_AS_SEGMENT.equals(name) && provider.getTerm(name) == null) {
+                return new CsdlTerm().setName(KEY_AS_SEGMENT.getName()).setType("Edm.Boolean")
+                        .setAppliesTo(List.of("EntityContainer"));
+            }
+            try {
+                return method.invoke(provider, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (CsdlEdmProvider) Proxy.newProxyInstance(EdmLoader.class.getClassLoader(),
+                new Class<?>[] {CsdlEdmProvider.class}, handler);
     }
 
     private static CsdlAnnotation annotation(String term, ConstantExpressionType type, long value) {

@@ -63,6 +63,16 @@ final class Entities {
     }
 
     /**
+     * The entity a row holds as an entity reference ({@code $ref}) shows it: its id, from its key; no ETag, which a
+     * reference does not carry (OData JSON 4.0 section 14).
+     */
+    static Entity referenceFromRow(OData odata, EdmEntitySet set, Row row) {
+        Entity entity = fromRow(odata, set, row, Set.copyOf(set.getEntityType().getKeyPredicateNames()));
+        entity.setETag(null);
+        return entity;
+    }
+
+    /**
      * The properties plus those an answer in this format needs beyond them: a document's {@code content_type} for
      * Atom, see {@link #describeMediaForXml}. Kept in the entity, it is still written only when selected.
      */

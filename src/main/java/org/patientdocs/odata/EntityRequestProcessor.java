@@ -18,11 +18,14 @@ import org.apache.olingo.server.api.deserializer.DeserializerException;
 import org.apache.olingo.server.api.prefer.Preferences.Return;
 import org.apache.olingo.server.api.prefer.PreferencesApplied;
 import org.apache.olingo.server.api.processor.MediaEntityProcessor;
+import org.apache.olingo.server.api.processor.ReferenceProcessor;
 import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
+import org.apache.olingo.server.api.serializer.ReferenceSerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Expanded;
 import org.patientdocs.query.Row;
@@ -32,10 +35,17 @@ import org.patientdocs.storage.AuditEvent.Action;
 import org.patientdocs.storage.DocumentRecord;
 
 /**
- * Every request on a single entity, media or not: Olingo hands all of them to one processor, so this class routes
- * by entity set to {@link PatientRequests} and {@link DocumentRequests} and does the shared serialisation.
+ * Every request on a single entity, media or not, and on its reference ({@code Documents('…')/Patient/$ref}): Olingo
+ * hands all of them to one processor, so this class routes by entity set to {@link PatientRequests} and
+ * {@link DocumentRequests} and does the shared serialisation.
  */
-public final class EntityRequestProcessor extends CallerProcessor implements MediaEntityProcessor {
+public final class EntityRequestProcessor extends CallerProcessor implements MediaEntityProcessor,
+        ReferenceProcessor {
+
+    /** Why no reference can be added, set or removed: the one relationship is fixed when a document is uploaded. */
+    private static final String FIXED_RELATIONSHIP = "References cannot be added, set or removed ($ref): a document"
+            + " belongs to the patient it was uploaded to, cannot move to another patient and cannot exist without"
+            + " one; upload a document to its patient with POST Patients('{id}')/Documents";
 
     private final PatientRequests patients;
     private final DocumentRequests documents;
@@ -77,6 +87,61 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                 HttpStatusCode.OK);
     }
 
+    /**
+     * The reference of the one entity a path addresses ({@code Documents('…')/Patient/$ref}): a read of its key,
+     * audited like a read of the entity.
+     */
+    @Override
+    public void readReference(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
+            throws SerializerException {
+        Target target = Target.of(uriInfo);
+        EdmEntityType type = target.set().getEntityType();
+        Single found = services.queryService().entity(caller, uriInfo, AccessAudit.withAuditedProperties(Set.of(),
+                type));
+        audit.read(request, target, found.row(), List.of(), HttpStatusCode.OK.getStatusCode());
+        Entity entity = Entities.referenceFromRow(odata, target.set(), found.row());
+        response.setContent(odata.createSerializer(format).reference(metadata, target.set(), entity,
+                ReferenceSerializerOptions.with().contextURL(ContextUrls.references(request, false)).build())
+                .getContent());
+        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
+    }
+
+    @Override
+    public void createReference(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                ContentType requestFormat) {
+        refuseReferenceChange(uriInfo);
+    }
+
+    @Override
+    public void updateReference(ODataRequest request, ODataResponse response, UriInfo uriInfo,
+                                ContentType requestFormat) {
+        refuseReferenceChange(uriInfo);
+    }
+
+    @Override
+    public void deleteReference(ODataRequest request, ODataResponse response, UriInfo uriInfo) {
+        refuseReferenceChange(uriInfo);
+    }
+
+    /**
+     * Every change of a reference would move a document to another patient or leave it without one, which the model
+     * forbids: 400 naming the rule, once the caller is known to hold the scope of changing documents and the entities
+     * the path names exist for the caller (another tenant's are as missing as any other: 404).
+     */
+    private void refuseReferenceChange(UriInfo uriInfo) {
+        Target target = Target.of(uriInfo);
+        requireChangeable(target.set());
+        if (target.navigation() == null) {
+            throw new ServiceException.MethodNotAllowed("An entity's own reference cannot be changed; a relationship's"
+                    + " $ref is addressed through it, e.g. Documents('{id}')/Patient/$ref");
+        }
+        caller.require(access(services.model().documents()).write());
+        services.queryService().entityToChange(caller, target.key() == null ? target.parent() : target);
+        throw new ServiceException.BadRequest(ErrorCode.RELATIONSHIP_NOT_WRITABLE, target.navigation().getName(),
+                FIXED_RELATIONSHIP);
+    }
+
     /** The changed entity with every property, as it is now. */
     private Entity changed(Target target) {
         return Entities.fromRow(odata, target.set(), services.queryService().entityToChange(caller, target));
@@ -94,7 +159,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         int status = answersMinimally(preferredReturn(request), uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.CREATED.getStatusCode();
         Entity created = services.transactions().atomically(() -> {
-            Entity patient = patients.create(odata, request, requestFormat, caller);
+            Entity patient = patients.create(odata, request, requestFormat, caller, null);
             audit.created(request, Action.CREATE, target, (String) patient.getProperty("id").getValue(), null,
                     status);
             return patient;
@@ -102,6 +167,12 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         answerCreated(request, response, uriInfo, target.set(), created, responseFormat);
     }
 
+    /**
+     * A {@code PATCH} or {@code PUT} of one entity. One that does not exist in the caller's tenant is an upsert
+     * (OData 4.01 Protocol 11.4.4): a patient is created with the key the URL names, as a {@code POST} would create
+     * it, unless the request has an {@code If-Match} header (an update only: 412); a document cannot be, its content
+     * comes with its upload (400).
+     */
     @Override
     public void updateEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType requestFormat,
                              ContentType responseFormat) throws DeserializerException, SerializerException {
@@ -115,8 +186,13 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         Return preferred = shown ? preferredReturn(request) : null;
         int status = !shown || answersMinimally(preferred, uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.OK.getStatusCode();
-        Entity updated = services.transactions().atomically(() -> {
-            Row current = services.queryService().entityToChange(caller, target);
+        int createdStatus = answersMinimally(preferredReturn(request), uriInfo)
+                ? HttpStatusCode.NO_CONTENT.getStatusCode() : HttpStatusCode.CREATED.getStatusCode();
+        Changed outcome = services.transactions().atomically(() -> {
+            Row current = services.queryService().entityToChangeIfAny(caller, target).orElse(null);
+            if (current == null) {
+                return new Changed(upsert(request, requestFormat, target, createdStatus), true);
+            }
             checkPreconditions(request, current);
             boolean replace = request.getMethod() == HttpMethod.PUT;
             if (Model.isDocuments(target.set())) {
@@ -125,8 +201,13 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                 patients.update(odata, request, requestFormat, caller, current, replace);
             }
             audit.changed(request, Action.UPDATE, target, current, status);
-            return changed(target);
+            return new Changed(changed(target), false);
         });
+        if (outcome.created()) {
+            answerCreated(request, response, uriInfo, target.set(), outcome.entity(), responseFormat);
+            return;
+        }
+        Entity updated = outcome.entity();
         response.setHeader(HttpHeader.ETAG, updated.getETag());
         applied(response, preferred);
         if (!shown || answersMinimally(preferred, uriInfo)) {
@@ -134,6 +215,32 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
             return;
         }
         writeEntity(request, response, target.set(), updated, responseFormat, null, HttpStatusCode.OK);
+    }
+
+    /** The entity a PATCH or PUT left, and whether it created it. */
+    private record Changed(Entity entity, boolean created) {
+    }
+
+    /**
+     * Creates the missing entity a PATCH or PUT addresses, where it may: see {@link #updateEntity}. A refusal is
+     * recorded in the audit trail as one of a missing entity is (it may be another tenant's).
+     */
+    private Entity upsert(ODataRequest request, ContentType requestFormat, Target target, int status)
+            throws DeserializerException {
+        if (request.getHeader(HttpHeader.IF_MATCH) != null) {
+            audit.denied(request, metadata.getEdm(), HttpStatusCode.PRECONDITION_FAILED.getStatusCode());
+            throw new ServiceException.PreconditionFailed("The " + (Model.isDocuments(target.set()) ? "document"
+                    : "patient") + " does not exist; with If-Match the request only updates, so nothing was created");
+        }
+        if (Model.isDocuments(target.set()) || target.parent() != null) {
+            audit.denied(request, metadata.getEdm(), HttpStatusCode.BAD_REQUEST.getStatusCode());
+            throw new ServiceException.BadRequest(ErrorCode.UPSERT_NOT_SUPPORTED, null, "The document does not exist,"
+                    + " and a PUT or PATCH cannot create one (no upsert): a document's content comes with its upload,"
+                    + " POST Patients('{id}')/Documents");
+        }
+        Entity patient = patients.create(odata, request, requestFormat, caller, target.key());
+        audit.created(request, Action.CREATE, target, target.key(), null, status);
+        return patient;
     }
 
     /**

@@ -55,10 +55,16 @@ final class Expansion {
         Map<String, Map<String, String>> items = ExpandText.items(text);
         for (Expanded navigation : level) {
             Map<String, String> itemText = navigation.options() == null ? Map.of()
-                    : items.getOrDefault(navigation.navigation().name(), Map.of());
+                    : items.getOrDefault(path(navigation), Map.of());
             origins.put(navigation, new Origin(parents, itemText));
             remember(navigation.set(), navigation.nested(), itemText.get("$expand"));
         }
+    }
+
+    /** The path of the navigation's item in {@code $expand}: its name, followed by {@code /$ref} for references. */
+    private static String path(Expanded navigation) {
+        return navigation.navigation().name() + (navigation.options() != null && navigation.options().isRef()
+                ? "/$ref" : "");
     }
 
     /** Adds the expanded navigations to the entities, which were built from the expanded rows in the same order. */
@@ -85,8 +91,10 @@ final class Expansion {
         // Clients (Olingo's among them) resolve an inline entity against its navigation link.
         link.setHref(parent.getId() + "/" + name);
         List<Entity> targets = new ArrayList<>();
+        boolean references = navigation.options() != null && navigation.options().isRef();
         for (Row row : inline.rows()) {
-            targets.add(Entities.fromRow(odata, navigation.set(), row, navigation.selected()));
+            targets.add(references ? Entities.referenceFromRow(odata, navigation.set(), row)
+                    : Entities.fromRow(odata, navigation.set(), row, navigation.selected()));
         }
         if (navigation.navigation().collection()) {
             EntityCollection collection = new EntityCollection();
@@ -118,7 +126,7 @@ final class Expansion {
                 aliasTexts.put(alias.getName(), alias.getText());
             }
         }
-        return NextLinks.expanded(request.getRawBaseUri() + "/" + parent + "/" + navigation.navigation().name(),
+        return NextLinks.expanded(request.getRawBaseUri() + "/" + parent + "/" + path(navigation),
                 origin.text(), next.skip(), next.top(), aliasTexts);
     }
 }

@@ -118,8 +118,7 @@ final class OlingoFailures {
         }
         if (isHandlerFailure(exception, ODataHandlerException.MessageKeys.PROCESSOR_NOT_IMPLEMENTED)) {
             // Olingo's own message names the processor interface that is missing
-            return notImplemented("The service does not implement this kind of request (entity references, $ref,"
-                    + " for example)");
+            return notImplemented("The service does not implement this kind of request");
         }
         return null;
     }

@@ -36,11 +36,22 @@ final class PatientRequests {
         this.services = services;
     }
 
-    /** Creates the patient in the caller's tenant. */
-    Entity create(OData odata, ODataRequest request, ContentType format, Caller caller) throws DeserializerException {
+    /**
+     * Creates the patient in the caller's tenant.
+     *
+     * @param key the id the URL names, for an upsert ({@code PUT}/{@code PATCH Patients('12345')}): a body may repeat
+     *            it, not name another; null for a {@code POST}, whose body names the id
+     */
+    Entity create(OData odata, ODataRequest request, ContentType format, Caller caller, String key)
+            throws DeserializerException {
         Entity body = JsonBodies.entity(odata, request, format, services.model().patientType(), Set.of(),
                 RELATIONSHIPS).entity();
         String id = text(body, "id");
+        if (key != null && id != null && !id.equals(key)) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "id", "The body's id differs from the"
+                    + " patient's key in the URL; they must be the same");
+        }
+        id = key != null ? key : id;
         if (id == null || !PATIENT_ID.matcher(id).matches()) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, "id",
                     "A patient needs an id of 1 to 64 letters, digits, '.', '_' or '-', starting with a letter"

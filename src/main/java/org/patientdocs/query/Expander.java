@@ -12,6 +12,7 @@ import org.apache.olingo.commons.api.edm.EdmEntitySet;
 import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceCount;
 import org.apache.olingo.server.api.uri.UriResourceNavigation;
+import org.apache.olingo.server.api.uri.UriResourceRef;
 import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.patientdocs.error.ErrorCode;
@@ -58,9 +59,9 @@ final class Expander {
             return expanded;
         }
         for (ExpandItem item : expand.getExpandItems()) {
-            if (item.isRef() || item.getLevelsOption() != null || item.getApplyOption() != null) {
+            if (item.getLevelsOption() != null || item.getApplyOption() != null) {
                 throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
-                        "$expand supports navigation properties with options, not $ref, $levels or $apply");
+                        "$expand supports navigation properties with options and their $ref, not $levels or $apply");
             }
             for (ColumnMap.Navigation navigation : navigations(table, item)) {
                 EdmEntitySet targetSet = (EdmEntitySet) set.getRelatedBindingTarget(navigation.name());
@@ -76,11 +77,13 @@ final class Expander {
         }
         List<UriResource> parts = item.getResourcePath() == null ? List.of()
                 : item.getResourcePath().getUriResourceParts();
-        boolean countPath = parts.size() == 2 && parts.get(1) instanceof UriResourceCount;
-        if (parts.isEmpty() || parts.size() > 2 || parts.size() == 2 && !countPath
+        // Documents/$count and Documents/$ref read the same rows as Documents; the answer shows less of them
+        boolean countOrRef = parts.size() == 2
+                && (parts.get(1) instanceof UriResourceCount || parts.get(1) instanceof UriResourceRef);
+        if (parts.isEmpty() || parts.size() > 2 || parts.size() == 2 && !countOrRef
                 || !(parts.get(0) instanceof UriResourceNavigation navigation) || item.getStartTypeFilter() != null) {
             throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
-                    "$expand supports navigation properties of the entity itself, not $ref, casts or longer paths");
+                    "$expand supports navigation properties of the entity itself, not casts or longer paths");
         }
         return List.of(table.navigation(navigation.getProperty().getName()));
     }

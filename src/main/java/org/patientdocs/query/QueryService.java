@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.olingo.server.api.uri.UriInfo;
@@ -130,6 +131,15 @@ public final class QueryService {
      */
     public Row entityToChange(Caller caller, Target target) {
         return one(target, EntityQuery.of(lookup(caller), target, null, Set.of()));
+    }
+
+    /**
+     * As {@link #entityToChange}, but empty when there is no such entity (in the caller's tenant): for a change that
+     * creates the entity then (an upsert).
+     */
+    public Optional<Row> entityToChangeIfAny(Caller caller, Target target) {
+        EntityQuery query = EntityQuery.of(lookup(caller), target, null, Set.of());
+        return store.rows(query.sql(), query.layout()).stream().findFirst();
     }
 
     /**

@@ -14,14 +14,17 @@ import org.patientdocs.error.ServiceException;
 
 /**
  * What a resource path addresses, reduced to the shapes this service has: an entity set ({@code Patients}), one
- * entity by its key ({@code Patients('12345')}), or one navigation step from one entity, to a collection
+ * entity by its key ({@code Patients('12345')}), or navigation from one entity, to a collection
  * ({@code Patients('12345')/Documents}), one of its members ({@code Patients('12345')/Documents('doc-1')}) or a
- * single entity ({@code Documents('doc-1')/Patient}); each optionally followed by {@code $value}, {@code $count} or a
- * property, which the dispatcher has already decided on.
+ * single entity ({@code Documents('doc-1')/Patient}), in as many steps as the path takes
+ * ({@code Patients('12345')/Documents('doc-1')/Patient}: each step's entity must be reached through the one
+ * before); each optionally followed by {@code $value}, {@code $count}, {@code $ref} or a property, which the
+ * dispatcher has already decided on.
  *
  * @param set        the entity set of the addressed entities
  * @param key        the addressed entity's key, or null; a key of another type than string as its literal
- * @param parent     the entity the path navigates from (with its key), or null
+ * @param parent     the entity the path navigates from (itself a target, with its key or reached through its own
+ *                   parent), or null
  * @param navigation the navigation property followed from the parent, or null
  */
 public record Target(EdmEntitySet set, String key, Target parent, EdmNavigationProperty navigation) {
@@ -39,17 +42,17 @@ public record Target(EdmEntitySet set, String key, Target parent, EdmNavigationP
             throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
                     "This kind of resource path is not supported");
         }
-        Target rooted = new Target(root.getEntitySet(), key(root.getKeyPredicates()), null, null);
-        if (parts.size() == 1) {
-            return rooted;
+        Target target = new Target(root.getEntitySet(), key(root.getKeyPredicates()), null, null);
+        for (UriResource part : parts.subList(1, parts.size())) {
+            if (!(part instanceof UriResourceNavigation nav) || target.isCollection()) {
+                // the parser lets no navigation follow a collection; anything else here is a shape of no meaning
+                throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
+                        "This kind of resource path is not supported");
+            }
+            EdmEntitySet targetSet = (EdmEntitySet) target.set().getRelatedBindingTarget(nav.getProperty().getName());
+            target = new Target(targetSet, key(nav.getKeyPredicates()), target, nav.getProperty());
         }
-        if (parts.size() == 2 && parts.get(1) instanceof UriResourceNavigation nav && rooted.key() != null) {
-            EdmEntitySet targetSet = (EdmEntitySet) root.getEntitySet()
-                    .getRelatedBindingTarget(nav.getProperty().getName());
-            return new Target(targetSet, key(nav.getKeyPredicates()), rooted, nav.getProperty());
-        }
-        throw new ServiceException.NotImplemented(ErrorCode.NOT_IMPLEMENTED, null,
-                "Navigation deeper than one step is not supported");
+        return target;
     }
 
     private static String key(List<UriParameter> predicates) {

@@ -51,7 +51,10 @@ class BatchRulesTest {
         "PUT  | /Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value",
         "GET  | /Patients('1')/Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')/$value",
         "POST | /Patients('1')/Documents",
-        "POST | /Documents"})
+        "POST | /Documents",
+        "GET  | /Documents(doc-unquoted)/$value",
+        "GET  | /Documents/doc-AAAAAAAAAAAAAAAAAAAAAA/$value",
+        "POST | /Patients/1/Documents"})
     void documentContentIsRefused(HttpMethod method, String path) {
         ServiceException refused = assertThrows(ServiceException.BadRequest.class,
                 () -> RULES.admit(request(method, path, null)));
@@ -67,7 +70,8 @@ class BatchRulesTest {
         "GET    | /Patients('1')/Documents",
         "POST   | /Patients",
         "GET    | /$metadata",
-        "GET    | /Documents(doc-unquoted)/$value"})
+        "GET    | /Patients/1",
+        "GET    | /Documents(doc-unquoted)/$value/x"})
     void everythingElseIsAdmitted(HttpMethod method, String path) {
         // the last one does not parse: its own handler refuses it, as it would outside a batch
         RULES.admit(request(method, path, null));

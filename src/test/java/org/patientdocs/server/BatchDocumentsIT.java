@@ -140,8 +140,8 @@ class BatchDocumentsIT {
         Map.Entry<String, byte[]> document = upload();
         HttpResponse<String> response = batch.multipart(changeSet(
                 request("1", "DELETE", "Documents('" + document.getKey() + "')", null),
-                request("2", "PATCH", "Patients('no-such')", "{\"last_name\":\"X\"}")));
-        assertEquals(List.of(404), statuses(response), response.body());
+                request("2", "PATCH", "Patients('no-such')", "{\"last_name\":\"X\"}", "If-Match: *")));
+        assertEquals(List.of(412), statuses(response), response.body());
         assertWhole(document.getKey(), document.getValue());
     }
 
@@ -151,9 +151,10 @@ class BatchDocumentsIT {
         HttpResponse<String> response = batch.json("""
                 {"requests":[
                   {"id":"1","method":"delete","url":"Documents('%s')","atomicityGroup":"g"},
-                  {"id":"2","method":"patch","url":"Patients('no-such')","atomicityGroup":"g","body":{"last_name":"X"}}
+                  {"id":"2","method":"patch","url":"Patients('no-such')","atomicityGroup":"g",
+                   "headers":{"if-match":"*"},"body":{"last_name":"X"}}
                 ]}""".formatted(document.getKey()));
-        assertEquals(List.of("1:424", "2:404"), answered(response), response.body());
+        assertEquals(List.of("1:424", "2:412"), answered(response), response.body());
         assertWhole(document.getKey(), document.getValue());
     }
 

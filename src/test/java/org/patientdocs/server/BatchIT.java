@@ -62,11 +62,12 @@ class BatchIT {
     void aFailingOperationRollsBackItsWholeChangeSet() throws Exception {
         HttpResponse<String> response = batch.multipart(changeSet(
                 request("1", "POST", "Patients", "{\"id\":\"b-3\"}"),
-                request("2", "PATCH", "Patients('no-such')", "{\"last_name\":\"X\"}")));
+                // an update only (If-Match), of a patient that does not exist
+                request("2", "PATCH", "Patients('no-such')", "{\"last_name\":\"X\"}", "If-Match: *")));
         assertEquals(200, response.statusCode());
-        assertEquals(List.of(404), statuses(response), response.body());
+        assertEquals(List.of(412), statuses(response), response.body());
         assertEquals("2", parts(response).get(0).contentId(), "the failure names the request that failed");
-        assertTrue(response.body().contains("\"code\":\"NOT_FOUND\""), response.body());
+        assertTrue(response.body().contains("\"code\":\"PRECONDITION_FAILED\""), response.body());
         assertEquals(404, service.get("/Patients('b-3')").statusCode(), "the first operation was rolled back");
     }
 

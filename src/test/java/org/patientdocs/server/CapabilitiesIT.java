@@ -162,6 +162,7 @@ class CapabilitiesIT {
             case "Capabilities.DeleteRestrictions/Deletable=true" -> anEntityIsDeleted(set, claim);
             case "Capabilities.DeleteRestrictions/Deletable=false" -> aChangeIsRefused(set, "DELETE", claim);
             case "Capabilities.BatchSupported=true" -> anEmptyJsonBatchIsAnswered(claim);
+            case "Capabilities.KeyAsSegmentSupported=true" -> aKeyAsSegmentAddressesTheEntity(claim);
             case "PatientDocs.MaxPageSize=" + PAGE_SIZE -> aFullPageHasANextLink(claim);
             case "PatientDocs.MaxUploadBytes=" + UPLOAD_LIMIT -> theUploadLimitIsExact(claim);
             case "Core.AcceptableMediaTypes" -> checkAcceptableMediaTypes();
@@ -221,6 +222,13 @@ class CapabilitiesIT {
     private static void anEntityIsDeleted(String set, String claim) throws Exception {
         String target = set.equals("Patients") ? "'cap-3'" : "'" + anyDocument() + "'";
         assertEquals(204, service.delete("/" + set + "(" + target + ")").statusCode(), claim);
+    }
+
+    private static void aKeyAsSegmentAddressesTheEntity(String claim) throws Exception {
+        HttpResponse<String> patient = service.get("/Patients/cap-1");
+        assertEquals(200, patient.statusCode(), claim + ": " + patient.body());
+        assertEquals("cap-1", TestService.json(patient).get("id").asText(), claim);
+        assertEquals(1, Integer.parseInt(service.get("/Patients/cap-0/Documents/$count").body()), claim);
     }
 
     private static void anEmptyJsonBatchIsAnswered(String claim) throws Exception {

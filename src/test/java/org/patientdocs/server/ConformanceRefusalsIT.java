@@ -38,6 +38,8 @@ class ConformanceRefusalsIT {
     private static final Set<Integer> NOT_IMPLEMENTED = Set.of(501);
     /** What OData 4.01 tells clients to expect for 4.01 syntax a service does not support (13.3, item 20). */
     private static final Set<Integer> BAD_OR_NOT_IMPLEMENTED = Set.of(400, 501);
+    /** A request the model forbids: a document cannot move to another patient or exist without one. */
+    private static final Set<Integer> MODEL_RULE = Set.of(400);
 
     private static TestService service;
     private static String document;
@@ -65,18 +67,18 @@ class ConformanceRefusalsIT {
         String nested = "\"Documents\":[{\"document_type\":\"Referral\"}]";
         return Stream.of(
                 // 13.1.1 OData 4.0 Minimal, Updatable OData Service
-                row("4.0 Minimal 21: POST to $ref adds a reference", NOT_IMPLEMENTED, "$ref",
+                row("4.0 Minimal 21: POST to $ref would move a document to the patient", MODEL_RULE, "$ref",
                         "POST", patient + "/Documents/$ref", "{\"@odata.id\":\"" + doc + "\"}"),
-                row("4.0 Minimal 22: PUT to $ref sets a single-valued reference", NOT_IMPLEMENTED, "$ref",
+                row("4.0 Minimal 22: PUT to $ref would move a document to another patient", MODEL_RULE, "$ref",
                         "PUT", doc + "/Patient/$ref", "{\"@odata.id\":\"" + patient + "\"}"),
-                row("4.0 Minimal 25: DELETE to $ref with $id removes a reference", NOT_IMPLEMENTED, "$ref",
-                        "DELETE", patient + "/Documents/$ref?$id=" + doc, null),
-                row("4.0 Minimal 25: DELETE to a single-valued $ref", NOT_IMPLEMENTED, "$ref",
-                        "DELETE", doc + "/Patient/$ref", null),
-                row("4.0 Minimal 29: PUT to a missing patient is no upsert", Set.of(404), "does not exist",
-                        "PUT", "Patients('conf-upsert')", "{\"id\":\"conf-upsert\",\"last_name\":\"New\"}"),
-                row("4.0 Minimal 29: PATCH to a missing patient is no upsert", Set.of(404), "does not exist",
-                        "PATCH", "Patients('conf-upsert')", "{\"last_name\":\"New\"}"),
+                row("4.0 Minimal 25: DELETE to $ref with $id would leave a document without a patient", MODEL_RULE,
+                        "$ref", "DELETE", patient + "/Documents/$ref?$id=" + doc, null),
+                row("4.0 Minimal 25: DELETE to a single-valued $ref would leave a document without a patient",
+                        MODEL_RULE, "$ref", "DELETE", doc + "/Patient/$ref", null),
+                row("4.0 Minimal 29: a document cannot be upserted by PUT", Set.of(400), "upload",
+                        "PUT", "Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')", "{\"document_type\":\"Referral\"}"),
+                row("4.0 Minimal 29: a document cannot be upserted by PATCH", Set.of(400), "upload",
+                        "PATCH", patient + "/Documents('doc-AAAAAAAAAAAAAAAAAAAAAA')", "{\"description\":\"x\"}"),
                 row("4.0 Minimal 30: PUT to a primitive property", Set.of(405), "property",
                         "PUT", patient + "/last_name", "{\"value\":\"Other\"}"),
                 row("4.0 Minimal 30: PUT to a property's raw value", Set.of(405), "property",
@@ -109,15 +111,11 @@ class ConformanceRefusalsIT {
                 row("4.0 Intermediate 10: basic authentication", Set.of(401), "bearer",
                         "GET", "Patients", null, "Authorization", "Basic dXNlcjpwYXNzd29yZA=="),
                 // 13.1.3 OData 4.0 Advanced
-                row("4.0 Advanced 9.1: $expand of references", NOT_IMPLEMENTED, "$ref",
-                        "GET", "Patients?$expand=Documents/$ref", null),
                 row("4.0 Advanced 9.8: $levels in $expand", NOT_IMPLEMENTED, "$levels",
                         "GET", "Patients?$expand=Documents($levels=2)", null),
                 row("4.0 Advanced 9.9: $compute in $expand", NOT_IMPLEMENTED, "$compute",
                         "GET", "Patients?$expand=Documents($compute=file_size_bytes mul 2 as double)", null),
                 row("4.0 Advanced 12: $all", NOT_IMPLEMENTED, "$all", "GET", "$all", null),
-                row("4.0 Advanced 12: navigation of more than one step", NOT_IMPLEMENTED, "navigation",
-                        "GET", patient + "/Documents('{doc}')/Patient", null),
                 row("4.0 Advanced 14: $deltatoken", NOT_IMPLEMENTED, "$deltatoken",
                         "GET", "Patients?$deltatoken=1", null),
                 row("4.0 Advanced 15: $crossjoin", NOT_IMPLEMENTED, "$crossjoin",
@@ -130,8 +128,6 @@ class ConformanceRefusalsIT {
                 row("4.01 Minimal 9: $index", NOT_IMPLEMENTED, "$index", "GET", "Patients?$index=1", null),
                 row("4.01 Minimal 9h, Intermediate 3: eq null on a single-valued navigation", NOT_IMPLEMENTED,
                         "entity", "GET", "Documents?$filter=Patient eq null", null),
-                row("4.01 Minimal 9l: key as segment", Set.of(400, 404, 501), "key|conf",
-                        "GET", "Patients/" + PATIENT, null),
                 row("4.01 Minimal 9m, Intermediate 6, Advanced 3: the count of a filtered collection",
                         BAD_OR_NOT_IMPLEMENTED, "$count",
                         "GET", "Patients?$filter=Documents/$count($filter=document_type eq 'Referral') gt 0", null),
@@ -140,7 +136,7 @@ class ConformanceRefusalsIT {
                 row("4.01 Minimal 14: filtering on annotation values", BAD_OR_NOT_IMPLEMENTED, "@Core.Description",
                         "GET", "Documents?$filter=@Core.Description eq 'x'", null),
                 // 13.2.1 OData 4.01 Minimal, Updatable OData 4.01 Service
-                row("4.01 Minimal 19: DELETE to a reference identified by key", NOT_IMPLEMENTED, "$ref",
+                row("4.01 Minimal 19: DELETE to a reference identified by key", MODEL_RULE, "$ref",
                         "DELETE", patient + "/Documents('{doc}')/$ref", null),
                 row("4.01 Minimal 20: PUT of an entity with nested content", BAD_OR_NOT_IMPLEMENTED, "Documents",
                         "PUT", patient, "{\"id\":\"" + PATIENT + "\",\"last_name\":\"Conform\"," + nested + "}"),
@@ -148,9 +144,9 @@ class ConformanceRefusalsIT {
                         "PATCH", patient, "{" + nested + "}"),
                 row("4.01 Minimal 21: deep update of a document's patient", BAD_OR_NOT_IMPLEMENTED, "Patient",
                         "PATCH", doc, "{\"Patient\":{\"last_name\":\"Changed\"}}"),
-                row("4.01 Minimal 22: PUT to the $ref of a collection", Set.of(405, 501), "PUT",
+                row("4.01 Minimal 22: PUT to the $ref of a collection", Set.of(405), "PUT",
                         "PUT", patient + "/Documents/$ref", "{\"value\":[]}"),
-                row("4.01 Minimal 22: DELETE to the $ref of a collection", NOT_IMPLEMENTED, "$ref",
+                row("4.01 Minimal 22: DELETE to the $ref of a collection", MODEL_RULE, "$ref",
                         "DELETE", patient + "/Documents/$ref", null),
                 row("4.01 Minimal 24: PATCH to a collection", Set.of(405, 501), "PATCH",
                         "PATCH", "Patients", "{\"last_name\":\"All\"}"),

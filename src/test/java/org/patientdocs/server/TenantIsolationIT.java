@@ -41,9 +41,10 @@ import org.patientdocs.url.PercentCoding;
  *     <li>none returns A's rows or A's markers, and B's answers are exactly the same before and after tenant A's
  *     data is deleted: A's rows are never returned, counted or noticed;</li>
  *     <li>A's patient or document answers exactly as a truly missing one (404, same body);</li>
- *     <li>changes (PATCH, PUT, DELETE, uploads, alone and in both batch formats) aimed at A's ids are 404 as for a
- *     missing id and change nothing; an upload or a create by a patient id both tenants use lands in B's own
- *     patient.</li>
+ *     <li>changes (PATCH, PUT, DELETE, uploads, alone and in both batch formats) aimed at A's ids are refused as for a
+ *     missing id (404; a PATCH or PUT of a document 400, since documents cannot be upserted, or 412 with
+ *     {@code If-Match}, which makes it an update only) and change nothing; an upload or a create (also by upsert) by
+ *     a patient id both tenants use lands in B's own patient.</li>
  * </ul>
  */
 class TenantIsolationIT {
@@ -183,9 +184,9 @@ class TenantIsolationIT {
             }
             if (form.url().equals("$batch")) {
                 List<Integer> statuses = batchStatuses(form, answer);
-                if (statuses.isEmpty() || statuses.stream().anyMatch(status -> status != 404)) {
+                if (statuses.isEmpty() || statuses.stream().anyMatch(status -> status / 100 != 4)) {
                     failures.add(form + " template " + form.template() + ": its operations answered " + statuses
-                            + ", not all 404");
+                            + ", not all refused");
                 }
             }
             for (String leak : leaks(form, answer)) {
@@ -296,6 +297,11 @@ class TenantIsolationIT {
                     forms.add(get(path, options, doc, 0));
                 }
             }
+            // references and paths of several steps
+            forms.add(get("Documents('{doc}')/Patient/$ref", "", doc, 0));
+            forms.add(get("Patients('12345')/Documents('{doc}')/Patient", "", doc, 0));
+            forms.add(get("Documents('{doc}')/Patient/Documents/$ref", "$count=true", doc, 0));
+            forms.add(get("Documents('{doc}')", "$expand=Patient/$ref", doc, 0));
             forms.add(get("Documents('{doc}')/file_name", "", doc, 0));
             forms.add(get("Documents('{doc}')/description/$value", "", doc, 0));
             forms.add(get("Documents('{doc}')/$value", "", doc, 0));
@@ -313,6 +319,9 @@ class TenantIsolationIT {
                     forms.add(get(path, options, patient, 0));
                 }
             }
+            forms.add(get("Patients('{patient}')/Documents/$ref", "$count=true", patient, 0));
+            forms.add(get("Patients('{patient}')/Documents/$ref", "$orderby=file_name", patient, 1));
+            forms.add(get("Patients('{patient}')", "$expand=Documents/$ref($count=true)", patient, 0));
             forms.add(get("Patients('{patient}')/first_name", "", patient, 0));
             forms.add(get("Patients('{patient}')/first_name/$value", "", patient, 0));
             // A's document under B's patient of the same id, or under another
@@ -357,13 +366,13 @@ class TenantIsolationIT {
         List<String> json = List.of("Content-Type", "application/json");
         List<String> jsonAnyVersion = List.of("Content-Type", "application/json", "If-Match", "*");
         for (String doc : List.of(docA, docAOnly, docMissing)) {
-            forms.add(change("PATCH", "Documents('{doc}')", doc, json, "{\"description\":\"hijacked\"}", 404));
+            forms.add(change("PATCH", "Documents('{doc}')", doc, json, "{\"description\":\"hijacked\"}", 400));
             forms.add(change("PATCH", "Documents('{doc}')", doc, jsonAnyVersion, "{\"description\":\"hijacked\"}",
-                    404));
+                    412));
             forms.add(change("PATCH", "Patients('12345')/Documents('{doc}')", doc, json,
-                    "{\"description\":\"hijacked\"}", 404));
+                    "{\"description\":\"hijacked\"}", 400));
             forms.add(change("PUT", "Documents('{doc}')", doc, jsonAnyVersion,
-                    "{\"document_type\":\"Hijacked\",\"description\":null}", 404));
+                    "{\"document_type\":\"Hijacked\",\"description\":null}", 412));
             forms.add(change("DELETE", "Documents('{doc}')", doc, List.of(), null, 404));
             forms.add(change("DELETE", "Documents('{doc}')", doc, List.of("If-Match", "*"), null, 404));
             forms.add(change("DELETE", "Patients('12345')/Documents('{doc}')", doc, List.of(), null, 404));
@@ -390,10 +399,11 @@ class TenantIsolationIT {
         Multipart form = new Multipart().file("file", "referral.pdf", Samples.PDF, Samples.pdf(2048))
                 .field("document_type", "Referral");
         for (String patient : List.of(A_ONLY, NOBODY)) {
-            forms.add(change("PATCH", "Patients('{patient}')", patient, json, "{\"first_name\":\"Hijacked\"}",
-                    404));
+            // without If-Match, a PATCH or PUT creates tenant B's own patient of that id (an upsert)
+            forms.add(change("PATCH", "Patients('{patient}')", patient, jsonAnyVersion,
+                    "{\"first_name\":\"Hijacked\"}", 412));
             forms.add(change("PUT", "Patients('{patient}')", patient, jsonAnyVersion,
-                    "{\"last_name\":\"Hijacked\"}", 404));
+                    "{\"last_name\":\"Hijacked\"}", 412));
             forms.add(change("DELETE", "Patients('{patient}')", patient, List.of(), null, 404));
             forms.add(form("POST", "Patients('{patient}')/Documents", "", patient,
                     List.of("Content-Type", Samples.PDF, "Slug", "referral.pdf"), Samples.pdf(2048), 404, 0));
@@ -401,13 +411,13 @@ class TenantIsolationIT {
                     "Patients('" + patient + "')/Documents", List.of("Content-Type", form.contentType()),
                     form.bytes(), 404, 0));
             String patch = BatchCalls.request("1", "PATCH", "Patients('" + patient + "')",
-                    "{\"first_name\":\"Hijacked\"}");
+                    "{\"first_name\":\"Hijacked\"}", "If-Match: *");
             String delete = BatchCalls.request("2", "DELETE", "Patients('" + patient + "')", null);
             forms.add(multipartBatch("changes of {patient}", patient, List.of(BatchCalls.changeSet(patch),
                     BatchCalls.changeSet(delete))));
             forms.add(jsonBatch("changes of {patient}", patient, List.of(
                     "{\"method\":\"patch\",\"url\":\"Patients('" + patient + "')\",\"headers\":{\"content-type\":"
-                            + "\"application/json\"},\"body\":{\"first_name\":\"Hijacked\"}}",
+                            + "\"application/json\",\"if-match\":\"*\"},\"body\":{\"first_name\":\"Hijacked\"}}",
                     "{\"method\":\"delete\",\"url\":\"Patients('" + patient + "')\",\"atomicityGroup\":\"g\"}")));
         }
         return forms;
