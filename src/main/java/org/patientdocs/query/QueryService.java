@@ -79,12 +79,41 @@ public final class QueryService {
     }
 
     /**
+     * A page of the result of the request's {@code $apply} over the collection it addresses, with the system query
+     * options after it ({@code $filter}, {@code $orderby}, {@code $select}, {@code $top}, {@code $skip},
+     * {@code $count}), in one statement over the caller's tenant's rows ({@link ApplyQuery}). A page continues after
+     * the rows its {@code $skiptoken} says were delivered.
+     *
+     * @param pageSize    the most rows on the page
+     * @param fingerprint what the request's skip token must have been issued for (see {@link Keyset})
+     * @throws ServiceException.NotFound when the entity the collection belongs to does not exist
+     */
+    public Aggregation aggregate(Caller caller, UriInfo uri, int pageSize, String fingerprint) {
+        Target target = Target.of(uri);
+        QueryLimits.check(uri, uri.getAliases(), limits);
+        requireCollection(target);
+        ApplyQuery query = ApplyQuery.of(context(caller, uri.getAliases()), target, uri);
+        requireParent(caller, target);
+        long delivered = uri.getSkipTokenOption() == null ? 0
+                : Keyset.decode(uri.getSkipTokenOption().getValue(), fingerprint, List.of()).delivered();
+        Integer skip = uri.getSkipOption() == null ? null : uri.getSkipOption().getValue();
+        Integer top = uri.getTopOption() == null ? null : uri.getTopOption().getValue();
+        List<Row> rows = store.rows(query.rows(skip, top, delivered, pageSize), query.layout());
+        Long count = uri.getCountOption() != null && uri.getCountOption().getValue()
+                ? store.count(query.count()) : null;
+        Keyset.Position next = rows.size() > pageSize ? new Keyset.Position(List.of(), delivered + pageSize) : null;
+        return new Aggregation(table(target), query.names(), query.types(),
+                rows.subList(0, Math.min(rows.size(), pageSize)), count, next);
+    }
+
+    /**
      * How many entities of the collection a request addresses its {@code $filter} and {@code $search} keep
      * ({@code Documents/$count}).
      *
      * @throws ServiceException.NotFound when the entity the collection belongs to does not exist
      */
     public long count(Caller caller, UriInfo uri) {
+        refuseApply(uri);
         Target target = Target.of(uri);
         QueryLimits.check(uri, uri.getAliases(), limits);
         requireCollection(target);
@@ -102,6 +131,7 @@ public final class QueryService {
      * @throws ServiceException.NotFound when there is no such entity
      */
     public Single entity(Caller caller, UriInfo uri, Set<String> alsoRead) {
+        refuseApply(uri);
         Target target = Target.of(uri);
         QueryLimits.check(uri, uri.getAliases(), limits);
         Set<String> required = new LinkedHashSet<>(Expander.required(table(target), uri.getExpandOption()));
@@ -142,6 +172,14 @@ public final class QueryService {
         Target target = Target.of(uri);
         return new Expander(context(caller, uri.getAliases()), store, perParent).expand(target.set(), table(target),
                 rows, uri.getExpandOption());
+    }
+
+    /** {@code $apply} transforms collections; a single entity or a bare number has nothing to aggregate. */
+    private static void refuseApply(UriInfo uri) {
+        if (uri.getApplyOption() != null) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$apply",
+                    "$apply transforms collections, not a single entity or a /$count");
+        }
     }
 
     private static void requireCollection(Target target) {

@@ -15,7 +15,7 @@ import org.patientdocs.error.ServiceException;
  * <ul>
  * <li>System query options may be written in any case and without their {@code $} ({@code FILTER=},
  * {@code filter=}), as OData 4.01 requires; the parser knows only {@code $filter=}, which they become.</li>
- * <li>Options the service does not implement ({@code $apply}, {@code $compute}, {@code $deltatoken},
+ * <li>Options the service does not implement ({@code $compute}, {@code $deltatoken},
  * {@code $index}, also inside {@code $expand}) are refused with 501 naming them, never ignored.
  * {@code $schemaversion=*} asks for the current schema, which is the only one this service has (its
  * {@code $metadata} carries no {@code Core.SchemaVersion}): it is honoured by dropping it. Any other version does
@@ -36,7 +36,7 @@ public final class QueryText {
     private static final Set<String> SYSTEM_OPTIONS = Set.of("filter", "select", "expand", "orderby", "top", "skip",
             "count", "search", "format", "skiptoken", "deltatoken", "levels", "apply", "compute", "index",
             "schemaversion", "id");
-    private static final Set<String> NOT_IMPLEMENTED = Set.of("$apply", "$compute", "$deltatoken", "$index");
+    private static final Set<String> NOT_IMPLEMENTED = Set.of("$compute", "$deltatoken", "$index");
     private static final String SCHEMA_VERSION = "$schemaversion";
     /** OData 4.01 functions the parser does not know, which it would otherwise call unknown properties. */
     private static final List<String> UNSUPPORTED_FUNCTIONS = List.of("hassubset", "hassubsequence", "case");
