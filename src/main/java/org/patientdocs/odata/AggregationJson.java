@@ -23,8 +23,8 @@ import org.patientdocs.query.Row;
 import org.patientdocs.query.ValueType;
 
 /**
- * A page of an {@code $apply} result as OData JSON: rows of grouped and aggregated values, which Olingo's serializer
- * cannot write (they are no entities of the model). A grouped navigation path nests as it does in an entity
+ * A page of an {@code $apply} or {@code $compute} result as OData JSON: rows of grouped and aggregated values, or
+ * entities with computed properties, which Olingo's serializer cannot write (they are no entities of the model). A grouped navigation path nests as it does in an entity
  * ({@code "Patient":{"last_name":"Smith"}}). The {@code @odata.context} names the entity set with the result's
  * values as its select list ({@code $metadata#Documents(Patient(last_name),total)}), as the Data Aggregation
  * Extension's examples do. Numbers follow {@code IEEE754Compatible} as the other answers do.
@@ -46,7 +46,7 @@ final class AggregationJson {
     static byte[] write(ContentType format, ContextURL context, Aggregation result, URI next) {
         boolean withMetadata = !ContentTypeHelper.isODataMetadataNone(format);
         boolean numbersAsStrings = ContentTypeHelper.isODataIEEE754Compatible(format);
-        Map<String, Object> shape = nest(result.names());
+        Map<String, Object> shape = nest(result.names().subList(0, result.shown()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();

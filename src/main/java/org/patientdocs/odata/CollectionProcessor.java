@@ -79,24 +79,26 @@ public final class CollectionProcessor extends CallerProcessor implements CountE
     }
 
     /**
-     * A page of an {@code $apply} result. Its rows have no keys to continue after, so a next link's skip token
+     * A page of an {@code $apply} or {@code $compute} result. Its rows may have no keys to continue after, so a next link's skip token
      * carries the number of rows delivered so far (with the fingerprint of the request, its {@code $apply} among it).
      */
     private void readAggregation(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
         if (!format.isCompatible(ContentType.APPLICATION_JSON)) {
             throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$apply",
-                    "The results of $apply are answered in JSON only");
+                    "The results of $apply and $compute are answered in JSON only");
         }
         Target target = Target.of(uriInfo);
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
         List<String> parts = new ArrayList<>(Paging.fingerprint(request, uriInfo));
         parts.add(uriInfo.getApplyOption().getText());
         String fingerprint = Keyset.fingerprint(parts);
-        Aggregation result = services.queryService().aggregate(caller, uriInfo, size.rows(), fingerprint);
+        Aggregation result = services.queryService().aggregate(caller, uriInfo, size.rows(), fingerprint,
+                AccessAudit.withAuditedProperties(Set.of(), target.set().getEntityType()));
         audit.aggregated(request, target, result);
         URI next = result.next() == null ? null : NextLinks.page(request.getRawBaseUri(), request.getRawODataPath(),
                 request.getRawQueryPath(), Keyset.encode(fingerprint, result.next()));
-        ContextURL context = AggregationJson.context(request.getRawBaseUri(), target.set(), result.names());
+        ContextURL context = AggregationJson.context(request.getRawBaseUri(), target.set(),
+                result.names().subList(0, result.shown()));
         response.setContent(new ByteArrayInputStream(AggregationJson.write(format, context, result, next)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());

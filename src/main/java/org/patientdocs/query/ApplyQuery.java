@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.UriResource;
@@ -28,6 +29,7 @@ import org.apache.olingo.server.api.uri.queryoption.apply.Search;
 import org.apache.olingo.server.api.uri.queryoption.apply.Skip;
 import org.apache.olingo.server.api.uri.queryoption.apply.Top;
 import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
+import org.apache.olingo.server.api.uri.queryoption.search.SearchExpression;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
@@ -48,8 +50,11 @@ import org.patientdocs.error.ServiceException;
  * <p>What one statement of this shape cannot express is refused with 501 naming it: a second grouping (aggregating an
  * aggregated result), {@code filter}, {@code orderby} or grouping after {@code top}/{@code skip}, {@code concat},
  * {@code rollup}, {@code from}, custom aggregates and methods, the {@code expand} transformation, {@code topcount}
- * and its kin, and an {@code $apply} that neither groups nor aggregates (its result is the entities themselves, which
- * {@code $filter}, {@code $orderby}, {@code $top}, {@code $skip} and {@code $search} read).
+ * and its kin, and {@code $expand}.
+ *
+ * <p>An {@code $apply} that neither groups nor aggregates, and {@code $compute} (which {@code url.QueryText} hands
+ * the parser as a {@code compute} transformation), leave the entities themselves, with the computed properties:
+ * {@code SELECT <properties>, <computed> FROM <table> WHERE … ORDER BY …, <key> LIMIT ? OFFSET ?}.
  */
 final class ApplyQuery {
 
@@ -71,6 +76,7 @@ final class ApplyQuery {
     private long offset;
     private Long limit;
     private List<String> selected;
+    private List<String> hidden = List.of();
 
     private ApplyQuery(Block block) {
         this.block = block;
@@ -80,20 +86,19 @@ final class ApplyQuery {
      * The request's {@code $apply} with its {@code $filter}, {@code $orderby} and {@code $select} over the collection
      * the target addresses; {@code $top}, {@code $skip} and paging are the {@link #rows}' parameters.
      */
-    static ApplyQuery of(QueryContext context, Target target, UriInfo uri) {
+    static ApplyQuery of(QueryContext context, Target target, UriInfo uri, Set<String> alsoRead) {
         ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         ApplyQuery query = new ApplyQuery(new Block(context, table));
         query.where.addAll(TargetRows.conditions(target, query.block));
         query.transform(uri.getApplyOption());
-        if (!query.grouped) {
-            throw unsupported("$apply without groupby or aggregate: its result is the entities themselves, which"
-                    + " $filter, $orderby, $top, $skip and $search read");
+        if (uri.getExpandOption() != null) {
+            throw unsupported("$expand with $apply or $compute");
         }
         if (uri.getSearchOption() != null) {
-            throw unsupported("$search after $apply: an aggregated result has no text to search");
-        }
-        if (uri.getExpandOption() != null) {
-            throw unsupported("$expand after $apply");
+            if (query.grouped) {
+                throw unsupported("$search after groupby or aggregate: an aggregated result has no text to search");
+            }
+            query.search(uri.getSearchOption().getSearchExpression());
         }
         if (uri.getFilterOption() != null) {
             query.filter(uri.getFilterOption().getExpression(), "$filter");
@@ -101,7 +106,11 @@ final class ApplyQuery {
         if (uri.getOrderByOption() != null) {
             query.orderBy(uri.getOrderByOption(), "$orderby");
         }
-        query.select(uri.getSelectOption());
+        if (query.grouped) {
+            query.select(uri.getSelectOption());
+        } else {
+            query.selectEntities(table, uri.getSelectOption(), alsoRead);
+        }
         return query;
     }
 
@@ -112,7 +121,7 @@ final class ApplyQuery {
                     // the input as it is
                 }
                 case FILTER -> filter(((Filter) item).getFilterOption().getExpression(), "$apply");
-                case SEARCH -> search((Search) item);
+                case SEARCH -> search(((Search) item).getSearchOption().getSearchExpression());
                 case COMPUTE -> compute((Compute) item);
                 case ORDERBY -> orderBy(((OrderBy) item).getOrderByOption(), "$apply");
                 case TOP -> top(((Top) item).getTopOption().getValue());
@@ -137,11 +146,11 @@ final class ApplyQuery {
         }
     }
 
-    private void search(Search search) {
+    private void search(SearchExpression search) {
         if (grouped || limited()) {
             throw unsupported("search after groupby, aggregate, top or skip");
         }
-        where.add(new SearchTranslator(block).condition(search.getSearchOption().getSearchExpression()));
+        where.add(new SearchTranslator(block).condition(search));
     }
 
     private void compute(Compute compute) {
@@ -309,6 +318,52 @@ final class ApplyQuery {
         selected = names.keySet().stream().filter(list::contains).toList();
     }
 
+    /**
+     * The values of a result that is the entities themselves ({@code $compute}, or {@code $apply} with neither
+     * groupby nor aggregate): the selected properties, or all, with the computed ones; then, not shown, the key and
+     * what else the service reads for itself.
+     */
+    private void selectEntities(ColumnMap.Table table, SelectOption select, Set<String> alsoRead) {
+        Map<String, Operand> available = new LinkedHashMap<>();
+        for (ColumnMap.Column column : table.allColumns()) {
+            available.put(column.property(), column.kind() == ColumnMap.Kind.STRING_LIST ? null
+                    : Operand.of(block.root().column(column, column.nullable()), ValueType.of(column.kind())));
+        }
+        available.putAll(computed);
+        List<String> shown = new ArrayList<>();
+        if (select == null || select.getSelectItems().stream().anyMatch(SelectItem::isStar)) {
+            shown.addAll(available.keySet());
+        } else {
+            for (SelectItem item : select.getSelectItems()) {
+                String name = item.getResourcePath() == null ? null
+                        : Paths.name(item.getResourcePath().getUriResourceParts());
+                if (name == null || !available.containsKey(name)) {
+                    throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$select",
+                            "$select supports the entity's own properties and computed ones only");
+                }
+                shown.add(name);
+            }
+            if (!shown.contains(table.key().property())) {
+                shown.add(0, table.key().property());
+            }
+        }
+        List<String> extra = new ArrayList<>();
+        for (String name : alsoRead) {
+            if (!shown.contains(name) && available.containsKey(name)) {
+                extra.add(name);
+            }
+        }
+        for (String name : shown) {
+            if (available.get(name) == null) {
+                throw unsupported("lists of values in a computed result (" + name + ")");
+            }
+        }
+        shown.forEach(name -> names.put(name, available.get(name)));
+        extra.forEach(name -> names.put(name, available.get(name)));
+        selected = List.copyOf(shown);
+        hidden = List.copyOf(extra);
+    }
+
     private FilterTranslator translator(String target) {
         return grouped ? new FilterTranslator(block, target, names, true)
                 : new FilterTranslator(block, target, computed, false);
@@ -336,14 +391,25 @@ final class ApplyQuery {
                 "$apply does not support " + what);
     }
 
-    /** The names of the result's values, in order; a navigation path's name has its segments ({@code Patient/id}). */
+    /**
+     * The names of the result's values, in order; a navigation path's name has its segments ({@code Patient/id}).
+     * The first {@link #shown()} are the answer's; the rest the service reads for itself (the key, for the audit
+     * trail).
+     */
     List<String> names() {
-        return selected;
+        List<String> all = new ArrayList<>(selected);
+        all.addAll(hidden);
+        return all;
+    }
+
+    /** How many of the {@link #names()} the answer shows. */
+    int shown() {
+        return selected.size();
     }
 
     /** The types of the result's values, in the order of {@link #names()}. */
     List<ValueType> types() {
-        return selected.stream().map(name -> names.get(name).type()).toList();
+        return names().stream().map(name -> names.get(name).type()).toList();
     }
 
     /** How the store reads a result row. */
@@ -369,25 +435,31 @@ final class ApplyQuery {
         }
         long rows = Math.max(0, Math.min(remaining, pageRows + 1L));
         List<SqlFragment> columns = new ArrayList<>();
-        for (String name : selected) {
+        for (String name : names()) {
             columns.add(names.get(name).sql());
         }
         return SqlFragment.format("SELECT {}{} ORDER BY {} LIMIT {} OFFSET {}", SqlFragment.join(", ", columns),
-                grouping(), orderBy(), SqlFragment.param(rows), SqlFragment.param(offset + start));
+                source(), orderBy(), SqlFragment.param(rows), SqlFragment.param(offset + start));
     }
 
     /** The number of rows of the result, ignoring the request's {@code $top}, {@code $skip} and paging. */
     SqlFragment count() {
         if (!limited()) {
-            return SqlFragment.format("SELECT COUNT(*){}", grouping());
+            return SqlFragment.format("SELECT COUNT(*){}", source());
         }
         return SqlFragment.format("SELECT COUNT(*) FROM (SELECT 1 AS one{} ORDER BY {} LIMIT {} OFFSET {}) c",
-                grouping(), orderBy(), SqlFragment.param(limit == null ? Long.MAX_VALUE : limit),
+                source(), orderBy(), SqlFragment.param(limit == null ? Long.MAX_VALUE : limit),
                 SqlFragment.param(offset));
     }
 
-    /** {@code FROM (<the grouping statement>) g WHERE <filters after the grouping>}. */
-    private SqlFragment grouping() {
+    /**
+     * {@code FROM (<the grouping statement>) g WHERE <filters after the grouping>}; for entities, the table's rows
+     * where the conditions hold.
+     */
+    private SqlFragment source() {
+        if (!grouped) {
+            return block.from(where);
+        }
         List<SqlFragment> columns = new ArrayList<>();
         for (int i = 0; i < inner.size(); i++) {
             columns.add(SqlFragment.format("{} AS c" + i, inner.get(i).sql()));
@@ -403,11 +475,14 @@ final class ApplyQuery {
         return SqlFragment.format(" FROM ({}) g{}", statement, filters);
     }
 
-    /** The requested order, then the grouping values: a total order, as paging needs. */
+    /** The requested order, then the grouping values or the entity key: a total order, as paging needs. */
     private SqlFragment orderBy() {
         List<SqlFragment> keys = new ArrayList<>();
         for (SortKey key : order) {
             keys.add(SqlFragment.format("{}" + key.orderBy(""), key.sql()));
+        }
+        if (!grouped) {
+            keys.add(SqlFragment.of(block.root().column(block.root().table().key(), false).sql() + " ASC"));
         }
         for (int i = 0; i < groupingColumns; i++) {
             Column column = inner.get(i);

@@ -86,13 +86,14 @@ public final class QueryService {
      *
      * @param pageSize    the most rows on the page
      * @param fingerprint what the request's skip token must have been issued for (see {@link Keyset})
+     * @param alsoRead    properties to read, not shown, when the result is entities ({@code $compute})
      * @throws ServiceException.NotFound when the entity the collection belongs to does not exist
      */
-    public Aggregation aggregate(Caller caller, UriInfo uri, int pageSize, String fingerprint) {
+    public Aggregation aggregate(Caller caller, UriInfo uri, int pageSize, String fingerprint, Set<String> alsoRead) {
         Target target = Target.of(uri);
         QueryLimits.check(uri, uri.getAliases(), limits);
         requireCollection(target);
-        ApplyQuery query = ApplyQuery.of(context(caller, uri.getAliases()), target, uri);
+        ApplyQuery query = ApplyQuery.of(context(caller, uri.getAliases()), target, uri, alsoRead);
         requireParent(caller, target);
         long delivered = uri.getSkipTokenOption() == null ? 0
                 : Keyset.decode(uri.getSkipTokenOption().getValue(), fingerprint, List.of()).delivered();
@@ -102,7 +103,7 @@ public final class QueryService {
         Long count = uri.getCountOption() != null && uri.getCountOption().getValue()
                 ? store.count(query.count()) : null;
         Keyset.Position next = rows.size() > pageSize ? new Keyset.Position(List.of(), delivered + pageSize) : null;
-        return new Aggregation(table(target), query.names(), query.types(),
+        return new Aggregation(table(target), query.names(), query.shown(), query.types(),
                 rows.subList(0, Math.min(rows.size(), pageSize)), count, next);
     }
 
@@ -174,12 +175,21 @@ public final class QueryService {
                 rows, uri.getExpandOption());
     }
 
-    /** {@code $apply} transforms collections; a single entity or a bare number has nothing to aggregate. */
+    /** {@code $apply} and {@code $compute} on a single entity or a {@code /$count}: see {@link #applyRefused()}. */
     private static void refuseApply(UriInfo uri) {
         if (uri.getApplyOption() != null) {
-            throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$apply",
-                    "$apply transforms collections, not a single entity or a /$count");
+            throw applyRefused();
         }
+    }
+
+    /**
+     * The refusal of {@code $apply} and {@code $compute} (which the parser reads as an {@code $apply}) where the
+     * request addresses no collection: a single entity or a {@code /$count}, whoever finds it, the parser or this
+     * service.
+     */
+    public static ServiceException applyRefused() {
+        return new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$apply",
+                "$apply and $compute are supported on collections, not on a single entity or a /$count");
     }
 
     private static void requireCollection(Target target) {

@@ -101,7 +101,8 @@ class ApplyIT {
         "Documents|$apply=groupby((document_type),aggregate($count as n))/groupby((n))|aggregated result",
         "Documents|$apply=top(5)/aggregate($count as n)|after top or skip",
         "Documents|$apply=groupby((document_type),aggregate($count as n))/top(3)&$filter=n gt 1|after top or skip",
-        "Documents|$apply=filter(file_size_bytes gt 0)|without groupby or aggregate",
+        "Documents|$compute=file_size_bytes div 1024 as kb&$expand=Patient|$expand",
+        "Patients|$expand=Documents($compute=file_size_bytes div 1024 as kb)|$compute",
         "Documents|$apply=groupby((document_type))&$expand=Patient|$expand",
         "Documents|$apply=groupby((document_type))&$search=pdf|$search",
         "Documents|$apply=groupby((document_type))&$format=xml|JSON",
@@ -115,11 +116,14 @@ class ApplyIT {
     }
 
     @Test
-    void aSingleEntityOrACountIsNoCollectionToAggregate() throws Exception {
-        for (String path : new String[] {"Documents/$count", "Documents('doc-000')", "Documents('doc-000')/Patient"}) {
-            HttpResponse<String> response = get(path, "$apply=aggregate($count as n)");
-            assertEquals(400, response.statusCode(), response.body());
-            assertTrue(response.body().contains("$apply"), response.body());
+    void onASingleEntityOrACountApplyAndComputeAre501NamingBoth() throws Exception {
+        for (String path : new String[] {"Documents/$count", "Documents('doc-000')", "Documents('doc-000')/Patient",
+            "Patients('p01')/Documents/$count"}) {
+            for (String query : new String[] {"$apply=aggregate($count as n)", "$compute=1 add 1 as two"}) {
+                HttpResponse<String> response = get(path, query);
+                assertEquals(501, response.statusCode(), response.body());
+                assertTrue(response.body().contains("$apply and $compute"), response.body());
+            }
         }
     }
 

@@ -185,7 +185,43 @@ class DifferentialApplyIT {
                 () -> grouped2(docs, d -> d.get("uploaded_by_id"), d -> d.get("content_type"), group -> Map.of(),
                         "uploaded_by_id", "content_type").stream()
                         .map(row -> Map.of("uploaded_by_id", row.get("uploaded_by_id"))).toList(), null));
+        cases.add(new Case("$compute used in $select, $filter and $orderby, paged by five", "Documents",
+                "$compute=file_size_bytes div 1024 as kb&$select=id,kb&$filter=kb ge 1&$orderby=kb desc&$count=true",
+                5, () -> docs.stream().filter(d -> size(d) / 1024 >= 1)
+                        .sorted(Comparator.comparing((Map<String, Object> d) -> size(d) / 1024).reversed()
+                                .thenComparing(d -> (String) d.get("id")))
+                        .map(d -> row("id", d.get("id"), "kb", size(d) / 1024)).toList(),
+                () -> docs.stream().filter(d -> size(d) / 1024 >= 1).count()));
+        cases.add(new Case("$compute with operators and functions of $filter", "Patients('p01')/Documents",
+                "$compute=file_size_bytes mul 2 sub 1 as odd,file_size_bytes mod 7 as rest,length(file_name) as len,"
+                        + "toupper(content_type) as type,concat(patient_id,'-x') as tag,month(uploaded_at) as m,"
+                        + "file_size_bytes div 4.0 as quarter&$select=id,odd,rest,len,type,tag,m,quarter", 0,
+                () -> docs.stream().filter(d -> d.get("patient_id").equals("p01"))
+                        .sorted(Comparator.comparing(d -> (String) d.get("id")))
+                        .map(d -> row("id", d.get("id"), "odd", size(d) * 2 - 1, "rest", size(d) % 7,
+                                "len", (long) ((String) d.get("file_name")).length(),
+                                "type", ((String) d.get("content_type")).toUpperCase(java.util.Locale.ROOT),
+                                "tag", d.get("patient_id") + "-x", "m", (long) uploaded(d).getMonthValue(),
+                                "quarter", BigDecimal.valueOf(size(d)).divide(BigDecimal.valueOf(4)))).toList(),
+                null));
+        cases.add(new Case("$compute after $apply", "Documents",
+                "$apply=groupby((document_type),aggregate($count as n))&$compute=n mul 10 as tens&$orderby=tens desc",
+                0, () -> byCountDescending(grouped(docs, d -> d.get("document_type"),
+                        group -> Map.of("n", count(group)), "document_type")).stream().map(r -> {
+                            Map<String, String> row = new LinkedHashMap<>(r);
+                            row.put("tens", Long.toString(Long.parseLong(r.get("n")) * 10));
+                            return row;
+                        }).toList(), null));
         return cases.stream();
+    }
+
+    /** A row of the reference answer: names and values, in order. */
+    private static Map<String, String> row(Object... namesAndValues) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            row.put((String) namesAndValues[i], text(namesAndValues[i + 1]));
+        }
+        return row;
     }
 
     @ParameterizedTest(name = "{0}")
