@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.util.Collections;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.patientdocs.error.RequestIds;
 import org.patientdocs.url.PercentCoding;
 
 /**
@@ -64,6 +66,36 @@ class ApplyIT {
         long expected = DATA.documents.stream().filter(d -> d.get("patient_id").equals("p02")).count();
         assertEquals(expected, answer.get("value").get(0).get("n").asLong());
         assertEquals(404, get("Patients('nobody')/Documents", "$apply=aggregate($count as n)").statusCode());
+    }
+
+    @Test
+    void anAggregationIsAuditedWithThePatientsItGroupsAndItsRowCount() throws Exception {
+        HttpResponse<String> response = get("Documents", "$apply=filter(patient_id in ('p02','p03'))"
+                + "/groupby((patient_id),aggregate($count as n))");
+        assertEquals(2, ok(response).get("value").size());
+        String requestId = response.headers().firstValue(RequestIds.HEADER).orElseThrow();
+        JsonNode event = ok(service.get("AuditEvents?" + DifferentialApplyIT.encode("$filter=request_id eq '"
+                + requestId + "'"))).get("value").get(0);
+        assertEquals("list", event.get("action").asText());
+        assertEquals(2, event.get("entity_count").asLong());
+        assertEquals("[\"p02\",\"p03\"]", event.get("patient_ids").toString());
+
+        HttpResponse<String> computed = get("Documents", "$compute=file_size_bytes div 1024 as kb"
+                + "&$select=kb&$filter=patient_id eq 'p04'");
+        long ofP04 = DATA.documents.stream().filter(d -> d.get("patient_id").equals("p04")).count();
+        assertEquals(ofP04, ok(computed).get("value").size());
+        JsonNode read = ok(service.get("AuditEvents?" + DifferentialApplyIT.encode("$filter=request_id eq '"
+                + computed.headers().firstValue(RequestIds.HEADER).orElseThrow() + "'"))).get("value").get(0);
+        assertEquals("[\"p04\"]", read.get("patient_ids").toString(), "the patient of every document shown");
+        assertEquals(ofP04, read.get("document_ids").size());
+    }
+
+    @Test
+    void anApplyLargerThanTheNodeLimitIsRefused() throws Exception {
+        String condition = String.join(" and ", Collections.nCopies(130, "file_size_bytes ge 0"));
+        HttpResponse<String> response = get("Documents", "$apply=filter(" + condition + ")/aggregate($count as n)");
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.body().contains("query.max-filter-nodes"), response.body());
     }
 
     @Test
