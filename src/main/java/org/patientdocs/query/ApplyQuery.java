@@ -284,13 +284,27 @@ final class ApplyQuery {
                 yield new Column(aggregate.getAlias(), SqlFragment.format("CAST(AVG(CAST({} AS " + Arithmetic.DECIMAL
                         + ")) AS " + Arithmetic.DECIMAL + ")", sql).withNullable(true), ValueType.DECIMAL);
             }
-            case MIN -> new Column(aggregate.getAlias(), SqlFragment.format("MIN({})", sql).withNullable(true),
-                    value.type());
-            case MAX -> new Column(aggregate.getAlias(), SqlFragment.format("MAX({})", sql).withNullable(true),
-                    value.type());
+            case MIN -> {
+                requireOrder(value, "min");
+                yield new Column(aggregate.getAlias(), SqlFragment.format("MIN({})", sql).withNullable(true),
+                        value.type());
+            }
+            case MAX -> {
+                requireOrder(value, "max");
+                yield new Column(aggregate.getAlias(), SqlFragment.format("MAX({})", sql).withNullable(true),
+                        value.type());
+            }
             case COUNT_DISTINCT -> new Column(aggregate.getAlias(), SqlFragment.format("COUNT(DISTINCT {})", sql),
                     ValueType.INTEGER);
         };
+    }
+
+    /** Booleans have no order to take a minimum or maximum of (PostgreSQL has no MIN of booleans). */
+    private static void requireOrder(Operand value, String method) {
+        if (value.type() == ValueType.BOOLEAN) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$apply",
+                    "with " + method + " aggregates values that have an order, not booleans");
+        }
     }
 
     private static void requireNumber(Operand value, String method) {
