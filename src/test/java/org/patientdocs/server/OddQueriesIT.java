@@ -97,6 +97,10 @@ class OddQueriesIT {
                 "$apply=groupby((id))&$skiptoken=xyz", "$apply=aggregate($count as n)&$top=0&$count=true",
                 "$apply=identity/identity/identity", "$apply=compute(cast(id,Edm.Int32) as i)/groupby((i))",
                 "$compute=id as a,id as a", "$compute=a as b", "$apply=groupby((id))&$compute=n as m",
+                "$apply=aggregate(now() with max as m)", "$apply=aggregate(concat(id,'x') with max as m)",
+                "$apply=compute(date(now()) as d,time(now()) as t)/groupby((d,t),aggregate($count as n))",
+                "$apply=aggregate('x' with min as m,2.5 with average as a,null with countdistinct as c)",
+                "$apply=groupby((id))/orderby(id desc)/skip(1)/top(1)&$orderby=id&$count=true",
                 // formats
                 "$format=xml", "$format=atom", "$format=json;odata.metadata=full",
                 "$format=application/json;odata.streaming=true", "$format=text/csv",
