@@ -24,10 +24,11 @@ import org.patientdocs.query.ValueType;
 
 /**
  * A page of an {@code $apply} or {@code $compute} result as OData JSON: rows of grouped and aggregated values, or
- * entities with computed properties, which Olingo's serializer cannot write (they are no entities of the model). A grouped navigation path nests as it does in an entity
- * ({@code "Patient":{"last_name":"Smith"}}). The {@code @odata.context} names the entity set with the result's
- * values as its select list ({@code $metadata#Documents(Patient(last_name),total)}), as the Data Aggregation
- * Extension's examples do. Numbers follow {@code IEEE754Compatible} as the other answers do.
+ * entities with computed properties, which Olingo's serializer cannot write (they are no entities of the model). A
+ * grouped navigation path nests as it does in an entity ({@code "Patient":{"last_name":"Smith"}}). The
+ * {@code @odata.context} names the entity set with the result's values as its select list
+ * ({@code $metadata#Documents(Patient(last_name),total)}), as the Data Aggregation Extension's examples do. Numbers
+ * follow {@code IEEE754Compatible} as the other answers do.
  */
 final class AggregationJson {
 

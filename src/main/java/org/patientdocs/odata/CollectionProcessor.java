@@ -79,8 +79,9 @@ public final class CollectionProcessor extends CallerProcessor implements CountE
     }
 
     /**
-     * A page of an {@code $apply} or {@code $compute} result. Its rows may have no keys to continue after, so a next link's skip token
-     * carries the number of rows delivered so far (with the fingerprint of the request, its {@code $apply} among it).
+     * A page of an {@code $apply} or {@code $compute} result. Its rows may have no keys to continue after, so a next
+     * link's skip token carries the number of rows delivered so far (with the fingerprint of the request, its
+     * {@code $apply} among it).
      */
     private void readAggregation(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
         if (!format.isCompatible(ContentType.APPLICATION_JSON)) {

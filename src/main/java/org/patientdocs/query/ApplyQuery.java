@@ -37,7 +37,7 @@ import org.patientdocs.error.ServiceException;
  * {@code $apply} (OData Data Aggregation Extension 4.0) and the system query options after it, as one statement:
  * <pre>
  * SELECT g.c0, g.c1, … FROM (SELECT &lt;grouping values&gt; AS c0, …, &lt;aggregates&gt; AS cN, …
- *                            FROM &lt;table and joins&gt; WHERE &lt;tenant, path, filter, search&gt; GROUP BY c0, …) g
+ *     FROM &lt;table and joins&gt; WHERE &lt;tenant, path, filter, search&gt; GROUP BY c0, …) g
  * WHERE &lt;filters after grouping&gt; ORDER BY &lt;orderby&gt;, g.c0, … LIMIT ? OFFSET ?
  * </pre>
  * The inner statement reads through a {@link Block}, so only the caller's tenant's rows are ever aggregated. It groups

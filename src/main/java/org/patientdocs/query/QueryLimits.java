@@ -39,9 +39,9 @@ import org.patientdocs.error.ServiceException;
 
 /**
  * The configured limits on a parsed request ({@code $top}, the size of each {@code $filter}, {@code $orderby} and
- * {@code $apply}, the depth of {@code $expand}), checked before anything is translated; the nesting of parentheses is checked
- * earlier, on the raw text ({@link org.patientdocs.url.QueryText}). Each breach is a 400 whose message names the
- * limit's key.
+ * {@code $apply}, the depth of {@code $expand}), checked before anything is translated; the nesting of parentheses
+ * is checked earlier, on the raw text ({@link org.patientdocs.url.QueryText}). Each breach is a 400 whose message
+ * names the limit's key.
  */
 public final class QueryLimits {
 

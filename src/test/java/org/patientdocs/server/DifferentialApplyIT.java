@@ -94,7 +94,8 @@ class DifferentialApplyIT {
              PreparedStatement document = connection.prepareStatement("INSERT INTO document (tenant_id, id,"
                      + " patient_id, file_name, content_type, file_size_bytes, document_type, description,"
                      + " uploaded_by_id, uploaded_at, content_sha256, version)"
-                     + " VALUES (?, ?, 'p01', 'other.pdf', 'application/pdf', 999999999, ?, NULL, 'user-0', ?, ?, 1)")) {
+                     + " VALUES (?, ?, 'p01', 'other.pdf', 'application/pdf', 999999999, ?, NULL, 'user-0', ?, ?,"
+                     + " 1)")) {
             patient.setString(1, OTHER_TENANT);
             patient.executeUpdate();
             String[] types = {"Referral", null, "Other clinic only"};

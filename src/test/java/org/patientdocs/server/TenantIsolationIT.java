@@ -35,8 +35,8 @@ import org.patientdocs.url.PercentCoding;
  * both have patients {@code 12345} and {@code 67890} with documents of the same names and labels; tenant A also has a
  * patient {@code a-only} that B lacks. Several hundred request forms, generated from paths × query options × paging
  * (collections, keys, navigation, lambdas and navigation paths in {@code $filter}, {@code $expand} at every level,
- * {@code $search}, {@code $apply}, {@code $count} and {@code /$count}, next links and skip tokens, both {@code $batch} formats,
- * {@code $entity?$id=}, {@code $value} by GET and HEAD) are sent as tenant B:
+ * {@code $search}, {@code $apply}, {@code $count} and {@code /$count}, next links and skip tokens, both
+ * {@code $batch} formats, {@code $entity?$id=}, {@code $value} by GET and HEAD) are sent as tenant B:
  * <ul>
  *     <li>none returns A's rows or A's markers, and B's answers are exactly the same before and after tenant A's
  *     data is deleted: A's rows are never returned, counted or noticed;</li>
