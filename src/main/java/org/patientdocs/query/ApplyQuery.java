@@ -20,6 +20,7 @@ import org.apache.olingo.server.api.uri.queryoption.apply.Aggregate;
 import org.apache.olingo.server.api.uri.queryoption.apply.AggregateExpression;
 import org.apache.olingo.server.api.uri.queryoption.apply.BottomTop;
 import org.apache.olingo.server.api.uri.queryoption.apply.Compute;
+import org.apache.olingo.server.api.uri.queryoption.apply.Concat;
 import org.apache.olingo.server.api.uri.queryoption.apply.ComputeExpression;
 import org.apache.olingo.server.api.uri.queryoption.apply.Filter;
 import org.apache.olingo.server.api.uri.queryoption.apply.GroupBy;
@@ -47,9 +48,11 @@ import org.patientdocs.error.ServiceException;
  * they need no {@code HAVING}. Transformations before the grouping ({@code filter}, {@code search}, {@code compute})
  * work on the table's rows.
  *
+ * {@code concat} of groupings puts their statements together with {@code UNION ALL} in place of {@code g}.
+ *
  * <p>What one statement of this shape cannot express is refused with 501 naming it: a second grouping (aggregating an
- * aggregated result), {@code filter}, {@code orderby} or grouping after {@code top}/{@code skip}, {@code concat},
- * {@code rollup}, {@code from}, custom aggregates and methods, the {@code expand} transformation, {@code topcount}
+ * aggregated result), {@code filter}, {@code orderby} or grouping after {@code top}/{@code skip}, {@code concat} of
+ * branches that do not group or that end in {@code top}/{@code skip}, {@code rollup}, {@code from}, custom aggregates and methods, the {@code expand} transformation, {@code topcount}
  * and its kin, and {@code $expand}.
  *
  * <p>An {@code $apply} that neither groups nor aggregates, and {@code $compute} (which {@code url.QueryText} hands
@@ -77,6 +80,9 @@ final class ApplyQuery {
     private Long limit;
     private List<String> selected;
     private List<String> hidden = List.of();
+    /** After {@code concat}: the branches' rows, {@code UNION ALL}, each with its branch's number as column b. */
+    private SqlFragment union;
+    private int unionColumns;
 
     private ApplyQuery(Block block) {
         this.block = block;
@@ -128,7 +134,7 @@ final class ApplyQuery {
                 case SKIP -> skip(((Skip) item).getSkipOption().getValue());
                 case AGGREGATE -> group(List.of(), ((Aggregate) item).getExpressions());
                 case GROUP_BY -> groupBy((GroupBy) item);
-                case CONCAT -> throw unsupported("the transformation concat");
+                case CONCAT -> concat((Concat) item);
                 case EXPAND -> throw unsupported("the transformation expand");
                 case CUSTOM_FUNCTION -> throw unsupported("custom set functions");
                 case BOTTOM_TOP -> throw unsupported("the transformation "
@@ -176,6 +182,60 @@ final class ApplyQuery {
             keys.add(new SortKey(value.sql(), value.type(), item.isDescending(), value.nullable()));
         }
         order = keys;
+    }
+
+    /**
+     * {@code concat}: each branch transforms the rows as they are here, and the result is the rows of every branch,
+     * branch by branch ({@code UNION ALL}); a value a branch lacks is null in its rows. Branches must group or
+     * aggregate, as their rows are no entities, and may not end in {@code top} or {@code skip}.
+     */
+    private void concat(Concat concat) {
+        if (grouped || limited()) {
+            throw unsupported("concat after groupby, aggregate, top or skip");
+        }
+        List<ApplyQuery> branches = new ArrayList<>();
+        for (ApplyOption option : concat.getApplyOptions()) {
+            ApplyQuery branch = new ApplyQuery(block);
+            branch.where.addAll(where);
+            branch.computed.putAll(computed);
+            branch.transform(option);
+            if (!branch.grouped || branch.limited()) {
+                throw unsupported("concat of transformations that neither group nor aggregate, or end in top or"
+                        + " skip");
+            }
+            branches.add(branch);
+        }
+        Map<String, ValueType> types = new LinkedHashMap<>();
+        for (ApplyQuery branch : branches) {
+            branch.names.forEach((name, value) -> {
+                ValueType known = types.putIfAbsent(name, value.type());
+                if (known != null && known != value.type()) {
+                    throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, "$apply",
+                            "The branches of concat give " + name + " values of different types");
+                }
+            });
+        }
+        List<SqlFragment> selects = new ArrayList<>();
+        for (int b = 0; b < branches.size(); b++) {
+            ApplyQuery branch = branches.get(b);
+            List<SqlFragment> columns = new ArrayList<>();
+            int i = 0;
+            for (Map.Entry<String, ValueType> name : types.entrySet()) {
+                Operand value = branch.names.get(name.getKey());
+                columns.add(SqlFragment.format("{} AS c" + i++, value != null ? value.sql()
+                        : SqlFragment.of("CAST(NULL AS " + name.getValue().sqlType() + ")")));
+            }
+            columns.add(SqlFragment.of(b + " AS b"));
+            selects.add(SqlFragment.format("SELECT {}{}", SqlFragment.join(", ", columns), branch.source()));
+        }
+        union = SqlFragment.join(" UNION ALL ", selects);
+        unionColumns = types.size();
+        grouped = true;
+        order = List.of();
+        int i = 0;
+        for (Map.Entry<String, ValueType> name : types.entrySet()) {
+            names.put(name.getKey(), Operand.of(new SqlFragment("u.c" + i++, List.of(), true), name.getValue()));
+        }
     }
 
     private void top(int count) {
@@ -474,6 +534,11 @@ final class ApplyQuery {
         if (!grouped) {
             return block.from(where);
         }
+        SqlFragment filters = after.isEmpty() ? SqlFragment.of("")
+                : SqlFragment.format(" WHERE {}", SqlFragment.join(" AND ", after));
+        if (union != null) {
+            return SqlFragment.format(" FROM ({}) u{}", union, filters);
+        }
         List<SqlFragment> columns = new ArrayList<>();
         for (int i = 0; i < inner.size(); i++) {
             columns.add(SqlFragment.format("{} AS c" + i, inner.get(i).sql()));
@@ -484,8 +549,6 @@ final class ApplyQuery {
         }
         SqlFragment statement = SqlFragment.format("SELECT {}{}" + (groupBy.isEmpty() ? ""
                 : " GROUP BY " + String.join(", ", groupBy)), SqlFragment.join(", ", columns), block.from(where));
-        SqlFragment filters = after.isEmpty() ? SqlFragment.of("")
-                : SqlFragment.format(" WHERE {}", SqlFragment.join(" AND ", after));
         return SqlFragment.format(" FROM ({}) g{}", statement, filters);
     }
 
@@ -502,6 +565,13 @@ final class ApplyQuery {
             Column column = inner.get(i);
             keys.add(SqlFragment.of(new SortKey(SqlFragment.of(""), column.type(), false, column.sql().nullable())
                     .orderBy("g.c" + i)));
+        }
+        if (union != null) {
+            // branch by branch; within one, its rows differ in their values (grouping values are unique)
+            keys.add(SqlFragment.of("u.b ASC"));
+            for (int i = 0; i < unionColumns; i++) {
+                keys.add(SqlFragment.of("u.c" + i + " ASC NULLS FIRST"));
+            }
         }
         if (keys.isEmpty()) {
             keys.add(SqlFragment.of("1"));

@@ -74,4 +74,18 @@ class ApplyQueryTest {
         assertTrue(rows.sql().contains(" ORDER BY (t0.file_size_bytes / "), rows.sql());
         assertTrue(rows.sql().endsWith(" DESC, t0.id ASC LIMIT ? OFFSET ?"), rows.sql());
     }
+
+    @Test
+    void concatPutsTheBranchesTogetherWithUnionAllAndNullsForWhatABranchLacks() {
+        SqlFragment rows = query("Documents",
+                "$apply=concat(groupby((document_type),aggregate($count as n)),aggregate($count as n))")
+                .rows(null, null, 0, 10);
+        assertTrue(rows.sql().startsWith("SELECT u.c0, u.c1 FROM (SELECT g.c0 AS c0, g.c1 AS c1, 0 AS b FROM"),
+                rows.sql());
+        assertTrue(rows.sql().contains(" UNION ALL SELECT CAST(NULL AS VARCHAR) AS c0, g.c0 AS c1, 1 AS b FROM"),
+                rows.sql());
+        assertTrue(rows.sql().endsWith(") u ORDER BY u.b ASC, u.c0 ASC NULLS FIRST, u.c1 ASC NULLS FIRST"
+                + " LIMIT ? OFFSET ?"), rows.sql());
+        assertEquals(List.of(Parsed.TENANT, Parsed.TENANT, 11L, 0L), rows.params());
+    }
 }

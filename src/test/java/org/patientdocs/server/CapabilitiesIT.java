@@ -182,7 +182,8 @@ class CapabilitiesIT {
     /** The transformations the annotation lists all work, in one chain; {@code from} is refused. */
     private static void everyTransformationButFromIsApplied(String set, String claim) throws Exception {
         String chain = "identity/filter(id ne 'x')/search(name OR pdf OR NOT name)/compute(length(id) as n)"
-                + "/groupby((n),aggregate($count as c,n with sum as s))/orderby(c desc)/skip(0)/top(5)";
+                + "/concat(groupby((n),aggregate($count as c,n with sum as s)),aggregate($count as c))"
+                + "/orderby(c desc)/skip(0)/top(5)";
         assertEquals(200, status("/" + set + "?$apply=" + PercentCoding.encode(chain)), claim);
         assertEquals(501, status("/" + set + "?$apply=" + PercentCoding.encode(
                 "aggregate(id with countdistinct as c from id)")), claim);

@@ -186,6 +186,17 @@ class DifferentialApplyIT {
                 () -> grouped2(docs, d -> d.get("uploaded_by_id"), d -> d.get("content_type"), group -> Map.of(),
                         "uploaded_by_id", "content_type").stream()
                         .map(row -> Map.of("uploaded_by_id", row.get("uploaded_by_id"))).toList(), null));
+        cases.add(new Case("concat: documents per type, then all documents, paged by three", "Documents",
+                "$apply=filter(file_size_bytes gt 0)/concat(groupby((document_type),aggregate($count as n)),"
+                        + "aggregate($count as n))&$count=true", 3,
+                () -> {
+                    List<Map<String, String>> rows = new ArrayList<>(grouped(filter(docs, d -> size(d) > 0),
+                            d -> d.get("document_type"), group -> Map.of("n", count(group)), "document_type"));
+                    rows.add(row("document_type", null, "n", (long) filter(docs, d -> size(d) > 0).size()));
+                    return rows;
+                },
+                () -> (long) grouped(filter(docs, d -> size(d) > 0), d -> d.get("document_type"), group -> Map.of(),
+                        "document_type").size() + 1));
         cases.add(new Case("$compute used in $select, $filter and $orderby, paged by five", "Documents",
                 "$compute=file_size_bytes div 1024 as kb&$select=id,kb&$filter=kb ge 1&$orderby=kb desc&$count=true",
                 5, () -> docs.stream().filter(d -> size(d) / 1024 >= 1)
