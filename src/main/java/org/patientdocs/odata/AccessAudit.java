@@ -19,6 +19,7 @@ import org.apache.olingo.server.core.uri.parser.UriParserException;
 import org.apache.olingo.server.core.uri.validator.UriValidationException;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Aggregation;
 import org.patientdocs.query.Expanded;
 import org.patientdocs.query.Page;
 import org.patientdocs.query.Row;
@@ -101,6 +102,31 @@ public final class AccessAudit {
         Ids ids = Ids.of(target);
         page.rows().forEach(ids::add);
         ids.addExpanded(page.expanded());
+        record(Action.LIST, request, ids, 200);
+    }
+
+    /**
+     * A page of an {@code $apply} result about to be answered: the number of its rows, and the patients and
+     * documents whose keys it groups by ({@code groupby((Patient/id))}), the only ids its values can name.
+     */
+    void aggregated(ODataRequest request, Target target, Aggregation result) {
+        Ids ids = Ids.of(target);
+        ids.count = (long) result.rows().size();
+        boolean documents = Model.DOCUMENTS.equals(target.set().getName());
+        for (int i = 0; i < result.names().size(); i++) {
+            String name = result.names().get(i);
+            boolean patient = documents ? name.equals(PATIENT_OF_DOCUMENT) || name.equals("Patient/" + KEY)
+                    : name.equals(KEY);
+            boolean document = documents && name.equals(KEY);
+            for (Row row : result.rows()) {
+                Object value = row.value(i);
+                if (value != null && patient) {
+                    ids.patients.add(value.toString());
+                } else if (value != null && document) {
+                    ids.documents.add(value.toString());
+                }
+            }
+        }
         record(Action.LIST, request, ids, 200);
     }
 

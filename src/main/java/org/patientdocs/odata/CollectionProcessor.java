@@ -26,6 +26,9 @@ import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.CountOption;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.Aggregation;
 import org.patientdocs.query.Keyset;
 import org.patientdocs.query.Page;
 import org.patientdocs.query.Row;
@@ -49,6 +52,10 @@ public final class CollectionProcessor extends CallerProcessor
     @Override
     public void readEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo,
                                      ContentType format) throws SerializerException {
+        if (uriInfo.getApplyOption() != null) {
+            readAggregation(request, response, uriInfo, format);
+            return;
+        }
         Read read = read(request, uriInfo, format);
         ExpandOption expand = uriInfo.getExpandOption();
         EdmEntitySet set = read.target().set();
@@ -109,6 +116,34 @@ public final class CollectionProcessor extends CallerProcessor
     }
 
     private static void answered(ODataResponse response, ContentType format, Paging.Size size) {
+        response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+        response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
+        Paging.confirm(response, size);
+    }
+
+    /**
+     * A page of an {@code $apply} or {@code $compute} result. Its rows may have no keys to continue after, so a next
+     * link's skip token carries the number of rows delivered so far (with the fingerprint of the request, its
+     * {@code $apply} among it).
+     */
+    private void readAggregation(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format) {
+        if (!format.isCompatible(ContentType.APPLICATION_JSON)) {
+            throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$apply",
+                    "The results of $apply and $compute are answered in JSON only");
+        }
+        Target target = Target.of(uriInfo);
+        Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
+        List<String> parts = new ArrayList<>(Paging.fingerprint(request, uriInfo));
+        parts.add(uriInfo.getApplyOption().getText());
+        String fingerprint = Keyset.fingerprint(parts);
+        Aggregation result = services.queryService().aggregate(caller, uriInfo, size.rows(), fingerprint,
+                AccessAudit.withAuditedProperties(Set.of(), target.set().getEntityType()));
+        audit.aggregated(request, target, result);
+        URI next = result.next() == null ? null : NextLinks.page(request.getRawBaseUri(), request.getRawODataPath(),
+                request.getRawQueryPath(), Keyset.encode(fingerprint, result.next()));
+        ContextURL context = AggregationJson.context(request.getRawBaseUri(), target.set(),
+                result.names().subList(0, result.shown()));
+        response.setContent(new ByteArrayInputStream(AggregationJson.write(format, context, result, next)));
         response.setStatusCode(HttpStatusCode.OK.getStatusCode());
         response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
         Paging.confirm(response, size);

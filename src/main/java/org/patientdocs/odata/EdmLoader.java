@@ -1,5 +1,6 @@
 package org.patientdocs.odata;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -91,6 +93,27 @@ public final class EdmLoader {
                 .setExpression(new CsdlConstantExpression(type, Long.toString(value)));
     }
 
+    /**
+     * A vocabulary the model references, from the copies the service serves ({@code vocabularies/…}), for the
+     * parser. The Aggregation vocabulary is a CSDL 4.01 document, which Olingo's parser refuses for its version alone;
+     * what the model uses of it is 4.0 CSDL, so the parser is given it as version 4.0. The copy served is unchanged.
+     */
+    private static InputStream vocabulary(URI reference, String xmlBase) {
+        if (reference.isAbsolute()) {
+            throw new IllegalStateException("the model references vocabularies by the service's own URL only");
+        }
+        try (InputStream in = EdmLoader.class.getResourceAsStream("/" + reference.getPath())) {
+            if (in == null) {
+                throw new IllegalStateException("vocabulary missing from the build: " + reference);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replaceFirst("(?<head><edmx:Edmx [^>]*Version=\")4\\.01\"", "${head}4.0\"");
+            return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static SchemaBasedEdmProvider parse() {
         try (InputStream in = EdmLoader.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -101,6 +124,7 @@ public final class EdmLoader {
                     .parseAnnotations(true)
                     .useLocalCoreVocabularies(true)
                     .recursivelyLoadReferences(false)
+                    .referenceResolver(EdmLoader::vocabulary)
                     .buildEdmProvider(reader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -17,12 +17,14 @@ import org.apache.olingo.server.core.uri.parser.Parser;
 import org.apache.olingo.server.core.uri.parser.UriParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchParserException;
 import org.apache.olingo.server.core.uri.parser.search.SearchTokenizerException;
+import org.apache.olingo.server.core.uri.validator.UriValidationException;
 import org.apache.olingo.server.core.uri.validator.UriValidator;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.RequestIds;
 import org.patientdocs.error.SafeTrace;
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.QueryService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,8 @@ final class OlingoFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(OlingoFailures.class);
     private static final OData ODATA = OData.newInstance();
+    /** How Olingo's validator refuses $apply where the path addresses no collection. */
+    private static final String APPLY_NOT_ALLOWED = "System query option not allowed: $apply";
     private static final Set<String> UNIMPLEMENTED_RESOURCES = Set.of("$all", "$crossjoin");
     /** In the order they are looked for: {@code Patients/$filter(…)/$each} names $each. */
     private static final List<String> UNIMPLEMENTED_SEGMENTS = List.of("$each", "$filter");
@@ -101,6 +105,12 @@ final class OlingoFailures {
                 ? unimplementedResource(path) : null;
         if (unimplemented != null) {
             return unimplemented;
+        }
+        if (exception instanceof UriValidationException validation
+                && validation.getMessageKey() == UriValidationException.MessageKeys.SYSTEM_QUERY_OPTION_NOT_ALLOWED
+                && APPLY_NOT_ALLOWED.equals(validation.getMessage())) {
+            // $compute reaches the parser as $apply (url.QueryText): the refusal must name both
+            return QueryService.applyRefused();
         }
         ServiceException own = find(exception);
         if (own != null) {

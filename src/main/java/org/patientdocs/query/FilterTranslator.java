@@ -44,26 +44,50 @@ final class FilterTranslator implements ExpressionVisitor<Operand> {
     private final Block.Binding it;
     private final String target;
     private final Set<String> aliasesInUse;
+    private final Map<String, Operand> names;
+    private final boolean namesOnly;
 
     /** A translator for expressions over the block's table; {@code target} names the option in errors. */
     FilterTranslator(Block block, String target) {
-        this(block, Map.of(), block.root(), target, new HashSet<>());
+        this(block, Map.of(), block.root(), target, new HashSet<>(), Map.of(), false);
+    }
+
+    /**
+     * A translator for expressions over a transformed result ({@code $apply}): paths that name one of {@code names}
+     * (a computed property, a grouped property, an aggregated value) are those values.
+     *
+     * @param namesOnly whether nothing else may be used: after grouping, the table's other properties are gone
+     */
+    FilterTranslator(Block block, String target, Map<String, Operand> names, boolean namesOnly) {
+        this(block, Map.of(), block.root(), target, new HashSet<>(), Map.copyOf(names), namesOnly);
     }
 
     private FilterTranslator(Block block, Map<String, Block.Binding> variables, Block.Binding it, String target,
-                             Set<String> aliasesInUse) {
+                             Set<String> aliasesInUse, Map<String, Operand> names, boolean namesOnly) {
         this.block = block;
         this.variables = variables;
         this.it = it;
         this.target = target;
         this.aliasesInUse = aliasesInUse;
+        this.names = names;
+        this.namesOnly = namesOnly;
     }
 
     /** A translator for a lambda body: the same outer bindings plus the lambda variable over a new block. */
     FilterTranslator withVariable(Block inner, String variable) {
         Map<String, Block.Binding> scope = new HashMap<>(variables);
         scope.put(variable, inner.root());
-        return new FilterTranslator(inner, scope, it, target, aliasesInUse);
+        return new FilterTranslator(inner, scope, it, target, aliasesInUse, Map.of(), false);
+    }
+
+    /** The value a path names in a transformed result, or null. */
+    Operand named(String name) {
+        return names.get(name);
+    }
+
+    /** Whether paths can name only the values of a transformed result ({@link #named}). */
+    boolean namesOnly() {
+        return namesOnly;
     }
 
     Block block() {

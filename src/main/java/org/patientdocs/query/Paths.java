@@ -1,5 +1,6 @@
 package org.patientdocs.query;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.olingo.server.api.uri.UriResource;
@@ -12,6 +13,8 @@ import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.UriResourcePrimitiveProperty;
 import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
 import org.apache.olingo.server.api.uri.queryoption.expression.Member;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
 
 /**
  * Paths in expressions: a property ({@code file_name}), through single-valued navigation ({@code Patient/last_name},
@@ -30,6 +33,40 @@ final class Paths {
             throw translator.unsupported("type casts in paths");
         }
         List<UriResource> parts = member.getResourcePath().getUriResourceParts();
+        String name = name(parts);
+        Operand named = name == null ? null : translator.named(name);
+        if (named != null) {
+            return named;
+        }
+        if (translator.namesOnly()) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, translator.target(),
+                    "After groupby or aggregate, " + translator.target() + " can use the grouped properties and the"
+                            + " aggregated values only" + (name == null ? "" : ", not " + name));
+        }
+        return resolve(parts, translator);
+    }
+
+    /**
+     * The name a path gives a value of a transformed result ({@code Patient/last_name}, a computed {@code kb}): its
+     * properties' names joined by {@code /}; null for paths with lambdas, {@code $it} or {@code $count}.
+     */
+    static String name(List<UriResource> parts) {
+        List<String> names = new ArrayList<>();
+        for (UriResource part : parts) {
+            if (part instanceof UriResourcePrimitiveProperty property) {
+                names.add(property.getProperty().getName());
+            } else if (part instanceof UriResourceNavigation navigation && navigation.getKeyPredicates().isEmpty()
+                    && navigation.getTypeFilterOnCollection() == null && navigation.getTypeFilterOnEntry() == null) {
+                names.add(navigation.getProperty().getName());
+            } else {
+                return null;
+            }
+        }
+        return names.isEmpty() ? null : String.join("/", names);
+    }
+
+    /** A path of properties and navigations over the translator's block (a grouping property of $apply). */
+    static Operand resolve(List<UriResource> parts, FilterTranslator translator) {
         Block.Binding current = translator.block().root();
         int index = 0;
         if (parts.get(0) instanceof UriResourceLambdaVariable variable) {

@@ -10,12 +10,21 @@ import org.apache.olingo.server.api.uri.UriResource;
 import org.apache.olingo.server.api.uri.UriResourceLambdaAll;
 import org.apache.olingo.server.api.uri.UriResourceLambdaAny;
 import org.apache.olingo.server.api.uri.queryoption.AliasQueryOption;
+import org.apache.olingo.server.api.uri.queryoption.ApplyItem;
+import org.apache.olingo.server.api.uri.queryoption.ApplyOption;
 import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.FilterOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByItem;
 import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
 import org.apache.olingo.server.api.uri.queryoption.TopOption;
+import org.apache.olingo.server.api.uri.queryoption.apply.Aggregate;
+import org.apache.olingo.server.api.uri.queryoption.apply.AggregateExpression;
+import org.apache.olingo.server.api.uri.queryoption.apply.Compute;
+import org.apache.olingo.server.api.uri.queryoption.apply.ComputeExpression;
+import org.apache.olingo.server.api.uri.queryoption.apply.Filter;
+import org.apache.olingo.server.api.uri.queryoption.apply.GroupBy;
+import org.apache.olingo.server.api.uri.queryoption.apply.OrderBy;
 import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKind;
 import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
 import org.apache.olingo.server.api.uri.queryoption.expression.ExpressionVisitException;
@@ -29,10 +38,10 @@ import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /**
- * The configured limits on a parsed request ({@code $top}, the size of each {@code $filter} and {@code $orderby},
- * the depth of {@code $expand}), checked before anything is translated; the nesting of parentheses is checked
- * earlier, on the raw text ({@link org.patientdocs.url.QueryText}). Each breach is a 400 whose message names the
- * limit's key.
+ * The configured limits on a parsed request ({@code $top}, the size of each {@code $filter}, {@code $orderby} and
+ * {@code $apply}, the depth of {@code $expand}), checked before anything is translated; the nesting of parentheses
+ * is checked earlier, on the raw text ({@link org.patientdocs.url.QueryText}). Each breach is a 400 whose message
+ * names the limit's key.
  */
 public final class QueryLimits {
 
@@ -45,8 +54,46 @@ public final class QueryLimits {
     }
 
     public static void check(UriInfoResource request, List<AliasQueryOption> aliases, ServiceConfig.Query limits) {
-        new QueryLimits(limits, aliases == null ? List.of() : aliases).options(request.getTopOption(),
-                request.getFilterOption(), request.getOrderByOption(), request.getExpandOption(), 0);
+        QueryLimits checker = new QueryLimits(limits, aliases == null ? List.of() : aliases);
+        checker.options(request.getTopOption(), request.getFilterOption(), request.getOrderByOption(),
+                request.getExpandOption(), 0);
+        if (request.getApplyOption() != null) {
+            checker.nodes("$apply", checker.count(request.getApplyOption()));
+        }
+    }
+
+    /** The nodes of every expression of an {@code $apply} (and of a {@code $compute}, which reaches it as one). */
+    private int count(ApplyOption apply) {
+        int total = 0;
+        for (ApplyItem item : apply.getApplyItems()) {
+            if (item instanceof Filter filter) {
+                total += count(filter.getFilterOption().getExpression(), 0);
+            } else if (item instanceof Compute compute) {
+                for (ComputeExpression expression : compute.getExpressions()) {
+                    total += count(expression.getExpression(), 0);
+                }
+            } else if (item instanceof OrderBy orderBy) {
+                for (OrderByItem order : orderBy.getOrderByOption().getOrders()) {
+                    total += count(order.getExpression(), 0);
+                }
+            } else if (item instanceof Aggregate aggregate) {
+                total += count(aggregate.getExpressions());
+            } else if (item instanceof GroupBy groupBy) {
+                total += groupBy.getGroupByItems().size()
+                        + (groupBy.getApplyOption() == null ? 0 : count(groupBy.getApplyOption()));
+            } else {
+                total++;
+            }
+        }
+        return total;
+    }
+
+    private int count(List<AggregateExpression> aggregates) {
+        int total = 0;
+        for (AggregateExpression aggregate : aggregates) {
+            total += 1 + (aggregate.getExpression() == null ? 0 : count(aggregate.getExpression(), 0));
+        }
+        return total;
     }
 
     private void options(TopOption top, FilterOption filter, OrderByOption orderBy, ExpandOption expand, int depth) {

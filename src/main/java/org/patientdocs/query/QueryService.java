@@ -80,12 +80,42 @@ public final class QueryService {
     }
 
     /**
+     * A page of the result of the request's {@code $apply} over the collection it addresses, with the system query
+     * options after it ({@code $filter}, {@code $orderby}, {@code $select}, {@code $top}, {@code $skip},
+     * {@code $count}), in one statement over the caller's tenant's rows ({@link ApplyQuery}). A page continues after
+     * the rows its {@code $skiptoken} says were delivered.
+     *
+     * @param pageSize    the most rows on the page
+     * @param fingerprint what the request's skip token must have been issued for (see {@link Keyset})
+     * @param alsoRead    properties to read, not shown, when the result is entities ({@code $compute})
+     * @throws ServiceException.NotFound when the entity the collection belongs to does not exist
+     */
+    public Aggregation aggregate(Caller caller, UriInfo uri, int pageSize, String fingerprint, Set<String> alsoRead) {
+        Target target = Target.of(uri);
+        QueryLimits.check(uri, uri.getAliases(), limits);
+        requireCollection(target);
+        ApplyQuery query = ApplyQuery.of(context(caller, uri.getAliases()), target, uri, alsoRead);
+        requireParent(caller, target);
+        long delivered = uri.getSkipTokenOption() == null ? 0
+                : Keyset.decode(uri.getSkipTokenOption().getValue(), fingerprint, List.of()).delivered();
+        Integer skip = uri.getSkipOption() == null ? null : uri.getSkipOption().getValue();
+        Integer top = uri.getTopOption() == null ? null : uri.getTopOption().getValue();
+        List<Row> rows = store.rows(query.rows(skip, top, delivered, pageSize), query.layout());
+        Long count = uri.getCountOption() != null && uri.getCountOption().getValue()
+                ? store.count(query.count()) : null;
+        Keyset.Position next = rows.size() > pageSize ? new Keyset.Position(List.of(), delivered + pageSize) : null;
+        return new Aggregation(table(target), query.names(), query.shown(), query.types(),
+                rows.subList(0, Math.min(rows.size(), pageSize)), count, next);
+    }
+
+    /**
      * How many entities of the collection a request addresses its {@code $filter} and {@code $search} keep
      * ({@code Documents/$count}).
      *
      * @throws ServiceException.NotFound when the entity the collection belongs to does not exist
      */
     public long count(Caller caller, UriInfo uri) {
+        refuseApply(uri);
         Target target = Target.of(uri);
         QueryLimits.check(uri, uri.getAliases(), limits);
         requireCollection(target);
@@ -103,6 +133,7 @@ public final class QueryService {
      * @throws ServiceException.NotFound when there is no such entity
      */
     public Single entity(Caller caller, UriInfo uri, Set<String> alsoRead) {
+        refuseApply(uri);
         Target target = Target.of(uri);
         QueryLimits.check(uri, uri.getAliases(), limits);
         Set<String> required = new LinkedHashSet<>(Expander.required(table(target), uri.getExpandOption()));
@@ -152,6 +183,23 @@ public final class QueryService {
         Target target = Target.of(uri);
         return new Expander(context(caller, uri.getAliases()), store, perParent).expand(target.set(), table(target),
                 rows, uri.getExpandOption());
+    }
+
+    /** {@code $apply} and {@code $compute} on a single entity or a {@code /$count}: see {@link #applyRefused()}. */
+    private static void refuseApply(UriInfo uri) {
+        if (uri.getApplyOption() != null) {
+            throw applyRefused();
+        }
+    }
+
+    /**
+     * The refusal of {@code $apply} and {@code $compute} (which the parser reads as an {@code $apply}) where the
+     * request addresses no collection: a single entity or a {@code /$count}, whoever finds it, the parser or this
+     * service.
+     */
+    public static ServiceException applyRefused() {
+        return new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$apply",
+                "$apply and $compute are supported on collections, not on a single entity or a /$count");
     }
 
     private static void requireCollection(Target target) {

@@ -54,6 +54,11 @@ public final class Row {
         return get(layout.table().column(property));
     }
 
+    /** The value of the result's column at {@code index} (from 0): for rows that are no entity's. */
+    public Object value(int index) {
+        return values[index];
+    }
+
     /** The entity's change counter: its ETag. */
     public long version() {
         return (Long) values[layout.version()];

@@ -51,6 +51,14 @@ public final class RowLayout {
         return new RowLayout(table, kinds, properties, version, -1, -1);
     }
 
+    /**
+     * A result of values that are no entity's properties (the rows of {@code $apply}), read as {@code kinds} say
+     * and found by position ({@link Row#value}).
+     */
+    static RowLayout values(List<ColumnMap.Kind> kinds) {
+        return new RowLayout(null, kinds, new int[0], -1, -1, -1);
+    }
+
     /** This layout followed by the sort keys, the position a skip token continues after. */
     RowLayout withSortKeys(List<SortKey> keys) {
         List<ColumnMap.Kind> all = new ArrayList<>(kinds);

@@ -19,7 +19,7 @@ import org.patientdocs.error.ServiceException;
 final class VocabularyServlet extends HttpServlet {
 
     static final Set<String> NAMES = Set.of("Org.OData.Core.V1.xml", "Org.OData.Capabilities.V1.xml",
-            "Org.OData.Validation.V1.xml");
+            "Org.OData.Validation.V1.xml", "Org.OData.Aggregation.V1.xml");
     private static final String ALLOWED = "GET, HEAD, OPTIONS";
 
     @Override

@@ -15,8 +15,9 @@ import org.patientdocs.error.ServiceException;
  * <ul>
  * <li>System query options may be written in any case and without their {@code $} ({@code FILTER=},
  * {@code filter=}), as OData 4.01 requires; the parser knows only {@code $filter=}, which they become.</li>
- * <li>Options the service does not implement ({@code $apply}, {@code $compute}, {@code $deltatoken},
- * {@code $index}, also inside {@code $expand}) are refused with 501 naming them, never ignored.
+ * <li>Options the service does not implement ({@code $deltatoken}, {@code $index}, also inside
+ * {@code $expand}, and {@code $compute} inside {@code $expand}) are refused with 501 naming them, never ignored.
+ * {@code $compute} becomes a {@code compute} transformation of {@code $apply} ({@link #computeAsApply}).
  * {@code $schemaversion=*} asks for the current schema, which is the only one this service has (its
  * {@code $metadata} carries no {@code Core.SchemaVersion}): it is honoured by dropping it. Any other version does
  * not exist, which OData answers with 404.</li>
@@ -36,7 +37,11 @@ public final class QueryText {
     private static final Set<String> SYSTEM_OPTIONS = Set.of("filter", "select", "expand", "orderby", "top", "skip",
             "count", "search", "format", "skiptoken", "deltatoken", "levels", "apply", "compute", "index",
             "schemaversion", "id");
-    private static final Set<String> NOT_IMPLEMENTED = Set.of("$apply", "$compute", "$deltatoken", "$index");
+    private static final Set<String> NOT_IMPLEMENTED = Set.of("$deltatoken", "$index");
+    /** Refused inside $expand, where the parser would not let the item's other options use the computed values. */
+    private static final Set<String> NOT_IMPLEMENTED_IN_EXPAND = Set.of("$compute", "$deltatoken", "$index");
+    private static final String APPLY = "$apply";
+    private static final String COMPUTE = "$compute";
     private static final String SCHEMA_VERSION = "$schemaversion";
     /** OData 4.01 functions the parser does not know, which it would otherwise call unknown properties. */
     private static final List<String> UNSUPPORTED_FUNCTIONS = List.of("hassubset", "hassubsequence", "case");
@@ -50,14 +55,38 @@ public final class QueryText {
             return rawQuery;
         }
         List<String> params = new ArrayList<>();
+        String compute = null;
         for (String param : rawQuery.split("&", -1)) {
             String prepared = prepareParam(param, maxNestingDepth);
-            if (prepared != null) {
+            if (prepared != null && prepared.startsWith(COMPUTE + "=")) {
+                compute = PercentCoding.decode(prepared.substring(COMPUTE.length() + 1));
+            } else if (prepared != null) {
                 params.add(prepared);
             }
         }
+        if (compute != null) {
+            computeAsApply(params, compute);
+        }
         String prepared = String.join("&", params);
         return prepared.equals(rawQuery) ? rawQuery : prepared;
+    }
+
+    /**
+     * {@code $compute=X} as {@code $apply=compute(X)}, after the request's {@code $apply} if it has one: the parser
+     * (Olingo 5) knows no {@code $compute}, but parses the same expressions in the {@code compute} transformation of
+     * the Data Aggregation Extension, whose computed properties {@code $filter}, {@code $orderby} and {@code $select}
+     * can then name; OData 4.01 evaluates {@code $apply} before {@code $compute}, so the order is kept.
+     */
+    private static void computeAsApply(List<String> params, String compute) {
+        String transformation = "compute(" + compute + ")";
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i).startsWith(APPLY + "=")) {
+                String apply = PercentCoding.decode(params.get(i).substring(APPLY.length() + 1));
+                params.set(i, APPLY + "=" + PercentCoding.encode(apply + "/" + transformation));
+                return;
+            }
+        }
+        params.add(APPLY + "=" + PercentCoding.encode(transformation));
     }
 
     /** One {@code name=value} of the query string as the parser should see it; null when it is to be left out. */
@@ -116,7 +145,7 @@ public final class QueryText {
         for (Map<String, String> options : ExpandText.items(expand).values()) {
             for (Map.Entry<String, String> nested : options.entrySet()) {
                 String option = systemOption(nested.getKey().trim());
-                if (option != null && NOT_IMPLEMENTED.contains(option)) {
+                if (option != null && NOT_IMPLEMENTED_IN_EXPAND.contains(option)) {
                     throw notImplemented("$expand", "The system query option " + option
                             + " is not supported, inside $expand neither");
                 }
@@ -167,7 +196,8 @@ public final class QueryText {
     }
 
     private static boolean isExpression(String name) {
-        return name.startsWith("@") || name.equals("$filter") || name.equals("$orderby") || name.equals("$expand");
+        return name.startsWith("@") || name.equals("$filter") || name.equals("$orderby") || name.equals("$expand")
+                || name.equals(COMPUTE);
     }
 
     /** The deepest parenthesis nesting outside quoted text. */

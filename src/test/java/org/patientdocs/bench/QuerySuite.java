@@ -97,7 +97,18 @@ final class QuerySuite {
                 new Scenario("$search", "Documents?$search=" + word + "&$top=100",
                         Scenario.everyEntity("mentions " + word, e -> Scenario.mentions(e, word))),
                 new Scenario("$expand", "Patients?$top=10&$expand=Documents",
-                        Scenario.everyEntity("has its Documents expanded", e -> e.path("Documents").isArray()))));
+                        Scenario.everyEntity("has its Documents expanded", e -> e.path("Documents").isArray())),
+                new Scenario("$apply: documents per type",
+                        encode("Documents?$apply=groupby((document_type),aggregate($count as n))"),
+                        Scenario.everyEntity("counts a type", e -> e.path("n").asLong() > 0)),
+                new Scenario("$apply: documents per patient, top 10",
+                        encode("Documents?$apply=groupby((patient_id),aggregate($count as n))&$orderby=n desc"
+                                + "&$top=10"), topTenByCount()),
+                new Scenario("$apply: total bytes per month",
+                        encode("Documents?$apply=compute(year(uploaded_at) as y,month(uploaded_at) as m)"
+                                + "/groupby((y,m),aggregate(file_size_bytes with sum as total))"),
+                        Scenario.everyEntity("sums a month", e -> e.path("m").asInt() >= 1
+                                && e.path("total").asLong() >= 0))));
         Pages pages = walkPages("Documents");
         Scenario first = new Scenario("page 1 of Documents", "Documents", fullPage());
         Scenario last = new Scenario("page " + pages.count() + " via nextLinks", pages.lastUrl(), fullPage());
@@ -267,6 +278,22 @@ final class QuerySuite {
     }
 
     /** Percent-encodes what a URI may not hold literally in these URLs: spaces. */
+    /** Ten patients, each with as many documents as the next or more. */
+    private static Function<JsonNode, String> topTenByCount() {
+        return body -> {
+            JsonNode value = body.path("value");
+            if (value.size() != 10) {
+                return value.size() + " rows, not 10";
+            }
+            for (int i = 1; i < value.size(); i++) {
+                if (value.get(i).path("n").asLong() > value.get(i - 1).path("n").asLong()) {
+                    return "not by count, highest first: " + value;
+                }
+            }
+            return null;
+        };
+    }
+
     private static String encode(String url) {
         return url.replace(" ", "%20");
     }

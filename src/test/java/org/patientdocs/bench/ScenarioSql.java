@@ -27,10 +27,11 @@ import org.patientdocs.storage.EntityStore;
 
 /**
  * The statements the service runs for a collection request, recorded from the service's own {@link QueryService} as
- * the collection processor drives it: the URL is parsed by Olingo against the service's EDM, and the query service
- * reads the page (continuing after the position of a {@code $skiptoken}, decoded by {@link Keyset}) with every
- * statement that takes (the existence of the patient whose documents are listed, the page, its count, one per
- * expanded navigation), each recorded as it runs on the floor's pool.
+ * the collection processor drives it (a page, or with {@code $apply} an aggregated page): the URL is parsed by Olingo
+ * against the service's EDM, and the query service reads the page (continuing after the position of a
+ * {@code $skiptoken}, decoded by {@link Keyset}) with every statement that takes (the existence of the patient whose
+ * documents are listed, the page, its count, one per expanded navigation), each recorded as it runs on the floor's
+ * pool.
  */
 final class ScenarioSql {
 
@@ -71,9 +72,14 @@ final class ScenarioSql {
                 return store.counts(statement, group);
             }
         };
-        new QueryService(model.columns(), Dialect.fromJdbcUrl(config.database().url()), config.query(), recorder)
-                .page(CALLER, uri, config.query().maxPageSize(), token == null ? null : fingerprintOf(token),
-                        Set.of());
+        QueryService queries = new QueryService(model.columns(), Dialect.fromJdbcUrl(config.database().url()),
+                config.query(), recorder);
+        String fingerprint = token == null ? null : fingerprintOf(token);
+        if (uri.getApplyOption() != null) {
+            queries.aggregate(CALLER, uri, config.query().maxPageSize(), fingerprint, Set.of());
+        } else {
+            queries.page(CALLER, uri, config.query().maxPageSize(), fingerprint, Set.of());
+        }
         return statements;
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.patientdocs.url.PercentCoding;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -166,6 +167,7 @@ class CapabilitiesIT {
             case "PatientDocs.MaxPageSize=" + PAGE_SIZE -> aFullPageHasANextLink(claim);
             case "PatientDocs.MaxUploadBytes=" + UPLOAD_LIMIT -> theUploadLimitIsExact(claim);
             case "Core.AcceptableMediaTypes" -> checkAcceptableMediaTypes();
+            case "Aggregation.ApplySupported/From=false" -> everyTransformationButFromIsApplied(set, claim);
             default -> throw new AssertionError("an annotation without a check: " + claim);
         }
     }
@@ -176,6 +178,16 @@ class CapabilitiesIT {
         assertTrue(claims.stream().anyMatch(c -> c.contains("MaxUploadBytes")), claims.toString());
         assertTrue(claims.stream().anyMatch(c -> c.contains("MaxPageSize")), claims.toString());
         assertTrue(claims.stream().anyMatch(c -> c.contains("BatchSupported")), claims.toString());
+    }
+
+    /** The transformations the annotation lists all work, in one chain; {@code from} is refused. */
+    private static void everyTransformationButFromIsApplied(String set, String claim) throws Exception {
+        String chain = "identity/filter(id ne 'x')/search(name OR pdf OR NOT name)/compute(length(id) as n)"
+                + "/concat(groupby((n),aggregate($count as c,n with sum as s)),aggregate($count as c))"
+                + "/orderby(c desc)/skip(0)/top(5)";
+        assertEquals(200, status("/" + set + "?$apply=" + PercentCoding.encode(chain)), claim);
+        assertEquals(501, status("/" + set + "?$apply=" + PercentCoding.encode(
+                "aggregate(id with countdistinct as c from id)")), claim);
     }
 
     private static void topIsHonoured(String set, String claim) throws Exception {

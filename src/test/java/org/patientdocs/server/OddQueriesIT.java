@@ -85,6 +85,22 @@ class OddQueriesIT {
                 // paging tokens and options the service does not implement
                 "$skiptoken=xyz", "$skiptoken=", "$skiptoken=" + "A".repeat(5000), "$deltatoken=1", "$levels=2",
                 "$apply=groupby((id))", "$compute=1 add 1 as x", "$index=1", "$schemaversion=1",
+                // aggregations over odd values: booleans, literals, nulls, durations, empty results, deep chains
+                "$apply=aggregate(id eq 'x' with min as m)", "$apply=aggregate(id eq 'x' with countdistinct as c)",
+                "$apply=compute(1 add 1 as two)/groupby((two),aggregate($count as n))",
+                "$apply=compute(null as nothing)/groupby((nothing))", "$apply=aggregate(1 with sum as s)",
+                "$apply=compute(now() sub now() as d)/groupby((d),aggregate($count as n))",
+                "$apply=filter(1 eq 2)/aggregate($count as n,id with max as m)",
+                "$apply=groupby((id),aggregate($count as n))/filter(n div 0 eq 1)&$orderby=n div 0",
+                "$apply=compute(id as x)/compute(x as y)/groupby((y))&$filter=y eq 'p01'&$select=y",
+                "$apply=aggregate($count as n)/compute(n mul 9223372036854775807 as big)",
+                "$apply=groupby((id))&$skiptoken=xyz", "$apply=aggregate($count as n)&$top=0&$count=true",
+                "$apply=identity/identity/identity", "$apply=compute(cast(id,Edm.Int32) as i)/groupby((i))",
+                "$compute=id as a,id as a", "$compute=a as b", "$apply=groupby((id))&$compute=n as m",
+                "$apply=aggregate(now() with max as m)", "$apply=aggregate(concat(id,'x') with max as m)",
+                "$apply=compute(date(now()) as d,time(now()) as t)/groupby((d,t),aggregate($count as n))",
+                "$apply=aggregate('x' with min as m,2.5 with average as a,null with countdistinct as c)",
+                "$apply=groupby((id))/orderby(id desc)/skip(1)/top(1)&$orderby=id&$count=true",
                 // formats
                 "$format=xml", "$format=atom", "$format=json;odata.metadata=full",
                 "$format=application/json;odata.streaming=true", "$format=text/csv",

@@ -35,8 +35,8 @@ import org.patientdocs.url.PercentCoding;
  * both have patients {@code 12345} and {@code 67890} with documents of the same names and labels; tenant A also has a
  * patient {@code a-only} that B lacks. Several hundred request forms, generated from paths × query options × paging
  * (collections, keys, navigation, lambdas and navigation paths in {@code $filter}, {@code $expand} at every level,
- * {@code $search}, {@code $count} and {@code /$count}, next links and skip tokens, both {@code $batch} formats,
- * {@code $entity?$id=}, {@code $value} by GET and HEAD) are sent as tenant B:
+ * {@code $search}, {@code $apply}, {@code $count} and {@code /$count}, next links and skip tokens, both
+ * {@code $batch} formats, {@code $entity?$id=}, {@code $value} by GET and HEAD) are sent as tenant B:
  * <ul>
  *     <li>none returns A's rows or A's markers, and B's answers are exactly the same before and after tenant A's
  *     data is deleted: A's rows are never returned, counted or noticed;</li>
@@ -240,7 +240,12 @@ class TenantIsolationIT {
                         + " desc;$top=5;$count=true))",
                 "$search=referral", "$search=" + MARKER, "$search=scan OR notes&$count=true",
                 "$orderby=file_name desc,id&$select=id,file_name,patient_id", "$top=2&$skip=1&$count=true",
-                "$format=application/json;odata.metadata=full&$expand=Patient");
+                "$format=application/json;odata.metadata=full&$expand=Patient",
+                "$apply=groupby((document_type,Patient/first_name),aggregate($count as n,file_size_bytes with sum"
+                        + " as total))&$count=true",
+                "$apply=filter(contains(description,'" + MARKER + "'))/aggregate($count as n)",
+                "$apply=compute(year(uploaded_at) as y)/groupby((y,patient_id),aggregate(id with countdistinct"
+                        + " as n))&$orderby=n desc");
         for (String path : List.of("Documents", "Documents/PatientDocs.Document", "Patients('12345')/Documents",
                 "Patients(12345)/Documents", "Patients('67890')/Documents", "Patients('b-only')/Documents")) {
             for (String options : documentOptions) {
@@ -264,7 +269,9 @@ class TenantIsolationIT {
                         + "Documents($count=true;$select=id,description)))",
                 "$expand=Documents($filter=contains(description,'" + MARKER + "');$count=true)",
                 "$search=Shared", "$search=" + MARKER, "$orderby=last_name desc,id&$top=2",
-                "$select=id&$count=true&$skip=1");
+                "$select=id&$count=true&$skip=1",
+                "$apply=groupby((last_name,first_name),aggregate($count as n))&$count=true",
+                "$apply=search(" + MARKER + ")/aggregate(id with countdistinct as n)");
         for (String path : List.of("Patients", "Patients/PatientDocs.Patient")) {
             for (String options : patientOptions) {
                 forms.add(get(path, options, null, 0));

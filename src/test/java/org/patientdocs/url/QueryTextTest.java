@@ -148,13 +148,21 @@ class QueryTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"$apply=groupby((id))", "apply=groupby((id))", "$COMPUTE=1 add 1 as x",
-        "$deltatoken=1", "$index=1", "$expand=Documents($compute=1 add 1 as x)",
-        "$expand=Documents($expand=Patient($apply=groupby((id))))", "$apply"})
+    @ValueSource(strings = {"$deltatoken=1", "$index=1", "$expand=Documents($compute=1 add 1 as x)",
+        "$expand=Documents($expand=Patient($compute=1 add 1 as x))", "$INDEX"})
     void optionsNotImplementedAreRefusedByName(String query) {
         ServiceException e = assertThrows(ServiceException.NotImplemented.class,
                 () -> QueryText.prepare(query, 32));
-        assertTrue(e.getMessage().matches(".*\\$(apply|compute|deltatoken|index).*"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*\\$(compute|deltatoken|index).*"), e.getMessage());
+    }
+
+    @Test
+    void computeBecomesAComputeTransformationAfterTheApply() {
+        assertEquals("$top=1&$apply=" + PercentCoding.encode("compute(file_size_bytes div 1024 as kb)"),
+                QueryText.prepare("COMPUTE=" + PercentCoding.encode("file_size_bytes DIV 1024 as kb") + "&$top=1", 32));
+        assertEquals("$apply=" + PercentCoding.encode("groupby((document_type))/compute(length(document_type) as l)"),
+                QueryText.prepare("$compute=" + PercentCoding.encode("length(document_type) as l") + "&$apply="
+                        + PercentCoding.encode("groupby((document_type))"), 32));
     }
 
     @Test

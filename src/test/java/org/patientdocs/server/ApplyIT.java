@@ -1,0 +1,178 @@
+package org.patientdocs.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.util.Collections;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.patientdocs.error.RequestIds;
+import org.patientdocs.url.PercentCoding;
+
+/**
+ * {@code $apply} on this run's store, beyond the values {@link DifferentialApplyIT} compares: the context URL of an
+ * aggregated answer, what {@code $metadata} announces, the tenant's rows only, and each part of the Data Aggregation
+ * Extension the service does not implement answered 501 naming it (never ignored), bad requests 400.
+ */
+class ApplyIT {
+
+    private static final QueryDataset DATA = new QueryDataset();
+    private static TestService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = TestService.start(Map.of());
+        try (Connection connection = service.connect()) {
+            DATA.insertInto(connection);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+    }
+
+    private static HttpResponse<String> get(String path, String query) throws Exception {
+        return service.get(path + "?" + DifferentialApplyIT.encode(query));
+    }
+
+    private static JsonNode ok(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        return TestService.json(response);
+    }
+
+    @Test
+    void theContextUrlListsTheGroupedPropertiesAndTheAggregates() throws Exception {
+        JsonNode answer = ok(get("Documents",
+                "$apply=groupby((Patient/last_name,document_type),aggregate(file_size_bytes with sum as total))"));
+        assertEquals(service.base + "$metadata#Documents(Patient(last_name),document_type,total)",
+                answer.get("@odata.context").asText());
+        JsonNode first = answer.get("value").get(0);
+        assertTrue(first.get("Patient").has("last_name"), first.toString());
+        assertEquals(3, first.size(), first.toString());
+    }
+
+    @Test
+    void aPatientsDocumentsAreAggregatedAndAMissingPatientIs404() throws Exception {
+        JsonNode answer = ok(get("Patients('p02')/Documents", "$apply=aggregate($count as n)"));
+        long expected = DATA.documents.stream().filter(d -> d.get("patient_id").equals("p02")).count();
+        assertEquals(expected, answer.get("value").get(0).get("n").asLong());
+        assertEquals(404, get("Patients('nobody')/Documents", "$apply=aggregate($count as n)").statusCode());
+    }
+
+    @Test
+    void anAggregationIsAuditedWithThePatientsItGroupsAndItsRowCount() throws Exception {
+        HttpResponse<String> response = get("Documents", "$apply=filter(patient_id in ('p02','p03'))"
+                + "/groupby((patient_id),aggregate($count as n))");
+        assertEquals(2, ok(response).get("value").size());
+        String requestId = response.headers().firstValue(RequestIds.HEADER).orElseThrow();
+        JsonNode event = ok(service.get("AuditEvents?" + DifferentialApplyIT.encode("$filter=request_id eq '"
+                + requestId + "'"))).get("value").get(0);
+        assertEquals("list", event.get("action").asText());
+        assertEquals(2, event.get("entity_count").asLong());
+        assertEquals("[\"p02\",\"p03\"]", event.get("patient_ids").toString());
+
+        HttpResponse<String> computed = get("Documents", "$compute=file_size_bytes div 1024 as kb"
+                + "&$select=kb&$filter=patient_id eq 'p04'");
+        long ofP04 = DATA.documents.stream().filter(d -> d.get("patient_id").equals("p04")).count();
+        assertEquals(ofP04, ok(computed).get("value").size());
+        JsonNode read = ok(service.get("AuditEvents?" + DifferentialApplyIT.encode("$filter=request_id eq '"
+                + computed.headers().firstValue(RequestIds.HEADER).orElseThrow() + "'"))).get("value").get(0);
+        assertEquals("[\"p04\"]", read.get("patient_ids").toString(), "the patient of every document shown");
+        assertEquals(ofP04, read.get("document_ids").size());
+    }
+
+    @Test
+    void anApplyLargerThanTheNodeLimitIsRefused() throws Exception {
+        String condition = String.join(" and ", Collections.nCopies(130, "file_size_bytes ge 0"));
+        HttpResponse<String> response = get("Documents", "$apply=filter(" + condition + ")/aggregate($count as n)");
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.body().contains("query.max-filter-nodes"), response.body());
+    }
+
+    @Test
+    void metadataAnnouncesApplySupportedAndTheVocabularyIsServed() throws Exception {
+        HttpResponse<String> metadata = service.get("$metadata");
+        assertEquals(200, metadata.statusCode());
+        assertTrue(metadata.body().contains("Term=\"Aggregation.ApplySupported\""), metadata.body());
+        assertTrue(metadata.body().contains(service.base + "vocabularies/Org.OData.Aggregation.V1.xml"),
+                metadata.body());
+        HttpResponse<String> vocabulary = service.get("vocabularies/Org.OData.Aggregation.V1.xml");
+        assertEquals(200, vocabulary.statusCode());
+        assertTrue(vocabulary.body().contains("Term Name=\"ApplySupported\""));
+    }
+
+    @Test
+    void optionNamesInAnyCaseAndNumbersAsStringsWhenAsked() throws Exception {
+        HttpResponse<String> response = service.send(service.request("Documents?APPLY="
+                        + PercentCoding.encode("aggregate(file_size_bytes with sum as total)"))
+                .header("Accept", "application/json;IEEE754Compatible=true").GET().build());
+        JsonNode total = ok(response).get("value").get(0).get("total");
+        assertTrue(total.isTextual(), total.toString());
+        long expected = DATA.documents.stream().mapToLong(d -> (Long) d.get("file_size_bytes")).sum();
+        assertEquals(Long.toString(expected), total.asText());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "Documents|$apply=groupby((rollup(document_type,content_type)),aggregate($count as n))|rollup",
+        "Documents|$apply=aggregate(file_size_bytes with sum as total from document_type)|from",
+        "Documents|$apply=aggregate(file_size_bytes with PatientDocs.median as m)|custom aggregation method",
+        "Documents|$apply=aggregate(Patient/$count as n)|navigation",
+        "Documents|$apply=expand(Patient,filter(last_name eq 'Smith'))|expand",
+        "Documents|$apply=concat(aggregate($count as n),filter(document_type eq 'x'))|concat",
+        "Documents|$apply=concat(aggregate($count as n),groupby((document_type))/top(1))|concat",
+        "Documents|$apply=topcount(2,file_size_bytes)|topcount",
+        "Documents|$apply=groupby((document_type),aggregate($count as n))/groupby((n))|aggregated result",
+        "Documents|$apply=top(5)/aggregate($count as n)|after top or skip",
+        "Documents|$apply=groupby((document_type),aggregate($count as n))/top(3)&$filter=n gt 1|after top or skip",
+        "Documents|$compute=file_size_bytes div 1024 as kb&$expand=Patient|$expand",
+        "Patients|$expand=Documents($compute=file_size_bytes div 1024 as kb)|$compute",
+        "Documents|$apply=groupby((document_type))&$expand=Patient|$expand",
+        "Documents|$apply=groupby((document_type))&$search=pdf|$search",
+        "Documents|$apply=groupby((document_type))&$format=xml|JSON",
+        "Patients|$expand=Documents($apply=aggregate($count as n))|$apply",
+    })
+    void whatTheServiceDoesNotImplementIs501NamingIt(String path, String query, String named) throws Exception {
+        HttpResponse<String> response = get(path, query);
+        assertEquals(501, response.statusCode(), response.body());
+        String message = TestService.json(response).get("error").get("message").asText();
+        assertTrue(message.contains(named), message);
+    }
+
+    @Test
+    void onASingleEntityOrACountApplyAndComputeAre501NamingBoth() throws Exception {
+        for (String path : new String[] {"Documents/$count", "Documents('doc-000')", "Documents('doc-000')/Patient",
+            "Patients('p01')/Documents/$count"}) {
+            for (String query : new String[] {"$apply=aggregate($count as n)", "$compute=1 add 1 as two"}) {
+                HttpResponse<String> response = get(path, query);
+                assertEquals(501, response.statusCode(), response.body());
+                assertTrue(response.body().contains("$apply and $compute"), response.body());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "$apply=aggregate(file_name with sum as total)|numbers",
+        "$apply=groupby((document_type),aggregate($count as n))&$filter=file_size_bytes gt 1|grouped",
+        "$apply=groupby((document_type),aggregate($count as n))&$orderby=file_name|grouped",
+        "$apply=groupby((document_type))&$select=file_name|$select",
+        "$apply=groupby((no_such_property))|no_such_property",
+        "$apply=groupby((document_type)/|malformed",
+    })
+    void badRequestsAre400(String query, String named) throws Exception {
+        HttpResponse<String> response = get("Documents", query);
+        assertEquals(400, response.statusCode(), response.body());
+        String message = TestService.json(response).get("error").get("message").asText();
+        assertTrue(message.contains(named), message);
+    }
+}
