@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.patientdocs.error.ErrorResponse;
+import org.patientdocs.error.SafeTrace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +130,8 @@ final class ManagementHandler extends Handler.Wrapper {
                     + " once it is done"));
             return;
         } catch (IOException | RuntimeException e) {
-            LOG.error("the backup could not be written", e);
+            // by kind and frames only: an I/O failure's message names the file, whose name is a document's id
+            LOG.error("the backup could not be written: {}", SafeTrace.describe(e));
             write(request, response, callback, ErrorResponse.ofStatus(500, "The backup could not be written: "
                     + e.getClass().getSimpleName() + "; the service's log says more"));
             return;
