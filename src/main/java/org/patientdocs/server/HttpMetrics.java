@@ -69,7 +69,8 @@ final class HttpMetrics extends Handler.Wrapper {
         Request counted = upload ? new CountedRequest(request, uploaded) : request;
         Response sent = download ? new CountedResponse(counted, response, downloaded) : response;
         try {
-            boolean handled = super.handle(counted, sent, Callback.from(callback, end));
+            // recorded before the request is completed, so that the series is there as soon as it can be
+            boolean handled = super.handle(counted, sent, Callback.from(end, callback));
             if (!handled) {
                 // Jetty answers it, and completes the callback it holds, not the one handed on
                 end.run();

@@ -49,7 +49,12 @@ class MetricsIT {
 
             service.send(service.request("/Patients").method("BREW", HttpRequest.BodyPublishers.noBody()).build());
 
+            // a request's series is recorded as it completes, which its client may see a moment before: the scrape
+            // is asked again (a bounded number of times) until the last request's series is there
             String metrics = scrape(service, service.runtime.managementUri(), null);
+            for (int attempt = 0; attempt < 50 && !metrics.contains("method=\"OTHER\""); attempt++) {
+                metrics = scrape(service, service.runtime.managementUri(), null);
+            }
 
             Set<String> exported = Arrays.stream(metrics.split("\n")).filter(line -> !line.startsWith("#"))
                     .map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toSet());
