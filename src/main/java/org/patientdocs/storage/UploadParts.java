@@ -81,33 +81,7 @@ sealed interface UploadParts {
 
         @Override
         public InputStream open(String uploadId, long length) throws IOException {
-            InputStream in = Files.newInputStream(file(uploadId));
-            return new InputStream() {
-                private long left = length;
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int read = in.read(b, off, (int) Math.min(len, left));
-                    if (read > 0) {
-                        left -= read;
-                    }
-                    return read;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    in.close();
-                }
-            };
+            return new LimitedContent(Files.newInputStream(file(uploadId)), length);
         }
 
         @Override
