@@ -76,6 +76,9 @@ public final class H2Backup {
     /** H2's online backup: a copy of the database file as of one moment, while other connections go on. */
     private static void copyDatabase(DataSource database, Path zip) throws IOException {
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+            // no query timeout: H2 keeps it per session, and a pooled connection may carry query.timeout-ms from
+            // the last query it ran, which a large database's copy outlasts
+            statement.setQueryTimeout(0);
             // a path of the operator's configuration, not of a request; H2 takes no parameter here
             statement.execute("BACKUP TO '" + zip.toString().replace("'", "''") + "'");
         } catch (SQLException e) {
