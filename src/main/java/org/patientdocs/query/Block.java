@@ -86,12 +86,18 @@ final class Block {
      * only in the caller's tenant. Rendered once the block's expressions are translated, as they add the joins.
      */
     SqlFragment from(List<SqlFragment> conditions) {
+        return from(conditions, null);
+    }
+
+    /** {@link #from(List)} reading the root table through the named index (H2's {@code USE INDEX}); null: any. */
+    SqlFragment from(List<SqlFragment> conditions, String index) {
         List<SqlFragment> where = new ArrayList<>();
         addTenant(root, where);
         where.addAll(conditions);
         SqlFragment whereClause = where.isEmpty() ? SqlFragment.of("")
                 : SqlFragment.format(" WHERE {}", SqlFragment.join(" AND ", where));
-        return SqlFragment.format(" FROM " + root.table().name() + " " + root.alias() + "{}{}",
+        String hint = index == null ? "" : " USE INDEX (" + index + ")";
+        return SqlFragment.format(" FROM " + root.table().name() + " " + root.alias() + hint + "{}{}",
                 SqlFragment.join("", joins), whereClause);
     }
 

@@ -1,6 +1,7 @@
 package org.patientdocs.query;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -71,16 +72,22 @@ final class CollectionQuery {
     private final Selection selection;
     private final Options options;
     private final List<SqlFragment> scope;
-    /** Columns the scope holds to one value ({@link TargetRows#heldColumns}), ordered by first. */
+    /**
+     * Columns the scope holds to one value ({@link TargetRows#heldColumns}), ordered by first, in the direction of
+     * the first sort key.
+     */
     private final List<SqlFragment> held;
+    /** The index a page is read through ({@link Indexes}); null: the database's choice. */
+    private final String index;
     private final Set<String> selected;
 
     private CollectionQuery(Selection selection, Options options, List<SqlFragment> scope, List<SqlFragment> held,
-                            Set<String> selected) {
+                            String index, Set<String> selected) {
         this.selection = selection;
         this.options = options;
         this.scope = scope;
         this.held = held;
+        this.index = index;
         this.selected = selected;
     }
 
@@ -95,8 +102,45 @@ final class CollectionQuery {
         List<SqlFragment> scope = TargetRows.conditions(target, selection.block());
         Set<String> selected = new LinkedHashSet<>();
         Selection.selectedColumns(table, options.select()).forEach(c -> selected.add(c.property()));
-        return new CollectionQuery(selection, options, List.copyOf(scope),
-                TargetRows.heldColumns(target, selection.block()), Set.copyOf(selected));
+        List<ColumnMap.Column> held = TargetRows.heldColumns(target, selection.block());
+        boolean descending = selection.keys().get(0).descending();
+        List<SqlFragment> heldOrder = held.stream().map(column -> SqlFragment.format(
+                "{}" + (descending ? " DESC" : ""), selection.root().column(column, false))).toList();
+        return new CollectionQuery(selection, options, List.copyOf(scope), heldOrder,
+                indexInOrder(context, selection, options, held), Set.copyOf(selected));
+    }
+
+    /**
+     * The index that has a page's rows in the order of its ORDER BY (the held columns, then the sort keys), when
+     * every sort key is a column of the table and nothing the filter names could find the rows through an index of
+     * its own: then reading that index stops after the page, where the database's own choice may read and sort every
+     * row of the tenant. Null otherwise, leaving the choice to the database.
+     */
+    private static String indexInOrder(QueryContext context, Selection selection, Options options,
+                                       List<ColumnMap.Column> held) {
+        ColumnMap.Table table = selection.root().table();
+        boolean descending = selection.keys().get(0).descending();
+        List<Indexes.Column> order = new ArrayList<>();
+        held.forEach(column -> order.add(new Indexes.Column(column.name(), descending)));
+        for (SortKey key : selection.keys()) {
+            ColumnMap.Column column = table.allColumns().stream()
+                    .filter(c -> key.sql().params().isEmpty()
+                            && selection.root().column(c, false).sql().equals(key.sql().sql()))
+                    .findFirst().orElse(null);
+            if (column == null) {
+                return null;
+            }
+            order.add(new Indexes.Column(column.name(), key.descending()));
+        }
+        Set<String> equal = new HashSet<>();
+        held.forEach(column -> equal.add(column.name()));
+        Selection.pinnedProperties(options.filter()).forEach(property -> equal.add(table.column(property).name()));
+        for (String property : Selection.filteredProperties(options.filter())) {
+            if (context.indexes().couldFind(table.name(), equal, table.column(property).name())) {
+                return null;
+            }
+        }
+        return context.indexes().inOrder(table.name(), order);
     }
 
     /** The sort keys, the last being the entity key: what a skip token must carry. */
@@ -131,7 +175,7 @@ final class CollectionQuery {
 
         SqlFragment rows = SqlFragment.format("SELECT {}, {}{} ORDER BY {}" + selection.orderByOutput()
                         + " LIMIT {} OFFSET {}", selection.columnList(), selection.keyList(),
-                selection.from(conditions), held.isEmpty() ? SqlFragment.of("")
+                selection.from(conditions, index), held.isEmpty() ? SqlFragment.of("")
                         : SqlFragment.format("{}, ", SqlFragment.join(", ", held)),
                 SqlFragment.param(limit), SqlFragment.param(offset));
         return new Page(rows, RowLayout.of(selection.root().table(), selection.columns())

@@ -20,26 +20,23 @@ final class QueryContext {
 
     private final Dialect dialect;
     private final ColumnMap columns;
+    private final Indexes indexes;
     private final Caller caller;
     private final boolean forChange;
     private final Map<String, Expression> aliases;
     private final OffsetDateTime now;
     private int tableAliases;
 
-    /** The context of a read whose rows the caller sees: each table read needs the caller's read scope for it. */
-    QueryContext(Dialect dialect, ColumnMap columns, Caller caller, List<AliasQueryOption> aliases,
-                        OffsetDateTime now) {
-        this(dialect, columns, caller, aliases, now, false);
-    }
-
     /**
+     * @param indexes   the store's indexes, for naming the one a page is read through
      * @param forChange whether the statements find the entity a change addresses, which the caller changes (with the
      *                  scope the change needs) without being shown it: then no read scope is needed
      */
-    QueryContext(Dialect dialect, ColumnMap columns, Caller caller, List<AliasQueryOption> aliases,
+    QueryContext(Dialect dialect, ColumnMap columns, Indexes indexes, Caller caller, List<AliasQueryOption> aliases,
                  OffsetDateTime now, boolean forChange) {
         this.dialect = dialect;
         this.columns = columns;
+        this.indexes = indexes;
         this.caller = caller;
         this.forChange = forChange;
         this.aliases = new HashMap<>();
@@ -57,6 +54,11 @@ final class QueryContext {
 
     ColumnMap columns() {
         return columns;
+    }
+
+    /** The store's indexes, for naming the one a page is read through ({@link Indexes}). */
+    Indexes indexes() {
+        return indexes;
     }
 
     /** Whom the statements read for: {@link Block} reads every table with a tenant column in its tenant only. */

@@ -31,10 +31,14 @@ public final class QueryService {
     private final Dialect dialect;
     private final ServiceConfig.Query limits;
     private final StatementRunner store;
+    private final Indexes indexes;
 
-    public QueryService(ColumnMap columns, Dialect dialect, ServiceConfig.Query limits, StatementRunner store) {
+    /** @param indexes the store's indexes, for the pages H2 would otherwise sort ({@link Indexes}) */
+    public QueryService(ColumnMap columns, Dialect dialect, Indexes indexes, ServiceConfig.Query limits,
+                        StatementRunner store) {
         this.columns = columns;
         this.dialect = dialect;
+        this.indexes = indexes;
         this.limits = limits;
         this.store = store;
     }
@@ -235,11 +239,12 @@ public final class QueryService {
 
     /** What the statements of one read share: the dialect, the caller, the request's aliases and its now(). */
     private QueryContext context(Caller caller, List<AliasQueryOption> aliases) {
-        return new QueryContext(dialect, columns, caller, aliases, OffsetDateTime.now(ZoneOffset.UTC));
+        return new QueryContext(dialect, columns, indexes, caller, aliases, OffsetDateTime.now(ZoneOffset.UTC),
+                false);
     }
 
     /** The context of a lookup the caller is not shown: in its tenant, needing no read scope. */
     private QueryContext lookup(Caller caller) {
-        return new QueryContext(dialect, columns, caller, null, OffsetDateTime.now(ZoneOffset.UTC), true);
+        return new QueryContext(dialect, columns, indexes, caller, null, OffsetDateTime.now(ZoneOffset.UTC), true);
     }
 }

@@ -18,6 +18,8 @@ import org.apache.olingo.server.api.uri.queryoption.expression.BinaryOperatorKin
 import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
 import org.apache.olingo.server.api.uri.queryoption.expression.Literal;
 import org.apache.olingo.server.api.uri.queryoption.expression.Member;
+import org.apache.olingo.server.api.uri.queryoption.expression.Method;
+import org.apache.olingo.server.api.uri.queryoption.expression.Unary;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
@@ -83,19 +85,21 @@ final class Selection {
      * The $orderby keys, then the entity key unless already there, so that every order is total. Properties that
      * $filter holds equal to a value lead: constant over the result, they change no order, but with them an index
      * that starts with the property serves the order (H2 sorts all matches of {@code document_type eq 'Referral'}
-     * by key otherwise, while the index on (document_type, id) has them in that order already).
+     * by key otherwise, while the index on (document_type, id) has them in that order already). Those properties
+     * and the appended key take the direction of the first $orderby item, so that one index serves an order read
+     * forwards and its reverse read backwards ({@code $orderby=uploaded_at desc} is uploaded_at, then key, both
+     * descending): rows equal in every $orderby key come in the order of their key, ascending or descending as the
+     * first $orderby item is.
      */
     private static List<SortKey> sortKeys(Block block, FilterOption filter, OrderByOption orderBy) {
-        List<SortKey> keys = new ArrayList<>();
+        List<Operand> pinned = new ArrayList<>();
         if (filter != null) {
             FilterTranslator translator = new FilterTranslator(block, "$filter");
-            for (Member pinned : pinnedProperties(filter.getExpression())) {
-                Operand value = translator.value(pinned);
-                if (!contains(keys, value.sql())) {
-                    keys.add(new SortKey(value.sql(), value.type(), false, false));
-                }
+            for (Member property : pinnedProperties(filter.getExpression())) {
+                pinned.add(translator.value(property));
             }
         }
+        List<SortKey> ordered = new ArrayList<>();
         if (orderBy != null) {
             FilterTranslator translator = new FilterTranslator(block, "$orderby");
             for (OrderByItem item : orderBy.getOrders()) {
@@ -107,20 +111,79 @@ final class Selection {
                     // A constant orders nothing; leaving it out keeps the keyset token small.
                     continue;
                 }
-                if (!contains(keys, value.sql())) {
-                    keys.add(new SortKey(value.sql(), value.type(), item.isDescending(), value.nullable()));
+                if (pinned.stream().noneMatch(p -> same(p.sql(), value.sql())) && !contains(ordered, value.sql())) {
+                    ordered.add(new SortKey(value.sql(), value.type(), item.isDescending(), value.nullable()));
                 }
             }
         }
+        boolean descending = orderBy != null && !orderBy.getOrders().isEmpty()
+                && orderBy.getOrders().get(0).isDescending();
+        List<SortKey> keys = new ArrayList<>();
+        for (Operand value : pinned) {
+            if (!contains(keys, value.sql())) {
+                keys.add(new SortKey(value.sql(), value.type(), descending, false));
+            }
+        }
+        keys.addAll(ordered);
         SqlFragment key = block.root().column(block.root().table().key(), false);
         if (!contains(keys, key)) {
-            keys.add(new SortKey(key, ValueType.of(block.root().table().key().kind()), false, false));
+            keys.add(new SortKey(key, ValueType.of(block.root().table().key().kind()), descending, false));
         }
         return List.copyOf(keys);
     }
 
+    /**
+     * The entity's own properties the filter names anywhere, except those it holds equal to a value: the columns an
+     * index might find the rows by (a lambda's properties are another entity's).
+     */
+    static Set<String> filteredProperties(FilterOption filter) {
+        Set<String> found = new LinkedHashSet<>();
+        if (filter != null) {
+            collectProperties(filter.getExpression(), found);
+            found.removeAll(pinnedProperties(filter));
+        }
+        return found;
+    }
+
+    /** The entity's own properties the filter holds equal to a value ({@link #sortKeys} puts them first). */
+    static Set<String> pinnedProperties(FilterOption filter) {
+        Set<String> pinned = new LinkedHashSet<>();
+        if (filter != null) {
+            for (Member member : pinnedProperties(filter.getExpression())) {
+                pinned.add(((UriResourcePrimitiveProperty) member.getResourcePath().getUriResourceParts().get(0))
+                        .getProperty().getName());
+            }
+        }
+        return pinned;
+    }
+
+    private static void collectProperties(Expression expression, Set<String> found) {
+        if (expression instanceof Binary binary) {
+            collectProperties(binary.getLeftOperand(), found);
+            if (binary.getRightOperand() != null) {
+                collectProperties(binary.getRightOperand(), found);
+            }
+            if (binary.getExpressions() != null) {
+                binary.getExpressions().forEach(e -> collectProperties(e, found));
+            }
+        } else if (expression instanceof Unary unary) {
+            collectProperties(unary.getOperand(), found);
+        } else if (expression instanceof Method method) {
+            method.getParameters().forEach(p -> collectProperties(p, found));
+        } else if (expression instanceof Member member) {
+            List<UriResource> parts = member.getResourcePath().getUriResourceParts();
+            if (!parts.isEmpty() && parts.get(0) instanceof UriResourcePrimitiveProperty property) {
+                found.add(property.getProperty().getName());
+            }
+        }
+    }
+
+    private static boolean same(SqlFragment a, SqlFragment b) {
+        return a.sql().equals(b.sql()) && a.params().equals(b.params());
+    }
+
     private static boolean contains(List<SortKey> keys, SqlFragment sql) {
-        return keys.stream().anyMatch(k -> k.sql().sql().equals(sql.sql()) && k.sql().params().equals(sql.params()));
+        return keys.stream().anyMatch(k -> same(k.sql(), sql));
     }
 
     /**
@@ -173,9 +236,14 @@ final class Selection {
 
     /** {@code FROM} and {@code WHERE} with the conditions and any extra ones ({@link Block#from}). */
     SqlFragment from(List<SqlFragment> extra) {
+        return from(extra, null);
+    }
+
+    /** {@link #from(List)} reading the root table through the named index ({@link Indexes}); null: any. */
+    SqlFragment from(List<SqlFragment> extra, String index) {
         List<SqlFragment> all = new ArrayList<>(extra);
         all.addAll(conditions);
-        return block.from(all);
+        return block.from(all, index);
     }
 
     /** The read columns, qualified by the root alias. */

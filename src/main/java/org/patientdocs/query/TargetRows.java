@@ -43,17 +43,16 @@ final class TargetRows {
      * order instead of sorting every row of the tenant (H2 does not skip an index's leading columns held equal when it
      * looks for an index in the order of ORDER BY; PostgreSQL does, and drops them from the sort).
      */
-    static List<SqlFragment> heldColumns(Target target, Block block) {
-        List<SqlFragment> held = new ArrayList<>();
-        Block.Binding root = block.root();
-        ColumnMap.Column tenant = root.table().tenant();
-        if (tenant != null) {
-            held.add(root.column(tenant, false));
+    static List<ColumnMap.Column> heldColumns(Target target, Block block) {
+        List<ColumnMap.Column> held = new ArrayList<>();
+        ColumnMap.Table table = block.root().table();
+        if (table.tenant() != null) {
+            held.add(table.tenant());
         }
         if (target.parent() != null) {
             ColumnMap.Table parent = block.context().columns().table(target.parent().set().getEntityType());
             ColumnMap.Navigation navigation = parent.navigation(target.navigation().getName());
-            held.add(root.column(root.table().columnNamed(navigation.targetColumn()), false));
+            held.add(table.columnNamed(navigation.targetColumn()));
         }
         return held;
     }

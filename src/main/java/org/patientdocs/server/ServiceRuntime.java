@@ -44,6 +44,7 @@ import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EncryptedDocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
+import org.patientdocs.storage.IndexCatalog;
 import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.PatientStore;
 import org.patientdocs.storage.RateBuckets;
@@ -189,7 +190,7 @@ public final class ServiceRuntime implements AutoCloseable {
         try {
             DocumentStore content = documentStore(config, transactions, records);
             Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
-            QueryService queries = new QueryService(model.columns(), dialect,
+            QueryService queries = new QueryService(model.columns(), dialect, IndexCatalog.read(dataSource, dialect),
                     config.query(), new EntityStore(dataSource, config.query().timeout()));
             // on PostgreSQL every instance can continue an upload another began: its bytes wait in the database
             ResumableUploads uploads = new ResumableUploads(transactions, config.storage().resumableUploadsDir(),

@@ -17,6 +17,7 @@ import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.odata.Model;
 import org.patientdocs.query.ColumnMap;
 import org.patientdocs.query.Dialect;
+import org.patientdocs.query.Indexes;
 import org.patientdocs.query.Keyset;
 import org.patientdocs.query.QueryService;
 import org.patientdocs.query.Row;
@@ -24,6 +25,7 @@ import org.patientdocs.query.RowLayout;
 import org.patientdocs.query.SqlFragment;
 import org.patientdocs.query.StatementRunner;
 import org.patientdocs.storage.EntityStore;
+import org.patientdocs.storage.IndexCatalog;
 
 /**
  * The statements the service runs for a collection request, recorded from the service's own {@link QueryService} as
@@ -40,12 +42,14 @@ final class ScenarioSql {
     private final Model model;
     private final ServiceConfig config;
     private final EntityStore store;
+    private final Indexes indexes;
 
     /** @param jdbc runs the statements once, as the service would, to bind each to what the one before read */
     ScenarioSql(ServiceConfig config, JdbcFloor jdbc) {
         this.model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
         this.config = config;
         this.store = new EntityStore(jdbc.dataSource());
+        this.indexes = IndexCatalog.read(jdbc.dataSource(), Dialect.fromJdbcUrl(config.database().url()));
     }
 
     /** @param relativeUrl a URL relative to the service root, query percent-encoded as sent */
@@ -73,7 +77,7 @@ final class ScenarioSql {
             }
         };
         QueryService queries = new QueryService(model.columns(), Dialect.fromJdbcUrl(config.database().url()),
-                config.query(), recorder);
+                indexes, config.query(), recorder);
         String fingerprint = token == null ? null : fingerprintOf(token);
         if (uri.getApplyOption() != null) {
             queries.aggregate(CALLER, uri, config.query().maxPageSize(), fingerprint, Set.of());

@@ -27,7 +27,7 @@ class CollectionQueryTest {
                 .page(100, null);
         assertEquals("SELECT " + ALL_COLUMNS + ", t0.uploaded_at AS k0, t0.id AS k1 FROM document t0"
                 + " WHERE t0.tenant_id = ? AND t0.patient_id = ? AND (t0.file_size_bytes > ?)"
-                + " ORDER BY t0.tenant_id, t0.patient_id, k0 DESC, k1 ASC LIMIT ? OFFSET ?",
+                + " ORDER BY t0.tenant_id DESC, t0.patient_id DESC, k0 DESC, k1 DESC LIMIT ? OFFSET ?",
                 page.rows().sql());
         assertEquals(List.of(Parsed.TENANT, "p1", 10L, 5, 2), page.rows().params());
     }
@@ -67,7 +67,7 @@ class CollectionQueryTest {
     @Test
     void descendingOrderOnANullableKeyPutsNullsLast() {
         assertTrue(Parsed.collection("Documents", "$orderby=description desc").page(10, null).rows().sql()
-                .contains("ORDER BY t0.tenant_id, k0 DESC NULLS LAST, k1 ASC"));
+                .contains("ORDER BY t0.tenant_id DESC, k0 DESC NULLS LAST, k1 DESC"));
     }
 
     @Test
@@ -77,7 +77,8 @@ class CollectionQueryTest {
                 .page(10, null);
         assertTrue(page.rows().sql().contains(", t0.document_type AS k0, t0.file_name AS k1, t0.id AS k2 FROM"),
                 page.rows().sql());
-        assertTrue(page.rows().sql().endsWith(" ORDER BY t0.tenant_id, k0 ASC, k1 ASC, k2 ASC LIMIT ? OFFSET ?"), page.rows().sql());
+        assertTrue(page.rows().sql().endsWith(" ORDER BY t0.tenant_id DESC, k0 DESC, k1 ASC, k2 DESC LIMIT ? OFFSET ?"),
+                page.rows().sql());
         assertTrue(Parsed.collection("Documents", "$filter='Referral' eq document_type").page(10, null).rows().sql()
                 .endsWith(" ORDER BY t0.tenant_id, k0 ASC, k1 ASC LIMIT ? OFFSET ?"), "either side of eq");
     }
@@ -92,7 +93,7 @@ class CollectionQueryTest {
         assertTrue(Parsed.collection("Documents", "").page(10, null).rows().sql()
                 .endsWith(" WHERE t0.tenant_id = ? ORDER BY t0.tenant_id, k0 ASC LIMIT ? OFFSET ?"));
         assertTrue(scoped("$orderby=uploaded_at desc").page(10, null).rows().sql().endsWith(
-                " WHERE t0.tenant_id = ? AND t0.patient_id = ? ORDER BY t0.tenant_id, t0.patient_id, k0 DESC, k1 ASC"
+                " WHERE t0.tenant_id = ? AND t0.patient_id = ? ORDER BY t0.tenant_id DESC, t0.patient_id DESC, k0 DESC, k1 DESC"
                         + " LIMIT ? OFFSET ?"));
     }
 
@@ -109,7 +110,7 @@ class CollectionQueryTest {
     @Test
     void orderingByTheKeyDoesNotRepeatIt() {
         assertTrue(Parsed.collection("Documents", "$orderby=id desc").page(10, null).rows().sql()
-                .endsWith("ORDER BY t0.tenant_id, k0 DESC LIMIT ? OFFSET ?"));
+                .endsWith("ORDER BY t0.tenant_id DESC, k0 DESC LIMIT ? OFFSET ?"));
     }
 
     @Test

@@ -25,7 +25,7 @@ class ExpandQueryTest {
         SqlFragment rows = query.rows(List.of("p1", "p2"), 1000);
         assertEquals("SELECT x.c0, x.c1, x.c2, x.p_ FROM (SELECT t0.id AS c0, t0.file_name AS c1, t0.version AS c2,"
                 + " t0.patient_id AS p_,"
-                + " ROW_NUMBER() OVER (PARTITION BY t0.patient_id ORDER BY t0.uploaded_at DESC, t0.id ASC) AS r_"
+                + " ROW_NUMBER() OVER (PARTITION BY t0.patient_id ORDER BY t0.uploaded_at DESC, t0.id DESC) AS r_"
                 + " FROM document t0 WHERE t0.tenant_id = ? AND t0.patient_id IN (?, ?) AND (t0.file_size_bytes > ?)) x"
                 + " WHERE x.r_ > ? AND x.r_ <= ? ORDER BY x.p_, x.r_", rows.sql());
         assertEquals(List.of(Parsed.TENANT, "p1", "p2", 5L, 1L, 3L), rows.params());

@@ -1,5 +1,6 @@
 package org.patientdocs.query;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.storage.DataSources;
+import org.patientdocs.storage.IndexCatalog;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -29,11 +31,17 @@ import com.zaxxer.hikari.HikariDataSource;
 class H2PlansTest {
 
     private static HikariDataSource database;
+    private static Indexes indexes;
 
     @BeforeAll
     static void migratedSchema() {
         database = DataSources.open(new ServiceConfig.Database("jdbc:h2:mem:plans-" + UUID.randomUUID()
                 + ";DB_CLOSE_DELAY=-1", "", "", 2, Duration.ofSeconds(5)), Dialect.H2);
+        indexes = IndexCatalog.read(database, Dialect.H2);
+    }
+
+    private static String pagePlan(String set, String query) throws SQLException {
+        return plan(Parsed.collection(set, query, indexes).page(50, null).rows());
     }
 
     @AfterAll
@@ -56,23 +64,54 @@ class H2PlansTest {
 
     @Test
     void documentsOfOneTypeNewestFirstReadTheirPageInIndexOrder() throws SQLException {
-        String plan = plan(Parsed.collection("Documents",
-                "$filter=document_type eq 'Referral'&$orderby=uploaded_at desc&$top=50").page(50, null).rows());
+        String plan = pagePlan("Documents", "$filter=document_type eq 'Referral'&$orderby=uploaded_at desc&$top=50");
         assertTrue(plan.contains("PUBLIC.DOCUMENT_TYPE_UPLOADED:"), plan);
-        assertTrue(plan.contains("index sorted: 3 of 4 columns"), plan);
+        assertTrue(plan.contains("/* index sorted */"), plan);
+    }
+
+    /**
+     * H2 took the key's index for these and sorted every document of the tenant (of the patient): an index read
+     * backwards has them newest first, and an unindexed filter is checked on the way.
+     */
+    @Test
+    void newestFirstIsAnIndexReadBackwards() throws SQLException {
+        for (String[] shape : List.of(new String[] {"Documents", "$orderby=uploaded_at desc", "DOCUMENT_UPLOADED"},
+                new String[] {"Documents", "$filter=file_size_bytes gt 100000&$orderby=uploaded_at desc",
+                        "DOCUMENT_UPLOADED"},
+                new String[] {"Documents", "$filter=patient_id eq 'p1'&$orderby=uploaded_at desc",
+                        "DOCUMENT_PATIENT_UPLOADED"},
+                new String[] {"Patients('p1')/Documents", "$orderby=uploaded_at desc", "DOCUMENT_PATIENT_UPLOADED"},
+                new String[] {"Documents", "$orderby=file_name desc", "DOCUMENT_FILE_NAME"})) {
+            String plan = pagePlan(shape[0], shape[1] + "&$top=50");
+            assertTrue(plan.contains("PUBLIC." + shape[2] + ":") && plan.contains("/* index sorted */"),
+                    shape[1] + ": " + plan);
+        }
+    }
+
+    /** A filter an index can answer by itself is left to H2, which then weighs that index against the order's. */
+    @Test
+    void aFilterAnotherIndexCanAnswerLeavesTheChoiceToH2() throws SQLException {
+        SqlFragment statement = Parsed.collection("Documents",
+                "$filter=startswith(file_name,'ref')&$orderby=uploaded_at desc&$top=50", indexes).page(50, null).rows();
+        assertFalse(statement.sql().contains("USE INDEX"), statement.sql());
+        String plan = plan(statement);
+        assertTrue(plan.contains("PUBLIC.DOCUMENT_FILE_NAME: TENANT_ID = ?1") && plan.contains("FILE_NAME >="), plan);
     }
 
     /**
      * H2 counts an index's columns past those it uses against it, so a new index can take a shape from the index
      * that served it in order (a longer {@code document_uploaded} did: {@code $orderby=uploaded_at} then sorted every
-     * document of the tenant). Each of these pages is read in the index's order, nothing sorted.
+     * document of the tenant). Each of these pages is read in the index's order, nothing sorted, whether or not the
+     * statement names the index.
      */
     @Test
     void pagesInTheOrderOfAnIndexStayUnsorted() throws SQLException {
         for (String query : List.of("", "$orderby=uploaded_at", "$orderby=file_name", "$orderby=document_type",
                 "$filter=document_type eq 'Referral'")) {
-            String plan = plan(Parsed.collection("Documents", query + "&$top=50").page(50, null).rows());
-            assertTrue(plan.contains("/* index sorted */"), query + ": " + plan);
+            for (Indexes named : List.of(Indexes.NONE, indexes)) {
+                String plan = plan(Parsed.collection("Documents", query + "&$top=50", named).page(50, null).rows());
+                assertTrue(plan.contains("/* index sorted */"), query + ": " + plan);
+            }
         }
     }
 

@@ -41,7 +41,11 @@ final class Parsed {
     }
 
     static QueryContext context(Dialect dialect, UriInfo uri) {
-        return new QueryContext(dialect, COLUMNS, CALLER, uri.getAliases(), NOW);
+        return context(dialect, uri, Indexes.NONE);
+    }
+
+    static QueryContext context(Dialect dialect, UriInfo uri, Indexes indexes) {
+        return new QueryContext(dialect, COLUMNS, indexes, CALLER, uri.getAliases(), NOW, false);
     }
 
     /** The WHERE condition of {@code $filter} over the set, on H2. */
@@ -56,7 +60,13 @@ final class Parsed {
     }
 
     static CollectionQuery collection(String set, String query) {
+        return collection(set, query, Indexes.NONE);
+    }
+
+    /** A collection request over H2 with the given indexes to name. */
+    static CollectionQuery collection(String set, String query, Indexes indexes) {
         UriInfo uri = parse(set, query);
-        return CollectionQuery.of(context(Dialect.H2, uri), Target.of(uri), CollectionQuery.Options.of(uri), Set.of());
+        return CollectionQuery.of(context(Dialect.H2, uri, indexes), Target.of(uri), CollectionQuery.Options.of(uri),
+                Set.of());
     }
 }

@@ -119,7 +119,11 @@ final class ReferenceQuery {
                 order = order.thenComparing(key);
             }
         }
-        return order.thenComparing(row -> (String) row.get("id"));
+        // Ties are in the order of the key, descending when the first $orderby item is.
+        Comparator<Map<String, Object>> byKey = Comparator.comparing(row -> (String) row.get("id"));
+        boolean descending = orderBy != null && !orderBy.getOrders().isEmpty()
+                && orderBy.getOrders().get(0).isDescending();
+        return order.thenComparing(descending ? byKey.reversed() : byKey);
     }
 
     private Map<String, Object> project(String set, Map<String, Object> row, SelectOption select,
