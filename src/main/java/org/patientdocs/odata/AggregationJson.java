@@ -127,7 +127,8 @@ final class AggregationJson {
         json.writeEndObject();
     }
 
-    private static void writeValue(ValueType type, Object value, boolean numbersAsStrings, JsonGenerator json)
+    /** A value of a row that no declared property holds, as the answers of {@code $apply} write them. */
+    static void writeValue(ValueType type, Object value, boolean numbersAsStrings, JsonGenerator json)
             throws IOException {
         if (value == null) {
             json.writeNull();

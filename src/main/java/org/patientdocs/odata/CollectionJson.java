@@ -37,7 +37,10 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.apache.olingo.server.core.serializer.utils.ContentTypeHelper;
 import org.apache.olingo.server.core.serializer.utils.ContextURLBuilder;
 import org.apache.olingo.server.core.serializer.utils.ExpandSelectHelper;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.ComputedValues;
 import org.patientdocs.query.Expanded;
 import org.patientdocs.query.Page;
 import org.patientdocs.query.Row;
@@ -87,8 +90,11 @@ final class CollectionJson implements ODataContent {
                           SerializedString name) {
     }
 
-    /** An expanded navigation with the columns of its entities. */
-    private record Navigation(Expanded expanded, List<Column> columns) {
+    /**
+     * An expanded navigation with the columns of its entities and the navigations expanded below it; {@code written}
+     * counts its entities written so far, which is where the level below finds theirs.
+     */
+    private record Navigation(Expanded expanded, List<Column> columns, List<Navigation> nested, int[] written) {
     }
 
     private final boolean withMetadata;
@@ -98,6 +104,8 @@ final class CollectionJson implements ODataContent {
     private final List<Column> columns;
     /** The expanded navigations in the model's order, which is Olingo's. */
     private final List<Navigation> expanded = new ArrayList<>();
+    /** Whether the answer is the page's one entity itself ({@code Patients('1')}), not a collection. */
+    private final boolean single;
 
     /**
      * A collection answer, whoever writes it.
@@ -111,15 +119,36 @@ final class CollectionJson implements ODataContent {
     }
 
     CollectionJson(ContentType format, EdmEntityType type, Answer answer) {
+        this(format, type, answer, false);
+    }
+
+    /**
+     * The answer of one entity ({@code Patients('1')?$expand=…}), the page's only row, with its expanded
+     * navigations: what {@link #computes} leaves to this writer for a single entity.
+     */
+    static CollectionJson entity(ContentType format, EdmEntityType type, Answer answer) {
+        return new CollectionJson(format, type, answer, true);
+    }
+
+    private CollectionJson(ContentType format, EdmEntityType type, Answer answer, boolean single) {
+        this.single = single;
         this.withMetadata = !ContentTypeHelper.isODataMetadataNone(format);
         this.wideNumbersAsStrings = ContentTypeHelper.isODataIEEE754Compatible(format);
         this.answer = answer;
         this.page = answer.page();
         this.columns = columns(type, page.table(), page.selected());
+        expanded.addAll(navigations(type, page.expanded()));
+    }
+
+    /** The expanded navigations in the model's order, which is Olingo's, each with the levels below it. */
+    private List<Navigation> navigations(EdmEntityType type, List<Expanded> level) {
+        List<Navigation> list = new ArrayList<>();
         for (String name : type.getNavigationPropertyNames()) {
-            page.expanded().stream().filter(n -> n.navigation().name().equals(name)).findFirst().ifPresent(n ->
-                    expanded.add(new Navigation(n, columns(n.set().getEntityType(), n.table(), n.selected()))));
+            level.stream().filter(n -> n.navigation().name().equals(name)).findFirst().ifPresent(n ->
+                    list.add(new Navigation(n, columns(n.set().getEntityType(), n.table(), n.selected()),
+                            navigations(n.set().getEntityType(), n.nested()), new int[1])));
         }
+        return list;
     }
 
     private List<Column> columns(EdmEntityType type, ColumnMap.Table table, Set<String> selected) {
@@ -163,6 +192,9 @@ final class CollectionJson implements ODataContent {
      * without further expands inside, {@code *}, {@code /$count}, {@code $ref} or {@code $levels}.
      */
     static boolean writes(ContentType format, ExpandOption expand, SelectOption select, EdmEntityType type) {
+        if (computes(expand)) {
+            return true;
+        }
         if (!format.isCompatible(ContentType.APPLICATION_JSON) || ContentTypeHelper.isODataMetadataFull(format)
                 || !keySelected(select, type)) {
             return false;
@@ -184,6 +216,48 @@ final class CollectionJson implements ODataContent {
         return true;
     }
 
+    /**
+     * Whether an item of the {@code $expand}, at any level, computes properties ({@code $compute}, which the parser
+     * reads as the item's {@code $apply}): Olingo's serializer writes only declared properties, so this writer writes
+     * the answer, in JSON only, as it writes the answers of {@code $apply} ({@link AggregationJson}): its shape for
+     * minimal metadata whatever the metadata asked for, and no {@code @odata.id} when the key is not selected. It
+     * writes no references and no counts of their own ({@code Documents/$ref}, {@code Documents/$count}) beside them.
+     */
+    static boolean computes(ExpandOption expand) {
+        if (expand == null) {
+            return false;
+        }
+        for (ExpandItem item : expand.getExpandItems()) {
+            if (item.getApplyOption() != null || computes(item.getExpandOption())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Refuses what {@link #computes} answers cannot be: not JSON, or with references or counts expanded. */
+    static void requireComputable(ContentType format, ExpandOption expand) {
+        if (!format.isCompatible(ContentType.APPLICATION_JSON)) {
+            throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$compute",
+                    "Answers with $compute are given in JSON only");
+        }
+        requireEntities(expand);
+    }
+
+    private static void requireEntities(ExpandOption expand) {
+        if (expand == null) {
+            return;
+        }
+        for (ExpandItem item : expand.getExpandItems()) {
+            if (item.isRef() || item.hasCountPath()) {
+                throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
+                        "$compute inside $expand is supported beside expanded entities, not beside expanded"
+                                + " references or counts");
+            }
+            requireEntities(item.getExpandOption());
+        }
+    }
+
     private static boolean keySelected(SelectOption select, EdmEntityType type) {
         return ExpandSelectHelper.isAll(select) || ExpandSelectHelper.getSelectedPropertyNames(select.getSelectItems())
                 .containsAll(type.getKeyPredicateNames());
@@ -201,6 +275,12 @@ final class CollectionJson implements ODataContent {
             if (withMetadata) {
                 json.writeStringField("@odata.context", ContextURLBuilder.create(answer.context()).toASCIIString());
             }
+            if (single) {
+                writeProperties(page.rows().get(0), columns, ComputedValues.NONE, json);
+                writeNavigations(page.rows().get(0), 0, expanded, json);
+                json.writeEndObject();
+                return;
+            }
             if (page.count() != null) {
                 writeCount("@odata.count", page.count(), json);
             }
@@ -208,11 +288,8 @@ final class CollectionJson implements ODataContent {
             List<Row> rows = page.rows();
             for (int i = 0; i < rows.size(); i++) {
                 json.writeStartObject();
-                writeProperties(rows.get(i), columns, json);
-                for (Navigation navigation : expanded) {
-                    writeNavigation(rows.get(i), navigation.expanded(), navigation.expanded().inline().get(i),
-                            navigation.columns(), json);
-                }
+                writeProperties(rows.get(i), columns, ComputedValues.NONE, json);
+                writeNavigations(rows.get(i), i, expanded, json);
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -227,8 +304,8 @@ final class CollectionJson implements ODataContent {
         }
     }
 
-    /** The ETag and the properties: an entity's members up to its navigations. */
-    private void writeProperties(Row row, List<Column> columns, JsonGenerator json)
+    /** The ETag and the properties, declared and computed: an entity's members up to its navigations. */
+    private void writeProperties(Row row, List<Column> columns, ComputedValues computed, JsonGenerator json)
             throws IOException, EdmPrimitiveTypeException {
         if (withMetadata) {
             json.writeFieldName(ETAG);
@@ -238,20 +315,31 @@ final class CollectionJson implements ODataContent {
             json.writeFieldName(column.name());
             writeValue(column, row.get(column.stored()), json);
         }
+        for (int i = 0; i < computed.names().size(); i++) {
+            json.writeFieldName(computed.names().get(i));
+            AggregationJson.writeValue(computed.types().get(i), computed.value(row, i), wideNumbersAsStrings, json);
+        }
+    }
+
+    /** The expanded navigations of the {@code index}-th entity of its level. */
+    private void writeNavigations(Row row, int index, List<Navigation> navigations, JsonGenerator json)
+            throws IOException, EdmPrimitiveTypeException {
+        for (Navigation navigation : navigations) {
+            writeNavigation(row, navigation, navigation.expanded().inline().get(index), json);
+        }
     }
 
     /** An expanded navigation of one entity: its count, its entities and its next link, as Olingo orders them. */
-    private void writeNavigation(Row parent, Expanded navigated, Expanded.Inline inline, List<Column> columns,
-                                 JsonGenerator json) throws IOException, EdmPrimitiveTypeException {
+    private void writeNavigation(Row parent, Navigation navigation, Expanded.Inline inline, JsonGenerator json)
+            throws IOException, EdmPrimitiveTypeException {
+        Expanded navigated = navigation.expanded();
         String name = navigated.navigation().name();
         if (!navigated.navigation().collection()) {
             json.writeFieldName(name);
             if (inline.rows().isEmpty()) {
                 json.writeNull();
             } else {
-                json.writeStartObject();
-                writeProperties(inline.rows().get(0), columns, json);
-                json.writeEndObject();
+                writeEntity(inline.rows().get(0), navigation, json);
             }
             return;
         }
@@ -260,15 +348,22 @@ final class CollectionJson implements ODataContent {
         }
         json.writeArrayFieldStart(name);
         for (Row row : inline.rows()) {
-            json.writeStartObject();
-            writeProperties(row, columns, json);
-            json.writeEndObject();
+            writeEntity(row, navigation, json);
         }
         json.writeEndArray();
         if (inline.next() != null) {
             json.writeStringField(name + "@odata.nextLink",
                     answer.expansion().nextLink(navigated, parent, inline.next()).toASCIIString());
         }
+    }
+
+    /** An expanded entity, with the navigations expanded below it. */
+    private void writeEntity(Row row, Navigation navigation, JsonGenerator json)
+            throws IOException, EdmPrimitiveTypeException {
+        json.writeStartObject();
+        writeProperties(row, navigation.columns(), navigation.expanded().computed(), json);
+        writeNavigations(row, navigation.written()[0]++, navigation.nested(), json);
+        json.writeEndObject();
     }
 
     private void writeCount(String name, long count, JsonGenerator json) throws IOException {

@@ -56,10 +56,14 @@ public final class CollectionProcessor extends CallerProcessor
             readAggregation(request, response, uriInfo, format);
             return;
         }
-        Read read = read(request, uriInfo, format);
         ExpandOption expand = uriInfo.getExpandOption();
+        if (CollectionJson.computes(expand)) {
+            CollectionJson.requireComputable(format, expand);
+        }
+        Read read = read(request, uriInfo, format);
         EdmEntitySet set = read.target().set();
-        ContextURL contextUrl = ContextUrls.collection(odata, request, set, expand, uriInfo.getSelectOption());
+        ContextURL contextUrl = ContextUrls.collection(odata, request, set, expand, uriInfo.getSelectOption(),
+                read.page().expanded());
         Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), set, read.page().expanded(),
                 expand == null ? null : expand.getText());
         CollectionJson.Answer answer = new CollectionJson.Answer(contextUrl, read.page(), read.next(), expansion);

@@ -16,6 +16,7 @@ import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.patientdocs.query.Expanded;
 
 /**
  * The {@code @odata.context} of entity and collection responses, built in one place: {@code $metadata#Set}, or
@@ -33,12 +34,30 @@ final class ContextUrls {
 
     static ContextURL collection(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
                                  SelectOption select) throws SerializerException {
-        return of(odata, request, set, expand, select).build();
+        return of(odata, request, set, expand, select, List.of()).build();
+    }
+
+    /**
+     * As {@link #collection(OData, ODataRequest, EdmEntitySet, ExpandOption, SelectOption)}, where items of the
+     * {@code $expand} may compute properties: an item that does lists what the answer shows of its entities, its
+     * computed properties among them, as the answers of {@code $compute} do.
+     *
+     * @param expanded what the query service read for the expand's items
+     */
+    static ContextURL collection(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
+                                 SelectOption select, List<Expanded> expanded) throws SerializerException {
+        return of(odata, request, set, expand, select, expanded).build();
     }
 
     static ContextURL entity(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
                              SelectOption select) throws SerializerException {
-        return of(odata, request, set, expand, select).suffix(ContextURL.Suffix.ENTITY).build();
+        return entity(odata, request, set, expand, select, List.of());
+    }
+
+    /** As {@link #collection(OData, ODataRequest, EdmEntitySet, ExpandOption, SelectOption, List)}, of one entity. */
+    static ContextURL entity(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
+                             SelectOption select, List<Expanded> expanded) throws SerializerException {
+        return of(odata, request, set, expand, select, expanded).suffix(ContextURL.Suffix.ENTITY).build();
     }
 
     /**
@@ -52,16 +71,16 @@ final class ContextUrls {
     }
 
     private static ContextURL.Builder of(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
-                                         SelectOption select) throws SerializerException {
+                                         SelectOption select, List<Expanded> expanded) throws SerializerException {
         return ContextURL.with()
                 .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
                 .entitySet(set)
-                .selectList(selectList(odata, set.getEntityType(), expand, select));
+                .selectList(selectList(odata, set.getEntityType(), expand, select, expanded));
     }
 
     /** The select list of the 4.0 form, or null when the response holds every property and nothing is nested. */
-    private static String selectList(OData odata, EdmEntityType type, ExpandOption expand, SelectOption select)
-            throws SerializerException {
+    private static String selectList(OData odata, EdmEntityType type, ExpandOption expand, SelectOption select,
+                                     List<Expanded> expanded) throws SerializerException {
         List<String> items = new ArrayList<>();
         String selected = odata.createUriHelper().buildContextURLSelectList(type, null, select);
         if (selected != null) {
@@ -73,14 +92,32 @@ final class ContextUrls {
                 if (navigation == null || item.isRef()) {
                     continue;
                 }
-                String nested = selectList(odata, navigation.getType(), item.getExpandOption(),
-                        item.getSelectOption());
+                Expanded read = expanded.stream().filter(e -> e.navigation().name().equals(navigation.getName()))
+                        .findFirst().orElse(null);
+                List<Expanded> below = read == null ? List.of() : read.nested();
+                String nested = read != null && item.getApplyOption() != null
+                        ? computedList(odata, navigation.getType(), item, read)
+                        : selectList(odata, navigation.getType(), item.getExpandOption(), item.getSelectOption(),
+                        below);
                 if (nested != null) {
                     items.add(navigation.getName() + "(" + nested + ")");
                 }
             }
         }
         return items.isEmpty() ? null : String.join(",", items);
+    }
+
+    /** What the answer shows of an expand item's entities that computes properties: each property by name. */
+    private static String computedList(OData odata, EdmEntityType type, ExpandItem item, Expanded read)
+            throws SerializerException {
+        List<String> names = new ArrayList<>();
+        type.getPropertyNames().stream().filter(read.selected()::contains).forEach(names::add);
+        names.addAll(read.computed().names());
+        String nested = selectList(odata, type, item.getExpandOption(), null, read.nested());
+        if (nested != null) {
+            names.add(nested);
+        }
+        return String.join(",", names);
     }
 
     /** The navigation property an expand item names; null for {@code *}, which carries no nested options. */

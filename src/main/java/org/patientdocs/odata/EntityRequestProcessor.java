@@ -28,6 +28,7 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Page;
 import org.patientdocs.query.Row;
 import org.patientdocs.query.Single;
 import org.patientdocs.query.Target;
@@ -65,6 +66,10 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
             throws SerializerException {
         Target target = Target.of(uriInfo);
         EdmEntityType type = target.set().getEntityType();
+        boolean computes = CollectionJson.computes(uriInfo.getExpandOption());
+        if (computes) {
+            CollectionJson.requireComputable(format, uriInfo.getExpandOption());
+        }
         Single found = services.queryService().entity(caller, uriInfo,
                 AccessAudit.withAuditedProperties(Entities.withMediaProperties(Set.of(), format, type), type));
         Entity entity = Entities.fromRow(odata, target.set(), found.row(),
@@ -79,6 +84,19 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         List<Expanded> expanded = expand == null ? List.of() : services.queryService().expand(caller, uriInfo,
                 List.of(found.row()), services.config().query().maxPageSize());
         audit.read(request, target, found.row(), expanded, HttpStatusCode.OK.getStatusCode());
+        if (computes) {
+            // Olingo's serializer writes declared properties only
+            Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded,
+                    expand.getText());
+            Page page = new Page(found.row().table(), found.selected(), List.of(found.row()), null, null, expanded);
+            ContextURL context = ContextUrls.entity(odata, request, target.set(), expand, uriInfo.getSelectOption(),
+                    expanded);
+            response.setODataContent(CollectionJson.entity(format, type,
+                    new CollectionJson.Answer(context, page, null, expansion)));
+            response.setStatusCode(HttpStatusCode.OK.getStatusCode());
+            response.setHeader(HttpHeader.CONTENT_TYPE, format.toContentTypeString());
+            return;
+        }
         if (expand != null) {
             new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded, expand.getText())
                     .attach(List.of(entity));

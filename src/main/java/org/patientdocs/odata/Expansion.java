@@ -52,7 +52,7 @@ final class Expansion {
     }
 
     private void remember(EdmEntitySet parents, List<Expanded> level, String text) {
-        Map<String, Map<String, String>> items = ExpandText.items(text);
+        Map<String, Map<String, String>> items = ExpandText.clientItems(text);
         for (Expanded navigation : level) {
             Map<String, String> itemText = navigation.options() == null ? Map.of()
                     : items.getOrDefault(path(navigation), Map.of());

@@ -32,12 +32,12 @@ final class ExpandQuery {
      * @param required   columns of the target read even when not selected (for the next expand level)
      */
     static ExpandQuery of(QueryContext context, ColumnMap.Navigation navigation,
-                                 CollectionQuery.Options options, Set<String> required) {
+                          CollectionQuery.Options options, Set<String> required, Computation computation) {
         ColumnMap.Table target = context.columns().table(navigation.target());
         Selection selection = Selection.of(context, target, options.filter(), options.search(),
-                navigation.collection() ? options.orderBy() : null, options.select(), required);
+                navigation.collection() ? options.orderBy() : null, options.select(), required, computation);
         Set<String> selected = new LinkedHashSet<>();
-        Selection.selectedColumns(target, options.select()).forEach(c -> selected.add(c.property()));
+        Selection.selectedColumns(target, options.select(), computation).forEach(c -> selected.add(c.property()));
         return new ExpandQuery(selection, navigation, options, Set.copyOf(selected));
     }
 
@@ -45,9 +45,14 @@ final class ExpandQuery {
         return selected;
     }
 
-    /** The result of {@link #rows}: the columns, then the parent value. */
+    /** The computed properties the rows carry. */
+    ComputedValues computed() {
+        return selection.computedValues();
+    }
+
+    /** The result of {@link #rows}: the columns, the computed values, then the parent value. */
     RowLayout layout() {
-        return RowLayout.of(selection.root().table(), selection.columns()).withParent(parentKind());
+        return selection.layout().withParent(parentKind());
     }
 
     /** How the parent values are read, in {@link #rows} and as the first column of {@link #counts}. */
@@ -69,6 +74,10 @@ final class ExpandQuery {
             inner.add(SqlFragment.format("{} AS c" + i,
                     selection.root().column(columns.get(i), columns.get(i).nullable())));
             outer.add("x.c" + i);
+        }
+        for (Operand value : selection.computed().values()) {
+            inner.add(SqlFragment.format("{} AS c" + outer.size(), value.sql()));
+            outer.add("x.c" + outer.size());
         }
         long skip = options.skip() == null ? 0 : options.skip();
         long wanted = options.top() == null ? (long) perParent + 1 : Math.min(options.top(), (long) perParent + 1);

@@ -14,12 +14,13 @@ import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
  * @param table      where they are stored
  * @param options    the expand item with its options; null for a navigation {@code *} expands, which has none
  * @param selected   the targets' properties to write, the key among them
+ * @param computed   the targets' computed properties to write ({@code $compute} inside the expand)
  * @param counted    whether each parent's count is asked for ({@code $count=true} inside the expand)
  * @param inline     per parent row, in the same order: what the navigation holds for it
  * @param nested     the navigations expanded below this one, over the targets of every parent in order
  */
 public record Expanded(ColumnMap.Navigation navigation, EdmEntitySet set, ColumnMap.Table table, ExpandItem options,
-                       Set<String> selected, boolean counted, List<Inline> inline, List<Expanded> nested) {
+                       Set<String> selected, ComputedValues computed, boolean counted, List<Inline> inline, List<Expanded> nested) {
 
     /**
      * What the navigation holds for one parent.

@@ -59,9 +59,9 @@ final class Expander {
             return expanded;
         }
         for (ExpandItem item : expand.getExpandItems()) {
-            if (item.getLevelsOption() != null || item.getApplyOption() != null) {
+            if (item.getLevelsOption() != null) {
                 throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
-                        "$expand supports navigation properties with options and their $ref, not $levels or $apply");
+                        "$expand supports navigation properties with options and their $ref, not $levels");
             }
             for (ColumnMap.Navigation navigation : navigations(table, item)) {
                 EdmEntitySet targetSet = (EdmEntitySet) set.getRelatedBindingTarget(navigation.name());
@@ -95,7 +95,8 @@ final class Expander {
         CollectionQuery.Options options = CollectionQuery.Options.of(item);
         ColumnMap.Table target = context.columns().table(navigation.target());
         ExpandOption nested = item == null ? null : item.getExpandOption();
-        ExpandQuery query = ExpandQuery.of(context, navigation, options, required(target, nested));
+        ExpandQuery query = ExpandQuery.of(context, navigation, options, required(target, nested),
+                item == null ? null : Computation.of(item.getApplyOption()));
         boolean countOnly = item != null && item.hasCountPath();
         boolean counted = countOnly
                 || item != null && item.getCountOption() != null && item.getCountOption().getValue();
@@ -118,7 +119,7 @@ final class Expander {
             }
             targets.addAll(inline.get(inline.size() - 1).rows());
         }
-        return new Expanded(navigation, targetSet, target, item, query.selected(), counted, inline,
+        return new Expanded(navigation, targetSet, target, item, query.selected(), query.computed(), counted, inline,
                 expand(targetSet, target, targets, nested));
     }
 

@@ -66,6 +66,16 @@ public final class RowLayout {
         return new RowLayout(table, all, properties, version, parent, kinds.size());
     }
 
+    /** This layout followed by values that are no property (computed ones), found by position. */
+    RowLayout withValues(List<ColumnMap.Kind> values) {
+        if (values.isEmpty()) {
+            return this;
+        }
+        List<ColumnMap.Kind> all = new ArrayList<>(kinds);
+        all.addAll(values);
+        return new RowLayout(table, all, properties, version, parent, firstKey);
+    }
+
     /** This layout followed by the value that ties an expanded row to its parent. */
     RowLayout withParent(ColumnMap.Kind kind) {
         List<ColumnMap.Kind> all = new ArrayList<>(kinds);

@@ -2,7 +2,9 @@ package org.patientdocs.query;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.olingo.server.api.uri.UriResource;
@@ -33,13 +35,16 @@ final class Selection {
     private final List<SqlFragment> conditions;
     private final List<ColumnMap.Column> columns;
     private final List<SortKey> keys;
+    /** The computed properties shown, by name, in order: read after the columns. */
+    private final Map<String, Operand> computed;
 
     private Selection(Block block, List<SqlFragment> conditions, List<ColumnMap.Column> columns,
-                      List<SortKey> keys) {
+                      List<SortKey> keys, Map<String, Operand> computed) {
         this.block = block;
         this.conditions = conditions;
         this.columns = columns;
         this.keys = keys;
+        this.computed = computed;
     }
 
     /**
@@ -47,20 +52,60 @@ final class Selection {
      */
     static Selection of(QueryContext context, ColumnMap.Table table, FilterOption filter, SearchOption search,
                         OrderByOption orderBy, SelectOption select, Set<String> required) {
+        return of(context, table, filter, search, orderBy, select, required, null);
+    }
+
+    /**
+     * @param computation the computed properties ({@code $compute} of an expand item), which the conditions and the
+     *                    order may use, or null
+     */
+    static Selection of(QueryContext context, ColumnMap.Table table, FilterOption filter, SearchOption search,
+                        OrderByOption orderBy, SelectOption select, Set<String> required, Computation computation) {
         Block block = new Block(context, table);
+        Map<String, Operand> values = computation == null ? Map.of() : computation.values(block);
         List<SqlFragment> conditions = new ArrayList<>();
         if (filter != null) {
-            conditions.add(new FilterTranslator(block, "$filter").condition(filter.getExpression()));
+            conditions.add(translator(block, "$filter", values).condition(filter.getExpression()));
+        }
+        if (computation != null) {
+            computation.filters().forEach(f -> conditions.add(translator(block, "$filter", values).condition(f)));
         }
         if (search != null) {
             conditions.add(new SearchTranslator(block).condition(search.getSearchExpression()));
         }
-        Set<ColumnMap.Column> columns = new LinkedHashSet<>(selectedColumns(table, select));
+        Set<ColumnMap.Column> columns = new LinkedHashSet<>(selectedColumns(table, select, computation));
         for (String name : required) {
             columns.add(table.columnNamed(name));
         }
         columns.add(table.version());
-        return new Selection(block, conditions, List.copyOf(columns), sortKeys(block, filter, orderBy));
+        Map<String, Operand> shown = new LinkedHashMap<>();
+        if (computation != null) {
+            values.forEach((name, value) -> {
+                if (computation.shown().contains(name)) {
+                    shown.put(name, value);
+                }
+            });
+        }
+        OrderByOption order = computation != null && computation.orderBy() != null ? computation.orderBy() : orderBy;
+        return new Selection(block, conditions, List.copyOf(columns), sortKeys(block, filter, order, values),
+                shown);
+    }
+
+    private static FilterTranslator translator(Block block, String target, Map<String, Operand> computed) {
+        return computed.isEmpty() ? new FilterTranslator(block, target)
+                : new FilterTranslator(block, target, computed, false);
+    }
+
+    /**
+     * The declared properties selected; with computed properties chosen by a {@code $select} that names no declared
+     * property, the key alone.
+     */
+    static List<ColumnMap.Column> selectedColumns(ColumnMap.Table table, SelectOption select,
+                                                  Computation computation) {
+        if (select == null && computation != null && computation.selectGiven()) {
+            return List.of(table.key());
+        }
+        return selectedColumns(table, select);
     }
 
     static List<ColumnMap.Column> selectedColumns(ColumnMap.Table table, SelectOption select) {
@@ -91,17 +136,18 @@ final class Selection {
      * descending): rows equal in every $orderby key come in the order of their key, ascending or descending as the
      * first $orderby item is.
      */
-    private static List<SortKey> sortKeys(Block block, FilterOption filter, OrderByOption orderBy) {
+    private static List<SortKey> sortKeys(Block block, FilterOption filter, OrderByOption orderBy,
+                                          Map<String, Operand> computed) {
         List<Operand> pinned = new ArrayList<>();
         if (filter != null) {
-            FilterTranslator translator = new FilterTranslator(block, "$filter");
+            FilterTranslator translator = translator(block, "$filter", computed);
             for (Member property : pinnedProperties(filter.getExpression())) {
                 pinned.add(translator.value(property));
             }
         }
         List<SortKey> ordered = new ArrayList<>();
         if (orderBy != null) {
-            FilterTranslator translator = new FilterTranslator(block, "$orderby");
+            FilterTranslator translator = translator(block, "$orderby", computed);
             for (OrderByItem item : orderBy.getOrders()) {
                 Operand value = translator.value(item.getExpression());
                 if (value.isNull() || value.type() == null) {
@@ -234,6 +280,23 @@ final class Selection {
         return keys;
     }
 
+    /** The computed properties shown, by name, in order; read after the {@link #columns()}. */
+    Map<String, Operand> computed() {
+        return computed;
+    }
+
+    /** Where the rows' computed values are: after the columns. */
+    ComputedValues computedValues() {
+        return new ComputedValues(List.copyOf(computed.keySet()),
+                computed.values().stream().map(Operand::type).toList(), columns.size());
+    }
+
+    /** How the store reads the columns, then the computed values. */
+    RowLayout layout() {
+        return RowLayout.of(root().table(), columns).withValues(computed.values().stream()
+                .map(value -> value.type().readKind()).toList());
+    }
+
     /** {@code FROM} and {@code WHERE} with the conditions and any extra ones ({@link Block#from}). */
     SqlFragment from(List<SqlFragment> extra) {
         return from(extra, null);
@@ -252,6 +315,7 @@ final class Selection {
         for (ColumnMap.Column column : columns) {
             list.add(root().column(column, column.nullable()));
         }
+        computed.values().forEach(value -> list.add(value.sql()));
         return SqlFragment.join(", ", list);
     }
 

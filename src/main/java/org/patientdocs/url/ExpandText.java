@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The text of a {@code $expand} value split into its items and each item's options, as the client wrote them:
@@ -14,6 +15,14 @@ import java.util.Map;
 public final class ExpandText {
 
     private ExpandText() {
+    }
+
+    /**
+     * The items of a $expand value as the parser saw it ({@code url.QueryText#prepare}), by path, with their options
+     * as the client wrote them: {@code $compute} inside an item is its {@code $compute} again.
+     */
+    public static Map<String, Map<String, String>> clientItems(String preparedExpand) {
+        return items(preparedExpand == null ? null : ComputeText.expandFromParser(preparedExpand));
     }
 
     /** The items of a $expand value by path ({@code Documents}, {@code Documents/$count}), with their options. */
@@ -40,10 +49,40 @@ public final class ExpandText {
     }
 
     /**
+     * The $expand value with each item's options replaced by what {@code options} makes of them (given the item's
+     * path and its options by name, in order); an item whose options come back unchanged keeps its text.
+     */
+    static String mapItems(String expand, BiFunction<String, Map<String, String>, Map<String, String>> options) {
+        List<String> out = new ArrayList<>();
+        for (String item : split(expand, ',')) {
+            int open = item.indexOf('(');
+            String path = (open < 0 ? item : item.substring(0, open)).trim();
+            Map<String, String> given = new LinkedHashMap<>();
+            if (open >= 0 && item.endsWith(")")) {
+                for (String option : split(item.substring(open + 1, item.length() - 1), ';')) {
+                    int eq = option.indexOf('=');
+                    if (eq > 0) {
+                        given.put(option.substring(0, eq).trim(), option.substring(eq + 1));
+                    }
+                }
+            }
+            Map<String, String> changed = options.apply(path, given);
+            if (changed.equals(given)) {
+                out.add(item);
+                continue;
+            }
+            List<String> written = new ArrayList<>();
+            changed.forEach((name, value) -> written.add(name + "=" + value));
+            out.add(written.isEmpty() ? path : path + "(" + String.join(";", written) + ")");
+        }
+        return String.join(",", out);
+    }
+
+    /**
      * Splits at the separator where it stands outside parentheses, string literals ({@code '…'}) and search
      * phrases ({@code "…"}, with {@code \"} inside).
      */
-    private static List<String> split(String text, char separator) {
+    static List<String> split(String text, char separator) {
         List<String> parts = new ArrayList<>();
         int depth = 0;
         char quote = 0;

@@ -16,8 +16,9 @@ import org.patientdocs.error.ServiceException;
  * <li>System query options may be written in any case and without their {@code $} ({@code FILTER=},
  * {@code filter=}), as OData 4.01 requires; the parser knows only {@code $filter=}, which they become.</li>
  * <li>Options the service does not implement ({@code $deltatoken}, {@code $index}, also inside
- * {@code $expand}, and {@code $compute} inside {@code $expand}) are refused with 501 naming them, never ignored.
- * {@code $compute} becomes a {@code compute} transformation of {@code $apply} ({@link #computeAsApply}).
+ * {@code $expand}, and {@code $apply} inside {@code $expand}) are refused with 501 naming them, never ignored.
+ * {@code $compute} becomes a {@code compute} transformation of {@code $apply} ({@link #computeAsApply}); inside
+ * {@code $expand}, the item's {@code $apply} ({@link ComputeText}).
  * {@code $schemaversion=*} asks for the current schema, which is the only one this service has (its
  * {@code $metadata} carries no {@code Core.SchemaVersion}): it is honoured by dropping it. Any other version does
  * not exist, which OData answers with 404.</li>
@@ -38,8 +39,7 @@ public final class QueryText {
             "count", "search", "format", "skiptoken", "deltatoken", "levels", "apply", "compute", "index",
             "schemaversion", "id");
     private static final Set<String> NOT_IMPLEMENTED = Set.of("$deltatoken", "$index");
-    /** Refused inside $expand, where the parser would not let the item's other options use the computed values. */
-    private static final Set<String> NOT_IMPLEMENTED_IN_EXPAND = Set.of("$compute", "$deltatoken", "$index");
+    private static final Set<String> NOT_IMPLEMENTED_IN_EXPAND = Set.of("$deltatoken", "$index");
     private static final String APPLY = "$apply";
     private static final String COMPUTE = "$compute";
     private static final String SCHEMA_VERSION = "$schemaversion";
@@ -113,7 +113,8 @@ public final class QueryText {
                     + " nests parentheses " + depth + " deep; the limit query.max-nesting-depth is "
                     + maxNestingDepth);
         }
-        String rewritten = isExpression(key) ? rewrite(value, key)
+        String rewritten = key.equals("$expand") ? rewrite(ComputeText.expandToParser(value), key)
+                : isExpression(key) ? rewrite(value, key)
                 : key.equals("$format") ? FormatParameters.normalise(value) : value;
         String preparedValue = rewritten.equals(value) ? param.substring(eq + 1) : PercentCoding.encode(rewritten);
         return preparedName + "=" + preparedValue;
@@ -177,7 +178,8 @@ public final class QueryText {
 
     /** A prepared query string as the client wrote it, for links that repeat the request. */
     public static String restore(String preparedQuery) {
-        if (preparedQuery == null || !MatchesPattern.mayBeRenamed(preparedQuery)) {
+        if (preparedQuery == null || !MatchesPattern.mayBeRenamed(preparedQuery)
+                && !preparedQuery.toLowerCase(Locale.ROOT).contains("apply")) {
             return preparedQuery;
         }
         List<String> params = new ArrayList<>();
@@ -189,7 +191,8 @@ public final class QueryText {
                 params.add(param);
                 continue;
             }
-            String restored = MatchesPattern.fromParser(value);
+            String restored = MatchesPattern.fromParser(name.equals("$expand") ? ComputeText.expandFromParser(value)
+                    : value);
             params.add(restored.equals(value) ? param : param.substring(0, eq + 1) + PercentCoding.encode(restored));
         }
         return String.join("&", params);

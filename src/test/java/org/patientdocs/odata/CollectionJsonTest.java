@@ -39,6 +39,7 @@ import org.apache.olingo.server.core.uri.parser.Parser;
 import org.apache.olingo.server.core.uri.queryoption.CountOptionImpl;
 import org.junit.jupiter.api.Test;
 import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.ComputedValues;
 import org.patientdocs.query.Expanded;
 import org.patientdocs.query.Page;
 import org.patientdocs.query.Row;
@@ -239,7 +240,7 @@ class CollectionJsonTest {
         ExpandItem item = uri.getExpandOption().getExpandItems().get(0);
         EdmEntitySet targetSet = (EdmEntitySet) set.getRelatedBindingTarget(navigationName);
         Expanded navigated = new Expanded(table(set).navigation(navigationName), targetSet, table(targetSet), item,
-                selected(targetSet, item.getSelectOption()),
+                selected(targetSet, item.getSelectOption()), ComputedValues.NONE,
                 item.getCountOption() != null && item.getCountOption().getValue(), inline, List.of());
         Expansion expansion = expansion(set, List.of(navigated), uri.getExpandOption().getText());
         ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(set)

@@ -15,7 +15,7 @@ class ExpandQueryTest {
         UriInfo uri = Parsed.parse(set, query);
         ExpandItem item = uri.getExpandOption().getExpandItems().get(0);
         return ExpandQuery.of(Parsed.context(Dialect.H2, uri), Parsed.table(set).navigation(navigation),
-                CollectionQuery.Options.of(item), Set.of());
+                CollectionQuery.Options.of(item), Set.of(), Computation.of(item.getApplyOption()));
     }
 
     @Test

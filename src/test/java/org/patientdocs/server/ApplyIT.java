@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,6 +94,47 @@ class ApplyIT {
     }
 
     @Test
+    void computeInsideTheExpandOfOneEntityShowsTheSelectedComputedPropertiesInItsContext() throws Exception {
+        JsonNode patient = ok(get("Patients('p01')", "$select=id&$expand=Documents($compute=file_size_bytes"
+                + " div 1024 as kb,length(file_name) as len;$select=kb;$orderby=len desc,kb)"));
+        assertTrue(patient.get("@odata.context").asText().endsWith("$metadata#Patients(id,Documents(id,kb))/$entity"),
+                patient.toString());
+        List<Map<String, Object>> documents = DATA.documents.stream().filter(d -> d.get("patient_id").equals("p01"))
+                .sorted(Comparator.comparing((Map<String, Object> d) -> ((String) d.get("file_name")).length())
+                        .reversed().thenComparing(d -> (Long) d.get("file_size_bytes") / 1024)
+                        .thenComparing(d -> (String) d.get("id"))).toList();
+        JsonNode inline = patient.get("Documents");
+        assertEquals(documents.size(), inline.size(), patient.toString());
+        for (int i = 0; i < documents.size(); i++) {
+            assertEquals(documents.get(i).get("id"), inline.get(i).get("id").asText());
+            assertEquals((Long) documents.get(i).get("file_size_bytes") / 1024, inline.get(i).get("kb").asLong());
+            assertTrue(inline.get(i).has("@odata.etag") && !inline.get(i).has("len")
+                    && !inline.get(i).has("file_name"), inline.get(i).toString());
+        }
+    }
+
+    @Test
+    void anExpandedCollectionWithComputedPropertiesContinuesAtItsNextLink() throws Exception {
+        HttpResponse<String> first = service.send(service.request("/Patients('p01')?" + DifferentialApplyIT.encode(
+                        "$expand=Documents($compute=file_size_bytes mul 2 as twice;$select=twice;$filter=twice gt 0)"))
+                .header("Prefer", "odata.maxpagesize=1").GET().build());
+        JsonNode patient = ok(first);
+        List<String> ids = new ArrayList<>();
+        patient.get("Documents").forEach(d -> ids.add(d.get("id").asText() + "=" + d.get("twice").asLong()));
+        JsonNode link = patient.get("Documents@odata.nextLink");
+        while (link != null) {
+            JsonNode page = ok(service.send(service.request(link.asText().substring(service.base.toString()
+                    .length() - 1)).header("Prefer", "odata.maxpagesize=1").GET().build()));
+            page.get("value").forEach(d -> ids.add(d.get("id").asText() + "=" + d.get("twice").asLong()));
+            link = page.get("@odata.nextLink");
+            assertTrue(ids.size() < 100, "too many pages");
+        }
+        assertEquals(DATA.documents.stream().filter(d -> d.get("patient_id").equals("p01")
+                        && (Long) d.get("file_size_bytes") > 0).sorted(Comparator.comparing(d -> (String) d.get("id")))
+                .map(d -> d.get("id") + "=" + (Long) d.get("file_size_bytes") * 2).toList(), ids);
+    }
+
+    @Test
     void anApplyLargerThanTheNodeLimitIsRefused() throws Exception {
         String condition = String.join(" and ", Collections.nCopies(130, "file_size_bytes ge 0"));
         HttpResponse<String> response = get("Documents", "$apply=filter(" + condition + ")/aggregate($count as n)");
@@ -135,7 +179,8 @@ class ApplyIT {
         "Documents|$apply=top(5)/aggregate($count as n)|after top or skip",
         "Documents|$apply=groupby((document_type),aggregate($count as n))/top(3)&$filter=n gt 1|after top or skip",
         "Documents|$compute=file_size_bytes div 1024 as kb&$expand=Patient|$expand",
-        "Patients|$expand=Documents($compute=file_size_bytes div 1024 as kb)|$compute",
+        "Patients|$expand=*($compute=file_size_bytes div 1024 as kb)|$compute",
+        "Patients|$expand=Documents($compute=1 add 1 as two)&$format=xml|JSON",
         "Documents|$apply=groupby((document_type))&$expand=Patient|$expand",
         "Documents|$apply=groupby((document_type))&$search=pdf|$search",
         "Documents|$apply=groupby((document_type))&$format=xml|JSON",

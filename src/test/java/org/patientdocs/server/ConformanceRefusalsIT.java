@@ -113,8 +113,8 @@ class ConformanceRefusalsIT {
                 // 13.1.3 OData 4.0 Advanced
                 row("4.0 Advanced 9.8: $levels in $expand", NOT_IMPLEMENTED, "$levels",
                         "GET", "Patients?$expand=Documents($levels=2)", null),
-                row("4.0 Advanced 9.9: $compute in $expand", NOT_IMPLEMENTED, "$compute",
-                        "GET", "Patients?$expand=Documents($compute=file_size_bytes mul 2 as double)", null),
+                row("4.0 Advanced 9.9: $compute in an $expand of references", NOT_IMPLEMENTED, "$compute",
+                        "GET", "Patients?$expand=Documents/$ref($compute=file_size_bytes mul 2 as double)", null),
                 row("4.0 Advanced 12: $all", NOT_IMPLEMENTED, "$all", "GET", "$all", null),
                 row("4.0 Advanced 14: $deltatoken", NOT_IMPLEMENTED, "$deltatoken",
                         "GET", "Patients?$deltatoken=1", null),

@@ -224,6 +224,41 @@ class DifferentialApplyIT {
                             row.put("tens", Long.toString(Long.parseLong(r.get("n")) * 10));
                             return row;
                         }).toList(), null));
+        cases.add(new Case("$compute inside $expand, used in the item's $select, $filter and $orderby, with $top",
+                "Patients", "$select=id&$expand=Documents($compute=file_size_bytes div 1024 as kb,"
+                + "length(file_name) as len;$select=file_name,kb;$filter=kb gt 0 and len gt 1;$orderby=kb desc;$top=2)",
+                0, () -> DATA.patients.stream().sorted(Comparator.comparing(p -> (String) p.get("id"))).map(p -> {
+                    Map<String, String> row = row("id", p.get("id"));
+                    List<Map<String, Object>> kept = docs.stream().filter(d -> d.get("patient_id").equals(p.get("id"))
+                                    && size(d) / 1024 > 0 && ((String) d.get("file_name")).length() > 1)
+                            .sorted(Comparator.comparing((Map<String, Object> d) -> size(d) / 1024).reversed()
+                                    .thenComparing(d -> (String) d.get("id"))).limit(2).toList();
+                    for (int i = 0; i < kept.size(); i++) {
+                        row.put("Documents/" + i + "/id", text(kept.get(i).get("id")));
+                        row.put("Documents/" + i + "/file_name", text(kept.get(i).get("file_name")));
+                        row.put("Documents/" + i + "/kb", text(size(kept.get(i)) / 1024));
+                    }
+                    return row;
+                }).toList(), null));
+        cases.add(new Case("$compute two levels down, without $select", "Documents",
+                "$select=id&$filter=file_size_bytes gt 1000&$expand=Patient($select=id;$expand=Documents("
+                        + "$compute=file_size_bytes mod 7 as rest;$filter=rest eq 0;$count=true))", 0,
+                () -> filter(docs, d -> size(d) > 1000).stream()
+                        .sorted(Comparator.comparing(d -> (String) d.get("id"))).map(d -> {
+                            Map<String, String> row = row("id", d.get("id"), "Patient/id", d.get("patient_id"));
+                            List<Map<String, Object>> kept = docs.stream()
+                                    .filter(o -> o.get("patient_id").equals(d.get("patient_id")) && size(o) % 7 == 0)
+                                    .sorted(Comparator.comparing(o -> (String) o.get("id"))).toList();
+                            for (int i = 0; i < kept.size(); i++) {
+                                for (String name : List.of("id", "patient_id", "file_name", "content_type",
+                                        "file_size_bytes", "document_type", "description", "uploaded_by_id",
+                                        "uploaded_at")) {
+                                    row.put("Patient/Documents/" + i + "/" + name, text(kept.get(i).get(name)));
+                                }
+                                row.put("Patient/Documents/" + i + "/rest", "0");
+                            }
+                            return row;
+                        }).toList(), null));
         return cases.stream();
     }
 
@@ -306,7 +341,14 @@ class DifferentialApplyIT {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode value = field.getValue();
             String name = prefix + field.getKey();
-            if (value.isObject()) {
+            if (field.getKey().contains("@")) {
+                continue;
+            }
+            if (value.isArray()) {
+                for (int i = 0; i < value.size(); i++) {
+                    flatten(name + "/" + i + "/", value.get(i), out);
+                }
+            } else if (value.isObject()) {
                 flatten(name + "/", value, out);
             } else if (value.isNull()) {
                 out.put(name, "null");

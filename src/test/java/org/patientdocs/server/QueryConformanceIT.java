@@ -76,7 +76,7 @@ class QueryConformanceIT {
     @Test
     void optionsNotImplementedAre501InsideExpandAndInBatches() throws Exception {
         assertRefused(get("Patients", "$expand", "Documents($apply=groupby((id)))"), 501, "$apply");
-        assertRefused(get("Documents", "$expand", "Patient($expand=Documents($compute=1 add 1 as two))"), 501,
+        assertRefused(get("Documents", "$expand", "Patient($expand=Documents/$ref($compute=1 add 1 as two))"), 501,
                 "$compute");
         HttpResponse<String> multipart = service.send(service.request("/$batch")
                 .header("Content-Type", "multipart/mixed; boundary=b")

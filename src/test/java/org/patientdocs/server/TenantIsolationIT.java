@@ -238,6 +238,9 @@ class TenantIsolationIT {
                 "$expand=Patient($expand=Documents($count=true;$filter=document_type eq 'Referral'))",
                 "$expand=Patient($select=id,first_name;$expand=Documents($select=id,file_name;$orderby=file_name"
                         + " desc;$top=5;$count=true))",
+                "$expand=Patient($compute=concat(first_name,last_name) as name;$select=name;$expand=Documents("
+                        + "$compute=concat(description,'!') as said;$filter=contains(said,'" + MARKER + "')"
+                        + " or true;$count=true))",
                 "$search=referral", "$search=" + MARKER, "$search=scan OR notes&$count=true",
                 "$orderby=file_name desc,id&$select=id,file_name,patient_id", "$top=2&$skip=1&$count=true",
                 "$format=application/json;odata.metadata=full&$expand=Patient",
@@ -268,6 +271,9 @@ class TenantIsolationIT {
                 "$expand=Documents($filter=document_type eq 'Referral';$count=true;$expand=Patient($expand="
                         + "Documents($count=true;$select=id,description)))",
                 "$expand=Documents($filter=contains(description,'" + MARKER + "');$count=true)",
+                "$expand=Documents($compute=concat(description,'!') as said,length(file_name) as len;"
+                        + "$select=id,said;$filter=contains(said,'" + MARKER + "') or len gt 0;$orderby=said;"
+                        + "$count=true;$expand=Patient($expand=Documents($compute=file_size_bytes div 2 as half)))",
                 "$search=Shared", "$search=" + MARKER, "$orderby=last_name desc,id&$top=2",
                 "$select=id&$count=true&$skip=1",
                 "$apply=groupby((last_name,first_name),aggregate($count as n))&$count=true",

@@ -148,8 +148,9 @@ class QueryTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"$deltatoken=1", "$index=1", "$expand=Documents($compute=1 add 1 as x)",
-        "$expand=Documents($expand=Patient($compute=1 add 1 as x))", "$INDEX"})
+    @ValueSource(strings = {"$deltatoken=1", "$index=1", "$expand=Documents/$ref($compute=1 add 1 as x)",
+        "$expand=Documents($expand=Patient/$count($compute=1 add 1 as x))", "$expand=*($compute=1 add 1 as x)",
+        "$expand=Documents($compute=a as x,x add 1 as y;$select=y)", "$INDEX"})
     void optionsNotImplementedAreRefusedByName(String query) {
         ServiceException e = assertThrows(ServiceException.NotImplemented.class,
                 () -> QueryText.prepare(query, 32));
@@ -163,6 +164,46 @@ class QueryTextTest {
         assertEquals("$apply=" + PercentCoding.encode("groupby((document_type))/compute(length(document_type) as l)"),
                 QueryText.prepare("$compute=" + PercentCoding.encode("length(document_type) as l") + "&$apply="
                         + PercentCoding.encode("groupby((document_type))"), 32));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // without $select every computed property is shown
+        "Documents($compute=size div 2 as half;$filter=half gt 1;$top=2)"
+            + " | Documents($apply=compute(size div 2 as half)/filter(half gt 1);$top=2)",
+        // with $select: those it names, then those it does not
+        "Documents($Compute=a as x,b as y;$select=name,y;$orderby=x desc)"
+            + " | Documents($apply=compute(b as y)/compute(a as x)/orderby(x desc);$select=name)",
+        "Documents(compute=a as x;select=id)"
+            + " | Documents($apply=identity/compute(a as x);$select=id)",
+        "Documents($compute=a as x;$select=x)"
+            + " | Documents($apply=compute(a as x)/identity)",
+        "Patient($expand=Documents($compute=a as x;$select=*))"
+            + " | Patient($expand=Documents($apply=compute(a as x);$select=*))"})
+    void computeInsideExpandBecomesTheItemsApplyWithItsFilterAndOrder(String expand, String prepared) {
+        String query = "$expand=" + PercentCoding.encode(expand);
+        assertEquals("$expand=" + PercentCoding.encode(prepared), QueryText.prepare(query, 32));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Documents($compute=size div 2 as half;$filter=half gt 1;$top=2)",
+        "Documents($compute=b as y,a as x;$select=name,y;$orderby=x desc;$count=true)",
+        "Documents($compute=a as x;$select=id)", "Documents($compute=a as x;$select=x)",
+        "Patient($select=id;$expand=Documents($compute=a as x;$select=*))"})
+    void linksRepeatComputeInsideExpandAsTheClientWroteIt(String expand) {
+        String prepared = QueryText.prepare("$expand=" + PercentCoding.encode(expand), 32);
+        String restored = PercentCoding.decode(QueryText.restore(prepared).substring("$expand=".length()));
+        assertEquals(PercentCoding.decode(prepared.substring("$expand=".length())),
+                PercentCoding.decode(QueryText.prepare("$expand=" + PercentCoding.encode(restored), 32)
+                        .substring("$expand=".length())), restored);
+        assertTrue(restored.contains("$compute=") && !restored.contains("$apply"), restored);
+    }
+
+    @Test
+    void aClientsApplyInsideExpandIsRefusedByName() {
+        ServiceException e = assertThrows(ServiceException.NotImplemented.class, () -> QueryText.prepare(
+                "$expand=" + PercentCoding.encode("Documents($apply=aggregate($count as n))"), 32));
+        assertTrue(e.getMessage().contains("$apply"), e.getMessage());
     }
 
     @Test
