@@ -102,7 +102,7 @@ class ApplyIT {
         List<Map<String, Object>> documents = DATA.documents.stream().filter(d -> d.get("patient_id").equals("p01"))
                 .sorted(Comparator.comparing((Map<String, Object> d) -> ((String) d.get("file_name")).length())
                         .reversed().thenComparing(d -> (Long) d.get("file_size_bytes") / 1024)
-                        .thenComparing(d -> (String) d.get("id"))).toList();
+                        .thenComparing(d -> (String) d.get("id"), Comparator.reverseOrder())).toList();
         JsonNode inline = patient.get("Documents");
         assertEquals(documents.size(), inline.size(), patient.toString());
         for (int i = 0; i < documents.size(); i++) {

@@ -232,7 +232,8 @@ class DifferentialApplyIT {
                     List<Map<String, Object>> kept = docs.stream().filter(d -> d.get("patient_id").equals(p.get("id"))
                                     && size(d) / 1024 > 0 && ((String) d.get("file_name")).length() > 1)
                             .sorted(Comparator.comparing((Map<String, Object> d) -> size(d) / 1024).reversed()
-                                    .thenComparing(d -> (String) d.get("id"))).limit(2).toList();
+                                    .thenComparing(d -> (String) d.get("id"), Comparator.reverseOrder())).limit(2)
+                            .toList();
                     for (int i = 0; i < kept.size(); i++) {
                         row.put("Documents/" + i + "/id", text(kept.get(i).get("id")));
                         row.put("Documents/" + i + "/file_name", text(kept.get(i).get("file_name")));
