@@ -90,7 +90,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                     expand.getText());
             Page page = new Page(found.row().table(), found.selected(), List.of(found.row()), null, null, expanded);
             ContextURL context = ContextUrls.entity(odata, request, target.set(), expand, uriInfo.getSelectOption(),
-                    expanded);
+                    page);
             response.setODataContent(CollectionJson.entity(format, type,
                     new CollectionJson.Answer(context, page, null, expansion)));
             response.setStatusCode(HttpStatusCode.OK.getStatusCode());

@@ -46,7 +46,7 @@ public final class QueryService {
     /**
      * A page of the collection a request addresses ({@code Patients}, {@code Documents},
      * {@code Patients('12345')/Documents}), with its count when asked for (a patient's documents carry it unless
-     * {@code $count=false}) and its expanded navigations. A page continues where the request's {@code $skiptoken}
+     * {@code $count=false}), its expanded navigations and the properties its {@code $compute} computes. A page continues where the request's {@code $skiptoken}
      * says.
      *
      * @param pageSize    the most entities on the page, and in each expanded collection per parent
@@ -62,7 +62,8 @@ public final class QueryService {
         ColumnMap.Table table = table(target);
         Set<String> required = new LinkedHashSet<>(Expander.required(table, uri.getExpandOption()));
         required.addAll(alsoRead);
-        CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.of(uri), required);
+        CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.of(uri), required,
+                Computation.ofCollection(uri.getApplyOption(), uri.getSelectOption()));
         requireParent(caller, target);
         Keyset.Position position = uri.getSkipTokenOption() == null ? null
                 : Keyset.decode(uri.getSkipTokenOption().getValue(), fingerprint, query.keys());
@@ -80,7 +81,16 @@ public final class QueryService {
         }
         List<Expanded> expanded = new Expander(context, store, pageSize).expand(target.set(), table, delivered,
                 uri.getExpandOption());
-        return new Page(table, query.selected(), delivered, count, next, expanded);
+        return new Page(table, query.selected(), delivered, count, next, expanded, query.computed());
+    }
+
+    /**
+     * Whether the result of a request's {@code $apply} is the entities themselves with computed properties
+     * ({@code $compute}, which the parser reads as {@code $apply=compute(…)}): then {@link #page} reads it, as any
+     * collection, with keyset paging, {@code $count}, {@code $expand} and ETags; {@link #aggregate} reads the others.
+     */
+    public static boolean computesOnly(UriInfo uri) {
+        return Computation.computesOnly(uri.getApplyOption());
     }
 
     /**

@@ -201,9 +201,33 @@ class DifferentialApplyIT {
                 "$compute=file_size_bytes div 1024 as kb&$select=id,kb&$filter=kb ge 1&$orderby=kb desc&$count=true",
                 5, () -> docs.stream().filter(d -> size(d) / 1024 >= 1)
                         .sorted(Comparator.comparing((Map<String, Object> d) -> size(d) / 1024).reversed()
-                                .thenComparing(d -> (String) d.get("id")))
+                                .thenComparing(d -> (String) d.get("id"), Comparator.reverseOrder()))
                         .map(d -> row("id", d.get("id"), "kb", size(d) / 1024)).toList(),
                 () -> docs.stream().filter(d -> size(d) / 1024 >= 1).count()));
+        cases.add(new Case("$compute beside a top-level $expand, in $filter and $orderby, paged by seven",
+                "Documents", "$compute=file_size_bytes div 1024 as kb&$select=id,kb&$filter=kb gt 0"
+                + "&$orderby=kb desc&$expand=Patient($select=last_name)&$count=true", 7,
+                () -> docs.stream().filter(d -> size(d) / 1024 > 0)
+                        .sorted(Comparator.comparing((Map<String, Object> d) -> size(d) / 1024).reversed()
+                                .thenComparing(d -> (String) d.get("id"), Comparator.reverseOrder()))
+                        .map(d -> row("id", d.get("id"), "kb", size(d) / 1024, "Patient/id", d.get("patient_id"),
+                                "Patient/last_name", patients.get(d.get("patient_id")).get("last_name"))).toList(),
+                () -> docs.stream().filter(d -> size(d) / 1024 > 0).count()));
+        cases.add(new Case("$compute of patients beside an expanded collection", "Patients",
+                "$compute=concat(first_name,last_name) as full&$expand=Documents($select=file_name)", 0,
+                () -> DATA.patients.stream().sorted(Comparator.comparing(p -> (String) p.get("id"))).map(p -> {
+                    Map<String, String> row = row("id", p.get("id"), "first_name", p.get("first_name"),
+                            "last_name", p.get("last_name"), "birth_date", p.get("birth_date"), "full",
+                            p.get("first_name") == null || p.get("last_name") == null ? null
+                                    : (String) p.get("first_name") + p.get("last_name"));
+                    List<Map<String, Object>> own = docs.stream().filter(d -> d.get("patient_id").equals(p.get("id")))
+                            .sorted(Comparator.comparing(d -> (String) d.get("id"))).toList();
+                    for (int i = 0; i < own.size(); i++) {
+                        row.put("Documents/" + i + "/id", text(own.get(i).get("id")));
+                        row.put("Documents/" + i + "/file_name", text(own.get(i).get("file_name")));
+                    }
+                    return row;
+                }).toList(), null));
         cases.add(new Case("$compute with operators and functions of $filter", "Patients('p01')/Documents",
                 "$compute=file_size_bytes mul 2 sub 1 as odd,file_size_bytes mod 7 as rest,length(file_name) as len,"
                         + "toupper(content_type) as type,concat(patient_id,'-x') as tag,month(uploaded_at) as m,"
