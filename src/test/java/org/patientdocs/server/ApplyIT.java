@@ -228,15 +228,82 @@ class ApplyIT {
     }
 
     @Test
-    void onASingleEntityOrACountApplyAndComputeAre501NamingBoth() throws Exception {
-        for (String path : new String[] {"Documents/$count", "Documents('doc-000')", "Documents('doc-000')/Patient",
-            "Patients('p01')/Documents/$count"}) {
+    void onACountApplyAndComputeAndOnASingleEntityApplyAre501NamingBoth() throws Exception {
+        for (String path : new String[] {"Documents/$count", "Patients('p01')/Documents/$count"}) {
             for (String query : new String[] {"$apply=aggregate($count as n)", "$compute=1 add 1 as two"}) {
                 HttpResponse<String> response = get(path, query);
                 assertEquals(501, response.statusCode(), response.body());
                 assertTrue(response.body().contains("$apply and $compute"), response.body());
             }
         }
+        for (String path : new String[] {"Documents('doc-000')", "Documents('doc-000')/Patient",
+            "$entity?$id=Documents('doc-000')&"}) {
+            HttpResponse<String> response = service.get("/" + path + (path.endsWith("&") ? "" : "?")
+                    + DifferentialApplyIT.encode("$apply=aggregate($count as n)"));
+            assertEquals(501, response.statusCode(), response.body());
+            assertTrue(response.body().contains("$apply and $compute"), response.body());
+        }
+    }
+
+    @Test
+    void computeOnOneEntityShowsTheSelectedComputedPropertiesInItsContext() throws Exception {
+        Map<String, Object> expected = DATA.documents.get(0);
+        HttpResponse<String> response = get("Documents('doc-000')",
+                "$compute=file_size_bytes div 1024 as kb,length(file_name) as len&$select=kb,file_name");
+        JsonNode document = ok(response);
+        assertEquals(service.base + "$metadata#Documents(id,file_name,kb)/$entity",
+                document.get("@odata.context").asText());
+        assertEquals((Long) expected.get("file_size_bytes") / 1024, document.get("kb").asLong());
+        assertEquals(expected.get("file_name"), document.get("file_name").asText());
+        assertEquals("doc-000", document.get("id").asText());
+        assertTrue(document.has("@odata.etag") && !document.has("len") && !document.has("description"),
+                document.toString());
+        assertEquals(document.get("@odata.etag").asText(), response.headers().firstValue("ETag").orElseThrow());
+
+        JsonNode patient = ok(get("Patients('p01')", "$compute=concat(first_name,last_name) as full"));
+        assertEquals(service.base + "$metadata#Patients(id,first_name,last_name,birth_date,full)/$entity",
+                patient.get("@odata.context").asText());
+        assertEquals("AdaSmith", patient.get("full").asText());
+        assertEquals("Ada", patient.get("first_name").asText());
+    }
+
+    @Test
+    void computeOnANavigationToOneEntityWorksBesideComputeInsideItsExpand() throws Exception {
+        JsonNode patient = ok(get("Documents('doc-000')/Patient", "$compute=length(last_name) as n&$select=n"
+                + "&$expand=Documents($compute=file_size_bytes mul 2 as twice;$select=twice;$top=1)"));
+        assertEquals(service.base + "$metadata#Patients(id,n,Documents(id,twice))/$entity",
+                patient.get("@odata.context").asText());
+        assertEquals("p01", patient.get("id").asText());
+        assertEquals(5, patient.get("n").asLong());
+        assertTrue(!patient.has("last_name") && patient.get("Documents").get(0).has("twice"), patient.toString());
+        assertEquals(404, get("Documents('doc-999')/Patient", "$compute=length(last_name) as n").statusCode());
+        assertEquals(404, get("Documents('doc-999')", "$compute=length(file_name) as n").statusCode());
+    }
+
+    @Test
+    void computeOnOneEntityWorksInBothBatchFormats() throws Exception {
+        String url = "Documents('doc-000')?" + DifferentialApplyIT.encode("$compute=file_size_bytes div 1024 as kb"
+                + "&$select=kb");
+        long kb = (Long) DATA.documents.get(0).get("file_size_bytes") / 1024;
+        BatchCalls batch = new BatchCalls(service);
+        HttpResponse<String> multipart = batch.multipart(BatchCalls.request(null, "GET", url, null));
+        assertEquals(List.of(200), BatchCalls.statuses(multipart), multipart.body());
+        assertTrue(multipart.body().contains("\"kb\":" + kb), multipart.body());
+        HttpResponse<String> json = batch.json("{\"requests\":[{\"id\":\"1\",\"method\":\"GET\",\"url\":\""
+                + url + "\"}]}");
+        assertEquals(List.of("1:200"), BatchCalls.answered(json), json.body());
+        assertEquals(kb, BatchCalls.responses(json).get(0).get("body").get("kb").asLong(), json.body());
+    }
+
+    @Test
+    void computeOnOneEntityIsAnsweredInJsonOnlyAndItsOwnOptionNameIsRefused() throws Exception {
+        HttpResponse<String> xml = get("Documents('doc-000')", "$compute=length(file_name) as n&$format=xml");
+        assertEquals(501, xml.statusCode(), xml.body());
+        assertTrue(xml.body().contains("JSON"), xml.body());
+        HttpResponse<String> own = get("Documents('doc-000')", "patientdocs.compute=compute(1 add 1 as two)");
+        assertEquals(400, own.statusCode(), own.body());
+        HttpResponse<String> bad = get("Documents('doc-000')", "$compute=length(no_such_property) as n");
+        assertEquals(400, bad.statusCode(), bad.body());
     }
 
     @ParameterizedTest(name = "{0}")
