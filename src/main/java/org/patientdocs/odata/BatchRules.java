@@ -98,7 +98,8 @@ final class BatchRules {
         if (carriesContent(request)) {
             throw new ServiceException.BadRequest(ErrorCode.BATCH_OPERATION_REFUSED, "$batch", CONTENT_REFUSED);
         }
-        request.setRawQueryPath(QueryText.prepare(request.getRawQueryPath(), maxNestingDepth));
+        request.setRawQueryPath(QueryText.prepare(request.getRawQueryPath(), maxNestingDepth,
+                () -> EntityPaths.readsOneEntity(edm, request.getMethod().name(), request.getRawODataPath())));
     }
 
     /**

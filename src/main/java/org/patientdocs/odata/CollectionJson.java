@@ -276,7 +276,7 @@ final class CollectionJson implements ODataContent {
                 json.writeStringField("@odata.context", ContextURLBuilder.create(answer.context()).toASCIIString());
             }
             if (single) {
-                writeProperties(page.rows().get(0), columns, ComputedValues.NONE, json);
+                writeProperties(page.rows().get(0), columns, page.computed(), json);
                 writeNavigations(page.rows().get(0), 0, expanded, json);
                 json.writeEndObject();
                 return;
@@ -288,7 +288,7 @@ final class CollectionJson implements ODataContent {
             List<Row> rows = page.rows();
             for (int i = 0; i < rows.size(); i++) {
                 json.writeStartObject();
-                writeProperties(rows.get(i), columns, ComputedValues.NONE, json);
+                writeProperties(rows.get(i), columns, page.computed(), json);
                 writeNavigations(rows.get(i), i, expanded, json);
                 json.writeEndObject();
             }

@@ -31,6 +31,7 @@ import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Aggregation;
 import org.patientdocs.query.Keyset;
 import org.patientdocs.query.Page;
+import org.patientdocs.query.QueryService;
 import org.patientdocs.query.Row;
 import org.patientdocs.query.Target;
 import org.patientdocs.url.NextLinks;
@@ -52,22 +53,25 @@ public final class CollectionProcessor extends CallerProcessor
     @Override
     public void readEntityCollection(ODataRequest request, ODataResponse response, UriInfo uriInfo,
                                      ContentType format) throws SerializerException {
-        if (uriInfo.getApplyOption() != null) {
+        // $compute alone leaves the entities themselves: read as any collection (keyset paging, $count, $expand,
+        // ETags); grouping and the other transformations of $apply are read by the query service's aggregate
+        boolean computes = QueryService.computesOnly(uriInfo);
+        if (uriInfo.getApplyOption() != null && !computes) {
             readAggregation(request, response, uriInfo, format);
             return;
         }
         ExpandOption expand = uriInfo.getExpandOption();
-        if (CollectionJson.computes(expand)) {
+        if (computes || CollectionJson.computes(expand)) {
             CollectionJson.requireComputable(format, expand);
         }
         Read read = read(request, uriInfo, format);
         EdmEntitySet set = read.target().set();
         ContextURL contextUrl = ContextUrls.collection(odata, request, set, expand, uriInfo.getSelectOption(),
-                read.page().expanded());
+                read.page());
         Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), set, read.page().expanded(),
                 expand == null ? null : expand.getText());
         CollectionJson.Answer answer = new CollectionJson.Answer(contextUrl, read.page(), read.next(), expansion);
-        if (CollectionJson.writes(format, expand, uriInfo.getSelectOption(), set.getEntityType())) {
+        if (computes || CollectionJson.writes(format, expand, uriInfo.getSelectOption(), set.getEntityType())) {
             response.setODataContent(new CollectionJson(format, set.getEntityType(), answer));
         } else {
             response.setContent(serialize(request, uriInfo, format, set, answer));
@@ -137,9 +141,7 @@ public final class CollectionProcessor extends CallerProcessor
         }
         Target target = Target.of(uriInfo);
         Paging.Size size = Paging.pageSize(odata, request, services.config().query().maxPageSize());
-        List<String> parts = new ArrayList<>(Paging.fingerprint(request, uriInfo));
-        parts.add(uriInfo.getApplyOption().getText());
-        String fingerprint = Keyset.fingerprint(parts);
+        String fingerprint = Keyset.fingerprint(Paging.fingerprint(request, uriInfo));
         Aggregation result = services.queryService().aggregate(caller, uriInfo, size.rows(), fingerprint,
                 AccessAudit.withAuditedProperties(Set.of(), target.set().getEntityType()));
         audit.aggregated(request, target, result);

@@ -3,6 +3,7 @@ package org.patientdocs.odata;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.olingo.commons.api.data.ContextURL;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
@@ -16,7 +17,9 @@ import org.apache.olingo.server.api.uri.UriResourceNavigation;
 import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.patientdocs.query.ComputedValues;
 import org.patientdocs.query.Expanded;
+import org.patientdocs.query.Page;
 
 /**
  * The {@code @odata.context} of entity and collection responses, built in one place: {@code $metadata#Set}, or
@@ -34,30 +37,30 @@ final class ContextUrls {
 
     static ContextURL collection(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
                                  SelectOption select) throws SerializerException {
-        return of(odata, request, set, expand, select, List.of()).build();
+        return of(odata, request, set, expand, select, null).build();
     }
 
     /**
-     * As {@link #collection(OData, ODataRequest, EdmEntitySet, ExpandOption, SelectOption)}, where items of the
-     * {@code $expand} may compute properties: an item that does lists what the answer shows of its entities, its
-     * computed properties among them, as the answers of {@code $compute} do.
+     * As {@link #collection(OData, ODataRequest, EdmEntitySet, ExpandOption, SelectOption)}, where the entities or
+     * items of the {@code $expand} may compute properties ({@code $compute}): then the list names what the answer
+     * shows of those entities, each property by name, the computed ones after the declared ones.
      *
-     * @param expanded what the query service read for the expand's items
+     * @param page what the query service read: the entities' computed properties and the expand's items
      */
     static ContextURL collection(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
-                                 SelectOption select, List<Expanded> expanded) throws SerializerException {
-        return of(odata, request, set, expand, select, expanded).build();
+                                 SelectOption select, Page page) throws SerializerException {
+        return of(odata, request, set, expand, select, page).build();
     }
 
     static ContextURL entity(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
                              SelectOption select) throws SerializerException {
-        return entity(odata, request, set, expand, select, List.of());
+        return of(odata, request, set, expand, select, null).suffix(ContextURL.Suffix.ENTITY).build();
     }
 
-    /** As {@link #collection(OData, ODataRequest, EdmEntitySet, ExpandOption, SelectOption, List)}, of one entity. */
+    /** As {@link #collection(OData, ODataRequest, EdmEntitySet, ExpandOption, SelectOption, Page)}, of one entity. */
     static ContextURL entity(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
-                             SelectOption select, List<Expanded> expanded) throws SerializerException {
-        return of(odata, request, set, expand, select, expanded).suffix(ContextURL.Suffix.ENTITY).build();
+                             SelectOption select, Page page) throws SerializerException {
+        return of(odata, request, set, expand, select, page).suffix(ContextURL.Suffix.ENTITY).build();
     }
 
     /**
@@ -71,11 +74,15 @@ final class ContextUrls {
     }
 
     private static ContextURL.Builder of(OData odata, ODataRequest request, EdmEntitySet set, ExpandOption expand,
-                                         SelectOption select, List<Expanded> expanded) throws SerializerException {
+                                         SelectOption select, Page page) throws SerializerException {
+        EdmEntityType type = set.getEntityType();
+        List<Expanded> expanded = page == null ? List.of() : page.expanded();
         return ContextURL.with()
                 .serviceRoot(URI.create(request.getRawBaseUri() + "/"))
                 .entitySet(set)
-                .selectList(selectList(odata, set.getEntityType(), expand, select, expanded));
+                .selectList(page != null && !page.computed().names().isEmpty()
+                        ? computedList(odata, type, page.selected(), page.computed(), expand, expanded)
+                        : selectList(odata, type, expand, select, expanded));
     }
 
     /** The select list of the 4.0 form, or null when the response holds every property and nothing is nested. */
@@ -96,7 +103,8 @@ final class ContextUrls {
                         .findFirst().orElse(null);
                 List<Expanded> below = read == null ? List.of() : read.nested();
                 String nested = read != null && item.getApplyOption() != null
-                        ? computedList(odata, navigation.getType(), item, read)
+                        ? computedList(odata, navigation.getType(), read.selected(), read.computed(),
+                        item.getExpandOption(), read.nested())
                         : selectList(odata, navigation.getType(), item.getExpandOption(), item.getSelectOption(),
                         below);
                 if (nested != null) {
@@ -107,13 +115,13 @@ final class ContextUrls {
         return items.isEmpty() ? null : String.join(",", items);
     }
 
-    /** What the answer shows of an expand item's entities that computes properties: each property by name. */
-    private static String computedList(OData odata, EdmEntityType type, ExpandItem item, Expanded read)
-            throws SerializerException {
+    /** What the answer shows of entities with computed properties: each property by name, then the expanded. */
+    private static String computedList(OData odata, EdmEntityType type, Set<String> selected, ComputedValues computed,
+                                       ExpandOption expand, List<Expanded> expanded) throws SerializerException {
         List<String> names = new ArrayList<>();
-        type.getPropertyNames().stream().filter(read.selected()::contains).forEach(names::add);
-        names.addAll(read.computed().names());
-        String nested = selectList(odata, type, item.getExpandOption(), null, read.nested());
+        type.getPropertyNames().stream().filter(selected::contains).forEach(names::add);
+        names.addAll(computed.names());
+        String nested = selectList(odata, type, expand, null, expanded);
         if (nested != null) {
             names.add(nested);
         }

@@ -12,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import javax.xml.stream.XMLStreamException;
 
@@ -37,8 +38,10 @@ public final class EdmLoader {
 
     public static final String NAMESPACE = "PatientDocs";
     static final String RESOURCE = "/edm/documents.xml";
-    private static final FullQualifiedName KEY_AS_SEGMENT = new FullQualifiedName("Org.OData.Capabilities.V1",
-            "KeyAsSegmentSupported");
+    /** Terms of the Capabilities vocabulary newer than Olingo's copy, with what they apply to. */
+    private static final Map<FullQualifiedName, List<String>> NEWER_TERMS = Map.of(
+            new FullQualifiedName("Org.OData.Capabilities.V1", "KeyAsSegmentSupported"), List.of("EntityContainer"),
+            new FullQualifiedName("Org.OData.Capabilities.V1", "ComputeSupported"), List.of("EntitySet", "Collection"));
 
     private EdmLoader() {
     }
@@ -67,16 +70,17 @@ public final class EdmLoader {
 
     /**
      * The provider, knowing also the vocabulary terms the service uses that Olingo 5's own copy of the Capabilities
-     * vocabulary predates ({@code Capabilities.KeyAsSegmentSupported}): without them Olingo cannot resolve the term
-     * and writes the annotation into $metadata without it. The service's vocabularies (served at /vocabularies) have
+     * vocabulary predates ({@code Capabilities.KeyAsSegmentSupported}, {@code Capabilities.ComputeSupported}):
+     * without them Olingo cannot resolve the term and writes the annotation into $metadata without it. The service's vocabularies (served at /vocabularies) have
      * them.
      */
     private static CsdlEdmProvider withNewerTerms(SchemaBasedEdmProvider provider) {
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.getName().equals("getTerm") && args[0] instanceof FullQualifiedName name
-                    && KEY_AS_SEGMENT.equals(name) && provider.getTerm(name) == null) {
-                return new CsdlTerm().setName(KEY_AS_SEGMENT.getName()).setType("Edm.Boolean")
-                        .setAppliesTo(List.of("EntityContainer"));
+                    && NEWER_TERMS.containsKey(name) && provider.getTerm(name) == null) {
+                // both are Core.Tag, a Boolean
+                return new CsdlTerm().setName(name.getName()).setType("Edm.Boolean")
+                        .setAppliesTo(NEWER_TERMS.get(name));
             }
             try {
                 return method.invoke(provider, args);

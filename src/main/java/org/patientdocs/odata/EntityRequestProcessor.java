@@ -12,6 +12,7 @@ import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.commons.api.http.HttpMethod;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
 import org.apache.olingo.server.api.OData;
+import org.apache.olingo.server.api.ODataLibraryException;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ODataResponse;
 import org.apache.olingo.server.api.deserializer.DeserializerException;
@@ -23,8 +24,10 @@ import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
 import org.apache.olingo.server.api.serializer.ReferenceSerializerOptions;
 import org.apache.olingo.server.api.serializer.SerializerException;
 import org.apache.olingo.server.api.uri.UriInfo;
+import org.apache.olingo.server.api.uri.queryoption.ApplyOption;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.apache.olingo.server.core.uri.parser.Parser;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.query.Expanded;
@@ -34,6 +37,7 @@ import org.patientdocs.query.Single;
 import org.patientdocs.query.Target;
 import org.patientdocs.storage.AuditEvent.Action;
 import org.patientdocs.storage.DocumentRecord;
+import org.patientdocs.url.QueryText;
 
 /**
  * Every request on a single entity, media or not, and on its reference ({@code Documents('…')/Patient/$ref}): Olingo
@@ -63,15 +67,17 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
 
     @Override
     public void readEntity(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format)
-            throws SerializerException {
+            throws ODataLibraryException {
         Target target = Target.of(uriInfo);
         EdmEntityType type = target.set().getEntityType();
-        boolean computes = CollectionJson.computes(uriInfo.getExpandOption());
+        ApplyOption compute = compute(request, target);
+        boolean computes = compute != null || CollectionJson.computes(uriInfo.getExpandOption());
         if (computes) {
             CollectionJson.requireComputable(format, uriInfo.getExpandOption());
         }
         Single found = services.queryService().entity(caller, uriInfo,
-                AccessAudit.withAuditedProperties(Entities.withMediaProperties(Set.of(), format, type), type));
+                AccessAudit.withAuditedProperties(Entities.withMediaProperties(Set.of(), format, type), type),
+                compute);
         Entity entity = Entities.fromRow(odata, target.set(), found.row(),
                 Entities.withMediaProperties(found.selected(), format, type));
         response.setHeader(HttpHeader.ETAG, entity.getETag());
@@ -87,10 +93,11 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         if (computes) {
             // Olingo's serializer writes declared properties only
             Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded,
-                    expand.getText());
-            Page page = new Page(found.row().table(), found.selected(), List.of(found.row()), null, null, expanded);
+                    expand == null ? null : expand.getText());
+            Page page = new Page(found.row().table(), found.selected(), List.of(found.row()), null, null, expanded,
+                    found.computed());
             ContextURL context = ContextUrls.entity(odata, request, target.set(), expand, uriInfo.getSelectOption(),
-                    expanded);
+                    page);
             response.setODataContent(CollectionJson.entity(format, type,
                     new CollectionJson.Answer(context, page, null, expansion)));
             response.setStatusCode(HttpStatusCode.OK.getStatusCode());
@@ -103,6 +110,20 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         }
         writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), expand,
                 HttpStatusCode.OK);
+    }
+
+    /**
+     * The request's {@code $compute}, which the parser takes on no single entity: {@code url.QueryText} hands it over
+     * as a custom option, parsed here as the {@code $apply} of the entity's set (its parse errors answered as any
+     * other's); null when the request computes nothing.
+     */
+    private ApplyOption compute(ODataRequest request, Target target) throws ODataLibraryException {
+        String query = QueryText.entityComputation(request.getRawQueryPath());
+        if (query == null) {
+            return null;
+        }
+        return new Parser(metadata.getEdm(), odata).parseUri("/" + target.set().getName(), query, null,
+                request.getRawBaseUri()).getApplyOption();
     }
 
     /**

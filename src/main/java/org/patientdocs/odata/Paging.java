@@ -67,6 +67,10 @@ final class Paging {
             aliases.put(alias.getName(), alias.getText());
         }
         parts.add(aliases.toString());
+        if (uriInfo.getApplyOption() != null) {
+            // $apply, and $compute, which the parser reads as one
+            parts.add(uriInfo.getApplyOption().getText());
+        }
         return parts;
     }
 

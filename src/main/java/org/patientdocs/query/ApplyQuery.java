@@ -98,7 +98,7 @@ final class ApplyQuery {
         query.where.addAll(TargetRows.conditions(target, query.block));
         query.transform(uri.getApplyOption());
         if (uri.getExpandOption() != null) {
-            throw unsupported("$expand with $apply or $compute");
+            throw unsupported("$expand beside transformations other than compute");
         }
         if (uri.getSearchOption() != null) {
             if (query.grouped) {

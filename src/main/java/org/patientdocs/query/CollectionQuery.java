@@ -96,18 +96,28 @@ final class CollectionQuery {
      * @param required properties read even when {@code $select} leaves them out (for {@code $expand})
      */
     static CollectionQuery of(QueryContext context, Target target, Options options, Set<String> required) {
+        return of(context, target, options, required, null);
+    }
+
+    /**
+     * @param computation the computed properties ({@code $compute}), which the rows carry after their columns and the
+     *                    conditions and the order may use, or null
+     */
+    static CollectionQuery of(QueryContext context, Target target, Options options, Set<String> required,
+                              Computation computation) {
         ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         Selection selection = Selection.of(context, table, options.filter(), options.search(), options.orderBy(),
-                options.select(), required);
+                options.select(), required, computation);
         List<SqlFragment> scope = TargetRows.conditions(target, selection.block());
         Set<String> selected = new LinkedHashSet<>();
-        Selection.selectedColumns(table, options.select()).forEach(c -> selected.add(c.property()));
+        Selection.selectedColumns(table, options.select(), computation).forEach(c -> selected.add(c.property()));
         List<ColumnMap.Column> held = TargetRows.heldColumns(target, selection.block());
         boolean descending = selection.keys().get(0).descending();
         List<SqlFragment> heldOrder = held.stream().map(column -> SqlFragment.format(
                 "{}" + (descending ? " DESC" : ""), selection.root().column(column, false))).toList();
         return new CollectionQuery(selection, options, List.copyOf(scope), heldOrder,
-                indexInOrder(context, selection, options, held), Set.copyOf(selected));
+                indexInOrder(context, selection, options, held, computation == null ? Set.of() : computation.names()),
+                Set.copyOf(selected));
     }
 
     /**
@@ -117,7 +127,7 @@ final class CollectionQuery {
      * row of the tenant. Null otherwise, leaving the choice to the database.
      */
     private static String indexInOrder(QueryContext context, Selection selection, Options options,
-                                       List<ColumnMap.Column> held) {
+                                       List<ColumnMap.Column> held, Set<String> computed) {
         ColumnMap.Table table = selection.root().table();
         boolean descending = selection.keys().get(0).descending();
         List<Indexes.Column> order = new ArrayList<>();
@@ -134,8 +144,13 @@ final class CollectionQuery {
         }
         Set<String> equal = new HashSet<>();
         held.forEach(column -> equal.add(column.name()));
-        Selection.pinnedProperties(options.filter()).forEach(property -> equal.add(table.column(property).name()));
+        Selection.pinnedProperties(options.filter()).stream().filter(property -> !computed.contains(property))
+                .forEach(property -> equal.add(table.column(property).name()));
         for (String property : Selection.filteredProperties(options.filter())) {
+            if (computed.contains(property)) {
+                // a computed property: no index finds rows by it
+                continue;
+            }
             if (context.indexes().couldFind(table.name(), equal, table.column(property).name())) {
                 return null;
             }
@@ -146,6 +161,11 @@ final class CollectionQuery {
     /** The sort keys, the last being the entity key: what a skip token must carry. */
     List<SortKey> keys() {
         return selection.keys();
+    }
+
+    /** The computed properties the rows carry, after their columns. */
+    ComputedValues computed() {
+        return selection.computedValues();
     }
 
     /** The properties the client selected; other columns read are for the service's own use. */
@@ -178,7 +198,6 @@ final class CollectionQuery {
                 selection.from(conditions, index), held.isEmpty() ? SqlFragment.of("")
                         : SqlFragment.format("{}, ", SqlFragment.join(", ", held)),
                 SqlFragment.param(limit), SqlFragment.param(offset));
-        return new Page(rows, RowLayout.of(selection.root().table(), selection.columns())
-                .withSortKeys(selection.keys()), pageRows);
+        return new Page(rows, selection.layout().withSortKeys(selection.keys()), pageRows);
     }
 }

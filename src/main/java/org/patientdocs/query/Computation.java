@@ -10,6 +10,8 @@ import java.util.Set;
 import org.apache.olingo.server.api.uri.queryoption.ApplyItem;
 import org.apache.olingo.server.api.uri.queryoption.ApplyOption;
 import org.apache.olingo.server.api.uri.queryoption.OrderByOption;
+import org.apache.olingo.server.api.uri.queryoption.SelectItem;
+import org.apache.olingo.server.api.uri.queryoption.SelectOption;
 import org.apache.olingo.server.api.uri.queryoption.apply.Compute;
 import org.apache.olingo.server.api.uri.queryoption.apply.ComputeExpression;
 import org.apache.olingo.server.api.uri.queryoption.apply.Filter;
@@ -19,11 +21,17 @@ import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
 /**
- * The {@code $compute} of an {@code $expand} item, with the item's {@code $filter} and {@code $orderby}, which may
- * name the computed properties: the parser reads them all as the item's {@code $apply}, in the shape
- * {@code url.ComputeText} gives it: {@code compute(all)}, or {@code compute(shown)/compute(hidden)} (either may be
- * {@code identity}) when the item's {@code $select} says which computed properties the answer shows; then
- * {@code filter(…)} and {@code orderby(…)}.
+ * Computed properties of entities, read through the same statements as the entities' own ({@link Selection}).
+ * <ul>
+ * <li>The {@code $compute} of an {@code $expand} item, with the item's {@code $filter} and {@code $orderby}, which
+ * may name the computed properties, and of one entity ({@code Documents('…')?$compute=…}): the parser reads them as
+ * an {@code $apply} in the shape {@code url.ComputeText} gives it: {@code compute(all)}, or
+ * {@code compute(shown)/compute(hidden)} (either may be {@code identity}) when the {@code $select} says which
+ * computed properties the answer shows; then {@code filter(…)} and {@code orderby(…)} ({@link #of}).</li>
+ * <li>A collection's {@code $compute} ({@code $apply} of {@code compute} transformations only, {@link #ofCollection}):
+ * the request's own {@code $select} names the computed properties shown, and its {@code $filter} and
+ * {@code $orderby} use them.</li>
+ * </ul>
  */
 final class Computation {
 
@@ -80,6 +88,38 @@ final class Computation {
         return new Computation(List.copyOf(expressions), shown, leading == 2, filters, orderBy);
     }
 
+    /**
+     * The computation of a collection's {@code $apply} when it only computes ({@code $compute=…}, which the parser
+     * reads as {@code $apply=compute(…)}), so that the result is the entities themselves; null otherwise.
+     *
+     * @param select the request's {@code $select}, whose items name the computed properties shown: all of them
+     *               without one or with {@code *}
+     */
+    static Computation ofCollection(ApplyOption apply, SelectOption select) {
+        if (!computesOnly(apply)) {
+            return null;
+        }
+        List<ComputeExpression> expressions = new ArrayList<>();
+        apply.getApplyItems().stream().filter(Compute.class::isInstance)
+                .forEach(item -> expressions.addAll(((Compute) item).getExpressions()));
+        Set<String> shown = new LinkedHashSet<>();
+        boolean all = select == null || select.getSelectItems().stream().anyMatch(SelectItem::isStar);
+        for (ComputeExpression expression : expressions) {
+            if (all || select.getSelectItems().stream().anyMatch(item -> item.getResourcePath() != null
+                    && expression.getAlias().equals(Paths.name(item.getResourcePath().getUriResourceParts())))) {
+                shown.add(expression.getAlias());
+            }
+        }
+        return new Computation(List.copyOf(expressions), shown, false, List.of(), null);
+    }
+
+    /** Whether an {@code $apply} only computes properties of the entities (no filter, grouping or order in it). */
+    static boolean computesOnly(ApplyOption apply) {
+        return apply != null && !apply.getApplyItems().isEmpty() && apply.getApplyItems().stream()
+                .allMatch(item -> item.getKind() == ApplyItem.Kind.COMPUTE
+                        || item.getKind() == ApplyItem.Kind.IDENTITY);
+    }
+
     private static ServiceException unsupported() {
         return new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
                 "$expand supports $compute with $select, $filter and $orderby inside it, not $apply");
@@ -97,6 +137,13 @@ final class Computation {
             values.put(expression.getAlias(), value);
         }
         return values;
+    }
+
+    /** Every computed property's name, shown or not. */
+    Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        expressions.forEach(expression -> names.add(expression.getAlias()));
+        return names;
     }
 
     Set<String> shown() {

@@ -12,7 +12,14 @@ import java.util.Set;
  * @param count    how many entities the request's conditions match, ignoring paging; null when not asked for
  * @param next     where the next page starts, or null on the last page; a skip token carries it
  * @param expanded the expanded navigations of the rows, at every level
+ * @param computed the computed properties ({@code $compute}) the rows carry
  */
 public record Page(ColumnMap.Table table, Set<String> selected, List<Row> rows, Long count, Keyset.Position next,
-                   List<Expanded> expanded) {
+                   List<Expanded> expanded, ComputedValues computed) {
+
+    /** A page without computed properties. */
+    public Page(ColumnMap.Table table, Set<String> selected, List<Row> rows, Long count, Keyset.Position next,
+                List<Expanded> expanded) {
+        this(table, selected, rows, count, next, expanded, ComputedValues.NONE);
+    }
 }

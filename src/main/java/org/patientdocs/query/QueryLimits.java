@@ -62,6 +62,12 @@ public final class QueryLimits {
         }
     }
 
+    /** The size of a {@code $compute} of one entity, which the parser reads apart from the request. */
+    static void checkApply(ApplyOption compute, List<AliasQueryOption> aliases, ServiceConfig.Query limits) {
+        QueryLimits checker = new QueryLimits(limits, aliases == null ? List.of() : aliases);
+        checker.nodes("$compute", checker.count(compute));
+    }
+
     /** The nodes of every expression of an {@code $apply} (and of a {@code $compute}, which reaches it as one). */
     private int count(ApplyOption apply) {
         int total = 0;

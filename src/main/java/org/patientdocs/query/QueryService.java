@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.AliasQueryOption;
+import org.apache.olingo.server.api.uri.queryoption.ApplyOption;
 import org.patientdocs.auth.Caller;
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.ErrorCode;
@@ -46,8 +47,8 @@ public final class QueryService {
     /**
      * A page of the collection a request addresses ({@code Patients}, {@code Documents},
      * {@code Patients('12345')/Documents}), with its count when asked for (a patient's documents carry it unless
-     * {@code $count=false}) and its expanded navigations. A page continues where the request's {@code $skiptoken}
-     * says.
+     * {@code $count=false}), its expanded navigations and the properties its {@code $compute} computes. A page
+     * continues where the request's {@code $skiptoken} says.
      *
      * @param pageSize    the most entities on the page, and in each expanded collection per parent
      * @param fingerprint what the request's skip token must have been issued for (see {@link Keyset})
@@ -62,7 +63,8 @@ public final class QueryService {
         ColumnMap.Table table = table(target);
         Set<String> required = new LinkedHashSet<>(Expander.required(table, uri.getExpandOption()));
         required.addAll(alsoRead);
-        CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.of(uri), required);
+        CollectionQuery query = CollectionQuery.of(context, target, CollectionQuery.Options.of(uri), required,
+                Computation.ofCollection(uri.getApplyOption(), uri.getSelectOption()));
         requireParent(caller, target);
         Keyset.Position position = uri.getSkipTokenOption() == null ? null
                 : Keyset.decode(uri.getSkipTokenOption().getValue(), fingerprint, query.keys());
@@ -80,7 +82,16 @@ public final class QueryService {
         }
         List<Expanded> expanded = new Expander(context, store, pageSize).expand(target.set(), table, delivered,
                 uri.getExpandOption());
-        return new Page(table, query.selected(), delivered, count, next, expanded);
+        return new Page(table, query.selected(), delivered, count, next, expanded, query.computed());
+    }
+
+    /**
+     * Whether the result of a request's {@code $apply} is the entities themselves with computed properties
+     * ({@code $compute}, which the parser reads as {@code $apply=compute(…)}): then {@link #page} reads it, as any
+     * collection, with keyset paging, {@code $count}, {@code $expand} and ETags; {@link #aggregate} reads the others.
+     */
+    public static boolean computesOnly(UriInfo uri) {
+        return Computation.computesOnly(uri.getApplyOption());
     }
 
     /**
@@ -137,14 +148,28 @@ public final class QueryService {
      * @throws ServiceException.NotFound when there is no such entity
      */
     public Single entity(Caller caller, UriInfo uri, Set<String> alsoRead) {
+        return entity(caller, uri, alsoRead, null);
+    }
+
+    /**
+     * As {@link #entity(Caller, UriInfo, Set)}, with computed properties.
+     *
+     * @param compute the request's {@code $compute}, as the parser read it: an {@code $apply} of the entity set in
+     *                the shape {@code url.ComputeText} gives it (the parser takes no {@code $apply} on one entity, so
+     *                the request carries it as a custom option); null when it has none
+     */
+    public Single entity(Caller caller, UriInfo uri, Set<String> alsoRead, ApplyOption compute) {
         refuseApply(uri);
         Target target = Target.of(uri);
         QueryLimits.check(uri, uri.getAliases(), limits);
+        if (compute != null) {
+            QueryLimits.checkApply(compute, uri.getAliases(), limits);
+        }
         Set<String> required = new LinkedHashSet<>(Expander.required(table(target), uri.getExpandOption()));
         required.addAll(alsoRead);
         EntityQuery query = EntityQuery.of(context(caller, uri.getAliases()), target, uri.getSelectOption(),
-                required);
-        return new Single(one(target, query), query.selected());
+                required, Computation.of(compute));
+        return new Single(one(target, query), query.selected(), query.computed());
     }
 
     /**

@@ -105,10 +105,16 @@ final class Selection {
         if (select == null && computation != null && computation.selectGiven()) {
             return List.of(table.key());
         }
-        return selectedColumns(table, select);
+        return selectedColumns(table, select, computation == null ? Set.of() : computation.names());
     }
 
     static List<ColumnMap.Column> selectedColumns(ColumnMap.Table table, SelectOption select) {
+        return selectedColumns(table, select, Set.<String>of());
+    }
+
+    /** @param computed names of computed properties, which a collection's {@code $select} may name beside */
+    private static List<ColumnMap.Column> selectedColumns(ColumnMap.Table table, SelectOption select,
+                                                          Set<String> computed) {
         if (select == null || select.getSelectItems().stream().anyMatch(SelectItem::isStar)) {
             return table.allColumns();
         }
@@ -117,6 +123,9 @@ final class Selection {
         for (SelectItem item : select.getSelectItems()) {
             List<UriResource> parts = item.getResourcePath() == null ? List.of()
                     : item.getResourcePath().getUriResourceParts();
+            if (parts.size() == 1 && computed.contains(Paths.name(parts))) {
+                continue;
+            }
             if (parts.size() != 1 || !(parts.get(0) instanceof UriResourcePrimitiveProperty property)) {
                 throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$select",
                         "$select supports the entity's own properties only");

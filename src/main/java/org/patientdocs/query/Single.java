@@ -9,6 +9,7 @@ import java.util.Set;
  * @param row      the entity
  * @param selected the properties the client selected, the key among them; the row may hold more, read for the
  *                 service
+ * @param computed the computed properties ({@code $compute}) the row carries
  */
-public record Single(Row row, Set<String> selected) {
+public record Single(Row row, Set<String> selected, ComputedValues computed) {
 }

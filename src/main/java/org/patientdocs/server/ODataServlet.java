@@ -20,6 +20,7 @@ import org.patientdocs.odata.AccessAudit;
 import org.patientdocs.odata.AllowedMethods;
 import org.patientdocs.odata.Batches;
 import org.patientdocs.odata.CollectionProcessor;
+import org.patientdocs.odata.EntityPaths;
 import org.patientdocs.odata.EntityRequestProcessor;
 import org.patientdocs.odata.ErrorAnswerProcessor;
 import org.patientdocs.odata.JsonBatch;
@@ -77,7 +78,9 @@ final class ODataServlet extends HttpServlet {
             HeldAnswer held = new HeldAnswer(response, audit::awaitRecorded);
             answer = held;
             String base = baseUrls.baseFor(request.getRemoteAddr(), request.getScheme(), request::getHeader);
-            String prepared = QueryText.prepare(request.getQueryString(), services.config().query().maxNestingDepth());
+            String prepared = QueryText.prepare(request.getQueryString(), services.config().query().maxNestingDepth(),
+                    () -> EntityPaths.readsOneEntity(services.model().metadata().getEdm(), request.getMethod(),
+                            request.getRequestURI()));
             HttpServletRequest rewritten = new RewrittenRequest(request, base, request.getRequestURI(), prepared);
             HttpServletRequest odataRequest = new OlingoHeaders(new LazyBody(rewritten,
                     new BodyRate(services.config().clientLimits().minRequestBytesPerSecond())));

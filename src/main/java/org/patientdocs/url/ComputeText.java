@@ -41,6 +41,11 @@ final class ComputeText {
     private static final String ORDERBY = "$orderby";
     private static final String EXPAND = "$expand";
     private static final String IDENTITY = "identity";
+    /**
+     * The custom option carrying the {@code $compute} of a request that reads one entity ({@link #entityToParser}),
+     * which the parser keeps as text; a client's own is refused ({@code QueryText}).
+     */
+    static final String ENTITY_OPTION = "patientdocs.compute";
     private static final Pattern ALIAS = Pattern.compile("\\s+as\\s+([\\p{L}_][\\p{L}\\p{N}_]*)\\s*$",
             Pattern.CASE_INSENSITIVE);
 
@@ -79,32 +84,9 @@ final class ComputeText {
             throw notImplemented("$compute inside an $expand of " + path.substring(path.lastIndexOf('/') + 1)
                     + " is not supported: references and counts have no properties to compute");
         }
-        List<String> computed = trimmed(ExpandText.split(options.remove(COMPUTE), ','));
-        String select = options.remove(SELECT);
-        List<String> selected = select == null ? List.of() : trimmed(ExpandText.split(select, ','));
-        StringBuilder apply = new StringBuilder();
-        List<String> declared = new ArrayList<>();
-        if (select == null || selected.contains("*")) {
-            apply.append(compute(computed));
-            if (select != null) {
-                declared.add("*");
-            }
-        } else {
-            Set<String> aliases = new LinkedHashSet<>();
-            computed.forEach(item -> aliases.add(alias(item)));
-            List<String> shown = computed.stream().filter(item -> selected.contains(alias(item))).toList();
-            List<String> hidden = computed.stream().filter(item -> !selected.contains(alias(item))).toList();
-            for (String item : shown) {
-                for (String other : hidden) {
-                    if (alias(other) != null && ExpressionText.mentions(expression(item), alias(other))) {
-                        throw notImplemented("$compute inside $expand: a computed property that $select names"
-                                + " cannot use one it does not name (" + alias(other) + ")");
-                    }
-                }
-            }
-            apply.append(compute(shown)).append('/').append(compute(hidden));
-            selected.stream().filter(name -> !aliases.contains(name)).forEach(declared::add);
-        }
+        Shape shape = shape(options.remove(COMPUTE), options.remove(SELECT), EXPAND, "inside $expand");
+        StringBuilder apply = new StringBuilder(shape.apply());
+        List<String> declared = shape.declared();
         if (options.containsKey(FILTER)) {
             apply.append("/filter(").append(options.remove(FILTER)).append(')');
         }
@@ -118,6 +100,61 @@ final class ComputeText {
         }
         prepared.putAll(options);
         return prepared;
+    }
+
+    /**
+     * The {@code $compute} and {@code $select} of a request that reads one entity ({@code Documents('…')},
+     * {@code Documents('…')/Patient}) as the parser may see them: the parser refuses an {@code $apply} there (its
+     * UriValidator), so the computation goes in the custom option {@link #ENTITY_OPTION}, in the shape of an
+     * expand item's {@code $apply}, and the {@code $select} keeps the declared properties (the key alone when it
+     * keeps none). The processor parses the option as the entity set's {@code $apply} ({@code query.Computation}).
+     *
+     * @param select the request's {@code $select}, or null
+     * @return the options to give the parser, by name
+     */
+    static Map<String, String> entityToParser(String compute, String select) {
+        Shape shape = shape(compute, select, COMPUTE, "on one entity");
+        Map<String, String> prepared = new LinkedHashMap<>();
+        prepared.put(ENTITY_OPTION, shape.apply());
+        if (!shape.declared().isEmpty()) {
+            prepared.put(SELECT, String.join(",", shape.declared()));
+        }
+        return prepared;
+    }
+
+    /** An {@code $apply} of computed properties and the declared properties a {@code $select} keeps beside them. */
+    private record Shape(String apply, List<String> declared) {
+    }
+
+    /**
+     * {@code compute(all)} when the {@code $select} is absent or {@code *}, else {@code compute(shown)/compute(hidden)}
+     * and the declared properties it names.
+     */
+    private static Shape shape(String compute, String select, String target, String where) {
+        List<String> computed = trimmed(ExpandText.split(compute, ','));
+        List<String> selected = select == null ? List.of() : trimmed(ExpandText.split(select, ','));
+        List<String> declared = new ArrayList<>();
+        if (select == null || selected.contains("*")) {
+            if (select != null) {
+                declared.add("*");
+            }
+            return new Shape(compute(computed), declared);
+        }
+        Set<String> aliases = new LinkedHashSet<>();
+        computed.forEach(item -> aliases.add(alias(item)));
+        List<String> shown = computed.stream().filter(item -> selected.contains(alias(item))).toList();
+        List<String> hidden = computed.stream().filter(item -> !selected.contains(alias(item))).toList();
+        for (String item : shown) {
+            for (String other : hidden) {
+                if (alias(other) != null && ExpressionText.mentions(expression(item), alias(other))) {
+                    throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, target,
+                            "$compute " + where + ": a computed property that $select names cannot use one it does"
+                                    + " not name (" + alias(other) + ")");
+                }
+            }
+        }
+        selected.stream().filter(name -> !aliases.contains(name)).forEach(declared::add);
+        return new Shape(compute(shown) + "/" + compute(hidden), declared);
     }
 
     private static Map<String, String> itemFromParser(Map<String, String> given) {

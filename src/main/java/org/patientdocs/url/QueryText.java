@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
@@ -18,7 +19,8 @@ import org.patientdocs.error.ServiceException;
  * <li>Options the service does not implement ({@code $deltatoken}, {@code $index}, also inside
  * {@code $expand}, and {@code $apply} inside {@code $expand}) are refused with 501 naming them, never ignored.
  * {@code $compute} becomes a {@code compute} transformation of {@code $apply} ({@link #computeAsApply}); inside
- * {@code $expand}, the item's {@code $apply} ({@link ComputeText}).
+ * {@code $expand}, the item's {@code $apply}; on a request that reads one entity, where the parser refuses
+ * {@code $apply}, a custom option the processor parses ({@link ComputeText}).
  * {@code $schemaversion=*} asks for the current schema, which is the only one this service has (its
  * {@code $metadata} carries no {@code Core.SchemaVersion}): it is honoured by dropping it. Any other version does
  * not exist, which OData answers with 404.</li>
@@ -49,8 +51,19 @@ public final class QueryText {
     private QueryText() {
     }
 
-    /** The query string the parser should see; the input itself when nothing needs rewriting. */
+    /** The query string the parser should see, for a request that reads no single entity. */
     public static String prepare(String rawQuery, int maxNestingDepth) {
+        return prepare(rawQuery, maxNestingDepth, () -> false);
+    }
+
+    /**
+     * The query string the parser should see; the input itself when nothing needs rewriting.
+     *
+     * @param readsOneEntity whether the request reads one entity ({@code GET Documents('…')},
+     *                       {@code Documents('…')/Patient}), asked only when it has a {@code $compute}: there it
+     *                       becomes a custom option ({@link ComputeText#entityToParser}), elsewhere an {@code $apply}
+     */
+    public static String prepare(String rawQuery, int maxNestingDepth, BooleanSupplier readsOneEntity) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return rawQuery;
         }
@@ -64,11 +77,52 @@ public final class QueryText {
                 params.add(prepared);
             }
         }
-        if (compute != null) {
+        if (compute != null && readsOneEntity.getAsBoolean()) {
+            computeOnEntity(params, compute);
+        } else if (compute != null) {
             computeAsApply(params, compute);
         }
         String prepared = String.join("&", params);
         return prepared.equals(rawQuery) ? rawQuery : prepared;
+    }
+
+    /**
+     * The query string under which the parser reads the {@code $compute} of a request that reads one entity, as the
+     * entity set's {@code $apply} with the request's parameter aliases; null when the request computes nothing.
+     *
+     * @param preparedQuery the query string as {@link #prepare} gave it to the parser
+     */
+    public static String entityComputation(String preparedQuery) {
+        if (preparedQuery == null || !preparedQuery.contains(ComputeText.ENTITY_OPTION + "=")) {
+            return null;
+        }
+        String apply = null;
+        List<String> aliases = new ArrayList<>();
+        for (String param : preparedQuery.split("&", -1)) {
+            if (param.startsWith(ComputeText.ENTITY_OPTION + "=")) {
+                apply = APPLY + param.substring(ComputeText.ENTITY_OPTION.length());
+            } else if (param.startsWith("@") || param.startsWith("%40")) {
+                aliases.add(param);
+            }
+        }
+        if (apply == null) {
+            return null;
+        }
+        aliases.add(0, apply);
+        return String.join("&", aliases);
+    }
+
+    /** {@code $compute} and {@code $select} of a request that reads one entity ({@link ComputeText#entityToParser}). */
+    private static void computeOnEntity(List<String> params, String compute) {
+        String select = null;
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i).startsWith("$select=")) {
+                select = PercentCoding.decode(params.remove(i).substring("$select=".length()));
+                break;
+            }
+        }
+        ComputeText.entityToParser(compute, select).forEach((name, value) ->
+                params.add(name + "=" + PercentCoding.encode(value)));
     }
 
     /**
@@ -97,6 +151,10 @@ public final class QueryText {
         String value = eq < 0 ? null : PercentCoding.decode(param.substring(eq + 1));
         String option = name == null ? null : systemOption(name);
         refuseUnimplemented(option, value);
+        if (ComputeText.ENTITY_OPTION.equals(name)) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, name, "The query option " + name
+                    + " is the service's own; use $compute");
+        }
         if (SCHEMA_VERSION.equals(option)) {
             schemaVersion(value);
             return null;

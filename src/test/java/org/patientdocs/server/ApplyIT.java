@@ -136,6 +136,41 @@ class ApplyIT {
     }
 
     @Test
+    void computeBesideATopLevelExpandPagesLikeAnyCollection() throws Exception {
+        List<JsonNode> documents = new ArrayList<>();
+        String link = "/Documents?" + DifferentialApplyIT.encode("$compute=file_size_bytes div 1024 as kb"
+                + "&$select=id,kb&$expand=Patient($select=last_name)&$count=true");
+        JsonNode first = null;
+        while (link != null) {
+            JsonNode page = ok(service.send(service.request(link).header("Prefer", "odata.maxpagesize=20").GET()
+                    .build()));
+            first = first == null ? page : first;
+            page.get("value").forEach(documents::add);
+            JsonNode next = page.get("@odata.nextLink");
+            link = next == null ? null : next.asText().substring(service.base.toString().length() - 1);
+            assertTrue(next == null || next.asText().contains("compute(file_size_bytes%20div%201024%20as%20kb)")
+                    && next.asText().contains("$skiptoken="), next == null ? "" : next.asText());
+            assertTrue(documents.size() < 100, "too many pages");
+        }
+        assertEquals(service.base + "$metadata#Documents(id,kb,Patient(id,last_name))",
+                first.get("@odata.context").asText());
+        assertEquals(DATA.documents.size(), first.get("@odata.count").asLong());
+        assertEquals(DATA.documents.size(), documents.size());
+        Map<String, String> lastNames = new java.util.HashMap<>();
+        DATA.patients.forEach(p -> lastNames.put((String) p.get("id"), String.valueOf(p.get("last_name"))));
+        for (int i = 0; i < documents.size(); i++) {
+            JsonNode document = documents.get(i);
+            Map<String, Object> expected = DATA.documents.stream().sorted(Comparator.comparing(
+                    (Map<String, Object> d) -> (String) d.get("id"))).toList().get(i);
+            assertEquals(expected.get("id"), document.get("id").asText());
+            assertEquals((Long) expected.get("file_size_bytes") / 1024, document.get("kb").asLong());
+            assertEquals(lastNames.get((String) expected.get("patient_id")),
+                    document.get("Patient").get("last_name").asText(), document.toString());
+            assertTrue(document.has("@odata.etag") && !document.has("file_name"), document.toString());
+        }
+    }
+
+    @Test
     void anApplyLargerThanTheNodeLimitIsRefused() throws Exception {
         String condition = String.join(" and ", Collections.nCopies(130, "file_size_bytes ge 0"));
         HttpResponse<String> response = get("Documents", "$apply=filter(" + condition + ")/aggregate($count as n)");
@@ -179,7 +214,6 @@ class ApplyIT {
         "Documents|$apply=groupby((document_type),aggregate($count as n))/groupby((n))|aggregated result",
         "Documents|$apply=top(5)/aggregate($count as n)|after top or skip",
         "Documents|$apply=groupby((document_type),aggregate($count as n))/top(3)&$filter=n gt 1|after top or skip",
-        "Documents|$compute=file_size_bytes div 1024 as kb&$expand=Patient|$expand",
         "Patients|$expand=*($compute=file_size_bytes div 1024 as kb)|$compute",
         "Patients|$expand=Documents($compute=1 add 1 as two)&$format=xml|JSON",
         "Documents|$apply=groupby((document_type))&$expand=Patient|$expand",
@@ -195,15 +229,82 @@ class ApplyIT {
     }
 
     @Test
-    void onASingleEntityOrACountApplyAndComputeAre501NamingBoth() throws Exception {
-        for (String path : new String[] {"Documents/$count", "Documents('doc-000')", "Documents('doc-000')/Patient",
-            "Patients('p01')/Documents/$count"}) {
+    void onACountApplyAndComputeAndOnASingleEntityApplyAre501NamingBoth() throws Exception {
+        for (String path : new String[] {"Documents/$count", "Patients('p01')/Documents/$count"}) {
             for (String query : new String[] {"$apply=aggregate($count as n)", "$compute=1 add 1 as two"}) {
                 HttpResponse<String> response = get(path, query);
                 assertEquals(501, response.statusCode(), response.body());
                 assertTrue(response.body().contains("$apply and $compute"), response.body());
             }
         }
+        for (String path : new String[] {"Documents('doc-000')", "Documents('doc-000')/Patient",
+            "$entity?$id=Documents('doc-000')&"}) {
+            HttpResponse<String> response = service.get("/" + path + (path.endsWith("&") ? "" : "?")
+                    + DifferentialApplyIT.encode("$apply=aggregate($count as n)"));
+            assertEquals(501, response.statusCode(), response.body());
+            assertTrue(response.body().contains("$apply and $compute"), response.body());
+        }
+    }
+
+    @Test
+    void computeOnOneEntityShowsTheSelectedComputedPropertiesInItsContext() throws Exception {
+        Map<String, Object> expected = DATA.documents.get(0);
+        HttpResponse<String> response = get("Documents('doc-000')",
+                "$compute=file_size_bytes div 1024 as kb,length(file_name) as len&$select=kb,file_name");
+        JsonNode document = ok(response);
+        assertEquals(service.base + "$metadata#Documents(id,file_name,kb)/$entity",
+                document.get("@odata.context").asText());
+        assertEquals((Long) expected.get("file_size_bytes") / 1024, document.get("kb").asLong());
+        assertEquals(expected.get("file_name"), document.get("file_name").asText());
+        assertEquals("doc-000", document.get("id").asText());
+        assertTrue(document.has("@odata.etag") && !document.has("len") && !document.has("description"),
+                document.toString());
+        assertEquals(document.get("@odata.etag").asText(), response.headers().firstValue("ETag").orElseThrow());
+
+        JsonNode patient = ok(get("Patients('p01')", "$compute=concat(first_name,last_name) as full"));
+        assertEquals(service.base + "$metadata#Patients(id,first_name,last_name,birth_date,full)/$entity",
+                patient.get("@odata.context").asText());
+        assertEquals("AdaSmith", patient.get("full").asText());
+        assertEquals("Ada", patient.get("first_name").asText());
+    }
+
+    @Test
+    void computeOnANavigationToOneEntityWorksBesideComputeInsideItsExpand() throws Exception {
+        JsonNode patient = ok(get("Documents('doc-000')/Patient", "$compute=length(last_name) as n&$select=n"
+                + "&$expand=Documents($compute=file_size_bytes mul 2 as twice;$select=twice;$top=1)"));
+        assertEquals(service.base + "$metadata#Patients(id,n,Documents(id,twice))/$entity",
+                patient.get("@odata.context").asText());
+        assertEquals("p01", patient.get("id").asText());
+        assertEquals(5, patient.get("n").asLong());
+        assertTrue(!patient.has("last_name") && patient.get("Documents").get(0).has("twice"), patient.toString());
+        assertEquals(404, get("Documents('doc-999')/Patient", "$compute=length(last_name) as n").statusCode());
+        assertEquals(404, get("Documents('doc-999')", "$compute=length(file_name) as n").statusCode());
+    }
+
+    @Test
+    void computeOnOneEntityWorksInBothBatchFormats() throws Exception {
+        String url = "Documents('doc-000')?" + DifferentialApplyIT.encode("$compute=file_size_bytes div 1024 as kb"
+                + "&$select=kb");
+        long kb = (Long) DATA.documents.get(0).get("file_size_bytes") / 1024;
+        BatchCalls batch = new BatchCalls(service);
+        HttpResponse<String> multipart = batch.multipart(BatchCalls.request(null, "GET", url, null));
+        assertEquals(List.of(200), BatchCalls.statuses(multipart), multipart.body());
+        assertTrue(multipart.body().contains("\"kb\":" + kb), multipart.body());
+        HttpResponse<String> json = batch.json("{\"requests\":[{\"id\":\"1\",\"method\":\"GET\",\"url\":\""
+                + url + "\"}]}");
+        assertEquals(List.of("1:200"), BatchCalls.answered(json), json.body());
+        assertEquals(kb, BatchCalls.responses(json).get(0).get("body").get("kb").asLong(), json.body());
+    }
+
+    @Test
+    void computeOnOneEntityIsAnsweredInJsonOnlyAndItsOwnOptionNameIsRefused() throws Exception {
+        HttpResponse<String> xml = get("Documents('doc-000')", "$compute=length(file_name) as n&$format=xml");
+        assertEquals(501, xml.statusCode(), xml.body());
+        assertTrue(xml.body().contains("JSON"), xml.body());
+        HttpResponse<String> own = get("Documents('doc-000')", "patientdocs.compute=compute(1 add 1 as two)");
+        assertEquals(400, own.statusCode(), own.body());
+        HttpResponse<String> bad = get("Documents('doc-000')", "$compute=length(no_such_property) as n");
+        assertEquals(400, bad.statusCode(), bad.body());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -164,6 +164,7 @@ class CapabilitiesIT {
             case "Capabilities.DeleteRestrictions/Deletable=false" -> aChangeIsRefused(set, "DELETE", claim);
             case "Capabilities.BatchSupported=true" -> anEmptyJsonBatchIsAnswered(claim);
             case "Capabilities.KeyAsSegmentSupported=true" -> aKeyAsSegmentAddressesTheEntity(claim);
+            case "Capabilities.ComputeSupported=true" -> computeIsAppliedEverywhere(set, claim);
             case "PatientDocs.MaxPageSize=" + PAGE_SIZE -> aFullPageHasANextLink(claim);
             case "PatientDocs.MaxUploadBytes=" + UPLOAD_LIMIT -> theUploadLimitIsExact(claim);
             case "Core.AcceptableMediaTypes" -> checkAcceptableMediaTypes();
@@ -241,6 +242,27 @@ class CapabilitiesIT {
         assertEquals(200, patient.statusCode(), claim + ": " + patient.body());
         assertEquals("cap-1", TestService.json(patient).get("id").asText(), claim);
         assertEquals(1, Integer.parseInt(service.get("/Patients/cap-0/Documents/$count").body()), claim);
+    }
+
+    /** On the collection beside $expand, inside $expand, and on one entity of the set. */
+    private static void computeIsAppliedEverywhere(String set, String claim) throws Exception {
+        String navigation = set.equals("Patients") ? "Documents" : "Patient";
+        JsonNode page = TestService.json(service.get("/" + set + "?$compute=" + PercentCoding.encode("length(id) as n")
+                + "&$expand=" + PercentCoding.encode(navigation + "($compute=length(id) as m)") + "&$top=1"));
+        JsonNode first = page.get("value").get(0);
+        assertEquals(first.get("id").asText().length(), first.get("n").asInt(), claim + ": " + page);
+        HttpResponse<String> one = service.get("/" + set + "('" + first.get("id").asText() + "')?$compute="
+                + PercentCoding.encode("length(id) as n") + "&$select=n");
+        assertEquals(200, one.statusCode(), claim + ": " + one.body());
+        assertEquals(first.get("n").asInt(), TestService.json(one).get("n").asInt(), claim);
+    }
+
+    @Test
+    void theMetadataClaimsComputeOnPatientsAndDocuments() {
+        List<String> claims = allClaims();
+        for (String set : List.of("Patients", "Documents")) {
+            assertTrue(claims.contains(set + " Capabilities.ComputeSupported=true"), claims.toString());
+        }
     }
 
     private static void anEmptyJsonBatchIsAnswered(String claim) throws Exception {

@@ -247,6 +247,8 @@ class TenantIsolationIT {
                 "$apply=groupby((document_type,Patient/first_name),aggregate($count as n,file_size_bytes with sum"
                         + " as total))&$count=true",
                 "$apply=filter(contains(description,'" + MARKER + "'))/aggregate($count as n)",
+                "$compute=concat(description,'!') as said&$filter=contains(said,'" + MARKER + "') or true"
+                        + "&$expand=Patient($select=first_name)&$count=true&$orderby=said desc",
                 "$apply=compute(year(uploaded_at) as y)/groupby((y,patient_id),aggregate(id with countdistinct"
                         + " as n))&$orderby=n desc");
         for (String path : List.of("Documents", "Documents/PatientDocs.Document", "Patients('12345')/Documents",
@@ -310,6 +312,15 @@ class TenantIsolationIT {
                     forms.add(get(path, options, doc, 0));
                 }
             }
+            // $compute on the entity, which the parser reads apart from the request
+            for (String path : List.of("Documents('{doc}')", "Patients('12345')/Documents('{doc}')")) {
+                forms.add(get(path, "$compute=concat(description,'!') as said&$select=said,file_name"
+                        + "&$expand=Patient($compute=concat(first_name,last_name) as name)", doc, 0));
+            }
+            forms.add(get("Documents('{doc}')/Patient", "$compute=concat(first_name,last_name) as name"
+                    + "&$expand=Documents($compute=length(file_name) as len;$count=true)", doc, 0));
+            forms.addAll(readBatches("{doc}", doc, List.of("Documents('{doc}')?$compute=length(file_name) as len",
+                    "Documents('{doc}')/Patient?$compute=concat(first_name,'!') as said&$select=said")));
             // references and paths of several steps
             forms.add(get("Documents('{doc}')/Patient/$ref", "", doc, 0));
             forms.add(get("Patients('12345')/Documents('{doc}')/Patient", "", doc, 0));
@@ -332,6 +343,8 @@ class TenantIsolationIT {
                     forms.add(get(path, options, patient, 0));
                 }
             }
+            forms.add(get("Patients('{patient}')", "$compute=concat(first_name,last_name) as name&$select=name"
+                    + "&$expand=Documents($compute=concat(description,'!') as said)", patient, 0));
             forms.add(get("Patients('{patient}')/Documents/$ref", "$count=true", patient, 0));
             forms.add(get("Patients('{patient}')/Documents/$ref", "$orderby=file_name", patient, 1));
             forms.add(get("Patients('{patient}')", "$expand=Documents/$ref($count=true)", patient, 0));

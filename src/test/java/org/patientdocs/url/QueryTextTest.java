@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -164,6 +167,40 @@ class QueryTextTest {
         assertEquals("$apply=" + PercentCoding.encode("groupby((document_type))/compute(length(document_type) as l)"),
                 QueryText.prepare("$compute=" + PercentCoding.encode("length(document_type) as l") + "&$apply="
                         + PercentCoding.encode("groupby((document_type))"), 32));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // without $select every computed property is shown
+        "$compute=a div 2 as half&$expand=Patient | $expand=Patient&patientdocs.compute=compute(a div 2 as half)",
+        // with $select: those it names, then those it does not; the $select keeps the declared ones
+        "$Compute=a as x,b as y&$select=name,y | patientdocs.compute=compute(b as y)/compute(a as x)&$select=name",
+        "$compute=a as x&$select=x&@p=1 | @p=1&patientdocs.compute=compute(a as x)/identity",
+        "compute=a as x&$select=*,x | patientdocs.compute=compute(a as x)&$select=*"})
+    void computeOnOneEntityBecomesACustomOptionBesideTheDeclaredSelect(String query, String prepared) {
+        assertEquals(encoded(prepared), QueryText.prepare(encoded(query), 32, () -> true));
+        assertEquals(encoded("$apply=" + prepared.substring(prepared.indexOf("compute=") + "compute=".length())
+                .replaceAll("&\\$select=.*", "")) + (prepared.startsWith("@p=1") ? "&@p=1" : ""),
+                QueryText.entityComputation(encoded(prepared)));
+        assertTrue(QueryText.prepare(encoded(query), 32, () -> false).contains("$apply="),
+                "a request that reads no single entity computes in its $apply");
+    }
+
+    @Test
+    void aClientsOwnEntityComputationOptionIsRefused() {
+        ServiceException e = assertThrows(ServiceException.BadRequest.class,
+                () -> QueryText.prepare("patientdocs.compute=" + PercentCoding.encode("compute(1 as x)"), 32));
+        assertTrue(e.getMessage().contains("$compute"), e.getMessage());
+    }
+
+    /** Each option's value percent-encoded, as a client sends it. */
+    private static String encoded(String query) {
+        List<String> params = new ArrayList<>();
+        for (String param : query.split("&")) {
+            int eq = param.indexOf('=');
+            params.add(param.substring(0, eq + 1) + PercentCoding.encode(param.substring(eq + 1)));
+        }
+        return String.join("&", params);
     }
 
     @ParameterizedTest
