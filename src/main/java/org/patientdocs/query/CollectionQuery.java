@@ -122,9 +122,10 @@ final class CollectionQuery {
 
     /**
      * The index that has a page's rows in the order of its ORDER BY (the held columns, then the sort keys), when
-     * every sort key is a column of the table and nothing the filter names could find the rows through an index of
-     * its own: then reading that index stops after the page, where the database's own choice may read and sort every
-     * row of the tenant. Null otherwise, leaving the choice to the database.
+     * every sort key is a column of the table and nothing the filter narrows the rows by
+     * ({@link Selection#narrowingProperties}) could find them through an index of its own: then reading that index
+     * stops after the page, where the database's own choice may read and sort every row of the tenant. Null
+     * otherwise, leaving the choice to the database.
      */
     private static String indexInOrder(QueryContext context, Selection selection, Options options,
                                        List<ColumnMap.Column> held, Set<String> computed) {
@@ -146,7 +147,7 @@ final class CollectionQuery {
         held.forEach(column -> equal.add(column.name()));
         Selection.pinnedProperties(options.filter()).stream().filter(property -> !computed.contains(property))
                 .forEach(property -> equal.add(table.column(property).name()));
-        for (String property : Selection.filteredProperties(options.filter())) {
+        for (String property : Selection.narrowingProperties(options.filter())) {
             if (computed.contains(property)) {
                 // a computed property: no index finds rows by it
                 continue;

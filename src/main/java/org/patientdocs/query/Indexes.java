@@ -55,6 +55,11 @@ public final class Indexes {
                 e -> e.getKey().toLowerCase(Locale.ROOT), e -> List.copyOf(e.getValue())));
     }
 
+    /** Whether the store's indexes are known here (H2), rather than left to the database ({@link #NONE}). */
+    boolean known() {
+        return !byTable.isEmpty();
+    }
+
     /**
      * The index whose leading columns are the order's columns, all in the order's directions or all in the opposite
      * ones (read backwards), the one with fewest columns if several are; null if none is.

@@ -1,8 +1,9 @@
 package org.patientdocs.query;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,7 @@ import org.apache.olingo.server.api.uri.queryoption.expression.Expression;
 import org.apache.olingo.server.api.uri.queryoption.expression.Literal;
 import org.apache.olingo.server.api.uri.queryoption.expression.Member;
 import org.apache.olingo.server.api.uri.queryoption.expression.Method;
-import org.apache.olingo.server.api.uri.queryoption.expression.Unary;
+import org.apache.olingo.server.api.uri.queryoption.expression.MethodKind;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 
@@ -151,7 +152,9 @@ final class Selection {
         if (filter != null) {
             FilterTranslator translator = translator(block, "$filter", computed);
             for (Member property : pinnedProperties(filter.getExpression())) {
-                pinned.add(translator.value(property));
+                if (indexedForRows(block, property)) {
+                    pinned.add(translator.value(property));
+                }
             }
         }
         List<SortKey> ordered = new ArrayList<>();
@@ -188,16 +191,85 @@ final class Selection {
     }
 
     /**
-     * The entity's own properties the filter names anywhere, except those it holds equal to a value: the columns an
-     * index might find the rows by (a lambda's properties are another entity's).
+     * Whether ordering by a property the filter holds equal can help: unless the store's indexes are known (H2), the
+     * database decides, and the key costs nothing; with them, only where an index could find the rows by it. An
+     * unindexed one ({@code content_type eq 'application/pdf'}) first in the order would keep an index on the
+     * property ordered by from serving the order.
      */
-    static Set<String> filteredProperties(FilterOption filter) {
+    private static boolean indexedForRows(Block block, Member property) {
+        Indexes indexes = block.context().indexes();
+        ColumnMap.Table table = block.root().table();
+        ColumnMap.Column column = table.columns().get(((UriResourcePrimitiveProperty) property.getResourcePath()
+                .getUriResourceParts().get(0)).getProperty().getName());
+        if (!indexes.known() || column == null) {
+            return true;
+        }
+        Set<String> held = new HashSet<>();
+        if (table.tenant() != null) {
+            held.add(table.tenant().name());
+        }
+        return indexes.couldFind(table.name(), held, column.name());
+    }
+
+    /**
+     * The entity's own properties the filter narrows the rows by in a way an index range could find them, other than
+     * those it holds equal to a value: in a conjunct at its top, {@code in} a list, {@code startswith} a literal, or
+     * between two bounds ({@code ge} and {@code lt} on the same property). A bound on one side only
+     * ({@code file_size_bytes gt 100000}) usually keeps most rows and is not counted, nor is anything the database
+     * cannot look up in an index ({@code or}, {@code not}, functions of a property). A lambda's properties are
+     * another entity's.
+     */
+    static Set<String> narrowingProperties(FilterOption filter) {
         Set<String> found = new LinkedHashSet<>();
         if (filter != null) {
-            collectProperties(filter.getExpression(), found);
+            Set<String> lower = new HashSet<>();
+            Set<String> upper = new HashSet<>();
+            for (Expression conjunct : conjuncts(filter.getExpression(), new ArrayList<>())) {
+                if (conjunct instanceof Binary binary) {
+                    String left = ownPropertyName(binary.getLeftOperand());
+                    String right = binary.getRightOperand() == null ? null : ownPropertyName(binary.getRightOperand());
+                    String property = left != null ? left : right;
+                    boolean flipped = left == null;
+                    if (property == null) {
+                        continue;
+                    }
+                    switch (binary.getOperator()) {
+                        case IN -> found.add(property);
+                        case GT, GE -> (flipped ? upper : lower).add(property);
+                        case LT, LE -> (flipped ? lower : upper).add(property);
+                        default -> { }
+                    }
+                } else if (conjunct instanceof Method method && method.getMethod() == MethodKind.STARTSWITH) {
+                    String property = ownPropertyName(method.getParameters().get(0));
+                    if (property != null) {
+                        found.add(property);
+                    }
+                }
+            }
+            lower.stream().filter(upper::contains).forEach(found::add);
             found.removeAll(pinnedProperties(filter));
         }
         return found;
+    }
+
+    private static List<Expression> conjuncts(Expression expression, List<Expression> found) {
+        if (expression instanceof Binary binary && binary.getOperator() == BinaryOperatorKind.AND) {
+            conjuncts(binary.getLeftOperand(), found);
+            conjuncts(binary.getRightOperand(), found);
+        } else {
+            found.add(expression);
+        }
+        return found;
+    }
+
+    private static String ownPropertyName(Expression expression) {
+        if (expression instanceof Member member && !member.isCollection()) {
+            List<UriResource> parts = member.getResourcePath().getUriResourceParts();
+            if (parts.size() == 1 && parts.get(0) instanceof UriResourcePrimitiveProperty property) {
+                return property.getProperty().getName();
+            }
+        }
+        return null;
     }
 
     /** The entity's own properties the filter holds equal to a value ({@link #sortKeys} puts them first). */
@@ -210,27 +282,6 @@ final class Selection {
             }
         }
         return pinned;
-    }
-
-    private static void collectProperties(Expression expression, Set<String> found) {
-        if (expression instanceof Binary binary) {
-            collectProperties(binary.getLeftOperand(), found);
-            if (binary.getRightOperand() != null) {
-                collectProperties(binary.getRightOperand(), found);
-            }
-            if (binary.getExpressions() != null) {
-                binary.getExpressions().forEach(e -> collectProperties(e, found));
-            }
-        } else if (expression instanceof Unary unary) {
-            collectProperties(unary.getOperand(), found);
-        } else if (expression instanceof Method method) {
-            method.getParameters().forEach(p -> collectProperties(p, found));
-        } else if (expression instanceof Member member) {
-            List<UriResource> parts = member.getResourcePath().getUriResourceParts();
-            if (!parts.isEmpty() && parts.get(0) instanceof UriResourcePrimitiveProperty property) {
-                found.add(property.getProperty().getName());
-            }
-        }
     }
 
     private static boolean same(SqlFragment a, SqlFragment b) {

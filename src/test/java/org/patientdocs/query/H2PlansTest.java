@@ -1,5 +1,6 @@
 package org.patientdocs.query;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,38 @@ class H2PlansTest {
             String plan = pagePlan(shape[0], shape[1] + "&$top=50");
             assertTrue(plan.contains("PUBLIC." + shape[2] + ":") && plan.contains("/* index sorted */"),
                     shape[1] + ": " + plan);
+        }
+    }
+
+    /**
+     * A property no index has, held equal by the filter, is left out of the order (it would come first and keep the
+     * size's index from serving it): the largest PDFs are the size index read backwards, checked on the way.
+     */
+    @Test
+    void anUnindexedPropertyHeldEqualLeavesTheOrderToTheIndexOfTheSortedProperty() throws SQLException {
+        SqlFragment statement = Parsed.collection("Documents",
+                "$filter=content_type eq 'application/pdf'&$orderby=file_size_bytes desc&$top=100", indexes)
+                .page(100, null).rows();
+        assertTrue(statement.sql().contains("t0.file_size_bytes AS k0, t0.id AS k1 FROM"), statement.sql());
+        String plan = plan(statement);
+        assertTrue(plan.contains("PUBLIC.DOCUMENT_FILE_SIZE:") && plan.contains("/* index sorted */"), plan);
+    }
+
+    /**
+     * Only a filter that narrows the rows by an indexed property (equal to a value, in a list, startswith, between
+     * two bounds) leaves the choice to H2; a bound on one side does not, nor does a property no index has.
+     */
+    @Test
+    void whatTheFilterNarrowsByDecidesWhetherTheStatementNamesAnIndex() {
+        String range = "$filter=uploaded_at ge 2025-03-01T00:00:00Z and uploaded_at lt 2025-04-01T00:00:00Z";
+        for (String[] shape : List.of(new String[] {range + "&$orderby=document_type", null},
+                new String[] {"$filter=uploaded_at ge 2025-03-01T00:00:00Z&$orderby=document_type", "DOCUMENT_TYPE"},
+                new String[] {"$filter=file_name in ('a.pdf','b.pdf')&$orderby=uploaded_at desc", null},
+                new String[] {"$filter=contains(file_name,'ref')&$orderby=uploaded_at desc", "DOCUMENT_UPLOADED"},
+                new String[] {"$filter=description eq 'x' or file_name eq 'y'", "DOCUMENT_TENANT"})) {
+            String sql = Parsed.collection("Documents", shape[0], indexes).page(50, null).rows().sql();
+            int hint = sql.indexOf(" USE INDEX (");
+            assertEquals(shape[1], hint < 0 ? null : sql.substring(hint + 12, sql.indexOf(')', hint)), shape[0]);
         }
     }
 
