@@ -32,20 +32,30 @@ public final class ExpandText {
             return items;
         }
         for (String item : split(expand, ',')) {
-            int open = item.indexOf('(');
-            String path = (open < 0 ? item : item.substring(0, open)).trim();
-            Map<String, String> options = new LinkedHashMap<>();
-            if (open >= 0 && item.endsWith(")")) {
-                for (String option : split(item.substring(open + 1, item.length() - 1), ';')) {
-                    int eq = option.indexOf('=');
-                    if (eq > 0) {
-                        options.put(option.substring(0, eq).trim(), option.substring(eq + 1));
-                    }
-                }
-            }
-            items.put(path, options);
+            items.put(path(item), options(item));
         }
         return items;
+    }
+
+    /** The path of one $expand item ({@code Documents} of {@code Documents($top=2)}). */
+    private static String path(String item) {
+        int open = item.indexOf('(');
+        return (open < 0 ? item : item.substring(0, open)).trim();
+    }
+
+    /** The options of one $expand item by name, in order, their values as written. */
+    private static Map<String, String> options(String item) {
+        Map<String, String> options = new LinkedHashMap<>();
+        int open = item.indexOf('(');
+        if (open >= 0 && item.endsWith(")")) {
+            for (String option : split(item.substring(open + 1, item.length() - 1), ';')) {
+                int eq = option.indexOf('=');
+                if (eq > 0) {
+                    options.put(option.substring(0, eq).trim(), option.substring(eq + 1));
+                }
+            }
+        }
+        return options;
     }
 
     /**
@@ -55,17 +65,8 @@ public final class ExpandText {
     static String mapItems(String expand, BiFunction<String, Map<String, String>, Map<String, String>> options) {
         List<String> out = new ArrayList<>();
         for (String item : split(expand, ',')) {
-            int open = item.indexOf('(');
-            String path = (open < 0 ? item : item.substring(0, open)).trim();
-            Map<String, String> given = new LinkedHashMap<>();
-            if (open >= 0 && item.endsWith(")")) {
-                for (String option : split(item.substring(open + 1, item.length() - 1), ';')) {
-                    int eq = option.indexOf('=');
-                    if (eq > 0) {
-                        given.put(option.substring(0, eq).trim(), option.substring(eq + 1));
-                    }
-                }
-            }
+            String path = path(item);
+            Map<String, String> given = options(item);
             Map<String, String> changed = options.apply(path, given);
             if (changed.equals(given)) {
                 out.add(item);
