@@ -116,7 +116,8 @@ final class CollectionQuery {
         List<SqlFragment> heldOrder = held.stream().map(column -> SqlFragment.format(
                 "{}" + (descending ? " DESC" : ""), selection.root().column(column, false))).toList();
         return new CollectionQuery(selection, options, List.copyOf(scope), heldOrder,
-                indexInOrder(context, selection, options, held, computation == null ? Set.of() : computation.names()),
+                indexInOrder(context, selection, options, held, descending,
+                        computation == null ? Set.of() : computation.names()),
                 Set.copyOf(selected));
     }
 
@@ -128,9 +129,8 @@ final class CollectionQuery {
      * otherwise, leaving the choice to the database.
      */
     private static String indexInOrder(QueryContext context, Selection selection, Options options,
-                                       List<ColumnMap.Column> held, Set<String> computed) {
+                                       List<ColumnMap.Column> held, boolean descending, Set<String> computed) {
         ColumnMap.Table table = selection.root().table();
-        boolean descending = selection.keys().get(0).descending();
         List<Indexes.Column> order = new ArrayList<>();
         held.forEach(column -> order.add(new Indexes.Column(column.name(), descending)));
         for (SortKey key : selection.keys()) {

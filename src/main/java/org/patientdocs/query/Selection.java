@@ -199,15 +199,11 @@ final class Selection {
     private static boolean indexedForRows(Block block, Member property) {
         Indexes indexes = block.context().indexes();
         ColumnMap.Table table = block.root().table();
-        ColumnMap.Column column = table.columns().get(((UriResourcePrimitiveProperty) property.getResourcePath()
-                .getUriResourceParts().get(0)).getProperty().getName());
+        ColumnMap.Column column = table.columns().get(ownPropertyName(property));
         if (!indexes.known() || column == null) {
             return true;
         }
-        Set<String> held = new HashSet<>();
-        if (table.tenant() != null) {
-            held.add(table.tenant().name());
-        }
+        Set<String> held = table.tenant() == null ? Set.of() : Set.of(table.tenant().name());
         return indexes.couldFind(table.name(), held, column.name());
     }
 
@@ -277,8 +273,7 @@ final class Selection {
         Set<String> pinned = new LinkedHashSet<>();
         if (filter != null) {
             for (Member member : pinnedProperties(filter.getExpression())) {
-                pinned.add(((UriResourcePrimitiveProperty) member.getResourcePath().getUriResourceParts().get(0))
-                        .getProperty().getName());
+                pinned.add(ownPropertyName(member));
             }
         }
         return pinned;
@@ -315,13 +310,10 @@ final class Selection {
 
     /** {@code member} when it is a property of the entity itself and {@code value} a literal other than null. */
     private static Member ownProperty(Expression member, Expression value) {
-        if (!(member instanceof Member property) || !(value instanceof Literal literal)
-                || literal.getText() == null || literal.getText().equals("null")) {
+        if (!(value instanceof Literal literal) || literal.getText() == null || literal.getText().equals("null")) {
             return null;
         }
-        List<UriResource> parts = property.getResourcePath().getUriResourceParts();
-        return parts.size() == 1 && parts.get(0) instanceof UriResourcePrimitiveProperty
-                && !property.isCollection() ? property : null;
+        return ownPropertyName(member) == null ? null : (Member) member;
     }
 
     Block block() {
