@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.olingo.server.api.uri.UriInfoResource;
 import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
@@ -20,6 +21,11 @@ import org.apache.olingo.server.api.uri.queryoption.SelectOption;
  * page can become the next token.
  */
 final class CollectionQuery {
+
+    /** The rows of its order a page's {@link Window} holds per row the page reads. */
+    static final int WINDOW_PER_ROW = 20;
+    /** The largest window, in multiples of the smallest ({@link Indexes#windowRows}). */
+    static final int MAX_WINDOWS = 50;
 
     /** The query options of a collection request. */
     record Options(FilterOption filter, SearchOption search, OrderByOption orderBy, SelectOption select,
@@ -55,8 +61,9 @@ final class CollectionQuery {
      *
      * @param layout   the statement's result: the selected and required properties, the version, then the sort keys
      * @param pageRows the most rows this page delivers; the statement may return one more, meaning more follow
+     * @param window   the first attempt at the page, or null: {@code rows} at once
      */
-    record Page(SqlFragment rows, RowLayout layout, int pageRows) {
+    record Page(SqlFragment rows, RowLayout layout, int pageRows, Window window) {
 
         /** Whether the database returned more rows than this page delivers. */
         boolean hasMore(int rowsRead) {
@@ -67,6 +74,32 @@ final class CollectionQuery {
         Keyset.Position positionAfter(Row row, long deliveredSoFar) {
             return new Keyset.Position(row.sortKey(), deliveredSoFar);
         }
+
+        /** The page's rows: from its window when the window holds them all, else from {@code rows}. */
+        List<Row> read(StatementRunner store) {
+            if (window != null) {
+                List<Row> bound = store.rows(window.bound(), window.boundLayout());
+                List<Row> read = store.rows(window.upTo().apply(bound.isEmpty() ? null : bound.get(0).value(0)), layout);
+                if (bound.isEmpty() || read.size() == window.limit()) {
+                    return read;
+                }
+            }
+            return store.rows(rows, layout);
+        }
+    }
+
+    /**
+     * A page's first attempt, where the filter narrows the rows by a property an index could find them by and another
+     * index has them in the page's order. H2 then takes the filter's index, reads every row it finds and sorts them:
+     * seconds for {@code startswith(file_name,'ref')} over a million documents, where reading the key's index stops
+     * after some hundred rows, but would read them all for a prefix no document has. So the page is first looked for
+     * among the first rows of its order (without the filter: the window), read through the index of that order:
+     * {@code bound} answers the value of the first sort key at the window's last row, {@code upTo} the page among
+     * the rows up to that value (all rows when null: there are fewer than the window). The rows up to a value of the
+     * first key are the start of the order, so when they hold the whole page ({@code limit} rows), it is the page;
+     * otherwise it is read as H2 chooses. Either way the answer is the same.
+     */
+    record Window(SqlFragment bound, RowLayout boundLayout, Function<Object, SqlFragment> upTo, int limit) {
     }
 
     private final Selection selection;
@@ -77,18 +110,30 @@ final class CollectionQuery {
      * the first sort key.
      */
     private final List<SqlFragment> held;
-    /** The index a page is read through ({@link Indexes}); null: the database's choice. */
-    private final String index;
+    /** How the page is read ({@link Indexes}). */
+    private final Reading reading;
+    /** The fewest rows of the order a {@link Window} holds. */
+    private final int windowRows;
     private final Set<String> selected;
 
     private CollectionQuery(Selection selection, Options options, List<SqlFragment> scope, List<SqlFragment> held,
-                            String index, Set<String> selected) {
+                            Reading reading, int windowRows, Set<String> selected) {
         this.selection = selection;
         this.options = options;
         this.scope = scope;
         this.held = held;
-        this.index = index;
+        this.reading = reading;
+        this.windowRows = windowRows;
         this.selected = selected;
+    }
+
+    /**
+     * The index a page is read through, or none (null: the database's choice), and the index in the page's order a
+     * {@link Window} reads, or none.
+     */
+    private record Reading(String index, String window) {
+
+        static final Reading ANY = new Reading(null, null);
     }
 
     /**
@@ -116,20 +161,22 @@ final class CollectionQuery {
         List<SqlFragment> heldOrder = held.stream().map(column -> SqlFragment.format(
                 "{}" + (descending ? " DESC" : ""), selection.root().column(column, false))).toList();
         return new CollectionQuery(selection, options, List.copyOf(scope), heldOrder,
-                indexInOrder(context, selection, options, held, descending,
+                reading(context, selection, options, held, descending,
                         computation == null ? Set.of() : computation.names()),
-                Set.copyOf(selected));
+                context.indexes().windowRows(), Set.copyOf(selected));
     }
 
     /**
-     * The index that has a page's rows in the order of its ORDER BY (the held columns, then the sort keys), when
-     * every sort key is a column of the table and nothing the filter narrows the rows by
-     * ({@link Selection#narrowingProperties}) could find them through an index of its own: then reading that index
-     * stops after the page, where the database's own choice may read and sort every row of the tenant. Null
-     * otherwise, leaving the choice to the database.
+     * How a page is read. When every sort key is a column of the table and an index has the rows in the order of the
+     * ORDER BY (the held columns, then the sort keys), reading that index stops after the page, where the database's
+     * own choice may read and sort every row of the tenant: the statement names it, unless the filter narrows the rows
+     * by a property ({@link Selection#narrowingProperties}) another index could find them by. Then the database
+     * chooses, after a {@link Window} over the index in order, if the filter holds no sort key equal (a window of the
+     * order without the filter would hold few of its rows) and the first key has no nulls (which the window's bound
+     * would leave out).
      */
-    private static String indexInOrder(QueryContext context, Selection selection, Options options,
-                                       List<ColumnMap.Column> held, boolean descending, Set<String> computed) {
+    private static Reading reading(QueryContext context, Selection selection, Options options,
+                                   List<ColumnMap.Column> held, boolean descending, Set<String> computed) {
         ColumnMap.Table table = selection.root().table();
         List<Indexes.Column> order = new ArrayList<>();
         held.forEach(column -> order.add(new Indexes.Column(column.name(), descending)));
@@ -139,24 +186,28 @@ final class CollectionQuery {
                             && selection.root().column(c, false).sql().equals(key.sql().sql()))
                     .findFirst().orElse(null);
             if (column == null) {
-                return null;
+                return Reading.ANY;
             }
             order.add(new Indexes.Column(column.name(), key.descending()));
         }
-        Set<String> equal = new HashSet<>();
-        held.forEach(column -> equal.add(column.name()));
+        String inOrder = context.indexes().inOrder(table.name(), order);
+        Set<String> pinned = new HashSet<>();
         Selection.pinnedProperties(options.filter()).stream().filter(property -> !computed.contains(property))
-                .forEach(property -> equal.add(table.column(property).name()));
+                .forEach(property -> pinned.add(table.column(property).name()));
+        Set<String> equal = new HashSet<>(pinned);
+        held.forEach(column -> equal.add(column.name()));
         for (String property : Selection.narrowingProperties(options.filter())) {
             if (computed.contains(property)) {
                 // a computed property: no index finds rows by it
                 continue;
             }
             if (context.indexes().couldFind(table.name(), equal, table.column(property).name())) {
-                return null;
+                boolean windowed = inOrder != null && !selection.keys().get(0).nullable()
+                        && order.stream().noneMatch(column -> pinned.contains(column.name()));
+                return new Reading(null, windowed ? inOrder : null);
             }
         }
-        return context.indexes().inOrder(table.name(), order);
+        return new Reading(inOrder, null);
     }
 
     /** The sort keys, the last being the entity key: what a skip token must carry. */
@@ -193,12 +244,40 @@ final class CollectionQuery {
         int pageRows = (int) Math.min(remaining, pageSize);
         int limit = remaining > pageRows ? pageRows + 1 : pageRows;
         int offset = position == null && options.skip() != null ? options.skip() : 0;
+        return new Page(rows(conditions, reading.index(), limit, offset),
+                selection.layout().withSortKeys(selection.keys()), pageRows, window(conditions, limit, offset));
+    }
 
-        SqlFragment rows = SqlFragment.format("SELECT {}, {}{} ORDER BY {}" + selection.orderByOutput()
-                        + " LIMIT {} OFFSET {}", selection.columnList(), selection.keyList(),
-                selection.from(conditions, index), held.isEmpty() ? SqlFragment.of("")
-                        : SqlFragment.format("{}, ", SqlFragment.join(", ", held)),
+    private SqlFragment rows(List<SqlFragment> conditions, String index, int limit, int offset) {
+        return SqlFragment.format("SELECT {}, {}{} ORDER BY {}" + selection.orderByOutput() + " LIMIT {} OFFSET {}",
+                selection.columnList(), selection.keyList(), selection.from(conditions, index), heldPrefix(),
                 SqlFragment.param(limit), SqlFragment.param(offset));
-        return new Page(rows, selection.layout().withSortKeys(selection.keys()), pageRows);
+    }
+
+    private SqlFragment heldPrefix() {
+        return held.isEmpty() ? SqlFragment.of("") : SqlFragment.format("{}, ", SqlFragment.join(", ", held));
+    }
+
+    /**
+     * The page's {@link Window}: at least {@link Indexes#windowRows} rows of the order, and {@value #WINDOW_PER_ROW}
+     * per row the page reads (its offset too); none where that would be more than {@value #MAX_WINDOWS} windows.
+     */
+    private Window window(List<SqlFragment> conditions, int limit, int offset) {
+        long rows = Math.max(windowRows, (long) WINDOW_PER_ROW * (limit + offset));
+        if (reading.window() == null || limit == 0 || rows > (long) windowRows * MAX_WINDOWS) {
+            return null;
+        }
+        SortKey first = selection.keys().get(0);
+        SqlFragment bound = SqlFragment.format("SELECT {}{} ORDER BY {}{} LIMIT 1 OFFSET {}", first.sql(),
+                selection.block().from(conditions, reading.window()), heldPrefix(), selection.orderByKeys(),
+                SqlFragment.param(rows - 1));
+        return new Window(bound, RowLayout.values(List.of(first.type().readKind())), value -> {
+            List<SqlFragment> within = new ArrayList<>(conditions);
+            if (value != null) {
+                within.add(SqlFragment.format("{} " + (first.descending() ? ">=" : "<=") + " {}", first.sql(),
+                        SqlFragment.param(value)));
+            }
+            return rows(within, reading.window(), limit, offset);
+        }, limit);
     }
 }

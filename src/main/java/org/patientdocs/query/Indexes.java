@@ -47,12 +47,36 @@ public final class Indexes {
     /** No index is ever named: the database chooses. */
     public static final Indexes NONE = new Indexes(Map.of());
 
+    /** The fewest rows of its order a page's first attempt reads ({@link #windowRows}). */
+    static final int WINDOW_ROWS = 1000;
+
     private final Map<String, List<Index>> byTable;
+    private final int windowRows;
 
     /** @param byTable each table's indexes, by table name in any case */
     public Indexes(Map<String, List<Index>> byTable) {
+        this(byTable, WINDOW_ROWS);
+    }
+
+    /** @param windowRows see {@link #windowRows}; smaller than the default only to try windows over few rows */
+    Indexes(Map<String, List<Index>> byTable, int windowRows) {
         this.byTable = byTable.entrySet().stream().collect(Collectors.toUnmodifiableMap(
                 e -> e.getKey().toLowerCase(Locale.ROOT), e -> List.copyOf(e.getValue())));
+        this.windowRows = windowRows;
+    }
+
+    /** These indexes, with the first attempt of a page reading at least {@code rows} rows of its order. */
+    Indexes withWindowRows(int rows) {
+        return new Indexes(byTable, rows);
+    }
+
+    /**
+     * The fewest rows of a page's order its first attempt reads, when the filter narrows by a property another index
+     * could find rows by (see {@code CollectionQuery.Window}): enough that a filter keeping one row in 20 or more
+     * fills a page of 50 from them.
+     */
+    int windowRows() {
+        return windowRows;
     }
 
     /** Whether the store's indexes are known here (H2), rather than left to the database ({@link #NONE}). */

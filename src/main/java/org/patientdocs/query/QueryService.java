@@ -70,7 +70,7 @@ public final class QueryService {
                 : Keyset.decode(uri.getSkipTokenOption().getValue(), fingerprint, query.keys());
         CollectionQuery.Page page = query.page(pageSize, position);
 
-        List<Row> rows = store.rows(page.rows(), page.layout());
+        List<Row> rows = page.read(store);
         List<Row> delivered = rows.subList(0, Math.min(rows.size(), page.pageRows()));
         boolean counted = uri.getCountOption() != null ? uri.getCountOption().getValue() : target.parent() != null;
         // Olingo's entity collections count in an int; both writers answer alike.

@@ -132,6 +132,24 @@ class H2PlansTest {
     }
 
     /**
+     * That choice reads every document whose name starts so, and sorts them: seconds when a million documents' names
+     * start with {@code ref}. First, the page is looked for among the first rows of its order, read through the index
+     * of that order: the window's bound, and the page up to it, both read that index in order and stop early.
+     */
+    @Test
+    void aWindowReadsTheFirstRowsOfThePagesOrderThroughItsIndex() throws SQLException {
+        CollectionQuery.Window window = Parsed.collection("Documents",
+                "$filter=startswith(file_name,'ref')&$orderby=uploaded_at desc&$top=50", indexes).page(50, null)
+                .window();
+        String bound = plan(window.bound());
+        assertTrue(bound.contains("PUBLIC.DOCUMENT_UPLOADED: TENANT_ID = ?1") && bound.contains("/* index sorted */"),
+                bound);
+        String page = plan(window.upTo().apply(Parsed.NOW));
+        assertTrue(page.contains("PUBLIC.DOCUMENT_UPLOADED: TENANT_ID = ?1") && page.contains("AND UPLOADED_AT >= ?")
+                && page.contains("/* index sorted */"), page);
+    }
+
+    /**
      * H2 counts an index's columns past those it uses against it, so a new index can take a shape from the index
      * that served it in order (a longer {@code document_uploaded} did: {@code $orderby=uploaded_at} then sorted every
      * document of the tenant). Each of these pages is read in the index's order, nothing sorted, whether or not the
