@@ -129,11 +129,16 @@ final class CollectionQuery {
 
     /**
      * The index a page is read through, or none (null: the database's choice), and the index in the page's order a
-     * {@link Window} reads, or none.
+     * {@link Window} reads, or none, with the first sort key that index orders by (those before it are properties the
+     * filter holds equal).
      */
-    private record Reading(String index, String window) {
+    private record Reading(String index, String window, int windowKey) {
 
-        static final Reading ANY = new Reading(null, null);
+        static final Reading ANY = new Reading(null, null, 0);
+
+        static Reading through(String index) {
+            return new Reading(index, null, 0);
+        }
     }
 
     /**
@@ -171,9 +176,10 @@ final class CollectionQuery {
      * ORDER BY (the held columns, then the sort keys), reading that index stops after the page, where the database's
      * own choice may read and sort every row of the tenant: the statement names it, unless the filter narrows the rows
      * by a property ({@link Selection#narrowingProperties}) another index could find them by. Then the database
-     * chooses, after a {@link Window} over the index in order, if the filter holds no sort key equal (a window of the
-     * order without the filter would hold few of its rows) and the first key has no nulls (which the window's bound
-     * would leave out).
+     * chooses, after a {@link Window} over the index in order if the filter holds no sort key equal (a window of the
+     * order without the filter would hold few of its rows). When no index has the order because properties the filter
+     * holds equal lead it ({@code document_type eq 'Imaging'&$orderby=file_name}), a window reads an index that has
+     * the rest of the order, if one does. A window's first key must have no nulls, which its bound would leave out.
      */
     private static Reading reading(QueryContext context, Selection selection, Options options,
                                    List<ColumnMap.Column> held, boolean descending, Set<String> computed) {
@@ -190,10 +196,22 @@ final class CollectionQuery {
             }
             order.add(new Indexes.Column(column.name(), key.descending()));
         }
-        String inOrder = context.indexes().inOrder(table.name(), order);
         Set<String> pinned = new HashSet<>();
         Selection.pinnedProperties(options.filter()).stream().filter(property -> !computed.contains(property))
                 .forEach(property -> pinned.add(table.column(property).name()));
+        int pinnedKeys = 0;
+        while (held.size() + pinnedKeys < order.size() - 1
+                && pinned.contains(order.get(held.size() + pinnedKeys).name())) {
+            pinnedKeys++;
+        }
+        String inOrder = context.indexes().inOrder(table.name(), order);
+        if (inOrder == null && pinnedKeys > 0) {
+            List<Indexes.Column> rest = new ArrayList<>(order.subList(0, held.size()));
+            rest.addAll(order.subList(held.size() + pinnedKeys, order.size()));
+            String window = context.indexes().inOrder(table.name(), rest);
+            boolean windowed = window != null && !selection.keys().get(pinnedKeys).nullable();
+            return windowed ? new Reading(null, window, pinnedKeys) : Reading.ANY;
+        }
         Set<String> equal = new HashSet<>(pinned);
         held.forEach(column -> equal.add(column.name()));
         for (String property : Selection.narrowingProperties(options.filter())) {
@@ -202,12 +220,11 @@ final class CollectionQuery {
                 continue;
             }
             if (context.indexes().couldFind(table.name(), equal, table.column(property).name())) {
-                boolean windowed = inOrder != null && !selection.keys().get(0).nullable()
-                        && order.stream().noneMatch(column -> pinned.contains(column.name()));
-                return new Reading(null, windowed ? inOrder : null);
+                boolean windowed = inOrder != null && pinnedKeys == 0 && !selection.keys().get(0).nullable();
+                return windowed ? new Reading(null, inOrder, 0) : Reading.ANY;
             }
         }
-        return new Reading(inOrder, null);
+        return Reading.through(inOrder);
     }
 
     /** The sort keys, the last being the entity key: what a skip token must carry. */
@@ -267,9 +284,10 @@ final class CollectionQuery {
         if (reading.window() == null || limit == 0 || rows > (long) windowRows * MAX_WINDOWS) {
             return null;
         }
-        SortKey first = selection.keys().get(0);
+        SortKey first = selection.keys().get(reading.windowKey());
         SqlFragment bound = SqlFragment.format("SELECT {}{} ORDER BY {}{} LIMIT 1 OFFSET {}", first.sql(),
-                selection.block().from(conditions, reading.window()), heldPrefix(), selection.orderByKeys(),
+                selection.block().from(conditions, reading.window()), heldPrefix(),
+                selection.orderByKeys(reading.windowKey()),
                 SqlFragment.param(rows - 1));
         return new Window(bound, RowLayout.values(List.of(first.type().readKind())), value -> {
             List<SqlFragment> within = new ArrayList<>(conditions);

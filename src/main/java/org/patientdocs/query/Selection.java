@@ -391,8 +391,13 @@ final class Selection {
 
     /** ORDER BY over the key expressions themselves (inside window functions). */
     SqlFragment orderByKeys() {
+        return orderByKeys(0);
+    }
+
+    /** ORDER BY over the key expressions from the one at {@code first} on. */
+    SqlFragment orderByKeys(int first) {
         List<SqlFragment> list = new ArrayList<>();
-        for (SortKey key : keys) {
+        for (SortKey key : keys.subList(first, keys.size())) {
             list.add(SqlFragment.format("{}" + key.orderBy(""), key.sql()));
         }
         return SqlFragment.join(", ", list);

@@ -133,7 +133,10 @@ class PageWindowTest {
                 new String[] {"Documents", "$filter=file_name in ('rare-101.pdf','scan-5.pdf','referral-8.pdf')"
                         + "&$orderby=uploaded_at"},
                 new String[] {"Patients('p2')/Documents", "$filter=startswith(file_name,'ref')"
-                        + "&$orderby=uploaded_at desc"})) {
+                        + "&$orderby=uploaded_at desc"},
+                new String[] {"Documents", "$filter=document_type eq 'Imaging'&$orderby=file_name desc"},
+                new String[] {"Documents", "$filter=document_type eq 'Imaging'&$orderby=file_size_bytes"},
+                new String[] {"Documents", "$filter=document_type eq 'Nothing'&$orderby=file_name"})) {
             // pages of three: windows of 80 rows, a third of the tenant's
             List<List<String>> expected = pages(shape[0], shape[1], Indexes.NONE, 3, new ArrayList<>());
             List<List<String>> read = pages(shape[0], shape[1], windowed, 3, new ArrayList<>());
@@ -144,8 +147,8 @@ class PageWindowTest {
     }
 
     /**
-     * A filter that keeps one row in four finds its page of ten in a window of twenty rows per row: two statements,
-     * the window's bound and the page. Two rare rows are not among the first rows of the order, so their page is read
+     * A filter that keeps one row in four (or two in three) finds its page of ten in a window of twenty rows per row:
+     * two statements, the window's bound and the page. Two rare rows are not among the first rows of the order, so their page is read
      * as H2 chooses after the window came up short: three.
      */
     @Test
@@ -153,18 +156,28 @@ class PageWindowTest {
         List<Integer> common = new ArrayList<>();
         pages("Documents", "$filter=startswith(file_name,'ref')&$top=10", windowed, 10, common);
         assertEquals(List.of(2), common);
+        List<Integer> typed = new ArrayList<>();
+        pages("Documents", "$filter=document_type eq 'Imaging'&$orderby=file_name&$top=10", windowed, 10, typed);
+        assertEquals(List.of(2), typed);
         List<Integer> rare = new ArrayList<>();
         assertEquals(2, pages("Documents", "$filter=startswith(file_name,'rare')&$top=10", windowed, 10, rare)
                 .get(0).size());
         assertEquals(List.of(3), rare);
     }
 
-    /** Without a filter another index could answer, or with a sort key held equal, there is no window. */
+    /**
+     * A window where the filter narrows by a property another index could answer, or where a property it holds equal
+     * leads an order no index has; none where an index has the order and the filter narrows by nothing else, or the
+     * first key it would bound has nulls.
+     */
     @Test
     void onlyAFilterAnotherIndexCouldAnswerGetsAWindow() {
-        assertNotNull(Parsed.collection("Documents", "$filter=startswith(file_name,'ref')", windowed)
-                .page(10, null).window());
+        for (String query : List.of("$filter=startswith(file_name,'ref')",
+                "$filter=document_type eq 'Imaging'&$orderby=file_name")) {
+            assertNotNull(Parsed.collection("Documents", query, windowed).page(10, null).window(), query);
+        }
         for (String query : List.of("$orderby=uploaded_at desc", "$filter=contains(file_name,'ref')",
+                "$filter=document_type eq 'Imaging'&$orderby=uploaded_at",
                 "$filter=document_type eq 'Referral' and startswith(file_name,'ref')&$orderby=uploaded_at",
                 "$filter=startswith(file_name,'ref')&$orderby=description")) {
             assertNull(Parsed.collection("Documents", query, windowed).page(10, null).window(), query);
