@@ -1,7 +1,9 @@
 package org.patientdocs.auth;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -36,6 +38,21 @@ public final class DevCommands {
     /** Whether {@code args} name one of these commands (and {@link #run} should handle them). */
     public static boolean handles(String[] args) {
         return args.length > 0 && (TOKEN.equals(args[0]) || API_KEY.equals(args[0]));
+    }
+
+    /**
+     * The value a command prints (a token, an API key), for the service's own tools.
+     *
+     * @throws IllegalStateException with what the command said, when it fails
+     */
+    public static String value(ServiceConfig config, String... args) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        if (run(args, config, new PrintStream(printed, true, StandardCharsets.UTF_8),
+                new PrintStream(said, true, StandardCharsets.UTF_8)) != OK) {
+            throw new IllegalStateException(said.toString(StandardCharsets.UTF_8).trim());
+        }
+        return printed.toString(StandardCharsets.UTF_8).trim();
     }
 
     /** Runs a command; returns the process exit code: 0 done, 1 failed, 2 wrong usage or production mode. */

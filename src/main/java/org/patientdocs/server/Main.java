@@ -10,7 +10,8 @@ import org.patientdocs.config.ServiceConfig;
 /**
  * Starts the service, or runs one of the development commands ({@code token --subject …}, {@code api-key}),
  * {@code audit-verify}, {@code backup}, {@code verify-documents} or an encryption command ({@code rewrap-keys},
- * {@code encrypt-documents}) with the same configuration.
+ * {@code encrypt-documents}) with the same configuration; or the build's training run for class data sharing
+ * ({@code class-data}).
  */
 public final class Main {
 
@@ -41,6 +42,10 @@ public final class Main {
         }
         if (args.length == 1 && VerifyDocumentsCommand.NAME.equals(args[0])) {
             System.exit(VerifyDocumentsCommand.run(config, System.out, System.err));
+            return;
+        }
+        if (args.length == 1 && ClassDataCommand.NAME.equals(args[0])) {
+            System.exit(ClassDataCommand.run(System.out, System.err));
             return;
         }
         if (EncryptionCommand.handles(args)) {

@@ -78,6 +78,9 @@ final class QuerySuite {
              PlainJetty plain = PlainJetty.start()) {
             new QuerySuite(options, service, floor, plain).measure();
         }
+        if (options.store().equals("h2")) {
+            StartTime.measure(options, database);
+        }
     }
 
     private void measure() throws Exception {

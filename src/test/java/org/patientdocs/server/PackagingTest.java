@@ -41,6 +41,8 @@ class PackagingTest {
         String user = null;
         String healthCheck = null;
         String volume = null;
+        String archived = null;
+        String entryPoint = null;
         for (String instruction : finalStage) {
             Matcher parts = INSTRUCTION.matcher(instruction);
             assertTrue(parts.matches(), instruction);
@@ -51,6 +53,11 @@ class PackagingTest {
                 case "USER" -> user = argument.trim();
                 case "HEALTHCHECK" -> healthCheck = argument;
                 case "VOLUME" -> volume = argument;
+                case "RUN" -> {
+                    Matcher archive = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+) .*class-data").matcher(argument);
+                    archived = archive.find() ? archive.group(1) : archived;
+                }
+                case "ENTRYPOINT" -> entryPoint = argument;
                 default -> {
                     // other instructions promise nothing checked here
                 }
@@ -63,6 +70,9 @@ class PackagingTest {
         assertTrue(volume != null && volume.contains("\"" + env.get("DATA_DIR") + "\""), volume);
         assertEquals("0.0.0.0", env.get("HTTP_HOST"), "listening inside the container is listening on its network");
         assertKnown(env.keySet(), "Dockerfile");
+        assertTrue(archived != null && entryPoint != null
+                && entryPoint.contains("\"-XX:SharedArchiveFile=" + archived + "\""),
+                "the service starts with the class data its image's training run archived: " + entryPoint);
     }
 
     @Test
