@@ -79,7 +79,8 @@ final class CollectionQuery {
         List<Row> read(StatementRunner store) {
             if (window != null) {
                 List<Row> bound = store.rows(window.bound(), window.boundLayout());
-                List<Row> read = store.rows(window.upTo().apply(bound.isEmpty() ? null : bound.get(0).value(0)), layout);
+                Object last = bound.isEmpty() ? null : bound.get(0).value(0);
+                List<Row> read = store.rows(window.upTo().apply(last), layout);
                 if (bound.isEmpty() || read.size() == window.limit()) {
                     return read;
                 }

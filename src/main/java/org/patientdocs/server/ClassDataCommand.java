@@ -37,7 +37,8 @@ final class ClassDataCommand {
         Path dataDir = Files.createTempDirectory("patientdocs-class-data");
         try {
             ServiceConfig config = ConfigLoader.fromOverrides(Map.of("data.dir", dataDir.toString(),
-                    "http.host", "127.0.0.1", "http.port", "0", "auth.mode", "development", "shutdown.delay-seconds", "0"));
+                    "http.host", "127.0.0.1", "http.port", "0", "auth.mode", "development",
+                    "shutdown.delay-seconds", "0"));
             try (ServiceRuntime runtime = ServiceRuntime.start(config)) {
                 String token = DevCommands.value(config, DevCommands.TOKEN, "--subject", "class-data");
                 String apiKey = DevCommands.value(config, DevCommands.API_KEY);

@@ -148,8 +148,8 @@ class PageWindowTest {
 
     /**
      * A filter that keeps one row in four (or two in three) finds its page of ten in a window of twenty rows per row:
-     * two statements, the window's bound and the page. Two rare rows are not among the first rows of the order, so their page is read
-     * as H2 chooses after the window came up short: three.
+     * two statements, the window's bound and the page. Two rare rows cannot fill a page of ten: the window comes up
+     * short, and the page is read as H2 chooses: three.
      */
     @Test
     void aCommonMatchIsReadFromTheWindowAndARareOneAsH2Chooses() {
