@@ -79,10 +79,12 @@ final class CollectionQuery {
         List<Row> read(StatementRunner store) {
             if (window != null) {
                 List<Row> bound = store.rows(window.bound(), window.boundLayout());
-                Object last = bound.isEmpty() ? null : bound.get(0).value(0);
-                List<Row> read = store.rows(window.upTo().apply(last), layout);
-                if (bound.isEmpty() || read.size() == window.limit()) {
-                    return read;
+                SqlFragment attempt = window.upTo().apply(bound.isEmpty() ? null : bound.get(0));
+                if (attempt != null) {
+                    List<Row> read = store.rows(attempt, layout);
+                    if (bound.isEmpty() || read.size() == window.limit()) {
+                        return read;
+                    }
                 }
             }
             return store.rows(rows, layout);
@@ -96,11 +98,13 @@ final class CollectionQuery {
      * after some hundred rows, but would read them all for a prefix no document has. So the page is first looked for
      * among the first rows of its order (without the filter: the window), read through the index of that order:
      * {@code bound} answers the value of the first sort key at the window's last row, {@code upTo} the page among
-     * the rows up to that value (all rows when null: there are fewer than the window). The rows up to a value of the
-     * first key are the start of the order, so when they hold the whole page ({@code limit} rows), it is the page;
-     * otherwise it is read as H2 chooses. Either way the answer is the same.
+     * the rows up to that value (given that row, or null for all rows: there are fewer than the window), or null when
+     * the window cannot be read by its bound (a descending key whose nulls, last, the window reaches). The rows up to
+     * a value of the first key (nulls too, where they come first) are the start of the order, so when they hold the
+     * whole page ({@code limit} rows), it is the page; otherwise it is read as H2 chooses. Either way the answer is
+     * the same.
      */
-    record Window(SqlFragment bound, RowLayout boundLayout, Function<Object, SqlFragment> upTo, int limit) {
+    record Window(SqlFragment bound, RowLayout boundLayout, Function<Row, SqlFragment> upTo, int limit) {
     }
 
     private final Selection selection;
@@ -180,7 +184,7 @@ final class CollectionQuery {
      * chooses, after a {@link Window} over the index in order if the filter holds no sort key equal (a window of the
      * order without the filter would hold few of its rows). When no index has the order because properties the filter
      * holds equal lead it ({@code document_type eq 'Imaging'&$orderby=file_name}), a window reads an index that has
-     * the rest of the order, if one does. A window's first key must have no nulls, which its bound would leave out.
+     * the rest of the order, if one does.
      */
     private static Reading reading(QueryContext context, Selection selection, Options options,
                                    List<ColumnMap.Column> held, boolean descending, Set<String> computed) {
@@ -210,8 +214,7 @@ final class CollectionQuery {
             List<Indexes.Column> rest = new ArrayList<>(order.subList(0, held.size()));
             rest.addAll(order.subList(held.size() + pinnedKeys, order.size()));
             String window = context.indexes().inOrder(table.name(), rest);
-            boolean windowed = window != null && !selection.keys().get(pinnedKeys).nullable();
-            return windowed ? new Reading(null, window, pinnedKeys) : Reading.ANY;
+            return window != null ? new Reading(null, window, pinnedKeys) : Reading.ANY;
         }
         Set<String> equal = new HashSet<>(pinned);
         held.forEach(column -> equal.add(column.name()));
@@ -221,8 +224,7 @@ final class CollectionQuery {
                 continue;
             }
             if (context.indexes().couldFind(table.name(), equal, table.column(property).name())) {
-                boolean windowed = inOrder != null && pinnedKeys == 0 && !selection.keys().get(0).nullable();
-                return windowed ? new Reading(null, inOrder, 0) : Reading.ANY;
+                return inOrder != null && pinnedKeys == 0 ? new Reading(null, inOrder, 0) : Reading.ANY;
             }
         }
         return Reading.through(inOrder);
@@ -290,13 +292,32 @@ final class CollectionQuery {
                 selection.block().from(conditions, reading.window()), heldPrefix(),
                 selection.orderByKeys(reading.windowKey()),
                 SqlFragment.param(rows - 1));
-        return new Window(bound, RowLayout.values(List.of(first.type().readKind())), value -> {
-            List<SqlFragment> within = new ArrayList<>(conditions);
-            if (value != null) {
-                within.add(SqlFragment.format("{} " + (first.descending() ? ">=" : "<=") + " {}", first.sql(),
-                        SqlFragment.param(value)));
-            }
-            return rows(within, reading.window(), limit, offset);
-        }, limit);
+        return new Window(bound, RowLayout.values(List.of(first.type().readKind())),
+                end -> end == null ? rows(conditions, reading.window(), limit, offset)
+                        : upTo(conditions, first, end.value(0), limit, offset), limit);
+    }
+
+    /**
+     * The page among the rows whose first window key comes up to {@code last} in the order; null when a descending
+     * key's nulls, which come last, reach into the window (no bound holds them). An ascending key's nulls come first:
+     * those rows and the rows up to the value are read as two ranges of the index, each its first rows, and the page
+     * taken from both.
+     */
+    private SqlFragment upTo(List<SqlFragment> conditions, SortKey first, Object last, int limit, int offset) {
+        if (last == null && first.descending()) {
+            return null;
+        }
+        List<SqlFragment> upTo = new ArrayList<>(conditions);
+        upTo.add(last == null ? SqlFragment.format("{} IS NULL", first.sql())
+                : SqlFragment.format("{} " + (first.descending() ? ">=" : "<=") + " {}", first.sql(),
+                        SqlFragment.param(last)));
+        if (!first.nullable() || first.descending() || last == null) {
+            return rows(upTo, reading.window(), limit, offset);
+        }
+        List<SqlFragment> nulls = new ArrayList<>(conditions);
+        nulls.add(SqlFragment.format("{} IS NULL", first.sql()));
+        return SqlFragment.format("SELECT * FROM (({}) UNION ALL ({})) w ORDER BY " + selection.orderByOutput()
+                        + " LIMIT {} OFFSET {}", rows(nulls, reading.window(), limit + offset, 0),
+                rows(upTo, reading.window(), limit + offset, 0), SqlFragment.param(limit), SqlFragment.param(offset));
     }
 }

@@ -144,9 +144,24 @@ class H2PlansTest {
         String bound = plan(window.bound());
         assertTrue(bound.contains("PUBLIC.DOCUMENT_UPLOADED: TENANT_ID = ?1") && bound.contains("/* index sorted */"),
                 bound);
-        String page = plan(window.upTo().apply(Parsed.NOW));
+        String page = plan(window.upTo().apply(new Row(window.boundLayout(), new Object[] {Parsed.NOW})));
         assertTrue(page.contains("PUBLIC.DOCUMENT_UPLOADED: TENANT_ID = ?1") && page.contains("AND UPLOADED_AT >= ?")
                 && page.contains("/* index sorted */"), page);
+    }
+
+    /**
+     * Nulls come first in an ascending order: a window up to a type is the nulls and the types up to it, two ranges
+     * of the type's index, each read in its order.
+     */
+    @Test
+    void aWindowOverAnOrderWithNullsFirstReadsTheNullsAndTheRestAsTwoRanges() throws SQLException {
+        String range = "$filter=uploaded_at ge 2025-03-01T00:00:00Z and uploaded_at lt 2025-04-01T00:00:00Z";
+        CollectionQuery.Window window = Parsed.collection("Documents", range + "&$orderby=document_type&$top=50",
+                indexes).page(50, null).window();
+        String page = plan(window.upTo().apply(new Row(window.boundLayout(), new Object[] {"Imaging"})));
+        assertEquals(2, page.split("PUBLIC.DOCUMENT_TYPE: TENANT_ID = ?", -1).length - 1, page);
+        assertTrue(page.contains("DOCUMENT_TYPE IS NULL") && page.contains("DOCUMENT_TYPE <= ?"), page);
+        assertEquals(2, page.split("/\\* index sorted \\*/", -1).length - 1, page);
     }
 
     /**

@@ -68,7 +68,7 @@ class PageWindowTest {
                     String name = i % 4 == 0 ? "referral-" + i : i == 101 || i == 102 ? "rare-" + i : "scan-" + i;
                     document.setString(4, name + ".pdf");
                     document.setLong(5, random.nextInt(50) * 1000L);
-                    document.setString(6, i % 3 == 0 ? "Referral" : "Imaging");
+                    document.setString(6, i % 7 == 0 ? null : i % 3 == 0 ? "Referral" : "Imaging");
                     document.setObject(7, OffsetDateTime.parse("2026-01-01T00:00:00Z").plusMinutes(random.nextInt(90)));
                     document.executeUpdate();
                 }
@@ -136,7 +136,14 @@ class PageWindowTest {
                         + "&$orderby=uploaded_at desc"},
                 new String[] {"Documents", "$filter=document_type eq 'Imaging'&$orderby=file_name desc"},
                 new String[] {"Documents", "$filter=document_type eq 'Imaging'&$orderby=file_size_bytes"},
-                new String[] {"Documents", "$filter=document_type eq 'Nothing'&$orderby=file_name"})) {
+                new String[] {"Documents", "$filter=document_type eq 'Nothing'&$orderby=file_name"},
+                // nulls first: the window is the nulls, or the nulls and the types up to one
+                new String[] {"Documents", "$filter=startswith(file_name,'ref')&$orderby=document_type"},
+                new String[] {"Documents", "$filter=startswith(file_name,'scan')&$orderby=document_type&$top=1"},
+                // nulls last: the window is the types down to one, or reaches the nulls and is not read
+                new String[] {"Documents", "$filter=startswith(file_name,'ref')&$orderby=document_type desc"},
+                new String[] {"Documents", "$filter=startswith(file_name,'scan')&$orderby=document_type desc"
+                        + "&$top=11"})) {
             // pages of three: windows of 80 rows, a third of the tenant's
             List<List<String>> expected = pages(shape[0], shape[1], Indexes.NONE, 3, new ArrayList<>());
             List<List<String>> read = pages(shape[0], shape[1], windowed, 3, new ArrayList<>());
