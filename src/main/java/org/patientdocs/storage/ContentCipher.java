@@ -1,16 +1,11 @@
 package org.patientdocs.storage;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 
@@ -48,33 +43,43 @@ final class ContentCipher {
     }
 
     /**
-     * Encrypts received content into a new temporary file beside it (in the same spool, so a store may move it into
-     * place, and the sweep finds it if a crash leaves it; a store that keeps the file forces it to disk then). The
-     * result's size and SHA-256 are those of the encrypted bytes, what the store holds; the SHA-256 is computed only
-     * if a store asks for it.
+     * Receives an upload into the spool encrypted as it arrives, for the document {@code documentId}: one temporary
+     * file holds the ciphertext, while the size and SHA-256 are computed from the bytes as they arrive. The result's
+     * {@linkplain PendingContent#encryption encryption} sees the same file as the bytes to store (their size, and
+     * their SHA-256 if a store asks for it), and reads the content back for its checks ({@link #openSpooled}).
+     *
+     * @param key the data key, wrapped, which the record of the document will hold
+     * @throws org.patientdocs.error.ServiceException.PayloadTooLarge as soon as more than {@code maxBytes} bytes
+     *                                                                arrive; nothing is left in the spool
      */
-    static PendingContent encrypt(PendingContent content, byte[] dataKey, String documentId) throws IOException {
-        Path target = content.tempFile().resolveSibling(DocumentIds.randomToken() + ContentSpool.TEMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            // like every stored document: the service's user's only, before a byte is in it
-            if (Files.getFileStore(target).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
-            }
-            try (InputStream in = Files.newInputStream(content.tempFile());
-                 OutputStream out = aead(dataKey).newEncryptingStream(
-                         unclosed(channel), aad(documentId))) {
-                in.transferTo(out);
+    static PendingContent receive(ContentSpool spool, InputStream in, long maxBytes, byte[] dataKey, WrappedKey key,
+                                  String documentId) throws IOException {
+        AesGcmHkdfStreaming aead = aead(dataKey);
+        PendingContent received = spool.write(in, maxBytes, file -> {
+            try {
+                return aead.newEncryptingChannel(file, aad(documentId));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-GCM-HKDF streaming is unavailable", e);
             }
-            return new PendingContent(target, channel.size(), null);
+        });
+        received.encryptedAs(new PendingContent.Encrypted(
+                new PendingContent(received.tempFile(), storedSize(received.size()), null), key, documentId, aead));
+        return received;
+    }
+
+    /**
+     * The content of an upload received encrypted, for its checks: read at any position, decrypting the segment that
+     * holds it (Tink's seekable decrypting channel, which keeps the last one).
+     */
+    static SeekableByteChannel openSpooled(PendingContent.Encrypted encrypted) throws IOException {
+        FileChannel file = FileChannel.open(encrypted.ciphertext().tempFile(), StandardOpenOption.READ);
+        try {
+            return encrypted.aead().newSeekableDecryptingChannel(file, aad(encrypted.documentId()));
+        } catch (GeneralSecurityException e) {
+            file.close();
+            throw new IOException("the spooled upload does not decrypt", e);
         } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(target);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            file.close();
             throw e;
         }
     }
@@ -118,21 +123,6 @@ final class ContentCipher {
             channel.close();
             throw e;
         }
-    }
-
-    /** Writes to the channel, leaving it open when closed: its size is read after the last segment. */
-    private static OutputStream unclosed(FileChannel channel) {
-        return new FilterOutputStream(Channels.newOutputStream(channel)) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 
     private static AesGcmHkdfStreaming aead(byte[] dataKey) {

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +20,7 @@ import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.patientdocs.error.ServiceException;
 
 class ContentCipherTest {
 
@@ -73,16 +75,63 @@ class ContentCipherTest {
         }
     }
 
+    @Test
+    void anUploadOverTheLimitIsRefusedWhileArrivingAndLeavesNothingInTheSpool() throws IOException {
+        ContentSpool spool = new ContentSpool(dir, false);
+        byte[] key = ContentCipher.newDataKey();
+        WrappedKey wrapped = Keyring.parse(Keyring.newKeyring("k"), "test").wrap(key, "doc-1");
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 0;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return len;
+            }
+        };
+        assertThrows(ServiceException.PayloadTooLarge.class,
+                () -> ContentCipher.receive(spool, endless, 3 * SEGMENT_PLAINTEXT, key, wrapped, "doc-1"));
+        try (var left = Files.list(dir)) {
+            assertEquals(0, left.count());
+        }
+    }
+
+    @Test
+    void contentReceivedEncryptedIsCheckedAsItArrived() throws IOException {
+        byte[] content = ContentSpoolTest.randomBytes(3 * ContentCipher.SEGMENT_BYTES + 517);
+        byte[] key = ContentCipher.newDataKey();
+        WrappedKey wrapped = Keyring.parse(Keyring.newKeyring("k"), "test").wrap(key, "doc-1");
+        try (PendingContent received = ContentCipher.receive(new ContentSpool(dir, false),
+                new ByteArrayInputStream(content), Long.MAX_VALUE, key, wrapped, "doc-1");
+             SpooledFile file = SpooledFile.open(received)) {
+            assertEquals(content.length, file.size());
+            for (long position : new long[] {content.length - 10, 0, 2L * ContentCipher.SEGMENT_BYTES - 3, 5}) {
+                assertArrayEquals(Arrays.copyOfRange(content, (int) position, (int) position + 10),
+                        file.read(position, 10, ByteOrder.BIG_ENDIAN).array(), "at " + position);
+            }
+            assertArrayEquals(Arrays.copyOfRange(content, 100, 200), file.stream(100, 100).readAllBytes());
+        }
+    }
+
     private byte[] encrypt(byte[] content, byte[] key, String documentId) throws IOException {
         ContentSpool spool = new ContentSpool(dir, false);
-        try (PendingContent received = spool.write(new ByteArrayInputStream(content), Long.MAX_VALUE);
-             PendingContent encrypted = ContentCipher.encrypt(received, key, documentId)) {
+        WrappedKey wrapped = Keyring.parse(Keyring.newKeyring("k"), "test").wrap(key, documentId);
+        try (PendingContent received = ContentCipher.receive(spool, new ByteArrayInputStream(content),
+                Long.MAX_VALUE, key, wrapped, documentId)) {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            assertEquals(content.length, received.size(), "the size of what arrived");
+            assertEquals(HexFormat.of().formatHex(sha256.digest(content)), received.sha256Hex(),
+                    "the digest of what arrived");
+            PendingContent encrypted = received.encryption().ciphertext();
+            assertEquals(received.tempFile(), encrypted.tempFile(), "one spool file");
             assertEquals(Files.size(encrypted.tempFile()), encrypted.size());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                     encrypted.tempFile())), "the service's user's only, as every stored document");
             byte[] stored = Files.readAllBytes(encrypted.tempFile());
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)),
-                    encrypted.sha256Hex(), "the digest of what a store stores");
+            assertEquals(HexFormat.of().formatHex(sha256.digest(stored)), encrypted.sha256Hex(),
+                    "the digest of what a store stores");
             return stored;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
