@@ -16,7 +16,7 @@ import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
  * derived with HKDF-SHA256 and a random salt, segments of {@value #SEGMENT_BYTES} bytes each authenticated on its
  * own), bound to the document's id. Decryption checks each segment before releasing any of its bytes, so a reader
  * never sees a byte of a segment that was altered; and, segment by segment, a byte range needs only the segments
- * holding it (Tink's seekable decrypting channel).
+ * holding it ({@link DecryptedContent}).
  */
 final class ContentCipher {
 
@@ -85,44 +85,18 @@ final class ContentCipher {
     }
 
     /**
-     * The content of a document's stored, encrypted bytes; closing it closes {@code stored}. Reads the first segment
-     * now, so that a document altered there fails before an answer starts.
-     *
-     * @throws TamperedContent when the first segment, or the header, fails its check
-     */
-    static InputStream decrypt(InputStream stored, byte[] dataKey, String documentId) throws IOException {
-        try {
-            return DecryptedContent.open(stored, aead(dataKey), aad(documentId));
-        } catch (IOException | RuntimeException | Error e) {
-            stored.close();
-            throw e;
-        }
-    }
-
-    /**
      * {@code length} bytes of the content of a document's stored, encrypted bytes from {@code offset}, decrypting only
-     * the segments that hold them: the store below is asked for the header and then for those segments only. Reads
-     * the first byte now, so that a document altered there fails before an answer starts.
+     * the segments that hold them: the store below is asked for those segments only (and, when they are not the
+     * first, for the header apart). Decrypts the segment holding the first byte now, so that a document altered there
+     * fails before an answer starts. The result is also {@link ContentBuffers}.
      *
-     * @param stored the document as the store sees it, with its stored size
+     * @param stored     opens a range of the stored bytes
+     * @param storedSize how many bytes the store holds for the document ({@link #storedSize})
      * @throws TamperedContent when the header, or the segment holding the first byte, fails its check
      */
-    static InputStream decryptRange(DocumentStore store, DocumentRecord stored, byte[] dataKey, String documentId,
-                                    long offset, long length) throws IOException {
-        AesGcmHkdfStreaming aead = aead(dataKey);
-        long header = aead.getHeaderLength() + aead.getCiphertextOffset();
-        long plainSegment = aead.getPlaintextSegmentSize();
-        long cipherSegment = aead.getCiphertextSegmentSize();
-        // the first segment holds less plaintext (the header comes first): positions count from the stream's start
-        long lastSegment = (offset + Math.max(length, 1) - 1 + header) / plainSegment;
-        long windowEnd = Math.min(stored.fileSizeBytes(), (lastSegment + 1) * cipherSegment);
-        StoredChannel channel = new StoredChannel(store, stored, header, windowEnd);
-        try {
-            return DecryptedContent.openRange(channel, aead, aad(documentId), offset, length);
-        } catch (IOException | RuntimeException | Error e) {
-            channel.close();
-            throw e;
-        }
+    static InputStream decrypt(DecryptedContent.Stored stored, long storedSize, byte[] dataKey, String documentId,
+                               long offset, long length) throws IOException {
+        return DecryptedContent.open(stored, storedSize, aead(dataKey), aad(documentId), offset, length);
     }
 
     private static AesGcmHkdfStreaming aead(byte[] dataKey) {

@@ -142,8 +142,8 @@ public final class EncryptedDocumentStore implements DocumentStore {
     }
 
     /**
-     * The whole document decrypted as it streams; a range through the segments that hold it only
-     * ({@link ContentCipher#decryptRange}).
+     * The document decrypted as it streams, whole or a range of it, reading only the segments that hold the range
+     * ({@link ContentCipher#decrypt}).
      */
     @Override
     public InputStream openContent(DocumentRecord document, long offset, long length) throws IOException {
@@ -154,10 +154,8 @@ public final class EncryptedDocumentStore implements DocumentStore {
         byte[] dataKey = dataKey(document);
         try {
             DocumentRecord stored = document.withStoredSize(ContentCipher.storedSize(document.fileSizeBytes()));
-            if (offset == 0 && length == document.fileSizeBytes()) {
-                return ContentCipher.decrypt(store.openContent(stored), dataKey, document.id());
-            }
-            return ContentCipher.decryptRange(store, stored, dataKey, document.id(), offset, length);
+            return ContentCipher.decrypt((from, bytes) -> store.openContent(stored, from, bytes),
+                    stored.fileSizeBytes(), dataKey, document.id(), offset, length);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }

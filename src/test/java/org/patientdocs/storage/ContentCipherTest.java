@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +37,19 @@ class ContentCipherTest {
             byte[] key = ContentCipher.newDataKey();
             byte[] stored = encrypt(content, key, "doc-1");
             assertEquals(ContentCipher.storedSize(size), stored.length, "size " + size);
-            try (InputStream in = ContentCipher.decrypt(new ByteArrayInputStream(stored), key, "doc-1")) {
+            try (InputStream in = decrypt(stored, stored.length, key, "doc-1")) {
                 assertArrayEquals(content, in.readAllBytes(), "size " + size);
             }
+            ByteArrayOutputStream buffered = new ByteArrayOutputStream();
+            try (InputStream in = decrypt(stored, stored.length, key, "doc-1")) {
+                ContentBuffers buffers = (ContentBuffers) in;
+                for (ByteBuffer next = buffers.nextBuffer(); next != null; next = buffers.nextBuffer()) {
+                    byte[] bytes = new byte[next.remaining()];
+                    next.get(bytes);
+                    buffered.write(bytes);
+                }
+            }
+            assertArrayEquals(content, buffered.toByteArray(), "size " + size + ", a buffer at a time");
         }
     }
 
@@ -50,7 +61,7 @@ class ContentCipherTest {
         stored[2 * ContentCipher.SEGMENT_BYTES + 100] ^= 1;
 
         ByteArrayOutputStream released = new ByteArrayOutputStream();
-        try (InputStream in = ContentCipher.decrypt(new ByteArrayInputStream(stored), key, "doc-1")) {
+        try (InputStream in = decrypt(stored, stored.length, key, "doc-1")) {
             assertThrows(TamperedContent.class, () -> in.transferTo(released));
         }
         assertTrue(released.size() <= 2 * SEGMENT_PLAINTEXT, released.size() + " bytes released");
@@ -58,7 +69,7 @@ class ContentCipherTest {
         stored[2 * ContentCipher.SEGMENT_BYTES + 100] ^= 1;
         stored[100] ^= 1;
         assertThrows(TamperedContent.class,
-                () -> ContentCipher.decrypt(new ByteArrayInputStream(stored), key, "doc-1"),
+                () -> decrypt(stored, stored.length, key, "doc-1"),
                 "the first segment is checked when the content is opened");
     }
 
@@ -67,12 +78,27 @@ class ContentCipherTest {
         byte[] content = ContentSpoolTest.randomBytes(2 * ContentCipher.SEGMENT_BYTES);
         byte[] key = ContentCipher.newDataKey();
         byte[] stored = encrypt(content, key, "doc-1");
-        assertThrows(TamperedContent.class,
-                () -> ContentCipher.decrypt(new ByteArrayInputStream(stored), key, "doc-2"));
+        assertThrows(TamperedContent.class, () -> decrypt(stored, stored.length, key, "doc-2"));
         byte[] truncated = Arrays.copyOf(stored, stored.length - 1);
-        try (InputStream in = ContentCipher.decrypt(new ByteArrayInputStream(truncated), key, "doc-1")) {
-            assertThrows(TamperedContent.class, in::readAllBytes);
+        try (InputStream in = decrypt(truncated, stored.length, key, "doc-1")) {
+            assertThrows(TamperedContent.class, in::readAllBytes, "stored bytes that end early");
         }
+        try (InputStream in = decrypt(truncated, truncated.length, key, "doc-1")) {
+            assertThrows(TamperedContent.class, in::readAllBytes, "a row whose size says they end there");
+        }
+        byte[] longer = Arrays.copyOf(stored, stored.length + 1);
+        try (InputStream in = decrypt(longer, stored.length, key, "doc-1")) {
+            assertThrows(TamperedContent.class, in::readAllBytes, "stored bytes that run on");
+        }
+    }
+
+    /** The whole content of {@code stored}, stored bytes of {@code storedSize} by their row, as a download reads it. */
+    private static InputStream decrypt(byte[] stored, long storedSize, byte[] key, String documentId)
+            throws IOException {
+        long segments = Math.max(1, (storedSize + ContentCipher.SEGMENT_BYTES - 1) / ContentCipher.SEGMENT_BYTES);
+        long contentSize = storedSize - (ContentCipher.storedSize(0) - 16) - 16 * segments;
+        return ContentCipher.decrypt((from, length) -> new ByteArrayInputStream(stored, (int) from,
+                stored.length - (int) from), storedSize, key, documentId, 0, contentSize);
     }
 
     @Test
