@@ -1,13 +1,16 @@
 package org.patientdocs.storage;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 
@@ -26,6 +29,8 @@ final class ContentCipher {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Sizes depend on the parameters only; computed with a key that encrypts nothing. */
     private static final AesGcmHkdfStreaming SIZES = aead(new byte[KEY_BYTES]);
+    /** Segment buffers kept for reuse: as many as a few dozen transfers at once hold. */
+    private static final BlockingQueue<ByteBuffer> SEGMENT_BUFFERS = new ArrayBlockingQueue<>(32);
 
     private ContentCipher() {
     }
@@ -55,33 +60,31 @@ final class ContentCipher {
     static PendingContent receive(ContentSpool spool, InputStream in, long maxBytes, byte[] dataKey, WrappedKey key,
                                   String documentId) throws IOException {
         AesGcmHkdfStreaming aead = aead(dataKey);
-        PendingContent received = spool.write(in, maxBytes, file -> {
-            try {
-                return aead.newEncryptingChannel(file, aad(documentId));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-GCM-HKDF streaming is unavailable", e);
-            }
-        });
+        PendingContent received = spool.write(in, maxBytes,
+                file -> new EncryptingChannel(file, aead, aad(documentId)));
         received.encryptedAs(new PendingContent.Encrypted(
                 new PendingContent(received.tempFile(), storedSize(received.size()), null), key, documentId, aead));
         return received;
     }
 
     /**
-     * The content of an upload received encrypted, for its checks: read at any position, decrypting the segment that
-     * holds it (Tink's seekable decrypting channel, which keeps the last one).
+     * The content of an upload received encrypted, for its checks: read at any position, decrypting the segments that
+     * hold it ({@link DecryptedContent#seekable}).
      */
-    static SeekableByteChannel openSpooled(PendingContent.Encrypted encrypted) throws IOException {
-        FileChannel file = FileChannel.open(encrypted.ciphertext().tempFile(), StandardOpenOption.READ);
-        try {
-            return encrypted.aead().newSeekableDecryptingChannel(file, aad(encrypted.documentId()));
-        } catch (GeneralSecurityException e) {
-            file.close();
-            throw new IOException("the spooled upload does not decrypt", e);
-        } catch (IOException | RuntimeException | Error e) {
-            file.close();
-            throw e;
-        }
+    static SeekableByteChannel openSpooled(PendingContent content) {
+        PendingContent.Encrypted encrypted = content.encryption();
+        Path file = encrypted.ciphertext().tempFile();
+        return DecryptedContent.seekable((offset, length) -> {
+            FileInputStream in = new FileInputStream(file.toFile());
+            try {
+                in.getChannel().position(offset);
+                return in;
+            } catch (IOException | RuntimeException e) {
+                in.close();
+                throw e;
+            }
+        }, encrypted.ciphertext().size(), encrypted.aead(), aad(encrypted.documentId()),
+                content.size());
     }
 
     /**
@@ -97,6 +100,20 @@ final class ContentCipher {
     static InputStream decrypt(DecryptedContent.Stored stored, long storedSize, byte[] dataKey, String documentId,
                                long offset, long length) throws IOException {
         return DecryptedContent.open(stored, storedSize, aead(dataKey), aad(documentId), offset, length);
+    }
+
+    /**
+     * A direct buffer of a whole ciphertext segment (a plaintext segment is 16 bytes smaller), from those kept for
+     * reuse: allocating direct buffers is slow, and they are freed only by the GC.
+     */
+    static ByteBuffer segmentBuffer() {
+        ByteBuffer pooled = SEGMENT_BUFFERS.poll();
+        return pooled != null ? pooled.clear() : ByteBuffer.allocateDirect(SEGMENT_BYTES);
+    }
+
+    /** Keeps a buffer of {@link #segmentBuffer} for reuse; its user must not touch it any more. */
+    static void release(ByteBuffer buffer) {
+        SEGMENT_BUFFERS.offer(buffer);
     }
 
     private static AesGcmHkdfStreaming aead(byte[] dataKey) {

@@ -4,11 +4,12 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import com.google.crypto.tink.subtle.StreamSegmentDecrypter;
@@ -25,9 +26,6 @@ import com.google.crypto.tink.subtle.StreamSegmentDecrypter;
  * a download copies each byte once from the disk and once to the socket, as one of plaintext does. Not thread-safe.
  */
 final class DecryptedContent extends InputStream implements ContentBuffers {
-
-    /** Segment buffers kept for the next downloads: allocating direct buffers is slow, and freed only by the GC. */
-    private static final BlockingQueue<ByteBuffer> BUFFERS = new ArrayBlockingQueue<>(32);
 
     /** Opens the stored bytes from {@code offset}, {@code length} of them. */
     @FunctionalInterface
@@ -54,7 +52,9 @@ final class DecryptedContent extends InputStream implements ContentBuffers {
                              long storedSize, int firstSegment, int lastSegment, long length) {
         this.decrypter = decrypter;
         this.in = in;
-        this.file = in instanceof FileInputStream stream ? stream.getChannel() : null;
+        // a window ending before the file does is read no further than its end: only its segments are read
+        this.file = in instanceof FileInputStream stream ? stream.getChannel()
+                : in instanceof LimitedContent limited ? limited.fileChannel() : null;
         this.storedSize = storedSize;
         this.cipherSegment = aead.getCiphertextSegmentSize();
         this.headerLength = aead.getHeaderLength();
@@ -113,6 +113,86 @@ final class DecryptedContent extends InputStream implements ContentBuffers {
         return content;
     }
 
+    /**
+     * The plaintext of {@code size} bytes, read at any position (for the checks of an upload received encrypted):
+     * reading on from where the last read ended, or forward within the segment it ended in, continues; any other
+     * position opens the stored bytes anew at the segment holding it (a segment decrypted per jump).
+     */
+    static SeekableByteChannel seekable(Stored stored, long storedSize, AesGcmHkdfStreaming aead, byte[] aad,
+                                        long size) {
+        return new SeekableByteChannel() {
+            private DecryptedContent current;
+            /** The plaintext position of the next byte {@code current} gives. */
+            private long next;
+            private long position;
+            private boolean open = true;
+
+            @Override
+            public int read(ByteBuffer target) throws IOException {
+                if (!open) {
+                    throw new ClosedChannelException();
+                }
+                if (position >= size) {
+                    return -1;
+                }
+                if (current == null || position < next || position - next > current.available()) {
+                    if (current != null) {
+                        current.close();
+                    }
+                    current = open(stored, storedSize, aead, aad, position, size - position);
+                    next = position;
+                }
+                ByteBuffer bytes = current.nextBuffer();
+                bytes.position(bytes.position() + (int) (position - next));
+                int count = Math.min(bytes.remaining(), target.remaining());
+                target.put(bytes.slice(bytes.position(), count));
+                bytes.position(bytes.position() + count);
+                position += count;
+                next = position;
+                return count;
+            }
+
+            @Override
+            public long position() {
+                return position;
+            }
+
+            @Override
+            public SeekableByteChannel position(long newPosition) {
+                position = newPosition;
+                return this;
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public int write(ByteBuffer source) {
+                throw new NonWritableChannelException();
+            }
+
+            @Override
+            public SeekableByteChannel truncate(long newSize) {
+                throw new NonWritableChannelException();
+            }
+
+            @Override
+            public boolean isOpen() {
+                return open;
+            }
+
+            @Override
+            public void close() throws IOException {
+                open = false;
+                if (current != null) {
+                    current.close();
+                }
+            }
+        };
+    }
+
     /** How many segments hold content of this stored size: at least one, which may hold no plaintext. */
     private static int segments(AesGcmHkdfStreaming aead, long storedSize) {
         return (int) Math.max(1, (storedSize + aead.getCiphertextSegmentSize() - 1) / aead.getCiphertextSegmentSize());
@@ -168,8 +248,8 @@ final class DecryptedContent extends InputStream implements ContentBuffers {
     /** Reads and decrypts the next segment into {@code plaintext}, which holds nothing before it has passed. */
     private void load() throws IOException, GeneralSecurityException {
         if (ciphertext == null) {
-            ciphertext = file != null ? buffer() : ByteBuffer.allocate(cipherSegment);
-            plaintext = buffer();
+            ciphertext = file != null ? ContentCipher.segmentBuffer() : ByteBuffer.allocate(cipherSegment);
+            plaintext = ContentCipher.segmentBuffer();
         }
         long start = segment == 0 ? headerLength : (long) segment * cipherSegment;
         long end = Math.min(storedSize, (long) (segment + 1) * cipherSegment);
@@ -216,19 +296,13 @@ final class DecryptedContent extends InputStream implements ContentBuffers {
         }
     }
 
-    /** A direct buffer of a whole ciphertext segment (a plaintext segment is 16 bytes smaller). */
-    private ByteBuffer buffer() {
-        ByteBuffer pooled = BUFFERS.poll();
-        return pooled != null ? pooled : ByteBuffer.allocateDirect(ContentCipher.SEGMENT_BYTES);
-    }
-
     @Override
     public void close() throws IOException {
         if (ciphertext != null) {
             if (ciphertext.isDirect()) {
-                BUFFERS.offer(ciphertext.clear());
+                ContentCipher.release(ciphertext);
             }
-            BUFFERS.offer(plaintext.clear());
+            ContentCipher.release(plaintext);
             ciphertext = null;
             plaintext = ByteBuffer.allocate(0);
             segment = lastSegment + 1;

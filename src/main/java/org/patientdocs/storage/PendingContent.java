@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
-import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 
 /**
  * An upload written to a temporary file by {@link ContentSpool#write}, with its size and SHA-256, waiting to be
@@ -108,7 +108,7 @@ public final class PendingContent implements AutoCloseable {
      * {@code ciphertext} is the same temporary file seen as the bytes to store (their size, their SHA-256), with the
      * data key wrapped ({@code key}) and in hand ({@code aead}, to read the content back for its checks).
      */
-    record Encrypted(PendingContent ciphertext, WrappedKey key, String documentId, StreamingAead aead) {
+    record Encrypted(PendingContent ciphertext, WrappedKey key, String documentId, AesGcmHkdfStreaming aead) {
     }
 
     /** Records that the file holds the content encrypted so; the content is then that document's. */

@@ -32,11 +32,10 @@ final class SpooledFile implements AutoCloseable {
 
     /** The content as received: the spooled file, or, when it was received encrypted, the file decrypted. */
     static SpooledFile open(PendingContent content) throws IOException {
-        PendingContent.Encrypted encrypted = content.encryption();
-        if (encrypted == null) {
+        if (content.encryption() == null) {
             return open(content.tempFile());
         }
-        SeekableByteChannel channel = ContentCipher.openSpooled(encrypted);
+        SeekableByteChannel channel = ContentCipher.openSpooled(content);
         try {
             return new SpooledFile(channel);
         } catch (IOException | RuntimeException e) {

@@ -9,8 +9,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.patientdocs.error.ServiceException;
@@ -50,6 +53,29 @@ class ContentCipherTest {
                 }
             }
             assertArrayEquals(content, buffered.toByteArray(), "size " + size + ", a buffer at a time");
+        }
+    }
+
+    @Test
+    void theStoredFormatIsTinksOwnBothWays() throws Exception {
+        byte[] key = ContentCipher.newDataKey();
+        AesGcmHkdfStreaming tink = new AesGcmHkdfStreaming(key, "HmacSha256", 32, ContentCipher.SEGMENT_BYTES, 0);
+        byte[] aad = "doc-1".getBytes(StandardCharsets.UTF_8);
+        int plainFirst = tink.getPlaintextSegmentSize() - tink.getCiphertextOffset();
+        for (int size : new int[] {0, 1, plainFirst, plainFirst + 1, plainFirst + SEGMENT_PLAINTEXT,
+                2 * ContentCipher.SEGMENT_BYTES + 517}) {
+            byte[] content = ContentSpoolTest.randomBytes(size);
+            try (InputStream in = tink.newDecryptingStream(new ByteArrayInputStream(encrypt(content, key, "doc-1")),
+                    aad)) {
+                assertArrayEquals(content, in.readAllBytes(), "Tink reads what is stored now, size " + size);
+            }
+            ByteArrayOutputStream stored = new ByteArrayOutputStream();
+            try (OutputStream out = tink.newEncryptingStream(stored, aad)) {
+                out.write(content);
+            }
+            try (InputStream in = decrypt(stored.toByteArray(), stored.size(), key, "doc-1")) {
+                assertArrayEquals(content, in.readAllBytes(), "what Tink stored reads, size " + size);
+            }
         }
     }
 
