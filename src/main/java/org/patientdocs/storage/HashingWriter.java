@@ -82,8 +82,9 @@ final class HashingWriter {
     }
 
     /**
-     * Waits for the worker and the flush to let go of the file, ignoring how they ended: the upload is being dropped
-     * for another failure, which {@code failure} is; theirs are added to it.
+     * Waits for the worker and the flush to let go of the file, ignoring how they ended, and closes an encoding sink
+     * (which lets go of its buffers): the upload is being dropped for another failure, which {@code failure} is;
+     * theirs are added to it.
      */
     void abandon(Throwable failure) {
         Future<?> chunk = inFlight;
@@ -95,6 +96,13 @@ final class HashingWriter {
                 if (e != failure) {
                     failure.addSuppressed(e);
                 }
+            }
+        }
+        if (sink != channel) {
+            try {
+                sink.close();
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
             }
         }
     }
