@@ -29,7 +29,6 @@ import org.patientdocs.query.Row;
 import org.patientdocs.query.Target;
 import org.patientdocs.storage.AuditEvent.Action;
 import org.patientdocs.storage.ContentSniffer;
-import org.patientdocs.storage.DocumentIds;
 import org.patientdocs.storage.DocumentRecord;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.FileKind;
@@ -91,7 +90,7 @@ final class DocumentRequests {
             DocumentStore store = services.documentStore();
             PendingContent pending = received.content();
             FileKind kind = contents.verify(received.declaredType(), pending);
-            DocumentRecord record = new DocumentRecord(caller.tenant(), DocumentIds.newId(), patientId,
+            DocumentRecord record = new DocumentRecord(caller.tenant(), pending.documentId(), patientId,
                     FileNames.checked(received.fileName(), kind), kind.mimeType(), pending.size(),
                     received.documentType(), received.description(), caller.subject(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS), pending.sha256Hex());

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.olingo.commons.api.http.HttpStatusCode;
 import org.apache.olingo.server.api.ODataResponse;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
+import org.patientdocs.storage.ContentBuffers;
 
 /**
  * How a download's bytes reach the client. Olingo copies a response body through an 8 KiB buffer between two
@@ -91,6 +92,11 @@ public final class MediaResponse {
             ServletOutputStream out = response.getOutputStream();
             if (in instanceof FileInputStream file && out instanceof HttpOutput jetty) {
                 copy(file.getChannel(), jetty);
+            } else if (in instanceof ContentBuffers buffers && out instanceof HttpOutput jetty) {
+                // decrypted content: each segment written as it was decrypted, without copying it first
+                for (ByteBuffer buffer = buffers.nextBuffer(); buffer != null; buffer = buffers.nextBuffer()) {
+                    jetty.write(buffer);
+                }
             } else {
                 copy(in, out);
             }

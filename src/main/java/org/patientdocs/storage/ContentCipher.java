@@ -1,18 +1,16 @@
 package org.patientdocs.storage;
 
-import java.io.FilterOutputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 
@@ -21,7 +19,7 @@ import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
  * derived with HKDF-SHA256 and a random salt, segments of {@value #SEGMENT_BYTES} bytes each authenticated on its
  * own), bound to the document's id. Decryption checks each segment before releasing any of its bytes, so a reader
  * never sees a byte of a segment that was altered; and, segment by segment, a byte range needs only the segments
- * holding it (Tink's seekable decrypting channel).
+ * holding it ({@link DecryptedContent}).
  */
 final class ContentCipher {
 
@@ -31,6 +29,8 @@ final class ContentCipher {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Sizes depend on the parameters only; computed with a key that encrypts nothing. */
     private static final AesGcmHkdfStreaming SIZES = aead(new byte[KEY_BYTES]);
+    /** Segment buffers kept for reuse: as many as a few dozen transfers at once hold. */
+    private static final BlockingQueue<ByteBuffer> SEGMENT_BUFFERS = new ArrayBlockingQueue<>(32);
 
     private ContentCipher() {
     }
@@ -48,91 +48,72 @@ final class ContentCipher {
     }
 
     /**
-     * Encrypts received content into a new temporary file beside it (in the same spool, so a store may move it into
-     * place, and the sweep finds it if a crash leaves it; a store that keeps the file forces it to disk then). The
-     * result's size and SHA-256 are those of the encrypted bytes, what the store holds; the SHA-256 is computed only
-     * if a store asks for it.
+     * Receives an upload into the spool encrypted as it arrives, for the document {@code documentId}: one temporary
+     * file holds the ciphertext, while the size and SHA-256 are computed from the bytes as they arrive. The result's
+     * {@linkplain PendingContent#encryption encryption} sees the same file as the bytes to store (their size, and
+     * their SHA-256 if a store asks for it), and reads the content back for its checks ({@link #openSpooled}).
+     *
+     * @param key the data key, wrapped, which the record of the document will hold
+     * @throws org.patientdocs.error.ServiceException.PayloadTooLarge as soon as more than {@code maxBytes} bytes
+     *                                                                arrive; nothing is left in the spool
      */
-    static PendingContent encrypt(PendingContent content, byte[] dataKey, String documentId) throws IOException {
-        Path target = content.tempFile().resolveSibling(DocumentIds.randomToken() + ContentSpool.TEMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            // like every stored document: the service's user's only, before a byte is in it
-            if (Files.getFileStore(target).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
-            }
-            try (InputStream in = Files.newInputStream(content.tempFile());
-                 OutputStream out = aead(dataKey).newEncryptingStream(
-                         unclosed(channel), aad(documentId))) {
-                in.transferTo(out);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-GCM-HKDF streaming is unavailable", e);
-            }
-            return new PendingContent(target, channel.size(), null);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(target);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+    static PendingContent receive(ContentSpool spool, InputStream in, long maxBytes, byte[] dataKey, WrappedKey key,
+                                  String documentId) throws IOException {
+        AesGcmHkdfStreaming aead = aead(dataKey);
+        PendingContent received = spool.write(in, maxBytes,
+                file -> new EncryptingChannel(file, aead, aad(documentId)));
+        received.encryptedAs(new PendingContent.Encrypted(
+                new PendingContent(received.tempFile(), storedSize(received.size()), null), key, documentId, aead));
+        return received;
     }
 
     /**
-     * The content of a document's stored, encrypted bytes; closing it closes {@code stored}. Reads the first segment
-     * now, so that a document altered there fails before an answer starts.
-     *
-     * @throws TamperedContent when the first segment, or the header, fails its check
+     * The content of an upload received encrypted, for its checks: read at any position, decrypting the segments that
+     * hold it ({@link DecryptedContent#seekable}).
      */
-    static InputStream decrypt(InputStream stored, byte[] dataKey, String documentId) throws IOException {
-        try {
-            return DecryptedContent.open(stored, aead(dataKey), aad(documentId));
-        } catch (IOException | RuntimeException | Error e) {
-            stored.close();
-            throw e;
-        }
+    static SeekableByteChannel openSpooled(PendingContent content) {
+        PendingContent.Encrypted encrypted = content.encryption();
+        Path file = encrypted.ciphertext().tempFile();
+        return DecryptedContent.seekable((offset, length) -> {
+            FileInputStream in = new FileInputStream(file.toFile());
+            try {
+                in.getChannel().position(offset);
+                return in;
+            } catch (IOException | RuntimeException e) {
+                in.close();
+                throw e;
+            }
+        }, encrypted.ciphertext().size(), encrypted.aead(), aad(encrypted.documentId()),
+                content.size());
     }
 
     /**
      * {@code length} bytes of the content of a document's stored, encrypted bytes from {@code offset}, decrypting only
-     * the segments that hold them: the store below is asked for the header and then for those segments only. Reads
-     * the first byte now, so that a document altered there fails before an answer starts.
+     * the segments that hold them: the store below is asked for those segments only (and, when they are not the
+     * first, for the header apart). Decrypts the segment holding the first byte now, so that a document altered there
+     * fails before an answer starts. The result is also {@link ContentBuffers}.
      *
-     * @param stored the document as the store sees it, with its stored size
+     * @param stored     opens a range of the stored bytes
+     * @param storedSize how many bytes the store holds for the document ({@link #storedSize})
      * @throws TamperedContent when the header, or the segment holding the first byte, fails its check
      */
-    static InputStream decryptRange(DocumentStore store, DocumentRecord stored, byte[] dataKey, String documentId,
-                                    long offset, long length) throws IOException {
-        AesGcmHkdfStreaming aead = aead(dataKey);
-        long header = aead.getHeaderLength() + aead.getCiphertextOffset();
-        long plainSegment = aead.getPlaintextSegmentSize();
-        long cipherSegment = aead.getCiphertextSegmentSize();
-        // the first segment holds less plaintext (the header comes first): positions count from the stream's start
-        long lastSegment = (offset + Math.max(length, 1) - 1 + header) / plainSegment;
-        long windowEnd = Math.min(stored.fileSizeBytes(), (lastSegment + 1) * cipherSegment);
-        StoredChannel channel = new StoredChannel(store, stored, header, windowEnd);
-        try {
-            return DecryptedContent.openRange(channel, aead, aad(documentId), offset, length);
-        } catch (IOException | RuntimeException | Error e) {
-            channel.close();
-            throw e;
-        }
+    static InputStream decrypt(DecryptedContent.Stored stored, long storedSize, byte[] dataKey, String documentId,
+                               long offset, long length) throws IOException {
+        return DecryptedContent.open(stored, storedSize, aead(dataKey), aad(documentId), offset, length);
     }
 
-    /** Writes to the channel, leaving it open when closed: its size is read after the last segment. */
-    private static OutputStream unclosed(FileChannel channel) {
-        return new FilterOutputStream(Channels.newOutputStream(channel)) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
+    /**
+     * A direct buffer of a whole ciphertext segment (a plaintext segment is 16 bytes smaller), from those kept for
+     * reuse: allocating direct buffers is slow, and they are freed only by the GC.
+     */
+    static ByteBuffer segmentBuffer() {
+        ByteBuffer pooled = SEGMENT_BUFFERS.poll();
+        return pooled != null ? pooled.clear() : ByteBuffer.allocateDirect(SEGMENT_BYTES);
+    }
 
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
+    /** Keeps a buffer of {@link #segmentBuffer} for reuse; its user must not touch it any more. */
+    static void release(ByteBuffer buffer) {
+        SEGMENT_BUFFERS.offer(buffer);
     }
 
     private static AesGcmHkdfStreaming aead(byte[] dataKey) {

@@ -82,10 +82,14 @@ public final class ContentSniffer {
      * @throws IOException                 when the spooled file cannot be read
      */
     public FileKind verify(String declaredContentType, PendingContent content) throws IOException {
-        return verify(declaredContentType, content.tempFile());
+        return verify(declaredContentType, () -> SpooledFile.open(content));
     }
 
     FileKind verify(String declaredContentType, Path spooled) throws IOException {
+        return verify(declaredContentType, () -> SpooledFile.open(spooled));
+    }
+
+    private FileKind verify(String declaredContentType, Opener spooled) throws IOException {
         String declaredBase = FileKind.baseMediaType(declaredContentType);
         boolean undeclared = declaredBase.isEmpty() || declaredBase.equals(OCTET_STREAM);
         Optional<FileKind> declared = FileKind.ofMimeType(declaredBase);
@@ -93,7 +97,7 @@ public final class ContentSniffer {
             throw unsupported("The content type " + abbreviate(declaredBase) + " is not accepted. ");
         }
         Optional<FileKind> actual;
-        try (SpooledFile file = SpooledFile.open(spooled)) {
+        try (SpooledFile file = spooled.open()) {
             if (file.size() == 0) {
                 throw new ServiceException.BadRequest(ErrorCode.EMPTY_FILE, ContentRefusals.TARGET,
                         "The file is empty.");
@@ -117,6 +121,11 @@ public final class ContentSniffer {
                     + actual.get().description() + " (" + actual.get().mimeType() + ").");
         }
         return expected;
+    }
+
+    @FunctionalInterface
+    private interface Opener {
+        SpooledFile open() throws IOException;
     }
 
     /** The kind, once its structure is checked; empty for a ZIP archive that is not a Word document. */

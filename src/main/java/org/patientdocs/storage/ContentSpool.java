@@ -3,6 +3,7 @@ package org.patientdocs.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -59,13 +60,27 @@ public final class ContentSpool {
      *                                          file is deleted first
      */
     public PendingContent write(InputStream in, long maxBytes) throws IOException {
+        return write(in, maxBytes, null);
+    }
+
+    /**
+     * Streams {@code in} to a new temporary file through {@code encoding} (the encryption at rest, which then writes
+     * the file's bytes while the size and SHA-256 are those of what arrived). The stream is read to its end but not
+     * closed.
+     *
+     * @param encoding null to write the bytes as they arrive
+     * @throws ServiceException.PayloadTooLarge as soon as more than {@code maxBytes} bytes arrive; the temporary
+     *                                          file is deleted first
+     */
+    PendingContent write(InputStream in, long maxBytes, Encoding encoding) throws IOException {
         byte[][] chunks = {new byte[CHUNK_SIZE], null};
         long size = 0;
         Path tempFile = dir.resolve(DocumentIds.randomToken() + TEMP_SUFFIX);
         FileChannel channel = FileChannel.open(tempFile, CREATE_NEW_WRITE, ownerOnly());
-        HashingWriter writer = new HashingWriter(channel, durable);
         byte[] sha256;
+        HashingWriter writer = null;
         try (channel) {
+            writer = new HashingWriter(channel, encoding == null ? channel : encoding.writingTo(channel), durable);
             for (int next = 0; ; next ^= 1) {
                 if (chunks[next] == null) {
                     chunks[next] = new byte[CHUNK_SIZE];
@@ -80,11 +95,23 @@ public final class ContentSpool {
                 writer.write(chunk, length);
             }
         } catch (IOException | RuntimeException | Error e) {
-            writer.abandon(e);
+            if (writer != null) {
+                writer.abandon(e);
+            }
             deleteQuietly(tempFile, e);
             throw e;
         }
         return new PendingContent(tempFile, size, sha256);
+    }
+
+    /** What the bytes of an upload pass through on their way into its file: the encryption at rest. */
+    @FunctionalInterface
+    interface Encoding {
+        /**
+         * A channel writing the encoded bytes into {@code file}; closing it writes what it still holds and closes
+         * the file.
+         */
+        WritableByteChannel writingTo(FileChannel file) throws IOException;
     }
 
     /**

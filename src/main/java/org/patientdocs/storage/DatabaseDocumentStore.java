@@ -50,8 +50,8 @@ public final class DatabaseDocumentStore implements DocumentStore {
     }
 
     @Override
-    public PendingContent receive(InputStream in, long maxBytes) throws IOException {
-        return spool.write(in, maxBytes);
+    public ContentSpool spool() {
+        return spool;
     }
 
     @Override

@@ -1,81 +1,234 @@
 package org.patientdocs.storage;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
 
-import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+import com.google.crypto.tink.subtle.StreamSegmentDecrypter;
 
 /**
- * The plaintext of a document's encrypted bytes, or of a range of them, read through Tink's decrypting stream or
- * seekable channel, each of which releases a segment only once it has passed its check. A failure of the check (as
- * opposed to one of the store below, which passes through as it was) becomes a {@link TamperedContent}, logged once.
- * Not thread-safe.
+ * The plaintext of a document's encrypted bytes, or of a range of them, decrypted segment by segment with Tink's
+ * segment decrypter: a segment's bytes are released only once its tag has passed its check, and a range reads and
+ * decrypts only the segments that hold it (and the header). The segments are read from the store below in one
+ * stream, from the first segment wanted to the last; which one is the last of the document follows from the stored
+ * size, and the stored bytes must end there. A failure of the check, or stored bytes that end early or run on, becomes
+ * a {@link TamperedContent}, logged once; a failure of the store below passes through as it was.
+ * <p>
+ * Segments are read into direct buffers (a file's through its channel, so that a download copies each byte once from
+ * the disk and once to the socket, as one of plaintext does) and decrypted into direct ones ({@link ContentBuffers}):
+ * Java 17's AES-GCM runs at about 100 MiB/s on heap buffers for the first few hundred segments, until the JIT has
+ * compiled its intrinsics' callers, on direct ones after a few MiB. Not thread-safe.
  */
-final class DecryptedContent extends InputStream {
+final class DecryptedContent extends InputStream implements ContentBuffers {
 
-    /** Whether reading the store below failed (rather than a segment its check). */
-    private final BooleanSupplier storeFailed;
-    private final InputStream plaintext;
-    /** A byte read ahead by {@link #open}, or -2 when none is waiting. */
-    private int ahead = -2;
+    private static final int SCRATCH_BYTES = 64 * 1024;
 
-    private DecryptedContent(BooleanSupplier storeFailed, InputStream plaintext) {
-        this.storeFailed = storeFailed;
-        this.plaintext = plaintext;
+    /** Opens the stored bytes from {@code offset}, {@code length} of them. */
+    @FunctionalInterface
+    interface Stored {
+        InputStream open(long offset, long length) throws IOException;
     }
 
-    /** Opens the stream and reads its first byte, which checks the header and the first segment. */
-    static DecryptedContent open(InputStream stored, StreamingAead aead, byte[] aad) throws IOException {
-        Source source = new Source(stored);
-        InputStream plaintext;
-        try {
-            plaintext = aead.newDecryptingStream(source, aad);
-        } catch (GeneralSecurityException e) {
-            throw tampered(e);
+    private final StreamSegmentDecrypter decrypter;
+    private final InputStream in;
+    /** The channel of {@code in} when it is a file's, read into a direct buffer; else null. */
+    private final FileChannel file;
+    private final int lastSegment;
+    private final boolean readsToTheEnd;
+    private final long storedSize;
+    private final int cipherSegment;
+    /** Stored bytes of a stream that is not a file's, on their way into the direct buffer. */
+    private byte[] scratch;
+    private final int headerLength;
+    private ByteBuffer ciphertext;
+    private ByteBuffer plaintext;
+    private int segment;
+    /** Plaintext bytes of the range not yet decrypted into {@code plaintext}. */
+    private long remaining;
+
+    private DecryptedContent(AesGcmHkdfStreaming aead, StreamSegmentDecrypter decrypter, InputStream in,
+                             long storedSize, int firstSegment, int lastSegment, long length) {
+        this.decrypter = decrypter;
+        this.in = in;
+        // a window ending before the file does is read no further than its end: only its segments are read
+        this.file = in instanceof FileInputStream stream ? stream.getChannel()
+                : in instanceof LimitedContent limited ? limited.fileChannel() : null;
+        this.storedSize = storedSize;
+        this.cipherSegment = aead.getCiphertextSegmentSize();
+        this.headerLength = aead.getHeaderLength();
+        this.segment = firstSegment;
+        this.lastSegment = lastSegment;
+        this.readsToTheEnd = lastSegment == segments(aead, storedSize) - 1;
+        this.remaining = length;
+    }
+
+    /**
+     * Opens {@code length} bytes of the plaintext from {@code offset} and decrypts the segment holding the first one,
+     * which checks the header and that segment before anything is answered.
+     *
+     * @param storedSize how many bytes the store holds for the document
+     * @throws TamperedContent when the header, or the first segment, fails its check
+     */
+    static DecryptedContent open(Stored stored, long storedSize, AesGcmHkdfStreaming aead, byte[] aad, long offset,
+                                 long length) throws IOException {
+        int plainFirst = aead.getPlaintextSegmentSize() - aead.getCiphertextOffset();
+        int plain = aead.getPlaintextSegmentSize();
+        int segments = segments(aead, storedSize);
+        int first = Math.min(segmentOf(offset, plainFirst, plain), segments - 1);
+        int last = Math.min(segmentOf(offset + Math.max(length, 1) - 1, plainFirst, plain), segments - 1);
+        long windowStart = first == 0 ? 0 : (long) first * aead.getCiphertextSegmentSize();
+        long windowEnd = Math.min(storedSize, (long) (last + 1) * aead.getCiphertextSegmentSize());
+        ByteBuffer header = ByteBuffer.allocate(aead.getHeaderLength());
+        if (first != 0) {
+            try (InputStream headerStream = stored.open(0, header.capacity())) {
+                readFully(headerStream, header);
+            }
         }
-        DecryptedContent content = new DecryptedContent(() -> source.failed, plaintext);
-        content.ahead = content.readChecked();
+        StreamSegmentDecrypter decrypter;
+        try {
+            decrypter = aead.newStreamSegmentDecrypter();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM-HKDF streaming is unavailable", e);
+        }
+        DecryptedContent content = new DecryptedContent(aead, decrypter,
+                stored.open(windowStart, windowEnd - windowStart), storedSize, first, last, length);
+        try {
+            if (first == 0) {
+                content.readFully(header);
+            }
+            content.decrypter.init(header.flip(), aad);
+            content.load();
+            long plainStart = first == 0 ? 0 : plainFirst + (long) (first - 1) * plain;
+            content.plaintext.position((int) (offset - plainStart));
+            content.limitToRange();
+        } catch (GeneralSecurityException e) {
+            content.close();
+            throw TamperedContent.reported(e);
+        } catch (IOException | RuntimeException | Error e) {
+            content.close();
+            throw e;
+        }
         return content;
     }
 
     /**
-     * Opens {@code length} bytes of the plaintext from {@code offset} and reads the first one, which checks the header
-     * and the segment holding it; the channel reads only the segments holding the range.
+     * The plaintext of {@code size} bytes, read at any position (for the checks of an upload received encrypted):
+     * reading on from where the last read ended, or forward within the segment it ended in, continues; any other
+     * position opens the stored bytes anew at the segment holding it (a segment decrypted per jump).
      */
-    static DecryptedContent openRange(StoredChannel stored, StreamingAead aead, byte[] aad, long offset, long length)
-            throws IOException {
-        SeekableByteChannel channel;
-        try {
-            channel = aead.newSeekableDecryptingChannel(stored, aad);
-        } catch (GeneralSecurityException e) {
-            throw tampered(e);
+    static SeekableByteChannel seekable(Stored stored, long storedSize, AesGcmHkdfStreaming aead, byte[] aad,
+                                        long size) {
+        return new SeekableByteChannel() {
+            private DecryptedContent current;
+            /** The plaintext position of the next byte {@code current} gives. */
+            private long next;
+            private long position;
+            private boolean open = true;
+
+            @Override
+            public int read(ByteBuffer target) throws IOException {
+                if (!open) {
+                    throw new ClosedChannelException();
+                }
+                if (position >= size) {
+                    return -1;
+                }
+                if (current == null || position < next || position - next > current.available()) {
+                    if (current != null) {
+                        current.close();
+                    }
+                    current = open(stored, storedSize, aead, aad, position, size - position);
+                    next = position;
+                }
+                ByteBuffer bytes = current.nextBuffer();
+                bytes.position(bytes.position() + (int) (position - next));
+                int count = Math.min(bytes.remaining(), target.remaining());
+                target.put(bytes.slice(bytes.position(), count));
+                bytes.position(bytes.position() + count);
+                position += count;
+                next = position;
+                return count;
+            }
+
+            @Override
+            public long position() {
+                return position;
+            }
+
+            @Override
+            public SeekableByteChannel position(long newPosition) {
+                position = newPosition;
+                return this;
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public int write(ByteBuffer source) {
+                throw new NonWritableChannelException();
+            }
+
+            @Override
+            public SeekableByteChannel truncate(long newSize) {
+                throw new NonWritableChannelException();
+            }
+
+            @Override
+            public boolean isOpen() {
+                return open;
+            }
+
+            @Override
+            public void close() throws IOException {
+                open = false;
+                if (current != null) {
+                    current.close();
+                }
+            }
+        };
+    }
+
+    /** How many segments hold content of this stored size: at least one, which may hold no plaintext. */
+    private static int segments(AesGcmHkdfStreaming aead, long storedSize) {
+        return (int) Math.max(1, (storedSize + aead.getCiphertextSegmentSize() - 1) / aead.getCiphertextSegmentSize());
+    }
+
+    /** The segment holding a plaintext position: the first holds less, the header comes first. */
+    private static int segmentOf(long position, int plainFirst, int plain) {
+        return position < plainFirst ? 0 : (int) (1 + (position - plainFirst) / plain);
+    }
+
+    @Override
+    public ByteBuffer nextBuffer() throws IOException {
+        while (!plaintext.hasRemaining()) {
+            if (segment > lastSegment) {
+                return null;
+            }
+            try {
+                load();
+            } catch (GeneralSecurityException e) {
+                throw TamperedContent.reported(e);
+            }
+            limitToRange();
         }
-        DecryptedContent content;
-        try {
-            channel.position(offset);
-            content = new DecryptedContent(stored::failed,
-                    new LimitedContent(Channels.newInputStream(channel), length));
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        content.ahead = content.readChecked();
-        return content;
+        return plaintext;
     }
 
     @Override
     public int read() throws IOException {
-        if (ahead != -2) {
-            int b = ahead;
-            ahead = -2;
-            return b;
-        }
-        return readChecked();
+        ByteBuffer next = nextBuffer();
+        return next == null ? -1 : next.get() & 0xFF;
     }
 
     @Override
@@ -84,75 +237,96 @@ final class DecryptedContent extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (ahead != -2) {
-            if (ahead < 0) {
-                return -1;
+        ByteBuffer next = nextBuffer();
+        if (next == null) {
+            return -1;
+        }
+        int count = Math.min(len, next.remaining());
+        next.get(b, off, count);
+        return count;
+    }
+
+    @Override
+    public int available() {
+        return plaintext == null ? 0 : plaintext.remaining();
+    }
+
+    /** Reads and decrypts the next segment into {@code plaintext}, which holds nothing before it has passed. */
+    private void load() throws IOException, GeneralSecurityException {
+        if (ciphertext == null) {
+            ciphertext = ContentCipher.segmentBuffer();
+            plaintext = ContentCipher.segmentBuffer();
+        }
+        long start = segment == 0 ? headerLength : (long) segment * cipherSegment;
+        long end = Math.min(storedSize, (long) (segment + 1) * cipherSegment);
+        ciphertext.clear().limit((int) (end - start));
+        readFully(ciphertext);
+        ciphertext.flip();
+        boolean last = readsToTheEnd && segment == lastSegment;
+        if (last && in.read() >= 0) {
+            throw TamperedContent.reported(null);
+        }
+        plaintext.clear();
+        decrypter.decryptSegment(ciphertext, segment, last, plaintext);
+        plaintext.flip();
+        segment++;
+    }
+
+    /** Keeps the plaintext of the segment just loaded to what the range still wants. */
+    private void limitToRange() {
+        int wanted = (int) Math.min(plaintext.remaining(), remaining);
+        plaintext.limit(plaintext.position() + wanted);
+        remaining -= wanted;
+    }
+
+    /**
+     * Fills the buffer from the stored bytes: a file's through its channel; any other stream's through a small array,
+     * into the direct buffer all the same (see above). Stored bytes that end first end early at rest: tampered.
+     */
+    private void readFully(ByteBuffer buffer) throws IOException {
+        if (file != null && buffer.isDirect()) {
+            while (buffer.hasRemaining()) {
+                if (file.read(buffer) < 0) {
+                    throw TamperedContent.reported(null);
+                }
             }
-            b[off] = (byte) ahead;
-            ahead = -2;
-            return 1;
+            return;
         }
-        try {
-            return plaintext.read(b, off, len);
-        } catch (IOException e) {
-            throw failure(e);
+        if (buffer.hasArray()) {
+            readFully(in, buffer);
+            return;
+        }
+        if (scratch == null) {
+            scratch = new byte[SCRATCH_BYTES];
+        }
+        while (buffer.hasRemaining()) {
+            int read = in.read(scratch, 0, Math.min(scratch.length, buffer.remaining()));
+            if (read < 0) {
+                throw TamperedContent.reported(null);
+            }
+            buffer.put(scratch, 0, read);
         }
     }
 
-    private int readChecked() throws IOException {
-        try {
-            return plaintext.read();
-        } catch (IOException e) {
-            throw failure(e);
+    private static void readFully(InputStream in, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            int read = in.read(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+            if (read < 0) {
+                throw TamperedContent.reported(null);
+            }
+            buffer.position(buffer.position() + read);
         }
-    }
-
-    /** The store's own failure as it was; any other is Tink's refusal of what it read. */
-    private IOException failure(IOException e) {
-        return storeFailed.getAsBoolean() ? e : tampered(e);
-    }
-
-    private static TamperedContent tampered(Exception cause) {
-        return TamperedContent.reported(cause);
     }
 
     @Override
     public void close() throws IOException {
-        plaintext.close();
-    }
-
-    /** The stored bytes, remembering whether reading them failed. */
-    private static final class Source extends InputStream {
-        private final InputStream in;
-        private boolean failed;
-
-        Source(InputStream in) {
-            this.in = in;
+        if (ciphertext != null) {
+            ContentCipher.release(ciphertext);
+            ContentCipher.release(plaintext);
+            ciphertext = null;
+            plaintext = ByteBuffer.allocate(0);
+            segment = lastSegment + 1;
         }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return in.read();
-            } catch (IOException | RuntimeException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
+        in.close();
     }
 }

@@ -23,12 +23,17 @@ import org.patientdocs.error.ServiceException;
 public interface DocumentStore extends AutoCloseable {
 
     /**
-     * Receives an upload into the local spool, computing its size, SHA-256 and leading bytes. The stream is read to
-     * its end but not closed.
+     * Receives an upload into the local spool, computing its size and SHA-256 (with encryption at rest, encrypting
+     * it as it arrives). The stream is read to its end but not closed.
      *
      * @throws ServiceException.PayloadTooLarge as soon as more than {@code maxBytes} bytes arrive
      */
-    PendingContent receive(InputStream in, long maxBytes) throws IOException;
+    default PendingContent receive(InputStream in, long maxBytes) throws IOException {
+        return spool().write(in, maxBytes);
+    }
+
+    /** The local spool uploads are received into, in the place this store takes them from. */
+    ContentSpool spool();
 
     /**
      * Moves the received bytes towards their store before the transaction that will insert their row begins, where

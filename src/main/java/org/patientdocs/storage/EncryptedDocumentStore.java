@@ -12,9 +12,9 @@ import org.patientdocs.config.ConfigException;
 
 /**
  * Encryption at rest over any {@link DocumentStore}: a layer over the bytes it stores and reads, so that a store knows
- * nothing of it. An upload is received (and sized and hashed) as it arrives, unencrypted, in the store's spool; then
- * encrypted with a new data key into a second spool file, which the store below stores as it would any content, with
- * the row holding the data key wrapped by the {@link Keyring}'s primary key. A download unwraps the key and decrypts
+ * nothing of it. An upload is encrypted with a new data key as it arrives into the store's spool (sized and hashed as
+ * it arrives, and read back decrypted for its checks), for the document id it is then to have; the store below stores
+ * that file as it would any content, with the row holding the data key wrapped by the {@link Keyring}'s primary key. A download unwraps the key and decrypts
  * the store's bytes as they stream ({@link ContentCipher}). Sizes, digests and ETags are those of the content as
  * uploaded; the encrypted bytes never leave the service. Documents stored unencrypted pass through untouched.
  */
@@ -77,67 +77,73 @@ public final class EncryptedDocumentStore implements DocumentStore {
         return documents.isEmpty();
     }
 
+    /** Receives the upload encrypted as it arrives, for a new document id ({@link PendingContent#documentId}). */
     @Override
     public PendingContent receive(InputStream in, long maxBytes) throws IOException {
-        return store.receive(in, maxBytes);
-    }
-
-    /**
-     * Encrypts the content with a new data key and lets the store below prepare the ciphertext (an S3 put before the
-     * row's transaction begins); {@link #create} then stores the row with that key. The ciphertext's spool file is
-     * closed with the content.
-     */
-    @Override
-    public void prepare(PendingContent content, String documentId) throws IOException {
         if (!encryptNew) {
-            store.prepare(content, documentId);
-            return;
+            return store.receive(in, maxBytes);
         }
-        store.prepare(encrypted(content, documentId).ciphertext(), documentId);
+        return receive(in, maxBytes, DocumentIds.newId());
     }
 
-    @Override
-    public void abandon(PendingContent content, String documentId) {
-        PendingContent.Encrypted encrypted = content.encryptedFor(documentId);
-        store.abandon(encrypted == null ? content : encrypted.ciphertext(), documentId);
-    }
-
-    @Override
-    public void create(PendingContent content, DocumentRecord record) throws IOException {
-        if (!encryptNew) {
-            store.create(content, record);
-            return;
-        }
-        PendingContent.Encrypted encrypted = encrypted(content, record.id());
-        store.create(encrypted.ciphertext(), record.withKey(encrypted.key(), record.contentVersion()));
-    }
-
-    /** The content encrypted for the document: as {@link #prepare} made it, else now, with a new data key. */
-    private PendingContent.Encrypted encrypted(PendingContent content, String documentId) throws IOException {
-        PendingContent.Encrypted prepared = content.encryptedFor(documentId);
-        if (prepared != null) {
-            return prepared;
-        }
+    private PendingContent receive(InputStream in, long maxBytes, String documentId) throws IOException {
         byte[] dataKey = ContentCipher.newDataKey();
         try {
-            PendingContent ciphertext = ContentCipher.encrypt(content, dataKey, documentId);
-            try {
-                PendingContent.Encrypted encrypted = new PendingContent.Encrypted(ciphertext,
-                        keyring.wrap(dataKey, documentId), documentId);
-                content.attach(encrypted);
-                return encrypted;
-            } catch (RuntimeException | Error e) {
-                ciphertext.close();
-                throw e;
-            }
+            return ContentCipher.receive(store.spool(), in, maxBytes, dataKey, keyring.wrap(dataKey, documentId),
+                    documentId);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
     }
 
+    @Override
+    public ContentSpool spool() {
+        return store.spool();
+    }
+
+    /** Lets the store below prepare the ciphertext (an S3 put before the row's transaction begins). */
+    @Override
+    public void prepare(PendingContent content, String documentId) throws IOException {
+        store.prepare(stored(content, documentId), documentId);
+    }
+
+    @Override
+    public void abandon(PendingContent content, String documentId) {
+        store.abandon(stored(content, documentId), documentId);
+    }
+
+    /** Stores the ciphertext, and the row with the data key it was encrypted with. */
+    @Override
+    public void create(PendingContent content, DocumentRecord record) throws IOException {
+        PendingContent.Encrypted encrypted = content.encryption();
+        if (encrypted == null) {
+            store.create(stored(content, record.id()), record);
+            return;
+        }
+        store.create(stored(content, record.id()), record.withKey(encrypted.key(), record.contentVersion()));
+    }
+
     /**
-     * The whole document decrypted as it streams; a range through the segments that hold it only
-     * ({@link ContentCipher#decryptRange}).
+     * What the store below stores for the content: its ciphertext, when it was received encrypted (which it was for
+     * the document, {@link PendingContent#documentId}, and for no other), else the content as it is.
+     */
+    private PendingContent stored(PendingContent content, String documentId) {
+        PendingContent.Encrypted encrypted = content.encryption();
+        if (encrypted == null) {
+            if (encryptNew) {
+                throw new IllegalArgumentException("the content was not received through the encryption layer");
+            }
+            return content;
+        }
+        if (!encrypted.documentId().equals(documentId)) {
+            throw new IllegalArgumentException("the content was received encrypted for another document");
+        }
+        return encrypted.ciphertext();
+    }
+
+    /**
+     * The document decrypted as it streams, whole or a range of it, reading only the segments that hold the range
+     * ({@link ContentCipher#decrypt}).
      */
     @Override
     public InputStream openContent(DocumentRecord document, long offset, long length) throws IOException {
@@ -148,10 +154,8 @@ public final class EncryptedDocumentStore implements DocumentStore {
         byte[] dataKey = dataKey(document);
         try {
             DocumentRecord stored = document.withStoredSize(ContentCipher.storedSize(document.fileSizeBytes()));
-            if (offset == 0 && length == document.fileSizeBytes()) {
-                return ContentCipher.decrypt(store.openContent(stored), dataKey, document.id());
-            }
-            return ContentCipher.decryptRange(store, stored, dataKey, document.id(), offset, length);
+            return ContentCipher.decrypt((from, bytes) -> store.openContent(stored, from, bytes),
+                    stored.fileSizeBytes(), dataKey, document.id(), offset, length);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
@@ -167,8 +171,8 @@ public final class EncryptedDocumentStore implements DocumentStore {
     }
 
     /**
-     * Encrypts a document stored unencrypted, in place: its content is read into the spool and checked against its
-     * SHA-256, encrypted with a new data key, and stored anew by the store below
+     * Encrypts a document stored unencrypted, in place: its content is read into the spool, encrypted with a new data
+     * key as it is read, checked against its SHA-256, and stored anew by the store below
      * ({@link DocumentStore#replaceContent}).
      *
      * @return false when the document changed or vanished meanwhile (nothing changed), or was already encrypted
@@ -179,17 +183,13 @@ public final class EncryptedDocumentStore implements DocumentStore {
             return false;
         }
         try (InputStream stored = store.openContent(document);
-             PendingContent content = store.receive(stored, maxBytes)) {
+             PendingContent content = receive(stored, maxBytes, document.id())) {
             if (content.size() != document.fileSizeBytes() || !content.sha256Hex().equals(document.contentSha256())) {
                 throw TamperedContent.reported(null);
             }
-            byte[] dataKey = ContentCipher.newDataKey();
-            try (PendingContent encrypted = ContentCipher.encrypt(content, dataKey, document.id())) {
-                return store.replaceContent(encrypted, document,
-                        document.withKey(keyring.wrap(dataKey, document.id()), document.contentVersion() + 1));
-            } finally {
-                Arrays.fill(dataKey, (byte) 0);
-            }
+            PendingContent.Encrypted encrypted = content.encryption();
+            return store.replaceContent(encrypted.ciphertext(), document,
+                    document.withKey(encrypted.key(), document.contentVersion() + 1));
         }
     }
 

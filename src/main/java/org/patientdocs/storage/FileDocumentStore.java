@@ -33,8 +33,8 @@ public final class FileDocumentStore implements DocumentStore {
     }
 
     @Override
-    public PendingContent receive(InputStream in, long maxBytes) throws IOException {
-        return files.spool().write(in, maxBytes);
+    public ContentSpool spool() {
+        return files.spool();
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.patientdocs.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +33,8 @@ final class HashingWriter {
     private static final long FLUSH_EVERY = 4L << 20;
 
     private final FileChannel channel;
+    /** Where the chunks go: the file, or a channel encrypting into it. */
+    private final WritableByteChannel sink;
     private final boolean flushAhead;
     private final MessageDigest digest = ContentSpool.sha256();
     private Future<?> inFlight;
@@ -39,9 +42,14 @@ final class HashingWriter {
     private long unflushed;
     private volatile Future<?> flushing;
 
-    /** @param flushAhead whether to flush written data to disk in the background as it accumulates */
-    HashingWriter(FileChannel channel, boolean flushAhead) {
+    /**
+     * @param sink       the channel the chunks are written to: {@code channel} itself, or one encoding into it, which
+     *                   {@link #finish} closes
+     * @param flushAhead whether to flush written data to disk in the background as it accumulates
+     */
+    HashingWriter(FileChannel channel, WritableByteChannel sink, boolean flushAhead) {
         this.channel = channel;
+        this.sink = sink;
         this.flushAhead = flushAhead;
     }
 
@@ -61,18 +69,22 @@ final class HashingWriter {
 
     /**
      * Writes the last chunk on the calling thread once the previous one is written (a small upload never waits for
-     * a worker), and returns the SHA-256 of everything written.
+     * a worker), and returns the SHA-256 of everything written. An encoding sink is closed: it writes what it holds.
      */
     byte[] finish(byte[] lastChunk, int length) throws IOException {
         awaitInFlight();
         hashAndWrite(lastChunk, length);
         await(flushing);
+        if (sink != channel) {
+            sink.close();
+        }
         return digest.digest();
     }
 
     /**
-     * Waits for the worker and the flush to let go of the file, ignoring how they ended: the upload is being dropped
-     * for another failure, which {@code failure} is; theirs are added to it.
+     * Waits for the worker and the flush to let go of the file, ignoring how they ended, and closes an encoding sink
+     * (which lets go of its buffers): the upload is being dropped for another failure, which {@code failure} is;
+     * theirs are added to it.
      */
     void abandon(Throwable failure) {
         Future<?> chunk = inFlight;
@@ -86,13 +98,20 @@ final class HashingWriter {
                 }
             }
         }
+        if (sink != channel) {
+            try {
+                sink.close();
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private void hashAndWrite(byte[] chunk, int length) throws IOException {
         digest.update(chunk, 0, length);
         ByteBuffer bytes = ByteBuffer.wrap(chunk, 0, length);
         while (bytes.hasRemaining()) {
-            channel.write(bytes);
+            sink.write(bytes);
         }
         unflushed += length;
         if (flushAhead && unflushed >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {

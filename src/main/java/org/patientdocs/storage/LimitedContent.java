@@ -1,8 +1,10 @@
 package org.patientdocs.storage;
 
+import java.io.FileInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.util.Objects;
 
 /**
@@ -16,6 +18,14 @@ final class LimitedContent extends FilterInputStream {
     LimitedContent(InputStream in, long length) {
         super(in);
         this.remaining = length;
+    }
+
+    /**
+     * The channel of the file this reads from, for a reader that reads no further than {@code length} bytes through
+     * it (with direct buffers); null when the stream is not a file's.
+     */
+    FileChannel fileChannel() {
+        return in instanceof FileInputStream file ? file.getChannel() : null;
     }
 
     @Override

@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+
 /**
  * An upload written to a temporary file by {@link ContentSpool#write}, with its size and SHA-256, waiting to be
- * {@linkplain DocumentStore#create stored}. Closing it deletes the temporary file unless the file itself was committed
- * as the document, so a try-with-resources block cleans up after any outcome.
+ * {@linkplain DocumentStore#create stored}. With encryption at rest the file holds the upload encrypted as it arrived
+ * ({@link #encryption}), while the size and SHA-256 are those of the upload. Closing it deletes the temporary file
+ * unless the file itself was committed as the document, so a try-with-resources block cleans up after any outcome.
  */
 public final class PendingContent implements AutoCloseable {
 
@@ -21,6 +24,7 @@ public final class PendingContent implements AutoCloseable {
     private boolean committed;
     private boolean closed;
     private String storedAs;
+    private String documentId;
     private Encrypted encrypted;
 
     /**
@@ -32,7 +36,7 @@ public final class PendingContent implements AutoCloseable {
         this.sha256 = sha256;
     }
 
-    /** The number of bytes written. */
+    /** The number of bytes received. */
     public long size() {
         return size;
     }
@@ -64,7 +68,7 @@ public final class PendingContent implements AutoCloseable {
         return sha256;
     }
 
-    /** The temporary file holding the content; gone after commit or close. */
+    /** The temporary file holding the content (encrypted, if {@link #encryption} says so); gone after commit or close. */
     public Path tempFile() {
         return tempFile;
     }
@@ -89,33 +93,45 @@ public final class PendingContent implements AutoCloseable {
     }
 
     /**
-     * The content encrypted for a document ahead of being stored ({@link EncryptedDocumentStore#prepare}), with the
-     * data key it was encrypted with, wrapped.
+     * The id of the document this content is to become: the one it was encrypted for as it arrived (encryption binds
+     * the stored bytes to their document), else one chosen when first asked for.
      */
-    record Encrypted(PendingContent ciphertext, WrappedKey key, String documentId) {
-    }
-
-    /** Keeps the encrypted copy of this content until the document is created; closed with this content. */
-    void attach(Encrypted copy) {
-        if (encrypted != null) {
-            encrypted.ciphertext().close();
+    public String documentId() {
+        if (documentId == null) {
+            documentId = DocumentIds.newId();
         }
-        encrypted = copy;
-    }
-
-    /** The encrypted copy of this content made for the document, or null. */
-    Encrypted encryptedFor(String documentId) {
-        return encrypted != null && encrypted.documentId().equals(documentId) ? encrypted : null;
+        return documentId;
     }
 
     /**
-     * Deletes the temporary file unless the content was committed, and the encrypted copy's unless that was. Never fails: a file that cannot be deleted now
-     * is left to {@link ContentSpool#deleteStale}, run by the orphan sweep.
+     * The content as encrypted while it arrived ({@link ContentCipher#receive}), for the document {@code documentId}:
+     * {@code ciphertext} is the same temporary file seen as the bytes to store (their size, their SHA-256), with the
+     * data key wrapped ({@code key}) and in hand ({@code aead}, to read the content back for its checks).
+     */
+    record Encrypted(PendingContent ciphertext, WrappedKey key, String documentId, AesGcmHkdfStreaming aead) {
+    }
+
+    /** Records that the file holds the content encrypted so; the content is then that document's. */
+    void encryptedAs(Encrypted encryption) {
+        encrypted = encryption;
+        documentId = encryption.documentId();
+    }
+
+    /** How the content was encrypted as it arrived, or null when the file holds it as it arrived. */
+    Encrypted encryption() {
+        return encrypted;
+    }
+
+    /**
+     * Deletes the temporary file unless the content was committed (as its ciphertext, when encrypted). Never fails: a
+     * file that cannot be deleted now is left to {@link ContentSpool#deleteStale}, run by the orphan sweep.
      */
     @Override
     public void close() {
         if (encrypted != null) {
+            // the ciphertext's view owns the file: once committed, it is the document's
             encrypted.ciphertext().close();
+            closed = true;
         }
         if (!committed && !closed) {
             closed = true;

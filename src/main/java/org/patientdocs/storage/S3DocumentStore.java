@@ -145,8 +145,8 @@ public final class S3DocumentStore implements DocumentStore {
     }
 
     @Override
-    public PendingContent receive(InputStream in, long maxBytes) throws IOException {
-        return spool.write(in, maxBytes);
+    public ContentSpool spool() {
+        return spool;
     }
 
     /** Puts the object, outside the transaction that will insert the row: no pooled connection waits on S3. */

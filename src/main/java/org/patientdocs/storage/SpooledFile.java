@@ -5,28 +5,43 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * A received upload opened for the checks of its content: read at any position, a bounded slice at a time, so that
- * no check ever holds the whole document in memory.
+ * no check ever holds the whole document in memory. An upload received encrypted is read decrypted. Not thread-safe.
  */
 final class SpooledFile implements AutoCloseable {
 
     /** The most bytes one {@link #read} returns: a caller asking for more has a bug, not a big file. */
     static final int MAX_READ = 1024 * 1024;
 
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final long size;
 
-    private SpooledFile(FileChannel channel) throws IOException {
+    private SpooledFile(SeekableByteChannel channel) throws IOException {
         this.channel = channel;
         this.size = channel.size();
     }
 
     static SpooledFile open(Path file) throws IOException {
         return new SpooledFile(FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    /** The content as received: the spooled file, or, when it was received encrypted, the file decrypted. */
+    static SpooledFile open(PendingContent content) throws IOException {
+        if (content.encryption() == null) {
+            return open(content.tempFile());
+        }
+        SeekableByteChannel channel = ContentCipher.openSpooled(content);
+        try {
+            return new SpooledFile(channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     long size() {
@@ -44,7 +59,7 @@ final class SpooledFile implements AutoCloseable {
         int available = position < 0 || position >= size ? 0 : (int) Math.min(length, size - position);
         ByteBuffer buffer = ByteBuffer.allocate(available).order(order);
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
+            if (readAt(buffer, position + buffer.position()) < 0) {
                 break;
             }
         }
@@ -71,13 +86,17 @@ final class SpooledFile implements AutoCloseable {
                 if (next >= end) {
                     return -1;
                 }
-                int read = channel.read(ByteBuffer.wrap(bytes, offset, (int) Math.min(length, end - next)), next);
+                int read = readAt(ByteBuffer.wrap(bytes, offset, (int) Math.min(length, end - next)), next);
                 if (read > 0) {
                     next += read;
                 }
                 return read;
             }
         };
+    }
+
+    private int readAt(ByteBuffer buffer, long position) throws IOException {
+        return channel.position(position).read(buffer);
     }
 
     /** Whether the file holds {@code length} bytes at {@code position}, computed without overflow. */

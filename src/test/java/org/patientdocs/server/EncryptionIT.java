@@ -85,6 +85,40 @@ class EncryptionIT {
     }
 
     @Test
+    void uploadsRefusedWhileOrAfterArrivingEncryptedLeaveNoFileAndNoRow() throws Exception {
+        Map<String, String> settings = new HashMap<>(encrypted(keyring("k1", "k1")));
+        settings.put("upload.max-bytes", Integer.toString(LARGE));
+        try (TestService service = TestService.start(settings)) {
+            createPatient(service, "enc-refused");
+            long storedFiles = service.storedFiles();
+
+            // cut off mid-way: more than the limit arrives, without a Content-Length announcing it
+            Multipart tooLarge = new Multipart().file("file", "scan.pdf", Samples.PDF, Samples.pdf(LARGE + 1));
+            HttpResponse<String> refused = service.send(service.request("/Patients(enc-refused)/Documents")
+                    .header("Content-Type", tooLarge.contentType()).POST(tooLarge.chunkedPublisher()).build());
+            assertEquals(413, refused.statusCode(), refused.body());
+
+            // received whole, then refused by the checks of its content, which read it back decrypted
+            Multipart mismatch = new Multipart().file("file", "scan.pdf", Samples.PDF, Samples.png(2000));
+            refused = service.send(service.request("/Patients(enc-refused)/Documents")
+                    .header("Content-Type", mismatch.contentType()).POST(mismatch.publisher()).build());
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("CONTENT_TYPE_MISMATCH"), refused.body());
+            Multipart broken = new Multipart().file("file", "scan.pdf", Samples.PDF,
+                    Arrays.copyOf(Samples.pdf(LARGE), LARGE - 100));
+            refused = service.send(service.request("/Patients(enc-refused)/Documents")
+                    .header("Content-Type", broken.contentType()).POST(broken.publisher()).build());
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("MALFORMED_FILE"), refused.body());
+
+            assertEquals(storedFiles, service.storedFiles(), "no spool file and no stored bytes are left");
+            assertEquals(0, TestService.json(service.get("/Patients(enc-refused)/Documents")).get("value").size(),
+                    "no row");
+            assertEquals(0, encryptedRows(service));
+        }
+    }
+
+    @Test
     void aFlippedByteInStoredCiphertextAbortsTheDownloadBeforeItsSegment() throws Exception {
         Path keyring = keyring("k1", "k1");
         try (TestService service = TestService.start(encrypted(keyring)); CapturedLogs logs = new CapturedLogs()) {

@@ -88,12 +88,13 @@ class EncryptedRangesTest {
     }
 
     private DocumentRecord create(byte[] content) throws IOException {
-        DocumentRecord record = new DocumentRecord(TENANT, DocumentIds.newId(), PATIENT, "a.pdf", "application/pdf",
-                content.length, null, null, "user-1", Instant.now().truncatedTo(ChronoUnit.MILLIS), "0".repeat(64));
         try (PendingContent pending = encrypted.receive(new ByteArrayInputStream(content), 100_000_000)) {
+            DocumentRecord record = new DocumentRecord(TENANT, pending.documentId(), PATIENT, "a.pdf",
+                    "application/pdf", content.length, null, null, "user-1",
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), "0".repeat(64));
             encrypted.create(pending, record);
+            return records.find(TENANT, record.id()).orElseThrow();
         }
-        return records.find(TENANT, record.id()).orElseThrow();
     }
 
     /** The file store, counting the stored bytes read through it. */
@@ -105,8 +106,8 @@ class EncryptedRangesTest {
         }
 
         @Override
-        public PendingContent receive(InputStream in, long maxBytes) throws IOException {
-            return store.receive(in, maxBytes);
+        public ContentSpool spool() {
+            return store.spool();
         }
 
         @Override

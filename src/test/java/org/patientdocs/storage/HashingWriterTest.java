@@ -30,7 +30,7 @@ class HashingWriterTest {
         Path file = dir.resolve("upload");
         byte[] sha256;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            HashingWriter writer = new HashingWriter(channel, true);
+            HashingWriter writer = new HashingWriter(channel, channel, true);
             writer.write(first, first.length);
             writer.write(second, 1500);
             sha256 = writer.finish(last, last.length);
@@ -48,14 +48,16 @@ class HashingWriterTest {
 
     @Test
     void aFailedWriteOnTheWorkerReachesTheNextCall() throws IOException {
-        HashingWriter writer = new HashingWriter(closedChannel(), false);
+        FileChannel closed = closedChannel();
+        HashingWriter writer = new HashingWriter(closed, closed, false);
         writer.write(new byte[10], 10);
         assertThrows(ClosedChannelException.class, () -> writer.finish(new byte[10], 10));
     }
 
     @Test
     void abandoningKeepsTheCallersFailureAndAddsTheWorkers() throws IOException {
-        HashingWriter writer = new HashingWriter(closedChannel(), true);
+        FileChannel closed = closedChannel();
+        HashingWriter writer = new HashingWriter(closed, closed, true);
         writer.write(new byte[10], 10);
         IOException clientWentAway = new IOException("client went away");
         writer.abandon(clientWentAway);

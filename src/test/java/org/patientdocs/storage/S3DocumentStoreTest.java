@@ -82,11 +82,12 @@ class S3DocumentStoreTest {
         DocumentRecord plain = create(record(PATIENT, content.length), content);
         DocumentStore encrypted = EncryptedDocumentStore.over(store, Keyring.parse(Keyring.newKeyring("k"), "test"),
                 true, records);
-        DocumentRecord sealed = record(PATIENT, content.length);
+        DocumentRecord stored;
         try (PendingContent pending = encrypted.receive(new ByteArrayInputStream(content), 100_000_000)) {
+            DocumentRecord sealed = record(pending.documentId(), PATIENT, content.length);
             encrypted.create(pending, sealed);
+            stored = records.find(TENANT, sealed.id()).orElseThrow();
         }
-        DocumentRecord stored = records.find(TENANT, sealed.id()).orElseThrow();
         for (long[] range : new long[][] {{0, 1}, {content.length - 1, 1}, {ContentCipher.SEGMENT_BYTES - 30, 100},
                 {2 * ContentCipher.SEGMENT_BYTES + 5, 1000}}) {
             byte[] expected = Arrays.copyOfRange(content, (int) range[0], (int) (range[0] + range[1]));
@@ -148,8 +149,9 @@ class S3DocumentStoreTest {
         DocumentStore encrypted = EncryptedDocumentStore.over(store, Keyring.parse(Keyring.newKeyring("k"), "test"),
                 true, records);
         byte[] content = ContentSpoolTest.randomBytes(3000);
-        DocumentRecord record = record(PATIENT, content.length);
+        DocumentRecord record;
         try (PendingContent pending = encrypted.receive(new ByteArrayInputStream(content), 10_000)) {
+            record = record(pending.documentId(), PATIENT, content.length);
             encrypted.prepare(pending, record.id());
             assertEquals(List.of(prefix + record.id()), S3.keys(prefix), "stored before the row");
             String prepared = client.headObject(b -> b.bucket(S3ProxyServer.BUCKET).key(prefix + record.id())).eTag();
@@ -166,10 +168,9 @@ class S3DocumentStoreTest {
             assertArrayEquals(content, in.readAllBytes());
         }
 
-        DocumentRecord abandoned = record(PATIENT, 10);
         try (PendingContent pending = encrypted.receive(new ByteArrayInputStream(new byte[10]), 10_000)) {
-            encrypted.prepare(pending, abandoned.id());
-            encrypted.abandon(pending, abandoned.id());
+            encrypted.prepare(pending, pending.documentId());
+            encrypted.abandon(pending, pending.documentId());
         }
         assertEquals(List.of(prefix + record.id()), S3.keys(prefix), "the abandoned ciphertext is gone");
         try (var spooled = Files.list(dataDir.resolve("spool"))) {
@@ -320,7 +321,11 @@ class S3DocumentStoreTest {
     }
 
     private static DocumentRecord record(String patient, long size) {
-        return new DocumentRecord(TENANT, DocumentIds.newId(), patient, "a.pdf", "application/pdf", size, null, null,
+        return record(DocumentIds.newId(), patient, size);
+    }
+
+    private static DocumentRecord record(String id, String patient, long size) {
+        return new DocumentRecord(TENANT, id, patient, "a.pdf", "application/pdf", size, null, null,
                 "user-1", Instant.now().truncatedTo(ChronoUnit.MILLIS), "0".repeat(64));
     }
 }
