@@ -7,6 +7,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +128,11 @@ public final class ServiceRuntime implements AutoCloseable {
                                         Clock clock) throws Exception {
         // decided once: the migrations, the start-up checks and every statement follow the same store
         Dialect dialect = Dialect.fromJdbcUrl(config.database().url());
+        // what needs no database is made while it opens (over a million documents, a third of a start)
+        CompletableFuture<Model> model = CompletableFuture.supplyAsync(
+                () -> Model.load(config.query().maxPageSize(), config.upload().maxBytes()));
+        CompletableFuture<Authenticator> authentication = CompletableFuture.supplyAsync(
+                () -> Authenticator.create(config));
         HikariDataSource dataSource = DataSources.open(config.database(), dialect);
         HikariDataSource auditDataSource = null;
         AuditLog auditLog = null;
@@ -138,9 +145,9 @@ public final class ServiceRuntime implements AutoCloseable {
             metrics.watch(auditDataSource);
             Transactions transactions = new Transactions(dataSource);
             auditLog = new AuditLog(auditDataSource, transactions, dialect);
-            services = services(config, transactions, dialect, auditTrail.apply(auditLog), clock);
+            services = services(config, transactions, dialect, auditTrail.apply(auditLog), clock, joined(model));
             sweepOrphans(services);
-            Authenticator authenticator = Authenticator.create(config);
+            Authenticator authenticator = joined(authentication);
             Health health = Health.of(config, dataSource, services.documentStore(), authenticator);
             GracefulStop stop = new GracefulStop(health, config.operations());
             server = jetty(config, services, authenticator, RateBuckets.open(dataSource, dialect, clock),
@@ -181,15 +188,29 @@ public final class ServiceRuntime implements AutoCloseable {
         }
     }
 
+    /** What the work made while the database opened, or its failure as it was thrown there. */
+    private static <T> T joined(CompletableFuture<T> work) {
+        try {
+            return work.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
     private static Services services(ServiceConfig config, Transactions transactions, Dialect dialect,
-                                     AuditTrail auditTrail, Clock clock) {
+                                     AuditTrail auditTrail, Clock clock, Model model) {
         // Everything goes through Transactions, so that a change and its audit event, and the changes of a $batch
         // change set, share one transaction.
         DataSource dataSource = transactions.dataSource();
         DocumentRecords records = new DocumentRecords(dataSource);
         try {
             DocumentStore content = documentStore(config, transactions, records);
-            Model model = Model.load(config.query().maxPageSize(), config.upload().maxBytes());
             QueryService queries = new QueryService(model.columns(), dialect, IndexCatalog.read(dataSource, dialect),
                     config.query(), new EntityStore(dataSource, config.query().timeout()));
             // on PostgreSQL every instance can continue an upload another began: its bytes wait in the database

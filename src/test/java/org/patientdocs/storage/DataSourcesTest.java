@@ -3,18 +3,94 @@ package org.patientdocs.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import org.junit.jupiter.api.Test;
 import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.query.Dialect;
 
 class DataSourcesTest {
 
     private static HikariConfig pool(String url, long timeoutMillis) {
         return DataSources.poolConfig(new ServiceConfig.Database(url, "", "", 7, Duration.ofMillis(timeoutMillis)));
+    }
+
+    /** Adding a migration without naming it newest would leave it unapplied on every database that was current. */
+    @Test
+    void theNewestMigrationIsTheNewestFileInEitherLocation() throws IOException {
+        List<Integer> newest = null;
+        for (String location : List.of("db/migration", "db/postgresql")) {
+            try (Stream<Path> files = Files.list(Path.of("src/main/resources", location))) {
+                for (Path file : files.toList()) {
+                    String name = file.getFileName().toString();
+                    List<Integer> version = Arrays.stream(name.substring(1, name.indexOf("__")).split("_"))
+                            .map(Integer::valueOf).toList();
+                    newest = newest == null || VERSIONS.compare(version, newest) > 0 ? version : newest;
+                }
+            }
+        }
+        assertEquals(DataSources.NEWEST_MIGRATION, String.join(".", newest.stream().map(String::valueOf).toList()));
+    }
+
+    private static final Comparator<List<Integer>> VERSIONS = (a, b) -> {
+        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+            int difference = Integer.compare(i < a.size() ? a.get(i) : 0, i < b.size() ? b.get(i) : 0);
+            if (difference != 0) {
+                return difference;
+            }
+        }
+        return 0;
+    };
+
+    private static ServiceConfig.Database inMemory() {
+        return new ServiceConfig.Database("jdbc:h2:mem:migrations-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "",
+                "", 2, Duration.ofSeconds(5));
+    }
+
+    /** On the newest schema a start leaves Flyway out, which would refuse a history whose checksum was changed. */
+    @Test
+    void aStartOnTheNewestSchemaDoesNotMigrate() throws SQLException {
+        ServiceConfig.Database database = inMemory();
+        try (HikariDataSource first = DataSources.open(database, Dialect.H2);
+             Connection connection = first.getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE \"flyway_schema_history\" SET \"checksum\" = 1 WHERE \"version\" = '1'");
+            DataSources.open(database, Dialect.H2).close();
+        }
+    }
+
+    /** On an older schema a start migrates it to the newest. */
+    @Test
+    void aStartOnAnOlderSchemaMigratesIt() throws SQLException {
+        ServiceConfig.Database database = inMemory();
+        try (HikariDataSource first = DataSources.open(database, Dialect.H2);
+             Connection connection = first.getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '"
+                    + DataSources.NEWEST_MIGRATION + "'");
+            statement.executeUpdate("DROP INDEX document_type_file_name");
+            DataSources.open(database, Dialect.H2).close();
+            try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES"
+                    + " WHERE INDEX_NAME = 'DOCUMENT_TYPE_FILE_NAME'")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "the newest migration ran again");
+            }
+        }
     }
 
     @Test
