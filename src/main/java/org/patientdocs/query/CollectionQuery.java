@@ -307,15 +307,15 @@ final class CollectionQuery {
         if (last == null && first.descending()) {
             return null;
         }
+        SqlFragment isNull = SqlFragment.format("{} IS NULL", first.sql());
         List<SqlFragment> upTo = new ArrayList<>(conditions);
-        upTo.add(last == null ? SqlFragment.format("{} IS NULL", first.sql())
-                : SqlFragment.format("{} " + (first.descending() ? ">=" : "<=") + " {}", first.sql(),
-                        SqlFragment.param(last)));
+        upTo.add(last == null ? isNull : SqlFragment.format("{} " + (first.descending() ? ">=" : "<=") + " {}",
+                first.sql(), SqlFragment.param(last)));
         if (!first.nullable() || first.descending() || last == null) {
             return rows(upTo, reading.window(), limit, offset);
         }
         List<SqlFragment> nulls = new ArrayList<>(conditions);
-        nulls.add(SqlFragment.format("{} IS NULL", first.sql()));
+        nulls.add(isNull);
         return SqlFragment.format("SELECT * FROM (({}) UNION ALL ({})) w ORDER BY " + selection.orderByOutput()
                         + " LIMIT {} OFFSET {}", rows(nulls, reading.window(), limit + offset, 0),
                 rows(upTo, reading.window(), limit + offset, 0), SqlFragment.param(limit), SqlFragment.param(offset));
