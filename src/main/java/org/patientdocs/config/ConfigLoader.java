@@ -94,7 +94,9 @@ public final class ConfigLoader {
         Path dataDir = Path.of(required("data.dir")).toAbsolutePath().normalize();
         String dbUrl = get("db.url");
         if (dbUrl.isEmpty()) {
-            dbUrl = "jdbc:h2:file:" + dataDir.resolve("db").resolve("documents") + ";WRITE_DELAY=0";
+            // closed by the service at its stop, after the audit journal is moved, not by H2 as the JVM exits
+            dbUrl = "jdbc:h2:file:" + dataDir.resolve("db").resolve("documents")
+                    + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         }
         return new ServiceConfig(
                 new ServiceConfig.Http(get("http.host"), (int) number(ServiceConfig.Http.PORT), baseUrl(),

@@ -94,9 +94,9 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
         }
     }
 
-    /** @param dataDir where the embedded database, the document bytes and the development keys live */
     /**
-     * @param dataDir   where the embedded database, the files of the filesystem store and the development keys live
+     * @param dataDir   where the embedded database, the files of the filesystem store, the audit journal and the
+     *                  development keys live
      * @param backupDir where the {@code backup} command writes backups of an H2 database and the filesystem store
      */
     public record Storage(Path dataDir, Path backupDir) {
@@ -122,6 +122,11 @@ public record ServiceConfig(Http http, Database database, Storage storage, Docum
         /** Where resumable uploads' chunks arrive, and their bytes so far wait on H2 (one instance). */
         public Path resumableUploadsDir() {
             return documentsDir().resolve("uploads");
+        }
+
+        /** Where reads' audit events are journaled before they are moved into the database. */
+        public Path auditJournalDir() {
+            return dataDir.resolve("audit-journal");
         }
 
         public Path devDir() {

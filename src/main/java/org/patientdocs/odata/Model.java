@@ -18,6 +18,8 @@ public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySe
     public static final String PATIENTS = "Patients";
     public static final String DOCUMENTS = "Documents";
     public static final String AUDIT_EVENTS = "AuditEvents";
+    /** The audit trail's table. */
+    public static final String AUDIT_TABLE = "audit_event";
 
     /** Whether the entity set holds the documents, which are media entities with rules of their own. */
     public static boolean isDocuments(EdmEntitySet set) {
@@ -47,7 +49,7 @@ public record Model(ServiceMetadata metadata, EdmEntitySet patients, EdmEntitySe
             new ColumnMap.TableSpec("Document", "document", "tenant_id",
                     new ColumnMap.Access(Scope.DOCUMENTS_READ, Scope.DOCUMENTS_WRITE, Scope.DOCUMENTS_DELETE),
                     Map.of("Patient", "patient_id"), List.of("file_name", "description", "document_type"), "version"),
-            new ColumnMap.TableSpec("AuditEvent", "audit_event", "tenant_id",
+            new ColumnMap.TableSpec("AuditEvent", AUDIT_TABLE, "tenant_id",
                     new ColumnMap.Access(Scope.AUDIT_READ, Scope.AUDIT_READ, Scope.AUDIT_READ), Map.of(), List.of(),
                     "id"));
 

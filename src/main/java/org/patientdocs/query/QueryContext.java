@@ -22,23 +22,25 @@ final class QueryContext {
     private final ColumnMap columns;
     private final Indexes indexes;
     private final Caller caller;
-    private final boolean forChange;
+    /** Null for the statements that find the entity a change addresses. */
+    private final QueryService.BeforeReading beforeReading;
     private final Map<String, Expression> aliases;
     private final OffsetDateTime now;
     private int tableAliases;
 
     /**
-     * @param indexes   the store's indexes, for naming the one a page is read through
-     * @param forChange whether the statements find the entity a change addresses, which the caller changes (with the
-     *                  scope the change needs) without being shown it: then no read scope is needed
+     * @param indexes       the store's indexes, for naming the one a page is read through
+     * @param beforeReading called with each table read for the caller; null when the statements find the entity a
+     *                      change addresses, which the caller changes (with the scope the change needs) without being
+     *                      shown it: then no read scope is needed
      */
     QueryContext(Dialect dialect, ColumnMap columns, Indexes indexes, Caller caller, List<AliasQueryOption> aliases,
-                 OffsetDateTime now, boolean forChange) {
+                 OffsetDateTime now, QueryService.BeforeReading beforeReading) {
         this.dialect = dialect;
         this.columns = columns;
         this.indexes = indexes;
         this.caller = caller;
-        this.forChange = forChange;
+        this.beforeReading = beforeReading;
         this.aliases = new HashMap<>();
         if (aliases != null) {
             for (AliasQueryOption alias : aliases) {
@@ -67,14 +69,15 @@ final class QueryContext {
     }
 
     /**
-     * Refuses a read of the table's rows for the caller unless it has the scope reading them needs; a lookup for a
-     * change needs none.
+     * Refuses a read of the table's rows for the caller unless it has the scope reading them needs, then does what
+     * must come before reading them ({@link QueryService.BeforeReading}); a lookup for a change needs neither.
      *
      * @throws org.patientdocs.error.ServiceException.Forbidden naming the scope the caller lacks
      */
     void requireRead(ColumnMap.Table table) {
-        if (!forChange) {
+        if (beforeReading != null) {
             caller.require(table.access().read());
+            beforeReading.tableRead(table);
         }
     }
 

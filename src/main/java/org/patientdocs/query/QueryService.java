@@ -33,15 +33,31 @@ public final class QueryService {
     private final ServiceConfig.Query limits;
     private final StatementRunner store;
     private final Indexes indexes;
+    private final BeforeReading beforeReading;
 
-    /** @param indexes the store's indexes, for the pages H2 would otherwise sort ({@link Indexes}) */
+    /**
+     * What must happen before a table's rows are read for a caller: the audit trail's events that wait in its journal
+     * are moved into its table first, so that a read of the trail shows every access before it.
+     */
+    @FunctionalInterface
+    public interface BeforeReading {
+        BeforeReading NOTHING = table -> { };
+
+        void tableRead(ColumnMap.Table table);
+    }
+
+    /**
+     * @param indexes       the store's indexes, for the pages H2 would otherwise sort ({@link Indexes})
+     * @param beforeReading called with each table a request's statements read for the caller
+     */
     public QueryService(ColumnMap columns, Dialect dialect, Indexes indexes, ServiceConfig.Query limits,
-                        StatementRunner store) {
+                        StatementRunner store, BeforeReading beforeReading) {
         this.columns = columns;
         this.dialect = dialect;
         this.indexes = indexes;
         this.limits = limits;
         this.store = store;
+        this.beforeReading = beforeReading;
     }
 
     /**
@@ -265,11 +281,11 @@ public final class QueryService {
     /** What the statements of one read share: the dialect, the caller, the request's aliases and its now(). */
     private QueryContext context(Caller caller, List<AliasQueryOption> aliases) {
         return new QueryContext(dialect, columns, indexes, caller, aliases, OffsetDateTime.now(ZoneOffset.UTC),
-                false);
+                beforeReading);
     }
 
     /** The context of a lookup the caller is not shown: in its tenant, needing no read scope. */
     private QueryContext lookup(Caller caller) {
-        return new QueryContext(dialect, columns, indexes, caller, null, OffsetDateTime.now(ZoneOffset.UTC), true);
+        return new QueryContext(dialect, columns, indexes, caller, null, OffsetDateTime.now(ZoneOffset.UTC), null);
     }
 }

@@ -144,7 +144,7 @@ public final class ServiceRuntime implements AutoCloseable {
             auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
             metrics.watch(auditDataSource);
             Transactions transactions = new Transactions(dataSource);
-            auditLog = new AuditLog(auditDataSource, transactions, dialect);
+            auditLog = new AuditLog(auditDataSource, transactions, config.storage().auditJournalDir());
             services = services(config, transactions, dialect, auditTrail.apply(auditLog), clock, joined(model));
             sweepOrphans(services);
             Authenticator authenticator = joined(authentication);
@@ -211,8 +211,14 @@ public final class ServiceRuntime implements AutoCloseable {
         DocumentRecords records = new DocumentRecords(dataSource);
         try {
             DocumentStore content = documentStore(config, transactions, records);
+            // a read of the audit trail shows every access before it: the events still in the journal are moved first
+            QueryService.BeforeReading beforeReading = table -> {
+                if (table.name().equals(Model.AUDIT_TABLE)) {
+                    auditTrail.awaitWritten();
+                }
+            };
             QueryService queries = new QueryService(model.columns(), dialect, IndexCatalog.read(dataSource, dialect),
-                    config.query(), new EntityStore(dataSource, config.query().timeout()));
+                    config.query(), new EntityStore(dataSource, config.query().timeout()), beforeReading);
             // on PostgreSQL every instance can continue an upload another began: its bytes wait in the database
             ResumableUploads uploads = new ResumableUploads(transactions, config.storage().resumableUploadsDir(),
                     dialect == Dialect.POSTGRESQL, clock, config.upload().resumableExpiry());
@@ -281,6 +287,14 @@ public final class ServiceRuntime implements AutoCloseable {
             LOG.info("removed {} expired resumable uploads and their leftovers", expired);
         }
         return removed + expired;
+    }
+
+    /**
+     * Moves the audit events waiting in the journal into the table now, as a read of the trail does: for tests that
+     * read the table itself.
+     */
+    void awaitAudit() {
+        services.auditTrail().awaitWritten();
     }
 
     /** Runs the orphan sweep now, as the schedule would: for tests that check what a failure leaves behind. */
@@ -394,7 +408,8 @@ public final class ServiceRuntime implements AutoCloseable {
     /**
      * Stops the service as the shutdown hook does ({@link Main}): drains it ({@link GracefulStop}: not ready at once,
      * new requests refused after {@code shutdown.delay-seconds}, those in flight given up to
-     * {@code shutdown.grace-seconds}), then stops Jetty, writes the audit events still queued and closes the pools.
+     * {@code shutdown.grace-seconds}), then stops Jetty, moves the audit events still in the journal and closes the
+     * pools.
      * Closing again does nothing.
      */
     @Override
@@ -425,8 +440,9 @@ public final class ServiceRuntime implements AutoCloseable {
         }
     }
 
-    /** Writes the audit events still queued, then closes the writer's connections. */
-    private static void closeAudit(AuditLog auditLog, HikariDataSource auditDataSource) throws InterruptedException {
+    /** Moves the audit events still in the journal, then closes the writer's connections. */
+    private static void closeAudit(AuditLog auditLog, HikariDataSource auditDataSource)
+            throws InterruptedException, IOException {
         try {
             if (auditLog != null) {
                 auditLog.close();

@@ -1,5 +1,6 @@
 package org.patientdocs.storage;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,8 +27,7 @@ final class AuditChain {
 
     /** The chain value of {@code event}, the tenant's {@code position}th, after one whose chain value is given. */
     static String next(String previous, long position, AuditEvent event) {
-        MessageDigest sha256 = sha256();
-        Encoder out = new Encoder(sha256);
+        Encoder out = new Encoder();
         out.bytes(VERSION);
         out.text(previous);
         out.text(event.tenant());
@@ -44,7 +44,7 @@ final class AuditChain {
         out.number((long) event.status());
         out.text(event.requestId());
         out.text(event.clientAddress());
-        return HexFormat.of().formatHex(sha256.digest());
+        return HexFormat.of().formatHex(out.digest());
     }
 
     private static MessageDigest sha256() {
@@ -55,43 +55,72 @@ final class AuditChain {
         }
     }
 
-    /** Writes values into the digest, each in a form no other value shares. */
-    private record Encoder(MessageDigest digest) {
+    /**
+     * Writes values into the digest, each in a form no other value shares. The bytes are gathered in a buffer and
+     * hashed a buffer at a time: a page's event lists thousands of ids, and the digest costs per call.
+     */
+    private static final class Encoder {
+        private final MessageDigest digest = sha256();
+        private final ByteBuffer buffer = ByteBuffer.allocate(8192);
 
         void bytes(byte[] bytes) {
             number((long) bytes.length);
-            digest.update(bytes);
+            if (bytes.length > buffer.remaining()) {
+                drain();
+                if (bytes.length > buffer.capacity()) {
+                    digest.update(bytes);
+                    return;
+                }
+            }
+            buffer.put(bytes);
         }
 
         void text(String text) {
             if (text == null) {
-                digest.update((byte) 0);
+                put((byte) 0);
                 return;
             }
-            digest.update((byte) 1);
+            put((byte) 1);
             bytes(text.getBytes(StandardCharsets.UTF_8));
         }
 
         void list(List<String> texts) {
             if (texts == null) {
-                digest.update((byte) 0);
+                put((byte) 0);
                 return;
             }
-            digest.update((byte) 1);
+            put((byte) 1);
             number((long) texts.size());
             texts.forEach(this::text);
         }
 
         void number(Long value) {
             if (value == null) {
-                digest.update((byte) 0);
+                put((byte) 0);
                 return;
             }
-            digest.update((byte) 1);
-            long v = value;
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                digest.update((byte) (v >>> shift));
+            put((byte) 1);
+            if (buffer.remaining() < Long.BYTES) {
+                drain();
             }
+            buffer.putLong(value);
+        }
+
+        private void put(byte b) {
+            if (!buffer.hasRemaining()) {
+                drain();
+            }
+            buffer.put(b);
+        }
+
+        private void drain() {
+            digest.update(buffer.flip());
+            buffer.clear();
+        }
+
+        byte[] digest() {
+            drain();
+            return digest.digest();
         }
     }
 }

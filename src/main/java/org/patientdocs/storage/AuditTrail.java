@@ -10,8 +10,8 @@ import org.patientdocs.error.ServiceException;
 public interface AuditTrail {
 
     /**
-     * Queues the event to be recorded in a transaction of its own (shared with other requests' events). Nothing of
-     * the answer it describes may be sent before the receipt's {@link Receipt#await} has returned.
+     * Records the event apart from any transaction (in a journal, moved into the table with other requests' events).
+     * Nothing of the answer it describes may be sent before the receipt's {@link Receipt#await} has returned.
      */
     Receipt record(AuditEvent event);
 
@@ -22,6 +22,14 @@ public interface AuditTrail {
      * @throws IllegalStateException when no transaction is open
      */
     void recordWithChange(AuditEvent event);
+
+    /**
+     * Returns once every event recorded before is in the audit table, where it can be read: called before the trail
+     * itself is read.
+     *
+     * @throws ServiceException.ServiceUnavailable when they cannot be written
+     */
+    void awaitWritten();
 
     /** An event queued by {@link #record}. */
     @FunctionalInterface

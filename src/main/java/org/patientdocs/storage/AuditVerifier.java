@@ -13,9 +13,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Checks every tenant's audit chain as {@link AuditLog} wrote it: events numbered 1, 2, 3, … without a gap, each one's
- * chain value the hash of its predecessor's and its own values ({@link AuditChain}), and the tenant's chain row naming
- * the last one. It reports, per tenant, the first link that does not hold. A changed event (any value, its chain
+ * Checks every tenant's audit chain as {@link AuditTable} wrote it: events numbered 1, 2, 3, … without a gap, each
+ * one's chain value the hash of its predecessor's and its own values ({@link AuditChain}), and the tenant's chain row
+ * naming the last one. It reports, per tenant, the first link that does not hold. A changed event (any value, its chain
  * value included) breaks at that event; a removed one leaves a gap there; removing the newest events shows as the
  * chain row naming events that are not there. What it cannot tell is a trail cut back together with its chain row, or
  * rewritten from some event on with every later chain value recomputed: keep the chain values it prints (or those of
@@ -25,7 +25,7 @@ import javax.sql.DataSource;
  */
 public final class AuditVerifier {
 
-    private static final String EVENTS = "SELECT " + AuditLog.COLUMNS + " FROM audit_event ORDER BY tenant_id, id";
+    private static final String EVENTS = "SELECT " + AuditTable.COLUMNS + " FROM audit_event ORDER BY tenant_id, id";
     private static final String CHAINS = "SELECT tenant_id, id, chain FROM audit_chain ORDER BY tenant_id";
     private static final int FETCH_SIZE = 1000;
 

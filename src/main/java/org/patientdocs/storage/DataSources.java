@@ -26,7 +26,7 @@ public final class DataSources {
 
     private static final Object H2_MIGRATIONS = new Object();
     /** The version of the newest migration in db/migration and db/postgresql ({@code DataSourcesTest} checks it). */
-    static final String NEWEST_MIGRATION = "19";
+    static final String NEWEST_MIGRATION = "20";
     /** Flyway's history of the migrations applied (its default name). */
     private static final String MIGRATIONS_TABLE = "flyway_schema_history";
     private static final String LAST_APPLIED = "SELECT \"version\", \"success\" FROM \"" + MIGRATIONS_TABLE + "\""

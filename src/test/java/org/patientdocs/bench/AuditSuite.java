@@ -45,6 +45,11 @@ final class AuditSuite {
         public void recordWithChange(AuditEvent event) {
             // measured without audit
         }
+
+        @Override
+        public void awaitWritten() {
+            // nothing is written
+        }
     };
 
     private final BenchOptions options;

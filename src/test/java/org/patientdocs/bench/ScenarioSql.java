@@ -37,7 +37,8 @@ import org.patientdocs.storage.IndexCatalog;
  */
 final class ScenarioSql {
 
-    private static final Caller CALLER = new Caller("benchmark", Caller.DEFAULT_TENANT, "benchmark", EnumSet.allOf(Scope.class));
+    private static final Caller CALLER = new Caller("benchmark", Caller.DEFAULT_TENANT, "benchmark",
+            EnumSet.allOf(Scope.class));
 
     private final Model model;
     private final ServiceConfig config;
@@ -77,7 +78,7 @@ final class ScenarioSql {
             }
         };
         QueryService queries = new QueryService(model.columns(), Dialect.fromJdbcUrl(config.database().url()),
-                indexes, config.query(), recorder);
+                indexes, config.query(), recorder, QueryService.BeforeReading.NOTHING);
         String fingerprint = token == null ? null : fingerprintOf(token);
         if (uri.getApplyOption() != null) {
             queries.aggregate(CALLER, uri, config.query().maxPageSize(), fingerprint, Set.of());

@@ -45,7 +45,8 @@ final class Parsed {
     }
 
     static QueryContext context(Dialect dialect, UriInfo uri, Indexes indexes) {
-        return new QueryContext(dialect, COLUMNS, indexes, CALLER, uri.getAliases(), NOW, false);
+        return new QueryContext(dialect, COLUMNS, indexes, CALLER, uri.getAliases(), NOW,
+                QueryService.BeforeReading.NOTHING);
     }
 
     /** The WHERE condition of {@code $filter} over the set, on H2. */

@@ -75,7 +75,8 @@ class QueryServiceTest {
     }
 
     private static QueryService service(Dialect dialect, Store store) {
-        return new QueryService(Parsed.COLUMNS, dialect, Indexes.NONE, LIMITS, store);
+        return new QueryService(Parsed.COLUMNS, dialect, Indexes.NONE, LIMITS, store,
+                QueryService.BeforeReading.NOTHING);
     }
 
     private static Page page(Store store, String path, String query, int pageSize) {

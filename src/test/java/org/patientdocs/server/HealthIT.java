@@ -102,6 +102,7 @@ class HealthIT {
     }
 
     private static long auditEvents(TestService service) throws Exception {
+        service.runtime.awaitAudit();
         try (Connection connection = service.connect();
              PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM audit_event");
              ResultSet rs = statement.executeQuery()) {

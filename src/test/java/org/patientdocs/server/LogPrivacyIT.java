@@ -56,6 +56,7 @@ class LogPrivacyIT {
                     .statusCode());
             try (Connection connection = service.connect(); Statement sql = connection.createStatement()) {
                 sql.execute("ALTER TABLE audit_event RENAME TO audit_event_away");
+                assertEquals(503, service.get("/AuditEvents").statusCode());
                 assertEquals(503, service.get(path).statusCode());
                 assertEquals(503, service.patchJson("/Patients(" + PATIENT + ")", "{\"first_name\":\"Secretname\"}")
                         .statusCode());

@@ -1,11 +1,18 @@
 package org.patientdocs.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -13,17 +20,23 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
-import org.patientdocs.query.Dialect;
+import org.junit.jupiter.api.io.TempDir;
+import org.patientdocs.error.ServiceException;
 
 /**
- * Group commit: the events of requests that arrive while the writer commits wait for one shared commit, not one each.
+ * The journal: reads' events are journaled at once and moved into the table in batches, a journal left by a process
+ * that stopped is moved at the next start, each event once, and nothing is served while the table refuses events.
  */
 class AuditLogTest {
+
+    @TempDir
+    Path journals;
 
     /** Connections whose commits are counted, the first of them held until {@code release} opens. */
     private static final class Commits {
@@ -65,63 +78,221 @@ class AuditLogTest {
         h2.setURL("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         try (Connection connection = h2.getConnection(); Statement sql = connection.createStatement()) {
             sql.execute("RUNSCRIPT FROM 'classpath:db/migration/V13__audit_events.sql'");
+            sql.execute("RUNSCRIPT FROM 'classpath:db/migration/V20__audit_journal.sql'");
         }
         return h2;
     }
 
-    @Test
-    void eventsQueuedDuringACommitShareTheNextOne() throws Exception {
-        JdbcDataSource h2 = database();
-        Commits commits = new Commits();
-        int waiting = 20;
-        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), Dialect.H2)) {
-            Thread first = new Thread(() -> log.record(AuditChainTest.EVENT).await());
-            first.start();
-            commits.firstEntered.await();
-            List<Thread> others = new ArrayList<>();
-            for (int i = 0; i < waiting; i++) {
-                Thread other = new Thread(() -> log.record(AuditChainTest.EVENT).await());
-                others.add(other);
-                other.start();
-            }
-            // each request waits (with a deadline) only once its event is queued
-            while (!others.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING)) {
-                Thread.onSpinWait();
-            }
-            commits.release.countDown();
-            first.join();
-            for (Thread other : others) {
-                other.join();
-            }
+    /** The table refuses events (as a database that is down would) until it is given back. */
+    private static void takeTable(DataSource database, boolean away) throws SQLException {
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement()) {
+            sql.execute(away ? "ALTER TABLE audit_event RENAME TO audit_event_away"
+                    : "ALTER TABLE audit_event_away RENAME TO audit_event");
         }
-        assertEquals(2, commits.count.get(), "one commit for the first event, one for the " + waiting + " after it");
-        List<AuditVerifier.Chain> chains = AuditVerifier.verify(h2);
+    }
+
+    private static AuditVerifier.Chain chain(DataSource database) throws SQLException {
+        List<AuditVerifier.Chain> chains = AuditVerifier.verify(database);
         assertEquals(1, chains.size());
         assertTrue(chains.get(0).intact(), chains.get(0).broken());
-        assertEquals(waiting + 1, chains.get(0).events());
+        return chains.get(0);
+    }
+
+    private List<Path> files(String suffix) throws IOException {
+        try (Stream<Path> all = Files.walk(journals)) {
+            return all.filter(path -> path.getFileName().toString().endsWith(suffix)).toList();
+        }
+    }
+
+    private AuditLog log(DataSource database) throws Exception {
+        return new AuditLog(database, new Transactions(database), journals);
     }
 
     @Test
-    void readsAfterAChangeFollowItsEventsInOneChain() throws Exception {
+    void eventsJournaledWhileTheWriterCommitsAreMovedTogetherInTheNext() throws Exception {
         JdbcDataSource h2 = database();
         Commits commits = new Commits();
-        commits.release.countDown();
+        int waiting = 200;
+        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), journals)) {
+            log.record(AuditChainTest.EVENT).await();
+            Thread reader = new Thread(log::awaitWritten);
+            reader.start();
+            commits.firstEntered.await();
+            for (int i = 0; i < waiting; i++) {
+                // a read's event is in the journal when record returns: its answer does not wait for the database
+                log.record(AuditChainTest.EVENT).await();
+            }
+            commits.release.countDown();
+            reader.join();
+            log.awaitWritten();
+        }
+        assertEquals(2, commits.count.get(), "one commit for the first event, one for the " + waiting + " after it");
+        assertEquals(waiting + 1, chain(h2).events());
+        assertEquals(List.of(), files(".journal"), "a journal whose events are all moved is deleted at the stop");
+    }
+
+    private static AuditEvent event(AuditEvent.Action action) {
+        AuditEvent e = AuditChainTest.EVENT;
+        return new AuditEvent(e.tenant(), e.at(), e.subject(), e.apiKeyId(), action, e.resource(), e.query(),
+                e.patientIds(), e.documentIds(), e.entityCount(), e.status(), e.requestId(), e.clientAddress());
+    }
+
+    private static List<String> actions(DataSource database) throws SQLException {
+        List<String> actions = new ArrayList<>();
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT action FROM audit_event ORDER BY id")) {
+            while (rs.next()) {
+                actions.add(rs.getString(1));
+            }
+        }
+        return actions;
+    }
+
+    private static long waitingChanges(DataSource database) throws SQLException {
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT COUNT(*) FROM audit_pending")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aChangesEventCommitsWithItAndTakesItsPlaceInTheChainAfterTheReadsBeforeIt() throws Exception {
+        JdbcDataSource h2 = database();
         Transactions transactions = new Transactions(h2);
-        try (AuditLog log = new AuditLog(commits.over(h2), transactions, Dialect.H2)) {
-            log.record(AuditChainTest.EVENT).await();
-            log.record(AuditChainTest.EVENT).await();
-            // a change appends in its own transaction, moving the chain's head away from where the writer left it
+        try (AuditLog log = new AuditLog(h2, transactions, journals)) {
+            log.record(event(AuditEvent.Action.READ)).await();
+            log.record(event(AuditEvent.Action.LIST)).await();
             transactions.atomically(() -> {
-                log.recordWithChange(AuditChainTest.EVENT);
+                log.recordWithChange(event(AuditEvent.Action.UPDATE));
                 return null;
             });
-            log.record(AuditChainTest.EVENT).await();
-            log.record(AuditChainTest.EVENT).await();
+            assertThrows(IllegalStateException.class, () -> transactions.atomically(() -> {
+                log.recordWithChange(event(AuditEvent.Action.DELETE));
+                throw new IllegalStateException("the change fails: its event goes with it");
+            }));
+            log.record(event(AuditEvent.Action.DOWNLOAD)).await();
+            log.awaitWritten();
+            assertEquals(List.of("read", "list", "update", "download"), actions(h2));
+            assertEquals(0, waitingChanges(h2), "moved, and deleted where it waited, in one transaction");
         }
-        assertEquals(4, commits.count.get(), "the writer's reads commit once each; the change commits on its own");
-        List<AuditVerifier.Chain> chains = AuditVerifier.verify(h2);
-        assertEquals(1, chains.size());
-        assertTrue(chains.get(0).intact(), chains.get(0).broken());
-        assertEquals(5, chains.get(0).events());
+        assertEquals(4, chain(h2).events());
+    }
+
+    @Test
+    void aChangesEventLeftWaitingByAStoppedProcessIsMovedAtTheNextStart() throws Exception {
+        JdbcDataSource h2 = database();
+        Transactions transactions = new Transactions(h2);
+        try (AuditLog log = new AuditLog(h2, transactions, journals)) {
+            takeTable(h2, true);
+            transactions.atomically(() -> {
+                log.recordWithChange(event(AuditEvent.Action.UPDATE));
+                return null;
+            });
+            assertThrows(ServiceException.ServiceUnavailable.class, log::awaitWritten);
+            assertThrows(ServiceException.ServiceUnavailable.class, () -> transactions.atomically(() -> {
+                log.recordWithChange(event(AuditEvent.Action.DELETE));
+                return null;
+            }), "while the trail cannot be written, changes are refused too");
+        }
+        assertEquals(1, waitingChanges(h2));
+        takeTable(h2, false);
+        try (AuditLog next = log(h2)) {
+            assertEquals(List.of("update"), actions(h2));
+            assertEquals(0, waitingChanges(h2));
+        }
+        assertEquals(1, chain(h2).events());
+    }
+
+    @Test
+    void whileTheTableRefusesEventsReadsAreRefusedAndTheJournalKeepsThemForTheNextStartEachMovedOnce()
+            throws Exception {
+        JdbcDataSource h2 = database();
+        try (AuditLog log = log(h2)) {
+            for (int i = 0; i < 3; i++) {
+                log.record(AuditChainTest.EVENT).await();
+            }
+            log.awaitWritten();
+            takeTable(h2, true);
+            log.record(AuditChainTest.EVENT).await();
+            log.record(AuditChainTest.EVENT).await();
+            assertThrows(ServiceException.ServiceUnavailable.class, log::awaitWritten,
+                    "the trail cannot be read while its events cannot be moved");
+            assertThrows(ServiceException.ServiceUnavailable.class, () -> log.record(AuditChainTest.EVENT).await(),
+                    "nor is a read served");
+        }
+        assertEquals(1, files(".journal").size(), "the two events not moved stay in the journal");
+        takeTable(h2, false);
+        assertEquals(3, chain(h2).events());
+
+        try (AuditLog next = log(h2)) {
+            assertEquals(5, chain(h2).events(), "moved at the start, before anything is served; the first three once");
+            next.record(AuditChainTest.EVENT).await();
+        }
+        assertEquals(6, chain(h2).events());
+        assertEquals(List.of(), files(".journal"));
+    }
+
+    @Test
+    void aLastLineTheMachineDidNotFinishIsKeptAsideAndTheWholeEventsBeforeItMoved() throws Exception {
+        JdbcDataSource h2 = database();
+        try (AuditLog log = log(h2)) {
+            takeTable(h2, true);
+            log.record(AuditChainTest.EVENT).await();
+            log.record(AuditChainTest.EVENT).await();
+            assertThrows(ServiceException.ServiceUnavailable.class, log::awaitWritten);
+        }
+        Path journal = files(".journal").get(0);
+        String whole = Files.readString(journal);
+        Files.writeString(journal, whole.substring(0, whole.length() / 3), StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        takeTable(h2, false);
+
+        try (AuditLog next = log(h2)) {
+            assertEquals(2, chain(h2).events());
+        }
+        assertEquals(List.of(), files(".journal"));
+        List<Path> damaged = files(".journal.damaged");
+        assertEquals(1, damaged.size());
+        assertEquals(whole + whole.substring(0, whole.length() / 3), Files.readString(damaged.get(0)),
+                "kept as it was, for someone to look at");
+    }
+
+    @Test
+    void eachRunningLogHasASlotOfItsOwnAndOneStartingMovesWhatStoppedOnesLeft() throws Exception {
+        JdbcDataSource h2 = database();
+        try (AuditLog first = log(h2)) {
+            AuditLog second = log(h2);
+            AuditLog third = log(h2);
+            first.record(AuditChainTest.EVENT).await();
+            second.record(AuditChainTest.EVENT).await();
+            third.record(AuditChainTest.EVENT).await();
+            first.awaitWritten();
+            second.awaitWritten();
+            third.awaitWritten();
+            assertEquals(3, chain(h2).events());
+
+            takeTable(h2, true);
+            second.record(AuditChainTest.EVENT).await();
+            third.record(AuditChainTest.EVENT).await();
+            third.record(AuditChainTest.EVENT).await();
+            assertThrows(ServiceException.ServiceUnavailable.class, second::awaitWritten);
+            assertThrows(ServiceException.ServiceUnavailable.class, third::awaitWritten);
+            second.close();
+            third.close();
+            takeTable(h2, false);
+            assertEquals(3, files(".journal").size(),
+                    "slots 1 and 2 keep what their logs could not move; slot 0's log runs on with its file");
+
+            // takes slot 1 (the first free) and moves what it holds, then slot 2's, which no running log holds
+            try (AuditLog fourth = log(h2)) {
+                assertEquals(6, chain(h2).events());
+                assertEquals(1, files(".journal").size(), "slot 1's and slot 2's are moved and deleted");
+                fourth.record(AuditChainTest.EVENT).await();
+                first.record(AuditChainTest.EVENT).await();
+            }
+        }
+        assertEquals(8, chain(h2).events());
+        assertEquals(List.of(), files(".journal"));
     }
 }

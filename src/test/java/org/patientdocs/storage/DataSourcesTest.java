@@ -83,10 +83,11 @@ class DataSourcesTest {
              Statement statement = connection.createStatement()) {
             statement.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '"
                     + DataSources.NEWEST_MIGRATION + "'");
-            statement.executeUpdate("DROP INDEX document_type_file_name");
+            statement.executeUpdate("DROP TABLE audit_journal");
+            statement.executeUpdate("DROP TABLE audit_pending");
             DataSources.open(database, Dialect.H2).close();
-            try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES"
-                    + " WHERE INDEX_NAME = 'DOCUMENT_TYPE_FILE_NAME'")) {
+            try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                    + " WHERE TABLE_NAME = 'AUDIT_JOURNAL'")) {
                 rs.next();
                 assertEquals(1, rs.getInt(1), "the newest migration ran again");
             }
