@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_BATCH} are waiting, {@value #MOVE_MILLIS} ms after the first of them arrived, or at once when someone
  * reads the trail ({@link #awaitWritten}). The same transaction records up to where the journal has been moved (its
  * {@code audit_journal} row), so that the events a killed process left in its journal are moved at the next start,
- * each once. While the database refuses the events (until a batch is taken again: the writer tries every
- * {@value #RETRY_MILLIS} ms, a read of the trail at once), or when more than {@value #MAX_BACKLOG_BYTES} bytes of events
- * wait, reads are refused (503) rather than served with an audit trail that lags without bound; what the journal holds
+ * each once. While the database refuses the events (the writer tries again every {@value #RETRY_MILLIS} ms, and at
+ * once for a request that arrives meanwhile), or when more than {@value #MAX_BACKLOG_BYTES} bytes of events wait,
+ * requests are refused (503) rather than served with an audit trail that lags without bound; what the journal holds
  * stays there until it can be moved.
  * <p>
  * Changes write their events in their own transaction, just before it commits ({@link Transactions#beforeCommit}),
@@ -153,7 +153,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         byte[] line = AuditJournal.encode(event);
         lock.lock();
         try {
-            if (closed || failing || backlogBytes + line.length > MAX_BACKLOG_BYTES) {
+            if (closed || (failing && !takenAgain()) || backlogBytes + line.length > MAX_BACKLOG_BYTES) {
                 return refused(null);
             }
             AuditJournal.Mark mark = journal.append(line);
@@ -204,16 +204,15 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             if (!changes && written == target && !failing) {
                 return;
             }
+            if (failing && !takenAgain()) {
+                throw new ServiceException.ServiceUnavailable(UNAVAILABLE, null);
+            }
             wanted = Math.max(wanted, target);
             long pass = changes ? ++passesWanted : passesDone;
-            if (failing) {
-                retryAt = System.nanoTime();
-            }
-            long attemptsBefore = attempts;
             queued.signal();
             long left = TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (written < target || passesDone < pass || failing) {
-                if ((failing && attempts > attemptsBefore) || closed || left <= 0) {
+            while (written < target || passesDone < pass) {
+                if (failing || closed || left <= 0) {
                     throw new ServiceException.ServiceUnavailable(UNAVAILABLE, null);
                 }
                 left = moved.awaitNanos(left);
@@ -224,6 +223,26 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * While the database refuses events: has the writer try again now rather than at its next retry, and waits for
+     * that attempt (shared by everyone waiting meanwhile); whether the database takes events again. With the lock held.
+     */
+    private boolean takenAgain() {
+        retryAt = System.nanoTime();
+        long attemptsBefore = attempts;
+        queued.signal();
+        long left = TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        try {
+            while (attempts == attemptsBefore && !closed && left > 0) {
+                left = moved.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !failing;
     }
 
     /**

@@ -25,8 +25,10 @@ import org.patientdocs.query.Dialect;
 public final class DataSources {
 
     private static final Object H2_MIGRATIONS = new Object();
-    /** The version of the newest migration in db/migration and db/postgresql ({@code DataSourcesTest} checks it). */
+    /** The version of the newest migration in db/migration ({@code DataSourcesTest} checks it): H2's newest. */
     static final String NEWEST_MIGRATION = "20";
+    /** The version of the newest migration in db/migration and db/postgresql: PostgreSQL's newest. */
+    static final String NEWEST_POSTGRESQL_MIGRATION = "20.1";
     /** Flyway's history of the migrations applied (its default name). */
     private static final String MIGRATIONS_TABLE = "flyway_schema_history";
     private static final String LAST_APPLIED = "SELECT \"version\", \"success\" FROM \"" + MIGRATIONS_TABLE + "\""
@@ -43,7 +45,7 @@ public final class DataSources {
     public static HikariDataSource open(ServiceConfig.Database database, Dialect dialect) {
         HikariDataSource pool = new HikariDataSource(poolConfig(database));
         try {
-            if (!current(pool)) {
+            if (!current(pool, dialect)) {
                 migrate(flyway(pool, dialect), dialect);
             }
             Collation.verify(pool, dialect, MIGRATIONS_TABLE);
@@ -74,11 +76,12 @@ public final class DataSources {
      * migration) goes to Flyway, which migrates, or refuses as before. What is left out is Flyway's check that the
      * applied migrations are unchanged since they ran, which the next new migration's start makes again.
      */
-    private static boolean current(DataSource dataSource) {
+    private static boolean current(DataSource dataSource, Dialect dialect) {
+        String newest = dialect == Dialect.POSTGRESQL ? NEWEST_POSTGRESQL_MIGRATION : NEWEST_MIGRATION;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(LAST_APPLIED);
              ResultSet rs = statement.executeQuery()) {
-            return rs.next() && NEWEST_MIGRATION.equals(rs.getString(1)) && rs.getBoolean(2);
+            return rs.next() && newest.equals(rs.getString(1)) && rs.getBoolean(2);
         } catch (SQLException noHistoryYet) {
             return false;
         }

@@ -389,7 +389,7 @@ class AuditIT {
             try (Connection connection = own.connect(); Statement sql = connection.createStatement()) {
                 sql.execute("ALTER TABLE audit_event_away RENAME TO audit_event");
             }
-            // the writer tries again a second after each refusal; a read of the trail tries at once
+            // the writer tries again a second after each refusal, and at once for a request that arrives meanwhile
             assertEquals(200, own.get("/AuditEvents").statusCode());
             JsonNode patient = TestService.json(own.get("/Patients('au-x')"));
             assertEquals("Secretname", patient.get("last_name").asText(), "the change was not kept");

@@ -32,9 +32,14 @@ class DataSourcesTest {
 
     /** Adding a migration without naming it newest would leave it unapplied on every database that was current. */
     @Test
-    void theNewestMigrationIsTheNewestFileInEitherLocation() throws IOException {
+    void theNewestMigrationsAreTheNewestFilesOfEachStore() throws IOException {
+        assertEquals(DataSources.NEWEST_MIGRATION, newest(List.of("db/migration")));
+        assertEquals(DataSources.NEWEST_POSTGRESQL_MIGRATION, newest(List.of("db/migration", "db/postgresql")));
+    }
+
+    private static String newest(List<String> locations) throws IOException {
         List<Integer> newest = null;
-        for (String location : List.of("db/migration", "db/postgresql")) {
+        for (String location : locations) {
             try (Stream<Path> files = Files.list(Path.of("src/main/resources", location))) {
                 for (Path file : files.toList()) {
                     String name = file.getFileName().toString();
@@ -44,7 +49,7 @@ class DataSourcesTest {
                 }
             }
         }
-        assertEquals(DataSources.NEWEST_MIGRATION, String.join(".", newest.stream().map(String::valueOf).toList()));
+        return String.join(".", newest.stream().map(String::valueOf).toList());
     }
 
     private static final Comparator<List<Integer>> VERSIONS = (a, b) -> {
