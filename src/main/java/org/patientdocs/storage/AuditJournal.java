@@ -224,9 +224,24 @@ final class AuditJournal implements AutoCloseable {
         if (out == null || position >= FILE_BYTES) {
             startFile();
         }
-        ByteBuffer bytes = ByteBuffer.wrap(line);
-        while (bytes.hasRemaining()) {
-            position += out.write(bytes);
+        long start = position;
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(line);
+            while (bytes.hasRemaining()) {
+                position += out.write(bytes);
+            }
+        } catch (IOException e) {
+            // what was written of the line is taken back, so that the next line starts where this one did; when
+            // that fails too, the next line starts a new file, and this one ends in a line without its newline
+            position = start;
+            try {
+                out.truncate(start);
+                out.position(start);
+            } catch (IOException | RuntimeException truncating) {
+                e.addSuppressed(truncating);
+                position = FILE_BYTES;
+            }
+            throw e;
         }
         return new Mark(files.last(), position);
     }

@@ -50,8 +50,11 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     static final long POLL_MILLIS = 1000;
     /** How long the writer waits after the database refused a batch before it tries again. */
     static final long RETRY_MILLIS = 1000;
-    /** The most bytes of journaled events not yet moved; beyond it reads are refused until the writer catches up. */
-    static final long MAX_BACKLOG_BYTES = 64L * 1024 * 1024;
+    /**
+     * The most bytes of journaled events not yet moved (they are held in memory too, at about twice their size);
+     * beyond it reads are refused until the writer catches up.
+     */
+    static final long MAX_BACKLOG_BYTES = 16L * 1024 * 1024;
     /** How long a reader of the trail, or a stop, waits for the events before them to be moved. */
     private static final long WAIT_SECONDS = 30;
     static final String UNAVAILABLE = "The audit trail cannot be written, so the request was not served;"

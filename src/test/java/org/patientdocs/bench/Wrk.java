@@ -1,0 +1,97 @@
+package org.patientdocs.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The load generator the CAP peer's figures were measured with ({@code wrk}, an HTTP benchmarking tool written in C;
+ * Debian's package {@code wrk}), when it is installed. Its own CPU is a small part of a request's, where the JVM's
+ * HTTP client in the benchmark's process takes as much as the service: on two shared cores that client alone caps
+ * the floor (a 401) at about 2,000 requests per second, wrk at about 20,000, so only wrk's figures compare with
+ * figures measured with wrk.
+ */
+final class Wrk {
+
+    private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s|m)\\s*$",
+            Pattern.MULTILINE);
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ");
+    private static final Pattern UNEXPECTED = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+
+    /** One run's figures: requests per second, p50 and p99 in milliseconds, and how many answers were not 2xx/3xx. */
+    record Run(double requestsPerSecond, double p50Ms, double p99Ms, long requests, long unexpected) {
+    }
+
+    private Wrk() {
+    }
+
+    /** Whether {@code wrk} runs here. */
+    static boolean available() {
+        try {
+            Process probe = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
+            probe.getInputStream().readAllBytes();
+            return probe.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** {@code connections} connections on one thread sending GETs of {@code uri} back to back for {@code duration}. */
+    static Run run(URI uri, Map<String, String> headers, int connections, Duration duration)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections,
+                "-d" + duration.toSeconds() + "s", "--timeout", "10s", "--latency"));
+        headers.forEach((name, value) -> command.addAll(List.of("-H", name + ": " + value)));
+        command.add(uri.toString());
+        Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out;
+        try (InputStream in = wrk.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!wrk.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
+            wrk.destroyForcibly();
+            throw new IOException("wrk did not finish: " + out);
+        }
+        return parse(out);
+    }
+
+    static Run parse(String out) {
+        Matcher rate = RATE.matcher(out);
+        Matcher requests = REQUESTS.matcher(out);
+        if (!rate.find() || !requests.find()) {
+            throw new IllegalStateException("no figures in wrk's output: " + out);
+        }
+        double p50 = Double.NaN;
+        double p99 = Double.NaN;
+        Matcher percentile = PERCENTILE.matcher(out);
+        while (percentile.find()) {
+            double value = Double.parseDouble(percentile.group(2));
+            double ms = switch (percentile.group(3)) {
+                case "us" -> value / 1000;
+                case "ms" -> value;
+                case "s" -> value * 1000;
+                default -> value * 60_000;
+            };
+            if (percentile.group(1).equals("50")) {
+                p50 = ms;
+            } else {
+                p99 = ms;
+            }
+        }
+        Matcher unexpected = UNEXPECTED.matcher(out);
+        return new Run(Double.parseDouble(rate.group(1)), p50, p99, Long.parseLong(requests.group(1)),
+                unexpected.find() ? Long.parseLong(unexpected.group(1)) : 0);
+    }
+}
