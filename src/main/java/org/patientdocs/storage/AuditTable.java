@@ -114,22 +114,22 @@ final class AuditTable implements AutoCloseable {
             if (events.isEmpty() && (!withChanges || !changesWaiting(current))) {
                 return false;
             }
-            boolean[] more = {false};
-            Map<String, Head> advanced = inTransaction(connection, () -> {
+            Moved moved = inTransaction(connection, () -> {
                 List<AuditEvent> all = events;
+                boolean more = false;
                 if (withChanges) {
-                    List<Long> moved = new ArrayList<>();
-                    all = new ArrayList<>(changes(current, moved));
-                    more[0] = moved.size() == MAX_CHANGES;
+                    List<Long> seqs = new ArrayList<>();
+                    all = new ArrayList<>(changes(current, seqs));
+                    more = seqs.size() == MAX_CHANGES;
                     all.addAll(events);
-                    for (long seq : moved) {
+                    for (long seq : seqs) {
                         current.forget.setLong(1, seq);
                         current.forget.addBatch();
                     }
                     current.forget.executeBatch();
                 }
                 if (all.isEmpty()) {
-                    return Map.of();
+                    return new Moved(Map.of(), more);
                 }
                 Map<String, List<AuditEvent>> byTenant = byTenant(all);
                 Map<String, Head> atKnownHeads = heads.keySet().containsAll(byTenant.keySet())
@@ -143,10 +143,10 @@ final class AuditTable implements AutoCloseable {
                         throw new SQLException("the audit journal's row is missing");
                     }
                 }
-                return appended;
+                return new Moved(appended, more);
             });
-            heads.putAll(advanced);
-            return more[0];
+            heads.putAll(moved.heads());
+            return moved.more();
         } catch (SQLException | RuntimeException e) {
             heads.clear();
             closeSession(e);
@@ -405,6 +405,10 @@ final class AuditTable implements AutoCloseable {
             // closing the connection closes its statements
             connection.close();
         }
+    }
+
+    /** What one move did: each tenant's new chain head, and whether changes' events were left for the next. */
+    private record Moved(Map<String, Head> heads, boolean more) {
     }
 
     /** Where a tenant's chain ends: the position of its last event and that event's chain value. */

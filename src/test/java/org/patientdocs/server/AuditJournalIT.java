@@ -35,13 +35,7 @@ class AuditJournalIT {
     void readsAnsweredJustBeforeAKillAreInTheTrailAfterTheNextStartEachOnce() throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("data.dir", dataDir.toString(), "http.port", "0"));
         Map<String, String> environment = new HashMap<>();
-        TestDatabase database = null;
-        if (TestDatabase.isPostgres()) {
-            database = TestDatabase.fresh();
-            settings.put("db.url", database.url());
-            settings.put("db.user", database.user());
-            environment.put("DB_PASSWORD", database.password());
-        }
+        TestDatabase database = JarProcess.database(settings, environment);
         try (AutoCloseable dropped = database) {
             Map<String, String> all = new HashMap<>(settings);
             if (database != null) {

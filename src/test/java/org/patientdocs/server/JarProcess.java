@@ -62,6 +62,22 @@ final class JarProcess implements AutoCloseable {
         return new JarProcess(builder.start());
     }
 
+    /**
+     * The database of this run's store for a jar: on a PostgreSQL run a fresh one, named in {@code settings} with its
+     * password only in {@code environment}, as a deployment has it (the caller drops it); on an H2 run null, and the
+     * jar uses its own H2 file under {@code data.dir}.
+     */
+    static TestDatabase database(Map<String, String> settings, Map<String, String> environment) {
+        if (!TestDatabase.isPostgres()) {
+            return null;
+        }
+        TestDatabase database = TestDatabase.fresh();
+        settings.put("db.url", database.url());
+        settings.put("db.user", database.user());
+        environment.put("DB_PASSWORD", database.password());
+        return database;
+    }
+
     private static boolean isServiceSetting(String variable) {
         String name = variable.toUpperCase(Locale.ROOT);
         return name.equals("CONFIG_FILE") || name.equals("DATA_DIR")

@@ -93,13 +93,9 @@ class StartupIT {
     void aNormalStartPrintsNoWarning() throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("data.dir", dataDir.toString(), "http.port", "0"));
         Map<String, String> environment = new HashMap<>();
-        TestDatabase database = null;
-        if (TestDatabase.isPostgres()) {
-            // this run's store, a fresh database as a new installation has; the password only in the environment
-            database = TestDatabase.fresh();
-            settings.put("db.url", database.url());
-            settings.put("db.user", database.user());
-            environment.put("DB_PASSWORD", database.password());
+        // this run's store, a fresh database as a new installation has; the password only in the environment
+        TestDatabase database = JarProcess.database(settings, environment);
+        if (database != null) {
             settings.put("documents.store", TestDatabase.documentStore());
         }
         if (TestDatabase.documentStore().equals("s3")) {
