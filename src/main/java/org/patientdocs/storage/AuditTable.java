@@ -19,10 +19,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import org.patientdocs.error.SafeTrace;
-import org.patientdocs.error.ServiceException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The audit trail's tables: {@code audit_event}, appended to and never changed, each tenant's chain head in
@@ -42,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AuditTable implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AuditTable.class);
     /** How long the writer keeps one connection before it hands it back, for the pool to retire when it is old. */
     private static final long SESSION_NANOS = TimeUnit.MINUTES.toNanos(5);
     private static final String CHAIN_EXISTS = "SELECT 1 FROM audit_chain WHERE tenant_id = ?";
@@ -58,6 +53,8 @@ final class AuditTable implements AutoCloseable {
     private static final String MARK = "SELECT file, position FROM audit_journal WHERE journal_id = ?";
     private static final String START_MARK = "INSERT INTO audit_journal (journal_id, file, position) VALUES (?, 0, 0)";
     private static final String ADVANCE_MARK = "UPDATE audit_journal SET file = ?, position = ? WHERE journal_id = ?";
+    /** How many broken pooled connections a batch goes past before its failure counts (the writer's pool holds 2). */
+    private static final int BROKEN_CONNECTIONS_TRIED = 3;
     /** The most changes' events one transaction moves. */
     static final int MAX_CHANGES = 1000;
     private static final String RECORD_CHANGE = "INSERT INTO audit_pending (event) VALUES (?)";
@@ -107,9 +104,25 @@ final class AuditTable implements AutoCloseable {
      */
     boolean move(List<AuditEvent> events, long id, AuditJournal.Mark upTo, boolean withChanges)
             throws SQLException {
-        try {
-            events.stream().map(AuditEvent::tenant).distinct().forEach(this::startChain);
+        for (int attempt = 1; ; attempt++) {
+            // failing to get a connection (the database cannot be reached) is thrown as it is
             Session current = session();
+            try {
+                return moveOnce(current, events, id, upTo, withChanges);
+            } catch (SQLException e) {
+                // a pooled connection that broke while the database was away (restarted, say) is found out only
+                // when used: the batch goes again on another
+                if (!StoreFailure.isUnavailable(e) || attempt > BROKEN_CONNECTIONS_TRIED) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private boolean moveOnce(Session current, List<AuditEvent> events, long id, AuditJournal.Mark upTo,
+                             boolean withChanges) throws SQLException {
+        try {
+            startChains(events);
             Connection connection = current.connection;
             if (events.isEmpty() && (!withChanges || !changesWaiting(current))) {
                 return false;
@@ -175,7 +188,7 @@ final class AuditTable implements AutoCloseable {
                 changes.add(event);
             }
         }
-        changes.stream().map(AuditEvent::tenant).distinct().forEach(this::startChain);
+        startChains(changes);
         return changes;
     }
 
@@ -314,28 +327,27 @@ final class AuditTable implements AutoCloseable {
     }
 
     /**
-     * Makes sure the tenant's chain row exists, in a transaction of its own: inserted by whichever instance comes
+     * Makes sure each tenant's chain row exists, in a transaction of its own: inserted by whichever instance comes
      * first, so that appends only ever lock it. Another instance inserting it at the same moment is as good.
      */
-    void startChain(String tenant) {
-        if (chains.contains(tenant)) {
-            return;
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            if (!Statements.exists(connection, CHAIN_EXISTS, tenant)) {
-                try {
-                    Statements.update(connection, START_CHAIN, tenant, AuditChain.START);
-                } catch (SQLException e) {
-                    if (!StoreFailure.isState(e, StoreFailure.UNIQUE_VIOLATION)) {
-                        throw e;
+    private void startChains(List<AuditEvent> events) throws SQLException {
+        for (String tenant : events.stream().map(AuditEvent::tenant).distinct().toList()) {
+            if (chains.contains(tenant)) {
+                continue;
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                if (!Statements.exists(connection, CHAIN_EXISTS, tenant)) {
+                    try {
+                        Statements.update(connection, START_CHAIN, tenant, AuditChain.START);
+                    } catch (SQLException e) {
+                        if (!StoreFailure.isState(e, StoreFailure.UNIQUE_VIOLATION)) {
+                            throw e;
+                        }
                     }
                 }
             }
-        } catch (SQLException e) {
-            LOG.error("the audit chain of a tenant could not be started: {}", SafeTrace.describe(e));
-            throw new ServiceException.ServiceUnavailable(AuditLog.UNAVAILABLE, e);
+            chains.add(tenant);
         }
-        chains.add(tenant);
     }
 
     private static void rollback(Connection connection, Exception failure) {

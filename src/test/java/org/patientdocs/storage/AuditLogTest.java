@@ -108,6 +108,51 @@ class AuditLogTest {
         return new AuditLog(database, new Transactions(database), journals);
     }
 
+    /**
+     * Connections that break as a restart of the database breaks them: those handed out before {@link #restart}, and
+     * the next {@code alsoBroken} (stale ones a pool still holds), fail when used.
+     */
+    private static final class Restart {
+        final AtomicInteger handedOut = new AtomicInteger();
+        volatile int brokenUpTo;
+
+        DataSource over(DataSource dataSource) {
+            return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                    (proxy, method, args) -> {
+                        Object result = Commits.invoke(method, dataSource, args);
+                        return result instanceof Connection connection ? breaking(connection) : result;
+                    });
+        }
+
+        private Connection breaking(Connection connection) {
+            int serial = handedOut.incrementAndGet();
+            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        if (serial <= brokenUpTo && !method.getName().equals("close")) {
+                            throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
+                        }
+                        return Commits.invoke(method, connection, args);
+                    });
+        }
+
+        void restart(int alsoBroken) {
+            brokenUpTo = handedOut.get() + alsoBroken;
+        }
+    }
+
+    @Test
+    void aBatchGoesPastConnectionsThatBrokeWhileTheDatabaseWasAway() throws Exception {
+        JdbcDataSource h2 = database();
+        Restart restart = new Restart();
+        try (AuditLog log = new AuditLog(restart.over(h2), new Transactions(h2), journals)) {
+            restart.restart(1);
+            log.record(AuditChainTest.EVENT).await();
+            log.awaitWritten();
+            log.record(AuditChainTest.EVENT).await();
+        }
+        assertEquals(2, chain(h2).events());
+    }
+
     @Test
     void eventsJournaledWhileTheWriterCommitsAreMovedTogetherInTheNext() throws Exception {
         JdbcDataSource h2 = database();
