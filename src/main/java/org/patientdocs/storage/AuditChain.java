@@ -1,6 +1,5 @@
 package org.patientdocs.storage;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -61,18 +60,20 @@ final class AuditChain {
      */
     private static final class Encoder {
         private final MessageDigest digest = sha256();
-        private final ByteBuffer buffer = ByteBuffer.allocate(8192);
+        private final byte[] buffer = new byte[8192];
+        private int used;
 
         void bytes(byte[] bytes) {
             number((long) bytes.length);
-            if (bytes.length > buffer.remaining()) {
+            if (bytes.length > buffer.length - used) {
                 drain();
-                if (bytes.length > buffer.capacity()) {
+                if (bytes.length > buffer.length) {
                     digest.update(bytes);
                     return;
                 }
             }
-            buffer.put(bytes);
+            System.arraycopy(bytes, 0, buffer, used, bytes.length);
+            used += bytes.length;
         }
 
         void text(String text) {
@@ -94,28 +95,32 @@ final class AuditChain {
             texts.forEach(this::text);
         }
 
+        /** A null marker, or a marker and the eight bytes of {@code value}, most significant first. */
         void number(Long value) {
             if (value == null) {
                 put((byte) 0);
                 return;
             }
             put((byte) 1);
-            if (buffer.remaining() < Long.BYTES) {
+            if (buffer.length - used < Long.BYTES) {
                 drain();
             }
-            buffer.putLong(value);
+            long bits = value;
+            for (int shift = Long.SIZE - Byte.SIZE; shift >= 0; shift -= Byte.SIZE) {
+                buffer[used++] = (byte) (bits >>> shift);
+            }
         }
 
         private void put(byte b) {
-            if (!buffer.hasRemaining()) {
+            if (used == buffer.length) {
                 drain();
             }
-            buffer.put(b);
+            buffer[used++] = b;
         }
 
         private void drain() {
-            digest.update(buffer.flip());
-            buffer.clear();
+            digest.update(buffer, 0, used);
+            used = 0;
         }
 
         byte[] digest() {

@@ -1,6 +1,5 @@
 package org.patientdocs.storage;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -217,7 +216,7 @@ final class AuditTable implements AutoCloseable {
             for (AuditEvent event : tenant.getValue()) {
                 position++;
                 chain = AuditChain.next(chain, position, event);
-                bind(current.connection, current.insert, 1, position, chain, event);
+                bind(current.insert, 1, position, chain, event);
                 current.insert.addBatch();
             }
             current.advance.setLong(1, position);
@@ -281,7 +280,7 @@ final class AuditTable implements AutoCloseable {
                 for (AuditEvent event : tenant.getValue()) {
                     position++;
                     chain = AuditChain.next(chain, position, event);
-                    bind(connection, insert, 1, position, chain, event);
+                    bind(insert, 1, position, chain, event);
                     insert.addBatch();
                 }
                 heads.put(tenant.getKey(), new Head(position, chain));
@@ -297,8 +296,8 @@ final class AuditTable implements AutoCloseable {
     }
 
     /** Binds the event's values from parameter {@code first} on; returns the parameter after them. */
-    private static int bind(Connection connection, PreparedStatement insert, int first, long position, String chain,
-                            AuditEvent event) throws SQLException {
+    private static int bind(PreparedStatement insert, int first, long position, String chain, AuditEvent event)
+            throws SQLException {
         int i = first;
         insert.setString(i++, event.tenant());
         insert.setLong(i++, position);
@@ -308,8 +307,8 @@ final class AuditTable implements AutoCloseable {
         insert.setString(i++, event.action().text());
         insert.setString(i++, event.resource());
         insert.setString(i++, event.query());
-        insert.setArray(i++, array(connection, event.patientIds()));
-        insert.setArray(i++, array(connection, event.documentIds()));
+        insert.setObject(i++, array(event.patientIds()), Types.ARRAY);
+        insert.setObject(i++, array(event.documentIds()), Types.ARRAY);
         if (event.entityCount() == null) {
             insert.setNull(i++, Types.BIGINT);
         } else {
@@ -322,8 +321,13 @@ final class AuditTable implements AutoCloseable {
         return i;
     }
 
-    private static Array array(Connection connection, List<String> ids) throws SQLException {
-        return ids == null ? null : connection.createArrayOf("varchar", ids.toArray());
+    /**
+     * A list of ids as a Java array, which PostgreSQL's driver sends in binary (a {@code createArrayOf} array goes as
+     * a text literal the driver escapes element by element and the server parses again: for an event of a
+     * 1,000-document page, a fifth of the audited request's cost on PostgreSQL, measured by the audit benchmark).
+     */
+    private static String[] array(List<String> ids) {
+        return ids == null ? null : ids.toArray(String[]::new);
     }
 
     /**

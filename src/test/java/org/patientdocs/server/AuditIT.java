@@ -160,6 +160,16 @@ class AuditIT {
         assertEquals("$filter=patient_id eq 'au-list'&$expand=Patient",
                 URLDecoder.decode(event.get("query").asText(), StandardCharsets.UTF_8));
 
+        // each document comes back twice, on the page and expanded under its patient: the event names it once
+        HttpResponse<String> twice = service.get(
+                "/Documents?$filter=patient_id eq 'au-list'&$expand=Patient($expand=Documents)");
+        assertEquals(200, twice.statusCode());
+        JsonNode repeated = TestService.json(service.get("/AuditEvents?$filter=request_id eq '" + requestId(twice)
+                + "'")).get("value").get(0);
+        assertEquals(docs.stream().sorted().toList(), strings(repeated.get("document_ids")).stream().sorted()
+                .toList());
+        assertEquals(List.of("au-list"), strings(repeated.get("patient_ids")));
+
         HttpResponse<String> count = service.get("/Documents/$count?$filter=patient_id eq 'au-list'");
         JsonNode counted = TestService.json(service.get("/AuditEvents?$filter=request_id eq '" + requestId(count)
                 + "'")).get("value").get(0);
