@@ -8,9 +8,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,11 +51,18 @@ final class SpeedTargets {
 
     /** How long one round of wrk sends. */
     private static final Duration WRK_ROUND = Duration.ofSeconds(5);
+    /**
+     * How long wrk sends each request, unmeasured, before its first round. On two cores the JIT takes over ten
+     * seconds of load to settle: by hand, a round right after the start measured 20-50 % less than the next.
+     */
+    private static final Duration WRK_WARM_UP = Duration.ofSeconds(5);
 
     private final BenchOptions options;
     private final BenchService service;
     /** Whether the rounds are sent by wrk ({@link Wrk}), else by the JVM's HTTP client in this process. */
     private final boolean wrk = Wrk.available();
+    /** The requests wrk has sent unmeasured ({@link #WRK_WARM_UP}). */
+    private final Set<Request> warmedUp = new HashSet<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -86,7 +95,7 @@ final class SpeedTargets {
                 + " rounds; p50/p99 in ms %s%n", CONNECTIONS, ROUNDS, wrk ? "(the rounds' median p50, highest p99)"
                 : "over all of them");
         System.out.println(wrk ? "Sent by wrk, as CAP's figures were measured (" + WRK_ROUND.toSeconds()
-                + " s a round)." : "Sent by the JVM's HTTP client: wrk is not installed (apt-get install wrk). That"
+                + " s a round, after " + WRK_WARM_UP.toSeconds() + " s unmeasured)." : "Sent by the JVM's HTTP client: wrk is not installed (apt-get install wrk). That"
                 + " client's own CPU caps every row on a small machine, so the CAP rows do not compare with CAP's"
                 + " figures, which were measured with wrk.");
         System.out.printf(Locale.ROOT, ROW, "request", "req/s", "p50", "p99", "against", "");
@@ -213,7 +222,8 @@ final class SpeedTargets {
 
     /**
      * One round: a short warm-up (which checks the answer's status), then {@link #CONNECTIONS} connections sending the
-     * request back to back: wrk for {@link #WRK_ROUND} when it is installed, else the JVM's client.
+     * request back to back: wrk for {@link #WRK_ROUND} when it is installed (before a request's first round, for
+     * {@link #WRK_WARM_UP} unmeasured), else the JVM's client.
      */
     private void round(Request request, Rounds into) throws Exception {
         for (int i = 0; i < Math.min(20, options.warmup()); i++) {
@@ -225,6 +235,9 @@ final class SpeedTargets {
         }
         Map<String, String> headers = new HashMap<>(request.credentials() ? service.credentials() : Map.of());
         headers.put("Accept", accept(request));
+        if (warmedUp.add(request)) {
+            Wrk.run(service.base.resolve(request.url()), headers, CONNECTIONS, WRK_WARM_UP);
+        }
         Wrk.Run run = Wrk.run(service.base.resolve(request.url()), headers, CONNECTIONS, WRK_ROUND);
         boolean refusalWanted = request.status() >= 300;
         if (run.unexpected() != (refusalWanted ? run.requests() : 0)) {
