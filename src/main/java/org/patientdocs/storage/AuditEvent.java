@@ -31,9 +31,11 @@ public record AuditEvent(String tenant, Instant at, String subject, String apiKe
     public enum Action {
         LIST, READ, DOWNLOAD, CREATE, UPLOAD, UPDATE, DELETE, DENIED;
 
+        private final String text = name().toLowerCase(Locale.ROOT);
+
         /** The name stored and shown: {@code list}, {@code read}, … */
         public String text() {
-            return name().toLowerCase(Locale.ROOT);
+            return text;
         }
 
         static Action of(String text) {
