@@ -1,8 +1,6 @@
 package org.patientdocs.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -65,7 +63,7 @@ public final class ApiKeys {
         if (presented == null || presented.isEmpty()) {
             return null;
         }
-        byte[] digest = sha256(presented);
+        byte[] digest = Sha256.of(presented);
         Key key = find(digest, accepted);
         if (key == null && source != null) {
             accepted = parse(source.get());
@@ -88,15 +86,7 @@ public final class ApiKeys {
 
     /** The lower-case hex SHA-256 of a key's UTF-8 bytes, the form {@code auth.api-key-sha256} expects. */
     public static String sha256Hex(String key) {
-        return HexFormat.of().formatHex(sha256(key));
-    }
-
-    private static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+        return Sha256.hex(key);
     }
 
     private static List<Accepted> parse(Collection<ServiceConfig.Auth.ApiKey> keys) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import org.patientdocs.config.ConfigException;
 import org.patientdocs.config.ServiceConfig;
@@ -34,6 +35,8 @@ public final class Authenticator {
             + " access_token parameter of the URL, which logs and browser histories keep";
     private static final String ACCESS_TOKEN_PARAMETER = "access_token";
     private static final String BEARER = "bearer";
+    /** What separates an {@code Authorization} header's scheme from its credentials (RFC 9110's 1*SP, and tabs). */
+    private static final Pattern SPACES = Pattern.compile("[ \t]+");
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     private final ApiKeys apiKeys;
@@ -166,7 +169,7 @@ public final class Authenticator {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw new Unauthorized(TOKEN_MISSING);
         }
-        String[] parts = authorizationHeader.strip().split("[ \t]+");
+        String[] parts = SPACES.split(authorizationHeader.strip());
         if (!BEARER.equals(parts[0].toLowerCase(Locale.ROOT))) {
             throw new Unauthorized(TOKEN_MISSING);
         }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -23,6 +24,9 @@ public final class ScopeNames {
 
     /** The names of {@link Scope#defaultName()}, as the bundled configuration has them. */
     public static final ScopeNames DEFAULT = new ScopeNames(defaults());
+
+    /** What separates the scopes of a {@code scope} claim (RFC 6749 §3.3: spaces). */
+    private static final Pattern SPACES = Pattern.compile(" +");
 
     static final String MALFORMED = "The access token's scope or scp claim must be a string or an array of strings";
 
@@ -106,7 +110,7 @@ public final class ScopeNames {
             return List.of();
         }
         if (value instanceof String text) {
-            return List.of(text.trim().split(" +"));
+            return List.of(SPACES.split(text.trim()));
         }
         try {
             List<String> list = claims.getStringListClaim(claim);

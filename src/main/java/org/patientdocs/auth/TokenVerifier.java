@@ -1,14 +1,10 @@
 package org.patientdocs.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -148,7 +144,7 @@ public final class TokenVerifier {
         if (compactJwt == null || compactJwt.isBlank()) {
             throw Unauthorized.invalidToken(NOT_VALID);
         }
-        String digest = remembered == null ? null : sha256Hex(compactJwt);
+        String digest = remembered == null ? null : Sha256.hex(compactJwt);
         Remembered known = digest == null ? null : remembered.getIfPresent(digest);
         if (known != null) {
             if (clock.instant().isAfter(known.expires().plus(skew))) {
@@ -202,14 +198,6 @@ public final class TokenVerifier {
         }
     }
 
-    private static String sha256Hex(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
 
     /**
      * The claims rules: nimbus's (issuer, audience, required claims, {@code exp} and {@code nbf} within the skew),
