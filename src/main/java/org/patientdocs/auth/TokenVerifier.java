@@ -198,7 +198,6 @@ public final class TokenVerifier {
         }
     }
 
-
     /**
      * The claims rules: nimbus's (issuer, audience, required claims, {@code exp} and {@code nbf} within the skew),
      * then {@code iat} not in the future beyond the skew and, when a maximum lifetime is configured, {@code iat}

@@ -2,7 +2,6 @@ package org.patientdocs.storage;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -46,20 +45,12 @@ final class AuditChain {
         return HexFormat.of().formatHex(out.digest());
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
     /**
      * Writes values into the digest, each in a form no other value shares. The bytes are gathered in a buffer and
      * hashed a buffer at a time: a page's event lists thousands of ids, and the digest costs per call.
      */
     private static final class Encoder {
-        private final MessageDigest digest = sha256();
+        private final MessageDigest digest = ContentSpool.sha256();
         private final byte[] buffer = new byte[8192];
         private int used;
 

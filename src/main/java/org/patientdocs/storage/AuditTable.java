@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-
 /**
  * The audit trail's tables: {@code audit_event}, appended to and never changed, each tenant's chain head in
  * {@code audit_chain}, and each journal's mark in {@code audit_journal}.

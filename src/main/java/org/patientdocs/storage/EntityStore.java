@@ -95,25 +95,6 @@ public final class EntityStore implements StatementRunner {
         }
     }
 
-    /**
-     * The statement, bounded by {@code query.timeout-ms}. The timeout is set only when it differs from the statement's:
-     * H2's is its session's, set by a {@code SET QUERY_TIMEOUT} that clears every session's cache of parsed statements,
-     * so setting it at each statement made every request parse and plan its statements twice (JFR of by-key reads:
-     * 12 % of the service's CPU). PostgreSQL's driver times each statement itself: a new one always gets it.
-     */
-    private PreparedStatement prepareTimed(Connection connection, SqlFragment sql) throws SQLException {
-        PreparedStatement statement = prepare(connection, sql);
-        try {
-            if (statement.getQueryTimeout() != timeoutSeconds) {
-                statement.setQueryTimeout(timeoutSeconds);
-            }
-        } catch (SQLException e) {
-            statement.close();
-            throw e;
-        }
-        return statement;
-    }
-
     /** A statement cut off by its timeout is the limit's 503, naming it; anything else as for every query. */
     private RuntimeException failure(SQLException e) {
         if (timeoutSeconds > 0 && StoreFailure.isState(e, QUERY_CANCELED)) {
@@ -124,10 +105,20 @@ public final class EntityStore implements StatementRunner {
         return StoreFailure.ofQuery(e);
     }
 
-    static PreparedStatement prepare(Connection connection, SqlFragment sql) throws SQLException {
+    /**
+     * The statement with its parameters, bounded by {@code query.timeout-ms}. The timeout is set only when it differs
+     * from the statement's: H2's is its session's, set by a {@code SET QUERY_TIMEOUT} that clears every session's cache
+     * of parsed statements, so setting it at each statement made every request parse and plan its statements twice
+     * (JFR of by-key reads: 12 % of the service's CPU). PostgreSQL's driver times each statement itself: a new one
+     * always gets it.
+     */
+    private PreparedStatement prepareTimed(Connection connection, SqlFragment sql) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql.sql());
         try {
             bind(statement, sql.params());
+            if (statement.getQueryTimeout() != timeoutSeconds) {
+                statement.setQueryTimeout(timeoutSeconds);
+            }
         } catch (SQLException e) {
             statement.close();
             throw e;

@@ -2,8 +2,6 @@ package org.patientdocs.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -137,12 +135,7 @@ public final class RateBuckets {
     }
 
     static long id(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(digest).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return ByteBuffer.wrap(ContentSpool.sha256().digest(key.getBytes(StandardCharsets.UTF_8))).getLong();
     }
 
     /** The clock as Bucket4j reads time: nanoseconds of the wall clock, which all instances share. */

@@ -94,10 +94,12 @@ final class SpeedTargets {
         System.out.printf(Locale.ROOT, "Speed targets (issue 18): %d connections back to back, median req/s of %d"
                 + " rounds; p50/p99 in ms %s%n", CONNECTIONS, ROUNDS, wrk ? "(the rounds' median p50, highest p99)"
                 : "over all of them");
-        System.out.println(wrk ? "Sent by wrk, as CAP's figures were measured (" + WRK_ROUND.toSeconds()
-                + " s a round, after " + WRK_WARM_UP.toSeconds() + " s unmeasured)." : "Sent by the JVM's HTTP client: wrk is not installed (apt-get install wrk). That"
-                + " client's own CPU caps every row on a small machine, so the CAP rows do not compare with CAP's"
-                + " figures, which were measured with wrk.");
+        System.out.println(wrk
+                ? "Sent by wrk, as CAP's figures were measured (" + WRK_ROUND.toSeconds() + " s a round, after "
+                        + WRK_WARM_UP.toSeconds() + " s unmeasured)."
+                : "Sent by the JVM's HTTP client: wrk is not installed (apt-get install wrk). That client's own CPU"
+                        + " caps every row on a small machine, so the CAP rows do not compare with CAP's figures,"
+                        + " which were measured with wrk.");
         System.out.printf(Locale.ROOT, ROW, "request", "req/s", "p50", "p99", "against", "");
 
         Request refused = new Request("floor: refused before authentication (401)", "", false, 401);
