@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +53,34 @@ final class Wrk {
     /** {@code connections} connections on one thread sending GETs of {@code uri} back to back for {@code duration}. */
     static Run run(URI uri, Map<String, String> headers, int connections, Duration duration)
             throws IOException, InterruptedException {
+        return run(uri, headers, connections, duration, List.of());
+    }
+
+    /**
+     * As {@link #run(URI, Map, int, Duration)}, sending POSTs whose body is the file's bytes (read once by wrk, then
+     * sent with every request; its Content-Type belongs in {@code headers}).
+     *
+     * @param script where to write the Lua script that tells wrk the method and the body
+     */
+    static Run post(URI uri, Map<String, String> headers, Path body, Path script, int connections, Duration duration)
+            throws IOException, InterruptedException {
+        String path = body.toAbsolutePath().toString();
+        if (path.contains("]]")) {
+            throw new IllegalArgumentException("the body's path cannot be quoted in Lua: " + path);
+        }
+        Files.writeString(script, "wrk.method = \"POST\"\n"
+                + "local file = assert(io.open([[" + path + "]], \"rb\"))\n"
+                + "wrk.body = file:read(\"*a\")\n"
+                + "file:close()\n");
+        return run(uri, headers, connections, duration, List.of("-s", script.toString()));
+    }
+
+    private static Run run(URI uri, Map<String, String> headers, int connections, Duration duration,
+                           List<String> options) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections,
                 "-d" + duration.toSeconds() + "s", "--timeout", "10s", "--latency"));
         headers.forEach((name, value) -> command.addAll(List.of("-H", name + ": " + value)));
+        command.addAll(options);
         command.add(uri.toString());
         Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out;
