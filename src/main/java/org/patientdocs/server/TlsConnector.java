@@ -49,7 +49,7 @@ final class TlsConnector {
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setStsMaxAge(HSTS_SECONDS);
         https.addCustomizer(secure);
-        HttpConnectionFactory http11 = new HttpConnectionFactory(https);
+        HttpConnectionFactory http11 = ServiceRuntime.http11(https);
         HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(http11.getProtocol());
