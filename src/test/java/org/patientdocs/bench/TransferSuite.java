@@ -413,11 +413,20 @@ public final class TransferSuite {
     /** The spec's upload form: the file and a document type, as curl -F sends them. */
     private RawHttp.Body form(Path file) {
         String boundary = "------------------------bench" + Long.toHexString(System.nanoTime());
-        byte[] before = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"document_type\"\r\n\r\nReferral"
+        return new RawHttp.Body("multipart/form-data; boundary=" + boundary, formHead(boundary), file,
+                formTail(boundary));
+    }
+
+    /** What comes before a PDF's bytes in the spec's upload form as curl -F sends it: a document type, the file. */
+    static byte[] formHead(String boundary) {
+        return ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"document_type\"\r\n\r\nReferral"
                 + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\"\r\n"
                 + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] after = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        return new RawHttp.Body("multipart/form-data; boundary=" + boundary, before, file, after);
+    }
+
+    /** What comes after the file's bytes in that form. */
+    static byte[] formTail(String boundary) {
+        return ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The service's side of the suite: one patient, uploads to it, downloads and deletes of its documents. */

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -128,11 +127,9 @@ final class UploadTargets {
     /** The spec's upload form, as curl -F sends it: a document type, then a PDF of the given size. */
     private static Path form(Path file, int documentBytes) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"document_type\"\r\n\r\nReferral"
-                    + "\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\""
-                    + "\r\nContent-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(TransferSuite.formHead(BOUNDARY));
             org.patientdocs.server.Samples.writePdf(out, documentBytes);
-            out.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(TransferSuite.formTail(BOUNDARY));
         }
         return file;
     }
