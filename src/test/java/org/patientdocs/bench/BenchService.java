@@ -156,6 +156,17 @@ final class BenchService implements AutoCloseable {
         return builder;
     }
 
+    /** Creates a patient with this id (and a last name, which the service requires) through the API. */
+    void createPatient(HttpClient http, String id, String lastName) throws IOException, InterruptedException {
+        HttpResponse<String> created = http.send(request("Patients").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("id", id)
+                        .put("last_name", lastName).toString())).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("creating patient " + id + " answered " + created.statusCode() + ": "
+                    + created.body());
+        }
+    }
+
     /**
      * Uploads a PDF of about {@code size} bytes with the spec's multipart form to a patient ({@code Patients('…')})
      * and returns the new document's id.

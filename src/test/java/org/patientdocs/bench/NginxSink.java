@@ -116,6 +116,7 @@ final class NginxSink implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("nginx did not listen within 10 s: " + log(prefix));
                 }
+                // polling a process that is starting, in the benchmark: no test waits here
                 Thread.sleep(50);
             }
         }

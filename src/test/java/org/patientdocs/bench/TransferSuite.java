@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -440,14 +439,7 @@ public final class TransferSuite {
         }
 
         void createPatient() throws IOException, InterruptedException {
-            HttpResponse<String> created = http.send(service.request("Patients")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + patient + "\",\"last_name\":\"Bench\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (created.statusCode() != 201) {
-                throw new IllegalStateException("creating the patient answered " + created.statusCode() + ": "
-                        + created.body());
-            }
+            service.createPatient(http, patient, "Bench");
         }
 
         /** Uploads the document (201: hashed, durable, committed) and returns its id. */

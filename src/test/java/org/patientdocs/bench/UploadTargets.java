@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +66,7 @@ final class UploadTargets {
         Files.createDirectories(dir);
         Size large = new Size("25 MiB", form(dir.resolve("large.form"), LARGE_BYTES), LARGE_BYTES, LARGE_TARGET);
         Size small = new Size("200 KB", form(dir.resolve("small.form"), SMALL_BYTES), SMALL_BYTES, SMALL_TARGET);
-        createPatient();
+        service.createPatient(http, PATIENT, "Uploads");
         System.out.printf(Locale.ROOT, "Uploads (the spec's multipart form) against nginx's upload sink, which writes"
                 + " each body to a temporary file and deletes it; %d rounds of %d s each, alternating: target 25 MiB"
                 + " >= %.2f of its MiB/s, 200 KB >= %.2f of its req/s%n", SpeedTargets.ROUNDS,
@@ -134,17 +133,6 @@ final class UploadTargets {
         return file;
     }
 
-    private void createPatient() throws IOException, InterruptedException {
-        HttpResponse<String> created = http.send(service.request("Patients")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + PATIENT + "\",\"last_name\":\"Uploads\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("creating the uploads' patient answered " + created.statusCode() + ": "
-                    + created.body());
-        }
-    }
-
     /** Deletes every document of the uploads' patient. */
     private void deleteUploads() throws IOException, InterruptedException {
         while (true) {
@@ -159,8 +147,9 @@ final class UploadTargets {
                 return;
             }
             for (JsonNode document : documents) {
-                HttpResponse<Void> deleted = http.send(service.request("Patients('" + PATIENT
-                        + "')/Documents('" + document.path("id").asText() + "')").DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                String url = "Patients('" + PATIENT + "')/Documents('" + document.path("id").asText() + "')";
+                HttpResponse<Void> deleted = http.send(service.request(url).DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (deleted.statusCode() != 204) {
                     throw new IllegalStateException("deleting an upload answered " + deleted.statusCode());
                 }
