@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 import org.patientdocs.config.ConfigException;
 import org.patientdocs.config.ServiceConfig;
@@ -35,8 +34,6 @@ public final class Authenticator {
             + " access_token parameter of the URL, which logs and browser histories keep";
     private static final String ACCESS_TOKEN_PARAMETER = "access_token";
     private static final String BEARER = "bearer";
-    /** What separates an {@code Authorization} header's scheme from its credentials (RFC 9110's 1*SP, and tabs). */
-    private static final Pattern SPACES = Pattern.compile("[ \t]+");
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     private final ApiKeys apiKeys;
@@ -169,14 +166,36 @@ public final class Authenticator {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw new Unauthorized(TOKEN_MISSING);
         }
-        String[] parts = SPACES.split(authorizationHeader.strip());
-        if (!BEARER.equals(parts[0].toLowerCase(Locale.ROOT))) {
+        // scanned, not split by a pattern: a token is hundreds of characters, and every request presents one
+        String value = authorizationHeader.strip();
+        int schemeEnd = nextBlank(value, 0);
+        if (!BEARER.equals(value.substring(0, schemeEnd).toLowerCase(Locale.ROOT))) {
             throw new Unauthorized(TOKEN_MISSING);
         }
-        if (parts.length != 2) {
+        int tokenStart = schemeEnd;
+        while (tokenStart < value.length() && isBlank(value.charAt(tokenStart))) {
+            tokenStart++;
+        }
+        int tokenEnd = nextBlank(value, tokenStart);
+        // the value is stripped, so a blank after the token is followed by more: a second token
+        if (tokenStart == tokenEnd || tokenEnd != value.length()) {
             throw new BadRequest(ErrorCode.INVALID_AUTHORIZATION_REQUEST, null, AUTHORIZATION_MALFORMED);
         }
-        return parts[1];
+        return value.substring(tokenStart);
+    }
+
+    /** The index of the first space or tab at or after {@code from}, or the length of {@code text} if none. */
+    private static int nextBlank(String text, int from) {
+        int i = from;
+        while (i < text.length() && !isBlank(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** What separates an {@code Authorization} header's scheme from its credentials: RFC 9110's 1*SP, and tabs. */
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /**

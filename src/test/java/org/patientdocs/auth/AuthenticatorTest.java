@@ -164,10 +164,17 @@ class AuthenticatorTest {
     void bearerSchemeIsCaseInsensitive() {
         assertEquals("abc.def.ghi", Authenticator.bearerToken("bearer abc.def.ghi"));
         assertEquals("abc.def.ghi", Authenticator.bearerToken("BEARER  abc.def.ghi "));
+        assertEquals("abc.def.ghi", Authenticator.bearerToken(" Bearer\t abc.def.ghi"));
+    }
+
+    @Test
+    void aSchemeRunIntoItsTokenIsNoBearerScheme() {
+        Unauthorized e = assertThrows(Unauthorized.class, () -> Authenticator.bearerToken("Bearerabc.def.ghi"));
+        assertEquals(Authenticator.TOKEN_MISSING, e.getMessage());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bearer", "Bearer ", "bearer \t", "Bearer a b"})
+    @ValueSource(strings = {"Bearer", "Bearer ", "bearer \t", "Bearer a b", "Bearer a\tb", "Bearer a  b"})
     void bearerWithoutExactlyOneTokenIsAnInvalidRequest(String header) {
         BadRequest e = assertThrows(BadRequest.class, () -> Authenticator.bearerToken(header));
         assertEquals(ErrorCode.INVALID_AUTHORIZATION_REQUEST, e.code());
