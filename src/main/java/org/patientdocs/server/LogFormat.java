@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the log as {@code log.format} says. {@code logback.xml} writes text; {@code json} replaces its appender with
+ * Writes the log as {@code log.format} says. {@link LogSetup} writes text; {@code json} replaces its appender with
  * one writing a JSON object per line to the same standard error: time, level, thread, logger, the request id (from
  * the log context) and the formatted message. The events are the same as in text, so the same content rules hold:
  * request ids, route shapes, statuses and durations, never a document id, a name, a content or a URL.

@@ -38,7 +38,7 @@ import org.patientdocs.storage.S3ProxyServer;
  */
 class StartupIT {
 
-    /** A line of the service's log at level WARN or ERROR (the pattern of logback.xml). */
+    /** A line of the service's log at level WARN or ERROR (the pattern of LogSetup). */
     private static final Pattern WARNING = Pattern.compile("^\\S+ (WARN|ERROR) ");
 
     @TempDir
