@@ -76,6 +76,11 @@ public final class Authenticator {
         return new Authenticator(keys, TokenVerifier.trusting(dev.publicKeys(), auth), auth.tenantClaim(), names);
     }
 
+    /** Prepares token verification for the first client ({@link TokenVerifier#warmUp()}). */
+    public void warmUp() {
+        tokens.warmUp();
+    }
+
     /** Whether the token signing keys are at hand ({@link TokenVerifier#keysLoaded()}). */
     public boolean keysLoaded() {
         return tokens.keysLoaded();

@@ -353,6 +353,26 @@ class TokenVerifierTest {
     }
 
     @Test
+    void theWarmUpChecksASignatureWithATrustedKeyOfEachAcceptedAlgorithmAndChangesNothing() {
+        TokenVerifier warmed = verifier(new ImmutableJWKSet<>(new JWKSet(List.of(key, RSA_KEY))), auth,
+                Clock.systemUTC());
+        warmed.warmUp();
+        assertEquals(2, signatureChecks.get(), "ES256 with key-1 and RS256 with key-2");
+        assertEquals("user-456", warmed.verify(sign(key, JWSAlgorithm.ES256, validClaims().build())).subject());
+        assertEquals(3, signatureChecks.get(), "a client's token is checked as without the warm-up");
+        verifier(new ImmutableJWKSet<>(new JWKSet()), auth, Clock.systemUTC()).warmUp();
+        assertEquals(3, signatureChecks.get(), "without trusted keys there is nothing to warm up");
+    }
+
+    @Test
+    void theWarmUpDoesNotFetchKeysThatAreNotAtHand() {
+        RotatingKeys remote = new RotatingKeys(new JWKSet(key));
+        verifier(remote, auth, Clock.systemUTC()).warmUp();
+        assertEquals(0, remote.lookups.get(), "keys at a JWKS URL are fetched by the first request");
+        assertEquals(0, signatureChecks.get());
+    }
+
+    @Test
     void aRememberedTokenIsNotVerifiedAgain() {
         TokenVerifier remembering = verifier(new RotatingKeys(new JWKSet(key)), auth, Clock.systemUTC());
         String token = sign(key, JWSAlgorithm.ES256, validClaims().build());
