@@ -149,11 +149,11 @@ public final class TokenVerifier {
         for (JWSAlgorithm algorithm : algorithms) {
             trusted.stream().filter(key -> key.getKeyID() != null && JWKMatcher.forJWSHeader(
                     new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build()).matches(key)).findFirst()
-                    .ifPresent(key -> processUnsigned(algorithm, key));
+                    .ifPresent(key -> processBadlySigned(algorithm, key));
         }
     }
 
-    private void processUnsigned(JWSAlgorithm algorithm, JWK key) {
+    private void processBadlySigned(JWSAlgorithm algorithm, JWK key) {
         try {
             byte[] signature = new byte[key instanceof RSAKey rsa ? rsa.size() / Byte.SIZE
                     : ECDSA.getSignatureByteArrayLength(algorithm)];
