@@ -148,8 +148,7 @@ public final class ServiceRuntime implements AutoCloseable {
             dataSource = DataSources.open(config.database(), dialect);
         } catch (Exception | Error e) {
             measuring.thenAccept(ServiceMetrics::close);
-            gate.fail();
-            stopQuietly(listening, e);
+            abandon(gate, listening, e);
             throw e;
         }
         HikariDataSource auditDataSource = null;
@@ -177,9 +176,8 @@ public final class ServiceRuntime implements AutoCloseable {
             health.serving();
             return runtime;
         } catch (Exception | Error e) {
-            gate.fail();
             try {
-                stopQuietly(listening, e);
+                abandon(gate, listening, e);
             } finally {
                 if (services != null) {
                     services.documentStore().close();
@@ -218,8 +216,12 @@ public final class ServiceRuntime implements AutoCloseable {
         }
     }
 
-    /** Stops Jetty once {@link #listen} is done, if it started; a failure to stop is added to {@code failure}. */
-    private static void stopQuietly(CompletableFuture<Server> listening, Throwable failure) {
+    /**
+     * The start failed: what waits in the gate is answered 503, and Jetty stops once {@link #listen} is done, if it
+     * started; a failure to stop is added to {@code failure}.
+     */
+    private static void abandon(StartGate gate, CompletableFuture<Server> listening, Throwable failure) {
+        gate.fail();
         Server server = listening.handle((started, notStarted) -> started).join();
         if (server != null) {
             try {
