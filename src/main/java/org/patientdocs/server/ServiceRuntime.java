@@ -47,6 +47,7 @@ import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.EncryptedDocumentStore;
 import org.patientdocs.storage.EntityStore;
 import org.patientdocs.storage.FileDocumentStore;
+import org.patientdocs.storage.H2Housekeeping;
 import org.patientdocs.storage.IndexCatalog;
 import org.patientdocs.storage.Keyring;
 import org.patientdocs.storage.PatientStore;
@@ -58,12 +59,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the database pool, the document store with its periodic orphan sweep, and Jetty with its
- * limits on slow clients ({@link JettyLimits}) and the handler and filter chain (the health checks and the metrics,
- * {@link ManagementHandler} → the count of requests in flight, refused once draining, {@link GracefulStop} → the
- * requests' metrics, {@link HttpMetrics} → requests with a body in turn → CORS, when configured → request id and
- * access log → security headers → authentication → rate limits → key compatibility → Olingo).
- * Wiring only; started by {@link Main} and by the integration tests.
+ * The running service: the database pool (with {@link H2Housekeeping} on the embedded default), the document store
+ * with its periodic orphan sweep, and Jetty with its limits on slow clients ({@link JettyLimits}) and the handler and
+ * filter chain (the health checks and the metrics, {@link ManagementHandler} → the count of requests in flight,
+ * refused once draining, {@link GracefulStop} → the requests' metrics, {@link HttpMetrics} → requests with a body in
+ * turn → CORS, when configured → request id and access log → security headers → authentication → rate limits → key
+ * compatibility → Olingo). Wiring only; started by {@link Main} and by the integration tests.
  */
 public final class ServiceRuntime implements AutoCloseable {
 
@@ -81,13 +82,14 @@ public final class ServiceRuntime implements AutoCloseable {
     private final AuditLog auditLog;
     private final Services services;
     private final ScheduledExecutorService sweeper;
+    private final H2Housekeeping housekeeping;
     private final GracefulStop stop;
     private final ServiceMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceRuntime(Server server, HikariDataSource dataSource, HikariDataSource auditDataSource,
-                           AuditLog auditLog, Services services, ScheduledExecutorService sweeper, GracefulStop stop,
-                           ServiceMetrics metrics) {
+                           AuditLog auditLog, Services services, ScheduledExecutorService sweeper,
+                           H2Housekeeping housekeeping, GracefulStop stop, ServiceMetrics metrics) {
         this.server = server;
         this.stop = stop;
         this.metrics = metrics;
@@ -96,6 +98,7 @@ public final class ServiceRuntime implements AutoCloseable {
         this.auditLog = auditLog;
         this.services = services;
         this.sweeper = sweeper;
+        this.housekeeping = housekeeping;
     }
 
     /**
@@ -172,7 +175,7 @@ public final class ServiceRuntime implements AutoCloseable {
             gate.open(handler(server, config, services, authenticator, RateBuckets.open(dataSource, dialect, clock),
                     health, stop, metrics));
             ServiceRuntime runtime = new ServiceRuntime(server, dataSource, auditDataSource, auditLog, services,
-                    scheduleSweeps(services), stop, metrics);
+                    scheduleSweeps(services), H2Housekeeping.start(dataSource), stop, metrics);
             health.serving();
             return runtime;
         } catch (Exception | Error e) {
@@ -478,6 +481,9 @@ public final class ServiceRuntime implements AutoCloseable {
         try {
             if (sweeper != null) {
                 sweeper.shutdownNow();
+            }
+            if (housekeeping != null) {
+                housekeeping.close();
             }
             server.stop();
         } finally {
