@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * 90 s idle, 45 chunks and 0.30-0.34 s (22,919 chunks and 0.85-0.93 s without).
  * <p>
  * Every {@value #INTERVAL_MILLIS} ms, while the store has more than {@value #CHUNKS_WORTH_REWRITING} chunks and under
- * {@value #TARGET_FILL_RATE} % of their bytes are live, it rewrites the live pages of the sparsest chunks older than
- * H2's {@code RETENTION_TIME}, at most {@value #SLICE_BYTES} bytes of them, into one new chunk and commits it; and it
- * drops the dead chunks past their retention time (H2 does so only when it writes a commit), committing the layout
- * without them. The file's free space is reused; a clean close (H2's {@code MAX_COMPACT_TIME}) shrinks it.
+ * {@value #TARGET_FILL_RATE} % of their bytes are live, it rewrites the live pages of the chunks H2 ranks first (sparse
+ * and old, and older than its {@code RETENTION_TIME}), at most {@value #SLICE_BYTES} bytes of them, into one new chunk
+ * and commits it; and it drops the dead chunks past their retention time (H2 does so only when it writes a commit),
+ * committing the layout without them. The file's free space is reused; a clean close (H2's {@code MAX_COMPACT_TIME})
+ * shrinks it.
  * <p>
  * It holds H2's store lock while it rewrites, as H2's own thread does: a commit meanwhile waits for one slice. It
  * reaches the store through H2's engine classes ({@code JdbcConnection} → {@code SessionLocal} → {@code MVStore}),
@@ -43,10 +44,13 @@ public final class H2Housekeeping implements AutoCloseable {
 
     /** H2's own threshold for rewriting ({@code autoCompactFillRate}'s default). */
     static final int TARGET_FILL_RATE = 90;
-    /** The live bytes one run rewrites at most: H2's own thread writes 256 KiB three times a second under load. */
+    /**
+     * The live bytes one run rewrites at most. H2's own thread rewrites up to a quarter of its auto-commit buffer
+     * (some MiB) several times a second; a MiB held the store lock 12-74 ms a run on the benchmark's million documents.
+     */
     static final int SLICE_BYTES = 1024 * 1024;
     static final long INTERVAL_MILLIS = 1_000;
-    /** Chunks an open reads in a few milliseconds: fewer are left as they are. */
+    /** Chunks an open reads in some tens of milliseconds: fewer are left as they are. */
     static final int CHUNKS_WORTH_REWRITING = 500;
 
     private final MVStore store;
