@@ -94,16 +94,15 @@ final class DataLoader {
             try (Statement statement = connection.createStatement()) {
                 // PostgreSQL: VACUUM also sets the visibility map, which index-only scans need after a bulk load
                 statement.execute(postgres ? "VACUUM ANALYZE" : "ANALYZE");
-                if (postgres) {
-                    // writes the load's dirty pages now: otherwise PostgreSQL's next checkpoint writes them while
-                    // the suites measure (p99 spikes of 160-700 ms in earlier runs)
-                    statement.execute("CHECKPOINT");
-                } else {
+                if (!postgres) {
                     // gives back the space the load's copy-on-write left behind; closes the database
                     statement.execute("SHUTDOWN COMPACT");
                 }
             }
         }
+        // the load's dirty pages written now, not by PostgreSQL's next checkpoint while the suites measure (p99
+        // spikes of 160-700 ms in earlier runs)
+        database.checkpoint();
     }
 
     /**
