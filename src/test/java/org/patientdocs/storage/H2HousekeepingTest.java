@@ -103,16 +103,18 @@ class H2HousekeepingTest {
         JdbcDataSource dataSource = h2(";WRITE_DELAY=0;RETENTION_TIME=0");
         try (Connection connection = dataSource.getConnection()) {
             insertOneByOne(connection);
-            int chunks = info(connection, "CHUNK_COUNT");
-            assertTrue(chunks < H2Housekeeping.CHUNKS_WORTH_REWRITING);
+            assertTrue(info(connection, "CHUNK_COUNT") < H2Housekeeping.CHUNKS_WORTH_REWRITING);
             assertTrue(info(connection, "CHUNKS_FILL_RATE") < H2Housekeeping.TARGET_FILL_RATE);
             MVStore store = H2Housekeeping.localStoreWithoutWriter(dataSource);
+            // the first runs may drop (and commit dropping) chunks the last inserts left dead
+            for (int run = 0; run < 2; run++) {
+                assertFalse(H2Housekeeping.run(store, H2Housekeeping.CHUNKS_WORTH_REWRITING));
+            }
             long version = store.getCurrentVersion();
             for (int run = 0; run < 10; run++) {
                 assertFalse(H2Housekeeping.run(store, H2Housekeeping.CHUNKS_WORTH_REWRITING));
             }
             assertEquals(version, store.getCurrentVersion(), "nothing committed by the housekeeping");
-            assertEquals(chunks, info(connection, "CHUNK_COUNT"));
         }
     }
 
