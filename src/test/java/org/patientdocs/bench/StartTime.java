@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.h2.mvstore.MVStore;
 import org.patientdocs.auth.DevCommands;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
@@ -51,6 +52,7 @@ final class StartTime {
         }
         StartTime starts = new StartTime(Files.createDirectories(options.workDir().resolve("start")),
                 database.url());
+        int chunksBefore = chunks(database.url());
         ServiceConfig config = ConfigLoader.fromOverrides(Map.of("data.dir", starts.dataDir.toString()));
         String token = DevCommands.value(config, DevCommands.TOKEN, "--subject", "bench-start");
         String apiKey = DevCommands.value(config, DevCommands.API_KEY);
@@ -64,7 +66,8 @@ final class StartTime {
             without.add(starts.firstAnswerMillis(token, apiKey, false));
         }
         System.out.printf(Locale.ROOT, "%nStart to first answer (service document with credentials; H2, %,d documents;"
-                + " median of %d starts)%n", options.docs(), STARTS);
+                + " median of %d starts; the database's file had %,d chunks when the suite's service had stopped)%n",
+                options.docs(), STARTS, chunksBefore);
         long plain = median(without);
         System.out.printf(Locale.ROOT, "  without class data sharing      %6d ms%n", plain);
         if (archived) {
@@ -117,6 +120,26 @@ final class StartTime {
             }
         } finally {
             service.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * The chunks of the H2 file behind {@code url} (each an open reads): opened read-only, as H2's own store, and
+     * closed without a change.
+     */
+    private static int chunks(String url) {
+        String path = url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db";
+        MVStore store = new MVStore.Builder().fileName(path).readOnly().open();
+        try {
+            int[] count = new int[1];
+            store.getFileStore().populateInfo((name, value) -> {
+                if (name.equals("info.CHUNK_COUNT")) {
+                    count[0] = Integer.parseInt(value);
+                }
+            });
+            return count[0];
+        } finally {
+            store.close();
         }
     }
 

@@ -110,7 +110,7 @@ class H2HousekeepingTest {
             MVStore store = H2Housekeeping.localStoreWithoutWriter(dataSource);
             int retention = store.getRetentionTime();
             assertFalse(H2Housekeeping.run(store, FEW_CHUNKS), "too young for the running housekeeping");
-            assertTrue(H2Housekeeping.settle(store, H2Housekeeping.SETTLE_MILLIS) > 0);
+            assertTrue(H2Housekeeping.settle(store, H2Housekeeping.SETTLE_MILLIS, FEW_CHUNKS) > 0);
             assertEquals(retention, store.getRetentionTime());
             settled = info(connection, "CHUNK_COUNT");
             try (Statement statement = connection.createStatement()) {
@@ -150,6 +150,8 @@ class H2HousekeepingTest {
                 assertFalse(H2Housekeeping.run(store, H2Housekeeping.CHUNKS_WORTH_REWRITING));
             }
             assertEquals(version, store.getCurrentVersion(), "nothing committed by the housekeeping");
+            assertEquals(0, H2Housekeeping.settle(store, H2Housekeeping.SETTLE_MILLIS,
+                    H2Housekeeping.CHUNKS_WORTH_REWRITING), "nor rewritten at a stop");
         }
     }
 
