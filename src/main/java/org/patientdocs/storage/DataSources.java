@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -120,6 +121,11 @@ public final class DataSources {
         hikari.setValidationTimeout(Math.max(250, Math.min(2_000, timeoutMillis / 2)));
         hikari.setAutoCommit(true);
         hikari.setExceptionOverride(new DropUnreachable());
+        if (closedByH2AtExit(database.url())) {
+            // the service closes the database at its stop, after the requests in flight, the audit journal's move and
+            // H2's housekeeping; H2's own shutdown hook would close it as the JVM begins to exit, under all of them
+            hikari.addDataSourceProperty("DB_CLOSE_ON_EXIT", "FALSE");
+        }
         if (database.isPostgres()) {
             // The driver's own TCP connect timeout (seconds), so that an unreachable host fails as fast as the pool.
             hikari.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, (timeoutMillis + 999) / 1000)));
@@ -127,6 +133,17 @@ public final class DataSources {
             hikari.addDataSourceProperty("ApplicationName", "patient-documents");
         }
         return hikari;
+    }
+
+    /**
+     * Whether the URL opens an H2 database in this process (a file or memory, not a server's) that H2 would close
+     * when the JVM exits: unless the URL says otherwise ({@code DB_CLOSE_ON_EXIT}, any value), it does. Not with
+     * {@code AUTO_SERVER=TRUE}, which H2 refuses to open without its hook.
+     */
+    static boolean closedByH2AtExit(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:")
+                && !lower.contains(";db_close_on_exit=") && !lower.contains(";auto_server=true");
     }
 
     /**

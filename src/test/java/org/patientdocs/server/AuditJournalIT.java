@@ -1,6 +1,7 @@
 package org.patientdocs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,6 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +70,42 @@ class AuditJournalIT {
                 assertEquals(List.of(), next.remainingLines().stream().filter(line -> line.contains("ERROR"))
                         .toList());
             }
+        }
+    }
+
+    /**
+     * An H2 URL of one's own without {@code DB_CLOSE_ON_EXIT=FALSE}, with which H2 closes the database as soon as the
+     * JVM begins to exit: the service's stop still finds it open, moves the journal's reads into the table itself,
+     * and says nothing is wrong.
+     */
+    @Test
+    void aStopMovesTheJournalEvenWhereTheH2UrlLetsH2CloseAtExit() throws Exception {
+        assumeFalse(TestDatabase.isPostgres(), "the URL is H2's own; the run's store does not matter");
+        String url = "jdbc:h2:file:" + dataDir.resolve("own").resolve("documents") + ";WRITE_DELAY=0";
+        Map<String, String> settings = Map.of("data.dir", dataDir.toString(), "http.port", "0", "db.url", url,
+                "shutdown.delay-seconds", "0");
+        int reads = 20;
+        try (JarProcess service = JarProcess.start(dataDir, settings, Map.of())) {
+            Client client = new Client(started(service), ConfigLoader.fromOverrides(settings));
+            assertEquals(201, client.send(HttpRequest.newBuilder(client.uri("Patients"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"stopped\"}"))).statusCode());
+            for (int i = 0; i < reads; i++) {
+                assertEquals(200, client.send(HttpRequest.newBuilder(client.uri("Patients('stopped')")).GET())
+                        .statusCode());
+            }
+            service.terminate();
+            List<String> stop = service.remainingLines();
+            assertEquals(List.of(), stop.stream().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                    .toList(), "all output of the stop: " + stop);
+        }
+        // before any other start: what the stop moved, and nothing else
+        try (Connection connection = DriverManager.getConnection(url, "", "");
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM audit_event WHERE action = 'read'"
+                     + " AND resource = 'Patients(''stopped'')'")) {
+            rs.next();
+            assertEquals(reads, rs.getInt(1));
         }
     }
 

@@ -1,6 +1,8 @@
 package org.patientdocs.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -28,6 +31,23 @@ class DataSourcesTest {
 
     private static HikariConfig pool(String url, long timeoutMillis) {
         return DataSources.poolConfig(new ServiceConfig.Database(url, "", "", 7, Duration.ofMillis(timeoutMillis)));
+    }
+
+    /** The service closes an H2 database in its process itself, at its stop; H2 closing it at exit would come first. */
+    @Test
+    void h2InThisProcessIsLeftOpenAtExitUnlessTheUrlSaysOtherwise() {
+        assertTrue(DataSources.closedByH2AtExit("jdbc:h2:file:/data/db/documents;WRITE_DELAY=0"));
+        assertTrue(DataSources.closedByH2AtExit("jdbc:h2:/data/db/documents"));
+        assertTrue(DataSources.closedByH2AtExit("jdbc:h2:mem:documents"));
+        assertEquals("FALSE", pool("jdbc:h2:file:/data/db/documents", 1000).getDataSourceProperties()
+                .getProperty("DB_CLOSE_ON_EXIT"));
+        for (String url : List.of("jdbc:h2:file:/data/db/documents;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+                "jdbc:h2:file:/data/db/documents;db_close_on_exit=TRUE", "jdbc:h2:tcp://db:9092/documents",
+                "jdbc:h2:ssl://db:9092/documents", "jdbc:h2:file:/data/db/documents;AUTO_SERVER=TRUE",
+                "jdbc:postgresql://db:5432/documents")) {
+            assertFalse(DataSources.closedByH2AtExit(url), url);
+            assertNull(pool(url, 1000).getDataSourceProperties().getProperty("DB_CLOSE_ON_EXIT"), url);
+        }
     }
 
     /** Adding a migration without naming it newest would leave it unapplied on every database that was current. */
@@ -115,8 +135,14 @@ class DataSourcesTest {
     }
 
     @Test
-    void h2GetsNoPostgresProperties() {
-        assertTrue(pool("jdbc:h2:mem:x", 1500).getDataSourceProperties().isEmpty(), "H2 refuses unknown settings");
+    void h2GetsNoPostgresProperties() throws SQLException {
+        HikariConfig config = pool("jdbc:h2:mem:" + UUID.randomUUID(), 1500);
+        assertEquals(Set.of("DB_CLOSE_ON_EXIT"), config.getDataSourceProperties().stringPropertyNames(),
+                "H2 refuses unknown settings");
+        try (HikariDataSource dataSource = new HikariDataSource(config);
+             Connection connection = dataSource.getConnection()) {
+            assertTrue(connection.isValid(1), "and takes this one");
+        }
     }
 
     @Test
