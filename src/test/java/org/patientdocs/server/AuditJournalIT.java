@@ -49,14 +49,7 @@ class AuditJournalIT {
             ServiceConfig config = ConfigLoader.fromOverrides(all);
             int reads = 40;
             try (JarProcess killed = JarProcess.start(dataDir, settings, environment)) {
-                Client client = new Client(started(killed), config);
-                assertEquals(201, client.send(HttpRequest.newBuilder(client.uri("Patients"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"killed\"}"))).statusCode());
-                for (int i = 0; i < reads; i++) {
-                    assertEquals(200, client.send(HttpRequest.newBuilder(client.uri("Patients('killed')")).GET())
-                            .statusCode());
-                }
+                createAndRead(new Client(started(killed), config), "killed", reads);
             }
             try (JarProcess next = JarProcess.start(dataDir, settings, environment)) {
                 Client client = new Client(started(next), config);
@@ -86,14 +79,7 @@ class AuditJournalIT {
                 "shutdown.delay-seconds", "0");
         int reads = 20;
         try (JarProcess service = JarProcess.start(dataDir, settings, Map.of())) {
-            Client client = new Client(started(service), ConfigLoader.fromOverrides(settings));
-            assertEquals(201, client.send(HttpRequest.newBuilder(client.uri("Patients"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"stopped\"}"))).statusCode());
-            for (int i = 0; i < reads; i++) {
-                assertEquals(200, client.send(HttpRequest.newBuilder(client.uri("Patients('stopped')")).GET())
-                        .statusCode());
-            }
+            createAndRead(new Client(started(service), ConfigLoader.fromOverrides(settings)), "stopped", reads);
             service.terminate();
             List<String> stop = service.remainingLines();
             assertEquals(List.of(), stop.stream().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
@@ -106,6 +92,17 @@ class AuditJournalIT {
                      + " AND resource = 'Patients(''stopped'')'")) {
             rs.next();
             assertEquals(reads, rs.getInt(1));
+        }
+    }
+
+    /** Creates the patient, then reads it {@code reads} times: each read an event in the journal. */
+    private static void createAndRead(Client client, String patient, int reads) throws Exception {
+        assertEquals(201, client.send(HttpRequest.newBuilder(client.uri("Patients"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + patient + "\"}"))).statusCode());
+        for (int i = 0; i < reads; i++) {
+            assertEquals(200, client.send(HttpRequest.newBuilder(client.uri("Patients('" + patient + "')")).GET())
+                    .statusCode());
         }
     }
 
