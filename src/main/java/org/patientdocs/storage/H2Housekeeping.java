@@ -155,8 +155,8 @@ public final class H2Housekeeping implements AutoCloseable {
         }
     }
 
-    /** The chunks in the store's layout: what its next open reads. */
-    static int chunkCount(FileStore<?> file) {
+    /** The chunks in the store's layout: what its next open reads (the benchmark prints it too). */
+    public static int chunkCount(FileStore<?> file) {
         int[] count = new int[1];
         file.populateInfo((name, value) -> {
             if (name.equals("info.CHUNK_COUNT")) {

@@ -19,6 +19,7 @@ import org.h2.mvstore.MVStore;
 import org.patientdocs.auth.DevCommands;
 import org.patientdocs.config.ConfigLoader;
 import org.patientdocs.config.ServiceConfig;
+import org.patientdocs.storage.H2Housekeeping;
 
 /**
  * Issue 18's start-up target: from launching {@code java -jar target/documents-odata.jar} on the query suite's H2
@@ -131,13 +132,7 @@ final class StartTime {
         String path = url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db";
         MVStore store = new MVStore.Builder().fileName(path).readOnly().open();
         try {
-            int[] count = new int[1];
-            store.getFileStore().populateInfo((name, value) -> {
-                if (name.equals("info.CHUNK_COUNT")) {
-                    count[0] = Integer.parseInt(value);
-                }
-            });
-            return count[0];
+            return H2Housekeeping.chunkCount(store.getFileStore());
         } finally {
             store.close();
         }

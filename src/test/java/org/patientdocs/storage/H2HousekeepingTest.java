@@ -75,23 +75,12 @@ class H2HousekeepingTest {
                 assertTrue(runs < 1_000, "the housekeeping ends once the chunks are full enough");
             }
             assertTrue(runs > 0);
-            try (Statement statement = connection.createStatement()) {
-                // closes the database without writing anything more, as if the process had ended
-                statement.execute("SHUTDOWN IMMEDIATELY");
-            }
+            endWithoutClosing(connection);
         }
         // H2 frees a chunk once none of its pages is live; a chunk with one page still live stays
         assertTrue(before > COMMITS / 20, "chunks with live pages left: " + before);
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*), SUM(id), COUNT(DISTINCT patient) FROM t")) {
-            int after = info(connection, "CHUNK_COUNT");
-            assertTrue(after * 10 < before, before + " chunks before, " + after + " after");
-            assertTrue(rs.next());
-            assertEquals(COMMITS, rs.getInt(1));
-            assertEquals((long) COMMITS * (COMMITS - 1) / 2, rs.getLong(2));
-            assertEquals(100, rs.getInt(3));
-        }
+        int after = chunksWithEveryRow(dataSource);
+        assertTrue(after * 10 < before, before + " chunks before, " + after + " after");
     }
 
     /**
@@ -113,20 +102,10 @@ class H2HousekeepingTest {
             assertTrue(H2Housekeeping.settle(store, H2Housekeeping.SETTLE_MILLIS, FEW_CHUNKS) > 0);
             assertEquals(retention, store.getRetentionTime());
             settled = info(connection, "CHUNK_COUNT");
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SHUTDOWN IMMEDIATELY");
-            }
+            endWithoutClosing(connection);
         }
         assertTrue(settled * 10 < before, before + " chunks before, " + settled + " after");
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*), SUM(id), COUNT(DISTINCT patient) FROM t")) {
-            assertTrue(info(connection, "CHUNK_COUNT") <= settled + 1, "the file as the stop left it");
-            assertTrue(rs.next());
-            assertEquals(COMMITS, rs.getInt(1));
-            assertEquals((long) COMMITS * (COMMITS - 1) / 2, rs.getLong(2));
-            assertEquals(100, rs.getInt(3));
-        }
+        assertTrue(chunksWithEveryRow(dataSource) <= settled + 1, "the file as the stop left it");
     }
 
     /**
@@ -152,6 +131,27 @@ class H2HousekeepingTest {
             assertEquals(version, store.getCurrentVersion(), "nothing committed by the housekeeping");
             assertEquals(0, H2Housekeeping.settle(store, H2Housekeeping.SETTLE_MILLIS,
                     H2Housekeeping.CHUNKS_WORTH_REWRITING), "nor rewritten at a stop");
+        }
+    }
+
+    /** Closes the database without writing anything more, as if the process had ended. */
+    private static void endWithoutClosing(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN IMMEDIATELY");
+        }
+    }
+
+    /** Opens the database again, asserts that every row {@link #insertOneByOne} wrote is there; its chunks. */
+    private static int chunksWithEveryRow(JdbcDataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COUNT(*), SUM(id), COUNT(DISTINCT patient) FROM t")) {
+            int chunks = info(connection, "CHUNK_COUNT");
+            assertTrue(rs.next());
+            assertEquals(COMMITS, rs.getInt(1));
+            assertEquals((long) COMMITS * (COMMITS - 1) / 2, rs.getLong(2));
+            assertEquals(100, rs.getInt(3));
+            return chunks;
         }
     }
 
