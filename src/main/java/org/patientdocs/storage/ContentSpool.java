@@ -7,6 +7,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -15,9 +16,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Set;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import org.patientdocs.error.ServiceException;
 
 /**
@@ -33,12 +34,16 @@ public final class ContentSpool {
      * is hashed and written ({@link HashingWriter}).
      */
     private static final int CHUNK_SIZE = 512 * 1024;
-    private static final Set<StandardOpenOption> CREATE_NEW_WRITE =
-            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final Set<OpenOption> CREATE_NEW_WRITE =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final Set<OpenOption> CREATE_NEW_WRITE_DIRECT =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
 
     private final Path dir;
     private final boolean durable;
     private final boolean posix;
+    /** The block size of direct writes into {@link #dir}; 0 when its file is written through the page cache. */
+    private final int directBlockSize;
 
     /**
      * @param dir     where the temporary files go, created when missing
@@ -48,9 +53,18 @@ public final class ContentSpool {
      *                when their bytes are copied elsewhere
      */
     public ContentSpool(Path dir, boolean durable) throws IOException {
+        this(dir, durable, durable);
+    }
+
+    /**
+     * As {@link #ContentSpool(Path, boolean)}; {@code direct} false writes through the page cache even where the file
+     * system takes direct writes, as it does where it does not.
+     */
+    ContentSpool(Path dir, boolean durable, boolean direct) throws IOException {
         this.dir = Files.createDirectories(dir.toAbsolutePath().normalize());
         this.durable = durable;
         this.posix = Files.getFileStore(this.dir).supportsFileAttributeView("posix");
+        this.directBlockSize = durable && direct ? DirectFileWrites.blockSize(this.dir) : 0;
     }
 
     /**
@@ -76,11 +90,16 @@ public final class ContentSpool {
         byte[][] chunks = {new byte[CHUNK_SIZE], null};
         long size = 0;
         Path tempFile = dir.resolve(DocumentIds.randomToken() + TEMP_SUFFIX);
-        FileChannel channel = FileChannel.open(tempFile, CREATE_NEW_WRITE, ownerOnly());
+        // a durable file's bytes go to the disk directly, unless they are encoded (in pieces of any size)
+        boolean direct = directBlockSize > 0 && encoding == null;
+        FileChannel channel = FileChannel.open(tempFile, direct ? CREATE_NEW_WRITE_DIRECT : CREATE_NEW_WRITE,
+                ownerOnly());
         byte[] sha256;
         HashingWriter writer = null;
         try (channel) {
-            writer = new HashingWriter(channel, encoding == null ? channel : encoding.writingTo(channel), durable);
+            WritableByteChannel sink = direct ? DirectFileWrites.into(tempFile, channel, directBlockSize)
+                    : encoding == null ? channel : encoding.writingTo(channel);
+            writer = new HashingWriter(channel, sink, durable && !direct);
             for (int next = 0; ; next ^= 1) {
                 if (chunks[next] == null) {
                     chunks[next] = new byte[CHUNK_SIZE];
@@ -157,6 +176,11 @@ public final class ContentSpool {
             }
         }
         return deleted;
+    }
+
+    /** Whether received files are written past the page cache ({@link DirectFileWrites}). */
+    boolean writesDirectly() {
+        return directBlockSize > 0;
     }
 
     /** The directory holding the temporary files. */

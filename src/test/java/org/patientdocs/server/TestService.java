@@ -148,8 +148,20 @@ final class TestService implements AutoCloseable {
         if ("s3".equals(settings.get("documents.store"))) {
             s3Defaults(settings);
         }
-        ServiceConfig config = ConfigLoader.fromOverrides(settings);
-        ServiceRuntime runtime = ServiceRuntime.start(config, rateLimitClock);
+        ServiceRuntime runtime;
+        ServiceConfig config;
+        try {
+            config = ConfigLoader.fromOverrides(settings);
+            runtime = ServiceRuntime.start(config, rateLimitClock);
+        } catch (Exception | Error e) {
+            // tests of a refused configuration or start leave no directory behind either
+            try {
+                deleteTree(dataDir);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         // the service serves before its sweep at start-up is done; some tests run the sweep without a minimum age,
         // where it would remove an upload's bytes committed a moment before its row, and some count what it removed
         runtime.awaitStartupSweep();
@@ -530,13 +542,13 @@ final class TestService implements AutoCloseable {
                     }
                 }
             } finally {
-                deleteDataDir();
+                deleteTree(dataDir);
             }
         }
     }
 
-    private void deleteDataDir() throws IOException {
-        try (var files = Files.walk(dataDir)) {
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -18,6 +22,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +80,61 @@ class ContentSpoolTest {
                 assertArrayEquals(content, Files.readAllBytes(pending.tempFile()));
             }
         }
+    }
+
+    @Test
+    void everySizeAroundABlockAndAChunkIsKeptExactly() throws Exception {
+        // a durable spool writes whole blocks past the page cache and the last partial block through it
+        assertKeepsEverySize(spool);
+    }
+
+    @Test
+    void aDurableSpoolWritingThroughThePageCacheKeepsEverySize() throws Exception {
+        // as on a file system that refuses direct writes: chunks through the page cache, flushed every 4 MiB
+        ContentSpool cached = new ContentSpool(dir.resolve("cached"), true, false);
+        assertFalse(cached.writesDirectly());
+        assertKeepsEverySize(cached);
+    }
+
+    private static void assertKeepsEverySize(ContentSpool spool) throws Exception {
+        for (int size : new int[] {0, 1, 4095, 4096, 4097, 512 * 1024 - 1, 512 * 1024, 512 * 1024 + 1,
+            3 * 512 * 1024 + 4096, 3 * 512 * 1024 + 4097, 9 * 512 * 1024 + 1}) {
+            byte[] content = randomBytes(size);
+            try (PendingContent pending = spool.write(new ByteArrayInputStream(content), 10_000_000)) {
+                assertEquals(size, pending.size());
+                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(content), pending.sha256());
+                assertArrayEquals(content, Files.readAllBytes(pending.tempFile()), size + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void aDurableSpoolWritesPastThePageCacheWhereTheFileSystemTakesIt() throws IOException {
+        String type = Files.getFileStore(dir).type();
+        assumeTrue(Set.of("ext4", "xfs", "btrfs").contains(type), "direct I/O is not expected on " + type);
+        assertTrue(spool.writesDirectly(), "a durable spool on " + type + " writes directly");
+        assertFalse(new ContentSpool(dir.resolve("fast"), false).writesDirectly(),
+                "a spool whose files are copied elsewhere is read back at once: it writes through the page cache");
+    }
+
+    @Test
+    void theThreadThatFinishedAnUploadWritesHeapBuffersAfterwards() throws IOException {
+        // The JDK copies a heap buffer handed to a direct channel through an aligned buffer it caches per thread and
+        // later fails to free (NullPointerException in sun.nio.ch.Util.free): H2's next write on the request's thread
+        // failed that way. The last chunk of an upload is written on the calling thread.
+        try (PendingContent pending = spool.write(new ByteArrayInputStream(randomBytes(700_000)), 1_000_000)) {
+            assertEquals(700_000, pending.size());
+        }
+        Path other = dir.resolve("other");
+        try (FileChannel channel = FileChannel.open(other, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (int size : new int[] {100_000, 2_000_000, 4_000_000}) {
+                ByteBuffer heap = ByteBuffer.wrap(new byte[size]);
+                while (heap.hasRemaining()) {
+                    channel.write(heap);
+                }
+            }
+        }
+        assertEquals(6_100_000, Files.size(other));
     }
 
     @Test
