@@ -90,15 +90,14 @@ public final class ContentSpool {
         byte[][] chunks = {new byte[CHUNK_SIZE], null};
         long size = 0;
         Path tempFile = dir.resolve(DocumentIds.randomToken() + TEMP_SUFFIX);
-        // a durable file's bytes go to the disk directly, unless they are encoded (in pieces of any size)
-        boolean direct = directBlockSize > 0 && encoding == null;
+        boolean direct = directBlockSize > 0;
         FileChannel channel = FileChannel.open(tempFile, direct ? CREATE_NEW_WRITE_DIRECT : CREATE_NEW_WRITE,
                 ownerOnly());
         byte[] sha256;
         HashingWriter writer = null;
         try (channel) {
-            WritableByteChannel sink = direct ? DirectFileWrites.into(tempFile, channel, directBlockSize)
-                    : encoding == null ? channel : encoding.writingTo(channel);
+            WritableByteChannel file = direct ? DirectFileWrites.into(tempFile, channel, directBlockSize) : channel;
+            WritableByteChannel sink = encoding == null ? file : encoding.writingTo(file);
             writer = new HashingWriter(channel, sink, durable && !direct);
             for (int next = 0; ; next ^= 1) {
                 if (chunks[next] == null) {
@@ -128,9 +127,9 @@ public final class ContentSpool {
     interface Encoding {
         /**
          * A channel writing the encoded bytes into {@code file}; closing it writes what it still holds and closes
-         * the file.
+         * {@code file}.
          */
-        WritableByteChannel writingTo(FileChannel file) throws IOException;
+        WritableByteChannel writingTo(WritableByteChannel file) throws IOException;
     }
 
     /**

@@ -3,7 +3,6 @@ package org.patientdocs.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.security.GeneralSecurityException;
 
@@ -12,20 +11,20 @@ import com.google.crypto.tink.subtle.StreamSegmentEncrypter;
 
 /**
  * Writes content into a file encrypted, segment by segment with Tink's segment encrypter: the same bytes as Tink's
- * encrypting channel writes, through direct buffers, which the file takes without copying them first (and which
+ * encrypting channel writes, through direct buffers, which a file takes without copying them first (and which
  * bring the JDK's AES-GCM intrinsics to work after a few MiB, where arrays of a whole segment take hundreds). A
  * segment is encrypted once it is full and more content follows; closing encrypts the last one, writes it and closes
- * the file. Used by one thread at a time.
+ * what it writes into. Used by one thread at a time.
  */
 final class EncryptingChannel implements WritableByteChannel {
 
-    private final FileChannel file;
+    private final WritableByteChannel file;
     private final StreamSegmentEncrypter encrypter;
     private final int plaintextSegment;
     private ByteBuffer plaintext;
     private ByteBuffer ciphertext;
 
-    EncryptingChannel(FileChannel file, AesGcmHkdfStreaming aead, byte[] aad) throws IOException {
+    EncryptingChannel(WritableByteChannel file, AesGcmHkdfStreaming aead, byte[] aad) throws IOException {
         this.file = file;
         try {
             this.encrypter = aead.newStreamSegmentEncrypter(aad);
@@ -80,7 +79,7 @@ final class EncryptingChannel implements WritableByteChannel {
         return plaintext != null;
     }
 
-    /** Encrypts and writes the last segment, then closes the file. */
+    /** Encrypts and writes the last segment, then closes what it writes into. */
     @Override
     public void close() throws IOException {
         if (plaintext == null) {

@@ -43,8 +43,8 @@ final class HashingWriter {
     private volatile Future<?> flushing;
 
     /**
-     * @param sink       the channel the chunks are written to: {@code channel} itself, or one encoding into it, which
-     *                   {@link #finish} closes
+     * @param sink       the channel the chunks are written to: {@code channel} itself, or one writing past the page
+     *                   cache ({@link DirectFileWrites}) or encoding into the file, which {@link #finish} closes
      * @param flushAhead whether to flush written data to disk in the background as it accumulates
      */
     HashingWriter(FileChannel channel, WritableByteChannel sink, boolean flushAhead) {
@@ -69,7 +69,7 @@ final class HashingWriter {
 
     /**
      * Writes the last chunk on the calling thread once the previous one is written (a small upload never waits for
-     * a worker), and returns the SHA-256 of everything written. An encoding sink is closed: it writes what it holds.
+     * a worker), and returns the SHA-256 of everything written. A sink of its own is closed: it writes what it holds.
      */
     byte[] finish(byte[] lastChunk, int length) throws IOException {
         awaitInFlight();
@@ -82,7 +82,7 @@ final class HashingWriter {
     }
 
     /**
-     * Waits for the worker and the flush to let go of the file, ignoring how they ended, and closes an encoding sink
+     * Waits for the worker and the flush to let go of the file, ignoring how they ended, and closes a sink of its own
      * (which lets go of its buffers): the upload is being dropped for another failure, which {@code failure} is;
      * theirs are added to it.
      */

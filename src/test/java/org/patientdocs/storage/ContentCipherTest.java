@@ -80,6 +80,23 @@ class ContentCipherTest {
     }
 
     @Test
+    void contentEncryptedIntoADurableSpoolIsTinksFormatToo() throws Exception {
+        // the filesystem store's spool writes whole blocks past the page cache; segments end anywhere in a block
+        ContentSpool durable = new ContentSpool(dir.resolve("durable"), true);
+        byte[] key = ContentCipher.newDataKey();
+        AesGcmHkdfStreaming tink = new AesGcmHkdfStreaming(key, "HmacSha256", 32, ContentCipher.SEGMENT_BYTES, 0);
+        for (int size : new int[] {0, 1, SEGMENT_PLAINTEXT + 1, 600_000, 2 * ContentCipher.SEGMENT_BYTES + 517}) {
+            byte[] content = ContentSpoolTest.randomBytes(size);
+            byte[] stored = encrypt(durable, content, key, "doc-1");
+            assertEquals(ContentCipher.storedSize(size), stored.length, "size " + size);
+            try (InputStream in = tink.newDecryptingStream(new ByteArrayInputStream(stored),
+                    "doc-1".getBytes(StandardCharsets.UTF_8))) {
+                assertArrayEquals(content, in.readAllBytes(), "size " + size);
+            }
+        }
+    }
+
+    @Test
     void anAlteredSegmentFailsBeforeAnyOfItsBytesIsReleased() throws IOException {
         byte[] content = ContentSpoolTest.randomBytes(3 * ContentCipher.SEGMENT_BYTES);
         byte[] key = ContentCipher.newDataKey();
@@ -168,7 +185,11 @@ class ContentCipherTest {
     }
 
     private byte[] encrypt(byte[] content, byte[] key, String documentId) throws IOException {
-        ContentSpool spool = new ContentSpool(dir, false);
+        return encrypt(new ContentSpool(dir, false), content, key, documentId);
+    }
+
+    private static byte[] encrypt(ContentSpool spool, byte[] content, byte[] key, String documentId)
+            throws IOException {
         WrappedKey wrapped = Keyring.parse(Keyring.newKeyring("k"), "test").wrap(key, documentId);
         try (PendingContent received = ContentCipher.receive(spool, new ByteArrayInputStream(content),
                 Long.MAX_VALUE, key, wrapped, documentId)) {
