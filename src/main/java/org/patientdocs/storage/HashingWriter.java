@@ -12,9 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Hashes chunks of an upload and writes them to its file on a worker thread, while the request's thread receives
- * the next chunk: receiving, hashing and writing each take about as long, so overlapping them almost halves an
- * upload's time. At most one chunk is in the worker's hands at a time, so an upload holds two chunk buffers.
+ * Hashes the chunks of an upload on the request's thread and writes them to its file on a worker thread, so that
+ * writing a chunk overlaps receiving and hashing the next one: with the file written past the page cache
+ * ({@link DirectFileWrites}) the worker mostly waits for the disk, and receiving and hashing together take about as
+ * long. At most one chunk is in the worker's hands at a time, so an upload holds two chunk buffers.
  * Chunks are hashed and written in the order given. When the file must become durable, the written data is also
  * flushed to disk in the background every few MiB, so that the final fsync waits only for the last of it.
  * One instance serves one upload; use it from one thread.
@@ -60,9 +61,11 @@ final class HashingWriter {
      * @throws IOException when writing an earlier chunk failed
      */
     void write(byte[] chunk, int length) throws IOException {
+        // hashed here while the worker still writes the previous chunk: the disk's wait then overlaps the hashing
+        digest.update(chunk, 0, length);
         awaitInFlight();
         inFlight = WORKERS.submit(() -> {
-            hashAndWrite(chunk, length);
+            writeChunk(chunk, length);
             return null;
         });
     }
@@ -72,8 +75,9 @@ final class HashingWriter {
      * a worker), and returns the SHA-256 of everything written. A sink of its own is closed: it writes what it holds.
      */
     byte[] finish(byte[] lastChunk, int length) throws IOException {
+        digest.update(lastChunk, 0, length);
         awaitInFlight();
-        hashAndWrite(lastChunk, length);
+        writeChunk(lastChunk, length);
         await(flushing);
         if (sink != channel) {
             sink.close();
@@ -107,8 +111,7 @@ final class HashingWriter {
         }
     }
 
-    private void hashAndWrite(byte[] chunk, int length) throws IOException {
-        digest.update(chunk, 0, length);
+    private void writeChunk(byte[] chunk, int length) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(chunk, 0, length);
         while (bytes.hasRemaining()) {
             sink.write(bytes);
@@ -147,7 +150,7 @@ final class HashingWriter {
                 }
             }
         } catch (ExecutionException e) {
-            // the task throws nothing but what hashAndWrite does
+            // the task throws nothing but what writeChunk does
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw io;
