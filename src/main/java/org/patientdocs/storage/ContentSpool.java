@@ -47,10 +47,11 @@ public final class ContentSpool {
 
     /**
      * @param dir     where the temporary files go, created when missing
-     * @param durable whether received files are written out to disk as they arrive (in the background), so that
-     *                forcing one to disk when it becomes the stored document ({@link DocumentFiles#commit}) waits
-     *                only for its last bytes: worth it when the files themselves become the stored documents, wasted
-     *                when their bytes are copied elsewhere
+     * @param durable whether received files are written out to disk as they arrive (directly, past the page cache,
+     *                where the file system takes it; else flushed in the background), so that forcing one to disk
+     *                when it becomes the stored document ({@link DocumentFiles#commit}) waits only for its last
+     *                bytes: worth it when the files themselves become the stored documents, wasted when their bytes
+     *                are copied elsewhere (and read back at once)
      */
     public ContentSpool(Path dir, boolean durable) throws IOException {
         this(dir, durable, durable);

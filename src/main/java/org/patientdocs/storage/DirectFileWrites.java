@@ -55,10 +55,12 @@ final class DirectFileWrites implements WritableByteChannel {
 
     /**
      * The block size direct writes into this directory's file system must be aligned to, or 0 when it does not take
-     * them (tmpfs, for one) or its blocks do not divide {@link #BUFFER_SIZE}. Found by writing and deleting a file.
+     * them (some do not: tmpfs before Linux 6.6, for one) or its blocks do not divide {@link #BUFFER_SIZE}. Found by
+     * writing and deleting a file.
      */
     static int blockSize(Path dir) {
-        Path probe = dir.resolve(DocumentIds.randomToken() + ".direct-probe");
+        // named as an upload's file, so that the spool's sweep removes it if a crash leaves it behind
+        Path probe = dir.resolve(DocumentIds.randomToken() + ContentSpool.TEMP_SUFFIX);
         try {
             long size = Files.getFileStore(dir).getBlockSize();
             if (size <= 0 || size > BUFFER_SIZE || BUFFER_SIZE % size != 0) {
