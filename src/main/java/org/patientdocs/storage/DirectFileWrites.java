@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Future;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import org.slf4j.Logger;
@@ -22,11 +23,12 @@ import org.slf4j.LoggerFactory;
  * uploads, most of it the kernel filling pages it had not used before), and the spool's durable files are forced to
  * the disk anyway when they become documents.
  *
- * <p>Direct I/O takes whole blocks from block-aligned memory at block-aligned positions. So what is written is
- * gathered in an aligned direct buffer of {@value #BUFFER_SIZE} bytes (from a pool), each full buffer goes to the disk
- * directly, and at {@link #close} the last whole blocks go directly and the partial block after them through the page
- * cache, at the position it belongs. Heap buffers are never handed to the direct channel: the JDK copies those through
- * a temporary aligned buffer that it caches per thread and later fails to free (a {@code NullPointerException} in
+ * <p>Direct I/O takes whole blocks from block-aligned memory at block-aligned positions, and a direct write returns
+ * only once the disk has the bytes. So what is written is gathered in an aligned direct buffer of {@value #BUFFER_SIZE}
+ * bytes, and each full buffer goes to the disk on a worker thread while the next one fills: two buffers per file, from
+ * a pool. At {@link #close} the last whole blocks go directly and the partial block after them through the page cache,
+ * at the position it belongs. Heap buffers are never handed to the direct channel: the JDK copies those through a
+ * temporary aligned buffer that it caches per thread and later fails to free (a {@code NullPointerException} in
  * {@code sun.nio.ch.Util.free}, which broke the next H2 write on the same thread). Forcing the file makes all of it
  * durable. Use from one thread at a time.
  */
@@ -41,15 +43,25 @@ final class DirectFileWrites implements WritableByteChannel {
     private final Path file;
     private final FileChannel direct;
     private final int blockSize;
-    private ByteBuffer buffer;
+    /** The buffer being filled; null once closed. */
+    private ByteBuffer filling;
+    /** The buffer being written ({@link #writing}), or free. */
+    private ByteBuffer spare;
+    private Future<?> writing;
+    /** Where the next direct write goes. */
     private long position;
 
     private DirectFileWrites(Path file, FileChannel direct, int blockSize) {
         this.file = file;
         this.direct = direct;
         this.blockSize = blockSize;
+        this.filling = pooled(blockSize);
+        this.spare = pooled(blockSize);
+    }
+
+    private static ByteBuffer pooled(int blockSize) {
         ByteBuffer pooled = BUFFERS.poll();
-        this.buffer = pooled != null && pooled.alignmentOffset(0, blockSize) == 0 ? pooled
+        return pooled != null && pooled.alignmentOffset(0, blockSize) == 0 ? pooled
                 : ByteBuffer.allocateDirect(BUFFER_SIZE + blockSize - 1).alignedSlice(blockSize);
     }
 
@@ -98,60 +110,76 @@ final class DirectFileWrites implements WritableByteChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        if (buffer == null) {
+        if (filling == null) {
             throw new ClosedChannelException();
         }
         int length = src.remaining();
         while (src.hasRemaining()) {
-            int count = Math.min(src.remaining(), buffer.remaining());
-            buffer.put(src.slice(src.position(), count));
+            int count = Math.min(src.remaining(), filling.remaining());
+            filling.put(src.slice(src.position(), count));
             src.position(src.position() + count);
-            if (!buffer.hasRemaining()) {
-                writeGathered();
+            if (!filling.hasRemaining()) {
+                writeFullBuffer();
             }
         }
         return length;
     }
 
-    /** Writes the whole blocks gathered directly and, at the end, the partial block after them through the cache. */
-    private void writeGathered() throws IOException {
-        buffer.flip();
-        int blocks = buffer.remaining() - buffer.remaining() % blockSize;
-        ByteBuffer aligned = buffer.slice(0, blocks);
-        while (aligned.hasRemaining()) {
-            position += direct.write(aligned, position);
+    /** Hands the full buffer to a worker to write, once the one before it is written, and fills the other. */
+    private void writeFullBuffer() throws IOException {
+        HashingWriter.await(writing);
+        writing = null;
+        ByteBuffer full = filling.flip();
+        long at = position;
+        position += full.remaining();
+        writing = HashingWriter.inBackground(() -> writeDirectly(full, at));
+        filling = spare.clear();
+        spare = full;
+    }
+
+    private Void writeDirectly(ByteBuffer blocks, long at) throws IOException {
+        for (long next = at; blocks.hasRemaining(); ) {
+            next += direct.write(blocks, next);
         }
-        buffer.position(blocks);
-        if (buffer.hasRemaining()) {
-            try (FileChannel cached = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                while (buffer.hasRemaining()) {
-                    position += cached.write(buffer, position);
-                }
-            }
-        }
-        buffer.clear();
+        return null;
     }
 
     @Override
     public boolean isOpen() {
-        return buffer != null;
+        return filling != null;
     }
 
     /**
-     * Writes what is gathered and returns the buffer to the pool; the direct channel stays open (it is the
+     * Waits for the write in progress, writes what is gathered (the whole blocks directly, the partial block after
+     * them through the page cache) and returns the buffers to the pool; the direct channel stays open (it is the
      * caller's).
      */
     @Override
     public void close() throws IOException {
-        if (buffer == null) {
+        if (filling == null) {
             return;
         }
         try {
-            writeGathered();
+            HashingWriter.await(writing);
+            filling.flip();
+            int blocks = filling.remaining() - filling.remaining() % blockSize;
+            writeDirectly(filling.slice(0, blocks), position);
+            position += blocks;
+            filling.position(blocks);
+            if (filling.hasRemaining()) {
+                try (FileChannel cached = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    while (filling.hasRemaining()) {
+                        position += cached.write(filling, position);
+                    }
+                }
+            }
         } finally {
-            buffer.clear();
-            BUFFERS.offer(buffer);
-            buffer = null;
+            // a write that failed has let go of its buffer too: await returns only once the work has ended
+            BUFFERS.offer(filling.clear());
+            BUFFERS.offer(spare.clear());
+            filling = null;
+            spare = null;
+            writing = null;
         }
     }
 }

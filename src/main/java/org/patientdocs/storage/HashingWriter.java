@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,7 +135,16 @@ final class HashingWriter {
         await(waiting);
     }
 
-    private static void await(Future<?> waiting) throws IOException {
+    /** Runs an upload's file work on a worker thread (a new one when none is idle: the work never queues). */
+    static Future<?> inBackground(Callable<?> work) {
+        return WORKERS.submit(work);
+    }
+
+    /**
+     * Waits for work handed to {@link #inBackground}, rethrowing what it threw; an interrupt waits all the same (the
+     * work still holds its buffer and the file) and is kept for the caller.
+     */
+    static void await(Future<?> waiting) throws IOException {
         if (waiting == null) {
             return;
         }
