@@ -84,6 +84,21 @@ class DirectFileWritesTest {
     }
 
     @Test
+    void aWriteThatFailsOnTheWorkerFailsTheNextCall() throws IOException {
+        needsDirectWrites();
+        Path file = dir.resolve("document");
+        FileChannel channel = openDirect(file);
+        DirectFileWrites writes = DirectFileWrites.into(file, channel, blockSize);
+        channel.close();
+        // the first full buffer goes to the worker, which fails; the second waits for it and reports it
+        writes.write(ByteBuffer.wrap(new byte[DirectFileWrites.BUFFER_SIZE]));
+        assertThrows(ClosedChannelException.class,
+                () -> writes.write(ByteBuffer.wrap(new byte[DirectFileWrites.BUFFER_SIZE])));
+        assertThrows(ClosedChannelException.class, writes::close, "closing reports it too, and lets go of the buffers");
+        writes.close();
+    }
+
+    @Test
     void aDirectoryThatCannotBeProbedTakesNoDirectWrites() {
         assertEquals(0, DirectFileWrites.blockSize(dir.resolve("missing")));
     }
