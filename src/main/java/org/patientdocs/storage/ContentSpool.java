@@ -42,8 +42,12 @@ public final class ContentSpool {
     private final Path dir;
     private final boolean durable;
     private final boolean posix;
-    /** The block size of direct writes into {@link #dir}; 0 when its file is written through the page cache. */
-    private final int directBlockSize;
+    private final boolean tryDirect;
+    /**
+     * The block size of direct writes into {@link #dir}, probed at the first upload (a start does not wait for it);
+     * 0 when its files are written through the page cache; -1 before the probe.
+     */
+    private volatile int directBlockSize = -1;
 
     /**
      * @param dir     where the temporary files go, created when missing
@@ -65,7 +69,7 @@ public final class ContentSpool {
         this.dir = Files.createDirectories(dir.toAbsolutePath().normalize());
         this.durable = durable;
         this.posix = Files.getFileStore(this.dir).supportsFileAttributeView("posix");
-        this.directBlockSize = durable && direct ? DirectFileWrites.blockSize(this.dir) : 0;
+        this.tryDirect = durable && direct;
     }
 
     /**
@@ -91,13 +95,14 @@ public final class ContentSpool {
         byte[][] chunks = {new byte[CHUNK_SIZE], null};
         long size = 0;
         Path tempFile = dir.resolve(DocumentIds.randomToken() + TEMP_SUFFIX);
-        boolean direct = directBlockSize > 0;
+        int blockSize = directBlockSize();
+        boolean direct = blockSize > 0;
         FileChannel channel = FileChannel.open(tempFile, direct ? CREATE_NEW_WRITE_DIRECT : CREATE_NEW_WRITE,
                 ownerOnly());
         byte[] sha256;
         HashingWriter writer = null;
         try (channel) {
-            WritableByteChannel file = direct ? DirectFileWrites.into(tempFile, channel, directBlockSize) : channel;
+            WritableByteChannel file = direct ? DirectFileWrites.into(tempFile, channel, blockSize) : channel;
             WritableByteChannel sink = encoding == null ? file : encoding.writingTo(file);
             writer = new HashingWriter(channel, sink, durable && !direct);
             for (int next = 0; ; next ^= 1) {
@@ -180,7 +185,17 @@ public final class ContentSpool {
 
     /** Whether received files are written past the page cache ({@link DirectFileWrites}). */
     boolean writesDirectly() {
-        return directBlockSize > 0;
+        return directBlockSize() > 0;
+    }
+
+    /** {@link #directBlockSize}, probing once (two uploads that start together may both probe: no harm). */
+    private int directBlockSize() {
+        int size = directBlockSize;
+        if (size < 0) {
+            size = tryDirect ? DirectFileWrites.blockSize(dir) : 0;
+            directBlockSize = size;
+        }
+        return size;
     }
 
     /** The directory holding the temporary files. */
