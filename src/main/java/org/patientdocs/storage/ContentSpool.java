@@ -102,7 +102,7 @@ public final class ContentSpool {
         byte[] sha256;
         HashingWriter writer = null;
         try (channel) {
-            WritableByteChannel file = direct ? DirectFileWrites.into(tempFile, channel, blockSize) : channel;
+            WritableByteChannel file = direct ? DirectFileWrites.into(channel, blockSize) : channel;
             WritableByteChannel sink = encoding == null ? file : encoding.writingTo(file);
             writer = new HashingWriter(channel, sink, durable && !direct);
             for (int next = 0; ; next ^= 1) {

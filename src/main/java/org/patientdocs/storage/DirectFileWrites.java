@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>Direct I/O takes whole blocks from block-aligned memory at block-aligned positions, and a direct write returns
  * only once the disk has the bytes. So what is written is gathered in an aligned direct buffer of {@value #BUFFER_SIZE}
  * bytes, and each full buffer goes to the disk on a worker thread while the next one fills: two buffers per file, from
- * a pool. At {@link #close} the last whole blocks go directly and the partial block after them through the page cache,
- * at the position it belongs. Heap buffers are never handed to the direct channel: the JDK copies those through a
+ * a pool. At {@link #close} the rest goes directly too, its last block padded with zeros, and the file is cut back to
+ * the size written. Heap buffers are never handed to the direct channel: the JDK copies those through a
  * temporary aligned buffer that it caches per thread and later fails to free (a {@code NullPointerException} in
  * {@code sun.nio.ch.Util.free}, which broke the next H2 write on the same thread). Forcing the file makes all of it
  * durable. Use from one thread at a time.
@@ -40,7 +40,6 @@ final class DirectFileWrites implements WritableByteChannel {
     /** Direct buffers are costly to make and freed only by a garbage collection: kept for reuse, this many. */
     private static final BlockingQueue<ByteBuffer> BUFFERS = new ArrayBlockingQueue<>(16);
 
-    private final Path file;
     private final FileChannel direct;
     private final int blockSize;
     /** The buffer being filled; null once closed. */
@@ -51,8 +50,7 @@ final class DirectFileWrites implements WritableByteChannel {
     /** Where the next direct write goes. */
     private long position;
 
-    private DirectFileWrites(Path file, FileChannel direct, int blockSize) {
-        this.file = file;
+    private DirectFileWrites(FileChannel direct, int blockSize) {
         this.direct = direct;
         this.blockSize = blockSize;
         this.filling = pooled(blockSize);
@@ -101,11 +99,11 @@ final class DirectFileWrites implements WritableByteChannel {
     }
 
     /**
-     * Writes into {@code file}, opened for direct writes as {@code direct} (nothing written yet), in blocks of
+     * Writes into a new file opened for direct writes as {@code direct} (nothing written yet), in blocks of
      * {@code blockSize} ({@link #blockSize}).
      */
-    static DirectFileWrites into(Path file, FileChannel direct, int blockSize) {
-        return new DirectFileWrites(file, direct, blockSize);
+    static DirectFileWrites into(FileChannel direct, int blockSize) {
+        return new DirectFileWrites(direct, blockSize);
     }
 
     @Override
@@ -150,9 +148,8 @@ final class DirectFileWrites implements WritableByteChannel {
     }
 
     /**
-     * Waits for the write in progress, writes what is gathered (the whole blocks directly, the partial block after
-     * them through the page cache) and returns the buffers to the pool; the direct channel stays open (it is the
-     * caller's).
+     * Waits for the write in progress, writes what is gathered and returns the buffers to the pool; the direct channel
+     * stays open (it is the caller's).
      */
     @Override
     public void close() throws IOException {
@@ -161,18 +158,13 @@ final class DirectFileWrites implements WritableByteChannel {
         }
         try {
             HashingWriter.await(writing);
-            filling.flip();
-            int blocks = filling.remaining() - filling.remaining() % blockSize;
-            writeDirectly(filling.slice(0, blocks), position);
-            position += blocks;
-            filling.position(blocks);
-            if (filling.hasRemaining()) {
-                try (FileChannel cached = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    while (filling.hasRemaining()) {
-                        position += cached.write(filling, position);
-                    }
-                }
+            long size = position + filling.position();
+            // the last block padded with zeros (not a former upload's bytes), then cut back to the content's size
+            while (filling.position() % blockSize != 0) {
+                filling.put((byte) 0);
             }
+            writeDirectly(filling.flip(), position);
+            direct.truncate(size);
         } finally {
             // a write that failed has let go of its buffer too: await returns only once the work has ended
             BUFFERS.offer(filling.clear());

@@ -196,9 +196,9 @@ public final class H2Housekeeping implements AutoCloseable {
     /**
      * Rewrites the sparse chunks (at most {@value #SPARSE_FILL_RATE} % live) however young, while the store has more
      * than {@code chunksWorthRewriting} chunks and some are sparse, for at most {@code budgetMillis}; then drops the
-     * dead chunks. Returns how many steps rewrote something. Measured by hand on the benchmark's million documents after 30 s of
-     * uploads at 2 connections (12,442 chunks when the stop began): 5 steps in 3.1 s (the first, 1.2 s, mostly the
-     * disk taking what the uploads left in the file cache), 435 chunks left, as many as after the load.
+     * dead chunks. Returns how many steps rewrote something. Measured by hand on the benchmark's million documents
+     * after 30 s of uploads at 2 connections (12,442 chunks when the stop began): 5 steps in 3.1 s (the first, 1.2 s,
+     * mostly the disk taking what the uploads left in the file cache), 435 chunks left, as many as after the load.
      * <p>
      * H2 keeps a chunk {@code RETENTION_TIME} after it is written because it does not force its file to the disk at a
      * commit: a chunk whose space is reused before the disk has the commits that replaced it could be what a power cut

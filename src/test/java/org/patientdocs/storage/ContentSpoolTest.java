@@ -84,7 +84,7 @@ class ContentSpoolTest {
 
     @Test
     void everySizeAroundABlockAndAChunkIsKeptExactly() throws Exception {
-        // a durable spool writes whole blocks past the page cache and the last partial block through it
+        // a durable spool writes whole blocks past the page cache, the last one padded and cut back to the size
         assertKeepsEverySize(spool);
     }
 

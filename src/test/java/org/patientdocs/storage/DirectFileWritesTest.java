@@ -40,7 +40,7 @@ class DirectFileWritesTest {
             DirectFileWrites.BUFFER_SIZE - 11};
         Path file = dir.resolve("document");
         try (FileChannel channel = openDirect(file)) {
-            DirectFileWrites writes = DirectFileWrites.into(file, channel, blockSize);
+            DirectFileWrites writes = DirectFileWrites.into(channel, blockSize);
             int at = 0;
             for (int i = 0; at < content.length; i++) {
                 int length = Math.min(pieces[i % pieces.length], content.length - at);
@@ -61,7 +61,7 @@ class DirectFileWritesTest {
             byte[] content = ContentSpoolTest.randomBytes(size);
             Path file = dir.resolve("document-" + size);
             try (FileChannel channel = openDirect(file)) {
-                DirectFileWrites writes = DirectFileWrites.into(file, channel, blockSize);
+                DirectFileWrites writes = DirectFileWrites.into(channel, blockSize);
                 writes.write(ByteBuffer.wrap(content));
                 writes.close();
             }
@@ -74,7 +74,7 @@ class DirectFileWritesTest {
         needsDirectWrites();
         Path file = dir.resolve("document");
         try (FileChannel channel = openDirect(file)) {
-            DirectFileWrites writes = DirectFileWrites.into(file, channel, blockSize);
+            DirectFileWrites writes = DirectFileWrites.into(channel, blockSize);
             writes.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             writes.close();
             writes.close();
@@ -88,7 +88,7 @@ class DirectFileWritesTest {
         needsDirectWrites();
         Path file = dir.resolve("document");
         FileChannel channel = openDirect(file);
-        DirectFileWrites writes = DirectFileWrites.into(file, channel, blockSize);
+        DirectFileWrites writes = DirectFileWrites.into(channel, blockSize);
         channel.close();
         // the first full buffer goes to the worker, which fails; the second waits for it and reports it
         writes.write(ByteBuffer.wrap(new byte[DirectFileWrites.BUFFER_SIZE]));
