@@ -50,20 +50,20 @@ final class SpeedTargets {
     private static final String ROW = "%-58s %8s %8s %8s | %-22s %s%n";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** How long one round of wrk sends. */
+    /** How long one round of wrk sends, measured or not ({@link Wrk#warmUp}). */
     static final Duration WRK_ROUND = Duration.ofSeconds(5);
-    /**
-     * How long wrk sends each request, unmeasured, before its first round. On two cores the JIT takes over ten
-     * seconds of load to settle: by hand, a round right after the start measured 20-50 % less than the next.
-     */
-    static final Duration WRK_WARM_UP = Duration.ofSeconds(5);
+    /** How the benchmark warms each request up, as its tables say under their heading. */
+    static final String WARM_UP_RULE = "after unmeasured rounds until its rate stops rising: a round at most "
+            + Math.round(Wrk.RISING * 100) + " % above the one before, " + Wrk.MAX_WARM_UP_ROUNDS + " rounds at most";
 
     private final BenchOptions options;
     private final BenchService service;
     /** Whether the rounds are sent by wrk ({@link Wrk}), else by the JVM's HTTP client in this process. */
     private final boolean wrk = Wrk.available();
-    /** The requests wrk has sent unmeasured ({@link #WRK_WARM_UP}). */
+    /** The requests wrk has warmed up ({@link Wrk#warmUp}). */
     private final Set<Request> warmedUp = new HashSet<>();
+    /** Each warmed-up request's unmeasured rates, printed after the tables. */
+    private final List<String> warmUps = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -96,8 +96,8 @@ final class SpeedTargets {
                 + " rounds; p50/p99 in ms %s%n", CONNECTIONS, ROUNDS, wrk ? "(the rounds' median p50, highest p99)"
                 : "over all of them");
         System.out.println(wrk
-                ? "Sent by wrk, as CAP's figures were measured (" + WRK_ROUND.toSeconds() + " s a round, after "
-                        + WRK_WARM_UP.toSeconds() + " s unmeasured)."
+                ? "Sent by wrk, as CAP's figures were measured (" + WRK_ROUND.toSeconds() + " s a round; each"
+                        + " request " + WARM_UP_RULE + ")."
                 : "Sent by the JVM's HTTP client: wrk is not installed (apt-get install wrk). That client's own CPU"
                         + " caps every row on a small machine, so the CAP rows do not compare with CAP's figures,"
                         + " which were measured with wrk.");
@@ -164,6 +164,13 @@ final class SpeedTargets {
                 continue;
             }
             print(click, figures, "p99 < " + Math.round(P99_TARGET_MS) + " ms", figures.p99Ms() < P99_TARGET_MS);
+        }
+
+        if (!warmUps.isEmpty()) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "Warm-up of the rows above, unmeasured %d s rounds:%n",
+                    WRK_ROUND.toSeconds());
+            warmUps.forEach(line -> System.out.println("  " + line));
         }
 
         new UploadTargets(service, options.workDir().resolve("uploads")).measure(wrk);
@@ -234,8 +241,8 @@ final class SpeedTargets {
 
     /**
      * One round: a short warm-up (which checks the answer's status), then {@link #CONNECTIONS} connections sending the
-     * request back to back: wrk for {@link #WRK_ROUND} when it is installed (before a request's first round, for
-     * {@link #WRK_WARM_UP} unmeasured), else the JVM's client.
+     * request back to back: wrk for {@link #WRK_ROUND} when it is installed (before a request's first round, warmed up
+     * until its rate stops rising: {@link Wrk#warmUp}), else the JVM's client.
      */
     private void round(Request request, Rounds into) throws Exception {
         for (int i = 0; i < Math.min(20, options.warmup()); i++) {
@@ -248,7 +255,8 @@ final class SpeedTargets {
         Map<String, String> headers = new HashMap<>(request.credentials() ? service.credentials() : Map.of());
         headers.put("Accept", accept(request));
         if (warmedUp.add(request)) {
-            Wrk.run(service.base.resolve(request.url()), headers, CONNECTIONS, WRK_WARM_UP);
+            warmUps.add(request.name() + ": " + Wrk.describe(Wrk.warmUp(
+                    () -> Wrk.run(service.base.resolve(request.url()), headers, CONNECTIONS, WRK_ROUND))));
         }
         Wrk.Run run = Wrk.run(service.base.resolve(request.url()), headers, CONNECTIONS, WRK_ROUND);
         boolean refusalWanted = request.status() >= 300;

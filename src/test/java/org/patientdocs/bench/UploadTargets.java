@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -69,8 +70,8 @@ final class UploadTargets {
         service.createPatient(http, PATIENT, "Uploads");
         System.out.printf(Locale.ROOT, "Uploads (the spec's multipart form) against nginx's upload sink, which writes"
                 + " each body to a temporary file and deletes it; %d rounds of %d s each, alternating: target 25 MiB"
-                + " >= %.2f of its MiB/s, 200 KB >= %.2f of its req/s%n", SpeedTargets.ROUNDS,
-                SpeedTargets.WRK_ROUND.toSeconds(), LARGE_TARGET, SMALL_TARGET);
+                + " >= %.2f of its MiB/s, 200 KB >= %.2f of its req/s; each %s%n", SpeedTargets.ROUNDS,
+                SpeedTargets.WRK_ROUND.toSeconds(), LARGE_TARGET, SMALL_TARGET, SpeedTargets.WARM_UP_RULE);
         try (NginxSink sink = NginxSink.start(nginx.get(), dir.resolve("nginx"), 2L * LARGE_BYTES)) {
             for (Size size : new Size[] {large, small}) {
                 measure(size, sink);
@@ -87,10 +88,14 @@ final class UploadTargets {
         withCredentials.putAll(service.credentials());
         URI documents = service.base.resolve("Patients('" + PATIENT + "')/Documents");
         Path script = dir.resolve("upload.lua");
-        Wrk.post(sink.upload, form, size.form(), script, SpeedTargets.CONNECTIONS, SpeedTargets.WRK_WARM_UP);
-        Wrk.post(documents, withCredentials, size.form(), script, SpeedTargets.CONNECTIONS,
-                SpeedTargets.WRK_WARM_UP);
-        deleteUploads();
+        List<Double> sinkWarmUp = Wrk.warmUp(() -> expectAll("nginx's sink", Wrk.post(sink.upload, form,
+                size.form(), script, SpeedTargets.CONNECTIONS, SpeedTargets.WRK_ROUND)));
+        List<Double> serviceWarmUp = Wrk.warmUp(() -> {
+            Wrk.Run run = expectAll("the service", Wrk.post(documents, withCredentials, size.form(), script,
+                    SpeedTargets.CONNECTIONS, SpeedTargets.WRK_ROUND));
+            deleteUploads();
+            return run;
+        });
         SpeedTargets.Rounds sinkRounds = new SpeedTargets.Rounds();
         SpeedTargets.Rounds serviceRounds = new SpeedTargets.Rounds();
         for (int round = 0; round < SpeedTargets.ROUNDS; round++) {
@@ -108,6 +113,8 @@ final class UploadTargets {
         SpeedTargets.print("upload " + size.name(), measured, String.format(Locale.ROOT,
                 "%.2f of sink (>= %.2f), %.0f MiB/s", ratio, size.target(), mebibytes(measured, size)),
                 ratio >= size.target());
+        System.out.printf(Locale.ROOT, "  warm-up, unmeasured %d s rounds: sink %s, service %s%n",
+                SpeedTargets.WRK_ROUND.toSeconds(), Wrk.describe(sinkWarmUp), Wrk.describe(serviceWarmUp));
     }
 
     private static double mebibytes(SpeedTargets.Figures figures, Size size) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -28,12 +29,55 @@ final class Wrk {
             Pattern.MULTILINE);
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ");
     private static final Pattern UNEXPECTED = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+    /** The most unmeasured rounds a request is sent before it is measured ({@link #warmUp}). */
+    static final int MAX_WARM_UP_ROUNDS = 6;
+    /** A round whose rate is at most this much above the round before's has stopped rising ({@link #warmUp}). */
+    static final double RISING = 0.05;
 
     /** One run's figures: requests per second, p50 and p99 in milliseconds, and how many answers were not 2xx/3xx. */
     record Run(double requestsPerSecond, double p50Ms, double p99Ms, long requests, long unexpected) {
     }
 
+    /** One round of a request, sent as its measured rounds are. */
+    @FunctionalInterface
+    interface Round {
+        Run send() throws IOException, InterruptedException;
+    }
+
     private Wrk() {
+    }
+
+    /**
+     * Sends rounds of a request, unmeasured, until its rate stops rising: until a round is at most {@link #RISING}
+     * above the round before, at least two rounds and at most {@link #MAX_WARM_UP_ROUNDS}. Returns each round's req/s.
+     * <p>
+     * On two cores the JIT compiler takes tens of seconds of load to settle, and competes with the requests for the
+     * cores meanwhile: by hand, by-key reads ran at 1,582, 2,705, 3,967, 6,143, 7,237, then 7,500-7,900 req/s in 5 s
+     * rounds from a fresh start, and 200 KB uploads at 333, 396, 511. A fixed warm-up measured a request early in
+     * that climb and a floor (a 401, little code) after it, so the ratio compared a request still being compiled
+     * with one that was not. Every request, floors included, is measured once it has settled.
+     */
+    static List<Double> warmUp(Round round) throws IOException, InterruptedException {
+        List<Double> rates = new ArrayList<>();
+        do {
+            rates.add(round.send().requestsPerSecond());
+        } while (rates.size() < MAX_WARM_UP_ROUNDS && !stoppedRising(rates));
+        return rates;
+    }
+
+    /** Whether the last of the rates is a second one at most {@link #RISING} above the one before it. */
+    static boolean stoppedRising(List<Double> rates) {
+        int last = rates.size() - 1;
+        return last >= 1 && rates.get(last) <= rates.get(last - 1) * (1 + RISING);
+    }
+
+    /** Warm-up rates as the benchmark prints them: {@code 1,582 > 2,705 > 3,967 req/s}. */
+    static String describe(List<Double> rates) {
+        List<String> each = new ArrayList<>();
+        for (double rate : rates) {
+            each.add(String.format(Locale.ROOT, rate < 10 ? "%,.1f" : "%,.0f", rate));
+        }
+        return String.join(" > ", each) + " req/s";
     }
 
     /** Whether {@code wrk} runs here. */
