@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import org.patientdocs.config.ServiceConfig;
 import org.patientdocs.error.Json;
+import org.patientdocs.storage.AuditTrail;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.H2Backup;
 
@@ -22,21 +23,24 @@ final class Backups {
 
     private final DataSource database;
     private final DocumentStore store;
+    private final AuditTrail auditTrail;
     private final ServiceConfig.Storage storage;
     private final Clock clock;
     private final ReentrantLock running = new ReentrantLock();
 
-    private Backups(DataSource database, DocumentStore store, ServiceConfig.Storage storage, Clock clock) {
+    private Backups(DataSource database, DocumentStore store, AuditTrail auditTrail, ServiceConfig.Storage storage,
+                    Clock clock) {
         this.database = database;
         this.store = store;
+        this.auditTrail = auditTrail;
         this.storage = storage;
         this.clock = clock;
     }
 
     /** The backups of this service, or null when its database is not an H2 file (PostgreSQL has pg_dump). */
-    static Backups of(ServiceConfig config, DataSource database, DocumentStore store) {
+    static Backups of(ServiceConfig config, DataSource database, DocumentStore store, AuditTrail auditTrail) {
         return H2Backup.canCopy(config.database().url())
-                ? new Backups(database, store, config.storage(), Clock.systemUTC()) : null;
+                ? new Backups(database, store, auditTrail, config.storage(), Clock.systemUTC()) : null;
     }
 
     /** A backup is being written already: one at a time. */
@@ -52,6 +56,8 @@ final class Backups {
             throw new Busy();
         }
         try {
+            // the accesses before the backup are in it: the events still in the journal are moved first
+            auditTrail.awaitWritten();
             H2Backup.Written written = H2Backup.write(database, store, storage.backupDir(), clock);
             return describe(written).getBytes(StandardCharsets.UTF_8);
         } finally {

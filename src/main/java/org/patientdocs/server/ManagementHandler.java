@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.patientdocs.error.ErrorResponse;
 import org.patientdocs.error.SafeTrace;
+import org.patientdocs.error.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,6 +129,10 @@ final class ManagementHandler extends Handler.Wrapper {
         } catch (Backups.Busy e) {
             write(request, response, callback, ErrorResponse.ofStatus(409, "A backup is being written; ask again"
                     + " once it is done"));
+            return;
+        } catch (ServiceException.ServiceUnavailable e) {
+            // the audit trail's journal could not be moved first (AuditLog): the backup would lack those accesses
+            write(request, response, callback, ErrorResponse.ofStatus(503, e.getMessage()));
             return;
         } catch (IOException | RuntimeException e) {
             // by kind and frames only: an I/O failure's message names the file, whose name is a document's id

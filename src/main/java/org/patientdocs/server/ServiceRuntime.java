@@ -168,7 +168,9 @@ public final class ServiceRuntime implements AutoCloseable {
             auditDataSource = DataSources.pool(config.database(), "audit", AUDIT_CONNECTIONS);
             metrics.watch(auditDataSource);
             Transactions transactions = new Transactions(dataSource);
-            auditLog = new AuditLog(auditDataSource, transactions, config.storage().auditJournalDir());
+            auditLog = new AuditLog(auditDataSource, transactions, config.storage().auditJournalDir(),
+                    DataSources.onlyThisProcess(config.database().url()) ? AuditLog.Batching.IN_PROCESS
+                            : AuditLog.Batching.SHARED);
             services = services(config, transactions, dialect, auditTrail.apply(auditLog), clock, joined(model));
             Authenticator authenticator = joined(authentication);
             Health health = Health.of(config, dataSource, services.documentStore(), authenticator);
@@ -402,7 +404,8 @@ public final class ServiceRuntime implements AutoCloseable {
                 config.clientLimits(),
                 Cors.around(new ContextHandlerCollection(vocabularies, odata), config.http().corsOrigins()))));
         return new ManagementHandler(health, metrics, management, config.operations().metricsToken(),
-                Backups.of(config, services.transactions().dataSource(), services.documentStore()), stop.handler());
+                Backups.of(config, services.transactions().dataSource(), services.documentStore(),
+                        services.auditTrail()), stop.handler());
     }
 
     private static ServerConnector connector(Server server, HttpConfiguration http, ServiceConfig config, int port,

@@ -142,8 +142,17 @@ public final class DataSources {
      */
     static boolean closedByH2AtExit(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
+        return onlyThisProcess(url) && !lower.contains(";db_close_on_exit=");
+    }
+
+    /**
+     * Whether only this process can open the URL's database: an H2 database in this process (a file or memory),
+     * without {@code AUTO_SERVER=TRUE}, which lets other processes connect to it.
+     */
+    public static boolean onlyThisProcess(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
         return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:")
-                && !lower.contains(";db_close_on_exit=") && !lower.contains(";auto_server=true");
+                && !lower.contains(";auto_server=true");
     }
 
     /**

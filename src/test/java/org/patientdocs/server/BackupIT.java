@@ -57,6 +57,8 @@ class BackupIT {
             String deletedBefore = atBackup.keySet().iterator().next();
             assertEquals(204, service.delete("/Documents('" + deletedBefore + "')").statusCode());
             atBackup.remove(deletedBefore);
+            // a read just before: its event waits in the audit journal, which the backup moves into the database first
+            assertEquals(200, service.get("/Patients('" + PATIENT + "')").statusCode());
 
             Output command = backUp(settings, service.runtime.managementUri().getPort());
             assertEquals(BackupCommand.WRITTEN, command.exitCode(), command.err());
@@ -76,6 +78,9 @@ class BackupIT {
             list.get("value").forEach(row -> ids.add(row.get("id").asText()));
             assertEquals(new ArrayList<>(atBackup.keySet()).stream().sorted().toList(),
                     ids.stream().sorted().toList(), "the documents of the backup's moment, and only those");
+            JsonNode reads = TestService.json(restored.get("/AuditEvents?$filter=action eq 'read' and resource eq"
+                    + " 'Patients(''" + PATIENT + "'')'&$count=true&$top=0"));
+            assertEquals(1, reads.get("@odata.count").asInt(), "the read just before the backup: " + reads);
             for (Map.Entry<String, byte[]> document : atBackup.entrySet()) {
                 assertArrayEquals(document.getValue(),
                         restored.getBytes("/Documents('" + document.getKey() + "')/$value").body(),

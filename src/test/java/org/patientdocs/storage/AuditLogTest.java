@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -105,7 +106,7 @@ class AuditLogTest {
     }
 
     private AuditLog log(DataSource database) throws Exception {
-        return new AuditLog(database, new Transactions(database), journals);
+        return new AuditLog(database, new Transactions(database), journals, AuditLog.Batching.SHARED);
     }
 
     /**
@@ -144,7 +145,7 @@ class AuditLogTest {
     void aBatchGoesPastConnectionsThatBrokeWhileTheDatabaseWasAway() throws Exception {
         JdbcDataSource h2 = database();
         Restart restart = new Restart();
-        try (AuditLog log = new AuditLog(restart.over(h2), new Transactions(h2), journals)) {
+        try (AuditLog log = new AuditLog(restart.over(h2), new Transactions(h2), journals, AuditLog.Batching.SHARED)) {
             restart.restart(1);
             log.record(AuditChainTest.EVENT).await();
             log.awaitWritten();
@@ -158,7 +159,7 @@ class AuditLogTest {
         JdbcDataSource h2 = database();
         Commits commits = new Commits();
         int waiting = 200;
-        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), journals)) {
+        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), journals, AuditLog.Batching.SHARED)) {
             log.record(AuditChainTest.EVENT).await();
             Thread reader = new Thread(log::awaitWritten);
             reader.start();
@@ -174,6 +175,40 @@ class AuditLogTest {
         assertEquals(2, commits.count.get(), "one commit for the first event, one for the " + waiting + " after it");
         assertEquals(waiting + 1, chain(h2).events());
         assertEquals(List.of(), files(".journal"), "a journal whose events are all moved is deleted at the stop");
+    }
+
+    /**
+     * A batch that fills is moved at once, however long its events could wait: with batches of three and an hour to
+     * wait, seven events make two commits without anyone asking, and the seventh waits until someone reads the trail.
+     */
+    @Test
+    void aFullBatchIsMovedAtOnceAndTheRestWhenTheTrailIsRead() throws Exception {
+        JdbcDataSource h2 = database();
+        Commits commits = new Commits();
+        commits.release.countDown();
+        AuditLog.Batching threesAnHourApart = new AuditLog.Batching(3, TimeUnit.HOURS.toMillis(1));
+        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), journals, threesAnHourApart)) {
+            for (int i = 0; i < 7; i++) {
+                log.record(AuditChainTest.EVENT).await();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (movedEvents(h2) < 6 && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            assertEquals(6, movedEvents(h2), "the two full batches, moved unasked");
+            assertEquals(2, commits.count.get());
+            log.awaitWritten();
+            assertEquals(3, commits.count.get(), "the seventh, once asked for");
+        }
+        assertEquals(7, chain(h2).events());
+    }
+
+    private static long movedEvents(DataSource database) throws SQLException {
+        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT COUNT(*) FROM audit_event")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static AuditEvent event(AuditEvent.Action action) {
@@ -205,7 +240,7 @@ class AuditLogTest {
     void aChangesEventCommitsWithItAndTakesItsPlaceInTheChainAfterTheReadsBeforeIt() throws Exception {
         JdbcDataSource h2 = database();
         Transactions transactions = new Transactions(h2);
-        try (AuditLog log = new AuditLog(h2, transactions, journals)) {
+        try (AuditLog log = new AuditLog(h2, transactions, journals, AuditLog.Batching.SHARED)) {
             log.record(event(AuditEvent.Action.READ)).await();
             log.record(event(AuditEvent.Action.LIST)).await();
             transactions.atomically(() -> {
@@ -228,7 +263,7 @@ class AuditLogTest {
     void aChangesEventLeftWaitingByAStoppedProcessIsMovedAtTheNextStart() throws Exception {
         JdbcDataSource h2 = database();
         Transactions transactions = new Transactions(h2);
-        try (AuditLog log = new AuditLog(h2, transactions, journals)) {
+        try (AuditLog log = new AuditLog(h2, transactions, journals, AuditLog.Batching.SHARED)) {
             takeTable(h2, true);
             transactions.atomically(() -> {
                 log.recordWithChange(event(AuditEvent.Action.UPDATE));

@@ -50,6 +50,23 @@ class DataSourcesTest {
         }
     }
 
+    /**
+     * The audit trail's writer batches for a database only this process opens ({@link AuditLog.Batching#IN_PROCESS}):
+     * an H2 file or memory database, unless another process may connect to it.
+     */
+    @Test
+    void onlyAnH2DatabaseInThisProcessWithoutAnAutoServerIsThisProcesssAlone() {
+        for (String url : List.of("jdbc:h2:file:/data/db/documents;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+                "jdbc:h2:/data/db/documents", "jdbc:h2:mem:documents", "JDBC:H2:FILE:/data/db/documents")) {
+            assertTrue(DataSources.onlyThisProcess(url), url);
+        }
+        for (String url : List.of("jdbc:h2:tcp://db:9092/documents", "jdbc:h2:ssl://db:9092/documents",
+                "jdbc:h2:file:/data/db/documents;AUTO_SERVER=TRUE", "jdbc:h2:file:/data/db/documents;auto_server=true",
+                "jdbc:postgresql://db:5432/documents")) {
+            assertFalse(DataSources.onlyThisProcess(url), url);
+        }
+    }
+
     /** Adding a migration without naming it newest would leave it unapplied on every database that was current. */
     @Test
     void theNewestMigrationsAreTheNewestFilesOfEachStore() throws IOException {
