@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * A read's event is appended to this instance's journal ({@link AuditJournal}) before its answer is sent: a write into
  * the operating system's file cache, as durable as a commit of H2's, without waiting for the database. One writer
  * thread moves what the journal holds into {@code audit_event}, many events in one transaction: when a batch's most
- * are waiting, a while after the first of them arrived (both as {@link Batching} says), or at once when someone
- * reads the trail ({@link #awaitWritten}). The same transaction records up to where the journal has been moved (its
+ * events or bytes are waiting, a while after the first of them arrived (as {@link Batching} says), or at once when
+ * someone reads the trail ({@link #awaitWritten}). The same transaction records up to where the journal has been moved (its
  * {@code audit_journal} row), so that the events a killed process left in its journal are moved at the next start,
  * each once. While the database refuses the events (the writer tries again every {@value #RETRY_MILLIS} ms, and at
  * once for a request that arrives meanwhile), or when more than {@value #MAX_BACKLOG_BYTES} bytes of events wait,
@@ -46,26 +46,31 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
      * How the writer batches the journal's events.
      *
      * @param maxEvents  the most events one transaction moves; more wait for the next
+     * @param maxBytes   the most bytes of journaled events one transaction moves (at least one event): a batch this
+     *                   large is moved at once. Well under {@value #MAX_BACKLOG_BYTES}, the backlog beyond which reads
+     *                   are refused: a read of a thousand documents is an event of some 30 KB, and with batches
+     *                   bounded by count and time only, 2 connections reading a patient's 932 documents filled the
+     *                   backlog within a second
      * @param moveMillis how long an event waits in the journal, at most, before the writer moves it (unless a batch
      *                   fills first)
      */
-    public record Batching(int maxEvents, long moveMillis) {
+    public record Batching(int maxEvents, long maxBytes, long moveMillis) {
 
         /**
          * For a database other processes read too (PostgreSQL): another instance's reader of the trail cannot have
          * this one's writer move first, so it sees an event once the writer has moved it, within 50 ms.
          */
-        public static final Batching SHARED = new Batching(1_000, 50);
+        public static final Batching SHARED = new Batching(1_000, 2L * 1024 * 1024, 50);
 
         /**
          * For an H2 database in this process, whose trail only this process reads: every reader of the trail, and a
          * backup, has the writer move everything first ({@link #awaitWritten}), so no one waits for a move. Each move's commit
          * leaves a chunk in H2's file that stays full (the trail's rows never change), so the housekeeping does not
          * merge it and every start reads it. Measured by hand, 60 s of audited reads at 2 connections: with
-         * {@link #SHARED}'s batches (6,044 reads a second) 850 chunks were left, about 14 a second; with these, 119
-         * (6,386 a second), most of them 1 to 16 MB.
+         * {@link #SHARED}'s batches (6,044 reads a second) 850 chunks were left, about 14 a second; with these, 72
+         * and 119 in two runs (6,592 and 6,386 a second), most of them 1 to 16 MB.
          */
-        public static final Batching IN_PROCESS = new Batching(10_000, 1_000);
+        public static final Batching IN_PROCESS = new Batching(10_000, 2L * 1024 * 1024, 1_000);
     }
 
     /** How often the writer looks for changes' events in the database when nothing else makes it. */
@@ -100,6 +105,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     /** When the writer looks for changes' events again (another instance's, say) if nothing else makes it. */
     private long nextPoll;
     private long backlogBytes;
+    /** The bytes of the events in {@code queue}: the journaled events no batch has taken yet. */
+    private long queuedBytes;
     /** How many events have been journaled, and how many of them moved (always the first ones). */
     private long journaled;
     private long written;
@@ -191,8 +198,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             }
             queue.add(new Pending(event, mark, line.length));
             backlogBytes += line.length;
+            queuedBytes += line.length;
             journaled++;
-            if (queue.size() == batching.maxEvents()) {
+            if (queue.size() == batching.maxEvents() || queuedBytes - line.length < batching.maxBytes()
+                    && queuedBytes >= batching.maxBytes()) {
                 queued.signal();
             }
             return Receipt.RECORDED;
@@ -334,6 +343,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 } else {
                     for (int i = events.size() - 1; i >= 0; i--) {
                         queue.addFirst(events.get(i));
+                        queuedBytes += events.get(i).bytes();
                     }
                     changesWaiting |= batch.withChanges();
                     failing = true;
@@ -368,7 +378,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 boolean asked = written < wanted || passesDone < passesWanted;
                 boolean poll = now - nextPoll >= 0;
                 long due = failing ? retryAt
-                        : closed || asked || queue.size() >= batching.maxEvents() || (!work && poll) ? now
+                        : closed || asked || queue.size() >= batching.maxEvents()
+                                || queuedBytes >= batching.maxBytes() || (!work && poll) ? now
                         : work ? waitingSince + TimeUnit.MILLISECONDS.toNanos(batching.moveMillis())
                         : nextPoll;
                 if (due - now > 0) {
@@ -376,9 +387,14 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                     continue;
                 }
                 List<Pending> events = new ArrayList<>(Math.min(queue.size(), batching.maxEvents()));
-                while (!queue.isEmpty() && events.size() < batching.maxEvents()) {
-                    events.add(queue.poll());
+                long bytes = 0;
+                while (!queue.isEmpty() && events.size() < batching.maxEvents()
+                        && (events.isEmpty() || bytes + queue.peek().bytes() <= batching.maxBytes())) {
+                    Pending event = queue.poll();
+                    events.add(event);
+                    bytes += event.bytes();
                 }
+                queuedBytes -= bytes;
                 boolean withChanges = changesWaiting || asked || poll;
                 changesWaiting = false;
                 waitingSince = now;

@@ -177,17 +177,28 @@ class AuditLogTest {
         assertEquals(List.of(), files(".journal"), "a journal whose events are all moved is deleted at the stop");
     }
 
+    /** A batch that fills is moved at once, however long its events could wait. */
+    @Test
+    void aBatchOfTheMostEventsIsMovedAtOnceAndTheRestWhenTheTrailIsRead() throws Exception {
+        sevenEventsInBatchesOfThree(new AuditLog.Batching(3, Long.MAX_VALUE, TimeUnit.HOURS.toMillis(1)));
+    }
+
     /**
-     * A batch that fills is moved at once, however long its events could wait: with batches of three and an hour to
-     * wait, seven events make two commits without anyone asking, and the seventh waits until someone reads the trail.
+     * As by count, by size: a read of a thousand documents is an event of some 30 KB, and batches bounded by count
+     * and time only let such reads fill the backlog, beyond which reads are refused, within a second.
      */
     @Test
-    void aFullBatchIsMovedAtOnceAndTheRestWhenTheTrailIsRead() throws Exception {
+    void aBatchOfTheMostBytesIsMovedAtOnceAndTheRestWhenTheTrailIsRead() throws Exception {
+        long threeEvents = 3L * AuditJournal.encode(AuditChainTest.EVENT).length;
+        sevenEventsInBatchesOfThree(new AuditLog.Batching(1_000, threeEvents, TimeUnit.HOURS.toMillis(1)));
+    }
+
+    /** Seven events make two commits without anyone asking, and the seventh waits until someone reads the trail. */
+    private void sevenEventsInBatchesOfThree(AuditLog.Batching batching) throws Exception {
         JdbcDataSource h2 = database();
         Commits commits = new Commits();
         commits.release.countDown();
-        AuditLog.Batching threesAnHourApart = new AuditLog.Batching(3, TimeUnit.HOURS.toMillis(1));
-        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), journals, threesAnHourApart)) {
+        try (AuditLog log = new AuditLog(commits.over(h2), new Transactions(h2), journals, batching)) {
             for (int i = 0; i < 7; i++) {
                 log.record(AuditChainTest.EVENT).await();
             }
