@@ -26,12 +26,12 @@ import org.slf4j.LoggerFactory;
  * the operating system's file cache, as durable as a commit of H2's, without waiting for the database. One writer
  * thread moves what the journal holds into {@code audit_event}, many events in one transaction: when a batch's most
  * events or bytes are waiting, a while after the first of them arrived (as {@link Batching} says), or at once when
- * someone reads the trail ({@link #awaitWritten}). The same transaction records up to where the journal has been moved (its
- * {@code audit_journal} row), so that the events a killed process left in its journal are moved at the next start,
- * each once. While the database refuses the events (the writer tries again every {@value #RETRY_MILLIS} ms, and at
- * once for a request that arrives meanwhile), or when more than {@value #MAX_BACKLOG_BYTES} bytes of events wait,
- * requests are refused (503) rather than served with an audit trail that lags without bound; what the journal holds
- * stays there until it can be moved.
+ * someone reads the trail ({@link #awaitWritten}). The same transaction records up to where the journal has been
+ * moved (its {@code audit_journal} row), so that the events a killed process left in its journal are moved at the
+ * next start, each once. While the database refuses the events (the writer tries again every {@value #RETRY_MILLIS}
+ * ms, and at once for a request that arrives meanwhile), or when more than {@value #MAX_BACKLOG_BYTES} bytes of events
+ * wait, requests are refused (503) rather than served with an audit trail that lags without bound; what the journal
+ * holds stays there until it can be moved.
  * <p>
  * Changes write their events in their own transaction, just before it commits ({@link Transactions#beforeCommit}),
  * into {@code audit_pending}, after the reads journaled before them are moved, so that the trail keeps the order things
@@ -64,11 +64,11 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
 
         /**
          * For an H2 database in this process, whose trail only this process reads: every reader of the trail, and a
-         * backup, has the writer move everything first ({@link #awaitWritten}), so no one waits for a move. Each move's commit
-         * leaves a chunk in H2's file that stays full (the trail's rows never change), so the housekeeping does not
-         * merge it and every start reads it. Measured by hand, 60 s of audited reads at 2 connections: with
-         * {@link #SHARED}'s batches (6,044 reads a second) 850 chunks were left, about 14 a second; with these, 72
-         * and 119 in two runs (6,592 and 6,386 a second), most of them 1 to 16 MB.
+         * backup, has the writer move everything first ({@link #awaitWritten}), so no one waits for a move. Each
+         * move's commit leaves a chunk in H2's file that stays full (the trail's rows never change), so the
+         * housekeeping does not merge it and every start reads it. Measured by hand, 60 s of audited reads at 2
+         * connections: with {@link #SHARED}'s batches (6,044 reads a second) 850 chunks were left, about 14 a
+         * second; with these, 72 and 119 in two runs (6,592 and 6,386 a second), most of them 1 to 16 MB.
          */
         public static final Batching IN_PROCESS = new Batching(10_000, 2L * 1024 * 1024, 1_000);
     }
@@ -200,8 +200,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             backlogBytes += line.length;
             queuedBytes += line.length;
             journaled++;
-            if (queue.size() == batching.maxEvents() || queuedBytes - line.length < batching.maxBytes()
-                    && queuedBytes >= batching.maxBytes()) {
+            if (queue.size() >= batching.maxEvents() || queuedBytes >= batching.maxBytes()) {
                 queued.signal();
             }
             return Receipt.RECORDED;
