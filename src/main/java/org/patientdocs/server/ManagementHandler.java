@@ -130,9 +130,9 @@ final class ManagementHandler extends Handler.Wrapper {
             write(request, response, callback, ErrorResponse.ofStatus(409, "A backup is being written; ask again"
                     + " once it is done"));
             return;
-        } catch (ServiceException.ServiceUnavailable e) {
-            // the audit trail's journal could not be moved first (AuditLog): the backup would lack those accesses
-            write(request, response, callback, ErrorResponse.ofStatus(503, e.getMessage()));
+        } catch (ServiceException e) {
+            // the audit trail's journal could not be moved first (AuditLog, 503): the backup would lack those accesses
+            write(request, response, callback, ErrorResponse.of(e));
             return;
         } catch (IOException | RuntimeException e) {
             // by kind and frames only: an I/O failure's message names the file, whose name is a document's id

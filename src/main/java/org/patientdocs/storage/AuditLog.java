@@ -200,7 +200,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             backlogBytes += line.length;
             queuedBytes += line.length;
             journaled++;
-            if (queue.size() >= batching.maxEvents() || queuedBytes >= batching.maxBytes()) {
+            if (fullBatchQueued()) {
                 queued.signal();
             }
             return Receipt.RECORDED;
@@ -377,8 +377,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 boolean asked = written < wanted || passesDone < passesWanted;
                 boolean poll = now - nextPoll >= 0;
                 long due = failing ? retryAt
-                        : closed || asked || queue.size() >= batching.maxEvents()
-                                || queuedBytes >= batching.maxBytes() || (!work && poll) ? now
+                        : closed || asked || fullBatchQueued() || (!work && poll) ? now
                         : work ? waitingSince + TimeUnit.MILLISECONDS.toNanos(batching.moveMillis())
                         : nextPoll;
                 if (due - now > 0) {
@@ -406,6 +405,11 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether a batch's most events or bytes wait in the queue: then the writer moves them at once. */
+    private boolean fullBatchQueued() {
+        return queue.size() >= batching.maxEvents() || queuedBytes >= batching.maxBytes();
     }
 
     /**

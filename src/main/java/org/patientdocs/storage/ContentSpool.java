@@ -42,12 +42,11 @@ public final class ContentSpool {
     private final Path dir;
     private final boolean durable;
     private final boolean posix;
-    private final boolean tryDirect;
     /**
      * The block size of direct writes into {@link #dir}, probed at the first upload (a start does not wait for it);
      * 0 when its files are written through the page cache; -1 before the probe.
      */
-    private volatile int directBlockSize = -1;
+    private volatile int directBlockSize;
 
     /**
      * @param dir     where the temporary files go, created when missing
@@ -69,7 +68,7 @@ public final class ContentSpool {
         this.dir = Files.createDirectories(dir.toAbsolutePath().normalize());
         this.durable = durable;
         this.posix = Files.getFileStore(this.dir).supportsFileAttributeView("posix");
-        this.tryDirect = durable && direct;
+        this.directBlockSize = durable && direct ? -1 : 0;
     }
 
     /**
@@ -192,7 +191,7 @@ public final class ContentSpool {
     private int directBlockSize() {
         int size = directBlockSize;
         if (size < 0) {
-            size = tryDirect ? DirectFileWrites.blockSize(dir) : 0;
+            size = DirectFileWrites.blockSize(dir);
             directBlockSize = size;
         }
         return size;

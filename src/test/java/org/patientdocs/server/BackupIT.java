@@ -80,9 +80,7 @@ class BackupIT {
             list.get("value").forEach(row -> ids.add(row.get("id").asText()));
             assertEquals(new ArrayList<>(atBackup.keySet()).stream().sorted().toList(),
                     ids.stream().sorted().toList(), "the documents of the backup's moment, and only those");
-            JsonNode reads = TestService.json(restored.get("/AuditEvents?$filter=action eq 'read' and resource eq"
-                    + " 'Patients(''" + PATIENT + "'')'&$count=true&$top=0"));
-            assertEquals(1, reads.get("@odata.count").asInt(), "the read just before the backup: " + reads);
+            assertEquals(1, readsOfThePatient(restored), "the read just before the backup");
             for (Map.Entry<String, byte[]> document : atBackup.entrySet()) {
                 assertArrayEquals(document.getValue(),
                         restored.getBytes("/Documents('" + document.getKey() + "')/$value").body(),
@@ -173,9 +171,7 @@ class BackupIT {
             }
             // served once its event is in the journal, which the backup must move first
             assertEquals(200, service.get("/Patients('" + PATIENT + "')").statusCode());
-            URI backup = service.runtime.managementUri().resolve("/backup");
-            HttpResponse<String> refused = service.http.send(HttpRequest.newBuilder(backup)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = postBackup(service);
             assertEquals(503, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("audit trail"), refused.body());
             if (Files.exists(backups)) {
@@ -187,14 +183,11 @@ class BackupIT {
             try (Connection connection = service.connect(); Statement sql = connection.createStatement()) {
                 sql.execute("ALTER TABLE audit_event_away RENAME TO audit_event");
             }
-            HttpResponse<String> written = service.http.send(HttpRequest.newBuilder(backup)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> written = postBackup(service);
             assertEquals(200, written.statusCode(), written.body());
         }
         try (TestService restored = TestService.start(embeddedDefault(onlyBackup(backups), dir.resolve("unused")))) {
-            JsonNode reads = TestService.json(restored.get("/AuditEvents?$filter=action eq 'read' and resource eq"
-                    + " 'Patients(''" + PATIENT + "'')'&$count=true&$top=0"));
-            assertEquals(1, reads.get("@odata.count").asInt(), reads.toString());
+            assertEquals(1, readsOfThePatient(restored));
         }
     }
 
@@ -202,8 +195,7 @@ class BackupIT {
     void aServiceWhoseDatabaseIsNotAnH2FileRefusesToWriteABackup() throws Exception {
         try (TestService service = TestService.start(Map.of("management.port", "0"))) {
             URI management = service.runtime.managementUri();
-            HttpResponse<String> refused = service.http.send(HttpRequest.newBuilder(management.resolve("/backup"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = postBackup(service);
             assertEquals(501, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("pg_dump"), refused.body());
 
@@ -217,6 +209,19 @@ class BackupIT {
             assertEquals(BackupCommand.CANNOT_RUN, command.exitCode());
             assertTrue(command.err().contains("pg_dump"), command.err());
         }
+    }
+
+    /** {@code POST /backup} on the service's management port. */
+    private static HttpResponse<String> postBackup(TestService service) throws Exception {
+        return service.http.send(HttpRequest.newBuilder(service.runtime.managementUri().resolve("/backup"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** How many reads of {@link #PATIENT} the service's audit trail holds. */
+    private static int readsOfThePatient(TestService service) throws Exception {
+        JsonNode reads = TestService.json(service.get("/AuditEvents?$filter=action eq 'read' and resource eq"
+                + " 'Patients(''" + PATIENT + "'')'&$count=true&$top=0"));
+        return reads.get("@odata.count").asInt();
     }
 
     /** The embedded default over a data directory: H2 in its file, documents on its file system. */

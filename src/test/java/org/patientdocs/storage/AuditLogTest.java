@@ -215,11 +215,7 @@ class AuditLogTest {
     }
 
     private static long movedEvents(DataSource database) throws SQLException {
-        try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT COUNT(*) FROM audit_event")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return count(database, "SELECT COUNT(*) FROM audit_event");
     }
 
     private static AuditEvent event(AuditEvent.Action action) {
@@ -240,8 +236,12 @@ class AuditLogTest {
     }
 
     private static long waitingChanges(DataSource database) throws SQLException {
+        return count(database, "SELECT COUNT(*) FROM audit_pending");
+    }
+
+    private static long count(DataSource database, String countQuery) throws SQLException {
         try (Connection connection = database.getConnection(); Statement sql = connection.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT COUNT(*) FROM audit_pending")) {
+             ResultSet rs = sql.executeQuery(countQuery)) {
             rs.next();
             return rs.getLong(1);
         }
