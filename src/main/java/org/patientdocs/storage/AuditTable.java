@@ -158,7 +158,8 @@ final class AuditTable implements AutoCloseable {
             });
             heads.putAll(moved.heads());
             return moved.more();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
+            // the driver's AssertionError of a connection broken mid-batch (see inTransaction) ends the session too
             heads.clear();
             closeSession(e);
             throw e;
@@ -239,7 +240,10 @@ final class AuditTable implements AutoCloseable {
             T result = work.run();
             connection.commit();
             return result;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
+            // PostgreSQL's driver throws an AssertionError when the connection breaks in the middle of a batch
+            // (BatchResultHandler: "getAutoCommit() should not throw"): a transaction left open could still commit,
+            // and the batch, tried again, would be written twice
             rollback(connection, e);
             throw e;
         }
@@ -353,7 +357,7 @@ final class AuditTable implements AutoCloseable {
         }
     }
 
-    private static void rollback(Connection connection, Exception failure) {
+    private static void rollback(Connection connection, Throwable failure) {
         try {
             if (!connection.isClosed()) {
                 connection.rollback();
@@ -375,7 +379,7 @@ final class AuditTable implements AutoCloseable {
     }
 
     /** Closes the writer's session, after a failure too: the next batch starts on a connection that works. */
-    private void closeSession(Exception failure) {
+    private void closeSession(Throwable failure) {
         if (session == null) {
             return;
         }

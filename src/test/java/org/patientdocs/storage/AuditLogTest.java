@@ -154,6 +154,38 @@ class AuditLogTest {
         assertEquals(2, chain(h2).events());
     }
 
+    /**
+     * PostgreSQL's driver throws an {@code AssertionError} when its connection breaks in the middle of a batch (seen
+     * in a restart of the database): the batch fails as any other, and the writer moves it once asked again.
+     */
+    @Test
+    void theWriterOutlivesAnAssertionErrorOfTheDriver() throws Exception {
+        JdbcDataSource h2 = database();
+        AtomicInteger commits = new AtomicInteger();
+        DataSource failingOnce = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = Commits.invoke(method, h2, args);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("commit") && commits.incrementAndGet() == 1) {
+                                    throw new AssertionError("pgStatement.getConnection().getAutoCommit() should"
+                                            + " not throw");
+                                }
+                                return Commits.invoke(m, connection, a);
+                            });
+                });
+        AuditLog.Batching whenAsked = new AuditLog.Batching(1_000, Long.MAX_VALUE, TimeUnit.HOURS.toMillis(1));
+        try (AuditLog log = new AuditLog(failingOnce, new Transactions(h2), journals, whenAsked)) {
+            log.record(AuditChainTest.EVENT).await();
+            assertThrows(ServiceException.ServiceUnavailable.class, log::awaitWritten, "the batch that failed");
+            log.awaitWritten();
+        }
+        assertEquals(1, chain(h2).events());
+    }
+
     @Test
     void eventsJournaledWhileTheWriterCommitsAreMovedTogetherInTheNext() throws Exception {
         JdbcDataSource h2 = database();
