@@ -30,6 +30,7 @@ import org.patientdocs.query.Target;
 import org.patientdocs.storage.AuditEvent.Action;
 import org.patientdocs.storage.ContentSniffer;
 import org.patientdocs.storage.DocumentRecord;
+import org.patientdocs.storage.DocumentRecords;
 import org.patientdocs.storage.DocumentStore;
 import org.patientdocs.storage.FileKind;
 import org.patientdocs.storage.PendingContent;
@@ -246,13 +247,12 @@ final class DocumentRequests {
     }
 
     /**
-     * The addressed document as stored, its content's digest included. The query service finds it (one reached
-     * through another patient's URL is as missing as one that never was); then the stored record is read by its key.
+     * The addressed document as stored, its content's digest and data key included, read in one statement by the query
+     * service: one reached through another patient's URL is as missing as one that never was.
      */
     private DocumentRecord find(Target target, Caller caller) {
-        services.queryService().entity(caller, target);
-        return services.documentRecords().find(caller.tenant(), target.key())
-                .orElseThrow(() -> new ServiceException.NotFound("The document does not exist"));
+        return DocumentRecords.of(caller.tenant(),
+                services.queryService().entity(caller, target, DocumentRecords.STORED));
     }
 
     private static String labelOrCurrent(Entity body, String name, boolean replace, String current) {

@@ -27,9 +27,10 @@ public final class ColumnMap {
 
     /**
      * The value kinds the store reads and writes; {@code STRING_LIST} is a {@code Collection(Edm.String)} property,
-     * stored as an array in one column and read as a {@code List<String>}.
+     * stored as an array in one column and read as a {@code List<String>}; {@code BYTES}, read as a {@code byte[]},
+     * is the kind of {@link #stored} columns only, never of a property.
      */
-    public enum Kind { STRING, INT64, INT32, BOOLEAN, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET, STRING_LIST }
+    public enum Kind { STRING, INT64, INT32, BOOLEAN, DECIMAL, DOUBLE, DATE, DATE_TIME_OFFSET, STRING_LIST, BYTES }
 
     /**
      * A stored property, or a table's version or tenant column.
@@ -117,6 +118,14 @@ public final class ColumnMap {
         public List<Column> allColumns() {
             return List.copyOf(columns.values());
         }
+    }
+
+    /**
+     * A column of a table that is no property: what the service reads with an entity for itself (a document's digest,
+     * say; {@link RowLayout#withStored}), which no query option can name and no answer shows.
+     */
+    public static Column stored(String name, Kind kind) {
+        return new Column(null, identifier(name), kind, true, -1);
     }
 
     private final Map<FullQualifiedName, Table> tables;

@@ -1,6 +1,8 @@
 package org.patientdocs.query;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
@@ -23,12 +25,29 @@ record EntityQuery(SqlFragment sql, RowLayout layout, Set<String> selected, Comp
     /** @param computation the computed properties ({@code $compute}) the row carries after its columns, or null */
     static EntityQuery of(QueryContext context, Target target, SelectOption select, Set<String> required,
                           Computation computation) {
+        return of(context, target, select, required, computation, List.of());
+    }
+
+    /**
+     * Every property of the entity, then {@code stored}: columns of its table that are no property
+     * ({@link ColumnMap#stored}), read in the same statement ({@link Row#stored}).
+     */
+    static EntityQuery withStored(QueryContext context, Target target, List<ColumnMap.Column> stored) {
+        return of(context, target, null, Set.of(), null, stored);
+    }
+
+    private static EntityQuery of(QueryContext context, Target target, SelectOption select, Set<String> required,
+                                  Computation computation, List<ColumnMap.Column> stored) {
         ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         Selection selection = Selection.of(context, table, null, null, null, select, required, computation);
-        SqlFragment sql = SqlFragment.format("SELECT {}{}", selection.columnList(),
+        List<SqlFragment> columns = new ArrayList<>();
+        columns.add(selection.columnList());
+        stored.forEach(column -> columns.add(selection.root().column(column, column.nullable())));
+        SqlFragment sql = SqlFragment.format("SELECT {}{}", SqlFragment.join(", ", columns),
                 selection.from(TargetRows.conditions(target, selection.block())));
         Set<String> selected = new LinkedHashSet<>();
         Selection.selectedColumns(table, select, computation).forEach(column -> selected.add(column.property()));
-        return new EntityQuery(sql, selection.layout(), Set.copyOf(selected), selection.computedValues());
+        RowLayout layout = stored.isEmpty() ? selection.layout() : selection.layout().withStored(stored);
+        return new EntityQuery(sql, layout, Set.copyOf(selected), selection.computedValues());
     }
 }

@@ -138,7 +138,7 @@ public final class Keyset {
                     ? Boolean.valueOf(body) : null;
             case DATE -> tag == 'D' ? LocalDate.parse(body) : null;
             case DATE_TIME_OFFSET -> tag == 'T' ? Instant.parse(body).atOffset(ZoneOffset.UTC) : null;
-            case STRING_LIST -> null;
+            case STRING_LIST, BYTES -> null;
         };
         if (value == null) {
             throw invalid();

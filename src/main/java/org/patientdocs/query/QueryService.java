@@ -198,6 +198,15 @@ public final class QueryService {
     }
 
     /**
+     * As {@link #entity(Caller, Target)}, and in the same statement the {@code stored} columns of its table that are
+     * no property ({@link ColumnMap#stored}), which {@link Row#stored} then gives in their order: what a download
+     * needs beside the properties, found under the same access rules.
+     */
+    public Row entity(Caller caller, Target target, List<ColumnMap.Column> stored) {
+        return one(target, EntityQuery.withStored(context(caller, null), target, stored));
+    }
+
+    /**
      * The one entity a change addresses, as it is now, with every property: the entity a PATCH, PUT or DELETE
      * changes (its version, its current values), or the patient an upload adds a document to. The caller's tenant
      * applies as to every read, but the caller is not shown the entity, so it needs the scope of the change (which the

@@ -9,7 +9,7 @@ import java.util.Map;
  * One entity as read: its properties' values (String, Long, Integer, Boolean, BigDecimal, Double, LocalDate or
  * Instant; null where the value is null or the statement did not read the property) and its version, the source of
  * its ETag. A row also holds what the service read for itself, never a property: the parent's key of an expanded
- * row, the sort keys of a page's row.
+ * row, the sort keys of a page's row, the stored columns a download needs.
  *
  * <p>An immutable value, though not a {@code record}: it keeps the store's array of the result's values as it is,
  * in the order of its {@link RowLayout}, which every row of a statement shares, so that a 1000-row page costs 1000
@@ -57,6 +57,17 @@ public final class Row {
     /** The value of the result's column at {@code index} (from 0): for rows that are no entity's. */
     public Object value(int index) {
         return values[index];
+    }
+
+    /**
+     * The value of the {@code index}th (from 0) stored column that is no property, of those the statement read after
+     * the entity ({@link QueryService#entity(org.patientdocs.auth.Caller, Target, List)}).
+     */
+    public Object stored(int index) {
+        if (layout.firstStored() < 0) {
+            throw new IllegalStateException("the row was read without stored columns");
+        }
+        return values[layout.firstStored() + index];
     }
 
     /** The entity's change counter: its ETag. */

@@ -38,6 +38,7 @@ public enum ValueType {
             case DATE_TIME_OFFSET -> DATE_TIME_OFFSET;
             // Paths reads a list only through any, all or $count (StringLists)
             case STRING_LIST -> throw new IllegalStateException("a list of strings is no single value");
+            case BYTES -> throw new IllegalStateException("bytes are read for the service only, never compared");
         };
     }
 

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,11 +18,13 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 import org.patientdocs.error.ServiceException;
+import org.patientdocs.query.ColumnMap;
+import org.patientdocs.query.Row;
 
 /**
  * The document metadata table: inserts, and lookups, updates and deletes by tenant and key. Which document a request
- * addresses, and that it exists, the query service finds first; here the row is read for what only storage keeps
- * (the content's digest) or changed. Every statement for a request names the tenant, so that even one called with
+ * addresses, and that it exists, the query service finds (a download reads the {@link #STORED} columns with it, for
+ * what only storage keeps: the content's digest, its data key); here the row is changed. Every statement for a request names the tenant, so that even one called with
  * another tenant's document id cannot read or touch that tenant's row; document ids are unique across tenants.
  */
 public final class DocumentRecords {
@@ -77,6 +80,27 @@ public final class DocumentRecords {
         } catch (SQLException e) {
             throw StoreFailure.of(e);
         }
+    }
+
+    /**
+     * The stored columns a download reads with the document's properties, in one statement of the query service
+     * ({@link org.patientdocs.query.QueryService#entity(org.patientdocs.auth.Caller, org.patientdocs.query.Target,
+     * List)}), so that the access rules that find the document are the query service's own: see {@link #of}.
+     */
+    public static final List<ColumnMap.Column> STORED = List.of(
+            ColumnMap.stored("content_sha256", ColumnMap.Kind.STRING),
+            ColumnMap.stored("key_id", ColumnMap.Kind.STRING),
+            ColumnMap.stored("wrapped_key", ColumnMap.Kind.BYTES),
+            ColumnMap.stored("content_version", ColumnMap.Kind.INT32));
+
+    /** The record of a document the query service read with {@link #STORED}, in the caller's {@code tenant}. */
+    public static DocumentRecord of(String tenant, Row row) {
+        String keyId = (String) row.stored(1);
+        return new DocumentRecord(tenant, (String) row.get("id"), (String) row.get("patient_id"),
+                (String) row.get("file_name"), (String) row.get("content_type"), (Long) row.get("file_size_bytes"),
+                (String) row.get("document_type"), (String) row.get("description"),
+                (String) row.get("uploaded_by_id"), (Instant) row.get("uploaded_at"), (String) row.stored(0),
+                keyId == null ? null : new WrappedKey(keyId, (byte[]) row.stored(2)), (Integer) row.stored(3));
     }
 
     /** The record of a result set's row of {@link #COLUMNS}. */

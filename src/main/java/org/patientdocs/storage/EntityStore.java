@@ -26,7 +26,7 @@ import org.patientdocs.query.StatementRunner;
 /**
  * Runs the statements of the query service: each call takes a pooled connection, runs one parameterised statement
  * and returns the connection before any byte goes to the client. Values come back as String, Long, Integer, Boolean,
- * BigDecimal, Double, LocalDate or Instant; failures as {@link StoreFailure#ofQuery} maps them.
+ * BigDecimal, Double, LocalDate, Instant, a list of strings or bytes; failures as {@link StoreFailure#ofQuery} maps them.
  */
 public final class EntityStore implements StatementRunner {
 
@@ -146,6 +146,7 @@ public final class EntityStore implements StatementRunner {
                 yield time == null ? null : time.toInstant();
             }
             case STRING_LIST -> strings(rs.getArray(index));
+            case BYTES -> rs.getBytes(index);
         };
         return rs.wasNull() ? null : value;
     }

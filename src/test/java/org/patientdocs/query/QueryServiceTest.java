@@ -185,6 +185,34 @@ class QueryServiceTest {
     }
 
     @Test
+    void storedColumnsAreReadWithTheEntityInItsOneStatementUnderTheSameRules() {
+        List<ColumnMap.Column> stored = List.of(ColumnMap.stored("content_sha256", ColumnMap.Kind.STRING),
+                ColumnMap.stored("wrapped_key", ColumnMap.Kind.BYTES));
+        List<RowLayout> layouts = new ArrayList<>();
+        Store store = new Store().rows(layout -> {
+            layouts.add(layout);
+            return List.of(row(layout, Map.of("id", "d1", "patient_id", "p1"), "abc", new byte[] {7}));
+        });
+        Row row = service(Dialect.H2, store).entity(Parsed.CALLER,
+                Target.of(Parsed.parse("Patients('p1')/Documents('d1')/$value", null)), stored);
+
+        assertEquals(List.of("SELECT t0.id, t0.patient_id, t0.file_name, t0.content_type, t0.file_size_bytes,"
+                + " t0.document_type, t0.description, t0.uploaded_by_id, t0.uploaded_at, t0.version,"
+                + " t0.content_sha256, t0.wrapped_key FROM document t0"
+                + " WHERE t0.tenant_id = ? AND t0.id = ? AND t0.patient_id = ?"), store.sql());
+        assertEquals(List.of(Parsed.TENANT, "d1", "p1"), store.statements.get(0).params(),
+                "the tenant and the path's patient apply as to every read");
+        assertEquals("p1", row.get("patient_id"));
+        assertEquals("abc", row.stored(0));
+        assertEquals(7, ((byte[]) row.stored(1))[0]);
+        List<ColumnMap.Kind> kinds = layouts.get(0).kinds();
+        assertEquals(List.of(ColumnMap.Kind.STRING, ColumnMap.Kind.BYTES), kinds.subList(kinds.size() - 2,
+                kinds.size()), "the store reads the stored columns as their kinds say");
+        assertNeeds("documents.read", () -> service(Dialect.H2, new Store()).entity(only(),
+                Target.of(Parsed.parse("Documents('d1')", null)), stored));
+    }
+
+    @Test
     void theLimitsAreCheckedBeforeAnythingIsRead() {
         Store store = new Store();
         assertThrows(ServiceException.BadRequest.class, () -> service(Dialect.H2, store).entity(Parsed.CALLER,
