@@ -28,12 +28,12 @@ import org.patientdocs.config.RateLimits;
 import org.patientdocs.query.Dialect;
 
 /**
- * The token buckets of the rate limits (Bucket4j), one per key: on PostgreSQL in the table {@code rate_limit_bucket},
+ * The token buckets of the rate limits (Bucket4j), one per key and limit: on PostgreSQL in the table {@code rate_limit_bucket},
  * shared by every instance on the database (one short transaction per bucket and request, {@code SELECT … FOR UPDATE}
  * on the bucket's row); on H2, whose database no other process can open, in this process.
  * <p>
- * A key is stored as the first 8 bytes of its SHA-256, so the table holds no identities (the audit trail is the one
- * place that records who did what) and a row stays small whatever the subject. The table is {@code UNLOGGED}: its
+ * A key is stored as the first 8 bytes of the SHA-256 of the key and its limit, so the table holds no identities (the
+ * audit trail is the one place that records who did what) and a row stays small whatever the subject. The table is {@code UNLOGGED}: its
  * commits wait for no disk, and a crash of the database empties it, which only fills every bucket again.
  */
 public final class RateBuckets {
@@ -115,8 +115,15 @@ public final class RateBuckets {
         }
     }
 
+    /**
+     * The key's bucket under this limit. The limit is part of the bucket's id: a bucket keeps the configuration it
+     * was made with (on PostgreSQL Bucket4j stores it in the row and never replaces it), so without it a changed
+     * {@code rate-limit.*} would not reach a caller who kept sending, whose row never expires, while the 429 named
+     * the new limit. With it, a start with another limit uses new buckets, and the old rows expire.
+     */
     private Bucket bucket(String key, RateLimits.Limit limit) {
-        return buckets.apply(id(key), configurations.computeIfAbsent(limit, RateBuckets::configuration));
+        return buckets.apply(id(key + "\n" + limit.requestsPerMinute() + "/" + limit.burst()),
+                configurations.computeIfAbsent(limit, RateBuckets::configuration));
     }
 
     private static BucketConfiguration configuration(RateLimits.Limit limit) {

@@ -105,6 +105,27 @@ class RateLimitIT {
         }
     }
 
+    @Test
+    void aChangedLimitAppliesAtTheNextStartOnTheSameDatabase() throws Exception {
+        TestClock clock = new TestClock();
+        try (TestDatabase database = TestDatabase.fresh()) {
+            try (TestService before = TestService.start(database, Map.of("rate-limit.subject.requests-per-minute",
+                    "1", "rate-limit.subject.burst", "5"), clock)) {
+                assertEquals(200, get(before, "ada", TestService.API_KEY).statusCode());
+            }
+            // tightened: on PostgreSQL the bucket the old limit left with 4 requests would have admitted 4
+            try (TestService after = TestService.start(database, Map.of("rate-limit.subject.requests-per-minute",
+                    "1", "rate-limit.subject.burst", "2"), clock)) {
+                assertEquals(200, get(after, "ada", TestService.API_KEY).statusCode());
+                assertEquals(200, get(after, "ada", TestService.API_KEY).statusCode());
+                HttpResponse<String> refused = get(after, "ada", TestService.API_KEY);
+                assertTooMany(refused);
+                assertTrue(TestService.json(refused).get("error").get("message").asText()
+                        .contains("the limit is 1 a minute, 2 at once"), refused.body());
+            }
+        }
+    }
+
     private static HttpResponse<String> get(TestService service, String subject, String apiKey) throws Exception {
         return service.send(HttpRequest.newBuilder(service.uri("/Patients?$top=1")).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + service.token(subject)).header("x-api-key", apiKey).build());
