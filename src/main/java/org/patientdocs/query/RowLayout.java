@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What each column of a statement's result holds, shared by every {@link Row} the statement returns: a property of
- * the table, its version, or a value the service reads for itself (the parent's key of an expanded row, the sort keys
- * a skip token carries, the stored columns that are no property). The store reads the columns as {@link #kinds()} says; the rows then find a property's value
- * by its column's position in two array lookups, without names.
+ * What each column of a statement's result holds, shared by every {@link Row} the statement returns: a property of the
+ * table, its version, or a value the service reads for itself (the parent's key of an expanded row, the sort keys a
+ * skip token carries, the stored columns that are no property). The store reads the columns as {@link #kinds()} says;
+ * the rows then find a property's value by its column's position in two array lookups, without names.
  */
 public final class RowLayout {
 

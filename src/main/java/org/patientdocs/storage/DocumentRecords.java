@@ -24,8 +24,9 @@ import org.patientdocs.query.Row;
 /**
  * The document metadata table: inserts, and lookups, updates and deletes by tenant and key. Which document a request
  * addresses, and that it exists, the query service finds (a download reads the {@link #STORED} columns with it, for
- * what only storage keeps: the content's digest, its data key); here the row is changed. Every statement for a request names the tenant, so that even one called with
- * another tenant's document id cannot read or touch that tenant's row; document ids are unique across tenants.
+ * what only storage keeps: the content's digest, its data key); here the row is changed. Every statement for a request
+ * names the tenant, so that even one called with another tenant's document id cannot read or touch that tenant's row;
+ * document ids are unique across tenants.
  */
 public final class DocumentRecords {
 

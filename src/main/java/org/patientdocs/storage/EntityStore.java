@@ -24,9 +24,10 @@ import org.patientdocs.query.SqlFragment;
 import org.patientdocs.query.StatementRunner;
 
 /**
- * Runs the statements of the query service: each call takes a pooled connection, runs one parameterised statement
- * and returns the connection before any byte goes to the client. Values come back as String, Long, Integer, Boolean,
- * BigDecimal, Double, LocalDate, Instant, a list of strings or bytes; failures as {@link StoreFailure#ofQuery} maps them.
+ * Runs the statements of the query service: each call takes a pooled connection, runs one parameterised statement and
+ * returns the connection before any byte goes to the client. Values come back as String, Long, Integer, Boolean,
+ * BigDecimal, Double, LocalDate, Instant, a list of strings or bytes; failures as {@link StoreFailure#ofQuery} maps
+ * them.
  */
 public final class EntityStore implements StatementRunner {
 

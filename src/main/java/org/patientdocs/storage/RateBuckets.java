@@ -28,13 +28,14 @@ import org.patientdocs.config.RateLimits;
 import org.patientdocs.query.Dialect;
 
 /**
- * The token buckets of the rate limits (Bucket4j), one per key and limit: on PostgreSQL in the table {@code rate_limit_bucket},
- * shared by every instance on the database (one short transaction per bucket and request, {@code SELECT … FOR UPDATE}
- * on the bucket's row); on H2, whose database no other process can open, in this process.
+ * The token buckets of the rate limits (Bucket4j), one per key and limit: on PostgreSQL in the table
+ * {@code rate_limit_bucket}, shared by every instance on the database (one short transaction per bucket and request,
+ * {@code SELECT … FOR UPDATE} on the bucket's row); on H2, whose database no other process can open, in this process.
  * <p>
  * A key is stored as the first 8 bytes of the SHA-256 of the key and its limit, so the table holds no identities (the
- * audit trail is the one place that records who did what) and a row stays small whatever the subject. The table is {@code UNLOGGED}: its
- * commits wait for no disk, and a crash of the database empties it, which only fills every bucket again.
+ * audit trail is the one place that records who did what) and a row stays small whatever the subject. The table is
+ * {@code UNLOGGED}: its commits wait for no disk, and a crash of the database empties it, which only fills every bucket
+ * again.
  */
 public final class RateBuckets {
 
