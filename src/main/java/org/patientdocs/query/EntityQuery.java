@@ -40,14 +40,18 @@ record EntityQuery(SqlFragment sql, RowLayout layout, Set<String> selected, Comp
                                   Computation computation, List<ColumnMap.Column> stored) {
         ColumnMap.Table table = context.columns().table(target.set().getEntityType());
         Selection selection = Selection.of(context, table, null, null, null, select, required, computation);
-        List<SqlFragment> columns = new ArrayList<>();
-        columns.add(selection.columnList());
-        stored.forEach(column -> columns.add(selection.root().column(column, column.nullable())));
-        SqlFragment sql = SqlFragment.format("SELECT {}{}", SqlFragment.join(", ", columns),
+        SqlFragment columns = selection.columnList();
+        RowLayout layout = selection.layout();
+        if (!stored.isEmpty()) {
+            List<SqlFragment> all = new ArrayList<>(List.of(columns));
+            stored.forEach(column -> all.add(selection.root().column(column, column.nullable())));
+            columns = SqlFragment.join(", ", all);
+            layout = layout.withStored(stored);
+        }
+        SqlFragment sql = SqlFragment.format("SELECT {}{}", columns,
                 selection.from(TargetRows.conditions(target, selection.block())));
         Set<String> selected = new LinkedHashSet<>();
         Selection.selectedColumns(table, select, computation).forEach(column -> selected.add(column.property()));
-        RowLayout layout = stored.isEmpty() ? selection.layout() : selection.layout().withStored(stored);
         return new EntityQuery(sql, layout, Set.copyOf(selected), selection.computedValues());
     }
 }

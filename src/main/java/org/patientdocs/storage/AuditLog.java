@@ -421,9 +421,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         try {
             return table.move(events.stream().map(Pending::event).toList(), journalId,
                     events.isEmpty() ? null : events.get(events.size() - 1).mark(), batch.withChanges());
-        } catch (SQLException | RuntimeException | AssertionError e) {
-            // the driver's AssertionError of a connection broken mid-batch (AuditTable.inTransaction) killed the
-            // writer, and with it the trail, until the process stopped: a failed batch like any other, tried again
+        } catch (SQLException | RuntimeException e) {
             LOG.error("{} audit events could not be written: {}", events.size(), SafeTrace.describe(e));
             return null;
         }

@@ -158,8 +158,7 @@ final class AuditTable implements AutoCloseable {
             });
             heads.putAll(moved.heads());
             return moved.more();
-        } catch (SQLException | RuntimeException | AssertionError e) {
-            // the driver's AssertionError of a connection broken mid-batch (see inTransaction) ends the session too
+        } catch (SQLException | RuntimeException e) {
             heads.clear();
             closeSession(e);
             throw e;
@@ -240,12 +239,17 @@ final class AuditTable implements AutoCloseable {
             T result = work.run();
             connection.commit();
             return result;
-        } catch (SQLException | RuntimeException | AssertionError e) {
-            // PostgreSQL's driver throws an AssertionError when the connection breaks in the middle of a batch
-            // (BatchResultHandler: "getAutoCommit() should not throw"): a transaction left open could still commit,
-            // and the batch, tried again, would be written twice
+        } catch (SQLException | RuntimeException e) {
             rollback(connection, e);
             throw e;
+        } catch (AssertionError e) {
+            // PostgreSQL's driver throws an AssertionError when the connection breaks in the middle of a batch
+            // (BatchResultHandler: "getAutoCommit() should not throw"). It is the failed statement it stands for, so
+            // every caller handles it as one: the transaction is rolled back (left open, it could still commit and
+            // the batch, tried again, be written twice), the session ends, and the writer tries the batch again
+            SQLException failed = new SQLException("the database connection failed in the middle of a batch", e);
+            rollback(connection, failed);
+            throw failed;
         }
     }
 
@@ -357,7 +361,7 @@ final class AuditTable implements AutoCloseable {
         }
     }
 
-    private static void rollback(Connection connection, Throwable failure) {
+    private static void rollback(Connection connection, Exception failure) {
         try {
             if (!connection.isClosed()) {
                 connection.rollback();
@@ -379,7 +383,7 @@ final class AuditTable implements AutoCloseable {
     }
 
     /** Closes the writer's session, after a failure too: the next batch starts on a connection that works. */
-    private void closeSession(Throwable failure) {
+    private void closeSession(Exception failure) {
         if (session == null) {
             return;
         }
