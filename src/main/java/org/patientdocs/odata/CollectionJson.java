@@ -48,7 +48,8 @@ import org.patientdocs.query.Row;
 /**
  * A page of rows written as an OData JSON entity collection straight to the response, byte for byte what Olingo's
  * serializer writes for the same entities, without building them: Olingo's entities and its per-value conversions
- * cost more than the database's work on a 1000-row page. It writes the common answers: JSON with minimal or no
+ * cost more than the database's work on a 1000-row page. A single entity ({@link #entity}) is written the same way,
+ * which saves a by-key read about a tenth of its time. It writes the common answers: JSON with minimal or no
  * metadata, the key among the selected properties (so there is no {@code @odata.id}), and at most one level of
  * {@code $expand} without {@code *}, {@code /$count} or a select that leaves out the key; Olingo serializes every
  * other answer. Property values come out as Olingo writes them: strings, integers and instants

@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.Set;
 
 import org.apache.olingo.commons.api.data.ContextURL;
+import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.EntityCollection;
 import org.apache.olingo.commons.api.edm.EdmEntitySet;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveType;
@@ -31,6 +32,7 @@ import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataRequest;
 import org.apache.olingo.server.api.ServiceMetadata;
 import org.apache.olingo.server.api.serializer.EntityCollectionSerializerOptions;
+import org.apache.olingo.server.api.serializer.EntitySerializerOptions;
 import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.ExpandItem;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
@@ -164,6 +166,42 @@ class CollectionJsonTest {
     }
 
     @Test
+    void singleEntitiesComeOutAsOlingoWritesThem() throws Exception {
+        List<Row> documents = List.of(
+                document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "plain", Instant.parse("2026-02-21T14:30:00Z"), 1),
+                document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, Instant.parse("2026-02-21T14:30:00.120Z"), 7),
+                document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab \"result\"", "é ü 中文 😀 </script> \\ \u0001 \t\n",
+                        Instant.parse("1999-12-31T23:59:59.999Z"), Long.MAX_VALUE));
+        for (String query : List.of("", "$select=id,file_name,file_size_bytes,uploaded_at", "$select=*",
+                "$select=description,id")) {
+            for (ContentType format : FORMATS) {
+                for (Row document : documents) {
+                    assertEntitySame(DOCUMENTS, null, query, format, document, null);
+                }
+            }
+        }
+        Instant at = Instant.parse("2026-02-21T14:30:00.123Z");
+        Expanded.Inline twoOfFive = new Expanded.Inline(List.of(documents.get(0), documents.get(1)), 5L,
+                new Expanded.Continuation(2, null));
+        for (ContentType format : FORMATS) {
+            assertEntitySame(PATIENTS, null, "", format, patient("12345", "Ann"), null);
+            assertEntitySame(PATIENTS, null, "$select=birth_date,id", format, patient("p.2", null), null);
+            for (String query : List.of("$expand=Documents", "$expand=Documents($select=id,file_name;$count=true)",
+                    "$select=id,last_name&$expand=Documents($count=true)")) {
+                assertEntitySame(PATIENTS, "Documents", query, format, patient("12345", "Ann"), twoOfFive);
+                assertEntitySame(PATIENTS, "Documents", query, format, patient("p.3", "Bo"),
+                        new Expanded.Inline(List.of(), 0L, null));
+            }
+            for (String query : List.of("$expand=Patient", "$expand=Patient($select=id,birth_date)")) {
+                assertEntitySame(DOCUMENTS, "Patient", query, format, document("doc-DDDDDDDDDDDDDDDDDDDDDD", "x", "y",
+                        at, 2), new Expanded.Inline(List.of(patient("12345", "Ann")), null, null));
+                assertEntitySame(DOCUMENTS, "Patient", query, format, documents.get(1),
+                        new Expanded.Inline(List.of(), null, null));
+            }
+        }
+    }
+
+    @Test
     void aFailureMidwayLeavesThePageUnfinished() {
         Map<String, Object> properties = documentProperties("doc-BBBBBBBBBBBBBBBBBBBBBB", "x", "y", Instant.EPOCH, 2);
         properties.put("uploaded_at", "not an instant");
@@ -268,6 +306,46 @@ class CollectionJsonTest {
                     direct.toString(StandardCharsets.UTF_8), set.getName() + "?" + query + " as " + format);
         }
         return direct.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Both writers over one entity ({@code Documents('…')}), with one expanded navigation whose rows are given when
+     * {@code navigationName} is not null.
+     */
+    private static void assertEntitySame(EdmEntitySet set, String navigationName, String query, ContentType format,
+                                         Row row, Expanded.Inline inline) throws Exception {
+        UriInfo uri = parse(set, query);
+        List<Expanded> expanded = List.of();
+        if (navigationName != null) {
+            ExpandItem item = uri.getExpandOption().getExpandItems().get(0);
+            EdmEntitySet targetSet = (EdmEntitySet) set.getRelatedBindingTarget(navigationName);
+            expanded = List.of(new Expanded(table(set).navigation(navigationName), targetSet, table(targetSet), item,
+                    selected(targetSet, item.getSelectOption()), ComputedValues.NONE,
+                    item.getCountOption() != null && item.getCountOption().getValue(), List.of(inline), List.of()));
+        }
+        Expansion expansion = expansion(set, expanded, uri.getExpandOption() == null ? null
+                : uri.getExpandOption().getText());
+        ContextURL context = ContextURL.with().serviceRoot(URI.create("http://h/")).entitySet(set)
+                .selectList(ODATA.createUriHelper().buildContextURLSelectList(set.getEntityType(), null,
+                        uri.getSelectOption()))
+                .suffix(ContextURL.Suffix.ENTITY).build();
+        Set<String> selected = selected(set, uri.getSelectOption());
+        assertTrue(CollectionJson.writes(format, uri.getExpandOption(), uri.getSelectOption(), set.getEntityType()));
+
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        Page page = new Page(table(set), selected, List.of(row), null, null, expanded);
+        CollectionJson.entity(format, set.getEntityType(), new CollectionJson.Answer(context, page, null, expansion))
+                .write(direct);
+
+        Entity entity = Entities.fromRow(ODATA, set, row, selected);
+        expansion.attach(List.of(entity));
+        EntitySerializerOptions options = EntitySerializerOptions.with().contextURL(context)
+                .select(uri.getSelectOption()).expand(uri.getExpandOption()).build();
+        try (InputStream olingo = ODATA.createSerializer(format)
+                .entity(METADATA, set.getEntityType(), entity, options).getContent()) {
+            assertEquals(new String(olingo.readAllBytes(), StandardCharsets.UTF_8),
+                    direct.toString(StandardCharsets.UTF_8), set.getName() + "('…')?" + query + " as " + format);
+        }
     }
 
     /** The links of expanded navigations of a request to {@code http://h/}. */
