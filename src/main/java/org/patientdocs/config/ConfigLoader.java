@@ -139,7 +139,8 @@ public final class ConfigLoader {
                         Duration.ofMillis(number(ServiceConfig.Query.TIMEOUT_MS))),
                 clientLimits(),
                 new RateLimits(limit(RateLimits.API_KEY_RATE, RateLimits.API_KEY_BURST),
-                        limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST)),
+                        limit(RateLimits.SUBJECT_RATE, RateLimits.SUBJECT_BURST),
+                        (int) number(RateLimits.UNSYNCHRONIZED)),
                 operations(), tls());
     }
 

@@ -13,6 +13,8 @@ import java.util.function.BiFunction;
 
 import javax.sql.DataSource;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -21,6 +23,10 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.NopeOptimizationListener;
+import io.github.bucket4j.distributed.proxy.optimization.Optimization;
+import io.github.bucket4j.distributed.proxy.optimization.delay.DelayOptimization;
 import io.github.bucket4j.local.LocalBucket;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
@@ -30,7 +36,8 @@ import org.patientdocs.query.Dialect;
 /**
  * The token buckets of the rate limits (Bucket4j), one per key and limit: on PostgreSQL in the table
  * {@code rate_limit_bucket}, shared by every instance on the database (one short transaction per bucket and request,
- * {@code SELECT … FOR UPDATE} on the bucket's row); on H2, whose database no other process can open, in this process.
+ * {@code SELECT … FOR UPDATE} on the bucket's row, or one per so many requests with
+ * {@code rate-limit.unsynchronized-requests}); on H2, whose database no other process can open, in this process.
  * <p>
  * A key is stored as the first 8 bytes of the SHA-256 of the key and its limit, so the table holds no identities (the
  * audit trail is the one place that records who did what) and a row stays small whatever the subject. The table is
@@ -41,6 +48,10 @@ public final class RateBuckets {
 
     /** How many in-process buckets are kept before the full ones, which a new bucket would equal, are dropped. */
     private static final int IN_PROCESS_KEPT = 100_000;
+    /** How many buckets' proxies are kept on PostgreSQL with unsynchronized requests; a dropped one reads its row. */
+    private static final int PROXIES_KEPT = 100_000;
+    /** How long an instance's copy of a bucket goes without writing to the shared row, at most. */
+    private static final Duration UNSYNCHRONIZED_AT_MOST = Duration.ofSeconds(1);
     /** Every this many takes, rows of buckets that have been full for a while are deleted, this many at most. */
     private static final int CLEANUP_EVERY = 1024;
     private static final int CLEANUP_BATCH = 1000;
@@ -55,13 +66,16 @@ public final class RateBuckets {
     /**
      * The buckets for the store the pool opens.
      *
-     * @param clock the time buckets refill by; on PostgreSQL every instance's clock should agree, as NTP keeps them
+     * @param clock          the time buckets refill by; on PostgreSQL every instance's clock should agree, as NTP
+     *                       keeps them
+     * @param unsynchronized on PostgreSQL, how many requests this instance takes from its copy of a bucket before it
+     *                       writes them to the shared row ({@code rate-limit.unsynchronized-requests}); 0: none
      */
-    public static RateBuckets open(DataSource pool, Dialect dialect, Clock clock) {
+    public static RateBuckets open(DataSource pool, Dialect dialect, Clock clock, int unsynchronized) {
         TimeMeter time = meter(clock);
         return switch (dialect) {
             case H2 -> inProcess(time);
-            case POSTGRESQL -> inPostgres(pool, time);
+            case POSTGRESQL -> inPostgres(pool, time, unsynchronized);
         };
     }
 
@@ -76,7 +90,14 @@ public final class RateBuckets {
         });
     }
 
-    private static RateBuckets inPostgres(DataSource pool, TimeMeter time) {
+    /**
+     * With {@code unsynchronized} requests, each bucket's proxy is kept (Bucket4j's delaying optimization holds the
+     * bucket's last state read and the requests taken since): it admits or refuses from that copy until it has taken
+     * that many, or a second has passed, and then writes them to the row in the transaction that takes the next one.
+     * Requests taken by two instances in between are all written, so the bucket may go below empty, and a caller who
+     * got more than the limit waits longer for the next request.
+     */
+    private static RateBuckets inPostgres(DataSource pool, TimeMeter time, int unsynchronized) {
         PostgreSQLSelectForUpdateBasedProxyManager<Long> proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(pool)
                 .primaryKeyMapper(PrimaryKeyMapper.LONG)
                 .table("rate_limit_bucket").idColumn("id").stateColumn("state").expiresAtColumn("expires_at")
@@ -85,12 +106,25 @@ public final class RateBuckets {
                 .clientClock(time)
                 .build();
         AtomicLong takes = new AtomicLong();
+        BiFunction<Long, BucketConfiguration, Bucket> build = unsynchronized == 0
+                ? (id, configuration) -> proxies.builder().build(id, () -> configuration)
+                : kept(proxies, new DelayOptimization(new DelayParameters(unsynchronized, UNSYNCHRONIZED_AT_MOST),
+                        NopeOptimizationListener.INSTANCE, time));
         return new RateBuckets((id, configuration) -> {
             if (takes.incrementAndGet() % CLEANUP_EVERY == 0) {
                 proxies.removeExpired(CLEANUP_BATCH);
             }
-            return proxies.builder().build(id, () -> configuration);
+            return build.apply(id, configuration);
         });
+    }
+
+    /** Proxies that keep what the optimization holds between requests: one per bucket, the least used dropped. */
+    private static BiFunction<Long, BucketConfiguration, Bucket> kept(
+            PostgreSQLSelectForUpdateBasedProxyManager<Long> proxies, Optimization optimization) {
+        Cache<Long, Bucket> kept = Caffeine.newBuilder().maximumSize(PROXIES_KEPT)
+                .expireAfterAccess(Duration.ofMinutes(10)).executor(Runnable::run).build();
+        return (id, configuration) -> kept.get(id, key -> proxies.builder().withOptimization(optimization)
+                .build(key, () -> configuration));
     }
 
     /**

@@ -85,6 +85,8 @@ class ConfigLoaderTest {
         assertTrue(config.rateLimits().perSubject().enabled());
         assertTrue(config.rateLimits().perApiKey().enabled());
         assertFalse(load("rate-limit.subject.requests-per-minute", "0").rateLimits().perSubject().enabled());
+        assertEquals(0, config.rateLimits().unsynchronizedRequests(), "exact across instances unless asked");
+        assertEquals(20, load("rate-limit.unsynchronized-requests", "20").rateLimits().unsynchronizedRequests());
     }
 
     @Test
@@ -242,6 +244,8 @@ class ConfigLoaderTest {
         "shutdown.grace-seconds | 3601 | shutdown.grace-seconds must be an integer in 0..3600, was '3601'",
         "rate-limit.api-key.requests-per-minute | -5 | rate-limit.api-key.requests-per-minute must be an integer in"
                 + " 0..1000000, was '-5'",
+        "rate-limit.unsynchronized-requests | 10001 | rate-limit.unsynchronized-requests must be an integer in"
+                + " 0..10000, was '10001'",
     })
     void invalidValuesStopTheStartWithTheKeyAndTheRule(String key, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(key, value));

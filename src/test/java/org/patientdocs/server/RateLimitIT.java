@@ -106,6 +106,51 @@ class RateLimitIT {
     }
 
     @Test
+    void oneInstanceThatTakesFromItsCopyOfTheBucketKeepsTheLimitExactly() throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "on H2 the buckets are in the process anyway");
+        TestClock clock = new TestClock();
+        try (TestDatabase database = TestDatabase.fresh();
+             TestService service = TestService.start(database, Map.of("rate-limit.subject.requests-per-minute", "60",
+                     "rate-limit.subject.burst", "5", "rate-limit.unsynchronized-requests", "3"), clock)) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, get(service, "ada", TestService.API_KEY).statusCode());
+            }
+            assertEquals("1", assertTooMany(get(service, "ada", TestService.API_KEY)));
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals(200, get(service, "ada", TestService.API_KEY).statusCode());
+            assertTooMany(get(service, "ada", TestService.API_KEY));
+        }
+    }
+
+    @Test
+    void instancesThatTakeFromTheirCopiesOverrunByThatManyAtMostAndPayItBack() throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "on H2 each instance keeps its own buckets");
+        TestClock clock = new TestClock();
+        int burst = 6;
+        int unsynchronized = 2;
+        Map<String, String> limits = Map.of("rate-limit.subject.requests-per-minute", "60",
+                "rate-limit.subject.burst", Integer.toString(burst),
+                "rate-limit.unsynchronized-requests", Integer.toString(unsynchronized));
+        try (TestDatabase database = TestDatabase.fresh();
+             TestService one = TestService.start(database, limits, clock);
+             TestService two = TestService.start(database, limits, clock)) {
+            int admitted = 0;
+            for (int i = 0; i < 20; i++) {
+                int status = get(i % 2 == 0 ? one : two, "ada", TestService.API_KEY).statusCode();
+                assertTrue(status == 200 || status == 429, "status " + status);
+                admitted += status == 200 ? 1 : 0;
+            }
+            assertTrue(admitted > burst, "each instance admitted from its copy, unaware of the other: " + admitted);
+            assertTrue(admitted <= burst + 2 * unsynchronized, "at most that many more per instance: " + admitted);
+
+            // as many seconds as requests too many: an exact limit would admit that many again, these owe them
+            clock.advance(Duration.ofSeconds(admitted - burst));
+            assertTooMany(get(one, "ada", TestService.API_KEY));
+            assertTooMany(get(two, "ada", TestService.API_KEY));
+        }
+    }
+
+    @Test
     void aChangedLimitAppliesAtTheNextStartOnTheSameDatabase() throws Exception {
         TestClock clock = new TestClock();
         try (TestDatabase database = TestDatabase.fresh()) {
