@@ -177,9 +177,9 @@ public final class ServiceRuntime implements AutoCloseable {
             Health health = Health.of(config, dataSource, services.documentStore(), authenticator);
             GracefulStop stop = new GracefulStop(health, config.operations());
             server = joined(listening);
-            gate.open(handler(server, config, services, authenticator, RateBuckets.open(dataSource, dialect, clock,
-                            config.rateLimits().unsynchronizedRequests()),
-                    health, stop, metrics));
+            RateBuckets buckets = RateBuckets.open(dataSource, dialect, clock,
+                    config.rateLimits().unsynchronizedRequests());
+            gate.open(handler(server, config, services, authenticator, buckets, health, stop, metrics));
             ServiceRuntime runtime = new ServiceRuntime(server, dataSource, auditDataSource, auditLog, services,
                     scheduleSweeps(services), H2Housekeeping.start(dataSource), stop, metrics);
             health.serving();

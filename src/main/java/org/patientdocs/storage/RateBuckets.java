@@ -48,7 +48,10 @@ public final class RateBuckets {
 
     /** How many in-process buckets are kept before the full ones, which a new bucket would equal, are dropped. */
     private static final int IN_PROCESS_KEPT = 100_000;
-    /** How many buckets' proxies are kept on PostgreSQL with unsynchronized requests; a dropped one reads its row. */
+    /**
+     * How many buckets' proxies are kept on PostgreSQL with unsynchronized requests. One dropped (or the instance
+     * stopped) forgets the requests it took and had not yet written, as many as the setting at most.
+     */
     private static final int PROXIES_KEPT = 100_000;
     /** How long an instance's copy of a bucket goes without writing to the shared row, at most. */
     private static final Duration UNSYNCHRONIZED_AT_MOST = Duration.ofSeconds(1);
