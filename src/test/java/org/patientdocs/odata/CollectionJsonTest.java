@@ -63,21 +63,17 @@ class CollectionJsonTest {
             ContentType.create(ContentType.JSON_NO_METADATA, ContentType.PARAMETER_IEEE754_COMPATIBLE, "true"),
             ContentType.APPLICATION_JSON);
 
+    /** The selects every document test writes its rows with. */
+    private static final List<String> DOCUMENT_SELECTS = List.of("", "$select=id,file_name,file_size_bytes,uploaded_at",
+            "$select=*", "$select=description,id");
+
     @Test
     void documentsComeOutAsOlingoWritesThem() throws Exception {
-        List<Row> rows = List.of(
-                document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "plain", Instant.parse("2026-02-21T14:30:00Z"), 1),
-                document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, Instant.parse("2026-02-21T14:30:00.120Z"), 7),
-                document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab \"result\"", "é ü 中文 😀 </script> \\ \u0001 \t\n",
-                        Instant.parse("1999-12-31T23:59:59.999Z"), Long.MAX_VALUE),
-                document("doc-DDDDDDDDDDDDDDDDDDDDDD", "", "", Instant.parse("+10000-01-01T00:00:00.5Z"), 2),
-                document("doc-EEEEEEEEEEEEEEEEEEEEEE", "x", "y", Instant.parse("-0001-12-31T23:59:59Z"), 3));
-        for (String query : List.of("", "$select=id,file_name,file_size_bytes,uploaded_at", "$select=*",
-                "$select=description,id")) {
+        for (String query : DOCUMENT_SELECTS) {
             for (ContentType format : FORMATS) {
                 for (Long count : new Long[] {null, 0L, 42L}) {
                     for (URI next : new URI[] {null, URI.create("http://h/Documents?$skiptoken=abc%2B")}) {
-                        assertSame(DOCUMENTS, query, format, rows, count, next);
+                        assertSame(DOCUMENTS, query, format, documents(), count, next);
                     }
                 }
             }
@@ -167,13 +163,8 @@ class CollectionJsonTest {
 
     @Test
     void singleEntitiesComeOutAsOlingoWritesThem() throws Exception {
-        List<Row> documents = List.of(
-                document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "plain", Instant.parse("2026-02-21T14:30:00Z"), 1),
-                document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, Instant.parse("2026-02-21T14:30:00.120Z"), 7),
-                document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab \"result\"", "é ü 中文 😀 </script> \\ \u0001 \t\n",
-                        Instant.parse("1999-12-31T23:59:59.999Z"), Long.MAX_VALUE));
-        for (String query : List.of("", "$select=id,file_name,file_size_bytes,uploaded_at", "$select=*",
-                "$select=description,id")) {
+        List<Row> documents = documents();
+        for (String query : DOCUMENT_SELECTS) {
             for (ContentType format : FORMATS) {
                 for (Row document : documents) {
                     assertEntitySame(DOCUMENTS, null, query, format, document, null);
@@ -399,6 +390,17 @@ class CollectionJsonTest {
         row.put("client_address", "127.0.0.1");
         row.put("chain", "ab".repeat(32));
         return Row.of(table(AUDIT_EVENTS), row, id);
+    }
+
+    /** Documents with every kind of value the writers must agree on: nulls, escapes, empty strings, odd instants. */
+    private static List<Row> documents() {
+        return List.of(
+                document("doc-AAAAAAAAAAAAAAAAAAAAAA", "Referral", "plain", Instant.parse("2026-02-21T14:30:00Z"), 1),
+                document("doc-BBBBBBBBBBBBBBBBBBBBBB", null, null, Instant.parse("2026-02-21T14:30:00.120Z"), 7),
+                document("doc-CCCCCCCCCCCCCCCCCCCCCC", "Lab \"result\"", "é ü 中文 😀 </script> \\ \u0001 \t\n",
+                        Instant.parse("1999-12-31T23:59:59.999Z"), Long.MAX_VALUE),
+                document("doc-DDDDDDDDDDDDDDDDDDDDDD", "", "", Instant.parse("+10000-01-01T00:00:00.5Z"), 2),
+                document("doc-EEEEEEEEEEEEEEEEEEEEEE", "x", "y", Instant.parse("-0001-12-31T23:59:59Z"), 3));
     }
 
     private static Row document(String id, String type, String description, Instant uploadedAt, long version) {
