@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -79,6 +80,11 @@ final class CollectionJson implements ODataContent {
     private static final long FIRST_SECOND = -62_135_596_800L;
     private static final long LAST_SECOND = 253_402_300_799L;
     private static final SerializedString ETAG = new SerializedString("@odata.etag");
+    /** The ETags of the first versions, encoded once: most entities are never changed after they are made. */
+    private static final SerializedString[] FIRST_ETAGS = LongStream.range(0, 16)
+            .mapToObj(version -> new SerializedString(ETags.of(version))).toArray(SerializedString[]::new);
+    /** The longest instant {@link #utc} writes: {@code -999999999-12-31T23:59:59.999999999Z}, in the first year. */
+    static final int UTC_LENGTH = 36;
 
     /** How a property's values are written; {@code STRINGS}: a list of strings, as a JSON array. */
     private enum Shape { STRING, NUMBER, BOOLEAN, DATE_TIME_OFFSET, OTHER, STRINGS }
@@ -107,6 +113,8 @@ final class CollectionJson implements ODataContent {
     private final List<Navigation> expanded = new ArrayList<>();
     /** Whether the answer is the page's one entity itself ({@code Patients('1')}), not a collection. */
     private final boolean single;
+    /** Where each instant is written before it goes out as a string: a page has one per row. */
+    private final char[] instant = new char[UTC_LENGTH];
 
     /**
      * A collection answer, whoever writes it.
@@ -310,7 +318,12 @@ final class CollectionJson implements ODataContent {
             throws IOException, EdmPrimitiveTypeException {
         if (withMetadata) {
             json.writeFieldName(ETAG);
-            json.writeString(ETags.of(row.version()));
+            long version = row.version();
+            if (version >= 0 && version < FIRST_ETAGS.length) {
+                json.writeString(FIRST_ETAGS[(int) version]);
+            } else {
+                json.writeString(ETags.of(version));
+            }
         }
         for (Column column : columns) {
             json.writeFieldName(column.name());
@@ -375,7 +388,7 @@ final class CollectionJson implements ODataContent {
         }
     }
 
-    private static void writeValue(Column column, Object value, JsonGenerator json)
+    private void writeValue(Column column, Object value, JsonGenerator json)
             throws IOException, EdmPrimitiveTypeException {
         if (value == null && column.shape() == Shape.STRINGS) {
             // a collection is never null in OData: Olingo writes none as an empty one
@@ -397,8 +410,14 @@ final class CollectionJson implements ODataContent {
                 }
             }
             case BOOLEAN -> json.writeBoolean(Boolean.parseBoolean(convert(column, value)));
-            case DATE_TIME_OFFSET -> json.writeString(value instanceof Instant instant && instant.getEpochSecond()
-                    >= FIRST_SECOND && instant.getEpochSecond() <= LAST_SECOND ? utc(instant) : convert(column, value));
+            case DATE_TIME_OFFSET -> {
+                if (value instanceof Instant at && at.getEpochSecond() >= FIRST_SECOND
+                        && at.getEpochSecond() <= LAST_SECOND) {
+                    json.writeString(instant, 0, utc(at, instant));
+                } else {
+                    json.writeString(convert(column, value));
+                }
+            }
             case OTHER -> json.writeString(convert(column, value));
             case STRINGS -> {
                 json.writeStartArray();
@@ -418,18 +437,31 @@ final class CollectionJson implements ODataContent {
     }
 
     /**
-     * An instant as Olingo's Edm.DateTimeOffset writes one held as an Instant: in UTC, seconds always, the fraction
-     * without trailing zeros and only when not zero, then {@code Z}: {@code 2026-02-21T14:30:00.12Z}.
+     * Writes an instant as Olingo's Edm.DateTimeOffset writes one held as an Instant into {@code text}, and returns its
+     * length: in UTC, seconds always, the fraction without trailing zeros and only when not zero, then {@code Z}
+     * ({@code 2026-02-21T14:30:00.12Z}). Nothing is allocated, since a page writes one per row.
+     *
+     * @param text at least {@link #UTC_LENGTH} characters
      */
-    static String utc(Instant instant) {
+    static int utc(Instant instant, char[] text) {
         LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
-        StringBuilder text = new StringBuilder(30);
-        digits(text, time.getYear(), 4).append('-');
-        digits(text, time.getMonthValue(), 2).append('-');
-        digits(text, time.getDayOfMonth(), 2).append('T');
-        digits(text, time.getHour(), 2).append(':');
-        digits(text, time.getMinute(), 2).append(':');
-        digits(text, time.getSecond(), 2);
+        int at = 0;
+        int year = time.getYear();
+        if (year < 0) {
+            text[at++] = '-';
+            year = -year;
+        }
+        at = digits(text, at, year, year <= 9999 ? 4 : Integer.toString(year).length());
+        text[at++] = '-';
+        at = digits(text, at, time.getMonthValue(), 2);
+        text[at++] = '-';
+        at = digits(text, at, time.getDayOfMonth(), 2);
+        text[at++] = 'T';
+        at = digits(text, at, time.getHour(), 2);
+        text[at++] = ':';
+        at = digits(text, at, time.getMinute(), 2);
+        text[at++] = ':';
+        at = digits(text, at, time.getSecond(), 2);
         int nanos = time.getNano();
         if (nanos > 0) {
             int length = 9;
@@ -437,16 +469,26 @@ final class CollectionJson implements ODataContent {
                 nanos /= 10;
                 length--;
             }
-            digits(text.append('.'), nanos, length);
+            text[at++] = '.';
+            at = digits(text, at, nanos, length);
         }
-        return text.append('Z').toString();
+        text[at++] = 'Z';
+        return at;
     }
 
-    private static StringBuilder digits(StringBuilder text, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            text.append('0');
+    /** The instant as {@link #utc(Instant, char[])} writes it, for a single value. */
+    static String utc(Instant instant) {
+        char[] text = new char[UTC_LENGTH];
+        return new String(text, 0, utc(instant, text));
+    }
+
+    /** Writes a non-negative value of at most {@code width} digits at {@code at}, zero-padded; returns where it ends. */
+    private static int digits(char[] text, int at, int value, int width) {
+        int end = at + width;
+        for (int i = end - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
-        return text.append(digits);
+        return end;
     }
 }

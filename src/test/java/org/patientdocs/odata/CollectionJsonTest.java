@@ -12,6 +12,9 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -91,9 +94,21 @@ class CollectionJsonTest {
             instants.add(Instant.ofEpochSecond(random.nextLong(-62_135_596_800L, 253_402_300_800L),
                     random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000) / (int) Math.pow(10, random.nextInt(9))));
         }
+        char[] text = new char[CollectionJson.UTC_LENGTH];
         for (Instant instant : instants) {
-            assertEquals(olingo.valueToString(instant, false, null, 3, null, null), CollectionJson.utc(instant));
+            assertEquals(olingo.valueToString(instant, false, null, 3, null, null),
+                    new String(text, 0, CollectionJson.utc(instant, text)));
         }
+    }
+
+    @Test
+    void computedInstantsBeyondFourDigitYearsKeepEveryDigit() {
+        // a $compute or $apply result may leave years 1 to 9999, which the property values never do
+        assertEquals("10000-01-01T00:00:00.5Z", CollectionJson.utc(Instant.parse("+10000-01-01T00:00:00.5Z")));
+        assertEquals("-0001-12-31T23:59:59Z", CollectionJson.utc(Instant.parse("-0001-12-31T23:59:59Z")));
+        assertEquals("-999999999-12-31T23:59:59.999999999Z",
+                CollectionJson.utc(LocalDateTime.MIN.withMonth(12).withDayOfMonth(31).with(LocalTime.MAX)
+                        .toInstant(ZoneOffset.UTC)));
     }
 
     @Test
