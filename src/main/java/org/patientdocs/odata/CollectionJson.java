@@ -83,7 +83,7 @@ final class CollectionJson implements ODataContent {
     /** The ETags of the first versions, encoded once: most entities are never changed after they are made. */
     private static final SerializedString[] FIRST_ETAGS = LongStream.range(0, 16)
             .mapToObj(version -> new SerializedString(ETags.of(version))).toArray(SerializedString[]::new);
-    /** The longest instant {@link #utc} writes: {@code -999999999-12-31T23:59:59.999999999Z}, in the first year. */
+    /** The longest instant {@link #utc(Instant, char[])} writes: {@code -999999999-12-31T23:59:59.999999999Z}. */
     static final int UTC_LENGTH = 36;
 
     /** How a property's values are written; {@code STRINGS}: a list of strings, as a JSON array. */
@@ -439,7 +439,7 @@ final class CollectionJson implements ODataContent {
     /**
      * Writes an instant as Olingo's Edm.DateTimeOffset writes one held as an Instant into {@code text}, and returns its
      * length: in UTC, seconds always, the fraction without trailing zeros and only when not zero, then {@code Z}
-     * ({@code 2026-02-21T14:30:00.12Z}). Nothing is allocated, since a page writes one per row.
+     * ({@code 2026-02-21T14:30:00.12Z}). No string is built, since a page writes one per row.
      *
      * @param text at least {@link #UTC_LENGTH} characters
      */
@@ -482,7 +482,7 @@ final class CollectionJson implements ODataContent {
         return new String(text, 0, utc(instant, text));
     }
 
-    /** Writes a non-negative value of at most {@code width} digits at {@code at}, zero-padded; returns where it ends. */
+    /** Writes a non-negative value of at most {@code width} digits at {@code at}, zero-padded; returns its end. */
     private static int digits(char[] text, int at, int value, int width) {
         int end = at + width;
         for (int i = end - 1; i >= at; i--) {
