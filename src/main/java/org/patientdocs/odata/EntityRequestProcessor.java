@@ -89,11 +89,11 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         List<Expanded> expanded = expand == null ? List.of() : services.queryService().expand(caller, uriInfo,
                 List.of(found.row()), services.config().query().maxPageSize());
         audit.read(request, target, found.row(), expanded, HttpStatusCode.OK.getStatusCode());
+        Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded,
+                expand == null ? null : expand.getText());
         if (computes || CollectionJson.writes(format, expand, uriInfo.getSelectOption(), type)) {
-            // written directly, as a collection's page is: the same bytes as Olingo's (CollectionJsonTest), without
-            // building Olingo's entity first; and Olingo's serializer writes declared properties only
-            Expansion expansion = new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded,
-                    expand == null ? null : expand.getText());
+            // written directly, as a collection's page is (the same bytes as Olingo's, CollectionJsonTest), without
+            // building Olingo's entity first; computed properties only this way, as Olingo writes declared ones only
             Page page = new Page(found.row().table(), found.selected(), List.of(found.row()), null, null, expanded,
                     found.computed());
             ContextURL context = ContextUrls.entity(odata, request, target.set(), expand, uriInfo.getSelectOption(),
@@ -106,10 +106,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         }
         Entity entity = Entities.fromRow(odata, target.set(), found.row(),
                 Entities.withMediaProperties(found.selected(), format, type));
-        if (expand != null) {
-            new Expansion(odata, request, uriInfo.getAliases(), target.set(), expanded, expand.getText())
-                    .attach(List.of(entity));
-        }
+        expansion.attach(List.of(entity));
         writeEntity(request, response, target.set(), entity, format, uriInfo.getSelectOption(), expand,
                 HttpStatusCode.OK);
     }
