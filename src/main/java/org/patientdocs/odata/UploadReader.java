@@ -68,7 +68,7 @@ final class UploadReader {
                             + " is not accepted");
         }
         long limit = multipart ? maxBytes + FORM_OVERHEAD : maxBytes;
-        rejectDeclaredLength(request, limit);
+        rejectDeclaredLength(request, limit, multipart);
         // read before the body, so that a malformed or unsupported digest is refused before a byte is received
         byte[] repr = Digests.claimedSha256(request.getHeader(Digests.REPR_DIGEST), Digests.REPR_DIGEST);
         byte[] content = Digests.claimedSha256(request.getHeader(Digests.CONTENT_DIGEST), Digests.CONTENT_DIGEST);
@@ -86,7 +86,7 @@ final class UploadReader {
         }
         // A form's file is limited as it arrives like a raw body; the whole form is limited too, so that a chunked
         // form with endless other fields is cut off just like one whose Content-Length says so.
-        InputStream limited = new LimitedInput(body, limit, () -> tooLarge(limit));
+        InputStream limited = new LimitedInput(body, limit, () -> tooLarge(true));
         Received received = readForm(limited, contentType, store);
         if (formDigest != null) {
             try {
@@ -177,7 +177,7 @@ final class UploadReader {
     }
 
     /** 413 before reading a byte when the declared length alone is over the limit. */
-    private static void rejectDeclaredLength(ODataRequest request, long limit) {
+    private void rejectDeclaredLength(ODataRequest request, long limit, boolean form) {
         String length = request.getHeader(HttpHeader.CONTENT_LENGTH);
         if (length == null) {
             return;
@@ -189,13 +189,18 @@ final class UploadReader {
             throw new ServiceException.BadRequest(ErrorCode.BAD_REQUEST, null, "The Content-Length is not a number");
         }
         if (declared > limit) {
-            throw tooLarge(limit);
+            throw tooLarge(form);
         }
     }
 
-    static ServiceException.PayloadTooLarge tooLarge(long limit) {
-        return new ServiceException.PayloadTooLarge("file", "The document exceeds the upload limit of " + limit
-                + " bytes");
+    /**
+     * The refusal of a body past its limit. It names the document's limit, as the spool's refusal does; a form's own
+     * limit is larger by {@link #FORM_OVERHEAD}, which the message says rather than giving a figure of its own.
+     */
+    private ServiceException.PayloadTooLarge tooLarge(boolean form) {
+        return new ServiceException.PayloadTooLarge("file", "The document exceeds the upload limit of " + maxBytes
+                + " bytes" + (form ? " (a form may add at most " + FORM_OVERHEAD + " bytes of other fields and"
+                + " boundaries around it)" : ""));
     }
 
     /** A document_type or description as stored: trimmed, blank as null, within its length. */

@@ -105,7 +105,9 @@ class UploadLimitsIT {
         HttpResponse<String> response = post(documents().header("Content-Type", form.contentType())
                 .POST(form.chunkedPublisher()));
         assertEquals(413, response.statusCode(), response.body());
-        assertEquals("PAYLOAD_TOO_LARGE", TestService.json(response).get("error").get("code").asText());
+        JsonNode error = TestService.json(response).get("error");
+        assertEquals("PAYLOAD_TOO_LARGE", error.get("code").asText());
+        assertTrue(error.get("message").asText().contains("limit of " + LIMIT + " bytes"), response.body());
         assertEquals(filesBefore, service.storedFiles(), "nothing may stay in the document store");
     }
 
@@ -136,7 +138,24 @@ class UploadLimitsIT {
             socket.getOutputStream().write(headers("Content-Length: " + (2L * LIMIT) + "\r\n",
                     "multipart/form-data; boundary=abc"));
             assertTrue(readLine(socket).startsWith("HTTP/1.1 413"));
+            // the limit named is the document's, as for every other refusal of a body too large: not the form's
+            String message = errorAfterStatusLine(socket).get("message").asText();
+            assertTrue(message.contains("limit of " + LIMIT + " bytes"), message);
+            assertTrue(message.contains("at most " + 64 * 1024 + " bytes of other fields"), message);
         }
+    }
+
+    /** The JSON error of an answer whose status line was read: its headers are read up to its body. */
+    private static JsonNode errorAfterStatusLine(Socket socket) throws IOException {
+        int length = -1;
+        for (String header = readLine(socket); !header.isEmpty(); header = readLine(socket)) {
+            if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                length = Integer.parseInt(header.substring(15).trim());
+            }
+        }
+        assertTrue(length > 0, "the refusal has a body of known length");
+        byte[] body = socket.getInputStream().readNBytes(length);
+        return TestService.JSON.readTree(body).get("error");
     }
 
     private static byte[] headers(String extra) {
