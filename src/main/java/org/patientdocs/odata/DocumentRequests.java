@@ -139,14 +139,19 @@ final class DocumentRequests {
      * a HEAD the GET's headers, without opening the content (and without a range: RFC 9110 §14.2 defines ranges for
      * GET only). Every answer says {@code Accept-Ranges: bytes} and carries the document's digest ({@link Digests}).
      *
-     * @param audit what the request records: a download, also of a range; a HEAD or a 416, which send no content,
-     *              is recorded as a read
+     * @param audit what the request records: a download, also of a range; a HEAD, a 412 (an If-Match that names
+     *              other content) or a 416, which send no content, is recorded as a read
      */
     void download(ODataRequest request, ODataResponse response, Target target, AccessAudit audit) {
         DocumentRecord document = find(target, audit.caller());
         String etag = "\"" + document.contentSha256() + "\"";
         response.setHeader(HttpHeader.ETAG, etag);
         response.setHeader("Accept-Ranges", "bytes");
+        if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), etag)) {
+            audit.download(request, Action.READ, document.id(), document.patientId(),
+                    HttpStatusCode.PRECONDITION_FAILED.getStatusCode());
+            throw ETags.notMatched("the document's content");
+        }
         boolean unchanged = ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag);
         ByteRanges.Slice slice;
         try {

@@ -19,7 +19,18 @@ final class ETags {
     }
 
     /**
-     * Whether an If-Match header lets a change to an entity with the given ETag go ahead: absent, {@code *}, or
+     * The 412 of a read whose {@code If-Match} names none of the current ETags (RFC 9110 13.1.1: the condition holds
+     * for every method, a GET's too).
+     *
+     * @param what what the ETag is of, e.g. "the entity"
+     */
+    static ServiceException notMatched(String what) {
+        return new ServiceException.PreconditionFailed("If-Match names another version of " + what
+                + " than the current one (its ETag); read it again without If-Match");
+    }
+
+    /**
+     * Whether an If-Match header lets a request on an entity with the given ETag go ahead: absent, {@code *}, or
      * naming this ETag (compared weakly, as entity ETags are weak).
      */
     static boolean ifMatchAllows(String header, String etag) {

@@ -27,6 +27,8 @@ import org.apache.olingo.server.api.uri.UriInfo;
 import org.apache.olingo.server.api.uri.queryoption.ApplyOption;
 import org.apache.olingo.server.api.uri.queryoption.ExpandOption;
 import org.apache.olingo.server.api.uri.queryoption.SelectOption;
+import org.apache.olingo.server.api.uri.queryoption.SystemQueryOption;
+import org.apache.olingo.server.api.uri.queryoption.SystemQueryOptionKind;
 import org.apache.olingo.server.core.uri.parser.Parser;
 import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
@@ -80,6 +82,10 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
                 compute);
         String etag = ETags.of(found.row().version());
         response.setHeader(HttpHeader.ETAG, etag);
+        if (!ETags.ifMatchAllows(request.getHeader(HttpHeader.IF_MATCH), etag)) {
+            audit.read(request, target, found.row(), List.of(), HttpStatusCode.PRECONDITION_FAILED.getStatusCode());
+            throw ETags.notMatched("the entity");
+        }
         if (ETags.matchesAny(request.getHeader(HttpHeader.IF_NONE_MATCH), etag)) {
             audit.read(request, target, found.row(), List.of(), HttpStatusCode.NOT_MODIFIED.getStatusCode());
             response.setStatusCode(HttpStatusCode.NOT_MODIFIED.getStatusCode());
@@ -193,6 +199,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         if (Model.isDocuments(target.set())) {
             throw new ServiceException.UnsupportedMediaType("Documents are created by uploading their content");
         }
+        refuseReadOptions(request, uriInfo);
         caller.require(access(target.set()).write());
         int status = answersMinimally(preferredReturn(request), uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.CREATED.getStatusCode();
@@ -217,6 +224,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         Target target = Target.of(uriInfo);
         requireChangeable(target.set());
         requireEntity(target);
+        refuseReadOptions(request, uriInfo);
         caller.require(access(target.set()).write());
         // the entity's other properties are shown only to a caller who may read them: 204 otherwise, which a change
         // may always answer (OData 4.01 Protocol 11.4.3), and without claiming a return=representation preference
@@ -247,8 +255,9 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         }
         Entity updated = outcome.entity();
         response.setHeader(HttpHeader.ETAG, updated.getETag());
-        applied(response, preferred);
-        if (!shown || answersMinimally(preferred, uriInfo)) {
+        boolean minimal = !shown || answersMinimally(preferred, uriInfo);
+        applied(response, preferred, minimal);
+        if (minimal) {
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
         }
@@ -279,6 +288,23 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         Entity patient = patients.create(odata, request, requestFormat, caller, target.key());
         audit.created(request, Action.CREATE, target, target.key(), null, status);
         return patient;
+    }
+
+    /**
+     * A create or change takes {@code $select} and {@code $expand}, and answers them with 204 (OData 4.01 Protocol
+     * 11.4.1.5); any other system query option is refused, naming it. Olingo's validator lets the others through
+     * whenever {@code $select} or {@code $expand} follows them, and they would be ignored.
+     */
+    private static void refuseReadOptions(ODataRequest request, UriInfo uriInfo) {
+        for (SystemQueryOption option : uriInfo.getSystemQueryOptions()) {
+            if (option.getKind() != SystemQueryOptionKind.SELECT && option.getKind() != SystemQueryOptionKind.EXPAND) {
+                // $compute reaches the parser as $apply (url.QueryText)
+                String name = option.getKind() == SystemQueryOptionKind.APPLY ? "$apply / $compute" : option.getName();
+                throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, name, "The system query option "
+                        + name + " is not allowed on a " + request.getMethod() + ": a create or change takes only"
+                        + " $select and $expand");
+            }
+        }
     }
 
     /**
@@ -324,6 +350,7 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
             throw new ServiceException.MethodNotAllowed(
                     "Upload a document to its patient: POST /Patients('{id}')/Documents");
         }
+        refuseReadOptions(request, uriInfo);
         caller.require(access(target.set()).write());
         int status = answersMinimally(preferredReturn(request), uriInfo) ? HttpStatusCode.NO_CONTENT.getStatusCode()
                 : HttpStatusCode.CREATED.getStatusCode();
@@ -361,8 +388,9 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         response.setHeader(HttpHeader.LOCATION, url);
         response.setHeader(HttpHeader.ETAG, entity.getETag());
         Return preferred = preferredReturn(request);
-        applied(response, preferred);
-        if (answersMinimally(preferred, uriInfo)) {
+        boolean minimal = answersMinimally(preferred, uriInfo);
+        applied(response, preferred, minimal);
+        if (minimal) {
             response.setHeader(HttpHeader.ODATA_ENTITY_ID, url);
             response.setStatusCode(HttpStatusCode.NO_CONTENT.getStatusCode());
             return;
@@ -375,8 +403,13 @@ public final class EntityRequestProcessor extends CallerProcessor implements Med
         return odata.createPreferences(request.getHeaders(HttpHeader.PREFER)).getReturn();
     }
 
-    private static void applied(ODataResponse response, Return preferred) {
-        if (preferred != null) {
+    /**
+     * Confirms a {@code return} preference in {@code Preference-Applied} when the answer is what it asked for: a
+     * {@code return=representation} answered 204 (the request has {@code $select} or {@code $expand}, or the caller
+     * may not read the entity) was not applied, and is not claimed.
+     */
+    private static void applied(ODataResponse response, Return preferred, boolean minimal) {
+        if (preferred != null && (preferred == Return.MINIMAL) == minimal) {
             response.setHeader(HttpHeader.PREFERENCE_APPLIED,
                     PreferencesApplied.with().returnRepresentation(preferred).build().toValueString());
         }

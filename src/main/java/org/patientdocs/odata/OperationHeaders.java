@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import org.apache.olingo.commons.api.http.HttpHeader;
 import org.apache.olingo.server.api.ODataRequest;
+import org.patientdocs.error.ErrorCode;
 import org.patientdocs.error.ServiceException;
 import org.patientdocs.url.FormatParameters;
 
@@ -29,20 +30,37 @@ import org.patientdocs.url.FormatParameters;
  */
 public final class OperationHeaders {
 
+    /** A {@code return} preference, whatever its value, among the preferences of a {@code Prefer} value. */
+    private static final Pattern ANY_RETURN = Pattern.compile("(?i)(?:^|,)\\s*return\\s*(?:[=,;]|$)");
     private static final Pattern RETURN = Pattern.compile("(?i)((?:^|,)\\s*return\\s*=\\s*)(minimal|representation)"
             + "(?=\\s*(?:[,;]|$))");
 
     private OperationHeaders() {
     }
 
-    /** Why a request must not be processed at all, or null. */
-    public static ServiceException refusal(Function<String, String> header) {
-        if (header.apply("Isolation") != null || header.apply(HttpHeader.ODATA_ISOLATION) != null) {
+    /**
+     * Why a request must not be processed at all, or null.
+     *
+     * @param headers a header's values by its name: none, empty or null when the request has none
+     */
+    public static ServiceException refusal(String method, Function<String, List<String>> headers) {
+        if (present(headers.apply("Isolation")) || present(headers.apply(HttpHeader.ODATA_ISOLATION))) {
             return new ServiceException.PreconditionFailed("Isolation (OData-Isolation) is not supported: the "
                     + "service cannot answer a request, its batch or its pages from one snapshot; send the request "
                     + "without it");
         }
+        List<String> prefer = headers.apply(HttpHeader.PREFER);
+        if (!changesData(method) && present(prefer) && prefer.stream().anyMatch(value -> ANY_RETURN.matcher(value)
+                .find())) {
+            // Olingo refuses only the exact values return=minimal and return=representation, alone in the header
+            return new ServiceException.BadRequest(ErrorCode.BAD_REQUEST, HttpHeader.PREFER, "The preference"
+                    + " return is for creates and changes (POST, PUT, PATCH), not for a " + method);
+        }
         return null;
+    }
+
+    private static boolean present(List<String> values) {
+        return values != null && !values.isEmpty();
     }
 
     /** The values of a request header as Olingo should see them; the values themselves if unchanged. */
@@ -64,7 +82,7 @@ public final class OperationHeaders {
 
     /** Checks an operation of a batch and rewrites its headers in place; the refusal for it, or null. */
     static ServiceException prepare(ODataRequest operation) {
-        ServiceException refused = refusal(operation::getHeader);
+        ServiceException refused = refusal(operation.getMethod().name(), operation::getHeaders);
         if (refused != null) {
             return refused;
         }

@@ -63,7 +63,8 @@ final class ODataServlet extends HttpServlet {
         // the answer, once the request may read PHI: held until those reads are recorded (HeldAnswer)
         HttpServletResponse answer = response;
         try {
-            ServiceException refused = OperationHeaders.refusal(request::getHeader);
+            ServiceException refused = OperationHeaders.refusal(request.getMethod(),
+                    name -> Collections.list(request.getHeaders(name)));
             if (refused != null) {
                 throw refused;
             }

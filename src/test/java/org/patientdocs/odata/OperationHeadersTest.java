@@ -3,15 +3,19 @@ package org.patientdocs.odata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.prefer.Preferences.Return;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.patientdocs.error.ErrorResponse;
+import org.patientdocs.error.ServiceException;
 
 class OperationHeadersTest {
 
@@ -38,8 +42,47 @@ class OperationHeadersTest {
 
     @Test
     void isolationInEitherSpellingIsRefused() {
-        assertNotNull(OperationHeaders.refusal(Map.of("Isolation", "snapshot")::get));
-        assertNotNull(OperationHeaders.refusal(Map.of("OData-Isolation", "snapshot")::get));
-        assertNull(OperationHeaders.refusal(Map.of("Prefer", "return=minimal")::get));
+        assertNotNull(OperationHeaders.refusal("GET", headers("Isolation", "snapshot")));
+        assertNotNull(OperationHeaders.refusal("POST", headers("OData-Isolation", "snapshot")));
+        assertNull(OperationHeaders.refusal("POST", headers("Prefer", "return=minimal")));
+    }
+
+    /** Olingo refuses only return=minimal and return=representation alone in the header; every spelling is. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "GET | return=minimal",
+        "GET | RETURN=Minimal",
+        "GET | return=\"representation\"",
+        "DELETE | odata.maxpagesize=5, return=minimal",
+        "HEAD | return = minimal; x=1",
+        "GET | return",
+    })
+    void aReturnPreferenceOfARequestThatChangesNothingIsRefusedInEverySpelling(String method, String prefer) {
+        ServiceException refused = OperationHeaders.refusal(method, headers("Prefer", prefer));
+        assertNotNull(refused, prefer);
+        assertEquals(400, ErrorResponse.of(refused).status());
+        assertTrue(refused.getMessage().contains("return"), refused.getMessage());
+        assertTrue(refused.getMessage().contains(method), refused.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "GET | odata.maxpagesize=5",
+        "GET | returnx=minimal",
+        "GET | odata.track-changes, respond-async",
+        "PATCH | return=minimal",
+    })
+    void otherPreferencesAndChangesPass(String method, String prefer) {
+        assertNull(OperationHeaders.refusal(method, headers("Prefer", prefer)));
+    }
+
+    @Test
+    void aReturnPreferenceInASecondPreferHeaderIsFound() {
+        Map<String, List<String>> headers = Map.of("Prefer", List.of("odata.maxpagesize=5", "return=minimal"));
+        assertNotNull(OperationHeaders.refusal("GET", headers::get));
+    }
+
+    private static Function<String, List<String>> headers(String name, String value) {
+        return Map.of(name, List.of(value))::get;
     }
 }

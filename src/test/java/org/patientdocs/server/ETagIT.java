@@ -1,11 +1,13 @@
 package org.patientdocs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -152,5 +154,30 @@ class ETagIT {
         assertEquals(etag, after.headers().firstValue("ETag").orElseThrow());
         assertEquals(200, service.getBytes(path + "/$value").statusCode());
         assertEquals(204, send("DELETE", path, null, "If-None-Match", "W/\"999\"").statusCode());
+    }
+
+    /** RFC 9110 13.1.1: If-Match is a condition of every method, a read's too. */
+    @Test
+    void aReadWhoseIfMatchNamesAnotherVersionIs412() throws Exception {
+        service.postJson("/Patients", "{\"id\":\"e-read\",\"last_name\":\"First\"}");
+        String etag = service.get("/Patients('e-read')").headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> stale = send("GET", "/Patients('e-read')", null, "If-Match", "W/\"999\"");
+        assertEquals(412, stale.statusCode(), stale.body());
+        assertEquals("PRECONDITION_FAILED", TestService.json(stale).get("error").get("code").asText());
+        assertFalse(stale.body().contains("First"), stale.body());
+        assertEquals(200, send("GET", "/Patients('e-read')", null, "If-Match", etag).statusCode());
+        assertEquals(200, send("GET", "/Patients('e-read')", null, "If-Match", "*").statusCode());
+
+        Multipart form = new Multipart().file("file", "a.pdf", Samples.PDF, Samples.pdf(500));
+        HttpResponse<String> uploaded = service.send(service.request("/Patients(e-read)/Documents")
+                .header("Content-Type", form.contentType()).POST(form.publisher()).build());
+        String content = "/Documents('" + TestService.json(uploaded).get("id").asText() + "')/$value";
+        String contentTag = service.get(content).headers().firstValue("ETag").orElseThrow();
+        for (String method : List.of("GET", "HEAD")) {
+            HttpResponse<String> other = send(method, content, null, "If-Match", "\"0000\"");
+            assertEquals(412, other.statusCode(), method + " " + other.body());
+            assertFalse(other.headers().firstValue("Content-Disposition").isPresent(), method);
+            assertEquals(200, send(method, content, null, "If-Match", contentTag).statusCode(), method);
+        }
     }
 }

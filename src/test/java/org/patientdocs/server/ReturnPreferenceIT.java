@@ -131,4 +131,67 @@ class ReturnPreferenceIT {
                 .asText());
         assertEquals(200, service.get("/Patients('r-batch')").statusCode());
     }
+
+    @Test
+    void aReturnPreferenceOnAReadOrADeleteIsRefusedInEverySpelling() throws Exception {
+        for (String prefer : List.of("return=minimal", "RETURN=Minimal", "return=\"representation\"",
+                "odata.maxpagesize=5, return=minimal")) {
+            for (String method : List.of("GET", "DELETE")) {
+                HttpResponse<String> refused = service.send(service.request("/Patients(r-1)").header("Prefer", prefer)
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build());
+                assertEquals(400, refused.statusCode(), method + " " + prefer + ": " + refused.body());
+                assertTrue(TestService.json(refused).get("error").get("message").asText().contains("return"),
+                        refused.body());
+            }
+        }
+        assertEquals(200, service.get("/Patients('r-1')").statusCode(), "the DELETEs were refused, not run");
+    }
+
+    @Test
+    void aRepresentationAnswered204BecauseOfSelectIsNotClaimed() throws Exception {
+        HttpResponse<String> changed = service.send(service.request("/Patients(r-1)?$select=last_name")
+                .header("Prefer", "return=representation").header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"last_name\":\"y\"}")).build());
+        assertEquals(204, changed.statusCode(), changed.body());
+        assertFalse(changed.headers().firstValue("Preference-Applied").isPresent(),
+                changed.headers().map().toString());
+
+        HttpResponse<String> created = service.send(service.request("/Patients?$expand=Documents")
+                .header("Prefer", "return=representation").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"r-expand\"}")).build());
+        assertEquals(204, created.statusCode(), created.body());
+        assertFalse(created.headers().firstValue("Preference-Applied").isPresent(),
+                created.headers().map().toString());
+    }
+
+    /** Olingo's validator lets any option through on a change when $select or $expand comes after it. */
+    @Test
+    void readOptionsOnACreateOrChangeAreRefusedByName() throws Exception {
+        record Call(String method, String path, String body, String option) {
+        }
+        for (Call call : List.of(
+                new Call("PATCH", "/Patients(r-1)?$filter=last_name eq 'nobody'&$select=id",
+                        "{\"last_name\":\"filtered\"}", "$filter"),
+                new Call("PUT", "/Patients(r-1)?$orderby=id&$expand=Documents", "{\"last_name\":\"ordered\"}",
+                        "$orderby"),
+                new Call("POST", "/Patients?$count=true&$select=id", "{\"id\":\"r-counted\"}", "$count"),
+                new Call("POST", "/Patients?$search=x&$select=id", "{\"id\":\"r-searched\"}", "$search"))) {
+            HttpResponse<String> refused = service.send(service.request(call.path())
+                    .header("Content-Type", "application/json")
+                    .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body())).build());
+            assertEquals(400, refused.statusCode(), call + ": " + refused.body());
+            assertTrue(refused.body().contains(call.option()), call + ": " + refused.body());
+        }
+        HttpResponse<String> upload = service.send(service.request("/Patients(r-1)/Documents?$top=1&$select=id")
+                .header("Content-Type", Samples.PDF).header("Slug", "topped.pdf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.pdf(400))).build());
+        assertEquals(400, upload.statusCode(), upload.body());
+        assertTrue(upload.body().contains("$top"), upload.body());
+        JsonNode patient = TestService.json(service.get("/Patients('r-1')"));
+        assertFalse(patient.get("last_name").asText().matches("filtered|ordered"), patient.toString());
+        assertEquals(404, service.get("/Patients('r-counted')").statusCode());
+        assertEquals(404, service.get("/Patients('r-searched')").statusCode());
+        assertEquals(0, TestService.json(service.get("/Patients('r-1')/Documents?$filter=file_name eq 'topped.pdf'"))
+                .get("value").size());
+    }
 }
