@@ -85,7 +85,25 @@ final class Expander {
             throw new ServiceException.NotImplemented(ErrorCode.QUERY_FEATURE_UNSUPPORTED, "$expand",
                     "$expand supports navigation properties of the entity itself, not casts or longer paths");
         }
-        return List.of(table.navigation(navigation.getProperty().getName()));
+        ColumnMap.Navigation found = table.navigation(navigation.getProperty().getName());
+        if (!found.collection()) {
+            refuseCollectionOptions(item, found);
+        }
+        return List.of(found);
+    }
+
+    /**
+     * {@code $top}, {@code $skip}, {@code $orderby} and {@code $count} choose among the entities of a collection
+     * (OData 4.01 Protocol 11.2.5.2.1): a single-valued navigation has at most one, so they are refused rather than
+     * ignored. A {@code $filter} applies (the entity, or null when it does not match).
+     */
+    private static void refuseCollectionOptions(ExpandItem item, ColumnMap.Navigation navigation) {
+        String option = item.getTopOption() != null ? "$top" : item.getSkipOption() != null ? "$skip"
+                : item.getOrderByOption() != null ? "$orderby" : item.getCountOption() != null ? "$count" : null;
+        if (option != null) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, option, "The option " + option
+                    + " of $expand applies to a collection; " + navigation.name() + " is one entity");
+        }
     }
 
     private Expanded navigate(ColumnMap.Table table, List<Row> rows, ColumnMap.Navigation navigation,

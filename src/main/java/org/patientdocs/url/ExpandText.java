@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
+
 /**
  * The text of a {@code $expand} value split into its items and each item's options, as the client wrote them:
  * {@code Documents($filter=a eq 'x;y';$top=2),Patient} → {@code Documents → {$filter: a eq 'x;y', $top: 2}},
@@ -43,19 +46,42 @@ public final class ExpandText {
         return (open < 0 ? item : item.substring(0, open)).trim();
     }
 
-    /** The options of one $expand item by name, in order, their values as written. */
+    /**
+     * The options of one $expand item by name, in order, their values as written. An option without a value, or one
+     * given twice (a system query option in any of its spellings: {@code $top}, {@code top}, {@code $TOP}), is
+     * refused: where an item is written anew ({@link #mapItems}) it would otherwise be lost without a word.
+     */
     private static Map<String, String> options(String item) {
         Map<String, String> options = new LinkedHashMap<>();
         int open = item.indexOf('(');
         if (open >= 0 && item.endsWith(")")) {
             for (String option : split(item.substring(open + 1, item.length() - 1), ';')) {
-                int eq = option.indexOf('=');
-                if (eq > 0) {
-                    options.put(option.substring(0, eq).trim(), option.substring(eq + 1));
+                if (option.isBlank()) {
+                    continue;
                 }
+                int eq = option.indexOf('=');
+                String name = (eq < 0 ? option : option.substring(0, eq)).trim();
+                if (eq <= 0) {
+                    throw invalid(name, "The option " + name + " of the $expand item " + path(item)
+                            + " has no value");
+                }
+                if (options.keySet().stream().anyMatch(given -> sameOption(given, name))) {
+                    throw invalid(name, "The option " + name + " of the $expand item " + path(item)
+                            + " is given more than once; give it once");
+                }
+                options.put(name, option.substring(eq + 1));
             }
         }
         return options;
+    }
+
+    private static boolean sameOption(String given, String name) {
+        String option = QueryText.systemOption(name);
+        return option != null ? option.equals(QueryText.systemOption(given)) : given.equals(name);
+    }
+
+    private static ServiceException invalid(String option, String message) {
+        return new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, option, message);
     }
 
     /**

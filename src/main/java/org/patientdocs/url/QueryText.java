@@ -72,6 +72,11 @@ public final class QueryText {
         for (String param : rawQuery.split("&", -1)) {
             String prepared = prepareParam(param, maxNestingDepth);
             if (prepared != null && prepared.startsWith(COMPUTE + "=")) {
+                if (compute != null) {
+                    // every other system query option given twice is the parser's 400
+                    throw new ServiceException.BadRequest(ErrorCode.INVALID_QUERY_OPTION, COMPUTE,
+                            "The system query option $compute is given more than once; give it once");
+                }
                 compute = PercentCoding.decode(prepared.substring(COMPUTE.length() + 1));
             } else if (prepared != null) {
                 params.add(prepared);

@@ -325,6 +325,38 @@ class QueryOptionsIT {
         assertEquals("p01", document.get("Patient").get("id").asText());
     }
 
+    /** Options that would otherwise be lost without a word are refused, each naming what it refuses. */
+    @Test
+    void optionsThatWouldBeLostAreRefusedByName() throws Exception {
+        record Refused(String path, String named) {
+        }
+        for (Refused refused : List.of(
+                // the last $compute would win
+                new Refused(path("/Documents", "$compute", "file_size_bytes add 1 as a", "$compute",
+                        "file_size_bytes add 2 as a", "$select", "a"), "$compute"),
+                // an item with $compute is written anew for the parser: a repeated option kept its last value
+                new Refused("/Patients?$expand=" + PercentCoding.encode("Documents($compute=file_size_bytes add 1 as"
+                        + " a;$top=1;$top=5)"), "$top"),
+                new Refused("/Patients?$expand=" + PercentCoding.encode("Documents($top=1;top=5)"), "top"),
+                // and an option without a value vanished
+                new Refused("/Patients?$expand=" + PercentCoding.encode("Documents($compute=file_size_bytes add 1"
+                        + " as a;$count)"), "$count"),
+                // a single-valued navigation has no collection to choose from
+                new Refused(path("/Documents", "$expand", "Patient($top=0)"), "$top"),
+                new Refused(path("/Documents", "$expand", "Patient($skip=1)"), "$skip"),
+                new Refused(path("/Documents", "$expand", "Patient($orderby=last_name)"), "$orderby"),
+                new Refused(path("/Documents", "$expand", "Patient($count=true)"), "$count"))) {
+            HttpResponse<String> response = get(refused.path(), 0);
+            assertError(response, 400, "INVALID_QUERY_OPTION");
+            assertEquals(refused.named(), TestService.json(response).get("error").get("target").asText(),
+                    refused.path() + ": " + response.body());
+        }
+        // a filter on a single-valued navigation still applies: the patient, or null
+        JsonNode filtered = TestService.json(get(path("/Documents", "$top", "1", "$expand",
+                "Patient($filter=id eq 'nobody')"), 0)).get("value").get(0);
+        assertTrue(filtered.get("Patient").isNull(), filtered.toString());
+    }
+
     private static void assertError(HttpResponse<String> response, int status, String code) {
         assertEquals(status, response.statusCode(), response.body());
         JsonNode error = TestService.json(response).get("error");

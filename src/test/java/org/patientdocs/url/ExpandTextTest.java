@@ -1,10 +1,15 @@
 package org.patientdocs.url;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.patientdocs.error.ErrorCode;
+import org.patientdocs.error.ServiceException;
 
 class ExpandTextTest {
 
@@ -33,5 +38,26 @@ class ExpandTextTest {
     @Test
     void aCountPathIsItsOwnItem() {
         assertEquals(Map.of(), ExpandText.items("Documents/$count").get("Documents/$count"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Documents($top=1;$top=2)           | $top",
+        "Documents($top=1;top=2)            | top",
+        "Documents($TOP=1;$top=2)           | $top",
+        "Documents($filter=a eq 1;$count)   | $count",
+        "Documents(custom=1;custom=2)       | custom",
+    })
+    void anOptionGivenTwiceOrWithoutAValueIsRefused(String expand, String named) {
+        ServiceException.BadRequest e = assertThrows(ServiceException.BadRequest.class,
+                () -> ExpandText.items(expand));
+        assertEquals(ErrorCode.INVALID_QUERY_OPTION, e.code());
+        assertEquals(named, e.target());
+    }
+
+    @Test
+    void differentOptionsAndEmptySeparatorsPass() {
+        assertEquals(Map.of("$top", "1", "$skip", "2", "custom", "1", "Custom", "2"),
+                ExpandText.items("Documents($top=1;;$skip=2;custom=1;Custom=2;)").get("Documents"));
     }
 }

@@ -160,6 +160,16 @@ class QueryTextTest {
         assertTrue(e.getMessage().matches(".*\\$(compute|deltatoken|index).*"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"$compute=a%20as%20x&$compute=b%20as%20y", "$compute=a%20as%20x&compute=b%20as%20y",
+        "COMPUTE=a%20as%20x&$Compute=a%20as%20x"})
+    void computeGivenTwiceIsRefusedRatherThanTheLastOneKept(String query) {
+        ServiceException.BadRequest e = assertThrows(ServiceException.BadRequest.class,
+                () -> QueryText.prepare(query, 20));
+        assertEquals(ErrorCode.INVALID_QUERY_OPTION, e.code());
+        assertEquals("$compute", e.target());
+    }
+
     @Test
     void computeBecomesAComputeTransformationAfterTheApply() {
         assertEquals("$top=1&$apply=" + PercentCoding.encode("compute(file_size_bytes div 1024 as kb)"),
