@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -40,6 +42,9 @@ public final class JsonBatch {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final Set<String> BATCH_MEMBERS = Set.of("requests");
+    private static final Set<String> REQUEST_MEMBERS = Set.of("id", "method", "url", "atomicityGroup", "dependsOn",
+            "if", "headers", "body");
     private static final Pattern VERSION = Pattern.compile("\\s*([0-9]{1,3}\\.[0-9]{1,3})\\s*");
     private static final BigDecimal V401 = new BigDecimal("4.01");
 
@@ -104,26 +109,36 @@ public final class JsonBatch {
 
     /** The requests, checked for the structure the format demands: the batch is refused when it lacks it. */
     private static List<BatchOperation> read(byte[] bytes, String baseUri) {
-        JsonNode requests;
+        JsonNode batch;
         try {
-            requests = JSON.readTree(bytes).path("requests");
-        } catch (IOException e) {
-            throw invalid("The batch is not valid JSON");
+            batch = JsonBodies.strictTree(bytes);
+        } catch (JsonProcessingException e) {
+            String twice = JsonBodies.duplicateMember(e);
+            throw invalid(twice != null ? "The batch gives the member " + twice + " more than once in one object"
+                    : "The batch is not valid JSON");
         }
-        if (!requests.isArray()) {
+        JsonNode requests = batch == null ? null : batch.get("requests");
+        if (requests == null || !requests.isArray()) {
             throw invalid("A JSON batch needs a \"requests\" array");
         }
+        refuseUnknownMembers(batch, BATCH_MEMBERS, "The batch");
         Set<String> ids = new HashSet<>();
         Set<String> closedGroups = new HashSet<>();
         List<BatchOperation> operations = new ArrayList<>();
         String openGroup = null;
         for (JsonNode request : requests) {
+            if (!request.isObject()) {
+                throw invalid("Each request of a JSON batch is a JSON object");
+            }
             JsonNode idNode = request.get("id");
             // the format says a string; a number is taken as its text rather than refused
             String id = idNode != null && (idNode.isTextual() || idNode.isIntegralNumber()) ? idNode.asText() : null;
             if (id == null || id.isEmpty() || text(request, "method") == null || text(request, "url") == null) {
                 throw invalid("Each request of a JSON batch needs an \"id\", a \"method\" and a \"url\"");
             }
+            refuseUnknownMembers(request, REQUEST_MEMBERS, "Request " + id);
+            requireString(request, "atomicityGroup", id);
+            requireString(request, "if", id);
             String group = text(request, "atomicityGroup");
             if (openGroup != null && !openGroup.equals(group)) {
                 closedGroups.add(openGroup);
@@ -191,8 +206,16 @@ public final class JsonBatch {
         odataRequest.setRawQueryPath(query < 0 ? null : relative.substring(query + 1));
         odataRequest.setRawRequestUri(targetText);
         odataRequest.setRawServiceResolutionUri(null);
-        for (Iterator<Map.Entry<String, JsonNode>> it = request.path("headers").fields(); it.hasNext(); ) {
+        JsonNode headers = request.path("headers");
+        if (!headers.isMissingNode() && !headers.isObject()) {
+            throw invalid("A batch request's \"headers\" is an object of header names and their values");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> header = it.next();
+            if (!header.getValue().isTextual()) {
+                // an array or number would reach the request as no value at all, e.g. a blank If-Match
+                throw invalid("The value of header " + header.getKey() + " of a batch request is a string");
+            }
             odataRequest.addHeader(header.getKey(), header.getValue().asText());
         }
         odataRequest.setBody(new ByteArrayInputStream(body(request.path("body"), odataRequest)));
@@ -266,6 +289,27 @@ public final class JsonBatch {
         int parameters = type.indexOf(';');
         String mediaType = (parameters < 0 ? type : type.substring(0, parameters)).trim();
         return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    /**
+     * Refuses a member the format does not define (OData 4.01 JSON format, 19.1): a misspelt one such as
+     * {@code atomicitygroup} would otherwise run the requests in a way the client did not ask for.
+     */
+    private static void refuseUnknownMembers(JsonNode object, Set<String> known, String what) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw invalid(what + " has the member \"" + name + "\", which the JSON batch format does not"
+                        + " define; it has " + String.join(", ", new TreeSet<>(known)));
+            }
+        }
+    }
+
+    private static void requireString(JsonNode request, String name, String id) {
+        JsonNode value = request.get(name);
+        if (value != null && !value.isTextual()) {
+            throw invalid("Request " + id + ": \"" + name + "\" is a string");
+        }
     }
 
     private static String text(JsonNode request, String name) {

@@ -2,6 +2,7 @@ package org.patientdocs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.patientdocs.server.BatchCalls.answered;
 import static org.patientdocs.server.BatchCalls.changeSet;
@@ -149,6 +150,39 @@ class BatchIT {
         assertEquals("g1", responses.get(1).get("atomicityGroup").asText(), "members answer with their group");
         assertEquals("g1", responses.get(2).get("atomicityGroup").asText());
         assertEquals("Jay", responses.get(3).get("body").get("first_name").asText());
+    }
+
+    /** What a JSON batch says that the format does not define, or says twice, is refused: nothing runs. */
+    @Test
+    void jsonBatchRefusesWhatItWouldOtherwiseIgnore() throws Exception {
+        record Refused(String why, String batch, String named) {
+        }
+        String change = "\"method\":\"patch\",\"url\":\"Patients('b-1')\"";
+        for (Refused refused : List.of(
+                new Refused("a member given twice in a body", "{\"requests\":[{\"id\":\"1\"," + change
+                        + ",\"body\":{\"first_name\":\"A\",\"first_name\":\"Twice\"}}]}", "first_name"),
+                new Refused("a misspelt member", "{\"requests\":[{\"id\":\"1\"," + change
+                        + ",\"atomicitygroup\":\"g\",\"body\":{\"first_name\":\"Twice\"}}]}", "atomicitygroup"),
+                new Refused("a member beside the requests", "{\"requests\":[{\"id\":\"1\"," + change
+                        + ",\"body\":{\"first_name\":\"Twice\"}}],\"continueOnError\":false}", "continueOnError"),
+                new Refused("a group that is a number", "{\"requests\":[{\"id\":\"1\"," + change
+                        + ",\"atomicityGroup\":1,\"body\":{\"first_name\":\"Twice\"}}]}", "atomicityGroup"),
+                new Refused("a header value that is an array", "{\"requests\":[{\"id\":\"1\"," + change
+                        + ",\"headers\":{\"if-match\":[\"W/\\\"1\\\"\"]},\"body\":{\"first_name\":\"Twice\"}}]}",
+                        "if-match"),
+                new Refused("headers that are an array", "{\"requests\":[{\"id\":\"1\"," + change
+                        + ",\"headers\":[\"if-match\"],\"body\":{\"first_name\":\"Twice\"}}]}", "headers"))) {
+            HttpResponse<String> response = batch.json(refused.batch());
+            // the batch's own structure refuses the batch; a request's headers refuse that request
+            JsonNode error = response.statusCode() == 200 ? responses(response).get(0).path("body").path("error")
+                    : TestService.json(response).get("error");
+            int status = response.statusCode() == 200 ? responses(response).get(0).get("status").asInt()
+                    : response.statusCode();
+            assertEquals(400, status, refused.why() + ": " + response.body());
+            assertEquals("INVALID_BODY", error.path("code").asText(), refused.why() + ": " + response.body());
+            assertTrue(error.get("message").asText().contains(refused.named()), refused.why() + ": " + error);
+        }
+        assertNotEquals("Twice", TestService.json(service.get("/Patients('b-1')")).path("first_name").asText());
     }
 
     @Test
