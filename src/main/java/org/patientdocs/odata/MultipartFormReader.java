@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -102,14 +104,33 @@ final class MultipartFormReader {
     }
 
     /**
-     * The body of a small text field, decoded as UTF-8 (malformed sequences become U+FFFD).
+     * The body of a small text field, in UTF-8 (RFC 7578 4.4 leaves the charset to the form; the service reads
+     * UTF-8, of which US-ASCII is part).
      *
-     * @throws ServiceException.BadRequest when the field is longer than {@code maxChars} characters
+     * @throws ServiceException.BadRequest when the field is longer than {@code maxChars} characters, is not valid
+     *                                     UTF-8, or declares another charset: its text would be stored changed
      */
     String readText(Part part, int maxChars) throws IOException {
+        String charset = part.contentType() == null ? null
+                : HeaderParameters.parse("Content-Type", part.contentType()).get("charset");
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("us-ascii")) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, part.name(), "The form field is in "
+                    + charset + "; send it in UTF-8");
+        }
         long maxBytes = 4L * maxChars;
         byte[] bytes = part.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        String text = new String(bytes, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            if (bytes.length <= maxBytes) {
+                throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, part.name(),
+                        "The form field is not valid UTF-8");
+            }
+            // cut off within a character: too long, whatever it holds
+            text = "";
+        }
         if (bytes.length > maxBytes || text.codePointCount(0, text.length()) > maxChars) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, part.name(),
                     "The form field is longer than " + maxChars + " characters.");

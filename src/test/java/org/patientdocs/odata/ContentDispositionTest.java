@@ -43,7 +43,17 @@ class ContentDispositionTest {
         assertNull(ContentDisposition.fileName(null));
         assertNull(ContentDisposition.fileName("attachment"));
         assertNull(ContentDisposition.fileName("form-data; name=\"description\""));
-        assertNull(ContentDisposition.fileName("attachment; filename*=UTF-8''%ZZ"));
+    }
+
+    /** RFC 6266 4.3 falls back to filename; without one, the service would have to choose a name itself. */
+    @ParameterizedTest
+    @ValueSource(strings = {"attachment; filename*=UTF-8''%ZZ", "attachment; filename*=koi8-r''abc",
+        "form-data; name=\"file\"; filename*=no-quotes.pdf", "attachment; filename*=UTF-8''%FF.pdf"})
+    void anUnreadableExtendedFileNameWithoutAPlainOneIsRefused(String header) {
+        ServiceException.BadRequest e = assertThrows(ServiceException.BadRequest.class,
+                () -> ContentDisposition.fileName(header));
+        assertEquals(ErrorCode.INVALID_FILE_NAME, e.code());
+        assertTrue(e.getMessage().contains("filename*"), e.getMessage());
     }
 
     @ParameterizedTest

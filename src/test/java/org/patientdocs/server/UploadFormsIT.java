@@ -211,4 +211,37 @@ class UploadFormsIT {
         assertEquals(201, response.statusCode(), response.body());
         assertEquals("value of document_type", TestService.json(response).get("document_type").asText());
     }
+
+    /** A text field is stored as sent or refused: never with U+FFFD in place of bytes it could not read. */
+    @Test
+    void aTextFieldThatIsNotUtf8IsRefused() throws Exception {
+        byte[] latin1 = concat(bytes("--" + BOUNDARY + "\r\n" + FILE_HEADERS + "\r\n"), pdf, bytes("\r\n--" + BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n"),
+                "Überweisung".getBytes(StandardCharsets.ISO_8859_1), bytes("\r\n--" + BOUNDARY + "--\r\n"));
+        assertRefused(post("multipart/form-data; boundary=" + BOUNDARY, latin1), "description", "not valid UTF-8");
+
+        byte[] declared = concat(bytes("--" + BOUNDARY + "\r\n" + FILE_HEADERS + "\r\n"), pdf, bytes("\r\n--"
+                + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"document_type\"\r\nContent-Type: text/plain;"
+                + " charset=iso-8859-1\r\n\r\nReferral\r\n--" + BOUNDARY + "--\r\n"));
+        assertRefused(post("multipart/form-data; boundary=" + BOUNDARY, declared), "document_type", "iso-8859-1");
+    }
+
+    /** RFC 6266 4.3: an unreadable filename* falls back to filename; with none, the upload is refused. */
+    @Test
+    void aFileNameStarThatCannotBeReadIsRefusedWhenNoFileNameBacksItUp() throws Exception {
+        for (String bad : List.of("UTF-8''%FF%FE.pdf", "KOI8-R''a.pdf", "a.pdf")) {
+            HttpResponse<String> response = post("multipart/form-data; boundary=" + BOUNDARY, concat(bytes("--"
+                    + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename*=" + bad
+                    + "\r\nContent-Type: application/pdf\r\n\r\n"), pdf, bytes("\r\n--" + BOUNDARY + "--\r\n")));
+            assertEquals(400, response.statusCode(), bad + ": " + response.body());
+            assertEquals("INVALID_FILE_NAME", TestService.json(response).get("error").get("code").asText(), bad);
+            assertEquals(filesBefore, service.storedFiles(), "nothing may stay in the document store");
+        }
+        HttpResponse<String> fallback = post("multipart/form-data; boundary=" + BOUNDARY, concat(bytes("--"
+                + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename*=KOI8-R''b.pdf;"
+                + " filename=\"fallback.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"), pdf,
+                bytes("\r\n--" + BOUNDARY + "--\r\n")));
+        assertEquals(201, fallback.statusCode(), fallback.body());
+        assertEquals("fallback.pdf", TestService.json(fallback).get("file_name").asText());
+    }
 }
