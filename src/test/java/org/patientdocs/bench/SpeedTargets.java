@@ -101,6 +101,8 @@ final class SpeedTargets {
                 : "Sent by the JVM's HTTP client: wrk is not installed (apt-get install wrk). That client's own CPU"
                         + " caps every row on a small machine, so the CAP rows do not compare with CAP's figures,"
                         + " which were measured with wrk.");
+        System.out.println("A service of its own, started after the query suite's, connected to the database as in"
+                + " production (the driver's defaults: PostgreSQL's statements are prepared after five uses).");
         System.out.printf(Locale.ROOT, ROW, "request", "req/s", "p50", "p99", "against", "");
 
         Request refused = new Request("floor: refused before authentication (401)", "", false, 401);
