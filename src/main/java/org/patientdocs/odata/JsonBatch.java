@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -109,14 +108,7 @@ public final class JsonBatch {
 
     /** The requests, checked for the structure the format demands: the batch is refused when it lacks it. */
     private static List<BatchOperation> read(byte[] bytes, String baseUri) {
-        JsonNode batch;
-        try {
-            batch = JsonBodies.strictTree(bytes);
-        } catch (JsonProcessingException e) {
-            String twice = JsonBodies.duplicateMember(e);
-            throw invalid(twice != null ? "The batch gives the member " + twice + " more than once in one object"
-                    : "The batch is not valid JSON");
-        }
+        JsonNode batch = JsonBodies.strictTree(bytes, "The batch", "$batch");
         JsonNode requests = batch == null ? null : batch.get("requests");
         if (requests == null || !requests.isArray()) {
             throw invalid("A JSON batch needs a \"requests\" array");

@@ -103,44 +103,44 @@ final class JsonBodies {
     }
 
     /**
-     * Reads the body of a request on an entity of {@code type}.
+     * The JSON of a request body, read strictly ({@link #STRICT_JSON}); what cannot be read is 400 INVALID_BODY, a
+     * member given twice named in it.
      *
-     * @param bindable     the single-valued navigation properties whose {@code @odata.bind} the caller checks; every
-     *                     other binding and every nested entity is refused
-     * @param relationships why they are refused, e.g. "documents are uploaded to their patient"
+     * @param what   what the bytes are, as a message starts: "The body", "The batch"
+     * @param target the error's target; null to name the member given twice (or nothing)
      */
-    /** The JSON of a request body, read strictly ({@link #STRICT_JSON}). */
-    static JsonNode strictTree(byte[] bytes) throws JsonProcessingException {
+    static JsonNode strictTree(byte[] bytes, String what, String target) {
         try {
             return STRICT_JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw e;
+            // Jackson reports a duplicate (StreamReadFeature.STRICT_DUPLICATE_DETECTION) only in its message
+            Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (duplicate.find()) {
+                String member = duplicate.group(1);
+                throw invalid(target != null ? target : member, what + " gives the member " + member
+                        + " more than once in one object");
+            }
+            throw invalid(target, what + " is not valid JSON");
         } catch (IOException e) {
             // bytes in memory: no I/O fails
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The member a failure of {@link #strictTree} found twice in one object, or null when it failed otherwise. */
-    static String duplicateMember(JsonProcessingException e) {
-        Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
-        return duplicate.find() ? duplicate.group(1) : null;
-    }
-
+    /**
+     * Reads the body of a request on an entity of {@code type}.
+     *
+     * @param bindable     the single-valued navigation properties whose {@code @odata.bind} the caller checks; every
+     *                     other binding and every nested entity is refused
+     * @param relationships why they are refused, e.g. "documents are uploaded to their patient"
+     */
     static Body entity(OData odata, ODataRequest request, ContentType format, EdmEntityType type,
                        Set<String> bindable, String relationships) throws DeserializerException {
         if (format == null || !format.isCompatible(ContentType.APPLICATION_JSON)) {
             throw new ServiceException.UnsupportedMediaType("The body must be application/json");
         }
         byte[] bytes = read(request);
-        JsonNode tree;
-        try {
-            tree = strictTree(bytes);
-        } catch (JsonProcessingException e) {
-            String twice = duplicateMember(e);
-            throw twice != null ? invalid(twice, "The body gives " + twice + " more than once")
-                    : invalid(null, "The body is not valid JSON");
-        }
+        JsonNode tree = strictTree(bytes, "The body", null);
         if (tree == null || !tree.isObject()) {
             throw invalid(null, "The body must be a JSON object holding the entity's properties");
         }

@@ -119,23 +119,21 @@ final class MultipartFormReader {
         }
         long maxBytes = 4L * maxChars;
         byte[] bytes = part.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            if (bytes.length <= maxBytes) {
-                throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, part.name(),
-                        "The form field is not valid UTF-8");
-            }
-            // cut off within a character: too long, whatever it holds
-            text = "";
-        }
-        if (bytes.length > maxBytes || text.codePointCount(0, text.length()) > maxChars) {
+        String text = bytes.length > maxBytes ? null : utf8(bytes, part.name());
+        if (text == null || text.codePointCount(0, text.length()) > maxChars) {
             throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, part.name(),
                     "The form field is longer than " + maxChars + " characters.");
         }
         return text;
+    }
+
+    private static String utf8(byte[] bytes, String field) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ServiceException.BadRequest(ErrorCode.INVALID_BODY, field, "The form field is not valid UTF-8");
+        }
     }
 
     /** The first event not yet taken, reading input until there is one; null once the form is complete. */

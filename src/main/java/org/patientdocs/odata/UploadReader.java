@@ -8,6 +8,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.apache.olingo.commons.api.format.ContentType;
 import org.apache.olingo.commons.api.http.HttpHeader;
@@ -68,7 +69,8 @@ final class UploadReader {
                             + " is not accepted");
         }
         long limit = multipart ? maxBytes + FORM_OVERHEAD : maxBytes;
-        rejectDeclaredLength(request, limit, multipart);
+        Supplier<ServiceException> tooLarge = () -> tooLarge(multipart);
+        rejectDeclaredLength(request, limit, tooLarge);
         // read before the body, so that a malformed or unsupported digest is refused before a byte is received
         byte[] repr = Digests.claimedSha256(request.getHeader(Digests.REPR_DIGEST), Digests.REPR_DIGEST);
         byte[] content = Digests.claimedSha256(request.getHeader(Digests.CONTENT_DIGEST), Digests.CONTENT_DIGEST);
@@ -86,7 +88,7 @@ final class UploadReader {
         }
         // A form's file is limited as it arrives like a raw body; the whole form is limited too, so that a chunked
         // form with endless other fields is cut off just like one whose Content-Length says so.
-        InputStream limited = new LimitedInput(body, limit, () -> tooLarge(true));
+        InputStream limited = new LimitedInput(body, limit, tooLarge);
         Received received = readForm(limited, contentType, store);
         if (formDigest != null) {
             try {
@@ -177,7 +179,8 @@ final class UploadReader {
     }
 
     /** 413 before reading a byte when the declared length alone is over the limit. */
-    private void rejectDeclaredLength(ODataRequest request, long limit, boolean form) {
+    private static void rejectDeclaredLength(ODataRequest request, long limit,
+                                             Supplier<ServiceException> tooLarge) {
         String length = request.getHeader(HttpHeader.CONTENT_LENGTH);
         if (length == null) {
             return;
@@ -189,7 +192,7 @@ final class UploadReader {
             throw new ServiceException.BadRequest(ErrorCode.BAD_REQUEST, null, "The Content-Length is not a number");
         }
         if (declared > limit) {
-            throw tooLarge(form);
+            throw tooLarge.get();
         }
     }
 

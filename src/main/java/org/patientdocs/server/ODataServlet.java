@@ -64,7 +64,7 @@ final class ODataServlet extends HttpServlet {
         HttpServletResponse answer = response;
         try {
             ServiceException refused = OperationHeaders.refusal(request.getMethod(),
-                    name -> Collections.list(request.getHeaders(name)));
+                    name -> request.getHeader(name) == null ? null : Collections.list(request.getHeaders(name)));
             if (refused != null) {
                 throw refused;
             }
